@@ -1,0 +1,22 @@
+"""Shared pytest fixtures: the standard world and its personas."""
+
+import pytest
+
+
+@pytest.fixture
+def world(db):
+    from jiandu.core.testing import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def users(world):
+    return world.users
+
+
+@pytest.fixture(autouse=True)
+def _media_and_tasks(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.JIANDU_TASKS_MODE = "eager"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

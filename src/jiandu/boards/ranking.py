@@ -1,0 +1,1566 @@
+"""多色榜 (multi-colour board): the pure calculator.
+
+Each month the 党风政风监督室 ranks the units it supervises (派驻机构, 监督检查室, 县区纪委监委)
+on a set of work indicators (受理问题线索, 处置问题线索, 批评教育, 问责处理, 通报曝光 …) and
+publishes the result as a board where every indicator cell is coloured:
+
+* **red** (红, 5 points): among the top three of that indicator;
+* **blue** (蓝, 3 points): in the middle;
+* **white** (白, 1 point): last on that indicator;
+* **yellow** (黄) is not a score but a marker on designated units (e.g. the 纪检组 of the
+  lead unit of a 分指挥部, or a 脱贫摘帽县); it is carried through and never changes points.
+
+The points of all indicators add up to the unit's **composite score** (综合得分) and the
+units are ranked on it (综合排名). Besides each month, the board is drawn for the
+cumulative period (e.g. 1—9月). Two consecutive months last brings a 工作预警通知书, last
+of a quarter brings a 约谈 of the unit's leader; the warning helpers at the end of this
+module find those units.
+
+The rules, exactly, for each indicator and period among the participating units:
+
+1. rank = 1 + the number of units with a strictly better value (ties share a rank);
+2. white: units whose value equals the worst value — unless every unit has the same
+   value, in which case all are blue;
+3. red: units with rank ≤ ``top_n`` (3) that are not white;
+4. blue: all others.
+
+A compound indicator such as 通报曝光(批次/人次) ranks on its first component, ties broken
+by the next. "Better" is higher or lower according to the indicator's direction. The
+overall rank follows the same tie rule on the composite (higher is better).
+
+A cumulative board ranks either on the months' summed values (``sum_values``, the
+default: the cumulative period is ranked exactly like a month) or on the summed monthly
+points (``sum_points``: a unit's cumulative composite is the sum of its monthly
+composites; an indicator cell carries the summed points of that indicator and its rank
+among units on those points, but no colour).
+
+Nothing here touches Django or a database: the spec, the values and every result are
+dataclasses that convert to and from JSON-ready dicts, so a monthly close can store a
+snapshot and re-read it later (e.g. to look for two consecutive months last).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+# --------------------------------------------------------------------------- enums
+
+
+class Direction(StrEnum):
+    """Whether a higher or a lower value of an indicator means better work."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+    @property
+    def label(self) -> str:
+        return "越高越好" if self is Direction.HIGHER else "越低越好"
+
+
+class Colour(StrEnum):
+    """The colour of one indicator cell on the board."""
+
+    RED = "red"
+    BLUE = "blue"
+    WHITE = "white"
+
+    @property
+    def label(self) -> str:
+        return {"red": "红", "blue": "蓝", "white": "白"}[self.value]
+
+
+class CumulativeMode(StrEnum):
+    """How the cumulative board (e.g. 1—9月) is ranked."""
+
+    SUM_VALUES = "sum_values"
+    SUM_POINTS = "sum_points"
+
+    @property
+    def label(self) -> str:
+        if self is CumulativeMode.SUM_VALUES:
+            return "按各月数值累加后排名"
+        return "按各月得分累加后排名"
+
+
+class MissingPolicy(StrEnum):
+    """What a missing value (a unit without a figure for an indicator in a month) means."""
+
+    ERROR = "error"
+    ZERO = "zero"
+
+    @property
+    def label(self) -> str:
+        return "缺少数据即报错" if self is MissingPolicy.ERROR else "缺少的数据按0计"
+
+
+class PeriodKind(StrEnum):
+    MONTH = "month"
+    CUMULATIVE = "cumulative"
+
+
+class RankingBasis(StrEnum):
+    """What the indicator cells of a period were ranked on."""
+
+    VALUES = "values"
+    POINTS = "points"
+
+
+class WarningKind(StrEnum):
+    """Why a unit is singled out after the board is drawn."""
+
+    CONSECUTIVE_LAST = "consecutive_last"
+    QUARTER_LAST = "quarter_last"
+    CUMULATIVE_BOTTOM = "cumulative_bottom"
+
+    @property
+    def label(self) -> str:
+        return {
+            "consecutive_last": "连续末位",
+            "quarter_last": "季度末位",
+            "cumulative_bottom": "累计排名靠后",
+        }[self.value]
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class BoardError(ValueError):
+    """Any problem that stops a board from being drawn; the message is for the user."""
+
+
+class SpecError(BoardError):
+    """The board spec (indicators, colours, months, units) is not usable."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = tuple(problems)
+        super().__init__("多色榜规则有误：\n" + "\n".join(f"- {p}" for p in self.problems))
+
+
+@dataclass(frozen=True)
+class ValueProblem:
+    """One bad observation: its position in the input, the field at fault and why.
+
+    ``other_index`` points at the earlier observation a duplicate repeats.
+    """
+
+    index: int
+    field: str
+    message: str
+    other_index: int | None = None
+
+
+class ValueInputError(BoardError):
+    """Observations that name unknown units, months or indicators, or bad numbers."""
+
+    def __init__(self, problems: Sequence[ValueProblem]):
+        self.problems = tuple(problems)
+        lines = []
+        for p in self.problems:
+            line = f"- 第{p.index + 1}条数据（{p.field}）：{p.message}"
+            if p.other_index is not None:
+                line += f"（与第{p.other_index + 1}条重复）"
+            lines.append(line)
+        super().__init__("多色榜数据有误：\n" + "\n".join(lines))
+
+
+@dataclass(frozen=True)
+class MissingValue:
+    """A figure a participating unit lacks: which unit, month, indicator (and component)."""
+
+    unit: str
+    month: str
+    indicator: str
+    component: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "month": self.month,
+            "indicator": self.indicator,
+            "component": self.component,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MissingValue:
+        return cls(
+            unit=data["unit"],
+            month=data["month"],
+            indicator=data["indicator"],
+            component=data.get("component"),
+        )
+
+
+class MissingValuesError(BoardError):
+    """Participating units lack figures and the caller said that is an error."""
+
+    def __init__(self, missing: Sequence[MissingValue], *, spec: BoardSpec | None = None):
+        self.missing = tuple(missing)
+        self.units = tuple(dict.fromkeys(m.unit for m in self.missing))
+        super().__init__(describe_missing(self.missing, spec=spec))
+
+
+def describe_missing(missing: Sequence[MissingValue], *, spec: BoardSpec | None = None) -> str:
+    """A Chinese sentence per unit listing the months and indicators it lacks."""
+    by_unit: dict[str, dict[str, list[str]]] = {}
+    for m in missing:
+        name = m.indicator
+        if spec is not None:
+            indicator = spec.indicator(m.indicator)
+            name = indicator.name
+            if m.component is not None:
+                name += "·" + indicator.component(m.component).name
+        by_unit.setdefault(m.unit, {}).setdefault(m.month, []).append(name)
+    lines = [f"以下{len(by_unit)}个单位缺少数据："]
+    for unit, months in by_unit.items():
+        parts = [f"{month_label(month)}：{'、'.join(names)}" for month, names in months.items()]
+        lines.append(f"- {unit}（{'；'.join(parts)}）")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- months and numbers
+
+_MONTH_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_COMPACT_MONTH_RE = re.compile(r"^(\d{4})(\d{2})$")
+_QUARTER_NAMES = ("一", "二", "三", "四")
+
+
+def parse_month(value: object) -> str:
+    """A month as ``YYYY-MM``; accepts ``2019-9``, ``2019/09``, ``201909``, ``2019年9月``, dates."""
+    if isinstance(value, dt.date):
+        return f"{value.year:04d}-{value.month:02d}"
+    raw = unicodedata.normalize("NFKC", str(value)).strip()
+    match = _MONTH_RE.match(raw) or _COMPACT_MONTH_RE.match(raw)
+    if not match:
+        raise ValueError(f"“{raw}”不是有效的月份，应写作 2019-09")
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        raise ValueError(f"“{raw}”中的月份应在1到12之间")
+    return f"{year:04d}-{month:02d}"
+
+
+def _month_parts(month: str) -> tuple[int, int]:
+    year, number = month.split("-")
+    return int(year), int(number)
+
+
+def _month_index(month: str) -> int:
+    year, number = _month_parts(month)
+    return year * 12 + number - 1
+
+
+def month_label(month: str) -> str:
+    """``2019-09`` → ``2019年9月``."""
+    year, number = _month_parts(month)
+    return f"{year}年{number}月"
+
+
+def months_label(months: Sequence[str]) -> str:
+    """A span of consecutive months as the bulletins write it: ``2019年1—9月``."""
+    if not months:
+        return ""
+    if len(months) == 1:
+        return month_label(months[0])
+    (y1, m1), (y2, m2) = _month_parts(months[0]), _month_parts(months[-1])
+    if y1 == y2:
+        return f"{y1}年{m1}—{m2}月"
+    return f"{y1}年{m1}月—{y2}年{m2}月"
+
+
+def join_month_labels(months: Sequence[str]) -> str:
+    """Separate months listed the way a notice does: ``2019年8月、9月``."""
+    parts: list[str] = []
+    previous_year = None
+    for month in months:
+        year, number = _month_parts(month)
+        parts.append(f"{number}月" if year == previous_year else f"{year}年{number}月")
+        previous_year = year
+    return "、".join(parts)
+
+
+def quarter_of(months: Sequence[str]) -> str | None:
+    """``2019年第三季度`` when the months are exactly one calendar quarter, else None."""
+    if len(months) != 3:
+        return None
+    (year, first), *_ = (_month_parts(m) for m in months)
+    if first not in (1, 4, 7, 10):
+        return None
+    expected = [f"{year:04d}-{first + i:02d}" for i in range(3)]
+    if list(months) != expected:
+        return None
+    return f"{year}年第{_QUARTER_NAMES[(first - 1) // 3]}季度"
+
+
+def to_decimal(value: object) -> Decimal:
+    """A figure as an exact decimal (so that ties are real ties); rejects text and NaN."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError("应为数字")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if not text:
+            raise ValueError("数值为空")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"“{value}”不是数字") from None
+    else:
+        raise ValueError(f"“{value}”不是数字")
+    if not number.is_finite():
+        raise ValueError(f"“{value}”不是有限的数字")
+    return number
+
+
+def format_number(value: Decimal) -> str:
+    """``12`` for whole numbers, ``0.85`` otherwise (no trailing zeros, no exponent)."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def _json_number(value: Decimal) -> int | float:
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+# --------------------------------------------------------------------------- the spec
+
+
+@dataclass(frozen=True)
+class Component:
+    """One part of a compound indicator, e.g. 批次 of 通报曝光(批次/人次)."""
+
+    key: str
+    name: str
+    unit: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "name": self.name, "unit": self.unit}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A column of the board: what is counted, in what unit, and which way is better.
+
+    ``components`` makes it compound: the ranking compares the first component and
+    breaks ties with the next ones, in order.
+    """
+
+    key: str
+    name: str
+    unit: str = ""
+    direction: Direction = Direction.HIGHER
+    components: tuple[Component, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "direction", Direction(self.direction))
+        object.__setattr__(self, "components", tuple(self.components))
+
+    @property
+    def is_compound(self) -> bool:
+        return bool(self.components)
+
+    @property
+    def component_keys(self) -> tuple[str | None, ...]:
+        """The value slots of this indicator: ``(None,)`` for a simple one."""
+        return tuple(c.key for c in self.components) if self.components else (None,)
+
+    @property
+    def display_unit(self) -> str:
+        if self.unit or not self.components:
+            return self.unit
+        return "/".join(c.unit or c.name for c in self.components)
+
+    @property
+    def heading(self) -> str:
+        """The column heading as printed on the board: ``通报曝光（批次/人次）``."""
+        return f"{self.name}（{self.display_unit}）" if self.display_unit else self.name
+
+    def component(self, key_or_name: str) -> Component:
+        for component in self.components:
+            if key_or_name in (component.key, component.name):
+                return component
+        raise KeyError(key_or_name)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "key": self.key,
+            "name": self.name,
+            "unit": self.unit,
+            "direction": self.direction.value,
+        }
+        if self.components:
+            data["components"] = [c.to_dict() for c in self.components]
+        return data
+
+
+@dataclass(frozen=True)
+class ColourSettings:
+    """Points per colour and how many places count as the top (red)."""
+
+    red_points: int = 5
+    blue_points: int = 3
+    white_points: int = 1
+    top_n: int = 3
+
+    def points(self, colour: Colour) -> int:
+        return {
+            Colour.RED: self.red_points,
+            Colour.BLUE: self.blue_points,
+            Colour.WHITE: self.white_points,
+        }[colour]
+
+    def describe(self) -> str:
+        return (
+            f"红色为单项排名前{self.top_n}名，计{self.red_points}分；"
+            f"蓝色为单项排名中间，计{self.blue_points}分；"
+            f"白色为单项排名最后，计{self.white_points}分"
+        )
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "red_points": self.red_points,
+            "blue_points": self.blue_points,
+            "white_points": self.white_points,
+            "top_n": self.top_n,
+        }
+
+
+_SPEC_KEYS = {
+    "title",
+    "indicators",
+    "months",
+    "colours",
+    "cumulative_mode",
+    "units",
+    "yellow_units",
+}
+DEFAULT_YELLOW_LABEL = "黄色标注单位"
+
+
+@dataclass(frozen=True)
+class BoardSpec:
+    """Everything that defines a board apart from the figures.
+
+    ``months`` are consecutive ``YYYY-MM`` months; the cumulative period spans them all.
+    ``units`` lists the participants in display order; when empty, every unit that has
+    a figure participates, in order of first appearance. ``yellow_units`` maps a unit
+    to its yellow label (牵头单位纪检组, 脱贫摘帽县 …).
+    """
+
+    indicators: tuple[Indicator, ...]
+    months: tuple[str, ...]
+    colours: ColourSettings = field(default_factory=ColourSettings)
+    cumulative_mode: CumulativeMode = CumulativeMode.SUM_VALUES
+    units: tuple[str, ...] = ()
+    yellow_units: Mapping[str, str] = field(default_factory=dict, hash=False)
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        object.__setattr__(self, "indicators", tuple(self.indicators))
+        object.__setattr__(self, "units", tuple(self.units))
+        object.__setattr__(self, "yellow_units", dict(self.yellow_units))
+        try:
+            object.__setattr__(self, "cumulative_mode", CumulativeMode(self.cumulative_mode))
+        except ValueError:
+            problems.append(
+                f"cumulative_mode：“{self.cumulative_mode}”无效，应为 sum_values 或 sum_points"
+            )
+        months: list[str] = []
+        for i, raw in enumerate(self.months):
+            try:
+                months.append(parse_month(raw))
+            except ValueError as exc:
+                problems.append(f"months[{i}]：{exc}")
+        object.__setattr__(self, "months", tuple(months))
+        problems += self._check_indicators()
+        problems += self._check_months()
+        problems += self._check_colours()
+        problems += self._check_units()
+        if problems:
+            raise SpecError(problems)
+
+    def _check_indicators(self) -> list[str]:
+        problems: list[str] = []
+        if not self.indicators:
+            problems.append("indicators：至少需要一个指标")
+        seen: set[str] = set()
+        for i, indicator in enumerate(self.indicators):
+            where = f"indicators[{i}]"
+            if not indicator.key or "." in indicator.key:
+                problems.append(f"{where}.key：指标代码不能为空，也不能含“.”")
+            if not indicator.name:
+                problems.append(f"{where}.name：指标名称不能为空")
+            # Values may name an indicator by key or by Chinese name: both must be unique.
+            names = {indicator.key, indicator.name} - {""}
+            if names & seen:
+                problems.append(f"{where}：指标“{'、'.join(sorted(names & seen))}”重复")
+            seen |= names
+            if len(indicator.components) == 1:
+                problems.append(f"{where}.components：复合指标至少需要两个分项")
+            component_seen: set[str] = set()
+            for j, component in enumerate(indicator.components):
+                cwhere = f"{where}.components[{j}]"
+                if not component.key or "." in component.key:
+                    problems.append(f"{cwhere}.key：分项代码不能为空，也不能含“.”")
+                if not component.name:
+                    problems.append(f"{cwhere}.name：分项名称不能为空")
+                cnames = {component.key, component.name} - {""}
+                if cnames & component_seen:
+                    problems.append(
+                        f"{cwhere}：分项“{'、'.join(sorted(cnames & component_seen))}”重复"
+                    )
+                component_seen |= cnames
+        return problems
+
+    def _check_months(self) -> list[str]:
+        if not self.months:
+            return ["months：至少需要一个月份"]
+        indexes = [_month_index(m) for m in self.months]
+        if any(b != a + 1 for a, b in itertools.pairwise(indexes)):
+            return ["months：月份应按时间顺序连续排列，不能重复或跳月"]
+        return []
+
+    def _check_colours(self) -> list[str]:
+        c = self.colours
+        values = (c.red_points, c.blue_points, c.white_points, c.top_n)
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            return ["colours：分值和前几名均应为整数"]
+        problems = []
+        if c.top_n < 1:
+            problems.append("colours.top_n：应至少为1")
+        if not c.red_points > c.blue_points > c.white_points >= 0:
+            problems.append("colours：分值应满足 红 > 蓝 > 白 ≥ 0")
+        return problems
+
+    def _check_units(self) -> list[str]:
+        problems = []
+        if any(not u for u in self.units):
+            problems.append("units：单位名称不能为空")
+        if len(set(self.units)) != len(self.units):
+            problems.append("units：单位重复")
+        for unit, label in self.yellow_units.items():
+            if not unit:
+                problems.append("yellow_units：单位名称不能为空")
+            elif self.units and unit not in self.units:
+                problems.append(f"yellow_units：“{unit}”不在 units 中")
+            if not isinstance(label, str) or not label:
+                problems.append(f"yellow_units：“{unit}”的标注不能为空")
+        return problems
+
+    # ----- lookups
+
+    def indicator(self, key_or_name: str) -> Indicator:
+        """The indicator with this key or Chinese name."""
+        for indicator in self.indicators:
+            if key_or_name in (indicator.key, indicator.name):
+                return indicator
+        raise KeyError(key_or_name)
+
+    def yellow_label(self, unit: str) -> str | None:
+        return self.yellow_units.get(unit)
+
+    @property
+    def period_label(self) -> str:
+        return months_label(self.months)
+
+    def with_months(self, months: Sequence[str]) -> BoardSpec:
+        """The same board over other months (e.g. one quarter out of 1—9月)."""
+        return BoardSpec(
+            indicators=self.indicators,
+            months=tuple(months),
+            colours=self.colours,
+            cumulative_mode=self.cumulative_mode,
+            units=self.units,
+            yellow_units=self.yellow_units,
+            title=self.title,
+        )
+
+    # ----- JSON
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "indicators": [i.to_dict() for i in self.indicators],
+            "months": list(self.months),
+            "colours": self.colours.to_dict(),
+            "cumulative_mode": self.cumulative_mode.value,
+            "units": list(self.units),
+            "yellow_units": dict(self.yellow_units),
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> BoardSpec:
+        """Build a spec from parsed JSON; every problem found is reported at once."""
+        if not isinstance(data, Mapping):
+            raise SpecError(["规则应为一个 JSON 对象"])
+        problems: list[str] = []
+        unknown = sorted(set(data) - _SPEC_KEYS)
+        if unknown:
+            problems.append(
+                f"不认识的字段：{'、'.join(unknown)}（可用：{'、'.join(sorted(_SPEC_KEYS))}）"
+            )
+        indicators = _parse_indicators(data.get("indicators"), problems)
+        months = data.get("months")
+        if not isinstance(months, list) or not months:
+            problems.append('months：应为非空的月份列表，如 ["2019-08", "2019-09"]')
+            months = []
+        colours = _parse_colours(data.get("colours", {}), problems)
+        units = data.get("units", [])
+        if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
+            problems.append("units：应为单位名称的列表")
+            units = []
+        yellow = _parse_yellow(data.get("yellow_units", {}), problems)
+        title = data.get("title", "")
+        if not isinstance(title, str):
+            problems.append("title：应为文字")
+            title = ""
+        if problems:
+            raise SpecError(problems)
+        return cls(
+            indicators=tuple(indicators),
+            months=tuple(months),
+            colours=colours,
+            cumulative_mode=data.get("cumulative_mode", CumulativeMode.SUM_VALUES.value),
+            units=tuple(u.strip() for u in units),
+            yellow_units=yellow,
+            title=title,
+        )
+
+
+def _text(value: object, where: str, problems: list[str], *, required: bool = True) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        problems.append(f"{where}：应为非空文字")
+        return ""
+    return value.strip()
+
+
+def _parse_indicators(raw: object, problems: list[str]) -> list[Indicator]:
+    if not isinstance(raw, list) or not raw:
+        problems.append("indicators：应为非空的指标列表")
+        return []
+    indicators = []
+    for i, item in enumerate(raw):
+        where = f"indicators[{i}]"
+        if not isinstance(item, Mapping):
+            problems.append(f"{where}：应为对象")
+            continue
+        extra = sorted(set(item) - {"key", "name", "unit", "direction", "components"})
+        if extra:
+            problems.append(f"{where}：不认识的字段 {'、'.join(extra)}")
+        direction = item.get("direction", Direction.HIGHER.value)
+        if direction not in {d.value for d in Direction}:
+            problems.append(f"{where}.direction：“{direction}”无效，应为 higher 或 lower")
+            direction = Direction.HIGHER.value
+        components = []
+        raw_components = item.get("components", [])
+        if not isinstance(raw_components, list):
+            problems.append(f"{where}.components：应为分项列表")
+            raw_components = []
+        for j, comp in enumerate(raw_components):
+            cwhere = f"{where}.components[{j}]"
+            if not isinstance(comp, Mapping):
+                problems.append(f"{cwhere}：应为对象")
+                continue
+            components.append(
+                Component(
+                    key=_text(comp.get("key"), f"{cwhere}.key", problems),
+                    name=_text(comp.get("name", comp.get("key")), f"{cwhere}.name", problems),
+                    unit=_text(comp.get("unit"), f"{cwhere}.unit", problems, required=False),
+                )
+            )
+        indicators.append(
+            Indicator(
+                key=_text(item.get("key"), f"{where}.key", problems),
+                name=_text(item.get("name", item.get("key")), f"{where}.name", problems),
+                unit=_text(item.get("unit"), f"{where}.unit", problems, required=False),
+                direction=Direction(direction),
+                components=tuple(components),
+            )
+        )
+    return indicators
+
+
+def _parse_colours(raw: object, problems: list[str]) -> ColourSettings:
+    if not isinstance(raw, Mapping):
+        problems.append("colours：应为对象")
+        return ColourSettings()
+    allowed = {"red_points", "blue_points", "white_points", "top_n"}
+    extra = sorted(set(raw) - allowed)
+    if extra:
+        problems.append(f"colours：不认识的字段 {'、'.join(extra)}")
+    values = {}
+    for key in allowed & set(raw):
+        value = raw[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(f"colours.{key}：应为整数")
+        else:
+            values[key] = value
+    return ColourSettings(**values)
+
+
+def _parse_yellow(raw: object, problems: list[str]) -> dict[str, str]:
+    if isinstance(raw, list):
+        if not all(isinstance(u, str) and u.strip() for u in raw):
+            problems.append("yellow_units：应为单位名称列表，或“单位: 标注”的对象")
+            return {}
+        return {u.strip(): DEFAULT_YELLOW_LABEL for u in raw}
+    if isinstance(raw, Mapping):
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+            problems.append("yellow_units：单位和标注均应为文字")
+            return {}
+        return {k.strip(): (v.strip() or DEFAULT_YELLOW_LABEL) for k, v in raw.items()}
+    problems.append("yellow_units：应为单位名称列表，或“单位: 标注”的对象")
+    return {}
+
+
+# --------------------------------------------------------------------------- input values
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One figure: a unit's value of an indicator (or one of its components) in a month.
+
+    ``indicator`` and ``component`` may be given by key or by Chinese name; ``month``
+    in any form :func:`parse_month` accepts; ``value`` as int, float, Decimal or text.
+    """
+
+    unit: str
+    month: str | dt.date
+    indicator: str
+    value: Decimal | int | float | str
+    component: str | None = None
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one unit landed on one indicator: rank, colour and points."""
+
+    rank: int
+    colour: Colour
+    points: int
+
+
+@dataclass(frozen=True)
+class CellResult:
+    """One indicator cell of one unit in one period.
+
+    ``value`` holds one number per component (a single one for a simple indicator);
+    for a cumulative ``sum_points`` board it is the summed values, shown for reference,
+    while ``rank`` and ``points`` come from the summed monthly points and ``colour`` is
+    None. ``missing_as_zero`` says that some figure behind the cell was missing and
+    counted as 0.
+    """
+
+    indicator: str
+    value: tuple[Decimal, ...]
+    rank: int
+    colour: Colour | None
+    points: int
+    missing_as_zero: bool = False
+
+    @property
+    def display(self) -> str:
+        """The value as printed: ``12``, or ``11/21`` for a compound indicator."""
+        return "/".join(format_number(v) for v in self.value)
+
+    def to_dict(self, *, indicator: Indicator | None = None) -> dict[str, Any]:
+        value: Any
+        if indicator is not None and indicator.is_compound:
+            value = {
+                c.key: _json_number(v)
+                for c, v in zip(indicator.components, self.value, strict=True)
+            }
+        elif len(self.value) == 1:
+            value = _json_number(self.value[0])
+        else:
+            value = [_json_number(v) for v in self.value]
+        return {
+            "value": value,
+            "display": self.display,
+            "rank": self.rank,
+            "colour": self.colour.value if self.colour else None,
+            "points": self.points,
+            "missing_as_zero": self.missing_as_zero,
+        }
+
+    @classmethod
+    def from_dict(cls, indicator: str, data: Mapping[str, Any]) -> CellResult:
+        raw = data["value"]
+        if isinstance(raw, Mapping):
+            values = tuple(to_decimal(v) for v in raw.values())
+        elif isinstance(raw, list):
+            values = tuple(to_decimal(v) for v in raw)
+        else:
+            values = (to_decimal(raw),)
+        return cls(
+            indicator=indicator,
+            value=values,
+            rank=int(data["rank"]),
+            colour=Colour(data["colour"]) if data.get("colour") else None,
+            points=int(data["points"]),
+            missing_as_zero=bool(data.get("missing_as_zero", False)),
+        )
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """One unit's line on a board: its cells, composite score and overall rank."""
+
+    unit: str
+    cells: tuple[CellResult, ...]
+    composite: int
+    overall_rank: int
+    yellow: str | None = None
+
+    def cell(self, indicator: str) -> CellResult:
+        for cell in self.cells:
+            if cell.indicator == indicator:
+                return cell
+        raise KeyError(indicator)
+
+    def colour_counts(self) -> dict[Colour, int]:
+        counts = dict.fromkeys(Colour, 0)
+        for cell in self.cells:
+            if cell.colour is not None:
+                counts[cell.colour] += 1
+        return counts
+
+    def to_dict(self, *, spec: BoardSpec | None = None) -> dict[str, Any]:
+        def lookup(key: str) -> Indicator | None:
+            return spec.indicator(key) if spec is not None else None
+
+        return {
+            "unit": self.unit,
+            "yellow": self.yellow,
+            "composite": self.composite,
+            "overall_rank": self.overall_rank,
+            "cells": {c.indicator: c.to_dict(indicator=lookup(c.indicator)) for c in self.cells},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> UnitResult:
+        return cls(
+            unit=data["unit"],
+            cells=tuple(CellResult.from_dict(k, v) for k, v in data["cells"].items()),
+            composite=int(data["composite"]),
+            overall_rank=int(data["overall_rank"]),
+            yellow=data.get("yellow"),
+        )
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    """The board of one period: a month, or the cumulative span of the spec's months.
+
+    ``rows`` are ordered by overall rank, ties in the participants' order.
+    """
+
+    key: str
+    label: str
+    kind: PeriodKind
+    months: tuple[str, ...]
+    basis: RankingBasis
+    rows: tuple[UnitResult, ...]
+    missing_as_zero: tuple[MissingValue, ...] = ()
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return tuple(r.unit for r in self.rows)
+
+    def row(self, unit: str) -> UnitResult:
+        for row in self.rows:
+            if row.unit == unit:
+                return row
+        raise KeyError(unit)
+
+    def to_dict(self, *, spec: BoardSpec | None = None) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "kind": self.kind.value,
+            "months": list(self.months),
+            "basis": self.basis.value,
+            "units": [r.to_dict(spec=spec) for r in self.rows],
+            "missing_as_zero": [m.to_dict() for m in self.missing_as_zero],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PeriodResult:
+        return cls(
+            key=data["key"],
+            label=data["label"],
+            kind=PeriodKind(data["kind"]),
+            months=tuple(data["months"]),
+            basis=RankingBasis(data["basis"]),
+            rows=tuple(UnitResult.from_dict(r) for r in data["units"]),
+            missing_as_zero=tuple(
+                MissingValue.from_dict(m) for m in data.get("missing_as_zero", [])
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class BoardResult:
+    """A drawn board: each month, the cumulative period, and the settings used."""
+
+    spec: BoardSpec
+    missing_policy: MissingPolicy
+    months: tuple[PeriodResult, ...]
+    cumulative: PeriodResult
+
+    @property
+    def periods(self) -> tuple[PeriodResult, ...]:
+        return (*self.months, self.cumulative)
+
+    @property
+    def latest_month(self) -> PeriodResult:
+        return self.months[-1]
+
+    def period(self, key: str) -> PeriodResult:
+        """A period by key: ``2019-09`` for a month, ``cumulative`` for the whole span."""
+        for period in self.periods:
+            if period.key == key:
+                return period
+        raise KeyError(key)
+
+    @property
+    def missing_as_zero(self) -> tuple[MissingValue, ...]:
+        return tuple(m for p in self.months for m in p.missing_as_zero)
+
+    def to_dict(self) -> dict[str, Any]:
+        settings = self.spec.to_dict()
+        settings["missing"] = self.missing_policy.value
+        return {
+            "settings": settings,
+            "months": [p.to_dict(spec=self.spec) for p in self.months],
+            "cumulative": self.cumulative.to_dict(spec=self.spec),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BoardResult:
+        """Re-read a stored snapshot (the output of :meth:`to_dict`)."""
+        settings = dict(data["settings"])
+        policy = MissingPolicy(settings.pop("missing", MissingPolicy.ERROR.value))
+        return cls(
+            spec=BoardSpec.from_dict(settings),
+            missing_policy=policy,
+            months=tuple(PeriodResult.from_dict(p) for p in data["months"]),
+            cumulative=PeriodResult.from_dict(data["cumulative"]),
+        )
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def score_indicator(
+    *,
+    values: Mapping[str, Decimal | int | float | Sequence[Decimal | int | float]],
+    direction: Direction | str = Direction.HIGHER,
+    colours: ColourSettings | None = None,
+) -> dict[str, Placement]:
+    """Rank, colour and points of every unit on one indicator in one period.
+
+    ``values`` maps each participating unit to its value, or to the tuple of its
+    component values for a compound indicator (compared in order).
+    """
+    colours = colours or ColourSettings()
+    sign = 1 if Direction(direction) is Direction.HIGHER else -1
+    keys: dict[str, tuple[Decimal, ...]] = {}
+    for unit, raw in values.items():
+        parts = tuple(raw) if isinstance(raw, tuple | list) else (raw,)
+        # "Bigger key is better" whatever the direction, so the rules read the same.
+        keys[unit] = tuple(sign * to_decimal(v) for v in parts)
+    if not keys:
+        return {}
+    worst = min(keys.values())
+    all_equal = all(k == worst for k in keys.values())
+    placements = {}
+    for unit, key in keys.items():
+        rank = 1 + sum(1 for other in keys.values() if other > key)
+        if all_equal:
+            colour = Colour.BLUE
+        elif key == worst:
+            colour = Colour.WHITE
+        elif rank <= colours.top_n:
+            colour = Colour.RED
+        else:
+            colour = Colour.BLUE
+        placements[unit] = Placement(rank=rank, colour=colour, points=colours.points(colour))
+    return placements
+
+
+def rank_by_score(*, scores: Mapping[str, int | Decimal]) -> dict[str, int]:
+    """Rank on a score where higher is better: 1 + the number of strictly higher scores."""
+    return {
+        unit: 1 + sum(1 for s in scores.values() if s > score) for unit, score in scores.items()
+    }
+
+
+def rank_board(
+    *,
+    spec: BoardSpec,
+    observations: Iterable[Observation],
+    missing: MissingPolicy | str = MissingPolicy.ERROR,
+) -> BoardResult:
+    """Draw the board of every month of ``spec`` and of the cumulative period.
+
+    ``missing`` says what a participant's missing figure means: ``error`` raises
+    :class:`MissingValuesError` naming every unit and indicator lacking one; ``zero``
+    counts it as 0 and records it on the period and the cell.
+    """
+    policy = MissingPolicy(missing)
+    table, seen_units = _collect(spec, observations)
+    participants = spec.units or tuple(seen_units)
+    if not participants:
+        raise BoardError("没有任何单位的数据，无法排名")
+    absent_yellow = [u for u in spec.yellow_units if u not in participants]
+    if absent_yellow:
+        raise BoardError(f"黄色标注单位没有任何数据：{'、'.join(absent_yellow)}")
+
+    missing_values = [
+        MissingValue(unit=unit, month=month, indicator=indicator.key, component=component)
+        for unit in participants
+        for month in spec.months
+        for indicator in spec.indicators
+        for component in indicator.component_keys
+        if (unit, month, indicator.key, component) not in table
+    ]
+    if missing_values and policy is MissingPolicy.ERROR:
+        raise MissingValuesError(missing_values, spec=spec)
+    missing_set = {(m.unit, m.month, m.indicator) for m in missing_values}
+
+    def vector(unit: str, month: str, indicator: Indicator) -> tuple[Decimal, ...]:
+        return tuple(
+            table.get((unit, month, indicator.key, c), Decimal(0)) for c in indicator.component_keys
+        )
+
+    monthly = []
+    for month in spec.months:
+        values = {
+            unit: {ind.key: vector(unit, month, ind) for ind in spec.indicators}
+            for unit in participants
+        }
+        flags = {
+            (unit, ind.key)
+            for unit in participants
+            for ind in spec.indicators
+            if (unit, month, ind.key) in missing_set
+        }
+        monthly.append(
+            _rank_on_values(
+                spec=spec,
+                participants=participants,
+                values=values,
+                flags=flags,
+                key=month,
+                label=month_label(month),
+                kind=PeriodKind.MONTH,
+                months=(month,),
+                missing=tuple(m for m in missing_values if m.month == month),
+            )
+        )
+
+    summed = {
+        unit: {
+            ind.key: tuple(
+                sum((vector(unit, m, ind)[i] for m in spec.months), Decimal(0))
+                for i in range(len(ind.component_keys))
+            )
+            for ind in spec.indicators
+        }
+        for unit in participants
+    }
+    flags = {(m.unit, m.indicator) for m in missing_values}
+    common = {
+        "spec": spec,
+        "participants": participants,
+        "values": summed,
+        "flags": flags,
+        "key": "cumulative",
+        "label": months_label(spec.months),
+        "kind": PeriodKind.CUMULATIVE,
+        "months": spec.months,
+        "missing": tuple(missing_values),
+    }
+    if spec.cumulative_mode is CumulativeMode.SUM_VALUES:
+        cumulative = _rank_on_values(**common)
+    else:
+        cumulative = _rank_on_points(**common, monthly=monthly)
+    return BoardResult(
+        spec=spec, missing_policy=policy, months=tuple(monthly), cumulative=cumulative
+    )
+
+
+def _collect(
+    spec: BoardSpec, observations: Iterable[Observation]
+) -> tuple[dict[tuple[str, str, str, str | None], Decimal], list[str]]:
+    """Check and index the observations; report every bad one at once."""
+    problems: list[ValueProblem] = []
+    table: dict[tuple[str, str, str, str | None], Decimal] = {}
+    first_index: dict[tuple[str, str, str, str | None], int] = {}
+    seen_units: dict[str, None] = {}
+    allowed_units = set(spec.units)
+    months = set(spec.months)
+    indicator_names = "、".join(i.key for i in spec.indicators)
+    for index, obs in enumerate(observations):
+        bad = len(problems)
+        unit = (obs.unit or "").strip() if isinstance(obs.unit, str) else ""
+        if not unit:
+            problems.append(ValueProblem(index, "unit", "单位为空"))
+        elif allowed_units and unit not in allowed_units:
+            problems.append(ValueProblem(index, "unit", f"单位“{unit}”不在规则的 units 中"))
+        month = ""
+        try:
+            month = parse_month(obs.month)
+        except ValueError as exc:
+            problems.append(ValueProblem(index, "month", str(exc)))
+        else:
+            if month not in months:
+                problems.append(
+                    ValueProblem(
+                        index,
+                        "month",
+                        f"{month_label(month)}不在规则的月份（{spec.period_label}）内",
+                    )
+                )
+        indicator: Indicator | None = None
+        component: str | None = None
+        try:
+            indicator = spec.indicator(str(obs.indicator).strip())
+        except KeyError:
+            problems.append(
+                ValueProblem(
+                    index,
+                    "indicator",
+                    f"指标“{obs.indicator}”不在规则中（可用：{indicator_names}）",
+                )
+            )
+        if indicator is not None:
+            if indicator.is_compound:
+                keys = "、".join(c.key for c in indicator.components)
+                if obs.component is None or not str(obs.component).strip():
+                    problems.append(
+                        ValueProblem(
+                            index,
+                            "component",
+                            f"“{indicator.name}”是复合指标，需写明分项（{keys}）",
+                        )
+                    )
+                else:
+                    try:
+                        component = indicator.component(str(obs.component).strip()).key
+                    except KeyError:
+                        problems.append(
+                            ValueProblem(
+                                index,
+                                "component",
+                                f"“{indicator.name}”没有分项“{obs.component}”（可用：{keys}）",
+                            )
+                        )
+            elif obs.component is not None and str(obs.component).strip():
+                problems.append(
+                    ValueProblem(index, "component", f"“{indicator.name}”不是复合指标，不能写分项")
+                )
+        value = Decimal(0)
+        try:
+            value = to_decimal(obs.value)
+        except ValueError as exc:
+            problems.append(ValueProblem(index, "value", str(exc)))
+        if len(problems) > bad or indicator is None:
+            continue
+        key = (unit, month, indicator.key, component)
+        if key in first_index:
+            problems.append(
+                ValueProblem(index, "unit", "同一单位、月份、指标的数据重复", first_index[key])
+            )
+            continue
+        first_index[key] = index
+        table[key] = value
+        seen_units.setdefault(unit)
+    if problems:
+        raise ValueInputError(problems)
+    return table, list(seen_units)
+
+
+def _period(
+    *,
+    spec: BoardSpec,
+    participants: Sequence[str],
+    cells: Mapping[str, list[CellResult]],
+    composites: Mapping[str, int],
+    key: str,
+    label: str,
+    kind: PeriodKind,
+    months: tuple[str, ...],
+    basis: RankingBasis,
+    missing: tuple[MissingValue, ...],
+) -> PeriodResult:
+    overall = rank_by_score(scores=composites)
+    order = {unit: i for i, unit in enumerate(participants)}
+    rows = sorted(
+        (
+            UnitResult(
+                unit=unit,
+                cells=tuple(cells[unit]),
+                composite=composites[unit],
+                overall_rank=overall[unit],
+                yellow=spec.yellow_label(unit),
+            )
+            for unit in participants
+        ),
+        key=lambda r: (r.overall_rank, order[r.unit]),
+    )
+    return PeriodResult(
+        key=key,
+        label=label,
+        kind=kind,
+        months=months,
+        basis=basis,
+        rows=tuple(rows),
+        missing_as_zero=missing,
+    )
+
+
+def _rank_on_values(
+    *,
+    spec: BoardSpec,
+    participants: Sequence[str],
+    values: Mapping[str, Mapping[str, tuple[Decimal, ...]]],
+    flags: set[tuple[str, str]],
+    key: str,
+    label: str,
+    kind: PeriodKind,
+    months: tuple[str, ...],
+    missing: tuple[MissingValue, ...],
+) -> PeriodResult:
+    cells: dict[str, list[CellResult]] = {unit: [] for unit in participants}
+    for indicator in spec.indicators:
+        placements = score_indicator(
+            values={unit: values[unit][indicator.key] for unit in participants},
+            direction=indicator.direction,
+            colours=spec.colours,
+        )
+        for unit in participants:
+            p = placements[unit]
+            cells[unit].append(
+                CellResult(
+                    indicator=indicator.key,
+                    value=values[unit][indicator.key],
+                    rank=p.rank,
+                    colour=p.colour,
+                    points=p.points,
+                    missing_as_zero=(unit, indicator.key) in flags,
+                )
+            )
+    composites = {unit: sum(c.points for c in cells[unit]) for unit in participants}
+    return _period(
+        spec=spec,
+        participants=participants,
+        cells=cells,
+        composites=composites,
+        key=key,
+        label=label,
+        kind=kind,
+        months=months,
+        basis=RankingBasis.VALUES,
+        missing=missing,
+    )
+
+
+def _rank_on_points(
+    *,
+    spec: BoardSpec,
+    participants: Sequence[str],
+    values: Mapping[str, Mapping[str, tuple[Decimal, ...]]],
+    flags: set[tuple[str, str]],
+    key: str,
+    label: str,
+    kind: PeriodKind,
+    months: tuple[str, ...],
+    missing: tuple[MissingValue, ...],
+    monthly: Sequence[PeriodResult],
+) -> PeriodResult:
+    cells: dict[str, list[CellResult]] = {unit: [] for unit in participants}
+    for indicator in spec.indicators:
+        points = {
+            unit: sum(period.row(unit).cell(indicator.key).points for period in monthly)
+            for unit in participants
+        }
+        ranks = rank_by_score(scores=points)
+        for unit in participants:
+            cells[unit].append(
+                CellResult(
+                    indicator=indicator.key,
+                    value=values[unit][indicator.key],
+                    rank=ranks[unit],
+                    colour=None,
+                    points=points[unit],
+                    missing_as_zero=(unit, indicator.key) in flags,
+                )
+            )
+    composites = {
+        unit: sum(period.row(unit).composite for period in monthly) for unit in participants
+    }
+    return _period(
+        spec=spec,
+        participants=participants,
+        cells=cells,
+        composites=composites,
+        key=key,
+        label=label,
+        kind=kind,
+        months=months,
+        basis=RankingBasis.POINTS,
+        missing=missing,
+    )
+
+
+# --------------------------------------------------------------------------- warnings
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One period behind a warning: the unit's composite and overall rank there."""
+
+    period: str
+    label: str
+    months: tuple[str, ...]
+    composite: int
+    overall_rank: int
+    participants: int
+
+    def describe(self) -> str:
+        return (
+            f"{self.label}综合得分{self.composite}分，"
+            f"在{self.participants}个单位中排名第{self.overall_rank}位"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "label": self.label,
+            "months": list(self.months),
+            "composite": self.composite,
+            "overall_rank": self.overall_rank,
+            "participants": self.participants,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Evidence:
+        return cls(
+            period=data["period"],
+            label=data["label"],
+            months=tuple(data["months"]),
+            composite=int(data["composite"]),
+            overall_rank=int(data["overall_rank"]),
+            participants=int(data["participants"]),
+        )
+
+
+@dataclass(frozen=True)
+class WarningFinding:
+    """A unit singled out by the board, with the periods that prove it.
+
+    ``threshold`` is the run length (consecutive_last) or K (cumulative_bottom);
+    ``scope`` names the span, e.g. ``2019年第三季度`` or ``2019年1—7月``.
+    """
+
+    kind: WarningKind
+    unit: str
+    evidence: tuple[Evidence, ...]
+    threshold: int = 1
+    scope: str = ""
+
+    @property
+    def months(self) -> tuple[str, ...]:
+        return tuple(m for e in self.evidence for m in e.months)
+
+    def describe(self, *, unit_name: str | None = None) -> str:
+        """The finding as one Chinese sentence, e.g. for a 通报's 预警情况."""
+        name = unit_name or self.unit
+        if self.kind is WarningKind.CONSECUTIVE_LAST:
+            months = join_month_labels([e.months[0] for e in self.evidence])
+            return f"{name}{months}综合排名连续{len(self.evidence)}个月位列末位"
+        evidence = self.evidence[0]
+        if self.kind is WarningKind.QUARTER_LAST:
+            return (
+                f"{name}{self.scope}综合排名位列末位"
+                f"（综合得分{evidence.composite}分，共{evidence.participants}个单位）"
+            )
+        return (
+            f"{name}{self.scope}综合排名第{evidence.overall_rank}位"
+            f"（共{evidence.participants}个单位），位列后{self.threshold}名"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "unit": self.unit,
+            "threshold": self.threshold,
+            "scope": self.scope,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "description": self.describe(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> WarningFinding:
+        return cls(
+            kind=WarningKind(data["kind"]),
+            unit=data["unit"],
+            evidence=tuple(Evidence.from_dict(e) for e in data["evidence"]),
+            threshold=int(data.get("threshold", 1)),
+            scope=data.get("scope", ""),
+        )
+
+
+def _evidence(period: PeriodResult, unit: str) -> Evidence:
+    row = period.row(unit)
+    return Evidence(
+        period=period.key,
+        label=period.label,
+        months=period.months,
+        composite=row.composite,
+        overall_rank=row.overall_rank,
+        participants=len(period.rows),
+    )
+
+
+def last_units(period: PeriodResult) -> tuple[str, ...]:
+    """The units last overall (all of them when tied at the bottom).
+
+    A period where every unit has the same composite singles out nobody, just as an
+    indicator where every unit is equal colours nobody white.
+    """
+    if not period.rows:
+        return ()
+    lowest = min(r.composite for r in period.rows)
+    if all(r.composite == lowest for r in period.rows):
+        return ()
+    return tuple(r.unit for r in period.rows if r.composite == lowest)
+
+
+def consecutive_last(
+    *, periods: Sequence[PeriodResult], months: int = 2, latest_only: bool = False
+) -> list[WarningFinding]:
+    """Units last overall in at least ``months`` consecutive calendar months.
+
+    ``periods`` are monthly results in any order (e.g. re-read snapshots); a gap in the
+    calendar breaks a run. Each finding is one maximal run, its evidence the months of
+    the run. With ``latest_only``, only runs that reach the latest month given — what a
+    monthly close needs to decide on a 工作预警通知书.
+    """
+    if months < 1:
+        raise ValueError("连续月数应至少为1")
+    monthly = sorted(
+        periods, key=lambda p: _month_index(p.key) if p.kind is PeriodKind.MONTH else 0
+    )
+    if any(p.kind is not PeriodKind.MONTH for p in monthly):
+        raise ValueError("连续末位只看各月的排名，不能包含累计期间")
+    keys = [p.key for p in monthly]
+    if len(set(keys)) != len(keys):
+        raise ValueError("同一月份出现了多次")
+    if not monthly:
+        return []
+    latest = monthly[-1].key
+    runs: dict[str, list[PeriodResult]] = {}
+    findings: list[tuple[int, int, WarningFinding]] = []
+    order: dict[str, int] = {}
+
+    def close(unit: str) -> None:
+        run = runs.pop(unit, [])
+        if len(run) >= months and (not latest_only or run[-1].key == latest):
+            finding = WarningFinding(
+                kind=WarningKind.CONSECUTIVE_LAST,
+                unit=unit,
+                evidence=tuple(_evidence(p, unit) for p in run),
+                threshold=months,
+                scope=months_label([p.key for p in run]),
+            )
+            findings.append((_month_index(run[0].key), order[unit], finding))
+
+    previous: PeriodResult | None = None
+    for period in monthly:
+        for unit in period.units:
+            order.setdefault(unit, len(order))
+        last = set(last_units(period))
+        adjacent = (
+            previous is not None and _month_index(period.key) == _month_index(previous.key) + 1
+        )
+        for unit in list(runs):
+            if unit not in last or not adjacent:
+                close(unit)
+        for unit in period.units:
+            if unit in last:
+                runs.setdefault(unit, []).append(period)
+        previous = period
+    for unit in list(runs):
+        close(unit)
+    return [f for _, _, f in sorted(findings, key=lambda t: (t[0], t[1]))]
+
+
+def quarter_last(*, period: PeriodResult) -> list[WarningFinding]:
+    """Units last in a quarter's cumulative result (for the 约谈 of their leader).
+
+    ``period`` must be the cumulative period of a board over exactly one calendar
+    quarter (draw it with ``spec.with_months([...])``).
+    """
+    scope = quarter_of(period.months)
+    if period.kind is not PeriodKind.CUMULATIVE or scope is None:
+        raise ValueError(f"{period.label}不是一个完整季度的累计排名")
+    return [
+        WarningFinding(
+            kind=WarningKind.QUARTER_LAST,
+            unit=unit,
+            evidence=(_evidence(period, unit),),
+            scope=scope,
+        )
+        for unit in last_units(period)
+    ]
+
+
+def cumulative_bottom(*, period: PeriodResult, k: int) -> list[WarningFinding]:
+    """The bottom ``k`` units of a cumulative result, all units tied at the cut included.
+
+    As with :func:`last_units`, a period where every unit has the same composite
+    singles out nobody.
+    """
+    if k < 1:
+        raise ValueError("后几名的名数应至少为1")
+    if period.kind is not PeriodKind.CUMULATIVE:
+        raise ValueError(f"{period.label}不是累计排名")
+    composites = sorted(r.composite for r in period.rows)
+    if not composites or composites[0] == composites[-1]:
+        return []
+    cut = composites[min(k, len(composites)) - 1]
+    chosen = [r for r in period.rows if r.composite <= cut]
+    chosen.sort(key=lambda r: r.composite)
+    return [
+        WarningFinding(
+            kind=WarningKind.CUMULATIVE_BOTTOM,
+            unit=row.unit,
+            evidence=(_evidence(period, row.unit),),
+            threshold=k,
+            scope=period.label,
+        )
+        for row in chosen
+    ]

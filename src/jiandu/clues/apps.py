@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CluesConfig(AppConfig):
+    name = "jiandu.clues"
+    verbose_name = "信访与线索"

@@ -1,0 +1,168 @@
+"""Reads of the case registry, always within the user's jurisdiction (404 outside)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from jiandu.clues import lifecycle
+from jiandu.clues.choices import ClueStatus, PetitionStatus
+from jiandu.clues.models import Clue, ExposureBatch, Outcome, Petition
+from jiandu.core.access import get_or_404
+
+
+@dataclass(frozen=True)
+class ClueFilters:
+    """The clue list's filters (page, API and export share them)."""
+
+    status: str = ""
+    source: str = ""
+    domain: str = ""
+    org_id: int | None = None
+    disposal_method: str = ""
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    text: str = ""
+    overdue: bool = False
+
+
+def clue_list(*, user: Any, filters: ClueFilters | None = None) -> QuerySet[Clue]:
+    f = filters or ClueFilters()
+    qs = Clue.objects.restrict(user)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    if f.disposal_method:
+        qs = qs.filter(disposal_method=f.disposal_method)
+    if f.domain:
+        qs = qs.filter(domains__code=f.domain)
+    if f.org_id:
+        qs = qs.filter(handling_org_id=f.org_id)
+    if f.received_from:
+        qs = qs.filter(received_date__gte=f.received_from)
+    if f.received_to:
+        qs = qs.filter(received_date__lte=f.received_to)
+    if f.text.strip():
+        text = f.text.strip()
+        qs = qs.filter(Q(number__iexact=text) | Q(title__icontains=text))
+    if f.overdue:
+        qs = qs.exclude(status=ClueStatus.CLOSED).filter(due_date__lt=timezone.localdate())
+    return qs.select_related("handling_org")
+
+
+def clue_get(*, user: Any, pk: int) -> Clue:
+    qs = Clue.objects.restrict(user).select_related(
+        "handling_org", "registered_org", "petition", "created_by"
+    )
+    return get_or_404(qs, pk=pk)
+
+
+def clue_timeline(*, clue: Clue) -> QuerySet:
+    return clue.events.select_related("actor", "from_org", "to_org").order_by("at", "pk")
+
+
+def clue_next_actions(*, user: Any, clue: Clue) -> list[str]:
+    """The lifecycle actions the user may take on this clue now."""
+    if not user.has_perm("clues.change_clue"):
+        return []
+    return lifecycle.allowed_clue_actions(clue.status)
+
+
+def clue_outcomes(*, clue: Clue) -> QuerySet[Outcome]:
+    return clue.outcomes.select_related("person", "decided_by").order_by("decision_date", "pk")
+
+
+@dataclass(frozen=True)
+class PetitionFilters:
+    status: str = ""
+    channel: str = ""
+    domain: str = ""
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    text: str = ""
+    repeat_only: bool = False
+
+
+def petition_list(*, user: Any, filters: PetitionFilters | None = None) -> QuerySet[Petition]:
+    f = filters or PetitionFilters()
+    qs = Petition.objects.restrict(user)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.domain:
+        qs = qs.filter(domains__code=f.domain)
+    if f.received_from:
+        qs = qs.filter(received_date__gte=f.received_from)
+    if f.received_to:
+        qs = qs.filter(received_date__lte=f.received_to)
+    if f.text.strip():
+        text = f.text.strip()
+        qs = qs.filter(Q(number__iexact=text) | Q(title__icontains=text))
+    if f.repeat_only:
+        qs = qs.filter(repeat_of__isnull=False)
+    return qs.select_related("handling_org", "received_org")
+
+
+def petition_get(*, user: Any, pk: int) -> Petition:
+    qs = Petition.objects.restrict(user).select_related(
+        "handling_org", "received_org", "repeat_of", "created_by"
+    )
+    return get_or_404(qs, pk=pk)
+
+
+def petition_timeline(*, petition: Petition) -> QuerySet:
+    return petition.events.select_related("actor", "from_org", "to_org").order_by("at", "pk")
+
+
+def outcome_list(*, user: Any) -> QuerySet[Outcome]:
+    return Outcome.objects.restrict(user).select_related("clue", "person", "decided_by")
+
+
+def exposure_list(*, user: Any) -> QuerySet[ExposureBatch]:
+    return (
+        ExposureBatch.objects.restrict(user)
+        .select_related("org")
+        .annotate(case_count=Count("cases", distinct=True), person_count=Count("cases__persons"))
+    )
+
+
+def exposure_get(*, user: Any, pk: int) -> ExposureBatch:
+    return get_or_404(ExposureBatch.objects.restrict(user).select_related("org"), pk=pk)
+
+
+@dataclass(frozen=True)
+class Workbench:
+    open_by_stage: dict[str, int]
+    overdue: list[Clue]
+    recent_petitions: list[Petition]
+    pending_petitions: int
+
+
+def workbench_for(*, user: Any, limit: int = 10) -> Workbench:
+    """My open clues by stage, overdue items and recent petitions, for the home page."""
+    clues = Clue.objects.restrict(user)
+    mine = clues.filter(handling_org_id=user.org_id) if user.org_id else clues.none()
+    stages: dict[str, int] = {}
+    for row in mine.open().values("status", "disposal_method").annotate(n=Count("pk")).order_by():
+        key = row["disposal_method"] or row["status"]
+        stages[key] = stages.get(key, 0) + row["n"]
+    overdue = list(
+        clues.open()
+        .filter(due_date__lt=timezone.localdate())
+        .select_related("handling_org")
+        .order_by("due_date", "pk")[:limit]
+    )
+    petitions = Petition.objects.restrict(user)
+    recent = list(
+        petitions.select_related("handling_org").order_by("-received_date", "-pk")[:limit]
+    )
+    pending = petitions.filter(status=PetitionStatus.PENDING).count()
+    return Workbench(
+        open_by_stage=stages, overdue=overdue, recent_petitions=recent, pending_petitions=pending
+    )

@@ -1,0 +1,239 @@
+"""Statistics of the case registry: each one is a set of records, counted.
+
+A statistic says which records count (its base queryset for a period and an optional
+domain), which org field places a record with a unit, and what is counted. Boards group
+by that field to count every unit at once; a drill-down lists the same queryset for one
+unit, so the number shown always equals the records listed. docs/glossary.md defines
+each statistic in words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from jiandu.clues.choices import ClueAction, OutcomeKind, ResponsibilityType
+from jiandu.clues.models import Clue, ClueEvent, ExposureBatch, ExposureCase, Outcome, Petition
+
+
+@dataclass(frozen=True)
+class Statistic:
+    key: str
+    name: str
+    unit: str
+    model: type
+    org_field: str  # the field placing a record with an org
+    records: Callable[[dt.date, dt.date, str], QuerySet]  # (start, end, domain) -> rows
+    count_field: str = "pk"  # counted with Count(distinct=True)
+    record_label: str = ""
+
+    def queryset(
+        self, *, start: dt.date, end: dt.date, domain: str = "", org_ids: Iterable[int] | None
+    ) -> QuerySet:
+        qs = self.records(start, end, domain)
+        if org_ids is not None:
+            qs = qs.filter(**{f"{self.org_field}__in": list(org_ids)})
+        return qs
+
+    def count(
+        self, *, start: dt.date, end: dt.date, domain: str = "", org_ids: Iterable[int] | None
+    ) -> int:
+        qs = self.queryset(start=start, end=end, domain=domain, org_ids=org_ids)
+        return qs.aggregate(n=Count(self.count_field, distinct=True))["n"] or 0
+
+    def counts_by_org(
+        self, *, start: dt.date, end: dt.date, domain: str = "", org_ids: Iterable[int] | None
+    ) -> dict[int, int]:
+        """One grouped query: org id -> count, for every org with at least one record."""
+        qs = self.queryset(start=start, end=end, domain=domain, org_ids=org_ids)
+        rows = qs.values(self.org_field).annotate(n=Count(self.count_field, distinct=True))
+        return {row[self.org_field]: row["n"] for row in rows.order_by()}
+
+
+def _domain(qs: QuerySet, domain: str, path: str = "domains__code") -> QuerySet:
+    if not domain:
+        return qs
+    return qs.filter(**{path: domain})
+
+
+def _clues_received(start: dt.date, end: dt.date, domain: str) -> QuerySet:
+    return _domain(Clue.objects.filter(received_date__range=(start, end)), domain)
+
+
+def _clues_disposed(start: dt.date, end: dt.date, domain: str) -> QuerySet:
+    return _domain(Clue.objects.filter(disposed_at__range=(start, end)), domain)
+
+
+def _clues_closed(start: dt.date, end: dt.date, domain: str) -> QuerySet:
+    return _domain(Clue.objects.filter(closed_at__range=(start, end)), domain)
+
+
+def _outcomes(kind: str) -> Callable[[dt.date, dt.date, str], QuerySet]:
+    def records(start: dt.date, end: dt.date, domain: str) -> QuerySet:
+        qs = Outcome.objects.active().filter(kind=kind, decision_date__range=(start, end))
+        return _domain(qs, domain, "clue__domains__code")
+
+    return records
+
+
+def _accountability(responsibility: str) -> Callable[[dt.date, dt.date, str], QuerySet]:
+    def records(start: dt.date, end: dt.date, domain: str) -> QuerySet:
+        qs = Outcome.objects.active().filter(
+            kind=OutcomeKind.ACCOUNTABILITY,
+            responsibility_type=responsibility,
+            decision_date__range=(start, end),
+        )
+        return _domain(qs, domain, "clue__domains__code")
+
+    return records
+
+
+def _direct_handling(start: dt.date, end: dt.date, domain: str) -> QuerySet:
+    qs = ClueEvent.objects.filter(action=ClueAction.DIRECT_HANDLE, on_date__range=(start, end))
+    return _domain(qs, domain, "clue__domains__code")
+
+
+def _exposure_batches(start: dt.date, end: dt.date, domain: str) -> QuerySet:
+    return _domain(ExposureBatch.objects.filter(published_on__range=(start, end)), domain)
+
+
+def _exposure_cases(start: dt.date, end: dt.date, domain: str) -> QuerySet:
+    qs = ExposureCase.objects.filter(batch__published_on__range=(start, end))
+    return _domain(qs, domain, "batch__domains__code")
+
+
+def _exposure_persons(start: dt.date, end: dt.date, domain: str) -> QuerySet:
+    through = ExposureCase.persons.through
+    qs = through.objects.filter(exposurecase__batch__published_on__range=(start, end))
+    return _domain(qs, domain, "exposurecase__batch__domains__code")
+
+
+def _petitions_received(start: dt.date, end: dt.date, domain: str) -> QuerySet:
+    return _domain(Petition.objects.filter(received_date__range=(start, end)), domain)
+
+
+def _petitions_first(start: dt.date, end: dt.date, domain: str) -> QuerySet:
+    return _petitions_received(start, end, domain).filter(is_first_time=True)
+
+
+def _petitions_repeat(start: dt.date, end: dt.date, domain: str) -> QuerySet:
+    return _petitions_received(start, end, domain).filter(repeat_of__isnull=False)
+
+
+def _petitions_first_closed(start: dt.date, end: dt.date, domain: str) -> QuerySet:
+    return _petitions_first(start, end, domain).filter(Q(closed_at__isnull=False))
+
+
+STATISTICS: dict[str, Statistic] = {
+    s.key: s
+    for s in [
+        Statistic("clues_received", "受理问题线索", "件", Clue, "registered_org", _clues_received),
+        Statistic("clues_disposed", "处置问题线索", "件", Clue, "handling_org", _clues_disposed),
+        Statistic("clues_closed", "处置办结", "件", Clue, "handling_org", _clues_closed),
+        Statistic(
+            "criticism", "批评教育", "人", Outcome, "decided_by", _outcomes(OutcomeKind.CRITICISM)
+        ),
+        Statistic(
+            "accountability",
+            "问责处理",
+            "人",
+            Outcome,
+            "decided_by",
+            _outcomes(OutcomeKind.ACCOUNTABILITY),
+        ),
+        Statistic(
+            "party_discipline",
+            "党纪处分",
+            "人",
+            Outcome,
+            "decided_by",
+            _outcomes(OutcomeKind.PARTY_DISCIPLINE),
+        ),
+        Statistic(
+            "government_sanction",
+            "政务处分",
+            "人",
+            Outcome,
+            "decided_by",
+            _outcomes(OutcomeKind.GOVERNMENT_SANCTION),
+        ),
+        Statistic(
+            "organisational",
+            "组织处理",
+            "人",
+            Outcome,
+            "decided_by",
+            _outcomes(OutcomeKind.ORGANISATIONAL),
+        ),
+        Statistic(
+            "judicial_transfer",
+            "移送司法机关",
+            "人",
+            Outcome,
+            "decided_by",
+            _outcomes(OutcomeKind.JUDICIAL_TRANSFER),
+        ),
+        Statistic(
+            "direct_handling", "直查直办", "件", ClueEvent, "to_org", _direct_handling, "clue"
+        ),
+        Statistic(
+            "principal_failures",
+            "主体责任类失职失责",
+            "件",
+            Outcome,
+            "decided_by",
+            _accountability(ResponsibilityType.PRINCIPAL),
+            "clue",
+        ),
+        Statistic(
+            "supervisory_failures",
+            "监督责任类失职失责",
+            "件",
+            Outcome,
+            "decided_by",
+            _accountability(ResponsibilityType.SUPERVISORY),
+            "clue",
+        ),
+        Statistic(
+            "exposure_batches", "通报曝光批次", "批次", ExposureBatch, "org", _exposure_batches
+        ),
+        Statistic(
+            "exposure_cases", "通报曝光起数", "起", ExposureCase, "batch__org", _exposure_cases
+        ),
+        Statistic(
+            "exposure_persons",
+            "通报曝光人次",
+            "人次",
+            ExposureCase.persons.through,
+            "exposurecase__batch__org",
+            _exposure_persons,
+        ),
+        Statistic(
+            "petitions_received", "检举控告量", "件", Petition, "received_org", _petitions_received
+        ),
+        Statistic(
+            "petitions_first", "初信初访量", "件", Petition, "received_org", _petitions_first
+        ),
+        Statistic(
+            "petitions_first_closed",
+            "初信初访办结量",
+            "件",
+            Petition,
+            "received_org",
+            _petitions_first_closed,
+        ),
+        Statistic(
+            "petitions_repeat", "重复举报量", "件", Petition, "received_org", _petitions_repeat
+        ),
+    ]
+}
+
+
+def statistic(key: str) -> Statistic:
+    try:
+        return STATISTICS[key]
+    except KeyError:
+        raise KeyError(f"未知的统计指标“{key}”") from None

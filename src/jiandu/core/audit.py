@@ -1,0 +1,173 @@
+"""The audit trail: append a row (hash-chained) and verify the chain.
+
+Service functions call :func:`audit_record` inside their own transaction, so a write and
+its audit row are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from jiandu.core.choices import AuditAction
+from jiandu.core.middleware import current_ip
+from jiandu.core.models import AuditChainHead, AuditLog
+
+GENESIS_HASH = "0" * 64
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value, key=str)
+    return str(value)
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_json_default)
+
+
+def _row_digest(row: AuditLog) -> str:
+    payload = canonical_json(
+        {
+            "sequence": row.sequence,
+            "at": row.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+            "actor_id": row.actor_id,
+            "actor_name": row.actor_name,
+            "action": row.action,
+            "object_type": row.object_type,
+            "object_id": row.object_id,
+            "object_repr": row.object_repr,
+            "summary": row.summary,
+            "changes": row.changes,
+            "ip_address": row.ip_address,
+            "previous_hash": row.previous_hash,
+        }
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    summary: str = "",
+    changes: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AuditLog:
+    """Append one audit row. ``actor`` may be None (a failed login by an unknown name
+    is recorded with ``changes['username']``)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    with transaction.atomic():
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        actor_obj = actor if getattr(actor, "pk", None) else None
+        row = AuditLog(
+            sequence=head.last_sequence + 1,
+            at=timezone.now(),
+            actor=actor_obj,
+            actor_name=getattr(actor_obj, "username", "") if actor_obj else "",
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=(str(obj) if obj is not None else "")[:200],
+            summary=summary[:300],
+            changes=json.loads(canonical_json(changes or {})),
+            ip_address=ip_address if ip_address is not None else (current_ip() or ""),
+            previous_hash=head.last_hash,
+        )
+        row.row_hash = _row_digest(row)
+        row.save()
+        head.last_sequence = row.sequence
+        head.last_hash = row.row_hash
+        head.save(update_fields=["last_sequence", "last_hash"])
+    return row
+
+
+def model_snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """Field values for the before/after of an audited write (protected fields left
+    out: the audit log must not become a second copy of what it protects)."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if getattr(field, "protected", False):
+            continue
+        data[field.name] = field.value_from_object(obj)
+    return json.loads(canonical_json(data))
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    keys = sorted(set(before) | set(after))
+    return {
+        k: {"before": before.get(k), "after": after.get(k)}
+        for k in keys
+        if before.get(k) != after.get(k)
+    }
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    rows_checked: int
+    first_broken_sequence: int | None = None
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "rows_checked": self.rows_checked,
+            "first_broken_sequence": self.first_broken_sequence,
+            "reason": self.reason,
+        }
+
+
+def audit_verify(*, batch_size: int = 5000) -> ChainReport:
+    """Walk the chain in order; report the first row whose link or content is wrong."""
+    previous = GENESIS_HASH
+    expected_sequence = 1
+    checked = 0
+    rows = AuditLog.objects.order_by("sequence").iterator(chunk_size=batch_size)
+    for row in rows:
+        if row.sequence != expected_sequence:
+            return ChainReport(
+                False, checked, expected_sequence, f"缺少序号为{expected_sequence}的审计记录"
+            )
+        if row.previous_hash != previous:
+            return ChainReport(False, checked, row.sequence, "与上一条记录的哈希链接不一致")
+        if _row_digest(row) != row.row_hash:
+            return ChainReport(False, checked, row.sequence, "记录内容与其哈希不符（可能被篡改）")
+        previous = row.row_hash
+        expected_sequence += 1
+        checked += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.last_sequence != checked:
+        return ChainReport(
+            False,
+            checked,
+            checked + 1,
+            f"链头记录的最后序号为{head.last_sequence}，但只找到{checked}条",
+        )
+    return ChainReport(True, checked)
+
+
+__all__ = ["AuditAction", "audit_record", "audit_verify", "diff", "model_snapshot"]

@@ -1,0 +1,24 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出")
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    TRANSITION = "transition", _("流转")
+    ARCHIVE = "archive", _("归档")
+    VIEW_PROTECTED = "view_protected", _("查看受保护信息")
+    EXPORT = "export", _("导出")
+    EXPORT_PROTECTED = "export_protected", _("导出受保护信息")
+    IMPORT = "import", _("导入")
+    PERMISSION = "permission", _("权限变更")
+
+
+class TaskStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("运行中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")

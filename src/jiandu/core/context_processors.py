@@ -1,0 +1,44 @@
+"""Navigation entries shown to the current user (only what their roles allow)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+# (section, label, url name, required permission or None)
+NAV_ITEMS: list[tuple[str, str, str, str | None]] = [
+    ("工作台", "我的工作台", "core:workbench", None),
+    ("信访举报", "信访举报", "clues:petition_list", "clues.view_petition"),
+    ("信访举报", "登记信访件", "clues:petition_create", "clues.add_petition"),
+    ("问题线索", "问题线索", "clues:clue_list", "clues.view_clue"),
+    ("问题线索", "通报曝光", "clues:exposure_list", "clues.view_exposurebatch"),
+    ("多色榜", "多色榜", "boards:board_list", "boards.view_board"),
+    ("多色榜", "预警通知", "boards:warning_list", "boards.view_board"),
+    ("大数据比对", "比对任务", "datacheck:run_list", "datacheck.view_run"),
+    ("大数据比对", "数据集", "datacheck:dataset_list", "datacheck.view_run"),
+    ("基础信息", "组织机构", "orgs:org_tree", "orgs.view_org"),
+    ("基础信息", "党员干部", "people:person_list", "people.view_person"),
+    ("基础信息", "数据导入", "imports:index", "orgs.view_org"),
+    ("系统管理", "审计日志", "core:audit_list", "core.view_auditlog"),
+    ("系统管理", "后台管理", "admin:index", "accounts.view_user"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_sections": []}
+    sections: dict[str, list[dict[str, Any]]] = {}
+    path = request.path
+    for section, label, url_name, perm in NAV_ITEMS:
+        if perm and not user.has_perm(perm):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        active = path == url or (url != "/" and path.startswith(url))
+        sections.setdefault(section, []).append({"label": label, "url": url, "active": active})
+    return {"nav_sections": [{"title": t, "items": items} for t, items in sections.items()]}

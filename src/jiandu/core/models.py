@@ -1,0 +1,140 @@
+"""Shared base models: timestamps, archiving, the audit log and background tasks."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jiandu.core.choices import AuditAction, TaskStatus
+
+
+class TimeStampedModel(models.Model):
+    """Creation and last-change times."""
+
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ArchivableModel(models.Model):
+    """Reference data and business records are archived, never deleted: who, when, why."""
+
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("归档人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    archive_reason = models.CharField(_("归档原因"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class AuditLogQuerySet(models.QuerySet["AuditLog"]):
+    def update(self, **kwargs):  # type: ignore[override]
+        raise PermissionError("审计日志只能追加，不能修改")
+
+    def delete(self):  # type: ignore[override]
+        raise PermissionError("审计日志只能追加，不能删除")
+
+
+class AuditLog(models.Model):
+    """One append-only row per login, failed login, logout, write, and every view or
+    export of protected fields. Each row carries the hash of the previous one, so a
+    changed or removed row breaks the chain (``jiandu audit verify``)."""
+
+    sequence = models.BigIntegerField(_("序号"), unique=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=32, choices=AuditAction.choices)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    summary = models.CharField(_("摘要"), max_length=300, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    ip_address = models.CharField(_("IP地址"), max_length=45, blank=True)
+    previous_hash = models.CharField(_("上一条哈希"), max_length=64)
+    row_hash = models.CharField(_("本条哈希"), max_length=64)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-sequence"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.sequence} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("审计日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计日志只能追加，不能删除")
+
+
+class AuditChainHead(models.Model):
+    """A single row locked while appending, so concurrent writers extend the chain one
+    at a time (SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises writers anyway)."""
+
+    last_sequence = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"#{self.last_sequence}"
+
+
+class Task(TimeStampedModel):
+    """A background job (import, monthly close, comparison run) with visible progress.
+
+    ``org`` scopes who can see it: the task belongs to the starting user's jurisdiction."""
+
+    kind = models.CharField(_("任务类型"), max_length=64)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.QUEUED
+    )
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    progress = models.FloatField(_("进度"), default=0.0)
+    message = models.CharField(_("进度说明"), max_length=300, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+", null=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"

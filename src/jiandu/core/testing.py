@@ -1,0 +1,128 @@
+"""Test helpers: a small org tree and the personas every scoping test uses.
+
+- ``city``: 市纪委监委 officer (the whole city), with 线索管理 and 案件审理.
+- ``county``: 五华区纪委监委 officer (her county only).
+- ``group``: 派驻第一纪检监察组 officer (the group and the units it supervises).
+- ``outsider``: an officer of another county (sees none of the above).
+- ``petition_officer``: 信访室 officer allowed to see reporter identities.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+
+from jiandu.accounts.models import User
+from jiandu.accounts.roles import ROLE_PERMISSIONS
+from jiandu.clues.models import DomainTag
+from jiandu.orgs.choices import OrgKind
+from jiandu.orgs.models import Org
+from jiandu.orgs.services import org_create, org_set_supervised
+
+TEST_PASSWORD = "Jiandu-Test-2020!"
+
+
+def role_group(name: str) -> Group:
+    """The permission group of a role, created from ``ROLE_PERMISSIONS``."""
+    group, _ = Group.objects.get_or_create(name=name)
+    perms = []
+    for dotted in ROLE_PERMISSIONS[name]:
+        app_label, codename = dotted.split(".", 1)
+        perm = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
+        if perm is not None:
+            perms.append(perm)
+    group.permissions.set(perms)
+    return group
+
+
+def make_user(username: str, org: Org | None, *roles: str, **extra: Any) -> User:
+    user = User.objects.create_user(
+        username=username, password=TEST_PASSWORD, org=org, full_name=extra.pop("full_name", "")
+    )
+    for role in roles:
+        user.groups.add(role_group(role))
+    return user
+
+
+@dataclass
+class World:
+    city: Org
+    petition_room: Org
+    room1: Org
+    group1: Org
+    unit_a: Org
+    unit_b: Org
+    county: Org
+    township: Org
+    other_county: Org
+    users: dict[str, User]
+    poverty: DomainTag
+
+
+def build_world() -> World:
+    """The standard small world for tests (Alice/Bob/Charlie style personas)."""
+    system = User.objects.create_user(username="system-setup", password=None)
+    city = org_create(
+        actor=system, name="昆明市纪委监委", kind=OrgKind.COMMISSION, region_code="530100"
+    )
+    petition_room = org_create(actor=system, name="信访室", kind=OrgKind.PETITION_ROOM, parent=city)
+    room1 = org_create(
+        actor=system, name="第一监督检查室", kind=OrgKind.SUPERVISION_ROOM, parent=city
+    )
+    group1 = org_create(
+        actor=system, name="派驻第一纪检监察组", kind=OrgKind.STATIONED_GROUP, parent=city
+    )
+    unit_a = org_create(actor=system, name="市财政局", kind=OrgKind.CITY_UNIT, parent=city)
+    unit_b = org_create(actor=system, name="市民政局", kind=OrgKind.CITY_UNIT, parent=city)
+    county = org_create(
+        actor=system, name="五华区纪委监委", kind=OrgKind.COUNTY, parent=city, region_code="530102"
+    )
+    township = org_create(
+        actor=system, name="红云街道", kind=OrgKind.TOWNSHIP, parent=county, region_code="530102001"
+    )
+    other_county = org_create(
+        actor=system, name="盘龙区纪委监委", kind=OrgKind.COUNTY, parent=city, region_code="530103"
+    )
+    org_set_supervised(actor=system, org=group1, supervised=[unit_a, unit_b])
+    org_set_supervised(actor=system, org=room1, supervised=[county])
+    from jiandu.accounts import roles as r
+
+    users = {
+        "city": make_user(
+            "city", city, r.ROLE_CLUES, r.ROLE_TRIAL, r.ROLE_PETITION, r.ROLE_STATISTICS
+        ),
+        "county": make_user("county", county, r.ROLE_CLUES, r.ROLE_TRIAL, r.ROLE_PETITION),
+        "group": make_user("group", group1, r.ROLE_CLUES, r.ROLE_TRIAL),
+        "room": make_user("room", room1, r.ROLE_CLUES),
+        "outsider": make_user(
+            "outsider", other_county, r.ROLE_CLUES, r.ROLE_TRIAL, r.ROLE_PETITION
+        ),
+        "petition_officer": make_user(
+            "petition_officer", petition_room, r.ROLE_PETITION, r.ROLE_IDENTITY
+        ),
+        "leader": make_user("leader", city, r.ROLE_LEADER),
+        "auditor": make_user("auditor", city, r.ROLE_AUDIT_ADMIN),
+        "sysadmin": make_user("sysadmin", city, r.ROLE_SYSTEM_ADMIN),
+    }
+    poverty, _ = DomainTag.objects.get_or_create(code="poverty", defaults={"name": "扶贫"})
+    return World(
+        city=city,
+        petition_room=petition_room,
+        room1=room1,
+        group1=group1,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        county=county,
+        township=township,
+        other_county=other_county,
+        users=users,
+        poverty=poverty,
+    )
+
+
+DAY = dt.date(2020, 3, 2)

@@ -1,0 +1,43 @@
+"""Reads of the organisation tree, always within the user's jurisdiction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from jiandu.core.access import get_or_404, jurisdiction_org_ids
+from jiandu.orgs.models import Org
+
+
+def org_list(*, user: Any, include_archived: bool = False) -> QuerySet[Org]:
+    qs = Org.objects.filter(pk__in=jurisdiction_org_ids(user))
+    if not include_archived:
+        qs = qs.filter(archived_at__isnull=True)
+    return qs.order_by("path")
+
+
+def org_get(*, user: Any, pk: int) -> Org:
+    return get_or_404(org_list(user=user, include_archived=True), pk=pk)
+
+
+def org_subtree_ids(*, org: Org) -> list[int]:
+    return list(Org.objects.filter(path__startswith=org.path).values_list("id", flat=True))
+
+
+def org_tree(*, user: Any) -> list[dict[str, Any]]:
+    """The visible orgs as nested dicts (for the tree page and the API). Orgs whose
+    parent is outside the jurisdiction become roots."""
+    orgs = list(org_list(user=user).prefetch_related("labels"))
+    nodes = {
+        o.pk: {"org": o, "children": [], "labels": [label.name for label in o.labels.all()]}
+        for o in orgs
+    }
+    roots = []
+    for o in orgs:
+        node = nodes[o.pk]
+        if o.parent_id in nodes:
+            nodes[o.parent_id]["children"].append(node)
+        else:
+            roots.append(node)
+    return roots

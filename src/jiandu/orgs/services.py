@@ -1,0 +1,126 @@
+"""Writes to the organisation tree. Every function is atomic and audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from jiandu.core.audit import audit_record, diff, model_snapshot
+from jiandu.core.choices import AuditAction
+from jiandu.orgs.models import Org, OrgLabel
+
+
+def _set_path(org: Org) -> None:
+    if org.parent_id:
+        parent = Org.objects.only("path", "depth").get(pk=org.parent_id)
+        org.path = f"{parent.path}{org.pk}/"
+        org.depth = parent.depth + 1
+    else:
+        org.path = f"/{org.pk}/"
+        org.depth = 0
+
+
+@transaction.atomic
+def org_create(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    parent: Org | None = None,
+    short_name: str = "",
+    region_code: str = "",
+    labels: list[OrgLabel] | None = None,
+    sort_order: int = 0,
+) -> Org:
+    org = Org(
+        name=name,
+        short_name=short_name,
+        kind=kind,
+        parent=parent,
+        region_code=region_code,
+        sort_order=sort_order,
+    )
+    org.full_clean(exclude=["path"])
+    org.save()
+    _set_path(org)
+    org.save(update_fields=["path", "depth"])
+    if labels:
+        org.labels.set(labels)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=org, changes=model_snapshot(org))
+    return org
+
+
+@transaction.atomic
+def org_update(*, actor: Any, org: Org, **fields: Any) -> Org:
+    """Change name, kind, region code, sort order or parent. Moving an org re-paths its
+    whole subtree; an org cannot move under its own descendant."""
+    before = model_snapshot(org)
+    labels = fields.pop("labels", None)
+    new_parent = fields.pop("parent", org.parent)
+    for key, value in fields.items():
+        setattr(org, key, value)
+    moved = (new_parent.pk if new_parent else None) != org.parent_id
+    if moved and new_parent is not None and new_parent.path.startswith(org.path):
+        raise ValidationError({"parent": "不能把单位移到它自己的下级单位之下"})
+    org.parent = new_parent
+    org.full_clean(exclude=["path"])
+    old_path = org.path
+    if moved:
+        _set_path(org)
+    org.save()
+    if moved:
+        for child in Org.objects.filter(path__startswith=old_path).exclude(pk=org.pk):
+            child.path = org.path + child.path[len(old_path) :]
+            child.depth = child.path.count("/") - 2
+            child.save(update_fields=["path", "depth"])
+    if labels is not None:
+        org.labels.set(labels)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=org,
+        changes=diff(before, model_snapshot(org)),
+    )
+    return org
+
+
+@transaction.atomic
+def org_set_supervised(*, actor: Any, org: Org, supervised: list[Org]) -> Org:
+    """Set the units this org supervises (a 派驻组's 市直单位, a 监督检查室's counties)."""
+    before = sorted(org.supervises.values_list("pk", flat=True))
+    if any(s.pk == org.pk for s in supervised):
+        raise ValidationError({"supervises": "单位不能监督它自己"})
+    org.supervises.set(supervised)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=org,
+        summary="设置监督对象",
+        changes={"supervises": {"before": before, "after": sorted(s.pk for s in supervised)}},
+    )
+    return org
+
+
+@transaction.atomic
+def org_archive(*, actor: Any, org: Org, reason: str) -> Org:
+    if not reason.strip():
+        raise ValidationError({"archive_reason": "归档必须填写原因"})
+    if org.is_archived:
+        raise ValidationError({"archived_at": "该单位已归档"})
+    org.archived_at = timezone.now()
+    org.archived_by = actor
+    org.archive_reason = reason.strip()
+    org.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.ARCHIVE, obj=org, summary=reason)
+    return org
+
+
+@transaction.atomic
+def org_label_get_or_create(*, actor: Any, name: str) -> OrgLabel:
+    label, created = OrgLabel.objects.get_or_create(name=name)
+    if created:
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=label)
+    return label

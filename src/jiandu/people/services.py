@@ -1,0 +1,143 @@
+"""Writes to the cadre registry. ID numbers are validated (GB 11643), birth date and
+gender are derived from them, and the number is stored encrypted with a search key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from jiandu.core import idnumbers
+from jiandu.core.audit import audit_record, diff, model_snapshot
+from jiandu.core.choices import AuditAction
+from jiandu.core.crypto import search_key
+from jiandu.orgs.models import Org
+from jiandu.people.models import Person, Post
+
+
+def _apply_id_number(person: Person, raw: str) -> None:
+    if not raw:
+        person.id_number = ""
+        person.id_search_key = ""
+        person.id_masked = ""
+        return
+    try:
+        facts = idnumbers.parse(raw)
+    except idnumbers.IdNumberError as exc:
+        raise ValidationError({"id_number": str(exc)}) from exc
+    key = search_key(facts.number)
+    clash = Person.objects.filter(id_search_key=key).exclude(pk=person.pk).first()
+    if clash is not None:
+        raise ValidationError({"id_number": f"该身份证号码已登记（人员编号{clash.pk}）"})
+    person.id_number = facts.number
+    person.id_search_key = key
+    person.id_masked = idnumbers.mask(facts.number)
+    person.birth_date = facts.birth_date
+    person.gender = facts.gender
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: Any,
+    name: str,
+    registered_org: Org,
+    id_number: str = "",
+    political_status: str = "party_member",
+    gender: str = "",
+    birth_date: dt.date | None = None,
+    note: str = "",
+) -> Person:
+    person = Person(
+        name=name.strip(),
+        registered_org=registered_org,
+        political_status=political_status,
+        gender=gender,
+        birth_date=birth_date,
+        note=note,
+    )
+    _apply_id_number(person, id_number)
+    person.full_clean(exclude=["id_search_key", "id_masked"])
+    person.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=person, changes=model_snapshot(person))
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
+    before = model_snapshot(person)
+    id_changed = "id_number" in fields
+    raw_id = fields.pop("id_number", None)
+    for key, value in fields.items():
+        setattr(person, key, value)
+    if id_changed:
+        _apply_id_number(person, raw_id or "")
+    person.full_clean(exclude=["id_search_key", "id_masked"])
+    person.save()
+    changes = diff(before, model_snapshot(person))
+    if id_changed:
+        changes["id_number"] = {"changed": True}
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, changes=changes)
+    return person
+
+
+@transaction.atomic
+def post_add(
+    *,
+    actor: Any,
+    person: Person,
+    org: Org,
+    title: str,
+    management_level: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    is_leader: bool = False,
+) -> Post:
+    post = Post(
+        person=person,
+        org=org,
+        title=title,
+        management_level=management_level,
+        start_date=start_date,
+        end_date=end_date,
+        is_leader=is_leader,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    post.full_clean()
+    if end_date is not None and end_date < start_date:
+        raise ValidationError({"end_date": "免职日期不能早于任职日期"})
+    post.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=post, changes=model_snapshot(post))
+    return post
+
+
+@transaction.atomic
+def post_end(*, actor: Any, post: Post, end_date: dt.date) -> Post:
+    if post.end_date is not None:
+        raise ValidationError({"end_date": "该任职已结束"})
+    if end_date < post.start_date:
+        raise ValidationError({"end_date": "免职日期不能早于任职日期"})
+    post.end_date = end_date
+    post.save(update_fields=["end_date", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=post,
+        changes={"end_date": {"before": None, "after": end_date.isoformat()}},
+    )
+    return post
+
+
+def person_reveal_id_number(*, actor: Any, person: Person) -> str:
+    """The full ID number, for a user holding ``people.view_id_number``; audited."""
+    if not actor.has_perm("people.view_id_number"):
+        raise PermissionError("没有查看身份证号码的权限")
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW_PROTECTED,
+        obj=person,
+        summary="查看身份证号码",
+    )
+    return person.id_number

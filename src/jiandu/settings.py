@@ -1,0 +1,201 @@
+"""Django settings for Jiandu.
+
+Everything that differs between a developer laptop and a commission's intranet server
+comes from the environment (see docs/operations.md). Defaults are for development:
+SQLite under ``var/``, DEBUG on, a fixed development secret.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("JIANDU_VAR_DIR", PROJECT_DIR / "var"))
+
+PRODUCTION = os.environ.get("JIANDU_ENV", "development") == "production"
+
+_DEV_SECRET = "jiandu-development-secret-key-not-for-production-use-0123456789"
+SECRET_KEY = os.environ.get("JIANDU_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
+if PRODUCTION and not SECRET_KEY:
+    raise RuntimeError("JIANDU_SECRET_KEY must be set when JIANDU_ENV=production")
+
+# Key for protected fields (reporter identity, ID numbers). Separate from SECRET_KEY so
+# that rotating the session secret never makes stored identities unreadable.
+FIELD_ENCRYPTION_KEY = os.environ.get("JIANDU_FIELD_KEY", "" if PRODUCTION else _DEV_SECRET)
+if PRODUCTION and not FIELD_ENCRYPTION_KEY:
+    raise RuntimeError("JIANDU_FIELD_KEY must be set when JIANDU_ENV=production")
+
+DEBUG = os.environ.get("JIANDU_DEBUG", "0" if PRODUCTION else "1") == "1"
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("JIANDU_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("JIANDU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "template_partials",
+    "django_htmx",
+    "axes",
+    "ninja",
+    "jiandu.core",
+    "jiandu.accounts",
+    "jiandu.orgs",
+    "jiandu.people",
+    "jiandu.clues",
+    "jiandu.boards",
+    "jiandu.datacheck",
+    "jiandu.imports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "jiandu.core.middleware.RequestContextMiddleware",
+    # AxesMiddleware must be last: it turns lockouts into a response.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "jiandu.urls"
+WSGI_APPLICATION = "jiandu.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "jiandu.core.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'jiandu.sqlite3'}",
+        conn_max_age=int(os.environ.get("JIANDU_DB_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "jiandu.accounts.validators.CharacterClassValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:workbench"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Lockout after repeated failures (django-axes), keyed on username + IP.
+AXES_FAILURE_LIMIT = int(os.environ.get("JIANDU_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+SESSION_COOKIE_AGE = int(os.environ.get("JIANDU_SESSION_SECONDS", str(2 * 60 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Uploads: refuse oversized files early (bytes). Data files for big-data comparison have
+# their own, larger limit (datacheck settings below).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+JIANDU_MAX_UPLOAD_BYTES = int(os.environ.get("JIANDU_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+JIANDU_MAX_DATASET_BYTES = int(os.environ.get("JIANDU_MAX_DATASET_BYTES", str(1024 * 1024 * 1024)))
+JIANDU_DATA_DIR = Path(os.environ.get("JIANDU_DATA_DIR", VAR_DIR / "data"))
+
+# Background tasks: "thread" runs them in the web process after commit (no extra
+# server); "worker" leaves them queued for `jiandu tasks worker`; "eager" runs them
+# inline (tests).
+JIANDU_TASKS_MODE = os.environ.get("JIANDU_TASKS_MODE", "thread")
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = os.environ.get("JIANDU_SSL_REDIRECT", "1") == "1"
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("JIANDU_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = False
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "same-origin"
+    X_FRAME_OPTIONS = "DENY"
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a site decision
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("JIANDU_LOG_LEVEL", "WARNING")},
+}
