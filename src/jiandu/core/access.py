@@ -9,8 +9,9 @@ selectors raise Http404.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -60,7 +61,7 @@ class ScopedQuerySet(QuerySet):
 
     scope_fields: tuple[str, ...] = ()
 
-    def restrict(self, user: Any) -> QuerySet:
+    def restrict(self, user: Any) -> Self:
         ids = jurisdiction_org_ids(user)
         if not ids or not self.scope_fields:
             return self.none()
@@ -78,5 +79,5 @@ def get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
     """``queryset.get`` that turns both "absent" and "outside jurisdiction" into 404."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404("记录不存在") from exc

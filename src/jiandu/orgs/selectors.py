@@ -29,11 +29,11 @@ def org_tree(*, user: Any) -> list[dict[str, Any]]:
     """The visible orgs as nested dicts (for the tree page and the API). Orgs whose
     parent is outside the jurisdiction become roots."""
     orgs = list(org_list(user=user).prefetch_related("labels"))
-    nodes = {
+    nodes: dict[int, dict[str, Any]] = {
         o.pk: {"org": o, "children": [], "labels": [label.name for label in o.labels.all()]}
         for o in orgs
     }
-    roots = []
+    roots: list[dict[str, Any]] = []
     for o in orgs:
         node = nodes[o.pk]
         if o.parent_id in nodes:
@@ -41,3 +41,21 @@ def org_tree(*, user: Any) -> list[dict[str, Any]]:
         else:
             roots.append(node)
     return roots
+
+
+def org_supervision_map(*, user: Any) -> dict[int, list[Org]]:
+    """For every visible org, the visible, active orgs it supervises (one query; for the
+    tree page). Supervised units outside the jurisdiction are left out like any other
+    record outside it."""
+    ids = jurisdiction_org_ids(user)
+    links = (
+        Org.supervises.through.objects.filter(
+            from_org_id__in=ids, to_org_id__in=ids, to_org__archived_at__isnull=True
+        )
+        .select_related("to_org")
+        .order_by("to_org__path")
+    )
+    result: dict[int, list[Org]] = {}
+    for link in links:
+        result.setdefault(link.from_org_id, []).append(link.to_org)
+    return result
