@@ -16,7 +16,11 @@ def users(world):
 
 
 @pytest.fixture(autouse=True)
-def _media_and_tasks(settings, tmp_path):
+def _media_and_tasks(request, tmp_path):
+    # Pure tests (the comparison engine, the board calculator) also run without Django.
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.JIANDU_TASKS_MODE = "eager"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
