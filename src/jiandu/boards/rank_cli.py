@@ -124,8 +124,8 @@ def load_values(path: Path) -> tuple[list[Observation], list[int]]:
     positions: dict[str, int] = {}
     problems: list[str] = []
     for index, raw in enumerate(header):
-        cell = unicodedata.normalize("NFKC", raw).strip()
-        column = COLUMN_ALIASES.get(cell, cell.lower())
+        heading = unicodedata.normalize("NFKC", raw).strip()
+        column = COLUMN_ALIASES.get(heading, heading.lower())
         if column not in COLUMNS:
             problems.append(
                 f"{name} 第1行第{index + 1}列：不认识的列“{raw}”（应为 {','.join(COLUMNS)}；"

@@ -1091,21 +1091,31 @@ def rank_board(
         for unit in participants
     }
     flags = {(m.unit, m.indicator) for m in missing_values}
-    common = {
-        "spec": spec,
-        "participants": participants,
-        "values": summed,
-        "flags": flags,
-        "key": "cumulative",
-        "label": months_label(spec.months),
-        "kind": PeriodKind.CUMULATIVE,
-        "months": spec.months,
-        "missing": tuple(missing_values),
-    }
+    label = months_label(spec.months)
+    everything = tuple(missing_values)
     if spec.cumulative_mode is CumulativeMode.SUM_VALUES:
-        cumulative = _rank_on_values(**common)
+        cumulative = _rank_on_values(
+            spec=spec,
+            participants=participants,
+            values=summed,
+            flags=flags,
+            key="cumulative",
+            label=label,
+            kind=PeriodKind.CUMULATIVE,
+            months=spec.months,
+            missing=everything,
+        )
     else:
-        cumulative = _rank_on_points(**common, monthly=monthly)
+        cumulative = _rank_on_points(
+            spec=spec,
+            participants=participants,
+            values=summed,
+            flags=flags,
+            label=label,
+            months=spec.months,
+            missing=everything,
+            monthly=monthly,
+        )
     return BoardResult(
         spec=spec, missing_policy=policy, months=tuple(monthly), cumulative=cumulative
     )
@@ -1293,13 +1303,12 @@ def _rank_on_points(
     participants: Sequence[str],
     values: Mapping[str, Mapping[str, tuple[Decimal, ...]]],
     flags: set[tuple[str, str]],
-    key: str,
     label: str,
-    kind: PeriodKind,
     months: tuple[str, ...],
     missing: tuple[MissingValue, ...],
     monthly: Sequence[PeriodResult],
 ) -> PeriodResult:
+    """The cumulative period ranked on summed monthly points (``sum_points``)."""
     cells: dict[str, list[CellResult]] = {unit: [] for unit in participants}
     for indicator in spec.indicators:
         points = {
@@ -1326,9 +1335,9 @@ def _rank_on_points(
         participants=participants,
         cells=cells,
         composites=composites,
-        key=key,
+        key="cumulative",
         label=label,
-        kind=kind,
+        kind=PeriodKind.CUMULATIVE,
         months=months,
         basis=RankingBasis.POINTS,
         missing=missing,
