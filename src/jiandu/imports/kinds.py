@@ -1,0 +1,783 @@
+"""The import kinds: 组织机构, 党员干部, 任职信息, 问题线索（含处理结果）, 处理结果.
+
+Each kind names its sheets and columns (the template and the reader are built from
+them), the permission it needs, the checks across columns and rows, and how its rows are
+written through the existing service functions, in the order the domain requires (a
+historical clue is received, disposed, given its outcomes, then closed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone, translation
+
+from jiandu.clues import lifecycle
+from jiandu.clues.choices import (
+    ClueSource,
+    Conclusion,
+    DisposalMethod,
+    OutcomeKind,
+    OutcomeSubtype,
+    ResponsibilityType,
+)
+from jiandu.clues.models import Clue
+from jiandu.clues.services import clue_close, clue_create, clue_dispose, outcome_record
+from jiandu.core import idnumbers
+from jiandu.imports.importers import (
+    CellError,
+    Column,
+    ImportContext,
+    ImportKind,
+    OrgNode,
+    ParsedRow,
+    RowError,
+    Rows,
+    SheetSpec,
+    Writer,
+    clue_by_number,
+    date_column,
+    domain_tags,
+    enum_column,
+    id_number,
+    money,
+    names,
+    org_column,
+    people_by_ids,
+    person_by_id,
+    region_code,
+    squeeze,
+    text,
+    yes_no,
+)
+from jiandu.orgs.choices import OrgKind
+from jiandu.orgs.models import OrgLabel
+from jiandu.orgs.services import org_create, org_label_get_or_create, org_set_supervised
+from jiandu.people.choices import ManagementLevel, PoliticalStatus
+from jiandu.people.services import person_create, post_add
+
+# --- kinds -----------------------------------------------------------------------------
+
+
+ORGS_SHEET = SheetSpec(
+    "组织机构",
+    (
+        Column("名称", "name", text(100), required=True, example="红云街道纪工委", width=24),
+        Column("简称", "short_name", text(50), example="红云纪工委"),
+        enum_column("类型", "kind", OrgKind, required=True, example=str(OrgKind.TOWNSHIP.label)),
+        org_column(
+            "上级单位",
+            "parent",
+            help="可以是本文件中写在前面的单位",
+        ),
+        Column(
+            "行政区划代码",
+            "region_code",
+            region_code,
+            help="6位（县）、9位（乡镇）或12位（村）数字，可不填",
+            example="530102001",
+            is_text=True,
+        ),
+        Column(
+            "标签",
+            "labels",
+            names(50),
+            help="多个标签用逗号分隔；系统中没有的标签会自动新建",
+            example="脱贫摘帽县",
+        ),
+        Column(
+            "监督对象",
+            "supervises",
+            names(200),
+            help="该单位监督的单位（派驻组的市直单位、监督检查室的县区），多个用逗号分隔；"
+            "可以是本文件中任意一行的单位",
+            example="市财政局,市民政局",
+            width=24,
+        ),
+    ),
+)
+
+
+class OrgsImport(ImportKind):
+    key = "orgs"
+    label = "组织机构"
+    description = "批量新建单位：名称、类型、上级单位、行政区划代码、标签和监督对象。"
+    permission = "orgs.add_org"
+    sheets = (ORGS_SHEET,)
+    notes = (
+        "上级单位须是已有单位（在您的管辖范围内），或本文件中写在前面的单位：请按从上到下的层级顺序填写。",
+        "同一上级单位下不能有同名单位。",
+        "监督对象在所有单位建好之后设置，与行的先后无关。",
+    )
+    service_fields = {
+        "name": "name",
+        "short_name": "short_name",
+        "kind": "kind",
+        "parent": "parent",
+        "region_code": "region_code",
+        "supervises": "supervises",
+    }
+
+    def row_checks(
+        self, sheet: SheetSpec, row: ParsedRow, ctx: ImportContext
+    ) -> list[tuple[str, str]]:
+        if not row.has("name"):
+            return []
+        name = row.values["name"]
+        parent: OrgNode | None = row.values.get("parent")
+        problems = []
+        same = ctx.orgs.children_named(parent, name) if parent is not None else []
+        if parent is not None and same:
+            if same[0].row is not None:
+                message = f"与第{same[0].row}行重复：“{parent.name}”下已有“{name}”"
+            else:
+                message = f"“{parent.name}”下已有名为“{name}”的单位"
+            problems.append(("name", message))
+        # Registered even when another cell failed, so that rows below referring to
+        # this one report their own problems rather than a missing parent.
+        row.values["node"] = ctx.orgs.add(
+            name=name,
+            region_code=row.values.get("region_code") or "",
+            parent=parent,
+            row=row.number,
+        )
+        return problems
+
+    def file_checks(self, rows: Rows, ctx: ImportContext) -> list[RowError]:
+        errors = []
+        header = ORGS_SHEET.header("supervises")
+        for row in rows[ORGS_SHEET.title]:
+            targets = []
+            for ref in row.values.get("supervises") or []:
+                try:
+                    targets.append(ctx.orgs.resolve(ref))
+                except CellError as exc:
+                    errors.append(RowError(row.sheet, row.number, header, str(exc)))
+            if row.values.get("node") in targets:
+                errors.append(RowError(row.sheet, row.number, header, "单位不能监督它自己"))
+            row.values["supervised_nodes"] = targets
+        return errors
+
+    def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        fields = self.fields(ORGS_SHEET)
+        label_header = {"name": ORGS_SHEET.header("labels")}
+        wanted = {name for row in rows[ORGS_SHEET.title] for name in row.values.get("labels") or []}
+        existing = set(OrgLabel.objects.filter(name__in=wanted).values_list("name", flat=True))
+        labels: dict[str, OrgLabel] = {}
+        for row in rows[ORGS_SHEET.title]:
+            v = row.values
+            row_labels = []
+            for name in v.get("labels") or []:
+                if name not in labels:
+                    label = writer.call(row, label_header, org_label_get_or_create, name=name)
+                    if label is None:
+                        continue
+                    labels[name] = label
+                    writer.created["org_labels"] += name not in existing
+                row_labels.append(labels[name])
+            parent: OrgNode = v["parent"]
+            if parent.org is None:
+                continue  # its row failed and is reported there
+            org = writer.call(
+                row,
+                fields,
+                org_create,
+                name=v["name"],
+                short_name=v.get("short_name") or "",
+                kind=v["kind"],
+                parent=parent.org,
+                region_code=v.get("region_code") or "",
+                labels=row_labels,
+            )
+            if org is not None:
+                v["node"].org = org
+                writer.created["orgs"] += 1
+        for row in rows[ORGS_SHEET.title]:
+            targets = row.values.get("supervised_nodes") or []
+            node: OrgNode = row.values["node"]
+            if not targets or node.org is None or any(t.org is None for t in targets):
+                continue
+            if writer.call(
+                row, fields, org_set_supervised, org=node.org, supervised=[t.org for t in targets]
+            ):
+                writer.created["supervision"] += len(targets)
+
+
+PEOPLE_SHEET = SheetSpec(
+    "人员",
+    (
+        Column("姓名", "name", text(50), required=True, example="张某某"),
+        Column(
+            "身份证号码",
+            "id_number",
+            id_number,
+            required=True,
+            help="18位公民身份号码，末位可为X；出生日期和性别由号码得出",
+            example=idnumbers.make("530102", dt.date(1975, 6, 1), 13),
+            is_text=True,
+            width=22,
+        ),
+        enum_column("政治面貌", "political_status", PoliticalStatus, help="不填时为中共党员"),
+        org_column("登记单位", "registered_org", help="人员名册所在单位"),
+        Column("备注", "note", text(2000), width=30),
+    ),
+)
+
+
+class PeopleImport(ImportKind):
+    key = "people"
+    label = "党员干部"
+    description = "批量登记人员：姓名、身份证号码、政治面貌和登记单位。"
+    permission = "people.add_person"
+    sheets = (PEOPLE_SHEET,)
+    notes = ("身份证号码在系统中唯一：已登记的人员不能再次导入。",)
+    service_fields = {
+        "name": "name",
+        "id_number": "id_number",
+        "political_status": "political_status",
+        "registered_org": "registered_org",
+        "note": "note",
+    }
+
+    def file_checks(self, rows: Rows, ctx: ImportContext) -> list[RowError]:
+        return _duplicates(rows[PEOPLE_SHEET.title], "id_number", PEOPLE_SHEET, "身份证号码")
+
+    def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        fields = self.fields(PEOPLE_SHEET)
+        for row in rows[PEOPLE_SHEET.title]:
+            v = row.values
+            person = writer.call(
+                row,
+                fields,
+                person_create,
+                name=v["name"],
+                id_number=v["id_number"],
+                political_status=v.get("political_status") or PoliticalStatus.PARTY_MEMBER,
+                registered_org=v["registered_org"].org,
+                note=v.get("note") or "",
+            )
+            if person is not None:
+                writer.created["people"] += 1
+
+
+POSTS_SHEET = SheetSpec(
+    "任职",
+    (
+        Column(
+            "身份证号码",
+            "person",
+            person_by_id,
+            required=True,
+            help="须是已登记的人员（先导入人员名册）",
+            example=idnumbers.make("530102", dt.date(1975, 6, 1), 13),
+            is_text=True,
+            width=22,
+        ),
+        org_column("单位", "org", help="任职单位"),
+        Column("职务", "title", text(100), required=True, example="党工委书记", width=20),
+        enum_column("干部管理层级", "management_level", ManagementLevel, required=True),
+        Column(
+            "主要负责人",
+            "is_leader",
+            yes_no,
+            help="是否为单位主要负责人：是/否，不填为否",
+            example="是",
+            choices=("是", "否"),
+        ),
+        date_column("任职日期", "start_date", required=True),
+        date_column("免职日期", "end_date", help="现任职务不填"),
+    ),
+)
+
+
+class PostsImport(ImportKind):
+    key = "posts"
+    label = "任职信息"
+    description = "批量登记已登记人员的任职：单位、职务、干部管理层级、任免日期。"
+    permission = "people.add_person"
+    sheets = (POSTS_SHEET,)
+    service_fields = {
+        "person": "person",
+        "org": "org",
+        "title": "title",
+        "management_level": "management_level",
+        "is_leader": "is_leader",
+        "start_date": "start_date",
+        "end_date": "end_date",
+    }
+
+    def row_checks(
+        self, sheet: SheetSpec, row: ParsedRow, ctx: ImportContext
+    ) -> list[tuple[str, str]]:
+        if row.has("start_date", "end_date") and row.values["end_date"] < row.values["start_date"]:
+            return [("end_date", "免职日期不能早于任职日期")]
+        return []
+
+    def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        fields = self.fields(POSTS_SHEET)
+        for row in rows[POSTS_SHEET.title]:
+            v = row.values
+            post = writer.call(
+                row,
+                fields,
+                post_add,
+                person=v["person"],
+                org=v["org"].org,
+                title=v["title"],
+                management_level=v["management_level"],
+                is_leader=bool(v.get("is_leader")),
+                start_date=v["start_date"],
+                end_date=v.get("end_date"),
+            )
+            if post is not None:
+                writer.created["posts"] += 1
+
+
+def _subtype_notes() -> tuple[str, ...]:
+    lines = []
+    with translation.override("zh-hans"):
+        for kind, subtypes in lifecycle.OUTCOME_SUBTYPES.items():
+            label = OutcomeKind(kind).label
+            if subtypes:
+                allowed = "、".join(str(OutcomeSubtype(s).label) for s in subtypes)
+                lines.append(f"处理类别“{label}”的处理方式：{allowed}。")
+            else:
+                lines.append(f"处理类别“{label}”不区分处理方式，“处理方式”留空。")
+    return tuple(lines)
+
+
+CLUES_SHEET = SheetSpec(
+    "线索",
+    (
+        enum_column("线索来源", "source", ClueSource, required=True),
+        Column("标题", "title", text(200), required=True, example="某村干部截留低保金", width=30),
+        Column("主要问题", "content", text(5000), example="反映……", width=40),
+        date_column("受理日期", "received_date", required=True),
+        org_column("承办单位", "handling_org"),
+        Column(
+            "领域",
+            "domains",
+            domain_tags,
+            help="多个用逗号分隔；须是系统中已有的领域",
+            example="扶贫",
+        ),
+        Column(
+            "被反映人身份证号码",
+            "subject_people",
+            people_by_ids,
+            help="多个用逗号分隔；须是已登记的人员",
+            example=idnumbers.make("530102", dt.date(1975, 6, 1), 13),
+            is_text=True,
+            width=24,
+        ),
+        enum_column("处置方式", "disposal_method", DisposalMethod, help="尚未处置的线索不填"),
+        date_column("处置日期", "disposed_at", help="填写了处置方式时必填"),
+        date_column("办结日期", "closed_at", help="已办结的线索填写，须同时填写处置方式和办结结论"),
+        enum_column("办结结论", "conclusion", Conclusion, help="填写了办结日期时必填"),
+        Column(
+            "外部编号",
+            "external_ref",
+            text(50),
+            help="原台账中的编号，本文件中不能重复；“处理结果”工作表凭它对应线索",
+            example="2019-WH-017",
+            width=18,
+        ),
+    ),
+)
+
+
+def _outcome_columns(reference: Column) -> tuple[Column, ...]:
+    return (
+        reference,
+        Column(
+            "对象身份证号码",
+            "person",
+            person_by_id,
+            help="须是已登记的人员；处理类别为“诬告陷害查处”时可不填，改填对象姓名",
+            example=idnumbers.make("530102", dt.date(1975, 6, 1), 13),
+            is_text=True,
+            width=22,
+        ),
+        Column(
+            "对象姓名",
+            "subject_name",
+            text(50),
+            help="填写了身份证号码时可不填；填了须与登记的姓名一致",
+            example="张某某",
+        ),
+        enum_column("处理类别", "kind", OutcomeKind, required=True),
+        enum_column(
+            "处理方式",
+            "subtype",
+            OutcomeSubtype,
+            help="须与处理类别对应（见下方说明）",
+            example=str(OutcomeSubtype.CRITICISM.label),
+            width=20,
+        ),
+        enum_column(
+            "责任类型", "responsibility_type", ResponsibilityType, help="处理类别为“问责”时必填"
+        ),
+        date_column("决定日期", "decision_date", required=True),
+        Column(
+            "追缴挽回资金（元）",
+            "funds_recovered",
+            money,
+            help="不填为0",
+            example="12000.00",
+            width=18,
+        ),
+    )
+
+
+CLUE_OUTCOMES_SHEET = SheetSpec(
+    "处理结果",
+    _outcome_columns(
+        Column(
+            "外部编号",
+            "external_ref",
+            text(50),
+            required=True,
+            help="“线索”工作表中该线索的外部编号",
+            example="2019-WH-017",
+            width=18,
+        )
+    ),
+    optional=True,
+)
+
+OUTCOMES_SHEET = SheetSpec(
+    "处理结果",
+    _outcome_columns(
+        Column(
+            "线索编号",
+            "clue",
+            clue_by_number,
+            required=True,
+            help="系统中的线索编号（XS开头），须在您的管辖范围内",
+            example="XS20200000123",
+            is_text=True,
+            width=18,
+        )
+    ),
+)
+
+OUTCOME_FIELDS = {
+    "person": "person",
+    "subject_name": "subject_name",
+    "kind": "kind",
+    "subtype": "subtype",
+    "responsibility_type": "responsibility_type",
+    "decision_date": "decision_date",
+    "funds_recovered": "funds_recovered",
+}
+
+
+def _outcome_row_checks(row: ParsedRow) -> list[tuple[str, str]]:
+    v = row.values
+    problems: list[tuple[str, str]] = []
+    if "kind" not in v:
+        return problems
+    kind = v["kind"]
+    with translation.override("zh-hans"):
+        kind_label = str(OutcomeKind(kind).label)
+        allowed = lifecycle.OUTCOME_SUBTYPES[kind]
+        if "subtype" in v:
+            if allowed and v["subtype"] not in allowed:
+                labels = "、".join(str(OutcomeSubtype(s).label) for s in allowed)
+                problems.append(("subtype", f"处理类别“{kind_label}”须选择处理方式：{labels}"))
+            elif not allowed and v["subtype"]:
+                problems.append(("subtype", f"处理类别“{kind_label}”不区分处理方式，请留空"))
+    if kind in lifecycle.RESPONSIBILITY_REQUIRED and _left_empty(v, "responsibility_type"):
+        problems.append(("responsibility_type", "处理类别为“问责”时须填写责任类型"))
+    if "person" in v and "subject_name" in v:
+        person, name = v["person"], v["subject_name"]
+        if person is None and kind not in lifecycle.PERSON_OPTIONAL:
+            problems.append(("person", f"处理类别为“{kind_label}”时须填写对象身份证号码"))
+        elif person is None and not name:
+            problems.append(("subject_name", "未填写身份证号码时须填写对象姓名"))
+        elif person is not None and name and squeeze(name) != squeeze(person.name):
+            problems.append(("subject_name", f"对象姓名“{name}”与该身份证号码登记的姓名不一致"))
+    return problems
+
+
+def _left_empty(values: dict[str, Any], key: str) -> bool:
+    """The cell was left empty (a cell that failed to parse is reported already)."""
+    return key in values and values[key] in (None, "", [])
+
+
+def _record_outcome(writer: Writer, fields: dict[str, str], row: ParsedRow, clue: Clue) -> bool:
+    v = row.values
+    outcome = writer.call(
+        row,
+        fields,
+        outcome_record,
+        clue=clue,
+        kind=v["kind"],
+        subtype=v.get("subtype") or "",
+        responsibility_type=v.get("responsibility_type") or "",
+        person=v.get("person"),
+        subject_name=v.get("subject_name") or "",
+        decision_date=v["decision_date"],
+        funds_recovered=v.get("funds_recovered") or Decimal(0),
+    )
+    if outcome is not None:
+        writer.created["outcomes"] += 1
+    return outcome is not None
+
+
+def _duplicates(rows: list[ParsedRow], key: str, sheet: SheetSpec, what: str) -> list[RowError]:
+    seen: dict[Any, int] = {}
+    errors = []
+    for row in rows:
+        value = row.values.get(key)
+        if value in (None, ""):
+            continue
+        if value in seen:
+            errors.append(
+                RowError(
+                    row.sheet, row.number, sheet.header(key), f"与第{seen[value]}行的{what}重复"
+                )
+            )
+        else:
+            seen[value] = row.number
+    return errors
+
+
+class CluesImport(ImportKind):
+    key = "clues"
+    label = "问题线索（含处理结果）"
+    description = (
+        "录入历史问题线索及其处置、办结情况；同一工作簿的“处理结果”工作表按外部编号录入"
+        "各线索的处理结果。"
+    )
+    permission = "clues.add_clue"
+    sheets = (CLUES_SHEET, CLUE_OUTCOMES_SHEET)
+    notes = (
+        "一行一条线索：受理、处置、办结按日期依次记入线索的办理记录。",
+        "办结日期不能早于处置日期，处置日期不能早于受理日期，都不能晚于今天。",
+        "“立案审查”的线索办结前须有处理结果：请在“处理结果”工作表中填写，外部编号与线索一致。",
+        "有处置或办结内容须有线索办理权限；有处理结果须有案件审理权限。",
+        *_subtype_notes(),
+    )
+    service_fields = {
+        "source": "source",
+        "title": "title",
+        "content": "content",
+        "received_date": "received_date",
+        "handling_org": "handling_org",
+        **OUTCOME_FIELDS,
+    }
+
+    def row_checks(
+        self, sheet: SheetSpec, row: ParsedRow, ctx: ImportContext
+    ) -> list[tuple[str, str]]:
+        if sheet is CLUE_OUTCOMES_SHEET:
+            return _outcome_row_checks(row)
+        v = row.values
+        problems = []
+        today = timezone.localdate()
+        for key in ("received_date", "disposed_at", "closed_at"):
+            if v.get(key) and v[key] > today:
+                problems.append((key, "日期不能晚于今天"))
+        if "disposal_method" in v and "disposed_at" in v:
+            if v["disposal_method"] and not v["disposed_at"]:
+                problems.append(("disposed_at", "填写了处置方式时须填写处置日期"))
+            if v["disposed_at"] and not v["disposal_method"]:
+                problems.append(("disposal_method", "填写了处置日期时须填写处置方式"))
+        if v.get("closed_at") and _left_empty(v, "disposal_method"):
+            problems.append(("closed_at", "办结前须先处置：请填写处置方式和处置日期"))
+        if "closed_at" in v and "conclusion" in v:
+            if v["closed_at"] and not v["conclusion"]:
+                problems.append(("conclusion", "填写了办结日期时须填写办结结论"))
+            if v["conclusion"] and not v["closed_at"]:
+                problems.append(("closed_at", "填写了办结结论时须填写办结日期"))
+        if row.has("received_date", "disposed_at") and v["disposed_at"] < v["received_date"]:
+            problems.append(("disposed_at", "处置日期不能早于受理日期"))
+        if row.has("disposed_at", "closed_at") and v["closed_at"] < v["disposed_at"]:
+            problems.append(("closed_at", "办结日期不能早于处置日期"))
+        return problems
+
+    def file_checks(self, rows: Rows, ctx: ImportContext) -> list[RowError]:
+        clue_rows = rows[CLUES_SHEET.title]
+        errors = _duplicates(clue_rows, "external_ref", CLUES_SHEET, "外部编号")
+        by_ref = {row.values["external_ref"]: row for row in clue_rows if row.has("external_ref")}
+        referenced = set()
+        for row in rows[CLUE_OUTCOMES_SHEET.title]:
+            ref = row.values.get("external_ref")
+            if not ref:
+                continue
+            clue_row = by_ref.get(ref)
+            if clue_row is None:
+                errors.append(
+                    RowError(
+                        row.sheet,
+                        row.number,
+                        CLUE_OUTCOMES_SHEET.header("external_ref"),
+                        f"外部编号“{ref}”在“{CLUES_SHEET.title}”工作表中不存在",
+                    )
+                )
+                continue
+            referenced.add(ref)
+            received = clue_row.values.get("received_date")
+            decided = row.values.get("decision_date")
+            if received and decided and decided < received:
+                errors.append(
+                    RowError(
+                        row.sheet,
+                        row.number,
+                        CLUE_OUTCOMES_SHEET.header("decision_date"),
+                        f"决定日期不能早于线索的受理日期（{received.isoformat()}）",
+                    )
+                )
+        for row in clue_rows:
+            v = row.values
+            case_filed = v.get("disposal_method") == DisposalMethod.CASE_FILED
+            if case_filed and v.get("closed_at") and v.get("external_ref") not in referenced:
+                errors.append(
+                    RowError(
+                        row.sheet,
+                        row.number,
+                        CLUES_SHEET.header("closed_at"),
+                        "“立案审查”的线索办结前须录入处理结果：请在“处理结果”工作表中"
+                        "按外部编号填写",
+                    )
+                )
+        return errors
+
+    def permission_errors(self, user: Any, rows: Rows) -> list[str]:
+        problems = []
+        handled = any(row.values.get("disposal_method") for row in rows[CLUES_SHEET.title])
+        if handled and not user.has_perm("clues.change_clue"):
+            problems.append(
+                "您没有办理问题线索（处置、办结）的权限：“处置方式”“处置日期”“办结日期”“办结结论”须留空"
+            )
+        if rows[CLUE_OUTCOMES_SHEET.title] and not user.has_perm("clues.add_outcome"):
+            problems.append("您没有录入处理结果的权限：“处理结果”工作表须留空")
+        return problems
+
+    def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        fields = self.fields(CLUES_SHEET)
+        outcome_fields = self.fields(CLUE_OUTCOMES_SHEET)
+        dispose_fields = {
+            "on_date": CLUES_SHEET.header("disposed_at"),
+            "method": CLUES_SHEET.header("disposal_method"),
+        }
+        close_fields = {
+            "on_date": CLUES_SHEET.header("closed_at"),
+            "conclusion": CLUES_SHEET.header("conclusion"),
+        }
+        outcomes: dict[str, list[ParsedRow]] = {}
+        for row in rows[CLUE_OUTCOMES_SHEET.title]:
+            outcomes.setdefault(row.values["external_ref"], []).append(row)
+        for row in rows[CLUES_SHEET.title]:
+            v = row.values
+            clue = writer.call(
+                row,
+                fields,
+                clue_create,
+                source=v["source"],
+                title=v["title"],
+                content=v.get("content") or "",
+                received_date=v["received_date"],
+                handling_org=v["handling_org"].org,
+                domains=v.get("domains") or [],
+                subject_people=v.get("subject_people") or [],
+            )
+            if clue is None:
+                continue
+            writer.created["clues"] += 1
+            ref = v.get("external_ref")
+            if ref:
+                writer.references[ref] = clue.number
+            if v.get("disposal_method"):
+                clue = writer.call(
+                    row,
+                    dispose_fields,
+                    clue_dispose,
+                    clue=clue,
+                    method=v["disposal_method"],
+                    on_date=v["disposed_at"],
+                )
+                if clue is None:
+                    continue
+                writer.created["disposed"] += 1
+            # Outcomes before closing: a 立案审查 clue closes only with an outcome.
+            for outcome_row in outcomes.get(ref, []) if ref else []:
+                _record_outcome(writer, outcome_fields, outcome_row, clue)
+            if v.get("closed_at"):
+                closed = writer.call(
+                    row,
+                    close_fields,
+                    clue_close,
+                    clue=clue,
+                    conclusion=v["conclusion"],
+                    on_date=v["closed_at"],
+                )
+                if closed is not None:
+                    writer.created["closed"] += 1
+
+
+class OutcomesImport(ImportKind):
+    key = "outcomes"
+    label = "处理结果"
+    description = "为系统中已有的问题线索（按线索编号）录入处理结果。"
+    permission = "clues.add_outcome"
+    sheets = (OUTCOMES_SHEET,)
+    notes = _subtype_notes()
+    service_fields = OUTCOME_FIELDS
+
+    def row_checks(
+        self, sheet: SheetSpec, row: ParsedRow, ctx: ImportContext
+    ) -> list[tuple[str, str]]:
+        problems = _outcome_row_checks(row)
+        clue, decided = row.values.get("clue"), row.values.get("decision_date")
+        if clue is not None and decided is not None and decided < clue.received_date:
+            problems.append(
+                (
+                    "decision_date",
+                    f"决定日期不能早于线索的受理日期（{clue.received_date.isoformat()}）",
+                )
+            )
+        return problems
+
+    def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        fields = self.fields(OUTCOMES_SHEET)
+        for row in rows[OUTCOMES_SHEET.title]:
+            _record_outcome(writer, fields, row, row.values["clue"])
+
+
+KINDS: dict[str, ImportKind] = {
+    kind.key: kind
+    for kind in (OrgsImport(), PeopleImport(), PostsImport(), CluesImport(), OutcomesImport())
+}
+
+# What the created counts mean, for pages and the command line.
+CREATED_LABELS = {
+    "orgs": "新建单位",
+    "org_labels": "新建标签",
+    "supervision": "设置监督对象",
+    "people": "登记人员",
+    "posts": "登记任职",
+    "clues": "受理线索",
+    "disposed": "处置线索",
+    "closed": "办结线索",
+    "outcomes": "录入处理结果",
+}
+
+
+def permitted_kinds(user: Any) -> list[ImportKind]:
+    return [kind for kind in KINDS.values() if kind.permitted(user)]
+
+
+def describe_created(created: dict[str, int]) -> str:
+    """``{"clues": 3, "closed": 2}`` as 受理线索 3、办结线索 2."""
+    return "、".join(f"{label} {count}" for label, count in created_items(created))
+
+
+def created_items(created: dict[str, int]) -> list[tuple[str, int]]:
+    """(label, count) pairs in the order of ``CREATED_LABELS`` (the order work is done)."""
+    keys = [key for key in CREATED_LABELS if key in created]
+    keys += [key for key in created if key not in CREATED_LABELS]
+    return [(CREATED_LABELS.get(key, key), created[key]) for key in keys if created[key]]

@@ -1,0 +1,210 @@
+import datetime as dt
+from decimal import Decimal
+
+from jiandu.clues.choices import ClueAction, ClueStatus, Conclusion, DisciplineForm, DisposalMethod
+from jiandu.clues.models import Clue, Outcome
+from jiandu.core.audit import audit_verify
+from jiandu.core.choices import AuditAction
+from jiandu.core.models import AuditLog
+from jiandu.imports.services import import_file
+from jiandu.imports.tests.helpers import ID_1, ID_2, headers, register, workbook
+
+
+def _clues_file(clue_rows, outcome_rows):
+    return workbook(
+        {
+            "线索": [headers("clues", 0), *clue_rows],
+            "处理结果": [headers("clues", 1), *outcome_rows],
+        }
+    )
+
+
+CLUE_ROWS = [
+    [
+        "信访举报",
+        "某村干部截留低保金",
+        "反映某村党支部书记截留低保金",
+        "2020-03-02",
+        "五华区纪委监委",
+        "扶贫",
+        ID_1,
+        "立案审查",
+        "2020-03-10",
+        "2020-06-30",
+        "属实",
+        "WH-001",
+    ],
+    [
+        "监督检查",
+        "某街道违规发放津贴",
+        "",
+        dt.datetime(2020, 4, 1),
+        "红云街道",
+        "",
+        f"{ID_2}，{ID_1}",
+        "谈话函询",
+        "2020/4/5",
+        20200501,
+        "部分属实",
+        "WH-002",
+    ],
+    ["巡察移交", "某社区吃喝", "", "2020-05-06", "五华区纪委监委", "", "", "", "", "", "", ""],
+]
+OUTCOME_ROWS = [
+    ["WH-001", ID_1, "张某某", "党纪处分", "严重警告", "", "2020-06-20", "12000"],
+    ["WH-002", ID_2, "", "批评教育", "诫勉", "", "2020-04-28", ""],
+]
+
+
+def test_historical_clues_are_received_disposed_given_outcomes_and_closed(users, world):
+    register(world, ID_1, "张某某")
+    register(world, ID_2, "李某")
+    data = _clues_file(CLUE_ROWS, OUTCOME_ROWS)
+
+    result = import_file(actor=users["county"], kind="clues", filename="台账.xlsx", data=data)
+
+    assert result.ok, result.errors
+    assert result.rows == 5
+    assert result.created == {"clues": 3, "disposed": 2, "outcomes": 2, "closed": 2}
+    case = Clue.objects.get(title="某村干部截留低保金")
+    assert result.references == {
+        "WH-001": case.number,
+        "WH-002": Clue.objects.get(title="某街道违规发放津贴").number,
+    }
+    assert case.status == ClueStatus.CLOSED
+    assert case.disposal_method == DisposalMethod.CASE_FILED
+    assert case.conclusion == Conclusion.SUBSTANTIATED
+    assert (case.received_date, case.disposed_at, case.closed_at) == (
+        dt.date(2020, 3, 2),
+        dt.date(2020, 3, 10),
+        dt.date(2020, 6, 30),
+    )
+    assert list(case.domains.values_list("name", flat=True)) == ["扶贫"]
+    assert list(case.events.values_list("action", "on_date")) == [
+        (ClueAction.RECEIVE, dt.date(2020, 3, 2)),
+        (ClueAction.DISPOSE, dt.date(2020, 3, 10)),
+        (ClueAction.CLOSE, dt.date(2020, 6, 30)),
+    ]
+    outcome = Outcome.objects.get(clue=case)
+    assert outcome.person.name == "张某某"
+    assert outcome.discipline_form == DisciplineForm.SECOND
+    assert outcome.funds_recovered == Decimal("12000.00")
+    talk = Clue.objects.get(title="某街道违规发放津贴")
+    assert talk.handling_org == world.township and talk.received_date == dt.date(2020, 4, 1)
+    assert talk.closed_at == dt.date(2020, 5, 1)
+    assert sorted(talk.subject_people.values_list("name", flat=True)) == ["张某某", "李某"]
+    assert Clue.objects.get(title="某社区吃喝").status == ClueStatus.RECEIVED
+
+    imported = AuditLog.objects.get(action=AuditAction.IMPORT)
+    assert imported.changes["references"]["WH-001"] == case.number
+    assert (
+        AuditLog.objects.filter(action=AuditAction.CREATE, object_type="clues.outcome").count() == 2
+    )
+    assert audit_verify().ok
+
+
+def test_a_case_filed_clue_closed_without_outcomes_is_refused_before_writing(users, world):
+    register(world, ID_1, "张某某")
+    data = _clues_file(CLUE_ROWS[:1], [])
+    result = import_file(actor=users["county"], kind="clues", filename="t.xlsx", data=data)
+    assert not result.ok
+    assert [(e.sheet, e.row, e.column) for e in result.errors] == [("线索", 2, "办结日期")]
+    assert "须录入处理结果" in result.errors[0].message
+    assert not Clue.objects.exists()
+
+
+def test_an_outcome_for_an_unknown_external_number_is_reported(users, world):
+    register(world, ID_1, "张某某")
+    register(world, ID_2, "李某")
+    outcome = ["WH-999", ID_2, "", "批评教育", "诫勉", "", "2020-04-28", ""]
+    data = _clues_file(CLUE_ROWS, [*OUTCOME_ROWS, outcome])
+    result = import_file(actor=users["county"], kind="clues", filename="t.xlsx", data=data)
+    assert not result.ok
+    assert [(e.sheet, e.row, e.column) for e in result.errors] == [("处理结果", 4, "外部编号")]
+    assert not Clue.objects.exists() and not Outcome.objects.exists()
+
+
+def test_outcome_checks_name_subtype_and_responsibility(users, world):
+    register(world, ID_1, "张某某")
+    rows = [
+        ["WH-001", ID_1, "王某", "党纪处分", "严重警告", "", "2020-06-20", ""],
+        ["WH-001", ID_1, "", "党纪处分", "诫勉", "", "2020-06-20", ""],
+        ["WH-001", ID_1, "", "问责", "通报问责", "", "2020-06-20", ""],
+        ["WH-001", "", "", "诬告陷害查处", "", "", "2020-06-20", ""],
+    ]
+    data = _clues_file(CLUE_ROWS[:1], rows)
+    result = import_file(actor=users["county"], kind="clues", filename="t.xlsx", data=data)
+    assert [(e.row, e.column) for e in result.errors] == [
+        (2, "对象姓名"),
+        (3, "处理方式"),
+        (4, "责任类型"),
+        (5, "对象姓名"),
+    ]
+    assert "不一致" in result.errors[0].message
+    assert "警告（党纪）、严重警告" in result.errors[1].message
+
+
+def test_outcomes_for_existing_clues_by_number(users, world):
+    from jiandu.clues.choices import ClueSource
+    from jiandu.clues.services import clue_create
+
+    person = register(world, ID_1, "张某某")
+    clue = clue_create(
+        actor=users["county"],
+        source=ClueSource.PETITION,
+        title="某村干部截留低保金",
+        received_date=dt.date(2020, 3, 2),
+        handling_org=world.county,
+    )
+    data = workbook(
+        {
+            "处理结果": [
+                headers("outcomes"),
+                [clue.number, ID_1, "", "问责", "通报问责", "领导责任", "2020-05-01", "3500.5"],
+                ["XS20209999999", ID_1, "", "批评教育", "诫勉", "", "2020-05-01", ""],
+            ]
+        }
+    )
+    result = import_file(actor=users["county"], kind="outcomes", filename="o.xlsx", data=data)
+    assert not result.ok
+    assert [(e.row, e.column) for e in result.errors] == [(3, "线索编号")]
+
+    data = workbook(
+        {
+            "处理结果": [
+                headers("outcomes"),
+                [clue.number, ID_1, "", "问责", "通报问责", "领导责任", "2020-05-01", "3500.5"],
+            ]
+        }
+    )
+    result = import_file(actor=users["county"], kind="outcomes", filename="o.xlsx", data=data)
+    assert result.ok, result.errors
+    outcome = Outcome.objects.get()
+    assert (outcome.clue, outcome.person) == (clue, person)
+    assert outcome.funds_recovered == Decimal("3500.50")
+    assert outcome.responsibility_type == "leadership"
+
+
+def test_disposal_and_outcomes_need_their_own_permissions(users, world):
+    # The petition officer may register clues but neither handle them nor record outcomes.
+    register(world, ID_1, "张某某", org=world.petition_room)
+    row = [*CLUE_ROWS[0][:4], "信访室", "", "", *CLUE_ROWS[0][7:]]
+    data = _clues_file([row], OUTCOME_ROWS[:1])
+    result = import_file(
+        actor=users["petition_officer"], kind="clues", filename="t.xlsx", data=data
+    )
+    assert not result.ok
+    assert [e.message.split("：")[0] for e in result.errors] == [
+        "您没有办理问题线索（处置、办结）的权限",
+        "您没有录入处理结果的权限",
+    ]
+
+    received_only = [*row[:7], "", "", "", "", ""]
+    result = import_file(
+        actor=users["petition_officer"],
+        kind="clues",
+        filename="t.xlsx",
+        data=_clues_file([received_only], []),
+    )
+    assert result.ok, result.errors
+    assert Clue.objects.get().handling_org == world.petition_room
