@@ -26,7 +26,7 @@ class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     title = models.CharField(_("职务"), max_length=50, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         permissions = [("change_user_roles", _("分配用户角色"))]

@@ -7,8 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-# (section, label, url name, required permission or None)
-NAV_ITEMS: list[tuple[str, str, str, str | None]] = [
+# (section, label, url name, required permission(s): any one of them suffices)
+NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("工作台", "我的工作台", "core:workbench", None),
     ("信访举报", "信访举报", "clues:petition_list", "clues.view_petition"),
     ("信访举报", "登记信访件", "clues:petition_create", "clues.add_petition"),
@@ -20,7 +20,12 @@ NAV_ITEMS: list[tuple[str, str, str, str | None]] = [
     ("大数据比对", "数据集", "datacheck:dataset_list", "datacheck.view_run"),
     ("基础信息", "组织机构", "orgs:org_tree", "orgs.view_org"),
     ("基础信息", "党员干部", "people:person_list", "people.view_person"),
-    ("基础信息", "数据导入", "imports:index", "orgs.view_org"),
+    (
+        "基础信息",
+        "数据导入",
+        "imports:index",
+        ("orgs.add_org", "people.add_person", "clues.add_clue", "clues.add_outcome"),
+    ),
     ("系统管理", "审计日志", "core:audit_list", "core.view_auditlog"),
     ("系统管理", "后台管理", "admin:index", "accounts.view_user"),
 ]
@@ -33,7 +38,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     sections: dict[str, list[dict[str, Any]]] = {}
     path = request.path
     for section, label, url_name, perm in NAV_ITEMS:
-        if perm and not user.has_perm(perm):
+        needed = (perm,) if isinstance(perm, str) else perm or ()
+        if needed and not any(user.has_perm(p) for p in needed):
             continue
         try:
             url = reverse(url_name)
