@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from jiandu.clues import lifecycle
 from jiandu.clues.choices import ClueStatus, PetitionStatus
-from jiandu.clues.models import Clue, ExposureBatch, Outcome, Petition
+from jiandu.clues.models import (
+    Attachment,
+    Clue,
+    ExposureBatch,
+    ExposureCase,
+    Outcome,
+    Petition,
+)
 from jiandu.core.access import get_or_404
 
 
@@ -166,3 +173,57 @@ def workbench_for(*, user: Any, limit: int = 10) -> Workbench:
     return Workbench(
         open_by_stage=stages, overdue=overdue, recent_petitions=recent, pending_petitions=pending
     )
+
+
+def clue_received_by_month(
+    *, user: Any, months: int = 12, today: dt.date | None = None
+) -> list[tuple[dt.date, int]]:
+    """Clues received per calendar month within the user's jurisdiction: the last
+    ``months`` months up to and including the current one, oldest first, each as
+    (first day of the month, count); a month without clues counts 0. One query."""
+    from django.db.models.functions import TruncMonth
+
+    today = today or timezone.localdate()
+    firsts: list[dt.date] = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        firsts.append(dt.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    firsts.reverse()
+    rows = (
+        Clue.objects.restrict(user)
+        .filter(received_date__gte=firsts[0], received_date__lte=today)
+        .annotate(month=TruncMonth("received_date"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {row["month"]: row["n"] for row in rows}
+    return [(first, counts.get(first, 0)) for first in firsts]
+
+
+def attachment_get(*, user: Any, pk: int) -> Attachment:
+    """An attachment whose petition or clue is within the user's jurisdiction (404
+    otherwise): files are only ever served through this, never by a public URL."""
+    petitions = Petition.objects.restrict(user).values("pk")
+    clues = Clue.objects.restrict(user).values("pk")
+    qs = Attachment.objects.filter(Q(petition__in=petitions) | Q(clue__in=clues))
+    return get_or_404(qs, pk=pk)
+
+
+def exposure_cases(*, batch: ExposureBatch) -> QuerySet[ExposureCase]:
+    """The typical cases (起) of a batch with their clue and persons."""
+    return batch.cases.select_related("clue").prefetch_related("persons").order_by("pk")
+
+
+def petition_next_actions(*, user: Any, petition: Petition) -> list[str]:
+    """The triage actions the user may take on this petition now (转为问题线索 also
+    needs the right to add clues)."""
+    from jiandu.clues.choices import PetitionAction
+
+    if not user.has_perm("clues.change_petition"):
+        return []
+    actions = lifecycle.allowed_petition_actions(petition.status)
+    if not user.has_perm("clues.add_clue"):
+        actions = [a for a in actions if a != PetitionAction.CONVERT]
+    return actions

@@ -878,3 +878,52 @@ __all__ = [
     "petition_reveal_reporter",
     "petition_transfer",
 ]
+
+
+# --- registration with files -----------------------------------------------------
+
+
+def _attach_files(
+    *, actor: Any, files: list[Any], petition: Petition | None = None, clue: Clue | None = None
+) -> list[Attachment]:
+    """Store uploaded files on a petition or clue. Should anything fail, the files
+    already written for this call are removed again (the rows roll back with the
+    caller's transaction; storage does not)."""
+    stored: list[Attachment] = []
+    try:
+        for upload in files:
+            upload.seek(0)
+            stored.append(
+                attachment_add(
+                    actor=actor,
+                    name=upload.name,
+                    data=upload.read(),
+                    content_type=getattr(upload, "content_type", "") or "",
+                    petition=petition,
+                    clue=clue,
+                )
+            )
+    except Exception:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+    return stored
+
+
+@transaction.atomic
+def petition_register_with_attachments(
+    *, actor: Any, attachments: list[Any], **fields: Any
+) -> Petition:
+    """登记 a petition and its attached files as one unit: an oversized or unreadable
+    file leaves nothing behind (no petition, no identity, no file)."""
+    petition = petition_register(actor=actor, **fields)
+    _attach_files(actor=actor, files=attachments, petition=petition)
+    return petition
+
+
+@transaction.atomic
+def clue_create_with_attachments(*, actor: Any, attachments: list[Any], **fields: Any) -> Clue:
+    """受理 a clue entered directly (巡察移交, 审计移交 …) with its files, all or nothing."""
+    clue = clue_create(actor=actor, **fields)
+    _attach_files(actor=actor, files=attachments, clue=clue)
+    return clue

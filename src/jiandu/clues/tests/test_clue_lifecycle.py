@@ -52,7 +52,7 @@ def test_receive_dispose_close_writes_one_event_per_step(world):
 
 def test_closing_a_received_clue_is_refused_with_the_move_named(world):
     clue = _clue(world)
-    with pytest.raises(TransitionError, match="已受理.*不能执行“办结”"):
+    with pytest.raises(TransitionError, match=r"已受理.*不能执行“办结”"):
         services.clue_close(actor=world.users["county"], clue=clue, conclusion=Conclusion.OTHER)
     clue.refresh_from_db()
     assert clue.status == ClueStatus.RECEIVED

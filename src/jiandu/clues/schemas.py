@@ -1,0 +1,443 @@
+"""API schemas of the case registry.
+
+The reporter's identity appears in one schema only, :class:`ReporterOut`, answered by the
+audited reporter endpoint; petition schemas carry neither the identity nor its search
+key. A detail's timeline, outcomes and next actions are read by the resolvers through
+the selectors, for the requesting user (``context["request"]``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ninja import Field, Schema
+
+from jiandu.clues.choices import (
+    Channel,
+    ClueAction,
+    ClueSource,
+    ClueStatus,
+    Conclusion,
+    DisposalMethod,
+    OutcomeKind,
+    OutcomeSubtype,
+    PetitionAction,
+    PetitionStatus,
+    ResponsibilityType,
+)
+from jiandu.clues.selectors import (
+    clue_list,
+    clue_next_actions,
+    clue_outcomes,
+    clue_timeline,
+    petition_next_actions,
+    petition_timeline,
+)
+from jiandu.core.schemas import CursorPageQuery, OrgRef, PersonRef, QuerySchema
+
+
+class DomainOut(Schema):
+    code: str
+    name: str
+
+
+class ActionOut(Schema):
+    action: str
+    label: str
+
+
+class RecordRef(Schema):
+    id: int
+    number: str | None
+
+
+# --- petitions -------------------------------------------------------------------
+
+
+class PetitionOut(Schema):
+    id: int
+    number: str | None
+    received_date: dt.date
+    channel: str
+    channel_label: str
+    is_real_name: bool
+    title: str
+    status: str
+    status_label: str
+    is_first_time: bool
+    repeat_of_id: int | None
+    received_org: OrgRef
+    handling_org: OrgRef
+    transferred_to: str
+    closed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_channel_label(obj: Any) -> str:
+        return str(obj.get_channel_display())
+
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return str(obj.get_status_display())
+
+
+class PetitionEventOut(Schema):
+    id: int
+    action: str
+    action_label: str
+    from_status: str
+    to_status: str
+    from_org: OrgRef | None
+    to_org: OrgRef | None
+    reason: str
+    actor: str
+    at: dt.datetime
+
+    @staticmethod
+    def resolve_action_label(obj: Any) -> str:
+        return str(obj.get_action_display())
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str:
+        return obj.actor.display_name
+
+
+class PetitionDetailOut(PetitionOut):
+    content: str
+    domains: list[DomainOut]
+    subject_people: list[PersonRef]
+    subject_orgs: list[OrgRef]
+    clues: list[RecordRef] = Field(description="由本件转成的问题线索（管辖范围内）")
+    timeline: list[PetitionEventOut]
+    allowed_actions: list[ActionOut] = Field(description="当前用户现在可执行的办理动作")
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_timeline(obj: Any) -> list[Any]:
+        return list(petition_timeline(petition=obj))
+
+    @staticmethod
+    def resolve_clues(obj: Any, context: dict[str, Any]) -> list[Any]:
+        visible = clue_list(user=context["request"].user).select_related(None)
+        return list(visible.filter(petition=obj).order_by("pk").only("pk", "number"))
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Any, context: dict[str, Any]) -> list[dict[str, str]]:
+        actions = petition_next_actions(user=context["request"].user, petition=obj)
+        return [{"action": a, "label": str(PetitionAction(a).label)} for a in actions]
+
+
+class PetitionPageOut(Schema):
+    items: list[PetitionOut]
+    next_cursor: str | None
+
+
+class PetitionQuery(CursorPageQuery):
+    status: PetitionStatus | None = None
+    channel: Channel | None = None
+    domain: str = Field("", description="领域代码，如 poverty")
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    text: str = Field("", description="编号（精确）或标题（模糊）")
+    repeat_only: bool = Field(False, description="只列重复举报")
+
+
+class ReporterIn(Schema):
+    name: str = Field("", max_length=50)
+    phone: str = Field("", max_length=50)
+    id_number: str = ""
+    address: str = Field("", max_length=200)
+
+
+class PetitionCreateIn(Schema):
+    received_date: dt.date
+    channel: Channel
+    title: str = Field(max_length=200)
+    content: str
+    received_org: int | None = Field(None, description="登记单位编号；不填为本人所在单位")
+    is_real_name: bool = False
+    reporter: ReporterIn | None = Field(None, description="举报人身份（加密保存，受保护）")
+    domains: list[str] = Field([], description="领域代码")
+    subject_people: list[int] = Field([], description="被反映人编号")
+    subject_orgs: list[int] = Field([], description="被反映单位编号")
+
+
+class ReporterOut(Schema):
+    petition_id: int
+    recorded: bool = Field(description="是否登记了举报人身份")
+    name: str
+    phone: str
+    id_number: str
+    address: str
+
+
+class PetitionConvertIn(Schema):
+    reason: str
+    title: str = Field("", max_length=200, description="线索标题；不填沿用信访件标题")
+    handling_org: int | None = Field(None, description="承办单位编号；不填为信访件承办单位")
+    on_date: dt.date | None = Field(None, description="转线索（受理）日期；不填为今天")
+
+
+class PetitionAssignIn(Schema):
+    to_org: int = Field(description="交办单位编号（须在管辖范围内）")
+    reason: str
+
+
+class PetitionTransferIn(Schema):
+    transferred_to: str = Field(max_length=100, description="转办至（单位名称）")
+    reason: str
+
+
+class PetitionFileIn(Schema):
+    reason: str
+
+
+# --- clues -----------------------------------------------------------------------
+
+
+class ClueOut(Schema):
+    id: int
+    number: str | None
+    source: str
+    source_label: str
+    title: str
+    received_date: dt.date
+    handling_org: OrgRef
+    status: str
+    status_label: str
+    disposal_method: str
+    disposal_method_label: str
+    due_date: dt.date | None
+    closed_at: dt.date | None
+    is_escalated: bool
+    is_direct: bool
+
+    @staticmethod
+    def resolve_source_label(obj: Any) -> str:
+        return str(obj.get_source_display())
+
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_disposal_method_label(obj: Any) -> str:
+        return str(obj.get_disposal_method_display()) if obj.disposal_method else ""
+
+
+class ClueEventOut(Schema):
+    id: int
+    action: str
+    action_label: str
+    from_status: str
+    to_status: str
+    disposal_method: str
+    from_org: OrgRef | None
+    to_org: OrgRef | None
+    note: str
+    actor: str
+    on_date: dt.date
+    at: dt.datetime
+
+    @staticmethod
+    def resolve_action_label(obj: Any) -> str:
+        return str(obj.get_action_display())
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str:
+        return obj.actor.display_name
+
+
+class OutcomeOut(Schema):
+    id: int
+    clue_id: int
+    person: PersonRef | None
+    subject_name: str
+    kind: str
+    kind_label: str
+    subtype: str
+    subtype_label: str
+    responsibility_type: str
+    discipline_form: int | None = Field(description="四种形态（1-4）")
+    decision_date: dt.date
+    decided_by: OrgRef
+    funds_recovered: Decimal
+    note: str
+    archived_at: dt.datetime | None
+    archive_reason: str
+
+    @staticmethod
+    def resolve_kind_label(obj: Any) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_subtype_label(obj: Any) -> str:
+        return str(obj.get_subtype_display()) if obj.subtype else ""
+
+
+class ClueDetailOut(ClueOut):
+    content: str
+    registered_org: OrgRef
+    petition: RecordRef | None
+    domains: list[DomainOut]
+    subject_people: list[PersonRef]
+    subject_orgs: list[OrgRef]
+    disposed_at: dt.date | None
+    conclusion: str
+    conclusion_text: str
+    funds_involved: Decimal | None
+    evidence: dict[str, Any]
+    created_at: dt.datetime
+    timeline: list[ClueEventOut]
+    outcomes: list[OutcomeOut]
+    allowed_actions: list[ActionOut] = Field(description="当前用户现在可执行的办理动作")
+
+    @staticmethod
+    def resolve_timeline(obj: Any) -> list[Any]:
+        return list(clue_timeline(clue=obj))
+
+    @staticmethod
+    def resolve_outcomes(obj: Any) -> list[Any]:
+        return list(clue_outcomes(clue=obj).defer("person__id_number"))
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Any, context: dict[str, Any]) -> list[dict[str, str]]:
+        actions = clue_next_actions(user=context["request"].user, clue=obj)
+        return [{"action": a, "label": str(ClueAction(a).label)} for a in actions]
+
+
+class CluePageOut(Schema):
+    items: list[ClueOut]
+    next_cursor: str | None
+
+
+class ClueQuery(CursorPageQuery):
+    status: ClueStatus | None = None
+    source: ClueSource | None = None
+    domain: str = Field("", description="领域代码，如 poverty")
+    org: int | None = Field(None, description="承办单位编号")
+    disposal_method: DisposalMethod | None = None
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    text: str = Field("", description="编号（精确）或标题（模糊）")
+    overdue: bool = Field(False, description="只列超期未办结")
+
+
+class ClueCreateIn(Schema):
+    source: ClueSource
+    title: str = Field(max_length=200)
+    received_date: dt.date
+    handling_org: int | None = Field(None, description="承办单位编号；不填为本人所在单位")
+    content: str = ""
+    domains: list[str] = Field([], description="领域代码")
+    subject_people: list[int] = Field([], description="被反映人编号")
+    subject_orgs: list[int] = Field([], description="被反映单位编号")
+    funds_involved: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+
+
+class ClueActionIn(Schema):
+    """One lifecycle action. Which fields it needs: 处置/变更处置方式 ``method``;
+    办结 ``conclusion`` (+ ``conclusion_text``); 提级查办/直查直办/交办 ``to_org`` and
+    ``note``; 变更处置方式 also ``note``."""
+
+    action: ClueAction
+    method: DisposalMethod | None = None
+    conclusion: Conclusion | None = None
+    conclusion_text: str = ""
+    to_org: int | None = Field(None, description="目标单位编号")
+    note: str = ""
+    on_date: dt.date | None = Field(None, description="业务日期；不填为今天")
+
+
+class OutcomeCreateIn(Schema):
+    kind: OutcomeKind
+    decision_date: dt.date
+    subtype: OutcomeSubtype | None = None
+    responsibility_type: ResponsibilityType | None = None
+    person: int | None = Field(None, description="处理对象（人员编号）")
+    subject_name: str = Field("", max_length=50, description="对象不在干部库时的姓名")
+    funds_recovered: Decimal = Field(Decimal(0), max_digits=14, decimal_places=2)
+    decided_by: int | None = Field(None, description="决定单位编号；不填为线索承办单位")
+    note: str = ""
+
+
+class OutcomeArchiveIn(Schema):
+    reason: str
+
+
+# --- exposure batches ------------------------------------------------------------
+
+
+class ExposureBatchOut(Schema):
+    id: int
+    title: str
+    published_on: dt.date
+    org: OrgRef
+    medium: str
+    case_count: int
+    person_count: int
+
+
+class ExposureCaseOut(Schema):
+    id: int
+    title: str
+    clue: RecordRef | None
+    persons: list[PersonRef]
+
+
+class ExposureBatchDetailOut(ExposureBatchOut):
+    domains: list[DomainOut]
+    cases: list[ExposureCaseOut]
+    created_at: dt.datetime
+
+
+class ExposurePageOut(Schema):
+    items: list[ExposureBatchOut]
+    next_cursor: str | None
+
+
+class ExposureCaseIn(Schema):
+    title: str = Field(max_length=200)
+    clue: int | None = Field(None, description="关联问题线索编号")
+    persons: list[int] = Field([], description="涉及人员编号")
+
+
+class ExposureBatchCreateIn(Schema):
+    title: str = Field(max_length=200)
+    published_on: dt.date
+    cases: list[ExposureCaseIn]
+    org: int | None = Field(None, description="通报单位编号；不填为本人所在单位")
+    domains: list[str] = Field([], description="领域代码")
+    medium: str = Field("", max_length=100)
+
+
+# --- statistics ------------------------------------------------------------------
+
+
+class StatisticQuery(QuerySchema):
+    key: str = Field(description="统计指标，如 clues_received、criticism")
+    start: dt.date
+    end: dt.date
+    domain: str = Field("", description="领域代码")
+    org: int | None = Field(None, description="只统计该单位（须在管辖范围内）")
+    include_subtree: bool = Field(False, description="与 org 同用：含其下级单位")
+    records: bool = Field(False, description="同时返回被计数记录的编号（下钻）")
+
+
+class StatisticOut(Schema):
+    key: str
+    name: str
+    unit: str
+    start: dt.date
+    end: dt.date
+    domain: str
+    org_id: int | None
+    count: int
+    record_type: str = Field(description="records 中编号所指的记录类型")
+    records: list[int] | None
+
+
+class StatisticInfoOut(Schema):
+    key: str
+    name: str
+    unit: str
