@@ -7,6 +7,9 @@ Business permissions follow Django's ``app.codename``. The three separated admin
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 ROLE_PETITION = "信访受理"
 ROLE_CLUES = "线索管理"
 ROLE_TRIAL = "案件审理"
@@ -96,3 +99,109 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 ADMIN_ROLES = frozenset({ROLE_SYSTEM_ADMIN, ROLE_SECURITY_ADMIN, ROLE_AUDIT_ADMIN})
+
+
+# --- writing the table into the database (``jiandu roles sync``, the demo) ----------
+
+
+@dataclass
+class RoleSync:
+    """What syncing one role did or would do."""
+
+    name: str
+    created: bool = False
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.created or bool(self.added or self.removed)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "created": self.created,
+            "added": self.added,
+            "removed": self.removed,
+            "pending": self.pending,
+            "errors": self.errors,
+        }
+
+
+def _missing_permission_problem(dotted: str) -> tuple[bool, str]:
+    """Why a permission of the table is not in the database: (pending, message).
+
+    Pending means the permission may yet arrive: its app defines no models yet, or has
+    models not migrated yet (permissions are created by ``migrate``). Anything else is
+    an error in the table."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    if "." not in dotted:
+        return False, f"“{dotted}”格式错误，应为“应用.权限代码”"
+    app_label, _codename = dotted.split(".", 1)
+    try:
+        config = apps.get_app_config(app_label)
+    except LookupError:
+        return False, f"“{dotted}”：应用“{app_label}”不存在"
+    models = {m._meta.model_name for m in config.get_models()}
+    if not models:
+        return True, f"“{dotted}”：应用“{app_label}”尚未定义数据模型，待其上线后再同步"
+    migrated = set(ContentType.objects.filter(app_label=app_label).values_list("model", flat=True))
+    if models - migrated:
+        return True, f"“{dotted}”：应用“{app_label}”有尚未迁移的数据模型，执行 migrate 后再同步"
+    return False, f"“{dotted}”：权限不存在"
+
+
+def sync_role_groups(*, actor: Any = None) -> list[RoleSync]:
+    """Create or update one permission group per role so that it holds exactly the
+    permissions of ``ROLE_PERMISSIONS``. Idempotent; each changed group is audited.
+
+    Permissions of apps that define no models yet are reported as pending and skipped.
+    Any other unknown permission is an error, and then nothing is written at all."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db import transaction
+
+    from jiandu.core.audit import audit_record
+    from jiandu.core.choices import AuditAction
+
+    known = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    results: list[RoleSync] = []
+    wanted: dict[str, set[int]] = {}
+    for name, dotted_names in ROLE_PERMISSIONS.items():
+        result = RoleSync(name=name)
+        wanted[name] = set()
+        for dotted in dotted_names:
+            if dotted in known:
+                wanted[name].add(known[dotted])
+                continue
+            pending, message = _missing_permission_problem(dotted)
+            (result.pending if pending else result.errors).append(message)
+        results.append(result)
+    if any(r.errors for r in results):
+        return results
+    names = {pk: dotted for dotted, pk in known.items()}
+    with transaction.atomic():
+        for result in results:
+            group, result.created = Group.objects.get_or_create(name=result.name)
+            current = set(group.permissions.values_list("pk", flat=True))
+            result.added = sorted(names[pk] for pk in wanted[result.name] - current)
+            result.removed = sorted(names[pk] for pk in current - wanted[result.name])
+            if result.added or result.removed:
+                group.permissions.set(wanted[result.name])
+            if result.changed:
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.PERMISSION,
+                    obj=group,
+                    summary=f"{'新建' if result.created else '更新'}角色“{result.name}”",
+                    changes={"added": result.added, "removed": result.removed},
+                )
+    return results

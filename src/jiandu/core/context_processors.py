@@ -45,6 +45,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        active = path == url or (url != "/" and path.startswith(url))
-        sections.setdefault(section, []).append({"label": label, "url": url, "active": active})
-    return {"nav_sections": [{"title": t, "items": items} for t, items in sections.items()]}
+        sections.setdefault(section, []).append({"label": label, "url": url, "active": False})
+    # Only the longest matching entry is active (登记信访件 inside 信访举报 lights one).
+    items = [item for entries in sections.values() for item in entries]
+    matching = [
+        i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))
+    ]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["active"] = True
+    return {"nav_sections": [{"title": t, "items": entries} for t, entries in sections.items()]}
