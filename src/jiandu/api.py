@@ -6,15 +6,20 @@ jd_…``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from django.http import HttpRequest
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from jiandu.accounts.models import ApiToken
+from jiandu.clues.lifecycle import TransitionError
 
 
 class TokenAuth(HttpBearer):
@@ -33,12 +38,27 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
+class BrowserSessionAuth(SessionAuth):
+    """The browser session, CSRF-checked. A request without a session cookie is not a
+    browser session: it is left to the other schemes (and answered 401, not a CSRF
+    error). Bearer tokens are tried first: a token cannot be sent cross-site, and
+    django-ninja's CSRF check would otherwise refuse a token client's POST before the
+    token is looked at."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+
 api = NinjaAPI(
     title="监督平台 API",
     version="1",
     description="纪检监察智慧监督平台接口。所有数据按当前用户的管辖范围过滤，范围外的记录返回404。",
-    auth=[SessionAuth(), TokenAuth()],
+    auth=[TokenAuth(), BrowserSessionAuth()],
     urls_namespace="api",
+    # The schema describes an intranet system: only signed-in users may read it.
+    docs_decorator=login_required,
 )
 
 
@@ -46,6 +66,133 @@ def require_perm(request: HttpRequest, perm: str) -> None:
     """Permission check for endpoints: 403 with the permission's name."""
     if not request.user.has_perm(perm):
         raise HttpError(403, f"没有权限：{perm}")
+
+
+# --- errors: one JSON shape, {"detail": "...", "errors": {field: [messages]}} ---------
+
+# Chinese wording for the request-validation errors pydantic reports by type.
+_REQUEST_ERROR_MESSAGES: dict[str, str] = {
+    "missing": "此项为必填项",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_inexact": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "string_type": "应为文本",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "json_invalid": "请求体不是有效的 JSON",
+}
+# Parts of a pydantic error location that are not the field: where it came from
+# (body, query …) and the name of the endpoint's body parameter.
+_LOCATION_PREFIXES = {"body", "query", "path", "header", "cookie", "form", "file", "payload"}
+
+
+def _request_error_message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "enum":
+        return f"取值无效，可选值为：{ctx.get('expected', '')}"
+    if kind == "literal_error":
+        return f"取值无效，可选值为：{ctx.get('expected', '')}"
+    if kind == "string_too_long":
+        return f"长度不能超过{ctx.get('max_length')}个字符"
+    if kind in {"greater_than_equal", "greater_than"}:
+        return f"不能小于{ctx.get('ge', ctx.get('gt'))}"
+    if kind in {"less_than_equal", "less_than"}:
+        return f"不能大于{ctx.get('le', ctx.get('lt'))}"
+    return _REQUEST_ERROR_MESSAGES.get(kind, str(error.get("msg", "取值无效")))
+
+
+def _field_name(location: Any) -> str:
+    parts = [str(p) for p in (location or ())]
+    while parts and parts[0] in _LOCATION_PREFIXES:
+        parts.pop(0)
+    return ".".join(parts) or "__all__"
+
+
+def error_response(
+    request: HttpRequest, status: int, detail: str, errors: dict[str, list[str]] | None = None
+) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or {}}, status=status)
+
+
+def _field_errors_detail(errors: dict[str, list[str]]) -> str:
+    parts = [
+        message if field == "__all__" else f"{field}：{message}"
+        for field, messages in errors.items()
+        for message in messages
+    ]
+    return "提交的数据有误：" + "；".join(parts)
+
+
+def _on_request_validation_error(request: HttpRequest, exc: RequestValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        errors.setdefault(_field_name(error.get("loc")), []).append(_request_error_message(error))
+    return error_response(request, 422, _field_errors_detail(errors), errors)
+
+
+def _on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+    else:
+        errors = {"__all__": [str(m) for m in exc.messages]}
+    return error_response(request, 422, _field_errors_detail(errors), errors)
+
+
+def _on_transition_error(request: HttpRequest, exc: TransitionError) -> HttpResponse:
+    return error_response(request, 409, str(exc))
+
+
+def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, str(exc) or "记录不存在")
+
+
+def _on_permission_error(request: HttpRequest, exc: PermissionError) -> HttpResponse:
+    return error_response(request, 403, str(exc) or "没有权限")
+
+
+# django-ninja's own English messages, in the language of the rest of the API.
+_HTTP_ERROR_MESSAGES = {
+    "Cannot parse request body": "请求体不是有效的 JSON",
+    "CSRF check Failed": "CSRF 校验失败：请刷新页面后重试",
+}
+
+
+def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc, AuthenticationError):
+        return error_response(request, 401, "未登录，或API令牌无效、已过期、已吊销")
+    message = str(exc)
+    for english, chinese in _HTTP_ERROR_MESSAGES.items():
+        if message.startswith(english):  # in DEBUG, ninja appends the parser's reason
+            message = chinese
+    return error_response(request, exc.status_code, message)
+
+
+E = TypeVar("E", bound=Exception)
+
+
+def _handle(exc_class: type[E], handler: Callable[[HttpRequest, E], HttpResponse]) -> None:
+    # django-ninja's annotation wants a handler of "E | type[E]"; it is called with E.
+    api.add_exception_handler(exc_class, handler)  # type: ignore[arg-type]
+
+
+_handle(RequestValidationError, _on_request_validation_error)
+_handle(DjangoValidationError, _on_django_validation_error)
+_handle(TransitionError, _on_transition_error)
+_handle(Http404, _on_not_found)
+_handle(PermissionError, _on_permission_error)
+_handle(HttpError, _on_http_error)
 
 
 def _register_routers() -> None:

@@ -34,7 +34,7 @@ from jiandu.clues.selectors import (
     petition_next_actions,
     petition_timeline,
 )
-from jiandu.core.schemas import CursorPageQuery, OrgRef, PersonRef, QuerySchema
+from jiandu.core.schemas import CursorPageQuery, OrgRef, PersonRef, QuerySchema, choice_label
 
 
 class DomainOut(Schema):
@@ -74,11 +74,11 @@ class PetitionOut(Schema):
 
     @staticmethod
     def resolve_channel_label(obj: Any) -> str:
-        return str(obj.get_channel_display())
+        return choice_label(Channel, obj.channel)
 
     @staticmethod
     def resolve_status_label(obj: Any) -> str:
-        return str(obj.get_status_display())
+        return choice_label(PetitionStatus, obj.status)
 
 
 class PetitionEventOut(Schema):
@@ -95,7 +95,7 @@ class PetitionEventOut(Schema):
 
     @staticmethod
     def resolve_action_label(obj: Any) -> str:
-        return str(obj.get_action_display())
+        return choice_label(PetitionAction, obj.action)
 
     @staticmethod
     def resolve_actor(obj: Any) -> str:
@@ -124,7 +124,7 @@ class PetitionDetailOut(PetitionOut):
     @staticmethod
     def resolve_allowed_actions(obj: Any, context: dict[str, Any]) -> list[dict[str, str]]:
         actions = petition_next_actions(user=context["request"].user, petition=obj)
-        return [{"action": a, "label": str(PetitionAction(a).label)} for a in actions]
+        return [{"action": a, "label": choice_label(PetitionAction, a)} for a in actions]
 
 
 class PetitionPageOut(Schema):
@@ -214,15 +214,15 @@ class ClueOut(Schema):
 
     @staticmethod
     def resolve_source_label(obj: Any) -> str:
-        return str(obj.get_source_display())
+        return choice_label(ClueSource, obj.source)
 
     @staticmethod
     def resolve_status_label(obj: Any) -> str:
-        return str(obj.get_status_display())
+        return choice_label(ClueStatus, obj.status)
 
     @staticmethod
     def resolve_disposal_method_label(obj: Any) -> str:
-        return str(obj.get_disposal_method_display()) if obj.disposal_method else ""
+        return choice_label(DisposalMethod, obj.disposal_method)
 
 
 class ClueEventOut(Schema):
@@ -241,7 +241,7 @@ class ClueEventOut(Schema):
 
     @staticmethod
     def resolve_action_label(obj: Any) -> str:
-        return str(obj.get_action_display())
+        return choice_label(ClueAction, obj.action)
 
     @staticmethod
     def resolve_actor(obj: Any) -> str:
@@ -268,11 +268,11 @@ class OutcomeOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj: Any) -> str:
-        return str(obj.get_kind_display())
+        return choice_label(OutcomeKind, obj.kind)
 
     @staticmethod
     def resolve_subtype_label(obj: Any) -> str:
-        return str(obj.get_subtype_display()) if obj.subtype else ""
+        return choice_label(OutcomeSubtype, obj.subtype)
 
 
 class ClueDetailOut(ClueOut):
@@ -303,7 +303,7 @@ class ClueDetailOut(ClueOut):
     @staticmethod
     def resolve_allowed_actions(obj: Any, context: dict[str, Any]) -> list[dict[str, str]]:
         actions = clue_next_actions(user=context["request"].user, clue=obj)
-        return [{"action": a, "label": str(ClueAction(a).label)} for a in actions]
+        return [{"action": a, "label": choice_label(ClueAction, a)} for a in actions]
 
 
 class CluePageOut(Schema):

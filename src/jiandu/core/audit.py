@@ -171,3 +171,34 @@ def audit_verify(*, batch_size: int = 5000) -> ChainReport:
 
 
 __all__ = ["AuditAction", "audit_record", "audit_verify", "diff", "model_snapshot"]
+
+
+def audit_log_list(
+    *,
+    user: Any,
+    action: str = "",
+    actor: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> models.QuerySet[AuditLog]:
+    """The audit log as its reader sees it, newest first: the whole chain for holders of
+    ``core.view_auditlog`` (the 审计管理员), nothing for anyone else. The log has no
+    jurisdiction of its own: reading it is the audit administrator's separate duty."""
+    if not user.has_perm("core.view_auditlog"):
+        return AuditLog.objects.none()
+    qs = AuditLog.objects.all()
+    if action:
+        qs = qs.filter(action=action)
+    if actor:
+        qs = qs.filter(actor_name=actor)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if start:
+        qs = qs.filter(at__date__gte=start)
+    if end:
+        qs = qs.filter(at__date__lte=end)
+    return qs.order_by("-sequence")

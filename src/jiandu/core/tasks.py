@@ -123,3 +123,16 @@ def task_run(task_id: int) -> Task:
             finished_at=timezone.now(),
         )
     return Task.objects.get(pk=task.pk)
+
+
+def task_get(*, user: Any, pk: int) -> Task:
+    """A task the user may follow: started within their jurisdiction or by themselves;
+    any other task does not exist for them (404)."""
+    from django.db.models import Q
+
+    from jiandu.core.access import get_or_404, jurisdiction_org_ids
+
+    visible = Q(org_id__in=jurisdiction_org_ids(user))
+    if getattr(user, "pk", None):
+        visible |= Q(created_by_id=user.pk)
+    return get_or_404(Task.objects.select_related("org").filter(visible), pk=pk)
