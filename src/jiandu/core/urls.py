@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jiandu.core import views
 
 app_name = "core"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("audit/verify/", views.audit_verify_view, name="audit_verify"),
+    path("audit/<int:pk>/", views.audit_detail, name="audit_detail"),
+]

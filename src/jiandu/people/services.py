@@ -4,6 +4,7 @@ gender are derived from them, and the number is stored encrypted with a search k
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,7 +31,7 @@ def _apply_id_number(person: Person, raw: str) -> None:
     key = search_key(facts.number)
     clash = Person.objects.filter(id_search_key=key).exclude(pk=person.pk).first()
     if clash is not None:
-        raise ValidationError({"id_number": f"该身份证号码已登记（人员编号{clash.pk}）"})
+        raise ValidationError({"id_number": "该身份证号码已登记，不能重复登记"})
     person.id_number = facts.number
     person.id_search_key = key
     person.id_masked = idnumbers.mask(facts.number)
@@ -141,3 +142,37 @@ def person_reveal_id_number(*, actor: Any, person: Person) -> str:
         summary="查看身份证号码",
     )
     return person.id_number
+
+
+def person_export(
+    *,
+    actor: Any,
+    people: Iterable[Person],
+    criteria: dict[str, Any],
+    full_id_numbers: bool = False,
+) -> list[Person]:
+    """Record an export of the cadre list and return the rows exported.
+
+    With ``full_id_numbers`` the file carries complete ID numbers: only for holders of
+    ``people.view_id_number``, audited as EXPORT_PROTECTED with the persons' ids;
+    otherwise the numbers are masked and the export is audited as EXPORT."""
+    if full_id_numbers and not actor.has_perm("people.view_id_number"):
+        raise PermissionError("没有导出身份证号码的权限")
+    rows = list(people)
+    action = AuditAction.EXPORT_PROTECTED if full_id_numbers else AuditAction.EXPORT
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type=Person._meta.label_lower,
+        summary=(
+            f"导出党员干部名单{len(rows)}人（"
+            f"{'含完整身份证号码' if full_id_numbers else '身份证号码已脱敏'}）"
+        ),
+        changes={
+            "criteria": criteria,
+            "rows": len(rows),
+            "full_id_numbers": full_id_numbers,
+            "person_ids": [p.pk for p in rows],
+        },
+    )
+    return rows

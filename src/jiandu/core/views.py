@@ -1,0 +1,268 @@
+"""Core pages: the home workbench, a background task's progress, and the audit log
+(for the 审计管理员 only)."""
+
+from __future__ import annotations
+
+import calendar
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.apps import apps
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
+
+from jiandu.clues.choices import ClueStatus, DisposalMethod, PetitionStatus
+from jiandu.clues.selectors import ClueFilters, clue_list, clue_received_by_month, workbench_for
+from jiandu.core.access import get_or_404
+from jiandu.core.audit import audit_log_list, audit_verify
+from jiandu.core.choices import AuditAction, TaskStatus
+from jiandu.core.models import AuditLog
+from jiandu.core.pagination import KeysetPage
+from jiandu.core.tasks import task_get
+
+AUDIT_PAGE_SIZE = 50
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _targets(request: HtmxHttpRequest, element_id: str) -> bool:
+    """True for an htmx request aimed at ``element_id`` (answered with its partial)."""
+    return bool(request.htmx) and request.htmx.target == element_id
+
+
+def _url_or_empty(name: str, **kwargs: Any) -> str:
+    """A URL of another app's page, or "" while that page does not exist yet (the
+    workbench then shows the figure without a link rather than failing)."""
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return ""
+
+
+def _with_query(url: str, **params: Any) -> str:
+    return f"{url}?{urlencode(params)}" if url else ""
+
+
+# --- workbench -------------------------------------------------------------------
+
+
+def _stage_rows(open_by_stage: dict[str, int], org_id: int | None) -> list[dict[str, Any]]:
+    """My open clues by stage, in lifecycle order, each with the clue-list query that
+    lists exactly the clues counted."""
+    list_url = _url_or_empty("clues:clue_list")
+    rows = []
+    stages: list[tuple[str, str, dict[str, Any]]] = [
+        (ClueStatus.RECEIVED, "待处置（已受理）", {"status": ClueStatus.RECEIVED})
+    ]
+    stages += [
+        (
+            method.value,
+            str(method.label),
+            {"status": ClueStatus.DISPOSING, "disposal_method": method.value},
+        )
+        for method in DisposalMethod
+    ]
+    for key, label, params in stages:
+        count = open_by_stage.get(key, 0)
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "count": count,
+                "url": _with_query(list_url, **params, org=org_id or ""),
+            }
+        )
+    return rows
+
+
+def _monthly_chart(user: Any) -> dict[str, Any]:
+    """The chart spec for JianduCharts.bar: clues received per month, each bar opening
+    the clue list for that month."""
+    list_url = _url_or_empty("clues:clue_list")
+    categories, data, urls = [], [], []
+    for first, count in clue_received_by_month(user=user, months=12):
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        categories.append(f"{first:%Y-%m}")
+        data.append(count)
+        urls.append(
+            _with_query(list_url, received_from=first.isoformat(), received_to=last.isoformat())
+        )
+    return {
+        "categories": categories,
+        "series": [{"name": "受理问题线索", "data": data, "urls": urls}],
+        "unit": "件",
+        "integer": True,
+    }
+
+
+@login_required
+def workbench(request: HtmxHttpRequest) -> HttpResponse:
+    user: Any = request.user
+    can_clues = user.has_perm("clues.view_clue")
+    can_petitions = user.has_perm("clues.view_petition")
+    context: dict[str, Any] = {
+        "page_title": "我的工作台",
+        "can_clues": can_clues,
+        "can_petitions": can_petitions,
+    }
+    if can_clues or can_petitions:
+        bench = workbench_for(user=user)
+        context["bench"] = bench
+        context["pending_url"] = _with_query(
+            _url_or_empty("clues:petition_list"), status=PetitionStatus.PENDING
+        )
+    if can_clues:
+        stages = _stage_rows(context["bench"].open_by_stage, user.org_id)
+        context["stages"] = stages
+        context["open_total"] = sum(row["count"] for row in stages)
+        today = timezone.localdate()
+        context["overdue_rows"] = [
+            {"clue": clue, "days": (today - clue.due_date).days}
+            for clue in context["bench"].overdue
+            if clue.due_date is not None
+        ]
+        context["overdue_total"] = clue_list(user=user, filters=ClueFilters(overdue=True)).count()
+        context["overdue_url"] = _with_query(_url_or_empty("clues:clue_list"), overdue=1)
+        context["chart"] = _monthly_chart(user)
+    return render(request, "core/workbench.html", context)
+
+
+# --- background tasks ------------------------------------------------------------
+
+
+def _task_result(task: Any, request: HttpRequest) -> tuple[list[tuple[str, Any]], str]:
+    """The result's plain values, and its ``url`` (the page showing the outcome) when
+    that is a path on this site: a task result never sends the user elsewhere."""
+    result = task.result if isinstance(task.result, dict) else {}
+    items = [(k, v) for k, v in result.items() if k != "url" and not isinstance(v, dict | list)]
+    url = result.get("url", "")
+    safe = (
+        isinstance(url, str)
+        and url.startswith("/")
+        and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()})
+    )
+    return items, url if safe else ""
+
+
+@login_required
+def task_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    task = task_get(user=request.user, pk=pk)
+    result_items, result_url = _task_result(task, request)
+    context = {
+        "task": task,
+        "running": task.status in (TaskStatus.QUEUED, TaskStatus.RUNNING),
+        "percent": round((task.progress or 0) * 100),
+        "result_items": result_items,
+        "result_url": result_url,
+        "page_title": f"后台任务 #{task.pk}",
+    }
+    partial = _targets(request, f"task-{task.pk}")
+    template = "core/task_detail.html#task" if partial else "core/task_detail.html"
+    return render(request, template, context)
+
+
+# --- audit log -------------------------------------------------------------------
+
+
+def _object_type_choices() -> list[tuple[str, str]]:
+    models = sorted(apps.get_models(), key=lambda m: m._meta.label_lower)
+    return [("", "全部")] + [
+        (m._meta.label_lower, f"{m._meta.verbose_name}（{m._meta.label_lower}）") for m in models
+    ]
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(
+        label="操作", required=False, choices=[("", "全部"), *AuditAction.choices]
+    )
+    actor = forms.CharField(label="操作人账号", required=False, max_length=150)
+    object_type = forms.ChoiceField(label="对象类型", required=False)
+    object_id = forms.CharField(label="对象编号", required=False, max_length=64)
+    start = forms.DateField(label="起始日期", required=False, widget=_date_input())
+    end = forms.DateField(label="截止日期", required=False, widget=_date_input())
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = _object_type_choices()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "截止日期不能早于起始日期")
+        return data
+
+
+def _sequence_page(rows_qs: Any, request: HttpRequest, size: int) -> KeysetPage:
+    """Keyset pages over the chain, newest first: ``after`` is the last sequence shown."""
+    after = request.GET.get("after", "")
+    if after.isdigit():
+        rows_qs = rows_qs.filter(sequence__lt=int(after))
+    rows = list(rows_qs[: size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    params = request.GET.copy()
+    params.pop("after", None)
+    return KeysetPage(
+        items=rows,
+        next_cursor=str(rows[-1].sequence) if has_more and rows else None,
+        prev_cursor=after if after.isdigit() else None,
+        base_query=params.urlencode(),
+    )
+
+
+@login_required
+@permission_required("core.view_auditlog", raise_exception=True)
+def audit_list(request: HtmxHttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        page = KeysetPage(items=[], next_cursor=None)
+    else:
+        filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_bound else {}
+        page = _sequence_page(
+            audit_log_list(user=request.user, **filters), request, AUDIT_PAGE_SIZE
+        )
+    labels = dict(_object_type_choices())
+    rows = [(row, labels.get(row.object_type, row.object_type)) for row in page.items]
+    context = {"filter_form": form, "page": page, "rows": rows, "page_title": "审计日志"}
+    partial = _targets(request, "audit-results")
+    template = "core/audit_list.html#results" if partial else "core/audit_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@permission_required("core.view_auditlog", raise_exception=True)
+def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    row: AuditLog = get_or_404(audit_log_list(user=request.user), pk=pk)
+    context = {
+        "row": row,
+        "object_type_label": dict(_object_type_choices()).get(row.object_type, row.object_type),
+        "changes_json": json.dumps(row.changes, ensure_ascii=False, indent=2, sort_keys=True),
+        "page_title": f"审计记录 #{row.sequence}",
+    }
+    return render(request, "core/audit_detail.html", context)
+
+
+@login_required
+@permission_required("core.view_auditlog", raise_exception=True)
+@require_POST
+def audit_verify_view(request: HtmxHttpRequest) -> HttpResponse:
+    report = audit_verify()
+    context = {"report": report, "checked_at": timezone.now()}
+    partial = _targets(request, "verify-result")
+    template = "core/audit_verify.html#verify-result" if partial else "core/audit_verify.html"
+    return render(request, template, {**context, "page_title": "校验哈希链"})
