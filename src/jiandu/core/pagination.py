@@ -73,7 +73,9 @@ def keyset_paginate(
             except (TypeError, ValueError):
                 pass
             else:
-                qs = qs.filter(
+                # The plain upper bound lets every database use the (date, id) index as
+                # a range; the OR then only trims the first day.
+                qs = qs.filter(**{f"{date_field}__lte": date_value}).filter(
                     Q(**{f"{date_field}__lt": date_value})
                     | Q(**{date_field: date_value, "id__lt": id_value})
                 )
