@@ -11,6 +11,7 @@ for a connection and for tables read from Parquet files.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,10 +46,8 @@ class Engine:
 
     def close(self) -> None:
         """Release the connection; a Spark session built here is stopped too."""
-        try:
+        with contextlib.suppress(Exception):
             self.con.disconnect()
-        except Exception:
-            pass
         if self._session is not None and getattr(self, "_owns_session", False):
             self._session.stop()
 
@@ -89,6 +88,7 @@ def _connect_duckdb(
         Path(temp_directory).mkdir(parents=True, exist_ok=True)
         config["temp_directory"] = temp_directory
     con = ibis.duckdb.connect(database, **config)
+    con.raw_sql("SET enable_progress_bar = false")
     return Engine(name="duckdb", con=con)
 
 

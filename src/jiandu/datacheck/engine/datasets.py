@@ -244,9 +244,7 @@ class DatasetError(ValueError):
         super().__init__(format_location(file=file, row=row, column=column, message=message))
 
 
-def format_location(
-    *, file: str | None, row: int | None, column: str | None, message: str
-) -> str:
+def format_location(*, file: str | None, row: int | None, column: str | None, message: str) -> str:
     parts = []
     if file:
         parts.append(f"文件 {file}")
@@ -400,6 +398,15 @@ def _read_csv(path: Path) -> RawTable:
     ]
     row_numbers = _surviving_row_numbers(table.num_rows, skipped)
     columns = {h: table.column(i).combine_chunks() for i, h in enumerate(headers)}
+    # Blank lines (all values empty) are not rows of the register: drop them quietly.
+    blank = None
+    for values in columns.values():
+        empty = pc.equal(pc.utf8_trim_whitespace(values), "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+    if blank is not None and pc.any(blank).as_py():
+        keep = pc.invert(blank)
+        columns = {h: v.filter(keep) for h, v in columns.items()}
+        row_numbers = row_numbers.filter(keep)
     return RawTable(columns=columns, row_numbers=row_numbers, rejected=rejected)
 
 
@@ -437,7 +444,7 @@ def _read_xlsx(path: Path) -> RawTable:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds
+    except Exception as exc:
         raise DatasetError(f"无法读取 Excel 文件：{exc}", file=path.name) from None
     try:
         sheet = workbook.worksheets[0]
@@ -483,7 +490,7 @@ def _read_xlsx(path: Path) -> RawTable:
 def _read_parquet_as_text(path: Path) -> RawTable:
     try:
         table = pq.read_table(path)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise DatasetError(f"无法读取 Parquet 文件：{exc}", file=path.name) from None
     headers = [_clean_header(h) for h in table.column_names]
     _check_headers(headers, file=path.name)
@@ -777,9 +784,9 @@ def _with_id_facts(table: pa.Table) -> pa.Table:
 
 
 def read_dataset(
+    *,
     dataset: str,
     path: Path,
-    *,
     mapping: Mapping[str, str] | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
 ) -> Normalised:
@@ -789,6 +796,30 @@ def read_dataset(
     check_size(path, max_bytes=max_bytes)
     raw = read_raw(path)
     return normalise(spec, raw, mapping=mapping, source=path.name)
+
+
+def table_from_rows(*, dataset: str, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
+    """A canonical, typed table from Python rows (tests, demo data, planted cases).
+
+    Dates may be ``date`` objects or ``YYYY-MM-DD`` text, money ``Decimal``, text or
+    numbers; absent optional columns are NULL.
+    """
+    from decimal import Decimal
+
+    spec = dataset_for(dataset)
+    rows = list(rows)
+    unknown = {k for r in rows for k in r} - set(spec.column_names)
+    if unknown:
+        raise DatasetError(f"数据集 {dataset} 没有这些列：{'、'.join(sorted(unknown))}")
+    arrays = {}
+    for col in spec.columns:
+        values = [r.get(col.name) for r in rows]
+        if col.kind == "money":
+            values = [None if v is None else Decimal(str(v)) for v in values]
+        elif col.kind == "date":
+            values = [dt.date.fromisoformat(v) if isinstance(v, str) else v for v in values]
+        arrays[col.name] = pa.array(values, col.arrow_type)
+    return pa.table(arrays)
 
 
 # --------------------------------------------------------------------------- writing
@@ -921,7 +952,7 @@ class DatasetStore:
         ``DatasetError``. Nothing is stored when no row survives.
         """
         path = Path(path)
-        result = read_dataset(dataset, path, mapping=mapping, max_bytes=max_bytes)
+        result = read_dataset(dataset=dataset, path=path, mapping=mapping, max_bytes=max_bytes)
         errors = [e.as_tuple() for e in result.errors]
         warnings = [w.as_tuple() for w in result.warnings]
         if strict and result.rows_rejected:
@@ -983,7 +1014,9 @@ def find_dataset_file(folder: Path, dataset: str) -> Path | None:
     found = [folder / f"{dataset}{s}" for s in SUFFIXES if (folder / f"{dataset}{s}").exists()]
     if len(found) > 1:
         names = "、".join(p.name for p in found)
-        raise DatasetError(f"数据集 {dataset} 有多个文件：{names}（只保留一个）", file=found[0].name)
+        raise DatasetError(
+            f"数据集 {dataset} 有多个文件：{names}（只保留一个）", file=found[0].name
+        )
     return found[0] if found else None
 
 
@@ -993,4 +1026,3 @@ def looks_like_dataset_files(folder: Path) -> list[str]:
         if entry.suffix.lower() in SUFFIXES and entry.stem in DATASETS:
             names.append(entry.stem)
     return names
-

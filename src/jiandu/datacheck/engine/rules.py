@@ -1,0 +1,894 @@
+"""The default comparison rules R01–R11 of DATACHECK.md, as pure functions over Ibis.
+
+Each rule is registered with its code, Chinese name and description, the datasets it
+reads and JSON-able parameters with defaults. Its function takes the canonical tables
+(``{"payments": ibis.Table, ...}``) and the merged parameters and returns an Ibis table
+of hits with the columns of ``HIT_COLUMNS``:
+
+- ``rule``: the code; ``subject``: the person's id_no (R07: the account_no);
+- ``program``, ``period`` (``YYYY-MM``) and ``amount`` (yuan) of the hit;
+- ``evidence``: a JSON object naming the source rows (payment ids, death records,
+  enrolments, cadre, ...) and the money involved.
+
+Months are compared as month indexes (``year * 12 + month - 1``), so a payment for the
+month in which a person died is never "after death", whatever the day of death.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from .idcheck import id_birth_date, id_is_valid
+
+Tables = Mapping[str, ibis.Table]
+Params = Mapping[str, Any]
+
+HIT_COLUMNS = ("rule", "subject", "program", "period", "amount", "evidence")
+AMOUNT_TYPE = "decimal(18, 2)"
+FAR_FUTURE = ibis.date(9999, 12, 31)
+DEFAULT_MEANS_TESTED = ["低保", "特困供养"]
+
+
+class RuleError(ValueError):
+    """An unknown rule or parameter; the message is for the user, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A comparison rule: what a hit means, what it reads, how it is tuned."""
+
+    code: str
+    name: str
+    description: str
+    datasets: tuple[str, ...]
+    defaults: Mapping[str, Any]
+    parameter_help: Mapping[str, str]
+    build: Callable[[Tables, Params], ibis.Table] = field(repr=False)
+
+    def params(self, overrides: Params | None = None) -> dict[str, Any]:
+        """Defaults merged with ``overrides``; unknown parameter names are refused."""
+        merged = copy.deepcopy(dict(self.defaults))
+        for key, value in (overrides or {}).items():
+            if key not in merged:
+                raise RuleError(f"规则 {self.code} 没有参数 {key}")
+            merged[key] = value
+        return merged
+
+    def expr(self, tables: Tables, params: Params | None = None) -> ibis.Table:
+        missing = [name for name in self.datasets if name not in tables]
+        if missing:
+            raise RuleError(f"规则 {self.code} 需要数据集：{'、'.join(missing)}")
+        return self.build(tables, self.params(params))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "description": self.description,
+            "datasets": list(self.datasets),
+            "parameters": [
+                {"name": k, "default": v, "help": self.parameter_help.get(k, "")}
+                for k, v in self.defaults.items()
+            ],
+        }
+
+
+RULES: dict[str, Rule] = {}
+
+
+def register(
+    code: str,
+    name: str,
+    description: str,
+    *,
+    datasets: tuple[str, ...],
+    params: Mapping[str, tuple[Any, str]] | None = None,
+) -> Callable[[Callable[[Tables, Params], ibis.Table]], Callable[[Tables, Params], ibis.Table]]:
+    def decorate(
+        fn: Callable[[Tables, Params], ibis.Table],
+    ) -> Callable[[Tables, Params], ibis.Table]:
+        RULES[code] = Rule(
+            code=code,
+            name=name,
+            description=description,
+            datasets=datasets,
+            defaults={k: v for k, (v, _) in (params or {}).items()},
+            parameter_help={k: h for k, (_, h) in (params or {}).items()},
+            build=fn,
+        )
+        return fn
+
+    return decorate
+
+
+def get_rules(codes: list[str] | None = None) -> list[Rule]:
+    """The rules named by ``codes`` (all, in order, when None); unknown codes refused."""
+    if not codes:
+        return list(RULES.values())
+    unknown = [c for c in codes if c not in RULES]
+    if unknown:
+        raise RuleError(f"未知的规则：{'、'.join(unknown)}（可用：{'、'.join(RULES)}）")
+    return [RULES[c] for c in codes]
+
+
+def list_rules() -> list[dict[str, Any]]:
+    """Every rule with its parameters and defaults, JSON-able (for the CLI and pages)."""
+    return [rule.as_dict() for rule in RULES.values()]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def period_index(period: ir.StringValue) -> ir.IntegerValue:
+    """``YYYY-MM`` as a month index."""
+    return period.substr(0, 4).cast("int32") * 12 + period.substr(5, 2).cast("int32") - 1
+
+
+def date_index(date: ir.DateValue) -> ir.IntegerValue:
+    """The month index of a date's month."""
+    return date.year().cast("int32") * 12 + date.month().cast("int32") - 1
+
+
+def month_of(date: ir.DateValue) -> ir.StringValue:
+    return date.strftime("%Y-%m")
+
+
+def _escape(text: ir.StringValue) -> ir.StringValue:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _json_value(value: ir.Value) -> ir.StringValue:
+    dtype = value.type()
+    if dtype.is_string():
+        rendered = '"' + _escape(value) + '"'
+    elif dtype.is_boolean():
+        rendered = ibis.ifelse(value, "true", "false")
+    elif dtype.is_numeric():
+        rendered = value.cast("string")
+    else:
+        rendered = '"' + value.cast("string") + '"'
+    return ibis.ifelse(value.isnull(), "null", rendered)
+
+
+def json_list(values: ir.Column) -> ir.StringValue:
+    """An aggregate: the distinct non-null values, sorted, as a JSON array of strings."""
+    joined = _escape(values.cast("string")).collect(distinct=True).sort().join('","')
+    return ibis.ifelse(joined == "", "[]", '["' + joined + '"]')
+
+
+def json_object(**fields: ir.Value) -> ir.StringValue:
+    """A JSON object built from column expressions, the same text on every backend.
+
+    Values whose key ends in ``_list`` are already JSON (from ``json_list``) and are
+    inserted as they are, under the key without the suffix.
+    """
+    out: ir.StringValue | None = None
+    for key, value in fields.items():
+        if key.endswith("_list"):
+            rendered = value
+            key = key.removesuffix("_list")
+        else:
+            rendered = _json_value(value if isinstance(value, ir.Value) else ibis.literal(value))
+        piece = ibis.literal(f'"{key}":') + rendered
+        out = piece if out is None else out + "," + piece
+    return "{" + out + "}"
+
+
+def hits(
+    table: ibis.Table,
+    *,
+    rule: str,
+    subject: ir.Value,
+    program: ir.Value,
+    period: ir.Value,
+    amount: ir.Value,
+    evidence: ir.Value,
+) -> ibis.Table:
+    """Project a rule's result onto the common hit columns."""
+    return table.select(
+        rule=ibis.literal(rule),
+        subject=subject.cast("string"),
+        program=program.cast("string"),
+        period=period.cast("string"),
+        amount=amount.cast(AMOUNT_TYPE),
+        evidence=evidence,
+    )
+
+
+def deaths_per_person(deaths: ibis.Table) -> ibis.Table:
+    """One row per dead person: the earliest recorded date and every source."""
+    return deaths.group_by(deaths.id_no).aggregate(
+        death_date=deaths.death_date.min(),
+        death_sources=json_list(deaths.source),
+    )
+
+
+def means_tested(params: Params) -> list[str]:
+    return list(params["means_tested"])
+
+
+# ---------------------------------------------------------------------------- rules
+
+
+@register(
+    "R01",
+    "死亡后仍发放",
+    "资金发放所属月份晚于享受对象死亡月份（可设宽限月数）。",
+    datasets=("payments", "deaths"),
+    params={"grace_months": (0, "死亡当月之后允许的宽限月数")},
+)
+def died_but_paid(tables: Tables, params: Params) -> ibis.Table:
+    """A payment for a month after the month of the person's death.
+
+    Benefits stop with the month of death: a payment for that month is legitimate even
+    when the person died on its last day; a payment for any later month (beyond
+    ``grace_months``) went to someone who could not receive it.
+    """
+    payments = tables["payments"]
+    deaths = deaths_per_person(tables["deaths"])
+    joined = payments.join(deaths, payments.id_no == deaths.id_no)
+    late = joined.filter(
+        period_index(joined.period) > date_index(joined.death_date) + int(params["grace_months"])
+    )
+    return hits(
+        late,
+        rule="R01",
+        subject=late.id_no,
+        program=late.program,
+        period=late.period,
+        amount=late.amount,
+        evidence=json_object(
+            payment_id=late.payment_id,
+            paid_on=late.paid_on,
+            amount=late.amount,
+            account_no=late.account_no,
+            death_date=late.death_date,
+            death_sources_list=late.death_sources,
+        ),
+    )
+
+
+@register(
+    "R02",
+    "死亡后部分停发",
+    "同一死亡人员享受两项及以上待遇，至少一项在死亡时停发，另一项死亡后仍在发放（两项补贴只停发一项）。",
+    datasets=("payments", "deaths"),
+    params={
+        "grace_months": (0, "死亡当月之后允许的宽限月数"),
+        "stop_window_months": (2, "最后一次发放在死亡月份前多少个月内视为“死亡时停发”"),
+    },
+)
+def partly_stopped_after_death(tables: Tables, params: Params) -> ibis.Table:
+    """A dead person for whom one programme stopped at death and another went on.
+
+    The reference case (seed 004): of the two disability subsidies, the department
+    stopped one when the person died and kept paying the other. The stopped programme
+    proves the death was known; each programme still paid afterwards is a hit.
+    """
+    grace = int(params["grace_months"])
+    window = int(params["stop_window_months"])
+    payments = tables["payments"]
+    deaths = deaths_per_person(tables["deaths"])
+    joined = payments.join(deaths, payments.id_no == deaths.id_no)
+    joined = joined.mutate(
+        pidx=period_index(joined.period), didx=date_index(joined.death_date) + grace
+    )
+    after = joined.pidx > joined.didx
+    per_program = joined.group_by(["id_no", "program", "death_date", "didx"]).aggregate(
+        last_idx=joined.pidx.max(),
+        last_period=joined.period.max(),
+        paid_after=after.sum(),
+        amount_after=joined.amount.sum(where=after),
+        first_after=joined.period.min(where=after),
+        payment_ids=json_list(ibis.ifelse(after, joined.payment_id, ibis.null("string"))),
+        death_sources=joined.death_sources.max(),
+    )
+    stopped = per_program.filter(
+        (per_program.paid_after == 0) & (per_program.last_idx >= per_program.didx - grace - window)
+    )
+    stopped_people = stopped.group_by("id_no").aggregate(
+        stopped_programs=json_list(stopped.program),
+        stopped_last_period=stopped.last_period.max(),
+    )
+    going = per_program.filter(per_program.paid_after > 0)
+    found = going.join(stopped_people, going.id_no == stopped_people.id_no)
+    return hits(
+        found,
+        rule="R02",
+        subject=found.id_no,
+        program=found.program,
+        period=found.first_after,
+        amount=found.amount_after,
+        evidence=json_object(
+            death_date=found.death_date,
+            death_sources_list=found.death_sources,
+            stopped_programs_list=found.stopped_programs,
+            stopped_last_period=found.stopped_last_period,
+            continued_program=found.program,
+            months_paid_after_death=found.paid_after,
+            amount_after_death=found.amount_after,
+            payment_ids_list=found.payment_ids,
+        ),
+    )
+
+
+@register(
+    "R03",
+    "重复发放",
+    "同一身份证号码同一项目同一月份发放两次及以上（不同发放记录）。",
+    datasets=("payments",),
+)
+def paid_twice(tables: Tables, params: Params) -> ibis.Table:
+    """The same person paid more than once for the same programme and month.
+
+    Two records with the same payment_id are one payment exported twice, not a double
+    payment; the amount of a hit is what was paid beyond the largest single payment.
+    """
+    payments = tables["payments"]
+
+    def key(t: ibis.Table) -> ir.IntegerValue:
+        return ibis.struct({"i": t.id_no, "g": t.program, "m": t.period}).hash()
+
+    # Cheap first pass on a narrow 64-bit key; only the candidates are grouped exactly.
+    # The two passes are separate expressions on purpose: a shared one would become a
+    # CTE that DuckDB materialises with every column of every payment.
+    keys = payments.select(key=key(payments))
+    counts = keys.group_by("key").aggregate(n=keys.count())
+    repeated = counts.filter(counts.n > 1).select("key")
+    candidates = payments.mutate(key=key(payments)).semi_join(repeated, "key")
+    grouped = candidates.group_by(["id_no", "program", "period"]).aggregate(
+        records=candidates.payment_id.nunique(),
+        total=candidates.amount.sum(),
+        largest=candidates.amount.max(),
+        payment_ids=json_list(candidates.payment_id),
+        accounts=json_list(candidates.account_no),
+    )
+    doubled = grouped.filter(grouped.records > 1)
+    excess = doubled.total - doubled.largest
+    return hits(
+        doubled,
+        rule="R03",
+        subject=doubled.id_no,
+        program=doubled.program,
+        period=doubled.period,
+        amount=excess,
+        evidence=json_object(
+            payment_ids_list=doubled.payment_ids,
+            payments=doubled.records,
+            total=doubled.total,
+            excess=excess,
+            accounts_list=doubled.accounts,
+        ),
+    )
+
+
+@register(
+    "R04",
+    "干部亲属享受",
+    "享受对象与干部同户或存在亲属关系，干部的管辖区域包含享受对象所在区域，且享受开始于干部任职期间（优亲厚友嫌疑）。",
+    datasets=("beneficiaries", "cadres", "persons", "relations"),
+)
+def cadre_relatives(tables: Tables, params: Params) -> ibis.Table:
+    """A cadre's household member or relative enrolled on the cadre's watch.
+
+    A relative is a member of the cadre's household in the population register or a
+    relation in ``relations`` (either direction). The enrolment is suspicious when it is
+    in the cadre's area (the beneficiary's region code starts with the cadre's) and
+    began during the cadre's tenure: 优亲厚友.
+    """
+    persons = tables["persons"]
+    cadres = tables["cadres"]
+    relations = tables["relations"]
+    beneficiaries = tables["beneficiaries"]
+
+    cadre_ids = cadres.select(cadre_id=cadres.id_no).distinct()
+    homes = persons.select(cadre_id=persons.id_no, household_no=persons.household_no)
+    homes = homes.semi_join(cadre_ids, "cadre_id")
+    members = persons.select(relative_id=persons.id_no, household_no=persons.household_no)
+    same_home = homes.join(members, "household_no")
+    same_home = same_home.filter(same_home.relative_id != same_home.cadre_id).select(
+        "cadre_id", "relative_id", link=ibis.literal("同户")
+    )
+    forward = relations.select(
+        cadre_id=relations.id_no, relative_id=relations.relative_id_no, link=relations.relation
+    )
+    backward = relations.select(
+        cadre_id=relations.relative_id_no, relative_id=relations.id_no, link=relations.relation
+    )
+    linked = ibis.union(
+        same_home,
+        forward.semi_join(cadre_ids, "cadre_id"),
+        backward.semi_join(cadre_ids, "cadre_id"),
+        distinct=True,
+    )
+    linked = linked.filter(linked.relative_id != linked.cadre_id)
+    with_cadre = linked.join(cadres, linked.cadre_id == cadres.id_no).select(
+        "relative_id",
+        "link",
+        cadre_id=cadres.id_no,
+        cadre_name=cadres.name,
+        org_name=cadres.org_name,
+        position=cadres.position,
+        cadre_region=cadres.region_code,
+        tenure_start=cadres.start_date,
+        tenure_end=cadres.end_date,
+    )
+    b = beneficiaries
+    found = with_cadre.join(b, with_cadre.relative_id == b.id_no)
+    found = found.filter(
+        found.region_code.startswith(found.cadre_region)
+        & (found.start_date >= found.tenure_start)
+        & (found.start_date <= found.tenure_end.fill_null(FAR_FUTURE))
+    )
+    grouped = found.group_by(
+        [
+            "program",
+            "id_no",
+            "region_code",
+            "start_date",
+            "end_date",
+            "standard_amount",
+            "cadre_id",
+            "cadre_name",
+            "org_name",
+            "position",
+            "cadre_region",
+            "tenure_start",
+            "tenure_end",
+        ]
+    ).aggregate(links=json_list(found.link))
+    g = grouped
+    return hits(
+        g,
+        rule="R04",
+        subject=g.id_no,
+        program=g.program,
+        period=month_of(g.start_date),
+        amount=g.standard_amount,
+        evidence=json_object(
+            enrolment_start=g.start_date,
+            enrolment_end=g.end_date,
+            region_code=g.region_code,
+            standard_amount=g.standard_amount,
+            cadre_id_no=g.cadre_id,
+            cadre_name=g.cadre_name,
+            org_name=g.org_name,
+            position=g.position,
+            cadre_region_code=g.cadre_region,
+            tenure_start=g.tenure_start,
+            tenure_end=g.tenure_end,
+            links_list=g.links,
+        ),
+    )
+
+
+@register(
+    "R05",
+    "财政供养人员享受低保",
+    "财政供养人员在供养期间享受低保、特困供养等经济困难类待遇。",
+    datasets=("beneficiaries", "payroll"),
+    params={"means_tested": (DEFAULT_MEANS_TESTED, "经济困难类（需家庭经济状况核对）项目")},
+)
+def payroll_on_welfare(tables: Tables, params: Params) -> ibis.Table:
+    """A means-tested enrolment overlapping a paid public employment of the same person.
+
+    Someone drawing a salary from public funds is not eligible for means-tested
+    assistance for the months the two periods overlap.
+    """
+    b = tables["beneficiaries"]
+    b = b.filter(b.program.isin(means_tested(params)))
+    payroll = tables["payroll"].select(
+        pid=lambda t: t.id_no,
+        employer=lambda t: t.employer,
+        job_start=lambda t: t.start_date,
+        job_end=lambda t: t.end_date,
+    )
+    found = b.join(payroll, b.id_no == payroll.pid)
+    found = found.filter(
+        (found.start_date <= found.job_end.fill_null(FAR_FUTURE))
+        & (found.job_start <= found.end_date.fill_null(FAR_FUTURE))
+    )
+    overlap_start = ibis.greatest(found.start_date, found.job_start)
+    return hits(
+        found,
+        rule="R05",
+        subject=found.id_no,
+        program=found.program,
+        period=month_of(overlap_start),
+        amount=found.standard_amount,
+        evidence=json_object(
+            enrolment_start=found.start_date,
+            enrolment_end=found.end_date,
+            standard_amount=found.standard_amount,
+            employer=found.employer,
+            employment_start=found.job_start,
+            employment_end=found.job_end,
+            overlap_start=overlap_start,
+        ),
+    )
+
+
+@register(
+    "R06",
+    "身份异常",
+    "发放记录的身份证号码未通过 GB 11643 校验，或在户籍人口中不存在。",
+    datasets=("payments", "persons"),
+)
+def unknown_identity(tables: Tables, params: Params) -> ibis.Table:
+    """A payment to an ID number that is invalid or unknown to the population register.
+
+    Money paid to a number that cannot exist, or to nobody registered, may go to a
+    fictitious person; identity resolution then proposes who was meant.
+    """
+    payments = tables["payments"]
+    persons = tables["persons"]
+    # Check each distinct number once (a million, not twenty million rows), then fetch
+    # the payments of the few that fail. The reason is one CASE over both sides of the
+    # join, so no engine can push the (costly) check back down to every payment row.
+    numbers = payments.select(bad_id=payments.id_no).distinct()
+    registered = persons.select(known_id=persons.id_no).distinct()
+    looked_up = numbers.left_join(registered, numbers.bad_id == registered.known_id)
+    reason = ibis.cases(
+        (looked_up.known_id.isnull() & ~id_is_valid(looked_up.bad_id), "身份证号码校验不通过"),
+        (looked_up.known_id.isnull(), "户籍人口中无此身份证号码"),
+        (~id_is_valid(looked_up.bad_id), "身份证号码校验不通过"),
+        else_=ibis.null("string"),
+    )
+    checked = looked_up.select("bad_id", reason=reason)
+    bad = checked.filter(checked.reason.notnull())
+    found = payments.join(bad, payments.id_no == bad.bad_id)
+    return hits(
+        found,
+        rule="R06",
+        subject=found.id_no,
+        program=found.program,
+        period=found.period,
+        amount=found.amount,
+        evidence=json_object(
+            payment_id=found.payment_id,
+            name=found.name,
+            region_code=found.region_code,
+            amount=found.amount,
+            account_no=found.account_no,
+            reason=found.reason,
+        ),
+    )
+
+
+@register(
+    "R07",
+    "账户集中",
+    "同一账户收取多个不同家庭人员的款项，或账户由非本人的干部持有。",
+    datasets=("payments", "persons", "cadres"),
+    params={
+        "min_id_nos": (3, "同一账户收款的不同家庭人数下限"),
+        "holder_during_tenure": (True, "只计干部任职期间的持有"),
+    },
+)
+def concentrated_accounts(tables: Tables, params: Params) -> ibis.Table:
+    """An account collecting for several households, or held by a cadre for someone else.
+
+    Benefits go to the beneficiary's own account; an account into which the money of
+    several households flows, or which a cadre holds for a beneficiary, is how money is
+    diverted (截留、冒领). Members of one household sharing an account are not counted.
+    """
+    payments = tables["payments"]
+    persons = tables["persons"]
+    cadres = tables["cadres"]
+    minimum = int(params["min_id_nos"])
+
+    per_person = payments.group_by(["account_no", "id_no"]).aggregate(
+        total=payments.amount.sum(),
+        payments=payments.count(),
+        first_period=payments.period.min(),
+    )
+    wide = per_person.group_by("account_no").aggregate(n_ids=per_person.count())
+    candidates = per_person.semi_join(wide.filter(wide.n_ids >= minimum), "account_no")
+    homes = persons.select(pid=persons.id_no, household_no=persons.household_no)
+    candidates = candidates.left_join(homes, candidates.id_no == homes.pid)
+    household = candidates.household_no.fill_null("身份证:" + candidates.id_no)
+    shared = candidates.group_by("account_no").aggregate(
+        households=household.nunique(),
+        id_nos=json_list(candidates.id_no),
+        total=candidates.total.sum(),
+        payments=candidates.payments.sum(),
+        first_period=candidates.first_period.min(),
+    )
+    shared = shared.filter(shared.households >= minimum)
+    shared_hits = hits(
+        shared,
+        rule="R07",
+        subject=shared.account_no,
+        program=ibis.literal(""),
+        period=shared.first_period,
+        amount=shared.total,
+        evidence=json_object(
+            reason=ibis.literal("同一账户收取多个家庭人员的款项"),
+            households=shared.households,
+            id_nos_list=shared.id_nos,
+            payments=shared.payments,
+            total=shared.total,
+        ),
+    )
+
+    held = payments.filter(
+        payments.account_holder_id_no.notnull() & (payments.account_holder_id_no != payments.id_no)
+    )
+    c = cadres.select(
+        holder=cadres.id_no,
+        cadre_name=cadres.name,
+        org_name=cadres.org_name,
+        position=cadres.position,
+        tenure_start=cadres.start_date,
+        tenure_end=cadres.end_date,
+    )
+    by_cadre = held.join(c, held.account_holder_id_no == c.holder)
+    if params["holder_during_tenure"]:
+        by_cadre = by_cadre.filter(
+            (by_cadre.paid_on >= by_cadre.tenure_start)
+            & (by_cadre.paid_on <= by_cadre.tenure_end.fill_null(FAR_FUTURE))
+        )
+    grouped = by_cadre.group_by(
+        ["account_no", "holder", "cadre_name", "org_name", "position"]
+    ).aggregate(
+        id_nos=json_list(by_cadre.id_no),
+        programs=json_list(by_cadre.program),
+        payment_ids=json_list(by_cadre.payment_id),
+        total=by_cadre.amount.sum(),
+        payments=by_cadre.payment_id.nunique(),
+        first_period=by_cadre.period.min(),
+        program=by_cadre.program.min(),
+    )
+    held_hits = hits(
+        grouped,
+        rule="R07",
+        subject=grouped.account_no,
+        program=grouped.program,
+        period=grouped.first_period,
+        amount=grouped.total,
+        evidence=json_object(
+            reason=ibis.literal("账户由非本人的干部持有"),
+            holder_id_no=grouped.holder,
+            cadre_name=grouped.cadre_name,
+            org_name=grouped.org_name,
+            position=grouped.position,
+            id_nos_list=grouped.id_nos,
+            programs_list=grouped.programs,
+            payments=grouped.payments,
+            total=grouped.total,
+        ),
+    )
+    return ibis.union(shared_hits, held_hits)
+
+
+def _enrolment_months(beneficiaries: ibis.Table) -> ibis.Table:
+    b = beneficiaries
+    return b.select(
+        e_id=b.id_no,
+        e_program=b.program,
+        e_start=b.start_date,
+        e_end=b.end_date,
+        standard=b.standard_amount,
+        start_idx=date_index(b.start_date),
+        end_idx=date_index(b.end_date.fill_null(FAR_FUTURE)),
+    )
+
+
+@register(
+    "R08",
+    "超标准发放",
+    "发放金额高于该月所属享受资格的月标准金额（可设容差）。",
+    datasets=("payments", "beneficiaries"),
+    params={"tolerance": ("0.00", "允许超出标准的金额（元）")},
+)
+def above_standard(tables: Tables, params: Params) -> ibis.Table:
+    """A payment above the monthly standard of the enrolment covering its month.
+
+    When several enrolments cover the month (a standard raised mid-way), the highest
+    standard applies; months covered by none are R09's business.
+    """
+    tolerance = ibis.literal(str(params["tolerance"])).cast("decimal(12, 2)")
+    payments = tables["payments"]
+    p = payments.mutate(pidx=period_index(payments.period))
+    e = _enrolment_months(tables["beneficiaries"])
+    # A narrow copy for the wide join (see R03 on why not to share one expression).
+    narrow = payments.select(
+        "payment_id", "id_no", "program", "amount", pidx=period_index(payments.period)
+    )
+    covered = narrow.join(
+        e,
+        [
+            narrow.id_no == e.e_id,
+            narrow.program == e.e_program,
+            narrow.pidx >= e.start_idx,
+            narrow.pidx <= e.end_idx,
+        ],
+    )
+    over = covered.filter(covered.amount > covered.standard + tolerance)
+    candidates = p.semi_join(over.select("payment_id"), "payment_id")
+    again = candidates.join(
+        e,
+        [
+            candidates.id_no == e.e_id,
+            candidates.program == e.e_program,
+            candidates.pidx >= e.start_idx,
+            candidates.pidx <= e.end_idx,
+        ],
+    )
+    best = again.group_by(
+        ["payment_id", "program", "id_no", "period", "amount", "paid_on", "account_no"]
+    ).aggregate(standard=again.standard.max(), enrolment_start=again.e_start.max())
+    found = best.filter(best.amount > best.standard + tolerance)
+    excess = found.amount - found.standard
+    return hits(
+        found,
+        rule="R08",
+        subject=found.id_no,
+        program=found.program,
+        period=found.period,
+        amount=found.amount,
+        evidence=json_object(
+            payment_id=found.payment_id,
+            paid_on=found.paid_on,
+            amount=found.amount,
+            standard_amount=found.standard,
+            excess=excess,
+            enrolment_start=found.enrolment_start,
+            account_no=found.account_no,
+        ),
+    )
+
+
+@register(
+    "R09",
+    "无资格发放",
+    "发放所属月份不在该身份证号码该项目的任何享受期间内。",
+    datasets=("payments", "beneficiaries"),
+)
+def paid_without_enrolment(tables: Tables, params: Params) -> ibis.Table:
+    """A payment for a month outside every enrolment of that person in that programme.
+
+    An enrolment covers each month it touches: one ending on the first day of a month
+    covers that month; one ending on the last day of the previous month does not.
+    """
+    payments = tables["payments"]
+    p = payments.mutate(pidx=period_index(payments.period))
+    e = _enrolment_months(tables["beneficiaries"])
+    found = p.anti_join(
+        e,
+        [
+            p.id_no == e.e_id,
+            p.program == e.e_program,
+            p.pidx >= e.start_idx,
+            p.pidx <= e.end_idx,
+        ],
+    )
+    return hits(
+        found,
+        rule="R09",
+        subject=found.id_no,
+        program=found.program,
+        period=found.period,
+        amount=found.amount,
+        evidence=json_object(
+            payment_id=found.payment_id,
+            paid_on=found.paid_on,
+            amount=found.amount,
+            account_no=found.account_no,
+            reason=ibis.literal("该月份不在任何享受期间内"),
+        ),
+    )
+
+
+@register(
+    "R10",
+    "有车有企享受低保",
+    "经济困难类待遇享受期间本人名下有登记车辆，或为企业法定代表人、股东。",
+    datasets=("beneficiaries", "vehicles", "companies"),
+    params={"means_tested": (DEFAULT_MEANS_TESTED, "经济困难类（需家庭经济状况核对）项目")},
+)
+def assets_on_welfare(tables: Tables, params: Params) -> ibis.Table:
+    """A means-tested beneficiary owning a vehicle or registered in a company.
+
+    An asset registered before the enrolment ended (or while it is open) was owned
+    during the enrolment; one registered after it ended is not.
+    """
+    b = tables["beneficiaries"]
+    b = b.filter(b.program.isin(means_tested(params)))
+    vehicles = tables["vehicles"]
+    companies = tables["companies"]
+    assets = ibis.union(
+        vehicles.select(
+            owner=vehicles.owner_id_no,
+            asset=ibis.literal("车辆"),
+            detail=vehicles.plate_no,
+            registered_on=vehicles.registered_on,
+        ),
+        companies.select(
+            owner=companies.id_no,
+            asset=ibis.literal("企业"),
+            detail=companies.company_name + "（" + companies.role + "）",
+            registered_on=companies.registered_on,
+        ),
+    )
+    found = b.join(assets, b.id_no == assets.owner)
+    found = found.filter(found.registered_on <= found.end_date.fill_null(FAR_FUTURE))
+    since = ibis.greatest(found.start_date, found.registered_on)
+    return hits(
+        found,
+        rule="R10",
+        subject=found.id_no,
+        program=found.program,
+        period=month_of(since),
+        amount=found.standard_amount,
+        evidence=json_object(
+            asset=found.asset,
+            detail=found.detail,
+            registered_on=found.registered_on,
+            enrolment_start=found.start_date,
+            enrolment_end=found.end_date,
+            standard_amount=found.standard_amount,
+        ),
+    )
+
+
+@register(
+    "R11",
+    "年龄不符",
+    "有年龄条件的项目（如高龄津贴须年满80周岁）在本人达到年龄的月份之前发放。",
+    datasets=("payments", "persons"),
+    params={
+        "age_thresholds": ({"高龄津贴": 80}, "项目 → 起始年龄（周岁，自达到年龄的当月起发放）")
+    },
+)
+def under_age(tables: Tables, params: Params) -> ibis.Table:
+    """An age-restricted programme paid for a month before the person reached the age.
+
+    The birth date comes from the population register, or from the ID number when the
+    person is not registered; the month of the birthday is the first payable month.
+    """
+    thresholds: dict[str, int] = {str(k): int(v) for k, v in params["age_thresholds"].items()}
+    payments = tables["payments"]
+    persons = tables["persons"]
+    if not thresholds:
+        return hits(
+            payments.limit(0),
+            rule="R11",
+            subject=payments.id_no,
+            program=payments.program,
+            period=payments.period,
+            amount=payments.amount,
+            evidence=ibis.literal("{}"),
+        )
+    p = payments.filter(payments.program.isin(list(thresholds)))
+    births = persons.select(pid=persons.id_no, registered_birth=persons.birth_date)
+    p = p.left_join(births, p.id_no == births.pid)
+    birth = p.registered_birth.fill_null(id_birth_date(p.id_no))
+    age = ibis.cases(*((p.program == prog, age) for prog, age in thresholds.items()))
+    reach_idx = (birth.year().cast("int32") + age) * 12 + birth.month().cast("int32") - 1
+    p = p.mutate(birth=birth, age=age, reach_idx=reach_idx)
+    found = p.filter(p.birth.notnull() & (period_index(p.period) < p.reach_idx))
+    return hits(
+        found,
+        rule="R11",
+        subject=found.id_no,
+        program=found.program,
+        period=found.period,
+        amount=found.amount,
+        evidence=json_object(
+            payment_id=found.payment_id,
+            paid_on=found.paid_on,
+            amount=found.amount,
+            birth_date=found.birth,
+            required_age=found.age,
+            payable_from=(found.birth.year().cast("int32") + found.age).cast("string")
+            + "-"
+            + found.birth.month().cast("string").lpad(2, "0"),
+        ),
+    )

@@ -1,0 +1,46 @@
+"""R01 死亡后仍发放: a payment for a month after the month of death."""
+
+import pytest
+
+from .engine_support import A, B, pay, run_rule, subjects
+
+
+def test_payment_after_death_month_is_hit_death_month_is_not(engine, tmp_path):
+    hits = run_rule(
+        engine,
+        tmp_path,
+        "R01",
+        deaths=[
+            # Died on the last day of March: March is legitimate, April is not.
+            {"id_no": A, "name": "张三", "death_date": "2023-03-31", "source": "公安注销"},
+            {"id_no": A, "name": "张三", "death_date": "2023-04-02", "source": "民政殡葬"},
+            {"id_no": B, "name": "李四", "death_date": "2023-06-01", "source": None},
+        ],
+        payments=[
+            pay("P1", A, "2023-03"),
+            pay("P2", A, "2023-04"),
+            pay("P3", B, "2023-06"),
+            pay("P4", B, "2023-05"),
+        ],
+    )
+    assert [(h["subject"], h["period"]) for h in hits] == [(A, "2023-04")]
+    evidence = hits[0]["evidence"]
+    assert evidence["payment_id"] == "P2"
+    assert evidence["death_date"] == "2023-03-31"  # the earliest record counts
+    assert evidence["death_sources"] == ["公安注销", "民政殡葬"]
+    assert str(hits[0]["amount"]) == "160.00"
+
+
+def test_grace_months(engine, tmp_path):
+    rows = {
+        "deaths": [{"id_no": A, "name": "张三", "death_date": "2023-03-10", "source": "公安注销"}],
+        "payments": [pay("P1", A, "2023-04"), pay("P2", A, "2023-05")],
+    }
+    assert len(run_rule(engine, tmp_path / "a", "R01", **rows)) == 2
+    hits = run_rule(engine, tmp_path / "b", "R01", params={"grace_months": 1}, **rows)
+    assert subjects(hits) == {A} and [h["period"] for h in hits] == ["2023-05"]
+
+
+@pytest.mark.parametrize("code", ["R01"])
+def test_living_person_is_never_hit(engine, tmp_path, code):
+    assert run_rule(engine, tmp_path, code, payments=[pay("P1", A, "2023-04")]) == []
