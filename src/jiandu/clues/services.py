@@ -927,3 +927,17 @@ def clue_create_with_attachments(*, actor: Any, attachments: list[Any], **fields
     clue = clue_create(actor=actor, **fields)
     _attach_files(actor=actor, files=attachments, clue=clue)
     return clue
+
+
+@transaction.atomic
+def domain_tag_get_or_create(*, actor: Any, code: str, name: str, sort_order: int = 0) -> DomainTag:
+    """The problem domain with ``code``, created (and audited) if it does not exist yet;
+    an existing tag is returned unchanged (reference data is edited, never replaced)."""
+    tag = DomainTag.objects.filter(code=code).first()
+    if tag is not None:
+        return tag
+    tag = DomainTag(code=code, name=name.strip(), sort_order=sort_order)
+    tag.full_clean()
+    tag.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=tag, changes=model_snapshot(tag))
+    return tag

@@ -1,0 +1,192 @@
+"""``jiandu demo``: a deterministic synthetic 昆明市 to try Jiandu with.
+
+:func:`build_demo` writes, into an empty database and in one transaction:
+
+1. the org tree (:mod:`.orgs`): 昆明市纪委监委 with its rooms, 30 派驻组, 81 市直单位,
+   the 14 county commissions with their units, 乡镇(街道) and (for three counties) 村(社区);
+2. the role groups and demo accounts (:mod:`.accounts`; password :data:`DEMO_PASSWORD`);
+3. about 2,600 cadres with valid ID numbers and posts (:mod:`.people`);
+4. the problem domains and 2020's 信访举报, 问题线索, 处理结果 and 通报曝光 (:mod:`.plan`
+   draws them up, :mod:`.cases` writes them through the case registry's services).
+
+The same ``seed`` always gives the same data. At ``scale=1.0`` the 扶贫 figures for
+2020-01-01…2020-09-30 equal those reported by seed 000 (see :data:`CALIBRATION`);
+smaller scales give a proportionally smaller, equally consistent year for quick tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from jiandu.core.demo.accounts import DEMO_PASSWORD, DemoAccount, account_specs, create_accounts
+from jiandu.core.demo.cases import Executor, create_domain_tags
+from jiandu.core.demo.orgs import create_orgs, org_specs
+from jiandu.core.demo.people import cadre_specs, create_people
+from jiandu.core.demo.plan import build_plan
+
+SETUP_USERNAME = "jiandu-demo"
+MAX_SCALE = 5.0
+
+# 扶贫 figures of seed 000 (昆明, 2020): 1–9月, and 9月 alone.
+CALIBRATION: dict[str, dict[str, int]] = {
+    "2020-01-01/2020-09-30": {
+        "clues_received": 1009,
+        "clues_closed": 943,
+        "criticism": 456,
+        "accountability": 112,
+        "party_discipline": 99,
+        "government_sanction": 10,
+        "exposure_batches": 63,
+        "exposure_cases": 106,
+        "exposure_persons": 195,
+    },
+    "2020-09-01/2020-09-30": {
+        "clues_received": 69,
+        "clues_closed": 68,
+        "criticism": 47,
+        "exposure_batches": 11,
+        "exposure_cases": 14,
+        "exposure_persons": 21,
+    },
+}
+
+Progress = Callable[[float, str], None]
+
+
+class DemoError(Exception):
+    """The demo cannot be built here (e.g. the database already holds data)."""
+
+
+@dataclass
+class DemoSummary:
+    seed: int
+    scale: float
+    password: str
+    accounts: list[DemoAccount]
+    counts: dict[str, int]
+    statistics: dict[str, dict[str, int]]
+    seconds: float
+    other_accounts: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "seed": self.seed,
+            "scale": self.scale,
+            "password": self.password,
+            "accounts": [a.as_dict() for a in self.accounts],
+            "other_accounts": self.other_accounts,
+            "counts": self.counts,
+            "poverty_statistics": self.statistics,
+            "seconds": round(self.seconds, 1),
+        }
+
+
+def database_has_data() -> bool:
+    """Whether any account, org or business record exists (the demo needs none; role
+    groups and audit rows of e.g. ``jiandu roles sync`` do not count)."""
+    from jiandu.accounts.models import User
+    from jiandu.clues.models import Clue, Petition
+    from jiandu.orgs.models import Org
+    from jiandu.people.models import Person
+
+    return any(m.objects.exists() for m in (User, Org, Person, Petition, Clue))
+
+
+def poverty_statistics() -> dict[str, dict[str, int]]:
+    """The calibrated 扶贫 statistics as the registry counts them now."""
+    from jiandu.clues.statistics import STATISTICS
+
+    out: dict[str, dict[str, int]] = {}
+    for period, targets in CALIBRATION.items():
+        start, end = (dt.date.fromisoformat(d) for d in period.split("/"))
+        out[period] = {
+            key: STATISTICS[key].count(start=start, end=end, domain="poverty", org_ids=None)
+            for key in targets
+        }
+    return out
+
+
+def _counts() -> dict[str, int]:
+    from jiandu.accounts.models import User
+    from jiandu.clues.models import Clue, ExposureBatch, Outcome, Petition
+    from jiandu.core.models import AuditLog
+    from jiandu.orgs.models import Org
+    from jiandu.people.models import Person, Post
+
+    return {
+        "orgs": Org.objects.count(),
+        "users": User.objects.count(),
+        "people": Person.objects.count(),
+        "posts": Post.objects.count(),
+        "petitions": Petition.objects.count(),
+        "clues": Clue.objects.count(),
+        "open_clues": Clue.objects.open().count(),
+        "outcomes": Outcome.objects.count(),
+        "exposure_batches": ExposureBatch.objects.count(),
+        "audit_rows": AuditLog.objects.count(),
+    }
+
+
+def build_demo(
+    *, seed: int = 2020, scale: float = 1.0, progress: Progress | None = None
+) -> DemoSummary:
+    """Build the demo into an empty database (all or nothing)."""
+    from jiandu.accounts.models import User
+    from jiandu.core.audit import audit_record
+    from jiandu.core.choices import AuditAction
+
+    if not 0 < scale <= MAX_SCALE:
+        raise DemoError(f"规模系数应大于0且不超过{MAX_SCALE}（1为完整演示数据）")
+    if database_has_data():
+        raise DemoError("数据库中已有数据，演示数据只能写入空数据库")
+    started = time.monotonic()
+
+    def report(fraction: float, message: str) -> None:
+        if progress is not None:
+            progress(fraction, message)
+
+    report(0.0, "生成演示计划")
+    org_plan = org_specs(seed)
+    cadres = cadre_specs(seed, org_plan)
+    case_plan = build_plan(seed=seed, scale=scale, orgs=org_plan, cadres=cadres)
+    with transaction.atomic():
+        setup = User(username=SETUP_USERNAME, full_name="演示数据生成", is_active=False)
+        setup.set_unusable_password()
+        setup.save()
+        audit_record(actor=None, action=AuditAction.CREATE, obj=setup, summary="演示数据生成账号")
+        report(0.02, "组织机构")
+        orgs = create_orgs(actor=setup, plan=org_plan)
+        report(0.06, "角色与演示账号")
+        specs = account_specs(
+            counties=org_plan.counties, rooms=org_plan.rooms, groups=org_plan.groups
+        )
+        accounts, actors = create_accounts(seed=seed, actor=setup, orgs=orgs, specs=specs)
+        report(0.08, "党员干部")
+        people = create_people(actor=actors["data"], orgs=orgs, cadres=cadres)
+        tags = create_domain_tags(actor=setup)
+
+        def case_progress(fraction: float, message: str) -> None:
+            report(0.12 + 0.88 * fraction, message)
+
+        Executor(plan=case_plan, orgs=orgs, people=people, actors=actors, tags=tags).run(
+            case_progress
+        )
+    return DemoSummary(
+        seed=seed,
+        scale=scale,
+        password=DEMO_PASSWORD,
+        accounts=[a for a in accounts if a.listed],
+        other_accounts=[a.username for a in accounts if not a.listed],
+        counts=_counts(),
+        statistics=poverty_statistics(),
+        seconds=time.monotonic() - started,
+    )
+
+
+__all__ = ["CALIBRATION", "DEMO_PASSWORD", "DemoError", "DemoSummary", "build_demo"]
