@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install demo serve test lint typecheck check pytest test-postgres browser-deps test-browser bench clean
+.PHONY: install demo test lint typecheck check pytest test-postgres test-spark browser-deps test-browser bench clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -38,15 +38,21 @@ check: install
 	$(BIN)/jiandu check
 	$(BIN)/jiandu makemigrations --check --dry-run
 
+# The Spark runs of the comparison rules have their own target (CI runs it).
 pytest: install
-	$(BIN)/python -m pytest -q -m "not browser" -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -m "not browser and not spark" -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test: lint typecheck check pytest
 
 # The suite again on PostgreSQL (DATABASE_URL, default: local server, trust auth).
+# The full-scale demo build (marked slow) runs on SQLite only, to keep CI short.
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/jiandu} \
-		$(BIN)/python -m pytest -q -m "not browser and not spark" -n 2 $(PYTEST_ARGS)
+		$(BIN)/python -m pytest -q -m "not browser and not spark and not slow" -n 2 --dist loadfile $(PYTEST_ARGS)
+
+# The comparison rules' tests again on a local Spark session (needs Java 17+).
+test-spark: install
+	$(BIN)/python -m pytest -q -m spark src/jiandu/datacheck $(PYTEST_ARGS)
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
