@@ -45,6 +45,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "people.change_person",
         "clues.add_exposurebatch",
         "clues.change_exposurebatch",
+        "datacheck.view_run",
+        "datacheck.verify_hit",
     ],
     ROLE_TRIAL: [
         *_VIEW_BUSINESS,

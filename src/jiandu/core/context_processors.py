@@ -17,6 +17,7 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("多色榜", "多色榜", "boards:board_list", "boards.view_board"),
     ("多色榜", "预警通知", "boards:warning_list", "boards.view_board"),
     ("大数据比对", "比对任务", "datacheck:run_list", "datacheck.view_run"),
+    ("大数据比对", "比对疑点", "datacheck:hit_list", "datacheck.view_run"),
     ("大数据比对", "数据集", "datacheck:dataset_list", "datacheck.view_run"),
     ("基础信息", "组织机构", "orgs:org_tree", "orgs.view_org"),
     ("基础信息", "党员干部", "people:person_list", "people.view_person"),
