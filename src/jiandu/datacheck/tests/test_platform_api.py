@@ -34,7 +34,7 @@ def test_anonymous_no_permission_and_outsider(dc, run):
     urls = [f"{API}/rules", f"{API}/datasets", f"{API}/runs", f"{API}/hits"]
     for url in urls:
         assert Client().get(url).status_code == 401, url
-        assert _client(dc.users["city"]).get(url).status_code == 403, url
+        assert _client(dc.users["petition_officer"]).get(url).status_code == 403, url
     outsider = _client(dc.outsider)
     assert outsider.get(f"{API}/runs/{run.pk}").status_code == 404
     assert outsider.get(f"{API}/hits/{hit.pk}").status_code == 404

@@ -154,7 +154,7 @@ def test_region_outside_the_jurisdiction_is_not_offered(client, dc):
 
 
 def test_permissions(client, dc):
-    client.force_login(dc.users["city"])  # clue manager without data roles
+    client.force_login(dc.users["petition_officer"])  # no comparison permissions
     assert client.get(reverse("datacheck:dataset_list")).status_code == 403
     assert client.get(reverse("datacheck:dataset_upload")).status_code == 403
     client.force_login(dc.users["leader"])  # may look, may not upload

@@ -115,7 +115,7 @@ def test_permissions(client, dc):
     client.force_login(dc.users["leader"])  # 领导查阅: may look at runs, not start one
     assert client.get(reverse("datacheck:run_list")).status_code == 200
     assert client.get(reverse("datacheck:run_start")).status_code == 403
-    client.force_login(dc.users["city"])
+    client.force_login(dc.users["petition_officer"])
     assert client.get(reverse("datacheck:run_list")).status_code == 403
 
 
