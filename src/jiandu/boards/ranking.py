@@ -41,6 +41,7 @@ snapshot and re-read it later (e.g. to look for two consecutive months last).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import re
@@ -846,8 +847,10 @@ class UnitResult:
         return counts
 
     def to_dict(self, *, spec: BoardSpec | None = None) -> dict[str, Any]:
+        by_key = {i.key: i for i in spec.indicators} if spec is not None else {}
+
         def lookup(key: str) -> Indicator | None:
-            return spec.indicator(key) if spec is not None else None
+            return by_key[key] if spec is not None else None
 
         return {
             "unit": self.unit,
@@ -994,9 +997,13 @@ def score_indicator(
         return {}
     worst = min(keys.values())
     all_equal = all(k == worst for k in keys.values())
+    # 1 + the number of strictly better keys, by bisection in the sorted keys: a board of
+    # thousands of units stays O(n log n) per indicator.
+    ordered = sorted(keys.values())
+    points = {colour: colours.points(colour) for colour in Colour}
     placements = {}
     for unit, key in keys.items():
-        rank = 1 + sum(1 for other in keys.values() if other > key)
+        rank = 1 + len(ordered) - bisect.bisect_right(ordered, key)
         if all_equal:
             colour = Colour.BLUE
         elif key == worst:
@@ -1005,14 +1012,16 @@ def score_indicator(
             colour = Colour.RED
         else:
             colour = Colour.BLUE
-        placements[unit] = Placement(rank=rank, colour=colour, points=colours.points(colour))
+        placements[unit] = Placement(rank=rank, colour=colour, points=points[colour])
     return placements
 
 
 def rank_by_score(*, scores: Mapping[str, int | Decimal]) -> dict[str, int]:
     """Rank on a score where higher is better: 1 + the number of strictly higher scores."""
+    ordered = sorted(scores.values())
     return {
-        unit: 1 + sum(1 for s in scores.values() if s > score) for unit, score in scores.items()
+        unit: 1 + len(ordered) - bisect.bisect_right(ordered, score)
+        for unit, score in scores.items()
     }
 
 
@@ -1121,6 +1130,65 @@ def rank_board(
     )
 
 
+def rank_period(
+    *,
+    spec: BoardSpec,
+    values: Mapping[str, Mapping[str, Decimal | int | float | Sequence[Decimal | int | float]]],
+    key: str,
+    label: str,
+    kind: PeriodKind | str,
+    months: Sequence[str],
+    missing: Sequence[MissingValue] = (),
+) -> PeriodResult:
+    """One period ranked on values, by the rules of :func:`rank_board`, from each
+    participant's total of every indicator over the period.
+
+    For callers that already hold the totals — a monthly close adding this month to the
+    months it closed before — so that the cumulative period of a year costs one ranking
+    instead of one per month. ``values`` maps every unit of ``spec.units`` to every
+    indicator's value (a tuple, one per component, for a compound one); ``missing`` names
+    the figures that were absent and counted as 0 (the cells concerned are marked).
+    """
+    if not spec.units:
+        raise BoardError("没有参评单位，无法排名")
+    problems: list[str] = []
+    table: dict[str, dict[str, tuple[Decimal, ...]]] = {}
+    for unit in spec.units:
+        row = values.get(unit)
+        if row is None:
+            problems.append(f"单位“{unit}”没有数据")
+            continue
+        table[unit] = {}
+        for indicator in spec.indicators:
+            if indicator.key not in row:
+                problems.append(f"单位“{unit}”缺少指标“{indicator.name}”")
+                continue
+            raw = row[indicator.key]
+            parts = tuple(raw) if isinstance(raw, tuple | list) else (raw,)
+            if len(parts) != len(indicator.component_keys):
+                problems.append(
+                    f"单位“{unit}”的指标“{indicator.name}”应有{len(indicator.component_keys)}个数值"
+                )
+                continue
+            try:
+                table[unit][indicator.key] = tuple(to_decimal(v) for v in parts)
+            except ValueError as exc:
+                problems.append(f"单位“{unit}”的指标“{indicator.name}”：{exc}")
+    if problems:
+        raise BoardError("多色榜数据有误：\n" + "\n".join(f"- {p}" for p in problems))
+    return _rank_on_values(
+        spec=spec,
+        participants=spec.units,
+        values=table,
+        flags={(m.unit, m.indicator) for m in missing},
+        key=key,
+        label=label,
+        kind=PeriodKind(kind),
+        months=tuple(months),
+        missing=tuple(missing),
+    )
+
+
 def _collect(
     spec: BoardSpec, observations: Iterable[Observation]
 ) -> tuple[dict[tuple[str, str, str, str | None], Decimal], list[str]]:
@@ -1132,6 +1200,13 @@ def _collect(
     allowed_units = set(spec.units)
     months = set(spec.months)
     indicator_names = "、".join(i.key for i in spec.indicators)
+    # Look-ups repeated for every observation, done once per distinct input.
+    by_name: dict[str, Indicator] = {}
+    for candidate in reversed(spec.indicators):
+        by_name[candidate.name] = candidate
+    for candidate in reversed(spec.indicators):
+        by_name[candidate.key] = candidate
+    parsed_months: dict[str, str] = {}
     for index, obs in enumerate(observations):
         bad = len(problems)
         unit = (obs.unit or "").strip() if isinstance(obs.unit, str) else ""
@@ -1141,7 +1216,12 @@ def _collect(
             problems.append(ValueProblem(index, "unit", f"单位“{unit}”不在规则的 units 中"))
         month = ""
         try:
-            month = parse_month(obs.month)
+            if isinstance(obs.month, str) and obs.month in parsed_months:
+                month = parsed_months[obs.month]
+            else:
+                month = parse_month(obs.month)
+                if isinstance(obs.month, str):
+                    parsed_months[obs.month] = month
         except ValueError as exc:
             problems.append(ValueProblem(index, "month", str(exc)))
         else:
@@ -1156,7 +1236,7 @@ def _collect(
         indicator: Indicator | None = None
         component: str | None = None
         try:
-            indicator = spec.indicator(str(obs.indicator).strip())
+            indicator = by_name[str(obs.indicator).strip()]
         except KeyError:
             problems.append(
                 ValueProblem(

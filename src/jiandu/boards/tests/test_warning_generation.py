@@ -1,0 +1,114 @@
+"""Warnings issued at the close, from the snapshots: last overall two months running →
+工作预警通知书; last in a quarter's cumulative ranking → 约谈 of the leader; the bottom K of
+the cumulative ranking at the configured month → the collective 诫勉谈话 list. Ties at
+the bottom are all warned."""
+
+import datetime as dt
+
+from jiandu.boards.choices import WarningKind, WarningStatus
+from jiandu.boards.models import BoardWarning
+from jiandu.boards.services import board_close, board_update
+from jiandu.people.services import person_create, post_add
+
+
+def _close(bw, month, **kwargs):
+    return board_close(actor=bw.users["city"], board=bw.counties_board, month=month, **kwargs)
+
+
+def _month_with_last(bw, month, last):
+    """Every county but ``last`` receives one 扶贫 clue in the month."""
+    for org in (bw.world.county, bw.dongchuan, bw.luquan):
+        if org not in last:
+            bw.receive(org, month, 1)
+
+
+def test_two_consecutive_months_last_issue_a_notice_with_both_snapshots(bw):
+    _month_with_last(bw, 1, [bw.luquan])
+    january = _close(bw, "2020-01")
+    assert january.warnings == []
+    _month_with_last(bw, 2, [bw.luquan])
+    february = _close(bw, "2020-02")
+    (warning,) = february.warnings
+    assert (warning.kind, warning.org, warning.month) == (
+        WarningKind.CONSECUTIVE_LAST,
+        bw.luquan,
+        "2020-02",
+    )
+    assert warning.description == "禄劝县纪委监委2020年1月、2月综合排名连续2个月位列末位"
+    assert warning.status == WarningStatus.ISSUED
+    assert set(warning.evidence.all()) == {january.snapshot, february.snapshot}
+    assert warning.events.get().action == "issue"
+
+
+def test_a_month_in_between_not_last_breaks_the_run(bw):
+    _month_with_last(bw, 1, [bw.luquan])
+    _close(bw, "2020-01")
+    _month_with_last(bw, 2, [bw.dongchuan])
+    _close(bw, "2020-02")
+    _month_with_last(bw, 3, [bw.luquan])
+    march = _close(bw, "2020-03")
+    assert not [w for w in march.warnings if w.kind == WarningKind.CONSECUTIVE_LAST]
+
+
+def test_units_tied_last_are_all_warned(bw):
+    for month in (1, 2):
+        _month_with_last(bw, month, [bw.dongchuan, bw.luquan])
+        outcome = _close(bw, f"2020-{month:02d}")
+    assert {w.org for w in outcome.warnings} == {bw.dongchuan, bw.luquan}
+
+
+def test_last_of_the_quarter_brings_an_interview_of_the_named_leader(bw):
+    leader = person_create(actor=bw.users["city"], name="张三", registered_org=bw.luquan)
+    post_add(
+        actor=bw.users["city"],
+        person=leader,
+        org=bw.luquan,
+        title="县纪委书记、县监委主任",
+        management_level="city_managed",
+        start_date=dt.date(2018, 1, 1),
+        is_leader=True,
+    )
+    _month_with_last(bw, 1, [bw.luquan])
+    _month_with_last(bw, 2, [bw.dongchuan])
+    bw.receive(bw.world.county, 3, 2)
+    bw.receive(bw.dongchuan, 3, 1)
+    _close(bw, "2020-01")
+    _close(bw, "2020-02")
+    march = _close(bw, "2020-03")
+    (quarter,) = [w for w in march.warnings if w.kind == WarningKind.QUARTER_LAST]
+    assert quarter.org == bw.luquan
+    assert quarter.scope == "2020年第一季度"
+    assert (quarter.leader_name, quarter.leader_title) == ("张三", "县纪委书记、县监委主任")
+    assert list(quarter.evidence.all()) == [march.snapshot]
+    assert quarter.finding["evidence"][0]["months"] == ["2020-01", "2020-02", "2020-03"]
+
+
+def test_bottom_k_of_the_cumulative_board_includes_ties_at_the_cut(bw):
+    board_update(actor=bw.users["city"], board=bw.counties_board, bottom_k=1, bottom_month=2)
+    bw.receive(bw.world.county, 1, 2)
+    bw.receive(bw.dongchuan, 2, 1)
+    bw.receive(bw.luquan, 2, 1)
+    _close(bw, "2020-01")
+    february = _close(bw, "2020-02")
+    bottom = [w for w in february.warnings if w.kind == WarningKind.CUMULATIVE_BOTTOM]
+    # 1—2月: 五华 2 clues, 东川 and 禄劝 1 each — tied last, both on the list of "bottom 1"
+    assert {w.org for w in bottom} == {bw.dongchuan, bw.luquan}
+    assert {w.scope for w in bottom} == {"2020年1—2月"}
+
+
+def test_bottom_k_needs_more_units_than_k(bw):
+    board_update(actor=bw.users["city"], board=bw.counties_board, bottom_k=3, bottom_month=1)
+    bw.receive(bw.world.county, 1, 2)
+    january = _close(bw, "2020-01")
+    assert not [w for w in january.warnings if w.kind == WarningKind.CUMULATIVE_BOTTOM]
+
+
+def test_recomputing_a_month_does_not_warn_twice(bw):
+    for month in (1, 2):
+        _month_with_last(bw, month, [bw.luquan])
+        _close(bw, f"2020-{month:02d}")
+    again = _close(bw, "2020-02", reason="复核")
+    assert again.warnings == []
+    assert [w.org for w in again.repeated] == [bw.luquan]
+    assert BoardWarning.objects.filter(kind=WarningKind.CONSECUTIVE_LAST).count() == 1
+    assert BoardWarning.objects.get().evidence.count() == 3
