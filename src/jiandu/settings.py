@@ -17,6 +17,10 @@ BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("JIANDU_VAR_DIR", PROJECT_DIR / "var"))
 
+# The writable folder (SQLite database, uploads, comparison datasets) exists from the
+# first command on a fresh clone.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
 PRODUCTION = os.environ.get("JIANDU_ENV", "development") == "production"
 
 _DEV_SECRET = "jiandu-development-secret-key-not-for-production-use-0123456789"
