@@ -112,6 +112,9 @@ def test_refuses_a_non_empty_database_without_reset():
     assert Org.objects.count() == orgs
 
 
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="--reset without confirmation is SQLite-only"
+)
 def test_reset_rebuilds_the_same_demo_on_sqlite(fresh_content_types):
     first = _demo_json()
     again = _demo_json("--reset")
