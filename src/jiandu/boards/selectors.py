@@ -263,36 +263,8 @@ def snapshot_columns(snapshot: BoardSnapshot) -> list[compute.Column]:
 
 
 def snapshot_result(snapshot: BoardSnapshot) -> ranking.BoardResult:
-    """The frozen result as the calculator's dataclasses.
-
-    PostgreSQL stores JSON as ``jsonb``, which does not keep the order of object keys,
-    while a unit's cells (and a compound cell's components) are read in order; they are
-    put back in the order of the indicators (and components) first.
-    """
-    data = snapshot.data["result"]
-    indicators = data["settings"]["indicators"]
-    order = [i["key"] for i in indicators]
-    parts = {i["key"]: [c["key"] for c in i.get("components", [])] for i in indicators}
-
-    def cell(key: str, value: dict[str, Any]) -> dict[str, Any]:
-        raw = value["value"]
-        if isinstance(raw, dict):
-            raw = {part: raw[part] for part in parts[key]}
-        return {**value, "value": raw}
-
-    def period(p: dict[str, Any]) -> dict[str, Any]:
-        units = [
-            {**u, "cells": {key: cell(key, u["cells"][key]) for key in order}} for u in p["units"]
-        ]
-        return {**p, "units": units}
-
-    return ranking.BoardResult.from_dict(
-        {
-            **data,
-            "months": [period(p) for p in data["months"]],
-            "cumulative": period(data["cumulative"]),
-        }
-    )
+    """The frozen result as the calculator's dataclasses."""
+    return ranking.BoardResult.from_dict(snapshot.data["result"])
 
 
 def snapshot_visible(snapshot: BoardSnapshot, access: BoardAccess) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 even when the database returns the JSON objects' keys in another order (PostgreSQL's
 jsonb sorts them)."""
 
+from jiandu.boards import ranking
 from jiandu.boards.models import BoardSnapshot
 from jiandu.boards.selectors import snapshot_result
 from jiandu.boards.services import board_close
@@ -33,3 +34,13 @@ def test_cells_are_read_in_indicator_order(bw):
     assert dongchuan.cell("exposure").display == "1/3"  # 批次/人次, in that order
     county = result.cumulative.row(str(bw.world.county.pk))
     assert county.cells[0].display == "2"
+
+
+def test_calculator_reads_its_own_output_whatever_the_key_order(bw):
+    bw.exposure(bw.dongchuan, day(2, 12), persons=3)
+    snapshot = board_close(
+        actor=bw.users["city"], board=bw.counties_board, month="2020-02"
+    ).snapshot
+    result = snapshot_result(snapshot)
+    again = ranking.BoardResult.from_dict(_reversed_keys(result.to_dict()))
+    assert again == result
