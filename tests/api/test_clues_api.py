@@ -2,14 +2,17 @@
 and lifecycle actions (illegal → 409 naming the move, bad input → 422)."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from ninja.responses import NinjaJSONEncoder
 from tests.api.records import DAY, make_clue
 
 from jiandu.clues.choices import ClueStatus
 from jiandu.clues.models import Clue, ClueEvent
+from jiandu.clues.schemas import ClueOut
 from jiandu.core.pagination import encode_cursor
 
 
@@ -30,6 +33,18 @@ def test_a_county_user_lists_only_the_countys_clues(login, users, county_clue, o
     assert [c["id"] for c in body["items"]] == [county_clue.pk]
     body = login(users["outsider"]).get("/api/v1/clues/clues").json()
     assert [c["id"] for c in body["items"]] == [other_clue.pk]
+
+
+def test_a_list_row_is_the_same_as_the_validated_schema(login, users, world, county_clue):
+    """The list builds its rows without re-validation; they must equal what the schema
+    makes of the clue (escalated, closed and with a due date, so every field is set)."""
+    Clue.objects.filter(pk=county_clue.pk).update(
+        is_escalated=True, closed_at=DAY, due_date=DAY, disposal_method="talk_inquiry"
+    )
+    clue = Clue.objects.select_related("handling_org").get(pk=county_clue.pk)
+    listed = login(users["county"]).get("/api/v1/clues/clues").json()["items"]
+    expected = json.loads(json.dumps(ClueOut.from_orm(clue).model_dump(), cls=NinjaJSONEncoder))
+    assert listed == [expected]
 
 
 def test_keyset_pages_cover_every_row_exactly_once_in_order(login, users, world, other_clue):

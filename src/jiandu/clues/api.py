@@ -24,6 +24,7 @@ from jiandu.clues.schemas import (
     ClueActionIn,
     ClueCreateIn,
     ClueDetailOut,
+    ClueOut,
     CluePageOut,
     ClueQuery,
     DomainOut,
@@ -301,9 +302,11 @@ def list_clues(request: HttpRequest, query: Query[ClueQuery]):
         text=query.text,
         overdue=query.overdue,
     )
-    qs = clue_list(user=request.user, filters=filters)
+    qs = clue_list(user=request.user, filters=filters).values(*ClueOut.ROW_FIELDS)
     page = _keyset(qs, after=query.after, limit=query.limit, date_field="received_date")
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    return CluePageOut.model_construct(
+        items=[ClueOut.from_row(row) for row in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.get("/clues/{int:clue_id}", response={200: ClueDetailOut, **ERRORS}, summary="问题线索详情")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from ninja import Field, Schema
 
@@ -223,6 +223,37 @@ class ClueOut(Schema):
     @staticmethod
     def resolve_disposal_method_label(obj: Any) -> str:
         return choice_label(DisposalMethod, obj.disposal_method)
+
+    # The columns of a list row, read with ``QuerySet.values`` (see ``from_row``).
+    ROW_FIELDS: ClassVar[tuple[str, ...]] = (
+        "id", "number", "source", "title", "received_date", "handling_org_id",
+        "handling_org__name", "status", "disposal_method", "due_date", "closed_at",
+        "is_escalated", "is_direct",
+    )  # fmt: skip
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> ClueOut:
+        """A list row built from trusted database values without re-validating them: a
+        page of 200 rows costs a dict each instead of a validation pass per field."""
+        return cls.model_construct(
+            id=row["id"],
+            number=row["number"],
+            source=row["source"],
+            source_label=choice_label(ClueSource, row["source"]),
+            title=row["title"],
+            received_date=row["received_date"],
+            handling_org=OrgRef.model_construct(
+                id=row["handling_org_id"], name=row["handling_org__name"]
+            ),
+            status=row["status"],
+            status_label=choice_label(ClueStatus, row["status"]),
+            disposal_method=row["disposal_method"],
+            disposal_method_label=choice_label(DisposalMethod, row["disposal_method"]),
+            due_date=row["due_date"],
+            closed_at=row["closed_at"],
+            is_escalated=row["is_escalated"],
+            is_direct=row["is_direct"],
+        )
 
 
 class ClueEventOut(Schema):

@@ -9,48 +9,108 @@ selectors raise Http404.
 from __future__ import annotations
 
 import contextlib
+import uuid
 from typing import Any, Self, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 _CACHE_ATTR = "_jiandu_jurisdiction_ids"
+_STAMP_ATTR = "_jiandu_access_stamp"
+_CACHE_LIMIT = 4096
 M = TypeVar("M", bound=Model)
+
+# Per process: (org id, access stamp) -> jurisdiction. A stale entry can never be read:
+# any change to the org tree or to supervision changes the stamp (core.signals).
+_jurisdictions: dict[tuple[int, str], frozenset[int]] = {}
+
+
+def access_stamp(user: Any = None) -> str | None:
+    """The current access token (None when the row is missing, e.g. right after a
+    database flush: callers then compute without caching). Read once per request when
+    a user object is given."""
+    if user is not None:
+        cached = getattr(user, _STAMP_ATTR, None)
+        if cached is not None:
+            return cached
+    from jiandu.core.models import AccessStamp
+
+    table = connection.ops.quote_name(AccessStamp._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    stamp = row[0] if row else None
+    if user is not None and stamp is not None:
+        with contextlib.suppress(AttributeError):
+            setattr(user, _STAMP_ATTR, stamp)
+    return stamp
+
+
+def access_changed() -> None:
+    """Give the access stamp a new token: every process recomputes jurisdictions and
+    permissions on its next request. Called in the transaction of the change."""
+    from jiandu.core.models import AccessStamp
+
+    token = uuid.uuid4().hex
+    if not AccessStamp.objects.filter(pk=1).update(token=token):
+        AccessStamp.objects.update_or_create(pk=1, defaults={"token": token})
+
+
+def remember(cache: dict, key: Any, value: Any) -> Any:
+    """Store in a small per-process cache (emptied when full: entries are cheap to
+    recompute, and an old stamp's entries are never asked for again)."""
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _compute_jurisdiction(org_id: int) -> frozenset[int]:
+    from jiandu.orgs.models import Org
+
+    own = Org.objects.filter(pk=org_id).values_list("path", flat=True).first()
+    if not own:
+        return frozenset()
+    sub_ids = set(Org.objects.filter(path__startswith=own).values_list("id", flat=True))
+    supervised_paths = set(
+        Org.supervises.through.objects.filter(from_org_id__in=sub_ids).values_list(
+            "to_org__path", flat=True
+        )
+    )
+    query = Q()
+    for path in supervised_paths:
+        query |= Q(path__startswith=path)
+    extra = set(Org.objects.filter(query).values_list("id", flat=True)) if query else set()
+    return frozenset(sub_ids | extra)
 
 
 def jurisdiction_org_ids(user: Any) -> frozenset[int]:
-    """Ids of every org the user may see (cached on the user object for the request)."""
+    """Ids of every org the user may see (cached on the user object for the request,
+    and per process under the access stamp)."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from jiandu.orgs.models import Org
-
     ids: frozenset[int] = frozenset()
     org_id = getattr(user, "org_id", None)
     if user is not None and getattr(user, "is_authenticated", False) and org_id:
-        own = Org.objects.filter(pk=org_id).values_list("path", flat=True).first()
-        if own:
-            subtree = set(Org.objects.filter(path__startswith=own).values_list("id", "path"))
-            sub_ids = {i for i, _ in subtree}
-            supervised_paths = set(
-                Org.supervises.through.objects.filter(from_org_id__in=sub_ids).values_list(
-                    "to_org__path", flat=True
-                )
-            )
-            query = Q()
-            for path in supervised_paths:
-                query |= Q(path__startswith=path)
-            extra = set(Org.objects.filter(query).values_list("id", flat=True)) if query else set()
-            ids = frozenset(sub_ids | extra)
+        stamp = access_stamp(user)
+        found = _jurisdictions.get((org_id, stamp)) if stamp else None
+        if found is None:
+            found = _compute_jurisdiction(org_id)
+            if stamp:
+                remember(_jurisdictions, (org_id, stamp), found)
+        ids = found
     with contextlib.suppress(AttributeError):
         setattr(user, _CACHE_ATTR, ids)
     return ids
 
 
 def forget_jurisdiction(user: Any) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _STAMP_ATTR, "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 class ScopedQuerySet(QuerySet):

@@ -6,4 +6,6 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from jiandu.core import signals  # noqa: F401  (login/logout audit)
+        from jiandu.core import signals  # login/logout audit, access stamp
+
+        signals.connect_access_signals()

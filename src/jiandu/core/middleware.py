@@ -1,10 +1,13 @@
-"""Keeps the current request's client address for audit rows written deeper down."""
+"""Request plumbing: the client address for audit rows written deeper down, and the
+sliding session expiry."""
 
 from __future__ import annotations
 
 import contextvars
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 _current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("jiandu_ip", default=None)
@@ -30,3 +33,29 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             _current_ip.reset(token)
+
+
+class SessionActivityMiddleware:
+    """Sliding session expiry without a database write on every request.
+
+    A signed-in session expires ``SESSION_COOKIE_AGE`` after its last save. Saving it on
+    every request (``SESSION_SAVE_EVERY_REQUEST``) would cost a write per page and API
+    call; this saves it at most once per ``JIANDU_SESSION_REFRESH_SECONDS``, so an idle
+    session still ends within the configured age (less at most that refresh interval).
+    """
+
+    KEY = "_jiandu_active"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.interval = settings.SESSION_REFRESH_SECONDS
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - int(session.get(self.KEY, 0)) >= self.interval:
+                session[self.KEY] = now  # marks the session modified: saved, expiry renewed
+        return response

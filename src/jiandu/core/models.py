@@ -110,6 +110,22 @@ class AuditChainHead(models.Model):
         return f"#{self.last_sequence}"
 
 
+class AccessStamp(models.Model):
+    """A single row whose token changes whenever something that decides access changes:
+    the org tree, supervision, roles and group memberships (core.signals). Each process
+    caches jurisdictions and permission sets under the current token (core.access), so a
+    request reads one short row instead of recomputing them, and a change made by any
+    process is seen by every other on its next request."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("权限版本")
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class Task(TimeStampedModel):
     """A background job (import, monthly close, comparison run) with visible progress.
 

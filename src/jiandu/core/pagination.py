@@ -85,7 +85,10 @@ def keyset_paginate(
     next_cursor = None
     if has_more and rows:
         last = rows[-1]
-        next_cursor = encode_cursor([getattr(last, date_field), last.pk])
+        if isinstance(last, dict):  # a ``.values()`` queryset
+            next_cursor = encode_cursor([last[date_field], last["id"]])
+        else:
+            next_cursor = encode_cursor([getattr(last, date_field), last.pk])
     base_query = ""
     if query is not None:
         params = query.copy()

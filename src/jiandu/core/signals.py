@@ -1,10 +1,14 @@
-"""Authentication events go into the audit log (a framework event, not business logic)."""
+"""Framework events: authentication goes into the audit log, and changes to what decides
+access (org tree, supervision, roles, memberships) renew the access stamp."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from jiandu.core.access import access_changed
 from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
 from jiandu.core.middleware import client_ip
@@ -44,3 +48,28 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         changes={"username": str(credentials.get("username", ""))[:150]},
         ip_address=client_ip(request) if request else "",
     )
+
+
+def _access_changed(sender, **kwargs):
+    if kwargs.get("action", "post_").startswith("post_"):
+        access_changed()
+
+
+def connect_access_signals() -> None:
+    """Renew the access stamp on every change that can alter a jurisdiction or a
+    permission set (bulk SQL bypasses signals: code doing that calls
+    ``core.access.access_changed`` itself, as the demo builder does)."""
+    org = apps.get_model("orgs", "Org")
+    user = apps.get_model("accounts", "User")
+    group = apps.get_model("auth", "Group")
+    permission = apps.get_model("auth", "Permission")
+    for model in (org, group, permission):
+        post_save.connect(_access_changed, sender=model, dispatch_uid=f"access-save-{model}")
+        post_delete.connect(_access_changed, sender=model, dispatch_uid=f"access-del-{model}")
+    for through in (
+        org.supervises.through,
+        user.groups.through,
+        user.user_permissions.through,
+        group.permissions.through,
+    ):
+        m2m_changed.connect(_access_changed, sender=through, dispatch_uid=f"access-m2m-{through}")
