@@ -191,17 +191,19 @@ def load(units: int, records: int, seed: int = 7) -> dict[str, Any]:
         "id", "number", "source", "title", "content", "received_date", "registered_org_id",
         "handling_org_id", "status", "disposal_method", "disposed_at", "closed_at",
         "conclusion", "conclusion_text", "is_escalated", "is_direct", "evidence",
-        "created_by_id", "created_at", "updated_at",
+        "created_by_id", "created_at", "updated_at", "domain_key",
     ]  # fmt: skip
     outcome_columns = [
         "clue_id", "subject_name", "kind", "subtype", "responsibility_type", "decision_date",
         "decided_by_id", "funds_recovered", "note", "recorded_by_id", "created_at",
-        "updated_at", "archive_reason",
+        "updated_at", "archive_reason", "domain_key",
     ]  # fmt: skip
     event_columns = [
         "clue_id", "action", "from_status", "to_status", "disposal_method", "to_org_id",
-        "note", "actor_id", "on_date", "at",
+        "note", "actor_id", "on_date", "at", "domain_key",
     ]  # fmt: skip
+    keys = {poverty.pk: f",{poverty.pk},", other.pk: f",{other.pk},"}
+    clue_tag = [0] * (n_clues + 1)  # clue id -> its tag (outcomes and events copy its key)
     with transaction.atomic():
         for offset in range(0, n_clues, batch):
             rows, links = [], []
@@ -219,51 +221,59 @@ def load(units: int, records: int, seed: int = 7) -> dict[str, Any]:
                     else None
                 )
                 org = org_ids[rng.randrange(len(org_ids))]
+                tag = poverty.pk if rng.random() < 0.8 else other.pk
+                clue_tag[i] = tag
                 rows.append(
                     (
                         i, f"XS{YEAR}{i:08d}", "petition", f"问题线索{i}", "", received, org, org,
                         status, "dismissed" if disposed else "", disposed, closed, "", "",
-                        False, False, "{}", officer.pk, now, now,
+                        False, False, "{}", officer.pk, now, now, keys[tag],
                     )
                 )  # fmt: skip
-                links.append((i, poverty.pk if rng.random() < 0.8 else other.pk))
+                links.append((i, tag))
             writer.write(clue_table, clue_columns, rows)
             writer.write(Clue.domains.through._meta.db_table, ["clue_id", "domaintag_id"], links)
         for offset in range(0, n_outcomes, batch):
             rows = []
             for _ in range(offset, min(n_outcomes, offset + batch)):
                 kind = kinds[rng.randrange(len(kinds))]
+                clue = rng.randrange(1, n_clues + 1)
                 rows.append(
                     (
-                        rng.randrange(1, n_clues + 1), "某某", kind, "",
+                        clue, "某某", kind, "",
                         responsibility[rng.randrange(3)] if kind == "accountability" else "",
                         _day(rng), org_ids[rng.randrange(len(org_ids))], 0, "", officer.pk,
-                        now, now, "",
+                        now, now, "", keys[clue_tag[clue]],
                     )
                 )  # fmt: skip
             writer.write(Outcome._meta.db_table, outcome_columns, rows)
         for offset in range(0, n_events, batch):
             rows = [
                 (
-                    rng.randrange(1, n_clues + 1), "direct_handle", "received", "received", "",
+                    clue, "direct_handle", "received", "received", "",
                     org_ids[rng.randrange(len(org_ids))], "", officer.pk, _day(rng), now,
+                    keys[clue_tag[clue]],
                 )
-                for _ in range(offset, min(n_events, offset + batch))
+                for clue in (
+                    rng.randrange(1, n_clues + 1)
+                    for _ in range(offset, min(n_events, offset + batch))
+                )
             ]  # fmt: skip
             writer.write(ClueEvent._meta.db_table, event_columns, rows)
         for offset in range(0, n_batches, batch):
             ids = range(offset + 1, min(n_batches, offset + batch) + 1)
+            tags = {i: poverty.pk if rng.random() < 0.8 else other.pk for i in ids}
             writer.write(
                 ExposureBatch._meta.db_table,
                 ["id", "title", "published_on", "org_id", "medium", "created_by_id",
-                 "created_at", "updated_at"],
+                 "created_at", "updated_at", "domain_key"],
                 [(i, f"通报曝光{i}", _day(rng), org_ids[rng.randrange(len(org_ids))], "",
-                  officer.pk, now, now) for i in ids],
+                  officer.pk, now, now, keys[tags[i]]) for i in ids],
             )  # fmt: skip
             writer.write(
                 ExposureBatch.domains.through._meta.db_table,
                 ["exposurebatch_id", "domaintag_id"],
-                [(i, poverty.pk if rng.random() < 0.8 else other.pk) for i in ids],
+                [(i, tags[i]) for i in ids],
             )
             writer.write(
                 ExposureCase._meta.db_table,

@@ -114,7 +114,7 @@ def load(rows: int, seed: int = 7) -> dict:
     columns = (
         "number, source, title, content, received_date, registered_org_id, handling_org_id, "
         "status, disposal_method, conclusion, conclusion_text, is_escalated, is_direct, "
-        "evidence, created_by_id, created_at, updated_at"
+        "evidence, created_by_id, created_at, updated_at, domain_key"
     )
     batch = 50_000
     t0 = time.perf_counter()
@@ -128,6 +128,7 @@ def load(rows: int, seed: int = 7) -> dict:
                 org = units[rng.randrange(len(units))].pk
                 status = statuses[rng.randrange(len(statuses))]
                 method = "" if status == "received" else methods[rng.randrange(len(methods))]
+                tag = tags[rng.randrange(len(tags))].pk
                 chunk.append(
                     (
                         f"XS{day:%Y}{i + 1:07d}",
@@ -147,11 +148,12 @@ def load(rows: int, seed: int = 7) -> dict:
                         officer.pk,
                         now,
                         now,
+                        f",{tag},",
                     )
                 )
-                links.append((next_id, tags[rng.randrange(len(tags))].pk))
+                links.append((next_id, tag))
                 next_id += 1
-            placeholders = ", ".join(["%s"] * 17)
+            placeholders = ", ".join(["%s"] * 18)
             with connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
                     with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:

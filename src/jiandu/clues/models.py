@@ -3,6 +3,8 @@ per person, and 通报曝光 batches."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +44,20 @@ class DomainTag(ArchivableModel):
         return self.name
 
 
+def domain_key(tags: Iterable[DomainTag]) -> str:
+    """The record's domain tags as ``",1,4,"``: statistics filter a domain with
+    ``domain_key__contains=",1,"`` on the counted table itself, with no join through the
+    many-to-many table (a month close runs a dozen such counts over millions of rows)."""
+    ids = sorted({tag.pk for tag in tags})
+    return f",{','.join(map(str, ids))}," if ids else ""
+
+
+def domain_key_field(help_text: str) -> models.CharField:
+    return models.CharField(
+        _("领域索引"), max_length=255, blank=True, default="", editable=False, help_text=help_text
+    )
+
+
 class PetitionQuerySet(ScopedQuerySet):
     scope_fields = ("received_org", "handling_org")
 
@@ -65,6 +81,7 @@ class Petition(TimeStampedModel):
     title = models.CharField(_("标题"), max_length=200)
     content = models.TextField(_("反映内容"))
     domains = models.ManyToManyField(DomainTag, verbose_name=_("领域"), blank=True)
+    domain_key = domain_key_field("领域标签编号，统计用（与“领域”同时写入）")
     subject_people = models.ManyToManyField(
         "people.Person", verbose_name=_("被反映人"), blank=True, related_name="petitions"
     )
@@ -182,6 +199,7 @@ class Clue(TimeStampedModel):
         related_name="handled_clues",
     )
     domains = models.ManyToManyField(DomainTag, verbose_name=_("领域"), blank=True)
+    domain_key = domain_key_field("领域标签编号，统计用（与“领域”同时写入）")
     subject_people = models.ManyToManyField(
         "people.Person", verbose_name=_("被反映人"), blank=True, related_name="clues"
     )
@@ -246,6 +264,7 @@ class ClueEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     on_date = models.DateField(_("业务日期"))
     at = models.DateTimeField(_("记录时间"))
+    domain_key = domain_key_field("所属线索的领域标签编号，统计用")
 
     class Meta:
         verbose_name = _("线索办理记录")
@@ -294,6 +313,7 @@ class Outcome(TimeStampedModel, ArchivableModel):
     decided_by = models.ForeignKey(
         "orgs.Org", verbose_name=_("决定单位"), on_delete=models.PROTECT, related_name="+"
     )
+    domain_key = domain_key_field("所属线索的领域标签编号，统计用")
     funds_recovered = models.DecimalField(
         _("追缴挽回资金（元）"), max_digits=14, decimal_places=2, default=0
     )
@@ -327,6 +347,7 @@ class ExposureBatch(TimeStampedModel):
         "orgs.Org", verbose_name=_("通报单位"), on_delete=models.PROTECT, related_name="+"
     )
     domains = models.ManyToManyField(DomainTag, verbose_name=_("领域"), blank=True)
+    domain_key = domain_key_field("领域标签编号，统计用（与“领域”同时写入）")
     medium = models.CharField(_("发布载体"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -36,6 +36,7 @@ from jiandu.clues.models import (
     Petition,
     PetitionEvent,
     ReporterIdentity,
+    domain_key,
 )
 from jiandu.core import idnumbers
 from jiandu.core.access import jurisdiction_org_ids
@@ -164,6 +165,7 @@ def petition_register(
     petition.number = f"XF{received_date:%Y}{petition.pk:07d}"
     if domains:
         petition.domains.set(domains)
+        petition.domain_key = domain_key(domains)
     if subject_people:
         petition.subject_people.set(subject_people)
     if subject_orgs:
@@ -171,7 +173,7 @@ def petition_register(
     repeat = _find_repeat(petition)
     petition.repeat_of = repeat
     petition.is_first_time = repeat is None
-    petition.save(update_fields=["number", "repeat_of", "is_first_time"])
+    petition.save(update_fields=["number", "repeat_of", "is_first_time", "domain_key"])
     if any([reporter_name, reporter_phone, id_number, reporter_address]):
         ReporterIdentity.objects.create(
             petition=petition,
@@ -376,6 +378,7 @@ def _clue_event(
         actor=actor,
         on_date=on_date,
         at=timezone.now(),
+        domain_key=clue.domain_key,
     )
 
 
@@ -422,9 +425,10 @@ def clue_create(
     clue.full_clean(exclude=["number", "created_by", "registered_org"])
     clue.save()
     clue.number = f"XS{received_date:%Y}{clue.pk:07d}"
-    clue.save(update_fields=["number"])
     if domains:
         clue.domains.set(domains)
+        clue.domain_key = domain_key(domains)
+    clue.save(update_fields=["number", "domain_key"])
     if subject_people:
         clue.subject_people.set(subject_people)
     if subject_orgs:
@@ -747,6 +751,7 @@ def outcome_record(
         funds_recovered=funds,
         note=note,
         recorded_by=actor,
+        domain_key=clue.domain_key,
     )
     outcome.full_clean(exclude=["recorded_by"])
     outcome.save()
@@ -799,6 +804,8 @@ def exposure_batch_create(
     batch.save()
     if domains:
         batch.domains.set(domains)
+        batch.domain_key = domain_key(domains)
+        batch.save(update_fields=["domain_key"])
     for index, item in enumerate(cases, start=1):
         if not str(item.get("title", "")).strip():
             raise ValidationError({"cases": f"第{index}起典型问题缺少标题"})

@@ -13,10 +13,19 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
 
 from jiandu.clues.choices import ClueAction, OutcomeKind, ResponsibilityType
-from jiandu.clues.models import Clue, ClueEvent, ExposureBatch, ExposureCase, Outcome, Petition
+from jiandu.clues.models import (
+    Clue,
+    ClueEvent,
+    DomainTag,
+    ExposureBatch,
+    ExposureCase,
+    Outcome,
+    Petition,
+)
 
 
 @dataclass(frozen=True)
@@ -27,7 +36,7 @@ class Statistic:
     model: type
     org_field: str  # the field placing a record with an org
     records: Callable[[dt.date, dt.date, str], QuerySet]  # (start, end, domain) -> rows
-    count_field: str = "pk"  # counted with Count(distinct=True)
+    count_field: str = "pk"  # what is counted: the record, or e.g. its clue (once)
     record_label: str = ""
 
     def queryset(
@@ -42,21 +51,34 @@ class Statistic:
         self, *, start: dt.date, end: dt.date, domain: str = "", org_ids: Iterable[int] | None
     ) -> int:
         qs = self.queryset(start=start, end=end, domain=domain, org_ids=org_ids)
-        return qs.aggregate(n=Count(self.count_field, distinct=True))["n"] or 0
+        return qs.aggregate(n=self.counter())["n"] or 0
+
+    def counter(self) -> Count:
+        """Rows are never repeated (the domain test is a column, other joins follow
+        foreign keys), so the record itself is counted plainly; another counted field
+        (a clue behind several outcomes) is counted once."""
+        if self.count_field == "pk":
+            return Count("pk")
+        return Count(self.count_field, distinct=True)
 
     def counts_by_org(
         self, *, start: dt.date, end: dt.date, domain: str = "", org_ids: Iterable[int] | None
     ) -> dict[int, int]:
         """One grouped query: org id -> count, for every org with at least one record."""
         qs = self.queryset(start=start, end=end, domain=domain, org_ids=org_ids)
-        rows = qs.values(self.org_field).annotate(n=Count(self.count_field, distinct=True))
+        rows = qs.values(self.org_field).annotate(n=self.counter())
         return {row[self.org_field]: row["n"] for row in rows.order_by()}
 
 
-def _domain(qs: QuerySet, domain: str, path: str = "domains__code") -> QuerySet:
+def _domain(qs: QuerySet, domain: str, path: str = "domain_key") -> QuerySet:
+    """Records of one domain (by code), through the record's ``domain_key`` column (the
+    clue's, for outcomes and timeline rows): a plain column test, never a join that could
+    repeat rows. The tag's id is looked up inside the same query."""
     if not domain:
         return qs
-    return qs.filter(**{path: domain})
+    tag_id = DomainTag.objects.filter(code=domain).values("pk")[:1]
+    pattern = Concat(Value(","), Cast(Subquery(tag_id), CharField()), Value(","))
+    return qs.filter(**{f"{path}__contains": pattern})
 
 
 def _clues_received(start: dt.date, end: dt.date, domain: str) -> QuerySet:
@@ -74,7 +96,7 @@ def _clues_closed(start: dt.date, end: dt.date, domain: str) -> QuerySet:
 def _outcomes(kind: str) -> Callable[[dt.date, dt.date, str], QuerySet]:
     def records(start: dt.date, end: dt.date, domain: str) -> QuerySet:
         qs = Outcome.objects.active().filter(kind=kind, decision_date__range=(start, end))
-        return _domain(qs, domain, "clue__domains__code")
+        return _domain(qs, domain)
 
     return records
 
@@ -86,14 +108,14 @@ def _accountability(responsibility: str) -> Callable[[dt.date, dt.date, str], Qu
             responsibility_type=responsibility,
             decision_date__range=(start, end),
         )
-        return _domain(qs, domain, "clue__domains__code")
+        return _domain(qs, domain)
 
     return records
 
 
 def _direct_handling(start: dt.date, end: dt.date, domain: str) -> QuerySet:
     qs = ClueEvent.objects.filter(action=ClueAction.DIRECT_HANDLE, on_date__range=(start, end))
-    return _domain(qs, domain, "clue__domains__code")
+    return _domain(qs, domain)
 
 
 def _exposure_batches(start: dt.date, end: dt.date, domain: str) -> QuerySet:
@@ -102,13 +124,13 @@ def _exposure_batches(start: dt.date, end: dt.date, domain: str) -> QuerySet:
 
 def _exposure_cases(start: dt.date, end: dt.date, domain: str) -> QuerySet:
     qs = ExposureCase.objects.filter(batch__published_on__range=(start, end))
-    return _domain(qs, domain, "batch__domains__code")
+    return _domain(qs, domain, "batch__domain_key")
 
 
 def _exposure_persons(start: dt.date, end: dt.date, domain: str) -> QuerySet:
     through = ExposureCase.persons.through
     qs = through.objects.filter(exposurecase__batch__published_on__range=(start, end))
-    return _domain(qs, domain, "exposurecase__batch__domains__code")
+    return _domain(qs, domain, "exposurecase__batch__domain_key")
 
 
 def _petitions_received(start: dt.date, end: dt.date, domain: str) -> QuerySet:
