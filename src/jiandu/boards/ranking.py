@@ -861,18 +861,30 @@ class UnitResult:
         return counts
 
     def to_dict(
-        self, *, spec: BoardSpec | None = None, by_key: Mapping[str, Indicator] | None = None
+        self,
+        *,
+        spec: BoardSpec | None = None,
+        by_key: Mapping[str, Indicator] | None = None,
+        memo: dict[CellResult, dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
+        """``memo`` shares one dict between equal cells (a board of thousands of units
+        repeats the same few values, ranks and colours): the output is for serialising,
+        not for editing in place."""
         if by_key is None:
             by_key = {i.key: i for i in spec.indicators} if spec is not None else {}
+        memo = {} if memo is None else memo
+        cells = {}
+        for cell in self.cells:
+            found = memo.get(cell)
+            if found is None:
+                found = memo[cell] = cell.to_dict(indicator=by_key.get(cell.indicator))
+            cells[cell.indicator] = found
         return {
             "unit": self.unit,
             "yellow": self.yellow,
             "composite": self.composite,
             "overall_rank": self.overall_rank,
-            "cells": {
-                c.indicator: c.to_dict(indicator=by_key.get(c.indicator)) for c in self.cells
-            },
+            "cells": cells,
         }
 
     @classmethod
@@ -924,13 +936,14 @@ class PeriodResult:
 
     def to_dict(self, *, spec: BoardSpec | None = None) -> dict[str, Any]:
         by_key = {i.key: i for i in spec.indicators} if spec is not None else {}
+        memo: dict[CellResult, dict[str, Any]] = {}
         return {
             "key": self.key,
             "label": self.label,
             "kind": self.kind.value,
             "months": list(self.months),
             "basis": self.basis.value,
-            "units": [r.to_dict(by_key=by_key) for r in self.rows],
+            "units": [r.to_dict(by_key=by_key, memo=memo) for r in self.rows],
             "missing_as_zero": [m.to_dict() for m in self.missing_as_zero],
         }
 
@@ -1015,23 +1028,30 @@ def score_indicator(
     component values for a compound indicator (compared in order).
     """
     colours = colours or ColourSettings()
-    sign = 1 if Direction(direction) is Direction.HIGHER else -1
+    higher = Direction(direction) is Direction.HIGHER
     keys: dict[str, tuple[Decimal, ...]] = {}
     for unit, raw in values.items():
         parts = tuple(raw) if isinstance(raw, tuple | list) else (raw,)
+        key = tuple(v if type(v) is Decimal else to_decimal(v) for v in parts)
         # "Bigger key is better" whatever the direction, so the rules read the same.
-        keys[unit] = tuple(sign * to_decimal(v) for v in parts)
+        keys[unit] = key if higher else tuple(-v for v in key)
     if not keys:
         return {}
-    worst = min(keys.values())
-    all_equal = all(k == worst for k in keys.values())
-    # 1 + the number of strictly better keys, by bisection in the sorted keys: a board of
-    # thousands of units stays O(n log n) per indicator.
-    ordered = sorted(keys.values())
+    # Rank = 1 + the number of units with a strictly better key: walk the distinct keys
+    # from the best down, counting the units passed (O(n log n) per indicator).
+    counts: dict[tuple[Decimal, ...], int] = {}
+    for key in keys.values():
+        counts[key] = counts.get(key, 0) + 1
+    distinct = sorted(counts, reverse=True)
+    worst = distinct[-1]
+    all_equal = len(distinct) == 1
     points = {colour: colours.points(colour) for colour in Colour}
-    placements = {}
-    for unit, key in keys.items():
-        rank = 1 + len(ordered) - bisect.bisect_right(ordered, key)
+    # Every unit with the same key lands in the same place: one Placement per key.
+    by_key: dict[tuple[Decimal, ...], Placement] = {}
+    better = 0
+    for key in distinct:
+        rank = 1 + better
+        better += counts[key]
         if all_equal:
             colour = Colour.BLUE
         elif key == worst:
@@ -1040,8 +1060,8 @@ def score_indicator(
             colour = Colour.RED
         else:
             colour = Colour.BLUE
-        placements[unit] = Placement(rank=rank, colour=colour, points=points[colour])
-    return placements
+        by_key[key] = Placement(rank=rank, colour=colour, points=points[colour])
+    return {unit: by_key[key] for unit, key in keys.items()}
 
 
 def rank_by_score(*, scores: Mapping[str, int | Decimal]) -> dict[str, int]:
@@ -1181,27 +1201,38 @@ def rank_period(
         raise BoardError("没有参评单位，无法排名")
     problems: list[str] = []
     table: dict[str, dict[str, tuple[Decimal, ...]]] = {}
+    widths = [(i.key, i.name, len(i.component_keys)) for i in spec.indicators]
+    # Figures repeat (counts of a few dozen): each distinct one is converted once.
+    exact: dict[Any, Decimal] = {}
+
+    def decimal(value: Any) -> Decimal:
+        # ints and Decimals only: 1 == 1.0 == True would otherwise share an entry.
+        if type(value) is int or type(value) is Decimal:
+            found = exact.get(value)
+            if found is None or type(found) is not Decimal:
+                found = exact[value] = to_decimal(value)
+            return found
+        return to_decimal(value)
+
     for unit in spec.units:
         row = values.get(unit)
         if row is None:
             problems.append(f"单位“{unit}”没有数据")
             continue
-        table[unit] = {}
-        for indicator in spec.indicators:
-            if indicator.key not in row:
-                problems.append(f"单位“{unit}”缺少指标“{indicator.name}”")
+        table[unit] = cells = {}
+        for indicator_key, name, width in widths:
+            if indicator_key not in row:
+                problems.append(f"单位“{unit}”缺少指标“{name}”")
                 continue
-            raw = row[indicator.key]
+            raw = row[indicator_key]
             parts = tuple(raw) if isinstance(raw, tuple | list) else (raw,)
-            if len(parts) != len(indicator.component_keys):
-                problems.append(
-                    f"单位“{unit}”的指标“{indicator.name}”应有{len(indicator.component_keys)}个数值"
-                )
+            if len(parts) != width:
+                problems.append(f"单位“{unit}”的指标“{name}”应有{width}个数值")
                 continue
             try:
-                table[unit][indicator.key] = tuple(to_decimal(v) for v in parts)
+                cells[indicator_key] = tuple(decimal(v) for v in parts)
             except ValueError as exc:
-                problems.append(f"单位“{unit}”的指标“{indicator.name}”：{exc}")
+                problems.append(f"单位“{unit}”的指标“{name}”：{exc}")
     if problems:
         raise BoardError("多色榜数据有误：\n" + "\n".join(f"- {p}" for p in problems))
     return _rank_on_values(
