@@ -421,6 +421,23 @@ class MonthFigures:
     computed: dict[str, Values] = field(default_factory=dict)  # month -> values
     sources: dict[str, int | None] = field(default_factory=dict)  # month -> snapshot id
     reported: dict[tuple[str, str, str, str | None], Reported] = field(default_factory=dict)
+    # The summed computed figures of ``carried_months`` (January to the month before),
+    # taken whole from the previous month's snapshot; those months are then not in
+    # ``computed`` unless a quarter needs them one by one.
+    carried: Values | None = None
+    carried_months: tuple[str, ...] = ()
+
+    def totals(self, months: Sequence[str]) -> Values:
+        """The computed figures summed over ``months``."""
+        wanted = list(months)
+        totals: Values = {}
+        if self.carried is not None and set(self.carried_months) <= set(wanted):
+            totals = dict(self.carried)
+            wanted = [m for m in wanted if m not in self.carried_months]
+        for month in wanted:
+            for slot, value in self.computed[month].items():
+                totals[slot] = totals.get(slot, 0) + value
+        return totals
 
     def observations(
         self, *, columns: Sequence[Column], months: Sequence[str]
@@ -480,7 +497,7 @@ def period_values(
 ) -> dict[str, dict[str, tuple[Decimal, ...]]]:
     """Each unit's total of each indicator over ``months`` (a missing reported figure
     adds 0), ready for :func:`ranking.rank_period`."""
-    computed = [figures.computed[m] for m in months]
+    summed = figures.totals(months)
     reported = figures.reported
     layout = [(c.key, c.is_computed, [s["key"] for s in c.slots]) for c in columns]
     totals: dict[str, dict[str, tuple[Decimal, ...]]] = {}
@@ -489,10 +506,7 @@ def period_values(
         row: dict[str, tuple[Decimal, ...]] = {}
         for column, is_computed, slots in layout:
             if is_computed:
-                row[column] = tuple(
-                    Decimal(sum(values[(key, column, slot)] for values in computed))
-                    for slot in slots
-                )
+                row[column] = tuple(Decimal(summed.get((key, column, slot), 0)) for slot in slots)
             else:
                 row[column] = tuple(
                     sum(
@@ -510,11 +524,16 @@ def period_values(
 
 
 def frozen_values(
-    own: Mapping[str, Any], *, columns: Sequence[Column], units: Sequence[BoardUnit]
+    own: Mapping[str, Any],
+    *,
+    columns: Sequence[Column],
+    units: Sequence[BoardUnit],
+    part: str = "values",
 ) -> Values:
-    """The computed figures stored by an earlier close (``data["own"]["values"]``)."""
+    """Computed figures stored by an earlier close (``snapshot.figures``): the month's
+    (``values``) or January to that month summed (``totals``)."""
     values: Values = {}
-    stored = own["values"]
+    stored = own[part]
     layout = [(c.key, [s["key"] for s in c.slots]) for c in columns if c.is_computed]
     for unit in units:
         key = unit.key
@@ -529,11 +548,10 @@ def own_values(
     values: Values, *, columns: Sequence[Column], units: Sequence[BoardUnit]
 ) -> dict[str, dict[str, list[int]]]:
     """The month's computed figures, compact, for later closes to reuse."""
+    layout = [(c.key, [s["key"] for s in c.slots]) for c in columns if c.is_computed]
     return {
         unit.key: {
-            column.key: [values[(unit.key, column.key, slot["key"])] for slot in column.slots]
-            for column in columns
-            if column.is_computed
+            column: [values[(unit.key, column, slot)] for slot in slots] for column, slots in layout
         }
         for unit in units
     }

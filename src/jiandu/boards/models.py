@@ -303,6 +303,11 @@ class BoardSnapshot(models.Model):
     opened down to its records), the quarter's cumulative result at a quarter's end,
     and where reported figures came from. Closing a month again makes the next
     ``version`` with a ``reason``; earlier versions stay readable.
+
+    ``figures`` holds what later closes reuse, apart from the large ``data`` so that
+    reading it does not read the whole board: the month's computed figures, the running
+    totals of January to ``month`` with the snapshots they came from, and each unit's
+    composite and overall rank.
     """
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="snapshots")
@@ -311,6 +316,7 @@ class BoardSnapshot(models.Model):
     reason = models.CharField(_("重新计算原因"), max_length=300, blank=True)
     missing_as_zero = models.BooleanField(_("缺报数据按0计"), default=False)
     data = models.JSONField(_("结账数据"))
+    figures = models.JSONField(_("结账数字"), default=dict, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("结账人"),

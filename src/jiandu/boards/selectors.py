@@ -287,7 +287,7 @@ def snapshot_visible(snapshot: BoardSnapshot, access: BoardAccess) -> dict[str, 
     data["result"] = result
     data["quarter"] = trim(data.get("quarter"))
     data["units"] = [u for u in data["units"] if u["key"] in own]
-    data["own"] = {}
+    data.pop("own", None)  # kept inside data by snapshots of an earlier format
     data["reported"] = {}
     return data
 
@@ -742,7 +742,7 @@ def rank_trend(*, access: BoardAccess, unit_key: str, year: int) -> list[dict[st
     rows = (
         BoardSnapshot.objects.filter(pk__in=list(latest.values()))
         .order_by("month")
-        .values_list("month", "data__own__overall")
+        .values_list("month", "figures__overall")
     )
     points = []
     for month, overall in rows:

@@ -404,14 +404,14 @@ def _current_part(
 
 
 def _current_own(board: Board, months: Sequence[str]) -> dict[str, tuple[int, dict[str, Any]]]:
-    """month → (snapshot id, its ``own`` part) of each month's latest version."""
-    return _current_part(board, months, "data__own")
+    """month → (snapshot id, its ``figures``) of each month's latest version."""
+    return _current_part(board, months, "figures")
 
 
 def _current_overall(board: Board, months: Sequence[str]) -> dict[str, tuple[int, dict[str, Any]]]:
     """month → (snapshot id, unit → [composite, overall rank]) of each month's latest
     version."""
-    return _current_part(board, months, "data__own__overall")
+    return _current_part(board, months, "figures__overall")
 
 
 def _months_before(month: str, count: int) -> list[str]:
@@ -429,12 +429,30 @@ def close_figures(
 ) -> compute.MonthFigures:
     """The figures of January to ``month``: this month counted now; each earlier month
     taken from its latest closed snapshot when that was drawn on the same definitions
-    and subtrees, counted now otherwise. Reported figures come from the uploads."""
+    and subtrees, counted now otherwise. Reported figures come from the uploads.
+
+    When the previous month's latest snapshot was drawn on the same definitions from
+    exactly the snapshots that are still the latest of the months before it, its running
+    totals stand for all of them (one snapshot read instead of one per month); a quarter
+    ranked at its end still reads its months one by one.
+    """
     months = compute.year_months(month)
     sig = compute.signature(columns=columns, units=units)
-    earlier = _current_own(board, months[:-1])
     figures = compute.MonthFigures()
-    for m in months:
+    singly = months
+    if len(months) > 1 and board.cumulative_mode == ranking.CumulativeMode.SUM_VALUES:
+        carried = _carried_totals(board, months[:-1], sig)
+        if carried is not None:
+            pk, own = carried
+            figures.carried = compute.frozen_values(
+                own, columns=columns, units=units, part="totals"
+            )
+            figures.carried_months = tuple(months[:-1])
+            figures.sources = {**own["sources"], months[-2]: pk}
+            quarter = compute.quarter_months(month) if board.quarter_interview else None
+            singly = [m for m in months if m == month or (quarter and m in quarter)]
+    earlier = _current_own(board, [m for m in singly if m != month])
+    for m in singly:
         row = earlier.get(m)
         if m != month and row is not None and row[1].get("signature") == sig:
             figures.computed[m] = compute.frozen_values(row[1], columns=columns, units=units)
@@ -448,6 +466,24 @@ def close_figures(
         board=board, columns=columns, units=units, months=months
     )
     return figures
+
+
+def _carried_totals(
+    board: Board, earlier: Sequence[str], sig: str
+) -> tuple[int, dict[str, Any]] | None:
+    """(snapshot id, figures) of the latest snapshot of the last of ``earlier`` when its
+    running totals can stand for all of ``earlier``; None otherwise."""
+    latest = latest_snapshot_ids(board, earlier)
+    previous = earlier[-1]
+    if previous not in latest:
+        return None
+    own = BoardSnapshot.objects.filter(pk=latest[previous]).values_list("figures", flat=True).get()
+    if not own or own.get("signature") != sig or "totals" not in own:
+        return None
+    sources = own.get("sources", {})
+    if any(sources.get(m) is None or sources.get(m) != latest.get(m) for m in earlier[:-1]):
+        return None
+    return latest[previous], own
 
 
 def missing_reported(*, board: Board, month: str) -> list[dict[str, Any]]:
@@ -530,6 +566,10 @@ def board_close(
     own = {
         "signature": compute.signature(columns=columns, units=units),
         "values": compute.own_values(figures.computed[month], columns=columns, units=units),
+        # January to this month summed, and the snapshot each earlier month came from
+        # (None: counted in this close), for the next month's close to carry forward.
+        "totals": compute.own_values(figures.totals(months), columns=columns, units=units),
+        "sources": {m: figures.sources.get(m) for m in months[:-1]},
         "overall": compute.overall_of(result.latest_month),
     }
     # The snapshot freezes this month and the cumulative period; the earlier months are
@@ -562,7 +602,6 @@ def board_close(
         "month_sources": figures.sources,
         "reported": reported_sources,
         "missing_as_zero": [m.to_dict() for m in result.cumulative.missing_as_zero],
-        "own": own,
         "computed_at": timezone.now().isoformat(),
     }
     snapshot = BoardSnapshot(
@@ -572,9 +611,12 @@ def board_close(
         reason=reason.strip(),
         missing_as_zero=missing_as_zero,
         data=data,
+        figures=own,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    snapshot.full_clean()
+    # ``data`` and ``figures`` were built here from the calculator's output; checking
+    # that megabytes of it serialise would only encode it twice.
+    snapshot.full_clean(exclude=["data", "figures"])
     snapshot.save()
     outcome = CloseOutcome(snapshot=snapshot)
     _issue_warnings(actor=actor, outcome=outcome, result=result, quarter=quarter, units=units)

@@ -58,7 +58,7 @@ class Statistic:
         foreign keys), so the record itself is counted plainly; another counted field
         (a clue behind several outcomes) is counted once."""
         if self.count_field == "pk":
-            return Count("pk")
+            return Count("*")  # COUNT(*): answered from a covering index alone
         return Count(self.count_field, distinct=True)
 
     def counts_by_org(

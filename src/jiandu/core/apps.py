@@ -9,3 +9,4 @@ class CoreConfig(AppConfig):
         from jiandu.core import signals  # login/logout audit, access stamp
 
         signals.connect_access_signals()
+        signals.connect_migrate_signals(self)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import connections
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from jiandu.core.access import access_changed
@@ -73,3 +74,18 @@ def connect_access_signals() -> None:
         group.permissions.through,
     ):
         m2m_changed.connect(_access_changed, sender=through, dispatch_uid=f"access-m2m-{through}")
+
+
+def _analyze_sqlite(sender, using="default", plan=None, **kwargs):
+    """After migrations changed a SQLite schema, refresh the planner's statistics: SQLite
+    plans with the statistics of its last ANALYZE, and an index added since has none (a
+    list page could then sort a million rows instead of walking an index). PostgreSQL's
+    autovacuum does this by itself."""
+    connection = connections[using]
+    if plan and connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def connect_migrate_signals(app_config) -> None:
+    post_migrate.connect(_analyze_sqlite, sender=app_config, dispatch_uid="analyze-sqlite")

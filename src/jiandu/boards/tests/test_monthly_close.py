@@ -106,3 +106,43 @@ def test_the_latest_version_of_an_earlier_month_is_the_one_reused(bw):
     assert february.snapshot.data["month_sources"]["2020-01"] == second.pk
     cumulative = february.snapshot.data["result"]["cumulative"]
     assert _row(cumulative, county)["cells"]["clues_received"]["value"] == 5
+
+
+def _cumulative_received(snapshot, org):
+    cell = _row(snapshot.data["result"]["cumulative"], org)["cells"]["clues_received"]
+    return cell["value"]
+
+
+def test_a_close_carries_the_previous_months_totals_forward(bw):
+    county = bw.world.county
+    for month in (1, 2, 3):
+        bw.receive(county, month, month)
+        board_close(actor=bw.users["city"], board=bw.counties_board, month=f"2020-{month:02d}")
+    march = BoardSnapshot.objects.get(board=bw.counties_board, month="2020-03")
+    february = BoardSnapshot.objects.get(board=bw.counties_board, month="2020-02")
+    january = BoardSnapshot.objects.get(board=bw.counties_board, month="2020-01")
+    # March took January and February from their snapshots (through February's totals).
+    assert march.data["month_sources"] == {
+        "2020-01": january.pk,
+        "2020-02": february.pk,
+        "2020-03": None,
+    }
+    assert march.figures["sources"] == {"2020-01": january.pk, "2020-02": february.pk}
+    assert _cumulative_received(march, county) == 1 + 2 + 3
+    assert march.figures["totals"][str(county.pk)]["clues_received"] == [6]
+
+
+def test_a_month_closed_again_is_not_hidden_by_carried_totals(bw):
+    county = bw.world.county
+    for month in (1, 2, 3):
+        bw.receive(county, month, 1)
+        board_close(actor=bw.users["city"], board=bw.counties_board, month=f"2020-{month:02d}")
+    bw.receive(county, 1, 4)  # late registrations for January
+    board_close(
+        actor=bw.users["city"], board=bw.counties_board, month="2020-01", reason="补录1月线索"
+    )
+    bw.receive(county, 4, 1)
+    april = board_close(actor=bw.users["city"], board=bw.counties_board, month="2020-04").snapshot
+    january = BoardSnapshot.objects.get(board=bw.counties_board, month="2020-01", version=2)
+    assert april.data["month_sources"]["2020-01"] == january.pk
+    assert _cumulative_received(april, county) == 5 + 1 + 1 + 1
