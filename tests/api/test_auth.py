@@ -4,6 +4,7 @@ with the same scoping, revoked/expired tokens are refused, sessions are CSRF-che
 import datetime as dt
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
@@ -149,3 +150,12 @@ def test_a_malformed_body_gets_a_chinese_error(login, users):
     response = client.post("/api/v1/clues/clues", "{not json", content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {"detail": "请求体不是有效的 JSON", "errors": {}}
+
+
+def test_an_api_token_client_gets_no_session(bearer, users):
+    """Sessions are for browsers: a token client's requests write no session row."""
+    client, _ = bearer(users["county"])
+    before = Session.objects.count()
+    assert client.get("/api/v1/clues/clues").status_code == 200
+    assert Session.objects.count() == before
+    assert "sessionid" not in client.cookies

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 
 _current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("jiandu_ip", default=None)
@@ -53,8 +54,9 @@ class SessionActivityMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        user = getattr(request, "user", None)
-        if session is not None and user is not None and user.is_authenticated:
+        # A signed-in browser session only: an API token client has a user but no
+        # session, and must not get one.
+        if session is not None and SESSION_KEY in session:
             now = int(time.time())
             if now - int(session.get(self.KEY, 0)) >= self.interval:
                 session[self.KEY] = now  # marks the session modified: saved, expiry renewed
