@@ -26,6 +26,7 @@ from jiandu.clues.models import (
     Outcome,
     Petition,
 )
+from jiandu.core.db import fetch_rows
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,8 @@ class Statistic:
     ) -> dict[int, int]:
         """One grouped query: org id -> count, for every org with at least one record."""
         qs = self.queryset(start=start, end=end, domain=domain, org_ids=org_ids)
-        rows = qs.values(self.org_field).annotate(n=self.counter())
-        return {row[self.org_field]: row["n"] for row in rows.order_by()}
+        rows = qs.values(self.org_field).annotate(n=self.counter()).values_list(self.org_field, "n")
+        return dict(fetch_rows(rows.order_by()))
 
 
 def _domain(qs: QuerySet, domain: str, path: str = "domain_key") -> QuerySet:
