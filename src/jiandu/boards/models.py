@@ -29,6 +29,7 @@ from jiandu.boards.choices import (
     WarningKind,
     WarningStatus,
 )
+from jiandu.core.db import JSONDocumentField
 from jiandu.core.models import ArchivableModel, TimeStampedModel
 
 MONTH_FIELD_LENGTH = 7  # "YYYY-MM"
@@ -315,7 +316,7 @@ class BoardSnapshot(models.Model):
     version = models.PositiveIntegerField(_("版本"))
     reason = models.CharField(_("重新计算原因"), max_length=300, blank=True)
     missing_as_zero = models.BooleanField(_("缺报数据按0计"), default=False)
-    data = models.JSONField(_("结账数据"))
+    data = JSONDocumentField(_("结账数据"))
     figures = models.JSONField(_("结账数字"), default=dict, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
