@@ -28,6 +28,7 @@ from jiandu.boards import ranking
 from jiandu.boards.choices import IndicatorSource, ParticipantRule
 from jiandu.boards.models import Board, BoardIndicator, ReportedValue
 from jiandu.clues.statistics import statistic as get_statistic
+from jiandu.core.access import access_stamp, remember
 from jiandu.orgs.models import Org
 
 # Above this many orgs an ``IN (…)`` list costs more than counting every org and
@@ -48,6 +49,14 @@ def year_months(month: str) -> list[str]:
     """January of the month's year up to the month: the cumulative period (1—M月)."""
     year, number = (int(p) for p in month.split("-"))
     return [f"{year:04d}-{m:02d}" for m in range(1, number + 1)]
+
+
+def quarter_to_date(month: str) -> list[str]:
+    """The months of ``month``'s quarter up to and including it (``2020-11`` →
+    October, November)."""
+    year, number = (int(p) for p in month.split("-"))
+    first = number - (number - 1) % 3
+    return [f"{year:04d}-{m:02d}" for m in range(first, number + 1)]
 
 
 def quarter_months(month: str) -> list[str] | None:
@@ -86,11 +95,12 @@ def unit_key(org_id: int) -> str:
     return str(org_id)
 
 
-def participant_orgs(board: Board) -> list[Org]:
+def participant_orgs(board: Board, *, fields: Sequence[str] = ()) -> list[Org]:
     """The board's participants now, in display order (sort order, then tree order).
 
     A rule finds active orgs under the owner org (the owner itself excluded); an
-    explicit list is taken as given, archived orgs left out.
+    explicit list is taken as given, archived orgs left out. ``fields``: load only
+    those (thousands of units, few columns needed).
     """
     owner = board.owner_org
     if board.participant_rule == ParticipantRule.EXPLICIT:
@@ -106,12 +116,14 @@ def participant_orgs(board: Board) -> list[Org]:
             )
         else:
             qs = qs.filter(kind__in=list(board.participant_kinds or []))
+    if fields:
+        qs = qs.only(*fields)
     return list(qs.order_by("sort_order", "path"))
 
 
 def board_units(board: Board) -> list[BoardUnit]:
     """Participants with their yellow label and subtree (three queries)."""
-    orgs = participant_orgs(board)
+    orgs = participant_orgs(board, fields=("path", "name", "short_name"))
     ids = [o.pk for o in orgs]
     yellow_ids = list(board.yellow_labels.values_list("pk", flat=True))
     yellow: dict[int, list[str]] = {}
@@ -137,11 +149,28 @@ def board_units(board: Board) -> list[BoardUnit]:
     ]
 
 
+# Per process: (access stamp, owner path, participants) -> subtrees. Any change to the
+# org tree changes the stamp (core.signals), so a stale entry is never read.
+_subtrees: dict[tuple[Any, ...], dict[int, list[int]]] = {}
+
+
 def subtree_ids(orgs: Sequence[Org], *, owner: Org | None = None) -> dict[int, list[int]]:
     """Each org's subtree (itself and every descendant, archived ones included: their
-    records still count), with one query."""
+    records still count), with one query; remembered per process until the org tree
+    changes."""
     if not orgs:
         return {}
+    stamp = access_stamp()
+    key = (stamp, owner.path if owner else None, tuple((o.pk, o.path) for o in orgs))
+    if stamp is not None and key in _subtrees:
+        return _subtrees[key]
+    result = _subtree_ids(orgs, owner=owner)
+    if stamp is not None:
+        remember(_subtrees, key, result)
+    return result
+
+
+def _subtree_ids(orgs: Sequence[Org], *, owner: Org | None) -> dict[int, list[int]]:
     paths = sorted({o.path for o in orgs})
     if owner is not None and all(p.startswith(owner.path) for p in paths):
         query = Q(path__startswith=owner.path)
@@ -421,19 +450,22 @@ class MonthFigures:
     computed: dict[str, Values] = field(default_factory=dict)  # month -> values
     sources: dict[str, int | None] = field(default_factory=dict)  # month -> snapshot id
     reported: dict[tuple[str, str, str, str | None], Reported] = field(default_factory=dict)
-    # The summed computed figures of ``carried_months`` (January to the month before),
-    # taken whole from the previous month's snapshot; those months are then not in
-    # ``computed`` unless a quarter needs them one by one.
-    carried: Values | None = None
-    carried_months: tuple[str, ...] = ()
+    # Summed computed figures of runs of months, taken whole from the previous month's
+    # snapshot (January to the month before, and the quarter's months before this one):
+    # months → their totals. Months inside a run are not in ``computed`` unless a
+    # period needs them one by one.
+    carried: dict[tuple[str, ...], Values] = field(default_factory=dict)
 
     def totals(self, months: Sequence[str]) -> Values:
-        """The computed figures summed over ``months``."""
+        """The computed figures summed over ``months`` (the longest carried run inside
+        them, plus the other months one by one)."""
         wanted = list(months)
         totals: Values = {}
-        if self.carried is not None and set(self.carried_months) <= set(wanted):
-            totals = dict(self.carried)
-            wanted = [m for m in wanted if m not in self.carried_months]
+        runs = [run for run in self.carried if run and set(run) <= set(wanted)]
+        if runs:
+            run = max(runs, key=len)
+            totals = dict(self.carried[run])
+            wanted = [m for m in wanted if m not in run]
         for month in wanted:
             for slot, value in self.computed[month].items():
                 totals[slot] = totals.get(slot, 0) + value
@@ -477,12 +509,12 @@ def find_missing(
     months: Sequence[str],
 ) -> list[ranking.MissingValue]:
     """Reported figures that no upload gave (computed figures are never missing)."""
+    reported = [c for c in columns if not c.is_computed]
     return [
         ranking.MissingValue(unit=u.key, month=m, indicator=c.key, component=s["key"])
         for u in units
         for m in months
-        for c in columns
-        if not c.is_computed
+        for c in reported
         for s in c.slots
         if (u.key, m, c.key, s["key"]) not in figures.reported
     ]
@@ -501,11 +533,19 @@ def period_values(
     reported = figures.reported
     layout = [(c.key, c.is_computed, [s["key"] for s in c.slots]) for c in columns]
     totals: dict[str, dict[str, tuple[Decimal, ...]]] = {}
+    # Counts repeat across thousands of units: one tuple per distinct single count.
+    single: dict[int, tuple[Decimal]] = {}
     for unit in units:
         key = unit.key
         row: dict[str, tuple[Decimal, ...]] = {}
         for column, is_computed, slots in layout:
-            if is_computed:
+            if is_computed and len(slots) == 1:
+                n = summed.get((key, column, slots[0]), 0)
+                found = single.get(n)
+                if found is None:
+                    found = single[n] = (Decimal(n),)
+                row[column] = found
+            elif is_computed:
                 row[column] = tuple(Decimal(summed.get((key, column, slot), 0)) for slot in slots)
             else:
                 row[column] = tuple(
@@ -560,6 +600,18 @@ def own_values(
 def overall_of(period: ranking.PeriodResult) -> dict[str, list[int]]:
     """unit → [composite, overall rank] of one period."""
     return {row.unit: [row.composite, row.overall_rank] for row in period.rows}
+
+
+def last_of_overall(overall: Mapping[str, Sequence[int]]) -> set[str]:
+    """The units last in a month's ``unit → [composite, overall rank]`` by the rule of
+    ``ranking.last_units`` (nobody when every composite is equal)."""
+    composites = {unit: int(c) for unit, (c, _) in overall.items()}
+    if not composites:
+        return set()
+    lowest = min(composites.values())
+    if all(c == lowest for c in composites.values()):
+        return set()
+    return {unit for unit, c in composites.items() if c == lowest}
 
 
 def light_period(month: str, overall: Mapping[str, Sequence[int]]) -> ranking.PeriodResult:

@@ -1030,11 +1030,20 @@ def score_indicator(
     colours = colours or ColourSettings()
     higher = Direction(direction) is Direction.HIGHER
     keys: dict[str, tuple[Decimal, ...]] = {}
+    # Values repeat (counts of a few dozen among thousands of units): a tuple of
+    # Decimals already seen is turned into a key once.
+    seen: dict[tuple[Decimal, ...], tuple[Decimal, ...]] = {}
     for unit, raw in values.items():
+        plain = type(raw) is tuple and all(type(v) is Decimal and v.is_finite() for v in raw)
+        if plain and (found := seen.get(raw)) is not None:
+            keys[unit] = found
+            continue
         parts = tuple(raw) if isinstance(raw, tuple | list) else (raw,)
         key = tuple(v if type(v) is Decimal else to_decimal(v) for v in parts)
         # "Bigger key is better" whatever the direction, so the rules read the same.
-        keys[unit] = key if higher else tuple(-v for v in key)
+        keys[unit] = key = key if higher else tuple(-v for v in key)
+        if plain:
+            seen[raw] = key
     if not keys:
         return {}
     # Rank = 1 + the number of units with a strictly better key: walk the distinct keys
@@ -1225,6 +1234,13 @@ def rank_period(
                 problems.append(f"单位“{unit}”缺少指标“{name}”")
                 continue
             raw = row[indicator_key]
+            if (
+                type(raw) is tuple
+                and len(raw) == width
+                and all(type(v) is Decimal and v.is_finite() for v in raw)
+            ):
+                cells[indicator_key] = raw  # already what the ranking compares
+                continue
             parts = tuple(raw) if isinstance(raw, tuple | list) else (raw,)
             if len(parts) != width:
                 problems.append(f"单位“{unit}”的指标“{name}”应有{width}个数值")
@@ -1404,23 +1420,28 @@ def _rank_on_values(
 ) -> PeriodResult:
     cells: dict[str, list[CellResult]] = {unit: [] for unit in participants}
     for indicator in spec.indicators:
+        column = {unit: values[unit][indicator.key] for unit in participants}
         placements = score_indicator(
-            values={unit: values[unit][indicator.key] for unit in participants},
-            direction=indicator.direction,
-            colours=spec.colours,
+            values=column, direction=indicator.direction, colours=spec.colours
         )
+        # Equal values land in the same place: one cell each (equal Decimals print and
+        # serialise alike), shared by every unit that has it.
+        shared: dict[tuple[tuple[Decimal, ...], bool], CellResult] = {}
         for unit in participants:
-            p = placements[unit]
-            cells[unit].append(
-                CellResult(
+            value = column[unit]
+            flag = (unit, indicator.key) in flags if flags else False
+            cell = shared.get((value, flag))
+            if cell is None:
+                p = placements[unit]
+                cell = shared[(value, flag)] = CellResult(
                     indicator=indicator.key,
-                    value=values[unit][indicator.key],
+                    value=value,
                     rank=p.rank,
                     colour=p.colour,
                     points=p.points,
-                    missing_as_zero=(unit, indicator.key) in flags,
+                    missing_as_zero=flag,
                 )
-            )
+            cells[unit].append(cell)
     composites = {unit: sum(c.points for c in cells[unit]) for unit in participants}
     return _period(
         spec=spec,

@@ -49,6 +49,7 @@ from jiandu.clues.models import DomainTag
 from jiandu.core.access import jurisdiction_org_ids
 from jiandu.core.audit import audit_record, diff, model_snapshot
 from jiandu.core.choices import AuditAction
+from jiandu.core.db import server_side_binding
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org, OrgLabel
 from jiandu.orgs.services import org_label_get_or_create
@@ -389,29 +390,31 @@ def parse_month(value: Any, *, today: dt.date | None = None) -> str:
     return month
 
 
-def _current_part(
-    board: Board, months: Sequence[str], part: str
-) -> dict[str, tuple[int, dict[str, Any]]]:
-    """month → (snapshot id, one part of its frozen data) of each month's latest
-    version; only that part is read."""
+def _current_part(board: Board, months: Sequence[str], *keys: str) -> dict[str, tuple[int, Any]]:
+    """month → (snapshot id, ``{key: value}`` of those keys of its ``figures``) of each
+    month's latest version; only those keys are read."""
     if not months:
         return {}
     latest = latest_snapshot_ids(board, months)
     rows = BoardSnapshot.objects.filter(pk__in=list(latest.values())).values_list(
-        "pk", "month", part
+        "pk", "month", *(f"figures__{key}" for key in keys)
     )
-    return {month: (pk, value or {}) for pk, month, value in rows}
+    return {row[1]: (row[0], dict(zip(keys, row[2:], strict=True))) for row in rows}
 
 
 def _current_own(board: Board, months: Sequence[str]) -> dict[str, tuple[int, dict[str, Any]]]:
-    """month → (snapshot id, its ``figures``) of each month's latest version."""
-    return _current_part(board, months, "figures")
+    """month → (snapshot id, the ``signature`` and month ``values`` of its figures) of
+    each month's latest version (the rest of the figures is not read)."""
+    return _current_part(board, months, "signature", "values")
 
 
 def _current_overall(board: Board, months: Sequence[str]) -> dict[str, tuple[int, dict[str, Any]]]:
     """month → (snapshot id, unit → [composite, overall rank]) of each month's latest
     version."""
-    return _current_part(board, months, "figures__overall")
+    return {
+        month: (pk, part["overall"] or {})
+        for month, (pk, part) in _current_part(board, months, "overall").items()
+    }
 
 
 def _months_before(month: str, count: int) -> list[str]:
@@ -433,8 +436,8 @@ def close_figures(
 
     When the previous month's latest snapshot was drawn on the same definitions from
     exactly the snapshots that are still the latest of the months before it, its running
-    totals stand for all of them (one snapshot read instead of one per month); a quarter
-    ranked at its end still reads its months one by one.
+    totals stand for all of them (one snapshot read instead of one per month), and so
+    do its totals of the quarter so far for a quarter ranked at its end.
     """
     months = compute.year_months(month)
     sig = compute.signature(columns=columns, units=units)
@@ -444,13 +447,19 @@ def close_figures(
         carried = _carried_totals(board, months[:-1], sig)
         if carried is not None:
             pk, own = carried
-            figures.carried = compute.frozen_values(
+            figures.carried[tuple(months[:-1])] = compute.frozen_values(
                 own, columns=columns, units=units, part="totals"
             )
-            figures.carried_months = tuple(months[:-1])
             figures.sources = {**own["sources"], months[-2]: pk}
-            quarter = compute.quarter_months(month) if board.quarter_interview else None
-            singly = [m for m in months if m == month or (quarter and m in quarter)]
+            # The quarter's months before this one: summed in the previous snapshot
+            # (kept for the quarter's 约谈 ranking), else one by one.
+            before = tuple(compute.quarter_to_date(month)[:-1]) if board.quarter_interview else ()
+            if before and own["quarter"] is not None:
+                figures.carried[before] = compute.frozen_values(
+                    own, columns=columns, units=units, part="quarter"
+                )
+                before = ()
+            singly = [*before, month]
     earlier = _current_own(board, [m for m in singly if m != month])
     for m in singly:
         row = earlier.get(m)
@@ -477,10 +486,16 @@ def _carried_totals(
     previous = earlier[-1]
     if previous not in latest:
         return None
-    own = BoardSnapshot.objects.filter(pk=latest[previous]).values_list("figures", flat=True).get()
-    if not own or own.get("signature") != sig or "totals" not in own:
+    keys = ("signature", "totals", "sources", "quarter")
+    row = (
+        BoardSnapshot.objects.filter(pk=latest[previous])
+        .values_list(*(f"figures__{key}" for key in keys))
+        .get()
+    )
+    own = dict(zip(keys, row, strict=True))
+    if own["signature"] != sig or own["totals"] is None:
         return None
-    sources = own.get("sources", {})
+    sources = own["sources"] or {}
     if any(sources.get(m) is None or sources.get(m) != latest.get(m) for m in earlier[:-1]):
         return None
     return latest[previous], own
@@ -570,6 +585,14 @@ def board_close(
         # (None: counted in this close), for the next month's close to carry forward.
         "totals": compute.own_values(figures.totals(months), columns=columns, units=units),
         "sources": {m: figures.sources.get(m) for m in months[:-1]},
+        # The quarter so far summed, for the close at the quarter's end.
+        "quarter": (
+            compute.own_values(
+                figures.totals(compute.quarter_to_date(month)), columns=columns, units=units
+            )
+            if board.quarter_interview and compute.quarter_months(month) is None
+            else None
+        ),
         "overall": compute.overall_of(result.latest_month),
     }
     # The snapshot freezes this month and the cumulative period; the earlier months are
@@ -617,7 +640,9 @@ def board_close(
     # ``data`` and ``figures`` were built here from the calculator's output; checking
     # that megabytes of it serialise would only encode it twice.
     snapshot.full_clean(exclude=["data", "figures"])
-    snapshot.save()
+    # Megabytes of JSON: sent as a parameter rather than quoted into the SQL text.
+    with server_side_binding():
+        snapshot.save()
     outcome = CloseOutcome(snapshot=snapshot)
     _issue_warnings(actor=actor, outcome=outcome, result=result, quarter=quarter, units=units)
     audit_record(
@@ -724,9 +749,17 @@ def _issue_warnings(
     # (across a year's end too); a month never closed breaks the run.
     run_months = _months_before(month, max(board.consecutive_months - 1, 0) + 11)
     earlier = _current_overall(board, run_months)
-    periods = [
-        compute.light_period(m, overall) for m, (_, overall) in sorted(earlier.items()) if overall
-    ]
+    # Only a run that reaches this month counts: walk back while some unit last now was
+    # last in every month since (the months before cannot change a finding).
+    running = set(ranking.last_units(result.latest_month))
+    reaching: list[str] = []
+    for m in reversed(run_months):
+        overall = earlier.get(m, (None, None))[1]
+        running &= compute.last_of_overall(overall or {})
+        if not running:
+            break
+        reaching.append(m)
+    periods = [compute.light_period(m, earlier[m][1]) for m in reversed(reaching)]
     periods.append(result.latest_month)
     source_ids = {m: pk for m, (pk, _) in earlier.items()} | {month: snapshot.pk}
     for finding in ranking.consecutive_last(

@@ -146,3 +146,38 @@ def test_a_month_closed_again_is_not_hidden_by_carried_totals(bw):
     january = BoardSnapshot.objects.get(board=bw.counties_board, month="2020-01", version=2)
     assert april.data["month_sources"]["2020-01"] == january.pk
     assert _cumulative_received(april, county) == 5 + 1 + 1 + 1
+
+
+def test_the_quarter_ranked_at_its_end_sums_only_its_months_carried_forward(bw):
+    county = bw.world.county
+    assert bw.counties_board.quarter_interview
+    for month in range(1, 7):
+        bw.receive(county, month, month)
+        board_close(actor=bw.users["city"], board=bw.counties_board, month=f"2020-{month:02d}")
+    april, may, june = (
+        BoardSnapshot.objects.get(board=bw.counties_board, month=f"2020-{m:02d}") for m in (4, 5, 6)
+    )
+    # Each month keeps the quarter so far; the quarter's end keeps nothing for the next.
+    assert april.figures["quarter"][str(county.pk)]["clues_received"] == [4]
+    assert may.figures["quarter"][str(county.pk)]["clues_received"] == [4 + 5]
+    assert june.figures["quarter"] is None
+    # June read nothing but May's snapshot: its quarter and its year so far.
+    assert june.data["month_sources"] == {
+        **may.figures["sources"],
+        "2020-05": may.pk,
+        "2020-06": None,
+    }
+    quarter = _row(june.data["quarter"], county)["cells"]["clues_received"]
+    assert quarter["value"] == 4 + 5 + 6
+    assert _cumulative_received(june, county) == 21
+
+
+def test_the_frozen_data_reads_back_as_written(bw):
+    import json
+
+    bw.receive(bw.world.county, 1, 2)
+    written = board_close(actor=bw.users["city"], board=bw.counties_board, month="2020-01")
+    stored = BoardSnapshot.objects.get(pk=written.snapshot.pk)
+    assert stored.data == json.loads(json.dumps(written.snapshot.data))
+    assert stored.data["board"]["title"] == bw.counties_board.title  # Chinese text intact
+    assert stored.figures["values"] == written.snapshot.figures["values"]
