@@ -318,6 +318,10 @@ def partly_stopped_after_death(tables: Tables, params: Params) -> ibis.Table:
     )
 
 
+# In each of twelve 4-bit fields, the bits above the lowest: set when the field is 2 or more.
+_ABOVE_ONE = int("1110" * 12, 2)
+
+
 @register(
     "R03",
     "重复发放",
@@ -332,16 +336,28 @@ def paid_twice(tables: Tables, params: Params) -> ibis.Table:
     """
     payments = tables["payments"]
 
-    def key(t: ibis.Table) -> ir.IntegerValue:
-        return ibis.struct({"i": t.id_no, "g": t.program, "m": t.period}).hash()
-
-    # Cheap first pass on a narrow 64-bit key; only the candidates are grouped exactly.
-    # The two passes are separate expressions on purpose: a shared one would become a
-    # CTE that DuckDB materialises with every column of every payment.
-    keys = payments.select(key=key(payments))
-    counts = keys.group_by("key").aggregate(n=keys.count())
-    repeated = counts.filter(counts.n > 1).select("key")
-    candidates = payments.mutate(key=key(payments)).semi_join(repeated, "key")
+    # Cheap first pass, one group per person, programme and year (about as many groups
+    # as enrolments, not one per payment): each payment adds 1 to its month's 4-bit
+    # field of a 48-bit number, so a field of 2 or more (a bit above the field's lowest
+    # set) means that month was paid twice. Exact while a year has at most 12 payments
+    # (no field overflows); more than 12 means a repeat anyway. Only the payments of
+    # those people and programmes are grouped exactly. The two passes are separate
+    # expressions on purpose: a shared one would become a CTE that DuckDB materialises
+    # with every column of every payment.
+    # 64-bit month, so that the shift below is 64-bit (a bare literal 1 is 32-bit).
+    month = payments.period.substr(5, 2).cast("int64")
+    first = payments.select(
+        "id_no",
+        "program",
+        year=payments.period.substr(0, 4),
+        field=ibis.literal(1, type="int64") << ((month - 1) * 4),
+    )
+    years = first.group_by(["id_no", "program", "year"]).aggregate(
+        payments=first.count(), fields=first.field.sum()
+    )
+    twice = (years.payments > 12) | ((years.fields & ibis.literal(_ABOVE_ONE, type="int64")) != 0)
+    repeated = years.filter(twice).select("id_no", "program").distinct()
+    candidates = payments.semi_join(repeated, ["id_no", "program"])
     grouped = candidates.group_by(["id_no", "program", "period"]).aggregate(
         records=candidates.payment_id.nunique(),
         total=candidates.amount.sum(),

@@ -1,6 +1,6 @@
 """R03 重复发放: the same person paid twice for the same programme and month."""
 
-from .engine_support import A, B, pay, run_rule, subjects
+from .engine_support import A, B, C, D, pay, run_rule, subjects
 
 
 def test_two_records_same_month_is_hit_same_record_twice_is_not(engine, tmp_path):
@@ -20,3 +20,28 @@ def test_two_records_same_month_is_hit_same_record_twice_is_not(engine, tmp_path
     assert hit["period"] == "2023-04" and str(hit["amount"]) == "780.00"
     assert hit["evidence"]["payment_ids"] == ["P1", "P2"]
     assert hit["evidence"]["payments"] == 2
+
+
+def test_december_twice_is_hit_same_month_of_another_year_is_not(engine, tmp_path):
+    monthly = [pay(f"A{m}", A, f"2023-{m:02d}", program="低保") for m in range(1, 13)]
+    payments = [
+        *monthly,
+        # A: December paid twice (the highest month of the year), in a year of 13 payments.
+        pay("A12b", A, "2023-12", program="低保"),
+        # B: the same month of two years, and November and December once each.
+        pay("B1", B, "2023-04", program="低保"),
+        pay("B2", B, "2024-04", program="低保"),
+        pay("B3", B, "2024-11", program="低保"),
+        pay("B4", B, "2024-12", program="低保"),
+        # C: every month of a year once, in two programmes.
+        *[pay(f"C{m}", C, f"2023-{m:02d}", program="低保") for m in range(1, 13)],
+        *[pay(f"D{m}", C, f"2023-{m:02d}", program="高龄津贴") for m in range(1, 13)],
+        # D: January paid three times.
+        pay("E1", D, "2022-01", program="低保"),
+        pay("E2", D, "2022-01", program="低保"),
+        pay("E3", D, "2022-01", program="低保"),
+    ]
+    hits = run_rule(engine, tmp_path, "R03", payments=payments)
+    assert {(h["subject"], h["period"]) for h in hits} == {(A, "2023-12"), (D, "2022-01")}
+    three = next(h for h in hits if h["subject"] == D)
+    assert three["evidence"]["payments"] == 3
