@@ -321,8 +321,31 @@ def partly_stopped_after_death(tables: Tables, params: Params) -> ibis.Table:
     )
 
 
-# In each of twelve 4-bit fields, the bits above the lowest: set when the field is 2 or more.
+# Each month's 4-bit field of a 48-bit number (January the lowest), written as numbers
+# so that every backend types them 64-bit (a shift of a literal 1 is 32-bit on some).
+_MONTH_FIELDS = {f"{m:02d}": 1 << (4 * (m - 1)) for m in range(1, 13)}
+# In each field, the bits above the lowest: set when the field is 2 or more.
 _ABOVE_ONE = int("1110" * 12, 2)
+
+
+def repeated_months(payments: ibis.Table) -> ibis.Table:
+    """(id_no, program) of everyone paid more than once for some month of a programme:
+    a cheap first pass with one group per person, programme and year (about as many as
+    enrolments, not one per payment). Each payment adds 1 to its month's field, so a
+    field of 2 or more means that month was paid twice. Exact while a year has at most
+    12 payments (no field overflows); more than 12 means a repeat anyway. A period that
+    is not ``YYYY-MM`` makes its person a candidate, left to the exact pass."""
+    first = payments.select(
+        "id_no",
+        "program",
+        year=payments.period.substr(0, 4),
+        field=payments.period.substr(5, 2).substitute(_MONTH_FIELDS, else_=_ABOVE_ONE),
+    )
+    years = first.group_by(["id_no", "program", "year"]).aggregate(
+        payments=first.count(), fields=first.field.sum()
+    )
+    twice = (years.payments > 12) | ((years.fields & _ABOVE_ONE) != 0)
+    return years.filter(twice).select("id_no", "program").distinct()
 
 
 @register(
@@ -339,27 +362,10 @@ def paid_twice(tables: Tables, params: Params) -> ibis.Table:
     """
     payments = tables["payments"]
 
-    # Cheap first pass, one group per person, programme and year (about as many groups
-    # as enrolments, not one per payment): each payment adds 1 to its month's 4-bit
-    # field of a 48-bit number, so a field of 2 or more (a bit above the field's lowest
-    # set) means that month was paid twice. Exact while a year has at most 12 payments
-    # (no field overflows); more than 12 means a repeat anyway. Only the payments of
-    # those people and programmes are grouped exactly. The two passes are separate
-    # expressions on purpose: a shared one would become a CTE that DuckDB materialises
-    # with every column of every payment.
-    # 64-bit month, so that the shift below is 64-bit (a bare literal 1 is 32-bit).
-    month = payments.period.substr(5, 2).cast("int64")
-    first = payments.select(
-        "id_no",
-        "program",
-        year=payments.period.substr(0, 4),
-        field=ibis.literal(1, type="int64") << ((month - 1) * 4),
-    )
-    years = first.group_by(["id_no", "program", "year"]).aggregate(
-        payments=first.count(), fields=first.field.sum()
-    )
-    twice = (years.payments > 12) | ((years.fields & ibis.literal(_ABOVE_ONE, type="int64")) != 0)
-    repeated = years.filter(twice).select("id_no", "program").distinct()
+    # Only the payments of the people and programmes the first pass found are grouped
+    # exactly. The two passes are separate expressions on purpose: a shared one would
+    # become a CTE that DuckDB materialises with every column of every payment.
+    repeated = repeated_months(payments)
     candidates = payments.semi_join(repeated, ["id_no", "program"])
     grouped = candidates.group_by(["id_no", "program", "period"]).aggregate(
         records=candidates.payment_id.nunique(),

@@ -1,6 +1,8 @@
 """R03 重复发放: the same person paid twice for the same programme and month."""
 
-from .engine_support import A, B, C, D, pay, run_rule, subjects
+from jiandu.datacheck.engine.rules import repeated_months
+
+from .engine_support import A, B, C, D, E, load_tables, pay, run_rule, subjects
 
 
 def test_two_records_same_month_is_hit_same_record_twice_is_not(engine, tmp_path):
@@ -45,3 +47,27 @@ def test_december_twice_is_hit_same_month_of_another_year_is_not(engine, tmp_pat
     assert {(h["subject"], h["period"]) for h in hits} == {(A, "2023-12"), (D, "2022-01")}
     three = next(h for h in hits if h["subject"] == D)
     assert three["evidence"]["payments"] == 3
+
+
+def test_first_pass_flags_exactly_the_months_paid_twice(engine, tmp_path):
+    """The month fields are 64-bit on every backend: January and September (fields 0
+    and 32 bits up) or any two different months never add up to a repeat."""
+    payments = [
+        # A: every month once (January and September included): not flagged.
+        *[pay(f"A{m}", A, f"2023-{m:02d}", program="低保") for m in range(1, 13)],
+        # B: December twice.
+        pay("B1", B, "2023-12", program="低保"),
+        pay("B2", B, "2023-12", program="低保"),
+        # C: January 2023 and January 2024: not flagged.
+        pay("C1", C, "2023-01", program="低保"),
+        pay("C2", C, "2024-01", program="低保"),
+        # D: thirteen payments in one year.
+        *[pay(f"D{m}", D, f"2023-{m:02d}", program="低保") for m in range(1, 13)],
+        pay("D13", D, "2023-06", program="低保"),
+        # E: one month in two programmes: not flagged.
+        pay("E1", E, "2023-03", program="低保"),
+        pay("E2", E, "2023-03", program="高龄津贴"),
+    ]
+    tables = load_tables(engine, tmp_path, ["payments"], payments=payments)
+    flagged = engine.to_pyarrow(repeated_months(tables["payments"])).to_pylist()
+    assert {(r["id_no"], r["program"]) for r in flagged} == {(B, "低保"), (D, "低保")}
