@@ -230,11 +230,8 @@ def died_but_paid(tables: Tables, params: Params) -> ibis.Table:
     when the person died on its last day; a payment for any later month (beyond
     ``grace_months``) went to someone who could not receive it.
     """
+    payments = tables["payments"]
     deaths = deaths_per_person(tables["deaths"])
-    # The payments of the dead first, by a plain semi-join (filtered while the payments
-    # are read): joined with the month test directly, every payment went through the
-    # slower path of a join with an extra condition.
-    payments = tables["payments"].semi_join(tables["deaths"].select("id_no"), "id_no")
     joined = payments.join(deaths, payments.id_no == deaths.id_no)
     late = joined.filter(
         period_index(joined.period) > date_index(joined.death_date) + int(params["grace_months"])

@@ -1,26 +1,26 @@
 SELECT
   'R01' AS "rule",
-  "t7"."id_no" AS "subject",
-  "t7"."program",
-  "t7"."period",
-  CAST("t7"."amount" AS DECIMAL(18, 2)) AS "amount",
+  "t5"."id_no" AS "subject",
+  "t5"."program",
+  "t5"."period",
+  CAST("t5"."amount" AS DECIMAL(18, 2)) AS "amount",
   '{' || '"payment_id":' || CASE
-    WHEN "t7"."payment_id" IS NULL
+    WHEN "t5"."payment_id" IS NULL
     THEN 'null'
-    ELSE '"' || REPLACE(REPLACE("t7"."payment_id", '\', '\\'), '"', '\"') || '"'
+    ELSE '"' || REPLACE(REPLACE("t5"."payment_id", '\', '\\'), '"', '\"') || '"'
   END || ',' || '"paid_on":' || CASE
-    WHEN "t7"."paid_on" IS NULL
+    WHEN "t5"."paid_on" IS NULL
     THEN 'null'
-    ELSE '"' || CAST("t7"."paid_on" AS TEXT) || '"'
-  END || ',' || '"amount":' || CASE WHEN "t7"."amount" IS NULL THEN 'null' ELSE CAST("t7"."amount" AS TEXT) END || ',' || '"account_no":' || CASE
-    WHEN "t7"."account_no" IS NULL
+    ELSE '"' || CAST("t5"."paid_on" AS TEXT) || '"'
+  END || ',' || '"amount":' || CASE WHEN "t5"."amount" IS NULL THEN 'null' ELSE CAST("t5"."amount" AS TEXT) END || ',' || '"account_no":' || CASE
+    WHEN "t5"."account_no" IS NULL
     THEN 'null'
-    ELSE '"' || REPLACE(REPLACE("t7"."account_no", '\', '\\'), '"', '\"') || '"'
+    ELSE '"' || REPLACE(REPLACE("t5"."account_no", '\', '\\'), '"', '\"') || '"'
   END || ',' || '"death_date":' || CASE
-    WHEN "t7"."death_date" IS NULL
+    WHEN "t5"."death_date" IS NULL
     THEN 'null'
-    ELSE '"' || CAST("t7"."death_date" AS TEXT) || '"'
-  END || ',' || '"death_sources":' || "t7"."death_sources" || '}' AS "evidence"
+    ELSE '"' || CAST("t5"."death_date" AS TEXT) || '"'
+  END || ',' || '"death_sources":' || "t5"."death_sources" || '}' AS "evidence"
 FROM (
   SELECT
     "t2"."payment_id",
@@ -33,15 +33,9 @@ FROM (
     "t2"."account_no",
     "t2"."account_holder_id_no",
     "t2"."region_code",
-    "t6"."death_date",
-    "t6"."death_sources"
+    "t4"."death_date",
+    "t4"."death_sources"
   FROM "payments" AS "t2"
-  SEMI JOIN (
-    SELECT
-      "t1"."id_no"
-    FROM "deaths" AS "t1"
-  ) AS "t4"
-    ON "t2"."id_no" = "t4"."id_no"
   INNER JOIN (
     SELECT
       "t1"."id_no",
@@ -66,25 +60,25 @@ FROM (
     FROM "deaths" AS "t1"
     GROUP BY
       1
-  ) AS "t6"
-    ON "t2"."id_no" = "t6"."id_no"
-) AS "t7"
+  ) AS "t4"
+    ON "t2"."id_no" = "t4"."id_no"
+) AS "t5"
 WHERE
   (
     (
       (
         CAST(SUBSTRING(
-          "t7"."period",
+          "t5"."period",
           CASE WHEN (
             0 + 1
-          ) >= 1 THEN 0 + 1 ELSE 0 + 1 + LENGTH("t7"."period") END,
+          ) >= 1 THEN 0 + 1 ELSE 0 + 1 + LENGTH("t5"."period") END,
           4
         ) AS INT) * 12
       ) + CAST(SUBSTRING(
-        "t7"."period",
+        "t5"."period",
         CASE WHEN (
           5 + 1
-        ) >= 1 THEN 5 + 1 ELSE 5 + 1 + LENGTH("t7"."period") END,
+        ) >= 1 THEN 5 + 1 ELSE 5 + 1 + LENGTH("t5"."period") END,
         2
       ) AS INT)
     ) - 1
@@ -92,8 +86,8 @@ WHERE
     (
       (
         (
-          EXTRACT(year FROM "t7"."death_date") * 12
-        ) + EXTRACT(month FROM "t7"."death_date")
+          EXTRACT(year FROM "t5"."death_date") * 12
+        ) + EXTRACT(month FROM "t5"."death_date")
       ) - 1
     ) + 0
   )
