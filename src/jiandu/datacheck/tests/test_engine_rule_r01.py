@@ -41,6 +41,32 @@ def test_grace_months(engine, tmp_path):
     assert subjects(hits) == {A} and [h["period"] for h in hits] == ["2023-05"]
 
 
+def test_months_compare_across_a_years_end(engine, tmp_path):
+    rows = {
+        "deaths": [
+            {"id_no": A, "name": "张三", "death_date": "2023-12-31", "source": "公安注销"},
+            {"id_no": B, "name": "李四", "death_date": "2023-09-05", "source": "公安注销"},
+        ],
+        "payments": [
+            pay("P1", A, "2023-12"),
+            pay("P2", A, "2024-01"),
+            pay("P3", A, "2024-02"),
+            pay("P4", B, "2023-10"),
+            pay("P5", B, "2024-09"),
+        ],
+    }
+    hits = run_rule(engine, tmp_path / "a", "R01", **rows)
+    assert [(h["subject"], h["period"]) for h in hits] == [
+        (A, "2024-01"),
+        (A, "2024-02"),
+        (B, "2023-10"),
+        (B, "2024-09"),
+    ]
+    # Two months' grace from December: January and February still allowed.
+    hits = run_rule(engine, tmp_path / "b", "R01", params={"grace_months": 2}, **rows)
+    assert [(h["subject"], h["period"]) for h in hits] == [(B, "2024-09")]
+
+
 @pytest.mark.parametrize("code", ["R01"])
 def test_living_person_is_never_hit(engine, tmp_path, code):
     assert run_rule(engine, tmp_path, code, payments=[pay("P1", A, "2023-04")]) == []
