@@ -61,10 +61,7 @@ def quarter_to_date(month: str) -> list[str]:
 
 def quarter_months(month: str) -> list[str] | None:
     """The quarter a month ends (March, June, September, December), else None."""
-    year, number = (int(p) for p in month.split("-"))
-    if number % 3:
-        return None
-    return [f"{year:04d}-{m:02d}" for m in range(number - 2, number + 1)]
+    return quarter_to_date(month) if int(month[5:7]) % 3 == 0 else None
 
 
 # --------------------------------------------------------------------------- units
@@ -600,18 +597,6 @@ def own_values(
 def overall_of(period: ranking.PeriodResult) -> dict[str, list[int]]:
     """unit → [composite, overall rank] of one period."""
     return {row.unit: [row.composite, row.overall_rank] for row in period.rows}
-
-
-def last_of_overall(overall: Mapping[str, Sequence[int]]) -> set[str]:
-    """The units last in a month's ``unit → [composite, overall rank]`` by the rule of
-    ``ranking.last_units`` (nobody when every composite is equal)."""
-    composites = {unit: int(c) for unit, (c, _) in overall.items()}
-    if not composites:
-        return set()
-    lowest = min(composites.values())
-    if all(c == lowest for c in composites.values()):
-        return set()
-    return {unit for unit, c in composites.items() if c == lowest}
 
 
 def light_period(month: str, overall: Mapping[str, Sequence[int]]) -> ranking.PeriodResult:

@@ -1016,6 +1016,11 @@ class BoardResult:
 # --------------------------------------------------------------------------- the rules
 
 
+def _exact(raw: object) -> bool:
+    """Already what the ranking compares: a tuple of finite Decimals."""
+    return type(raw) is tuple and all(type(v) is Decimal and v.is_finite() for v in raw)
+
+
 def score_indicator(
     *,
     values: Mapping[str, Decimal | int | float | Sequence[Decimal | int | float]],
@@ -1034,7 +1039,7 @@ def score_indicator(
     # Decimals already seen is turned into a key once.
     seen: dict[tuple[Decimal, ...], tuple[Decimal, ...]] = {}
     for unit, raw in values.items():
-        plain = type(raw) is tuple and all(type(v) is Decimal and v.is_finite() for v in raw)
+        plain = _exact(raw)
         if plain and (found := seen.get(raw)) is not None:
             keys[unit] = found
             continue
@@ -1234,11 +1239,7 @@ def rank_period(
                 problems.append(f"单位“{unit}”缺少指标“{name}”")
                 continue
             raw = row[indicator_key]
-            if (
-                type(raw) is tuple
-                and len(raw) == width
-                and all(type(v) is Decimal and v.is_finite() for v in raw)
-            ):
+            if _exact(raw) and len(raw) == width:
                 cells[indicator_key] = raw  # already what the ranking compares
                 continue
             parts = tuple(raw) if isinstance(raw, tuple | list) else (raw,)
@@ -1620,12 +1621,19 @@ def last_units(period: PeriodResult) -> tuple[str, ...]:
     A period where every unit has the same composite singles out nobody, just as an
     indicator where every unit is equal colours nobody white.
     """
-    if not period.rows:
+    return lowest_composites((r.unit, r.composite) for r in period.rows)
+
+
+def lowest_composites(composites: Iterable[tuple[str, int]]) -> tuple[str, ...]:
+    """The units with the lowest composite, in the order given; nobody when all are
+    equal (the rule of :func:`last_units`, for callers holding only the composites)."""
+    pairs = list(composites)
+    if not pairs:
         return ()
-    lowest = min(r.composite for r in period.rows)
-    if all(r.composite == lowest for r in period.rows):
+    lowest = min(c for _, c in pairs)
+    if all(c == lowest for _, c in pairs):
         return ()
-    return tuple(r.unit for r in period.rows if r.composite == lowest)
+    return tuple(u for u, c in pairs if c == lowest)
 
 
 def consecutive_last(

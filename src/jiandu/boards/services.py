@@ -755,7 +755,9 @@ def _issue_warnings(
     reaching: list[str] = []
     for m in reversed(run_months):
         overall = earlier.get(m, (None, None))[1]
-        running &= compute.last_of_overall(overall or {})
+        running &= set(
+            ranking.lowest_composites((u, int(c)) for u, (c, _) in (overall or {}).items())
+        )
         if not running:
             break
         reaching.append(m)

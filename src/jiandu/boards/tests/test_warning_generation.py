@@ -50,6 +50,23 @@ def test_a_month_in_between_not_last_breaks_the_run(bw):
     assert not [w for w in march.warnings if w.kind == WarningKind.CONSECUTIVE_LAST]
 
 
+def test_a_run_is_traced_back_through_the_months_it_spans(bw):
+    _month_with_last(bw, 1, [bw.luquan, bw.dongchuan])
+    january = _close(bw, "2020-01")
+    _month_with_last(bw, 2, [bw.dongchuan])
+    february = _close(bw, "2020-02")
+    _month_with_last(bw, 3, [bw.dongchuan])
+    march = _close(bw, "2020-03")
+    (warning,) = [w for w in march.warnings if w.kind == WarningKind.CONSECUTIVE_LAST]
+    assert warning.org == bw.dongchuan
+    assert warning.description == "东川区纪委监委2020年1月、2月、3月综合排名连续3个月位列末位"
+    assert set(warning.evidence.all()) == {
+        january.snapshot,
+        february.snapshot,
+        march.snapshot,
+    }
+
+
 def test_units_tied_last_are_all_warned(bw):
     for month in (1, 2):
         _month_with_last(bw, month, [bw.dongchuan, bw.luquan])
