@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from jiandu.core import idnumbers
 from jiandu.datacheck.choices import HitStatus
-from jiandu.datacheck.engine.datasets import DATASETS
+from jiandu.datacheck.engine.datasets import DATASETS, with_keys, write_parquet
 from jiandu.datacheck.engine.generator import REGION_CODE as GENERATED_REGION
 from jiandu.datacheck.engine.generator import TOWNSHIPS, generate
 from jiandu.datacheck.engine.rules import RULES
@@ -75,7 +75,7 @@ def relocate(folder: Path, *, region_code: str, place_names: dict[str, str]) -> 
                 for old, new in place_names.items():
                     moved = pc.replace_substring(moved, old, new)
             table = table.set_column(index, column, moved)
-        pq.write_table(table, path)
+        write_parquet(with_keys(table, spec), path)
     truth = folder / "truth.csv"
     if truth.exists():
         with truth.open(encoding="utf-8", newline="") as handle:

@@ -23,13 +23,25 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from jiandu.core import idnumbers
 
 from .backends import connect
-from .datasets import DATASETS, pinyin_of, table_from_rows, write_json_atomic
+from .datasets import (
+    DATASETS,
+    ROW_GROUP,
+    Dataset,
+    parquet_options,
+    pinyin_of,
+    table_from_rows,
+    with_keys,
+    write_json_atomic,
+    write_parquet,
+)
 
 REGION_CODE = "330803"
 REGION_NAME = "衢州市衢江区"
@@ -674,6 +686,20 @@ def _arrow(dataset: str, rows: list[dict]) -> pa.Table:
     return table
 
 
+def _write_parquet(raw: Any, rows_sql: str, path: Path, spec: Dataset) -> None:
+    """Write the rows of ``rows_sql`` with the integer key columns (``with_keys``). The
+    household key is a code over the whole register, so the population register is
+    keyed as one table; every other dataset batch by batch."""
+    reader = raw.sql(rows_sql).to_arrow_reader(ROW_GROUP)
+    if any(key == "household_key" for _, key in spec.keys):
+        write_parquet(with_keys(reader.read_all(), spec), path)
+        return
+    schema = with_keys(reader.schema.empty_table(), spec).schema
+    with pq.ParquetWriter(path, schema, **parquet_options(schema.names)) as writer:
+        for batch in reader:
+            writer.write_table(with_keys(pa.Table.from_batches([batch]), spec), ROW_GROUP)
+
+
 # ------------------------------------------------------------------------ background
 
 
@@ -992,21 +1018,21 @@ def generate(
         planter.plant(anomalies)
         rows: dict[str, int] = {}
         files: dict[str, str] = {}
-        for name in DATASETS:
+        for name, spec in DATASETS.items():
             planted = _arrow(name, planter.rows[name])
             raw.register(f"planted_{name}", planted)
-            columns = ", ".join(planted.column_names)
+            keys = {key for _, key in spec.keys}
+            columns = ", ".join(c for c in planted.column_names if c not in keys)
             target = out_dir.name + "/" + f"{name}.{fmt}"
             path = work / f"{name}.{fmt}"
-            options = (
-                "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000"
-                if fmt == "parquet"
-                else "FORMAT csv, HEADER true, DATEFORMAT '%Y-%m-%d'"
+            rows_sql = (
+                f"SELECT {columns} FROM bg_{name} UNION ALL SELECT {columns} FROM planted_{name}"
             )
-            run(
-                f"COPY (SELECT {columns} FROM bg_{name} UNION ALL "
-                f"SELECT {columns} FROM planted_{name}) TO '{path}' ({options})"
-            )
+            if fmt == "parquet":
+                _write_parquet(raw, rows_sql, path, spec)
+            else:
+                csv_options = "FORMAT csv, HEADER true, DATEFORMAT '%Y-%m-%d'"
+                run(f"COPY ({rows_sql}) TO '{path}' ({csv_options})")
             count = run(
                 f"SELECT (SELECT count(*) FROM bg_{name}) + (SELECT count(*) FROM planted_{name})"
             )

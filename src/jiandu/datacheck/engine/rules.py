@@ -420,29 +420,31 @@ def cadre_relatives(tables: Tables, params: Params) -> ibis.Table:
     relations = tables["relations"]
     beneficiaries = tables["beneficiaries"]
 
-    cadre_ids = cadres.select(cadre_id=cadres.id_no).distinct()
-    homes = persons.select(cadre_id=persons.id_no, household_no=persons.household_no)
-    homes = homes.semi_join(cadre_ids, "cadre_id")
-    members = persons.select(relative_id=persons.id_no, household_no=persons.household_no)
-    same_home = homes.join(members, "household_no")
-    same_home = same_home.filter(same_home.relative_id != same_home.cadre_id).select(
-        "cadre_id", "relative_id", link=ibis.literal("同户")
+    # People are matched on the integer keys of their ID numbers (datasets.id_keys):
+    # the register's ten million rows are read as two 8-byte columns, not as text.
+    cadre_keys = cadres.select(cadre_key=cadres.id_key).distinct()
+    homes = persons.select(cadre_key=persons.id_key, household_key=persons.household_key)
+    homes = homes.semi_join(cadre_keys, "cadre_key")
+    members = persons.select(relative_key=persons.id_key, household_key=persons.household_key)
+    same_home = homes.join(members, "household_key")
+    same_home = same_home.filter(same_home.relative_key != same_home.cadre_key).select(
+        "cadre_key", "relative_key", link=ibis.literal("同户")
     )
     forward = relations.select(
-        cadre_id=relations.id_no, relative_id=relations.relative_id_no, link=relations.relation
+        cadre_key=relations.id_key, relative_key=relations.relative_id_key, link=relations.relation
     )
     backward = relations.select(
-        cadre_id=relations.relative_id_no, relative_id=relations.id_no, link=relations.relation
+        cadre_key=relations.relative_id_key, relative_key=relations.id_key, link=relations.relation
     )
     linked = ibis.union(
         same_home,
-        forward.semi_join(cadre_ids, "cadre_id"),
-        backward.semi_join(cadre_ids, "cadre_id"),
+        forward.semi_join(cadre_keys, "cadre_key"),
+        backward.semi_join(cadre_keys, "cadre_key"),
         distinct=True,
     )
-    linked = linked.filter(linked.relative_id != linked.cadre_id)
-    with_cadre = linked.join(cadres, linked.cadre_id == cadres.id_no).select(
-        "relative_id",
+    linked = linked.filter(linked.relative_key != linked.cadre_key)
+    with_cadre = linked.join(cadres, linked.cadre_key == cadres.id_key).select(
+        "relative_key",
         "link",
         cadre_id=cadres.id_no,
         cadre_name=cadres.name,
@@ -453,7 +455,7 @@ def cadre_relatives(tables: Tables, params: Params) -> ibis.Table:
         tenure_end=cadres.end_date,
     )
     b = beneficiaries
-    found = with_cadre.join(b, with_cadre.relative_id == b.id_no)
+    found = with_cadre.join(b, with_cadre.relative_key == b.id_key)
     found = found.filter(
         found.region_code.startswith(found.cadre_region)
         & (found.start_date >= found.tenure_start)

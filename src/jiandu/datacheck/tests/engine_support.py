@@ -12,11 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
 import pytest
 
 from jiandu.datacheck.engine.backends import Engine, connect
-from jiandu.datacheck.engine.datasets import DATASETS, table_from_rows
+from jiandu.datacheck.engine.datasets import DATASETS, table_from_rows, write_parquet
 from jiandu.datacheck.engine.rules import RULES
 
 BACKENDS = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
@@ -48,7 +47,7 @@ def load_tables(
     tables = {}
     for name in names or list(DATASETS):
         path = folder / f"{name}.parquet"
-        pq.write_table(table_from_rows(dataset=name, rows=rows.get(name, [])), path)
+        write_parquet(table_from_rows(dataset=name, rows=rows.get(name, [])), path)
         _COUNTER[0] += 1
         tables[name] = engine.read_parquet(path, table_name=f"t{_COUNTER[0]}_{name}")
     return tables

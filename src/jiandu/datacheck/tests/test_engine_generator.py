@@ -1,9 +1,13 @@
 """The generator's planted anomalies are found exactly: recall 1.0, no false hits."""
 
 import csv
+import shutil
 
+import pyarrow.parquet as pq
 import pytest
 
+from jiandu.datacheck.demo import relocate
+from jiandu.datacheck.engine.datasets import DATASETS, id_keys
 from jiandu.datacheck.engine.generator import generate
 from jiandu.datacheck.engine.runner import run_suite
 
@@ -47,3 +51,29 @@ def test_planted_anomalies_found_exactly(demo, tmp_path, backend):
     assert missed == set()
     assert false_hits == set()
     assert summary["datasets"]["payments"]["rows"] > 5000
+
+
+def _assert_keys_match_numbers(folder):
+    for name, spec in DATASETS.items():
+        table = pq.read_table(folder / f"{name}.parquet")
+        for column, key in spec.keys:
+            texts, keys = table.column(column), table.column(key).to_pylist()
+            if key == "household_key":
+                values = texts.to_pylist()
+                assert (
+                    len(set(zip(values, keys, strict=True))) == len(set(values)) == len(set(keys))
+                )
+            else:
+                assert keys == id_keys(texts).to_pylist(), (name, column)
+
+
+def test_files_carry_the_keys_of_their_numbers(demo):
+    _assert_keys_match_numbers(demo[0])
+
+
+def test_relocated_files_are_keyed_again(demo, tmp_path):
+    moved = tmp_path / "moved"
+    shutil.copytree(demo[0], moved)
+    relocate(moved, region_code="530102", place_names={})
+    assert pq.read_table(moved / "persons.parquet").column("id_no")[0].as_py().startswith("530102")
+    _assert_keys_match_numbers(moved)

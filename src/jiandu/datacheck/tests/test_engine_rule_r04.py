@@ -80,3 +80,24 @@ def test_village_cadre_does_not_contain_a_neighbouring_village(engine, tmp_path)
         beneficiaries=[enrol(B, "2021-03-01", region="330803001002")],
     )
     assert hits == []
+
+
+def test_malformed_numbers_link_only_when_written_the_same(engine, tmp_path):
+    """An old 15-digit number, the same in the relations and on the roll, links (the
+    integer keys of malformed numbers come from the text); a different one does not."""
+    old_style, other, other_roll = "330803800101001", "3308031990010100", "3308031990010101"
+    relations = [
+        {"id_no": A, "relative_id_no": old_style, "relation": "父母"},
+        {"id_no": A, "relative_id_no": other, "relation": "子女"},
+    ]
+    hits = run_rule(
+        engine,
+        tmp_path,
+        "R04",
+        persons=[person(A, household="H1")],
+        cadres=[_cadre(A, "330803001", "2020-01-01")],
+        relations=relations,
+        beneficiaries=[enrol(old_style, "2021-03-01"), enrol(other_roll, "2021-03-01")],
+    )
+    assert subjects(hits) == {old_style}
+    assert hits[0]["evidence"]["links"] == ["父母"]
