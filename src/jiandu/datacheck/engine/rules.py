@@ -163,8 +163,10 @@ def _json_value(value: ir.Value) -> ir.StringValue:
 
 
 def json_list(values: ir.Column) -> ir.StringValue:
-    """An aggregate: the distinct non-null values, sorted, as a JSON array of strings."""
+    """An aggregate: the distinct non-null values, sorted, as a JSON array of strings
+    (``[]`` when every value is NULL: DuckDB collects those into NULL, not an empty list)."""
     joined = _escape(values.cast("string")).collect(distinct=True).sort().join('","')
+    joined = joined.fill_null("")
     return ibis.ifelse(joined == "", "[]", '["' + joined + '"]')
 
 
@@ -208,8 +210,8 @@ def hits(
 
 
 def deaths_per_person(deaths: ibis.Table) -> ibis.Table:
-    """One row per dead person: the earliest recorded date and every source."""
-    return deaths.group_by(deaths.id_no).aggregate(
+    """One row per dead person (``id_key``): the earliest recorded date and every source."""
+    return deaths.group_by(deaths.id_key).aggregate(
         death_date=deaths.death_date.min(),
         death_sources=json_list(deaths.source),
     )
@@ -241,11 +243,11 @@ def died_but_paid(tables: Tables, params: Params) -> ibis.Table:
     # The last month that may still be paid, as ``YYYY-MM`` text, worked out once per
     # dead person: periods are validated as ``YYYY-MM``, so comparing the texts is the
     # month test, and a plain comparison of two columns keeps DuckDB's join on the ID
-    # fast (month arithmetic on both sides inside the join doubled R01's time).
+    # key fast (month arithmetic on both sides inside the join doubled R01's time).
     deaths = deaths.mutate(
         last_month=month_text(date_index(deaths.death_date) + int(params["grace_months"]))
     )
-    joined = payments.join(deaths, payments.id_no == deaths.id_no)
+    joined = payments.join(deaths, payments.id_key == deaths.id_key)
     late = joined.filter(joined.period > joined.last_month)
     return hits(
         late,
@@ -286,7 +288,7 @@ def partly_stopped_after_death(tables: Tables, params: Params) -> ibis.Table:
     window = int(params["stop_window_months"])
     payments = tables["payments"]
     deaths = deaths_per_person(tables["deaths"])
-    joined = payments.join(deaths, payments.id_no == deaths.id_no)
+    joined = payments.join(deaths, payments.id_key == deaths.id_key)
     joined = joined.mutate(
         pidx=period_index(joined.period), didx=date_index(joined.death_date) + grace
     )
@@ -337,23 +339,23 @@ _ABOVE_ONE = int("1110" * 12, 2)
 
 
 def repeated_months(payments: ibis.Table) -> ibis.Table:
-    """(id_no, program) of everyone paid more than once for some month of a programme:
+    """(id_key, program) of everyone paid more than once for some month of a programme:
     a cheap first pass with one group per person, programme and year (about as many as
     enrolments, not one per payment). Each payment adds 1 to its month's field, so a
     field of 2 or more means that month was paid twice. Exact while a year has at most
     12 payments (no field overflows); more than 12 means a repeat anyway. A period that
     is not ``YYYY-MM`` makes its person a candidate, left to the exact pass."""
     first = payments.select(
-        "id_no",
+        "id_key",
         "program",
         year=payments.period.substr(0, 4),
         field=payments.period.substr(5, 2).substitute(_MONTH_FIELDS, else_=_ABOVE_ONE),
     )
-    years = first.group_by(["id_no", "program", "year"]).aggregate(
+    years = first.group_by(["id_key", "program", "year"]).aggregate(
         payments=first.count(), fields=first.field.sum()
     )
     twice = (years.payments > 12) | ((years.fields & _ABOVE_ONE) != 0)
-    return years.filter(twice).select("id_no", "program").distinct()
+    return years.filter(twice).select("id_key", "program").distinct()
 
 
 @register(
@@ -374,7 +376,7 @@ def paid_twice(tables: Tables, params: Params) -> ibis.Table:
     # exactly. The two passes are separate expressions on purpose: a shared one would
     # become a CTE that DuckDB materialises with every column of every payment.
     repeated = repeated_months(payments)
-    candidates = payments.semi_join(repeated, ["id_no", "program"])
+    candidates = payments.semi_join(repeated, ["id_key", "program"])
     grouped = candidates.group_by(["id_no", "program", "period"]).aggregate(
         records=candidates.payment_id.nunique(),
         total=candidates.amount.sum(),
@@ -519,12 +521,12 @@ def payroll_on_welfare(tables: Tables, params: Params) -> ibis.Table:
     b = tables["beneficiaries"]
     b = b.filter(b.program.isin(means_tested(params)))
     payroll = tables["payroll"].select(
-        pid=lambda t: t.id_no,
+        pid=lambda t: t.id_key,
         employer=lambda t: t.employer,
         job_start=lambda t: t.start_date,
         job_end=lambda t: t.end_date,
     )
-    found = b.join(payroll, b.id_no == payroll.pid)
+    found = b.join(payroll, b.id_key == payroll.pid)
     found = found.filter(
         (found.start_date <= found.job_end.fill_null(FAR_FUTURE))
         & (found.job_start <= found.end_date.fill_null(FAR_FUTURE))
@@ -566,18 +568,22 @@ def unknown_identity(tables: Tables, params: Params) -> ibis.Table:
     # Check each distinct number once (a million, not twenty million rows), then fetch
     # the payments of the few that fail. The reason is one CASE over both sides of the
     # join, so no engine can push the (costly) check back down to every payment row.
-    numbers = payments.select(bad_id=payments.id_no).distinct()
-    registered = persons.select(known_id=persons.id_no).distinct()
-    looked_up = numbers.left_join(registered, numbers.bad_id == registered.known_id)
+    # Numbers are looked up by their integer keys (datasets.id_keys).
+    numbers = payments.group_by(bad_key=payments.id_key).aggregate(
+        bad_id=payments.id_no.arbitrary()
+    )
+    # Only the register rows of numbers that were paid: a million, not ten million.
+    registered = persons.select(known_key=persons.id_key)
+    registered = registered.semi_join(numbers, registered.known_key == numbers.bad_key).distinct()
+    looked_up = numbers.left_join(registered, numbers.bad_key == registered.known_key)
     reason = ibis.cases(
-        (looked_up.known_id.isnull() & ~id_is_valid(looked_up.bad_id), "身份证号码校验不通过"),
-        (looked_up.known_id.isnull(), "户籍人口中无此身份证号码"),
         (~id_is_valid(looked_up.bad_id), "身份证号码校验不通过"),
+        (looked_up.known_key.isnull(), "户籍人口中无此身份证号码"),
         else_=ibis.null("string"),
     )
-    checked = looked_up.select("bad_id", reason=reason)
+    checked = looked_up.select("bad_key", reason=reason)
     bad = checked.filter(checked.reason.notnull())
-    found = payments.join(bad, payments.id_no == bad.bad_id)
+    found = payments.join(bad, payments.id_key == bad.bad_key)
     return hits(
         found,
         rule="R06",
@@ -618,18 +624,21 @@ def concentrated_accounts(tables: Tables, params: Params) -> ibis.Table:
     cadres = tables["cadres"]
     minimum = int(params["min_id_nos"])
 
-    per_person = payments.group_by(["account_no", "id_no"]).aggregate(
+    per_person = payments.group_by(["account_no", "id_key"]).aggregate(
+        id_no=payments.id_no.arbitrary(),
         total=payments.amount.sum(),
         payments=payments.count(),
         first_period=payments.period.min(),
     )
     wide = per_person.group_by("account_no").aggregate(n_ids=per_person.count())
     candidates = per_person.semi_join(wide.filter(wide.n_ids >= minimum), "account_no")
-    homes = persons.select(pid=persons.id_no, household_no=persons.household_no)
-    candidates = candidates.left_join(homes, candidates.id_no == homes.pid)
-    household = candidates.household_no.fill_null("身份证:" + candidates.id_no)
+    homes = persons.select(pid=persons.id_key, household_key=persons.household_key)
+    candidates = candidates.left_join(homes, candidates.id_key == homes.pid)
+    unregistered = candidates.household_key.isnull()
     shared = candidates.group_by("account_no").aggregate(
-        households=household.nunique(),
+        # a person missing from the register counts as a household of their own
+        households=candidates.household_key.nunique()
+        + candidates.id_key.nunique(where=unregistered),
         id_nos=json_list(candidates.id_no),
         total=candidates.total.sum(),
         payments=candidates.payments.sum(),
@@ -653,9 +662,11 @@ def concentrated_accounts(tables: Tables, params: Params) -> ibis.Table:
     )
 
     held = payments.filter(
-        payments.account_holder_id_no.notnull() & (payments.account_holder_id_no != payments.id_no)
+        payments.account_holder_id_key.notnull()
+        & (payments.account_holder_id_key != payments.id_key)
     )
     c = cadres.select(
+        holder_key=cadres.id_key,
         holder=cadres.id_no,
         cadre_name=cadres.name,
         org_name=cadres.org_name,
@@ -663,7 +674,7 @@ def concentrated_accounts(tables: Tables, params: Params) -> ibis.Table:
         tenure_start=cadres.start_date,
         tenure_end=cadres.end_date,
     )
-    by_cadre = held.join(c, held.account_holder_id_no == c.holder)
+    by_cadre = held.join(c, held.account_holder_id_key == c.holder_key)
     if params["holder_during_tenure"]:
         by_cadre = by_cadre.filter(
             (by_cadre.paid_on >= by_cadre.tenure_start)
@@ -705,7 +716,7 @@ def concentrated_accounts(tables: Tables, params: Params) -> ibis.Table:
 def _enrolment_months(beneficiaries: ibis.Table) -> ibis.Table:
     b = beneficiaries
     return b.select(
-        e_id=b.id_no,
+        e_key=b.id_key,
         e_program=b.program,
         e_start=b.start_date,
         e_end=b.end_date,
@@ -734,12 +745,12 @@ def above_standard(tables: Tables, params: Params) -> ibis.Table:
     e = _enrolment_months(tables["beneficiaries"])
     # A narrow copy for the wide join (see R03 on why not to share one expression).
     narrow = payments.select(
-        "payment_id", "id_no", "program", "amount", pidx=period_index(payments.period)
+        "payment_id", "id_key", "program", "amount", pidx=period_index(payments.period)
     )
     covered = narrow.join(
         e,
         [
-            narrow.id_no == e.e_id,
+            narrow.id_key == e.e_key,
             narrow.program == e.e_program,
             narrow.pidx >= e.start_idx,
             narrow.pidx <= e.end_idx,
@@ -750,7 +761,7 @@ def above_standard(tables: Tables, params: Params) -> ibis.Table:
     again = candidates.join(
         e,
         [
-            candidates.id_no == e.e_id,
+            candidates.id_key == e.e_key,
             candidates.program == e.e_program,
             candidates.pidx >= e.start_idx,
             candidates.pidx <= e.end_idx,
@@ -798,7 +809,7 @@ def paid_without_enrolment(tables: Tables, params: Params) -> ibis.Table:
     found = p.anti_join(
         e,
         [
-            p.id_no == e.e_id,
+            p.id_key == e.e_key,
             p.program == e.e_program,
             p.pidx >= e.start_idx,
             p.pidx <= e.end_idx,
@@ -840,19 +851,19 @@ def assets_on_welfare(tables: Tables, params: Params) -> ibis.Table:
     companies = tables["companies"]
     assets = ibis.union(
         vehicles.select(
-            owner=vehicles.owner_id_no,
+            owner=vehicles.owner_id_key,
             asset=ibis.literal("车辆"),
             detail=vehicles.plate_no,
             registered_on=vehicles.registered_on,
         ),
         companies.select(
-            owner=companies.id_no,
+            owner=companies.id_key,
             asset=ibis.literal("企业"),
             detail=companies.company_name + "（" + companies.role + "）",
             registered_on=companies.registered_on,
         ),
     )
-    found = b.join(assets, b.id_no == assets.owner)
+    found = b.join(assets, b.id_key == assets.owner)
     found = found.filter(found.registered_on <= found.end_date.fill_null(FAR_FUTURE))
     since = ibis.greatest(found.start_date, found.registered_on)
     return hits(
@@ -902,8 +913,11 @@ def under_age(tables: Tables, params: Params) -> ibis.Table:
             evidence=ibis.literal("{}"),
         )
     p = payments.filter(payments.program.isin(list(thresholds)))
-    births = persons.select(pid=persons.id_no, registered_birth=persons.birth_date)
-    p = p.left_join(births, p.id_no == births.pid)
+    # Only the register rows of people paid by these programmes: the hash table is then
+    # built from them, not from all ten million people.
+    births = persons.select(pid=persons.id_key, registered_birth=persons.birth_date)
+    births = births.semi_join(p, births.pid == p.id_key)
+    p = p.left_join(births, p.id_key == births.pid)
     birth = p.registered_birth.fill_null(id_birth_date(p.id_no))
     age = ibis.cases(*((p.program == prog, age) for prog, age in thresholds.items()))
     reach_idx = (birth.year().cast("int32") + age) * 12 + birth.month().cast("int32") - 1

@@ -31,6 +31,30 @@ def test_payment_after_death_month_is_hit_death_month_is_not(engine, tmp_path):
     assert str(hits[0]["amount"]) == "160.00"
 
 
+def test_numbers_match_as_written_valid_or_not(engine, tmp_path):
+    """People are matched on the integer keys of their numbers: an old 15-digit number
+    or one with a wrong check digit matches the same text and nothing else."""
+    old_style, broken = "330803800101001", A[:-1] + ("0" if A[-1] != "0" else "1")
+    hits = run_rule(
+        engine,
+        tmp_path,
+        "R01",
+        deaths=[
+            {"id_no": old_style, "name": "王五", "death_date": "2023-01-15", "source": None},
+            {"id_no": broken, "name": "张三", "death_date": "2023-01-15", "source": None},
+        ],
+        payments=[
+            pay("P1", old_style, "2023-02"),
+            pay("P2", old_style + "0", "2023-02"),
+            pay("P3", broken, "2023-02"),
+            pay("P4", A, "2023-02"),
+        ],
+    )
+    assert sorted(h["evidence"]["payment_id"] for h in hits) == ["P1", "P3"]
+    # no death record names its source: the evidence says so with an empty list
+    assert all(h["evidence"]["death_sources"] == [] for h in hits)
+
+
 def test_grace_months(engine, tmp_path):
     rows = {
         "deaths": [{"id_no": A, "name": "张三", "death_date": "2023-03-10", "source": "公安注销"}],

@@ -1,5 +1,8 @@
 """R03 重复发放: the same person paid twice for the same programme and month."""
 
+import pyarrow as pa
+
+from jiandu.datacheck.engine.datasets import id_keys
 from jiandu.datacheck.engine.rules import repeated_months
 
 from .engine_support import A, B, C, D, E, load_tables, pay, run_rule, subjects
@@ -70,4 +73,5 @@ def test_first_pass_flags_exactly_the_months_paid_twice(engine, tmp_path):
     ]
     tables = load_tables(engine, tmp_path, ["payments"], payments=payments)
     flagged = engine.to_pyarrow(repeated_months(tables["payments"])).to_pylist()
-    assert {(r["id_no"], r["program"]) for r in flagged} == {(B, "低保"), (D, "低保")}
+    keys = dict(zip(id_keys(pa.array([B, D])).to_pylist(), [B, D], strict=True))
+    assert {(keys.get(r["id_key"]), r["program"]) for r in flagged} == {(B, "低保"), (D, "低保")}

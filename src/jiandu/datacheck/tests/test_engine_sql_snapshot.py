@@ -27,7 +27,8 @@ def _unbound(name: str) -> ibis.Table:
         "bool": "boolean",
         "money": "decimal(12, 2)",
     }
-    return ibis.table({c.name: types[c.kind] for c in spec.columns}, name=name)
+    columns = {c.name: types[c.kind] for c in spec.columns}
+    return ibis.table(columns | {key: "int64" for _, key in spec.keys}, name=name)
 
 
 def test_r01_sql_snapshot():

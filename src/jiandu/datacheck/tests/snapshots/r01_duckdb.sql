@@ -33,13 +33,15 @@ FROM (
     "t2"."account_no",
     "t2"."account_holder_id_no",
     "t2"."region_code",
+    "t2"."id_key",
+    "t2"."account_holder_id_key",
     "t5"."death_date",
     "t5"."death_sources",
     "t5"."last_month"
   FROM "payments" AS "t2"
   INNER JOIN (
     SELECT
-      "t3"."id_no",
+      "t3"."id_key",
       "t3"."death_date",
       "t3"."death_sources",
       CASE
@@ -161,23 +163,29 @@ FROM (
       END AS "last_month"
     FROM (
       SELECT
-        "t1"."id_no",
+        "t1"."id_key",
         MIN("t1"."death_date") AS "death_date",
         CASE
-          WHEN ARRAY_TO_STRING(
-            ARRAY_SORT(
-              ARRAY_AGG(DISTINCT REPLACE(REPLACE("t1"."source", '\', '\\'), '"', '\"')) FILTER(WHERE
-                REPLACE(REPLACE("t1"."source", '\', '\\'), '"', '\"') IS NOT NULL)
+          WHEN COALESCE(
+            ARRAY_TO_STRING(
+              ARRAY_SORT(
+                ARRAY_AGG(DISTINCT REPLACE(REPLACE("t1"."source", '\', '\\'), '"', '\"')) FILTER(WHERE
+                  REPLACE(REPLACE("t1"."source", '\', '\\'), '"', '\"') IS NOT NULL)
+              ),
+              '","'
             ),
-            '","'
+            ''
           ) = ''
           THEN '[]'
-          ELSE '["' || ARRAY_TO_STRING(
-            ARRAY_SORT(
-              ARRAY_AGG(DISTINCT REPLACE(REPLACE("t1"."source", '\', '\\'), '"', '\"')) FILTER(WHERE
-                REPLACE(REPLACE("t1"."source", '\', '\\'), '"', '\"') IS NOT NULL)
+          ELSE '["' || COALESCE(
+            ARRAY_TO_STRING(
+              ARRAY_SORT(
+                ARRAY_AGG(DISTINCT REPLACE(REPLACE("t1"."source", '\', '\\'), '"', '\"')) FILTER(WHERE
+                  REPLACE(REPLACE("t1"."source", '\', '\\'), '"', '\"') IS NOT NULL)
+              ),
+              '","'
             ),
-            '","'
+            ''
           ) || '"]'
         END AS "death_sources"
       FROM "deaths" AS "t1"
@@ -185,7 +193,7 @@ FROM (
         1
     ) AS "t3"
   ) AS "t5"
-    ON "t2"."id_no" = "t5"."id_no"
+    ON "t2"."id_key" = "t5"."id_key"
 ) AS "t6"
 WHERE
   "t6"."period" > "t6"."last_month"
