@@ -337,8 +337,19 @@ TASKS = {
 # ------------------------------------------------------------------------- main
 
 
+def _current(folder: Path) -> bool:
+    """The data were generated with the dataset layout of this code (keys and all)."""
+    from jiandu.datacheck.engine.datasets import DATASETS, canonical_parquet_ok
+
+    return (folder / "truth.csv").exists() and all(
+        (folder / f"{name}.parquet").exists()
+        and canonical_parquet_ok(folder / f"{name}.parquet", DATASETS[name])
+        for name in DATASET_NAMES
+    )
+
+
 def _ensure_data(folder: Path, persons: int, payments: int, seed: int, memory_limit: str) -> dict:
-    if (folder / "truth.csv").exists():
+    if _current(folder):
         return {"reused": True}
     print(f"生成数据 {folder} …", flush=True)
     return measure(

@@ -235,6 +235,9 @@ DATASETS: dict[str, Dataset] = {
 }
 
 KEY_COLUMNS = frozenset(key for spec in DATASETS.values() for _, key in spec.keys)
+# Parquet key-value metadata set by ``with_keys``: files without it (or with another
+# version of the key derivation) are normalised again before a run.
+KEYS_METADATA = (b"jiandu.keys", b"1")
 ROW_GROUP = 1_000_000
 
 GENDERS = ("男", "女")
@@ -532,8 +535,9 @@ def _as_text(array: pa.Array) -> pa.Array:
 
 def canonical_parquet_ok(path: Path, dataset: Dataset) -> bool:
     """True if a Parquet file already has every canonical column with its canonical type
-    and the integer key columns, so it can be used as it is (the generator's and the
-    store's files); any other file is normalised first."""
+    and the integer key columns written by ``with_keys`` (its metadata says so), so it
+    can be used as it is (the generator's and the store's files); any other file is
+    normalised first."""
     schema = pq.read_schema(path)
     for col in dataset.columns:
         if col.name not in schema.names:
@@ -549,6 +553,9 @@ def canonical_parquet_ok(path: Path, dataset: Dataset) -> bool:
             continue
         elif actual != expected:
             return False
+    name, version = KEYS_METADATA
+    if (schema.metadata or {}).get(name) != version:
+        return False
     return all(
         key in schema.names and schema.field(key).type == pa.int64() for _, key in dataset.keys
     )
@@ -839,7 +846,8 @@ def household_keys(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 
 def with_keys(table: pa.Table, spec: Dataset) -> pa.Table:
-    """``table`` with the integer key columns of ``spec.keys`` (replaced if present)."""
+    """``table`` with the integer key columns of ``spec.keys`` (replaced if present),
+    marked in its schema metadata (``KEYS_METADATA``) as keyed by this code."""
     for column, key in spec.keys:
         values = table.column(column)
         array = household_keys(values) if key == "household_key" else id_keys(values)
@@ -847,7 +855,8 @@ def with_keys(table: pa.Table, spec: Dataset) -> pa.Table:
             table = table.set_column(table.column_names.index(key), key, array)
         else:
             table = table.append_column(key, array)
-    return table
+    name, version = KEYS_METADATA
+    return table.replace_schema_metadata({**(table.schema.metadata or {}), name: version})
 
 
 def _with_id_facts(table: pa.Table) -> pa.Table:

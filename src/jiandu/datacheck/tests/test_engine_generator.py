@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from jiandu.datacheck.demo import relocate
-from jiandu.datacheck.engine.datasets import DATASETS, id_keys
+from jiandu.datacheck.engine.datasets import DATASETS, canonical_parquet_ok, id_keys
 from jiandu.datacheck.engine.generator import generate
 from jiandu.datacheck.engine.runner import run_suite
 
@@ -55,6 +55,7 @@ def test_planted_anomalies_found_exactly(demo, tmp_path, backend):
 
 def _assert_keys_match_numbers(folder):
     for name, spec in DATASETS.items():
+        assert canonical_parquet_ok(folder / f"{name}.parquet", spec)  # used as it is
         table = pq.read_table(folder / f"{name}.parquet")
         for column, key in spec.keys:
             texts, keys = table.column(column), table.column(key).to_pylist()

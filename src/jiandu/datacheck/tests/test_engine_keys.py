@@ -91,6 +91,19 @@ def test_every_table_and_file_carries_the_keys(tmp_path):
     } == KEY_COLUMNS
 
 
+def test_key_columns_written_elsewhere_are_not_trusted(tmp_path):
+    """Integer columns of the right names in a file this code did not key (no metadata
+    mark) do not make the file canonical: it is normalised and keyed again."""
+    table = table_from_rows(
+        dataset="deaths", rows=[{"id_no": A, "name": "张三", "death_date": "2023-01-01"}]
+    )
+    path = tmp_path / "deaths.parquet"
+    write_parquet(table, path)
+    assert canonical_parquet_ok(path, DATASETS["deaths"])
+    pq.write_table(table.replace_schema_metadata(None), path)
+    assert not canonical_parquet_ok(path, DATASETS["deaths"])
+
+
 def test_a_canonical_file_without_keys_is_normalised_first(tmp_path):
     """A Parquet file with the canonical columns but without the keys is not used as it
     is: it is normalised first, so R04 still finds the relative."""
