@@ -534,10 +534,25 @@ def _as_text(array: pa.Array) -> pa.Array:
 
 
 def canonical_parquet_ok(path: Path, dataset: Dataset) -> bool:
-    """True if a Parquet file already has every canonical column with its canonical type
-    and the integer key columns written by ``with_keys`` (its metadata says so), so it
-    can be used as it is (the generator's and the store's files); any other file is
-    normalised first."""
+    """True if a Parquet file can be used as it is (the generator's and the store's
+    files): ``canonical_columns_ok`` and ``keyed``."""
+    return canonical_columns_ok(path, dataset) and keyed(path, dataset)
+
+
+def keyed(path: Path, dataset: Dataset) -> bool:
+    """True if the file has the integer key columns written by ``with_keys`` (its
+    metadata carries ``KEYS_METADATA``)."""
+    schema = pq.read_schema(path)
+    name, version = KEYS_METADATA
+    if (schema.metadata or {}).get(name) != version:
+        return False
+    return all(
+        key in schema.names and schema.field(key).type == pa.int64() for _, key in dataset.keys
+    )
+
+
+def canonical_columns_ok(path: Path, dataset: Dataset) -> bool:
+    """True if a Parquet file has every canonical column with its canonical type."""
     schema = pq.read_schema(path)
     for col in dataset.columns:
         if col.name not in schema.names:
@@ -553,12 +568,7 @@ def canonical_parquet_ok(path: Path, dataset: Dataset) -> bool:
             continue
         elif actual != expected:
             return False
-    name, version = KEYS_METADATA
-    if (schema.metadata or {}).get(name) != version:
-        return False
-    return all(
-        key in schema.names and schema.field(key).type == pa.int64() for _, key in dataset.keys
-    )
+    return True
 
 
 def required_nulls(path: Path, dataset: Dataset) -> list[str]:
@@ -929,6 +939,29 @@ def parquet_options(names: Iterable[str]) -> dict[str, Any]:
 def write_parquet(table: pa.Table, path: Path | str) -> None:
     """Write a dataset table in row groups of a million rows (``parquet_options``)."""
     pq.write_table(table, path, row_group_size=ROW_GROUP, **parquet_options(table.column_names))
+
+
+def write_keyed(batches: pa.RecordBatchReader, spec: Dataset, path: Path | str) -> None:
+    """Write ``batches`` of a canonical dataset with its key columns (``with_keys``). The
+    household key is a code over the whole register, so the population register is keyed
+    as one table; every other dataset batch by batch, in the memory of one batch."""
+    if any(key == "household_key" for _, key in spec.keys):
+        write_parquet(with_keys(batches.read_all(), spec), path)
+        return
+    schema = with_keys(batches.schema.empty_table(), spec).schema
+    with pq.ParquetWriter(path, schema, **parquet_options(schema.names)) as writer:
+        for batch in batches:
+            writer.write_table(with_keys(pa.Table.from_batches([batch]), spec), ROW_GROUP)
+
+
+def key_parquet(source: Path, target: Path, spec: Dataset) -> None:
+    """Copy a canonical Parquet file that lacks the keys (or the mark) with them added:
+    its typed columns are taken as they are, as a keyed canonical file's would be."""
+    parquet = pq.ParquetFile(source)
+    batches = pa.RecordBatchReader.from_batches(
+        parquet.schema_arrow, parquet.iter_batches(batch_size=ROW_GROUP)
+    )
+    write_keyed(batches, spec, target)
 
 
 def write_parquet_atomic(table: pa.Table, path: Path) -> None:

@@ -23,10 +23,8 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from jiandu.core import idnumbers
 
@@ -34,13 +32,10 @@ from .backends import connect
 from .datasets import (
     DATASETS,
     ROW_GROUP,
-    Dataset,
-    parquet_options,
     pinyin_of,
     table_from_rows,
-    with_keys,
     write_json_atomic,
-    write_parquet,
+    write_keyed,
 )
 
 REGION_CODE = "330803"
@@ -686,20 +681,6 @@ def _arrow(dataset: str, rows: list[dict]) -> pa.Table:
     return table
 
 
-def _write_parquet(raw: Any, rows_sql: str, path: Path, spec: Dataset) -> None:
-    """Write the rows of ``rows_sql`` with the integer key columns (``with_keys``). The
-    household key is a code over the whole register, so the population register is
-    keyed as one table; every other dataset batch by batch."""
-    reader = raw.sql(rows_sql).to_arrow_reader(ROW_GROUP)
-    if any(key == "household_key" for _, key in spec.keys):
-        write_parquet(with_keys(reader.read_all(), spec), path)
-        return
-    schema = with_keys(reader.schema.empty_table(), spec).schema
-    with pq.ParquetWriter(path, schema, **parquet_options(schema.names)) as writer:
-        for batch in reader:
-            writer.write_table(with_keys(pa.Table.from_batches([batch]), spec), ROW_GROUP)
-
-
 # ------------------------------------------------------------------------ background
 
 
@@ -1029,7 +1010,7 @@ def generate(
                 f"SELECT {columns} FROM bg_{name} UNION ALL SELECT {columns} FROM planted_{name}"
             )
             if fmt == "parquet":
-                _write_parquet(raw, rows_sql, path, spec)
+                write_keyed(raw.sql(rows_sql).to_arrow_reader(ROW_GROUP), spec, path)
             else:
                 csv_options = "FORMAT csv, HEADER true, DATEFORMAT '%Y-%m-%d'"
                 run(f"COPY ({rows_sql}) TO '{path}' ({csv_options})")

@@ -30,10 +30,12 @@ from .datasets import (
     DEFAULT_MAX_BYTES,
     DatasetError,
     DatasetStore,
-    canonical_parquet_ok,
+    canonical_columns_ok,
     check_size,
     dataset_for,
     find_dataset_file,
+    key_parquet,
+    keyed,
     read_dataset,
     required_nulls,
     write_parquet_atomic,
@@ -66,19 +68,25 @@ def prepare_dataset(
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     version: int | None = None,
 ) -> PreparedDataset:
-    """Validate one file; a canonical Parquet file is used as it is, anything else is
-    normalised (strictly: any rejected row stops the run) into ``scratch``."""
+    """Validate one file; a canonical Parquet file is used as it is (keyed into
+    ``scratch`` first if it lacks the integer keys), anything else is normalised
+    (strictly: any rejected row stops the run) into ``scratch``."""
     spec = dataset_for(name)
     suffix = source.suffix.lower()
     if suffix == ".parquet":
         check_size(source, max_bytes=None)
-        if canonical_parquet_ok(source, spec):
+        if canonical_columns_ok(source, spec):
             nulls = required_nulls(source, spec)
             if not nulls:
                 rows = pq.ParquetFile(source).metadata.num_rows
                 if rows == 0:
                     raise DatasetError("文件没有数据行", file=source.name, row=2)
-                return PreparedDataset(name, source, source, rows, version)
+                if keyed(source, spec):
+                    return PreparedDataset(name, source, source, rows, version)
+                # Canonical but not keyed (e.g. imported before the keys): add them.
+                target = scratch / f"{name}.parquet"
+                key_parquet(source, target, spec)
+                return PreparedDataset(name, source, target, rows, version)
     result = read_dataset(dataset=name, path=source, max_bytes=max_bytes)
     if result.errors:
         first = result.errors[0]

@@ -14,7 +14,7 @@ from jiandu.datacheck.engine.datasets import (
     table_from_rows,
     write_parquet,
 )
-from jiandu.datacheck.engine.runner import run_suite
+from jiandu.datacheck.engine.runner import prepare_dataset, run_suite
 
 from .engine_support import A, B, C, D, enrol, person
 
@@ -93,20 +93,29 @@ def test_every_table_and_file_carries_the_keys(tmp_path):
 
 def test_key_columns_written_elsewhere_are_not_trusted(tmp_path):
     """Integer columns of the right names in a file this code did not key (no metadata
-    mark) do not make the file canonical: it is normalised and keyed again."""
-    table = table_from_rows(
-        dataset="deaths", rows=[{"id_no": A, "name": "张三", "death_date": "2023-01-01"}]
-    )
+    mark) are computed again before a run; the typed columns are taken as they are."""
+    rows = [{"id_no": A, "name": "张三", "death_date": "2023-01-01"}]
+    table = table_from_rows(dataset="deaths", rows=rows)
     path = tmp_path / "deaths.parquet"
     write_parquet(table, path)
     assert canonical_parquet_ok(path, DATASETS["deaths"])
-    pq.write_table(table.replace_schema_metadata(None), path)
+    wrong = table.set_column(table.column_names.index("id_key"), "id_key", pa.array([7]))
+    pq.write_table(wrong.replace_schema_metadata(None), path)
     assert not canonical_parquet_ok(path, DATASETS["deaths"])
 
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    prepared = prepare_dataset(name="deaths", source=path, scratch=scratch)
+    assert prepared.path == scratch / "deaths.parquet" and prepared.rows == 1
+    assert canonical_parquet_ok(prepared.path, DATASETS["deaths"])
+    again = pq.read_table(prepared.path)
+    assert again.column("id_key").to_pylist() == id_keys(pa.array([A])).to_pylist()
+    assert again.column("name").to_pylist() == ["张三"]
 
-def test_a_canonical_file_without_keys_is_normalised_first(tmp_path):
-    """A Parquet file with the canonical columns but without the keys is not used as it
-    is: it is normalised first, so R04 still finds the relative."""
+
+def test_a_canonical_file_without_keys_is_keyed_first(tmp_path):
+    """A Parquet file with the canonical columns but without the keys (a version
+    imported before them) is keyed at run time, so R04 still finds the relative."""
     data = tmp_path / "data"
     data.mkdir()
     cadre = {
