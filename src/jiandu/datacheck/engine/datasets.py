@@ -236,7 +236,7 @@ DATASETS: dict[str, Dataset] = {
 
 KEY_COLUMNS = frozenset(key for spec in DATASETS.values() for _, key in spec.keys)
 # Parquet key-value metadata set by ``with_keys``: files without it (or with another
-# version of the key derivation) are normalised again before a run.
+# version of the key derivation) are keyed again before a run.
 KEYS_METADATA = (b"jiandu.keys", b"1")
 ROW_GROUP = 1_000_000
 
@@ -928,7 +928,7 @@ def parquet_options(names: Iterable[str]) -> dict[str, Any]:
     """How datasets are written (``pq.write_table``/``ParquetWriter`` keywords): text,
     dates and money ZSTD-compressed with dictionaries; the integer key columns LZ4 and
     plain, because every join decodes them again (R04 on 10 M people: a third faster
-    than ZSTD with dictionaries, for files about 15 % larger)."""
+    than ZSTD with dictionaries; the key columns came out the same size)."""
     names = list(names)
     return {
         "compression": {n: "lz4" if n in KEY_COLUMNS else "zstd" for n in names},

@@ -57,3 +57,21 @@ def test_threshold_is_a_parameter(engine, tmp_path):
     assert run_rule(engine, tmp_path / "a", "R07", **rows) == []
     hits = run_rule(engine, tmp_path / "b", "R07", params={"min_id_nos": 2}, **rows)
     assert [h["subject"] for h in hits] == ["X"]
+
+
+def test_people_missing_from_the_register_count_as_their_own_households(engine, tmp_path):
+    persons = [person(A, household="H1"), person(B, household="H1")]
+    payments = [
+        # A and B share household H1; C and D are not registered: three households -> hit.
+        pay("P1", A, "2023-04", account_no="ACC1"),
+        pay("P2", B, "2023-04", account_no="ACC1"),
+        pay("P3", C, "2023-04", account_no="ACC1"),
+        pay("P4", D, "2023-04", account_no="ACC1"),
+        # A, B (one household) and C: two households -> no hit.
+        pay("P5", A, "2023-05", account_no="ACC2"),
+        pay("P6", B, "2023-05", account_no="ACC2"),
+        pay("P7", C, "2023-05", account_no="ACC2"),
+    ]
+    hits = run_rule(engine, tmp_path, "R07", persons=persons, payments=payments)
+    assert [h["subject"] for h in hits] == ["ACC1"]
+    assert hits[0]["evidence"]["households"] == 3
