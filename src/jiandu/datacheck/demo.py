@@ -70,7 +70,7 @@ def relocate(folder: Path, *, region_code: str, place_names: dict[str, str]) -> 
                                  values.type)  # fmt: skip
             else:
                 moved = values
-                if kind == "region" or column == "household_no":
+                if kind == "region" or column == spec.household_column:
                     moved = pc.replace_substring(moved, GENERATED_REGION, region_code)
                 for old, new in place_names.items():
                     moved = pc.replace_substring(moved, old, new)

@@ -80,12 +80,14 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
 
 @dataclass(frozen=True)
 class Dataset:
-    """A canonical dataset: what it is and its columns; ``id_column`` is the person."""
+    """A canonical dataset: what it is and its columns; ``id_column`` is the person,
+    ``household_column`` the household (only the population register has one)."""
 
     name: str
     label: str
     columns: tuple[Column, ...]
     id_column: str | None = None
+    household_column: str | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -99,8 +101,8 @@ class Dataset:
         pairs = [
             (c.name, c.name.removesuffix("_no") + "_key") for c in self.columns if c.kind == "id"
         ]
-        if self.name == "persons":
-            pairs.append(("household_no", "household_key"))
+        if self.household_column:
+            pairs.append((self.household_column, "household_key"))
         return tuple(pairs)
 
     def column(self, name: str) -> Column:
@@ -130,6 +132,7 @@ DATASETS: dict[str, Dataset] = {
                 _c("relation_to_head", "text", "与户主关系", required=False),
             ),
             id_column="id_no",
+            household_column="household_no",
         ),
         Dataset(
             "deaths",
@@ -860,7 +863,8 @@ def with_keys(table: pa.Table, spec: Dataset) -> pa.Table:
     marked in its schema metadata (``KEYS_METADATA``) as keyed by this code."""
     for column, key in spec.keys:
         values = table.column(column)
-        array = household_keys(values) if key == "household_key" else id_keys(values)
+        household = column == spec.household_column
+        array = household_keys(values) if household else id_keys(values)
         if key in table.column_names:
             table = table.set_column(table.column_names.index(key), key, array)
         else:
@@ -945,7 +949,7 @@ def write_keyed(batches: pa.RecordBatchReader, spec: Dataset, path: Path | str) 
     """Write ``batches`` of a canonical dataset with its key columns (``with_keys``). The
     household key is a code over the whole register, so the population register is keyed
     as one table; every other dataset batch by batch, in the memory of one batch."""
-    if any(key == "household_key" for _, key in spec.keys):
+    if spec.household_column:
         write_parquet(with_keys(batches.read_all(), spec), path)
         return
     schema = with_keys(batches.schema.empty_table(), spec).schema
