@@ -3,19 +3,133 @@
 ``jiandu <command> ...`` runs the Django management command of that name, so every batch
 job (``demo``, ``import``, ``board``, ``datacheck``, ``audit``, ``tasks``) and the usual
 Django ones (``migrate``, ``runserver``, ``createsuperuser``) share one entry point.
+
+Three things are answered without starting Django, so that they answer at once:
+
+* ``jiandu``, ``jiandu -h``/``--help`` and ``jiandu help``: the overview below;
+* the pure calculators (``jiandu board rank``), which need no database: they run the
+  platform's own rule code on files;
+* nothing else: every other command starts Django and imports only what it uses.
+
+With ``--json`` every error is one JSON object on stderr,
+``{"ok": false, "error": "…", "code": N}``, and the exit status is N (never 0).
 """
 
 from __future__ import annotations
 
+import importlib
+import json
 import os
 import sys
+from collections.abc import Sequence
+
+# (command words) -> module whose ``main(argv) -> int`` runs it without Django.
+PURE_COMMANDS: dict[tuple[str, ...], str] = {
+    ("board", "rank"): "jiandu.boards.rank_cli",
+}
+
+# The platform's own commands, for the overview (Django's are listed by ``help --all``).
+OVERVIEW: list[tuple[str, str]] = [
+    ("demo", "载入演示数据（合成的昆明市，日期相对今天）"),
+    ("import", "从 Excel 模板导入组织机构、干部、职务、问题线索、处理结果"),
+    ("board", "多色榜：月度结账（close）、按文件计算排名（rank，无需数据库）、列表"),
+    ("datacheck", "大数据比对：导入数据、运行规则、生成演示数据"),
+    ("audit", "审计日志：校验哈希链"),
+    ("roles", "按角色权限表建立或更新角色"),
+    ("tasks", "后台任务：独立进程运行（worker）"),
+    ("migrate", "建立或升级数据库结构"),
+    ("runserver", "开发用 Web 服务器"),
+    ("createsuperuser", "建立安装用的超级用户（仅安装时使用）"),
+]
+
+
+def overview() -> str:
+    width = max(len(name) for name, _ in OVERVIEW)
+    lines = [
+        "用法：jiandu <命令> [参数…]",
+        "",
+        "监督平台的命令：",
+        *(f"  {name.ljust(width)}  {text}" for name, text in OVERVIEW),
+        "",
+        "jiandu <命令> --help 显示该命令的参数；",
+        "jiandu help --all 列出全部命令（含 Django 自带的）。",
+        "批处理命令都支持 --json：结果和错误都以 JSON 输出。",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def json_error(message: str, code: int) -> int:
+    code = code or 1
+    print(json.dumps({"ok": False, "error": message, "code": code}, ensure_ascii=False),
+          file=sys.stderr)  # fmt: skip
+    return code
+
+
+def _pure_command(args: Sequence[str]) -> tuple[str, list[str]] | None:
+    for words, module in PURE_COMMANDS.items():
+        if tuple(args[: len(words)]) == words:
+            return module, list(args[len(words) :])
+    return None
+
+
+def run_django_json(args: list[str]) -> int:
+    """Run a management command the way ``execute_from_command_line`` does, except that
+    every error (usage, ``CommandError``, anything unexpected) becomes a JSON object."""
+    import django
+    from django.core.management import get_commands, load_command_class
+    from django.core.management.base import CommandError
+    from django.db import connections
+
+    from jiandu.core.cli_messages import usage_message
+
+    name = args[0]
+    try:
+        django.setup()
+        app = get_commands().get(name)
+        if app is None:
+            return json_error(f"未知命令：{name}（jiandu help 列出全部命令）", 2)
+        command = load_command_class(app, name)
+        # Usage errors raise CommandError instead of printing argparse's text.
+        command._called_from_command_line = False
+        parser = command.create_parser("jiandu", name)
+        try:
+            options = parser.parse_args(args[1:])
+        except CommandError as exc:
+            return json_error(usage_message(str(exc)), 2)
+        values = vars(options)
+        positional = values.pop("args", ())
+        command.execute(*positional, **values)
+        return 0
+    except CommandError as exc:
+        return json_error(str(exc), exc.returncode)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+        return code if code == 0 else json_error(str(exc.code or "命令失败"), code)
+    except KeyboardInterrupt:
+        return json_error("已中断", 130)
+    except Exception as exc:  # the contract: JSON, whatever went wrong
+        return json_error(f"内部错误：{type(exc).__name__}: {exc}", 1)
+    finally:
+        connections.close_all()
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help"} or args == ["help"]:
+        sys.stdout.write(overview())
+        return
+    pure = _pure_command(args)
+    if pure is not None:
+        module, rest = pure
+        sys.exit(importlib.import_module(module).main(rest))
+
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiandu.settings")
+    if args == ["help", "--all"]:
+        args = ["help"]
+    if "--json" in args and not args[0].startswith("-") and args[0] != "help":
+        sys.exit(run_django_json(args))
     from django.core.management import execute_from_command_line
 
-    args = sys.argv[1:] if argv is None else argv
     execute_from_command_line(["jiandu", *args])
 
 

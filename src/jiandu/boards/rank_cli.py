@@ -64,6 +64,7 @@ from jiandu.boards.ranking import (
     describe_missing,
     rank_board,
 )
+from jiandu.core.cli_messages import usage_message
 
 COLUMNS = ("unit", "month", "indicator", "value")
 COLUMN_ALIASES = {"单位": "unit", "月份": "month", "指标": "indicator", "数值": "value"}
@@ -294,20 +295,45 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class UsageError(Exception):
+    """A command-line usage error (argparse's), raised instead of printed with --json."""
+
+
+def _raise_usage(message: str) -> None:
+    raise UsageError(message)
+
+
+def _json_error(err: TextIO, lines: Sequence[str], code: int) -> int:
+    body = {"ok": False, "error": "；".join(lines), "errors": list(lines), "code": code}
+    err.write(json.dumps(body, ensure_ascii=False) + "\n")
+    return code
+
+
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
-    """Run ``jiandu board rank`` with ``argv`` (the arguments after ``rank``)."""
+    """Run ``jiandu board rank`` with ``argv`` (the arguments after ``rank``).
+
+    Exit status 0, 1 for errors in the files, 2 for usage errors; with ``--json`` an
+    error is one JSON object on stderr (``{"ok": false, "error": …, "code": …}``)."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in arguments
     parser = build_parser()
+    if as_json:
+        parser.error = _raise_usage  # type: ignore[method-assign]
     try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(arguments)
+    except UsageError as exc:
+        return _json_error(err, [usage_message(str(exc))], 2)
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
         result = rank_files(spec_path=args.spec, values_path=args.values, missing=args.missing)
     except InputError as exc:
+        if as_json:
+            return _json_error(err, exc.lines, 1)
         for line in exc.lines:
             print(f"错误：{line}", file=err)
         return 1

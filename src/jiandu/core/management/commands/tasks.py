@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from jiandu.core.models import Task
 from jiandu.core.tasks import task_claim_next, task_run
@@ -22,11 +24,11 @@ class Command(BaseCommand):
         worker.add_argument("--once", action="store_true", help="队列空时退出")
         worker.add_argument("--poll", type=float, default=2.0, help="轮询间隔（秒）")
         run = sub.add_parser("run", help="执行指定任务")
-        run.add_argument("task_id", type=int)
-        run.add_argument("--json", action="store_true")
+        run.add_argument("task_id", type=int, help="任务编号（jiandu tasks list 可查）")
+        run.add_argument("--json", action="store_true", help="以 JSON 输出")
         listing = sub.add_parser("list", help="最近的任务")
-        listing.add_argument("--limit", type=int, default=20)
-        listing.add_argument("--json", action="store_true")
+        listing.add_argument("--limit", type=int, default=20, help="列出的条数（默认 20）")
+        listing.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -41,24 +43,46 @@ class Command(BaseCommand):
             tasks = list(Task.objects.order_by("-created_at")[: options["limit"]])
             self._print(tasks, as_json=options["json"])
 
+    def _log(self, message: str) -> None:
+        """One timestamped line, flushed at once (the worker's output is usually a log
+        file or a journal, where buffered lines would appear only at exit)."""
+        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
+        self.stdout.write(f"{stamp} {message}")
+        self.stdout.flush()
+
     def _worker(self, *, once: bool, poll: float) -> None:
         stopping = False
 
-        def stop(*_: Any) -> None:
+        def stop(signum: int, _frame: Any) -> None:
             nonlocal stopping
             stopping = True
+            self._log(f"收到信号 {signal.Signals(signum).name}，完成当前任务后停止")
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        self._log(
+            f"后台任务进程启动（进程号 {os.getpid()}，轮询间隔 {poll:g} 秒"
+            f"{'，队列空时退出' if once else ''}）"
+        )
+        done = 0
         while not stopping:
             task_id = task_claim_next()
             if task_id is None:
                 if once:
-                    return
+                    break
                 time.sleep(poll)
                 continue
+            started = time.monotonic()
+            self._log(f"开始任务{task_id}")
             task = task_run(task_id)
-            self.stdout.write(f"任务{task.pk}（{task.kind}）：{task.get_status_display()}")
+            done += 1
+            outcome = task.get_status_display()
+            if task.error:
+                outcome += f"：{task.error.splitlines()[0]}"
+            self._log(
+                f"任务{task.pk}（{task.kind}）{outcome}，用时 {time.monotonic() - started:.1f} 秒"
+            )
+        self._log(f"后台任务进程停止，本次共执行 {done} 个任务")
 
     def _print(self, tasks: list[Task], *, as_json: bool) -> None:
         rows = [
