@@ -62,12 +62,6 @@ api = NinjaAPI(
 )
 
 
-def require_perm(request: HttpRequest, perm: str) -> None:
-    """Permission check for endpoints: 403 with the permission's name."""
-    if not request.user.has_perm(perm):
-        raise HttpError(403, f"没有权限：{perm}")
-
-
 # --- errors: one JSON shape, {"detail": "...", "errors": {field: [messages]}} ---------
 
 # Chinese wording for the request-validation errors pydantic reports by type.

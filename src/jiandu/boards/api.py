@@ -12,7 +12,6 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
-from jiandu.api import require_perm
 from jiandu.boards import selectors, services
 from jiandu.boards.choices import WarningAction
 from jiandu.boards.compute import board_columns
@@ -31,6 +30,7 @@ from jiandu.boards.schemas import (
     WarningOut,
     WarningQuery,
 )
+from jiandu.core.access import require_perm
 from jiandu.core.schemas import ErrorOut
 
 router = Router(tags=["多色榜"])

@@ -16,7 +16,6 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from jiandu.api import require_perm
 from jiandu.clues.choices import ClueAction
 from jiandu.clues.lifecycle import TransitionError
 from jiandu.clues.models import Clue, DomainTag, ExposureCase, Petition
@@ -72,13 +71,12 @@ from jiandu.clues.services import (
     petition_transfer,
 )
 from jiandu.clues.statistics import STATISTICS
-from jiandu.core.access import get_or_404, jurisdiction_org_ids
+from jiandu.core.access import get_or_404, jurisdiction_org_ids, require_perm
 from jiandu.core.pagination import KeysetPage, decode_cursor, keyset_paginate
 from jiandu.core.schemas import CursorPageQuery, ErrorOut
-from jiandu.orgs.api import visible_org, visible_orgs
-from jiandu.orgs.selectors import org_get, org_subtree_ids
-from jiandu.people.api import visible_people
+from jiandu.orgs.selectors import org_get, org_subtree_ids, visible_org, visible_orgs
 from jiandu.people.models import Person
+from jiandu.people.selectors import visible_people
 
 router = Router(tags=["信访举报与问题线索"])
 

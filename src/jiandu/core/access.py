@@ -141,3 +141,11 @@ def get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
         return queryset.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404("记录不存在") from exc
+
+
+def require_perm(request: Any, perm: str) -> None:
+    """Permission check for API endpoints: 403 with the permission's name."""
+    from ninja.errors import HttpError
+
+    if not request.user.has_perm(perm):
+        raise HttpError(403, f"没有权限：{perm}")

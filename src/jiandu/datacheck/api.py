@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 
-from jiandu.api import require_perm
+from jiandu.core.access import require_perm
 from jiandu.core.schemas import ErrorOut
 from jiandu.datacheck import evidence as ev
 from jiandu.datacheck import selectors, services
@@ -40,7 +40,7 @@ from jiandu.datacheck.schemas import (
     VersionPageOut,
 )
 from jiandu.datacheck.scope import default_region
-from jiandu.orgs.api import visible_org
+from jiandu.orgs.selectors import visible_org
 
 router = Router(tags=["大数据比对"])
 

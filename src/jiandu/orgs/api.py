@@ -13,8 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from jiandu.api import require_perm
-from jiandu.core.access import forget_jurisdiction, get_or_404
+from jiandu.core.access import forget_jurisdiction, get_or_404, require_perm
 from jiandu.core.schemas import ErrorOut, choice_label
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org, OrgLabel
@@ -28,29 +27,12 @@ from jiandu.orgs.schemas import (
     OrgTreeNodeOut,
     OrgUpdateIn,
 )
-from jiandu.orgs.selectors import org_get, org_list, org_tree
+from jiandu.orgs.selectors import org_get, org_list, org_tree, visible_org, visible_orgs
 from jiandu.orgs.services import org_archive, org_create, org_set_supervised, org_update
 
 router = Router(tags=["组织机构"])
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-def visible_orgs(user: Any, ids: list[int], field: str) -> list[Org]:
-    """The orgs with these ids, all within the user's jurisdiction (in the given order),
-    or a ValidationError on ``field`` naming the ids that are not."""
-    wanted = list(dict.fromkeys(ids))
-    found = {org.pk: org for org in org_list(user=user).filter(pk__in=wanted)}
-    missing = [str(pk) for pk in wanted if pk not in found]
-    if missing:
-        raise ValidationError(
-            {field: f"单位（编号{'、'.join(missing)}）不存在、已归档或不在您的管辖范围内"}
-        )
-    return [found[pk] for pk in wanted]
-
-
-def visible_org(user: Any, pk: int, field: str) -> Org:
-    return visible_orgs(user, [pk], field)[0]
 
 
 def _labels(names: list[str]) -> list[OrgLabel]:

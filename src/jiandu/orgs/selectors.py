@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from jiandu.core.access import get_or_404, jurisdiction_org_ids
@@ -59,3 +60,20 @@ def org_supervision_map(*, user: Any) -> dict[int, list[Org]]:
     for link in links:
         result.setdefault(link.from_org_id, []).append(link.to_org)
     return result
+
+
+def visible_orgs(user: Any, ids: list[int], field: str) -> list[Org]:
+    """The orgs with these ids, all within the user's jurisdiction (in the given order),
+    or a ValidationError on ``field`` naming the ids that are not."""
+    wanted = list(dict.fromkeys(ids))
+    found = {org.pk: org for org in org_list(user=user).filter(pk__in=wanted)}
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        raise ValidationError(
+            {field: f"单位（编号{'、'.join(missing)}）不存在、已归档或不在您的管辖范围内"}
+        )
+    return [found[pk] for pk in wanted]
+
+
+def visible_org(user: Any, pk: int, field: str) -> Org:
+    return visible_orgs(user, [pk], field)[0]

@@ -13,11 +13,10 @@ from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from jiandu.api import require_perm
-from jiandu.core.access import get_or_404
+from jiandu.core.access import get_or_404, require_perm
 from jiandu.core.pagination import decode_cursor, encode_cursor
 from jiandu.core.schemas import ErrorOut
-from jiandu.orgs.api import visible_org
+from jiandu.orgs.selectors import visible_org
 from jiandu.people.models import Person, Post
 from jiandu.people.schemas import (
     PersonCreateIn,
@@ -42,19 +41,6 @@ from jiandu.people.services import (
 router = Router(tags=["党员干部"])
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-def visible_people(user: Any, ids: list[int], field: str) -> list[Person]:
-    """The people with these ids, all visible to the user (in the given order), or a
-    ValidationError on ``field`` naming the ids that are not."""
-    wanted = list(dict.fromkeys(ids))
-    found = {p.pk: p for p in person_list(user=user).defer("id_number").filter(pk__in=wanted)}
-    missing = [str(pk) for pk in wanted if pk not in found]
-    if missing:
-        raise ValidationError(
-            {field: f"人员（编号{'、'.join(missing)}）不存在、已归档或不在您的管辖范围内"}
-        )
-    return [found[pk] for pk in wanted]
 
 
 def _detail(user: Any, pk: int) -> Person:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from jiandu.core import idnumbers
@@ -50,3 +51,16 @@ def person_find_by_id_number(*, user: Any, id_number: str) -> Person | None:
     if not normalised:
         return None
     return Person.objects.restrict(user).filter(id_search_key=search_key(normalised)).first()
+
+
+def visible_people(user: Any, ids: list[int], field: str) -> list[Person]:
+    """The people with these ids, all visible to the user (in the given order), or a
+    ValidationError on ``field`` naming the ids that are not."""
+    wanted = list(dict.fromkeys(ids))
+    found = {p.pk: p for p in person_list(user=user).defer("id_number").filter(pk__in=wanted)}
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        raise ValidationError(
+            {field: f"人员（编号{'、'.join(missing)}）不存在、已归档或不在您的管辖范围内"}
+        )
+    return [found[pk] for pk in wanted]
