@@ -311,3 +311,24 @@ def test_auditor_reads_the_other_admins_actions(client, aw):
     assert "授予领导查阅" in page
     page = client.get(reverse("core:audit_list"), {"action": "password_reset"}).content.decode()
     assert "重置密码" in page
+
+
+def test_a_reset_ends_the_sessions_of_the_old_password(client, aw):
+    client.post(reverse("accounts:login"), {"username": "county", "password": TEST_PASSWORD})
+    assert client.get(reverse("clues:clue_list")).status_code == 200
+    from jiandu.accounts.services import user_password_reset
+
+    user_password_reset(actor=aw.sysadmin, user=User.objects.get(username="county"))
+    response = client.get(reverse("clues:clue_list"))
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+
+
+def test_user_list_filters_disabled_accounts(client, aw):
+    from jiandu.accounts.services import user_disable
+
+    user_disable(actor=aw.sysadmin, user=aw.county_user, reason="调离")
+    _as(client, aw.sysadmin)
+    rows = client.get(reverse("accounts:user_list"), {"status": "disabled"}).context["rows"]
+    assert [row["user"].username for row in rows] == ["county"]
+    rows = client.get(reverse("accounts:user_list"), {"status": "active"}).context["rows"]
+    assert "county" not in {row["user"].username for row in rows}
