@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "jiandu.core.middleware.RequestContextMiddleware",
     "jiandu.core.middleware.SessionActivityMiddleware",
+    "jiandu.accounts.middleware.PasswordChangeRequiredMiddleware",
     # AxesMiddleware must be last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,12 +1,9 @@
 """URL map: one include per app; the REST API under /api/v1/."""
 
-from django.contrib import admin
 from django.urls import include, path
 
+from jiandu.accounts.views import admin_home
 from jiandu.api import api
-
-admin.site.site_header = "监督平台 系统管理"
-admin.site.site_title = "监督平台"
 
 urlpatterns = [
     path("", include("jiandu.core.urls")),
@@ -18,5 +15,6 @@ urlpatterns = [
     path("datacheck/", include("jiandu.datacheck.urls")),
     path("imports/", include("jiandu.imports.urls")),
     path("api/v1/", api.urls),
-    path("sysadmin/", admin.site.urls),
+    # User administration is the platform's own pages (三员分立), not Django's admin.
+    path("sysadmin/", admin_home),
 ]

@@ -1,13 +1,21 @@
-"""Forms of the accounts pages: login and personal API tokens."""
+"""Forms of the accounts pages: login, personal API tokens, and user administration."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from jiandu.accounts.models import User
+from jiandu.accounts.roles import ROLE_PERMISSIONS
+from jiandu.accounts.selectors import manageable_orgs
+from jiandu.core.choices import AuditAction
+from jiandu.orgs.models import Org
 
 
 class LoginForm(AuthenticationForm):
@@ -59,3 +67,119 @@ class ApiTokenCreateForm(forms.Form):
         if days is None:
             return None
         return (now or timezone.now()) + dt.timedelta(days=days)
+
+
+# --- user administration (三员分立) -------------------------------------------------
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    """A unit chosen with the org picker (a search over the tree, radio buttons named
+    like the field): the queryset is the units the administrator manages."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Org.objects.none())
+        kwargs.setdefault("error_messages", {"invalid_choice": "所选单位不在您的管理范围内。"})
+        super().__init__(**kwargs)
+
+
+class UserForm(forms.Form):
+    """An account's name, post title and unit (user name only on creation)."""
+
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        help_text=_("登录用的账号，创建后不能修改；字母、数字和 @ . + - _"),
+        validators=[UnicodeUsernameValidator()],
+    )
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    title = forms.CharField(label=_("职务"), max_length=50, required=False)
+    org = OrgChoiceField(label=_("所属单位"))
+
+    def __init__(self, *args: Any, actor: Any, creating: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = manageable_orgs(user=actor)  # type: ignore[attr-defined]
+        if not creating:
+            del self.fields["username"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("用户名“%(name)s”已被使用。", params={"name": username})
+        return username
+
+
+class UserDisableForm(forms.Form):
+    reason = forms.CharField(
+        label=_("停用原因"),
+        max_length=200,
+        help_text=_("如“调离本单位”“退休”，记入审计日志"),
+    )
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in ROLE_PERMISSIONS]
+
+
+class UserRolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=_("角色"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "三员分立：系统管理员、安全管理员、审计管理员三者只能任其一，且不能同时持有业务角色。"
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = role_choices()  # type: ignore[attr-defined]
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label=_("用户名或姓名"), required=False, max_length=150)
+    status = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[("", "全部"), ("active", "启用"), ("disabled", "已停用")],
+    )
+    role = forms.ChoiceField(label=_("角色"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "全部"), *role_choices()]  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        status = {"active": True, "disabled": False}.get(data.get("status") or "")
+        return {"query": data.get("q") or "", "active": status, "role": data.get("role") or ""}
+
+
+class SigninFilterForm(forms.Form):
+    username = forms.CharField(label=_("账号"), required=False, max_length=150)
+    action = forms.ChoiceField(
+        label=_("类型"),
+        required=False,
+        choices=[
+            ("", "全部"),
+            (AuditAction.LOGIN, AuditAction.LOGIN.label),
+            (AuditAction.LOGIN_FAILED, AuditAction.LOGIN_FAILED.label),
+            (AuditAction.LOGOUT, AuditAction.LOGOUT.label),
+        ],
+    )
+    start = forms.DateField(label=_("起始日期"), required=False, widget=_date_input())
+    end = forms.DateField(label=_("截止日期"), required=False, widget=_date_input())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "截止日期不能早于起始日期")
+        return data

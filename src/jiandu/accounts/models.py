@@ -25,11 +25,31 @@ class User(AbstractUser):
     )
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     title = models.CharField(_("职务"), max_length=50, blank=True)
+    must_change_password = models.BooleanField(
+        _("须修改密码"),
+        default=False,
+        help_text=_("密码由系统管理员设置（新建账号或重置密码），本人登录后须先修改密码。"),
+    )
+    # Disabling is how an account ends (users are never deleted): who, when and why.
+    disabled_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    disabled_by = models.ForeignKey(
+        "self",
+        verbose_name=_("停用人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    disabled_reason = models.CharField(_("停用原因"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
-        permissions = [("change_user_roles", _("分配用户角色"))]
+        permissions = [
+            ("change_user_roles", _("分配用户角色")),
+            ("view_signin", _("查看登录记录和账号锁定")),
+            ("unlock_user", _("解除账号锁定")),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username

@@ -91,11 +91,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orgs.change_orglabel",
     ],
     ROLE_SECURITY_ADMIN: [
-        "auth.view_group",
-        "auth.change_group",
-        "auth.view_permission",
         "accounts.view_user",
         "accounts.change_user_roles",
+        "accounts.view_signin",
+        "accounts.unlock_user",
     ],
     ROLE_AUDIT_ADMIN: ["core.view_auditlog"],
 }

@@ -15,6 +15,10 @@ class AuditAction(models.TextChoices):
     EXPORT_PROTECTED = "export_protected", _("导出受保护信息")
     IMPORT = "import", _("导入")
     PERMISSION = "permission", _("权限变更")
+    PASSWORD_RESET = "password_reset", _("重置密码")
+    ACCOUNT_UNLOCK = "account_unlock", _("解除锁定")
+    ACCOUNT_DISABLE = "account_disable", _("停用账号")
+    ACCOUNT_ENABLE = "account_enable", _("启用账号")
 
 
 class TaskStatus(models.TextChoices):

@@ -28,7 +28,10 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
         ("orgs.add_org", "people.add_person", "clues.add_clue", "clues.add_outcome"),
     ),
     ("系统管理", "审计日志", "core:audit_list", "core.view_auditlog"),
-    ("系统管理", "后台管理", "admin:index", "accounts.view_user"),
+    ("系统管理", "用户管理", "accounts:user_list", "accounts.change_user"),
+    ("安全管理", "角色分配", "accounts:role_list", "accounts.change_user_roles"),
+    ("安全管理", "账号锁定", "accounts:lockout_list", "accounts.view_signin"),
+    ("安全管理", "登录记录", "accounts:signin_list", "accounts.view_signin"),
 ]
 
 

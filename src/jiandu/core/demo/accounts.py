@@ -18,7 +18,7 @@ group1      派驻第一纪检监察组               线索管理, 案件审理
 wuhua       五华区纪委监委                  线索管理, 信访受理, 案件审理
 leader      昆明市纪委监委                  领导查阅
 data        昆明市纪委监委                  数据管理
-sysadmin    昆明市纪委监委                  系统管理员 (Django admin: is_staff)
+sysadmin    昆明市纪委监委                  系统管理员
 secadmin    昆明市纪委监委                  安全管理员
 auditor     昆明市纪委监委                  审计管理员
 ==========  ===========================  =================================
@@ -107,7 +107,7 @@ def account_specs(*, counties: list[str], rooms: list[str], groups: list[str]) -
                     actor_key="county:530102"),
         AccountSpec("leader", "city", (r.ROLE_LEADER,), "市纪委监委领导"),
         AccountSpec("data", "city", (r.ROLE_DATA,), "数据管理员", actor_key="data"),
-        AccountSpec("sysadmin", "city", (r.ROLE_SYSTEM_ADMIN,), "系统管理员", is_staff=True),
+        AccountSpec("sysadmin", "city", (r.ROLE_SYSTEM_ADMIN,), "系统管理员"),
         AccountSpec("secadmin", "city", (r.ROLE_SECURITY_ADMIN,), "安全管理员"),
         AccountSpec("auditor", "city", (r.ROLE_AUDIT_ADMIN,), "审计管理员"),
         AccountSpec("city", "city", (r.ROLE_PETITION, *unit_roles), "市纪委监委机关干部",

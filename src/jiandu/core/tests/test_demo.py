@@ -213,7 +213,7 @@ def test_demo_accounts_and_roles(demo):
     assert User.objects.get(username="group1").org.name == "派驻第一纪检监察组"
     assert User.objects.get(username="stats").has_perm("clues.view_clue")
     sysadmin = User.objects.get(username="sysadmin")
-    assert sysadmin.is_staff
+    assert not sysadmin.is_staff
     for username in ("sysadmin", "secadmin", "auditor"):
         user = User.objects.get(username=username)
         assert set(user.groups.values_list("name", flat=True)) <= ADMIN_ROLES
