@@ -130,9 +130,15 @@ def test_every_option_has_help_text(name):
     command = load_command_class(get_commands()[name], name)
     parser = command.create_parser("jiandu", name)
     django_own = {
-        "version", "verbosity", "settings", "pythonpath", "traceback", "no_color",
-        "force_color", "skip_checks",
-    }  # fmt: skip
+        "version",
+        "verbosity",
+        "settings",
+        "pythonpath",
+        "traceback",
+        "no_color",
+        "force_color",
+        "skip_checks",
+    }
     missing = [
         f"{path} {'/'.join(action.option_strings) or action.dest}"
         for path, action in _actions(parser, f"jiandu {name}")
@@ -168,3 +174,34 @@ def test_worker_logs_start_each_task_and_stop(world):
     assert sum("开始任务" in line for line in lines) == 2
     assert sum("成功" in line or "完成" in line for line in lines if "用时" in line) == 2
     assert "共执行 2 个任务" in lines[-1]
+
+
+def test_calendar_due_with_a_file_runs_without_django():
+    holidays = ROOT / "src" / "jiandu" / "core" / "data" / "holidays" / "2026.csv"
+    args = [
+        "calendar",
+        "due",
+        "--calendar",
+        str(holidays),
+        "--from",
+        "2026-09-28",
+        "--workdays",
+        "5",
+        "--json",
+    ]
+    assert "django" not in loaded_modules(*args)
+    done = run_cli(*args)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"due": "2026-10-10"}
+    bad = run_cli(
+        "calendar",
+        "due",
+        "--calendar",
+        str(holidays),
+        "--from",
+        "2026-09-28",
+        "--workdays",
+        "0",
+        "--json",
+    )
+    assert bad.returncode == 2 and "不小于1" in json.loads(bad.stderr)["error"]

@@ -7,8 +7,8 @@ Django ones (``migrate``, ``runserver``, ``createsuperuser``) share one entry po
 Three things are answered without starting Django, so that they answer at once:
 
 * ``jiandu``, ``jiandu -h``/``--help`` and ``jiandu help``: the overview below;
-* the pure calculators (``jiandu board rank``), which need no database: they run the
-  platform's own rule code on files;
+* the pure calculators (``jiandu board rank``, ``jiandu calendar due``), which need no
+  database: they run the platform's own rule code on files;
 * nothing else: every other command starts Django and imports only what it uses.
 
 With ``--json`` every error is one JSON object on stderr,
@@ -26,6 +26,7 @@ from collections.abc import Sequence
 # (command words) -> module whose ``main(argv) -> int`` runs it without Django.
 PURE_COMMANDS: dict[tuple[str, ...], str] = {
     ("board", "rank"): "jiandu.boards.rank_cli",
+    ("calendar", "due"): "jiandu.core.calendar_cli",
 }
 
 # The platform's own commands, for the overview (Django's are listed by ``help --all``).
@@ -34,6 +35,7 @@ OVERVIEW: list[tuple[str, str]] = [
     ("import", "从 Excel 模板导入组织机构、干部、职务、问题线索、处理结果"),
     ("board", "多色榜：月度结账（close）、按文件计算排名（rank，无需数据库）、列表"),
     ("datacheck", "大数据比对：导入数据、运行规则、生成演示数据"),
+    ("calendar", "工作日历：计算期限（due，可不用数据库）、导入节假日安排（import）"),
     ("audit", "审计日志：校验哈希链"),
     ("roles", "按角色权限表建立或更新角色"),
     ("tasks", "后台任务：独立进程运行（worker）"),

@@ -48,7 +48,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from jiandu.boards.ranking import (
     BoardError,
@@ -299,7 +299,7 @@ class UsageError(Exception):
     """A command-line usage error (argparse's), raised instead of printed with --json."""
 
 
-def _raise_usage(message: str) -> None:
+def _raise_usage(message: str) -> NoReturn:
     raise UsageError(message)
 
 
@@ -322,7 +322,7 @@ def main(
     as_json = "--json" in arguments
     parser = build_parser()
     if as_json:
-        parser.error = _raise_usage  # type: ignore[method-assign]
+        parser.error = _raise_usage  # type: ignore[method-assign,assignment]
     try:
         args = parser.parse_args(arguments)
     except UsageError as exc:

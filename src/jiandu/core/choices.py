@@ -26,3 +26,18 @@ class TaskStatus(models.TextChoices):
     RUNNING = "running", _("运行中")
     SUCCEEDED = "succeeded", _("已完成")
     FAILED = "failed", _("失败")
+
+
+class CalendarDayKind(models.TextChoices):
+    """How a listed date departs from the week (工作日历)."""
+
+    REST = "rest", _("休")
+    WORK = "work", _("班")
+
+
+class PeriodKind(models.TextChoices):
+    """How a deadline counts (see jiandu.core.workdays for the exact rules)."""
+
+    WORKDAYS = "workdays", _("工作日")
+    DAYS = "days", _("自然日")
+    MONTHS = "months", _("月")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiandu.core.choices import AuditAction, TaskStatus
+from jiandu.core.choices import AuditAction, CalendarDayKind, PeriodKind, TaskStatus
 
 
 class TimeStampedModel(models.Model):
@@ -154,3 +155,54 @@ class Task(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class CalendarDay(TimeStampedModel):
+    """A date that departs from the week in the working-day calendar (工作日历): a
+    statutory holiday (休) or a weekend day worked in exchange (班, 调休). Every date not
+    listed follows the week. A year counts as loaded once any of its dates is listed."""
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=8, choices=CalendarDayKind.choices)
+    note = models.CharField(_("说明"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.get_kind_display()}"
+
+
+class DeadlineRule(TimeStampedModel, ArchivableModel):
+    """One row of the deadline table (期限表): how long a step may take, counted in
+    working days, calendar days or months from the step's start. Changing a step's rule
+    archives the row in force and adds a new one; a deadline already set keeps the rule
+    it was set under (it stores the rule's id and its own due date)."""
+
+    step = models.CharField(_("环节代码"), max_length=64)
+    label = models.CharField(_("环节"), max_length=60)
+    period_kind = models.CharField(_("计算方式"), max_length=16, choices=PeriodKind.choices)
+    length = models.PositiveIntegerField(_("期限长度"), validators=[MinValueValidator(1)])
+    basis = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("期限规则")
+        verbose_name_plural = _("期限表")
+        ordering = ["step", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step"],
+                condition=models.Q(archived_at__isnull=True),
+                name="deadline_rule_one_in_force_per_step",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}：{self.length}{self.get_period_kind_display()}"
+
+    @property
+    def describe(self) -> str:
+        unit = {"workdays": "个工作日", "days": "日", "months": "个月"}[self.period_kind]
+        return f"{self.length}{unit}"
