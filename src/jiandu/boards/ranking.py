@@ -449,7 +449,53 @@ class ColourSettings:
         }
 
 
+# The tie-breaker that compares the units' overall rank in the period before.
+PREVIOUS_RANK = "previous_rank"
+PREVIOUS_RANK_LABEL = "上期综合排名"
+
+
+@dataclass(frozen=True)
+class LastPlaceRule:
+    """What "last" means when units tie at the bottom of an overall ranking.
+
+    Among the units with the lowest composite, each tie-breaker in turn keeps only the
+    worst of them: an indicator (by key) keeps the units with the worst value of that
+    indicator in the period (by its direction; a compound one compared component by
+    component); :data:`PREVIOUS_RANK` keeps the units with the worst overall rank in the
+    period before. A tie-breaker that cannot be applied to every unit still tied (no
+    previous period, a unit that did not take part in it) is passed over. When more
+    than ``max_tied`` units are still tied, nobody is last.
+    """
+
+    tie_breakers: tuple[str, ...] = ()
+    max_tied: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tie_breakers": list(self.tie_breakers), "max_tied": self.max_tied}
+
+    def describe(self, spec: BoardSpec | None = None) -> str:
+        """The rule in one Chinese sentence, e.g. for the legend of a board."""
+        names = [tie_breaker_label(key, spec) for key in self.tie_breakers]
+        text = "综合得分最低的单位为末位"
+        if names:
+            text += f"；得分相同的，依次比较{'、'.join(names)}，较差者为末位"
+        return text + f"；仍并列末位的单位多于{self.max_tied}个时，不确定末位、不发预警"
+
+
+def tie_breaker_label(key: str, spec: BoardSpec | None = None) -> str:
+    """A tie-breaker as a person reads it: “处置问题线索”, 上期综合排名."""
+    if key == PREVIOUS_RANK:
+        return PREVIOUS_RANK_LABEL
+    if spec is not None:
+        try:
+            return f"“{spec.indicator(key).name}”"
+        except KeyError:
+            pass
+    return f"“{key}”"
+
+
 _SPEC_KEYS = {
+    "last_place",
     "title",
     "indicators",
     "months",
@@ -478,6 +524,7 @@ class BoardSpec:
     units: tuple[str, ...] = ()
     yellow_units: Mapping[str, str] = field(default_factory=dict, hash=False)
     title: str = ""
+    last_place: LastPlaceRule = field(default_factory=LastPlaceRule)
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -501,6 +548,7 @@ class BoardSpec:
         problems += self._check_months()
         problems += self._check_colours()
         problems += self._check_units()
+        problems += self._check_last_place()
         if problems:
             raise SpecError(problems)
 
@@ -572,6 +620,35 @@ class BoardSpec:
                 problems.append(f"yellow_units：“{unit}”的标注不能为空")
         return problems
 
+    def _check_last_place(self) -> list[str]:
+        """Tie-breakers name indicators (by key or name, stored as the key) or
+        ``previous_rank``, each once; at least one unit may be last."""
+        rule = self.last_place
+        problems = []
+        max_tied = rule.max_tied
+        if not isinstance(max_tied, int) or isinstance(max_tied, bool) or max_tied < 1:
+            problems.append("last_place.max_tied：末位并列单位数上限应为不小于1的整数")
+        keys: list[str] = []
+        for i, raw in enumerate(rule.tie_breakers):
+            where = f"last_place.tie_breakers[{i}]"
+            if raw in (PREVIOUS_RANK, PREVIOUS_RANK_LABEL):
+                key = PREVIOUS_RANK
+            else:
+                try:
+                    key = self.indicator(str(raw)).key
+                except KeyError:
+                    available = "、".join([*(i.key for i in self.indicators), PREVIOUS_RANK])
+                    problems.append(f"{where}：“{raw}”不是本榜的指标（可用：{available}）")
+                    continue
+            if key in keys:
+                problems.append(f"{where}：“{raw}”重复")
+                continue
+            keys.append(key)
+        object.__setattr__(
+            self, "last_place", LastPlaceRule(tie_breakers=tuple(keys), max_tied=max_tied)
+        )
+        return problems
+
     # ----- lookups
 
     def indicator(self, key_or_name: str) -> Indicator:
@@ -598,6 +675,7 @@ class BoardSpec:
             units=self.units,
             yellow_units=self.yellow_units,
             title=self.title,
+            last_place=self.last_place,
         )
 
     # ----- JSON
@@ -611,6 +689,7 @@ class BoardSpec:
             "cumulative_mode": self.cumulative_mode.value,
             "units": list(self.units),
             "yellow_units": dict(self.yellow_units),
+            "last_place": self.last_place.to_dict(),
         }
 
     @classmethod
@@ -639,6 +718,7 @@ class BoardSpec:
         if not isinstance(title, str):
             problems.append("title：应为文字")
             title = ""
+        last_place = _parse_last_place(data.get("last_place", {}), problems)
         if problems:
             raise SpecError(problems)
         return cls(
@@ -649,7 +729,30 @@ class BoardSpec:
             units=tuple(u.strip() for u in units),
             yellow_units=yellow,
             title=title,
+            last_place=last_place,
         )
+
+
+def _parse_last_place(raw: object, problems: list[str]) -> LastPlaceRule:
+    if not isinstance(raw, Mapping):
+        problems.append(
+            'last_place：应为对象，如 {"tie_breakers": ["previous_rank"], "max_tied": 1}'
+        )
+        return LastPlaceRule()
+    unknown = sorted(set(raw) - {"tie_breakers", "max_tied"})
+    if unknown:
+        problems.append(
+            f"last_place：不认识的字段：{'、'.join(unknown)}（可用：max_tied、tie_breakers）"
+        )
+    breakers = raw.get("tie_breakers", [])
+    if not isinstance(breakers, list) or not all(isinstance(b, str) for b in breakers):
+        problems.append("last_place.tie_breakers：应为指标代码（或 previous_rank）的列表")
+        breakers = []
+    max_tied = raw.get("max_tied", 1)
+    if not isinstance(max_tied, int) or isinstance(max_tied, bool):
+        problems.append("last_place.max_tied：应为整数")
+        max_tied = 1
+    return LastPlaceRule(tie_breakers=tuple(b.strip() for b in breakers), max_tied=max_tied)
 
 
 def _text(value: object, where: str, problems: list[str], *, required: bool = True) -> str:
@@ -1510,7 +1613,14 @@ def _rank_on_points(
 
 @dataclass(frozen=True)
 class Evidence:
-    """One period behind a warning: the unit's composite and overall rank there."""
+    """One period behind a warning: the unit's composite and overall rank there.
+
+    ``place`` is the unit's place as stated in a notice: for a unit found last, its
+    place after the tie-breakers (``participants`` when it alone is last); ``shared``
+    how many units share that place; ``tie_break`` how a tie at the bottom was broken.
+    Evidence written before these existed reads back with ``place`` 0: the overall rank
+    is stated then.
+    """
 
     period: str
     label: str
@@ -1518,12 +1628,22 @@ class Evidence:
     composite: int
     overall_rank: int
     participants: int
+    place: int = 0
+    shared: int = 1
+    tie_break: str = ""
+
+    @property
+    def stated_place(self) -> int:
+        return self.place or self.overall_rank
 
     def describe(self) -> str:
-        return (
+        """E.g. “2020年2月综合得分12分，综合排名第38位（共38个单位）”."""
+        where = "并列第" if self.shared > 1 else "第"
+        text = (
             f"{self.label}综合得分{self.composite}分，"
-            f"在{self.participants}个单位中排名第{self.overall_rank}位"
+            f"综合排名{where}{self.stated_place}位（共{self.participants}个单位）"
         )
+        return text + (f"，{self.tie_break}" if self.tie_break else "")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -1533,6 +1653,9 @@ class Evidence:
             "composite": self.composite,
             "overall_rank": self.overall_rank,
             "participants": self.participants,
+            "place": self.place,
+            "shared": self.shared,
+            "tie_break": self.tie_break,
         }
 
     @classmethod
@@ -1544,7 +1667,142 @@ class Evidence:
             composite=int(data["composite"]),
             overall_rank=int(data["overall_rank"]),
             participants=int(data["participants"]),
+            place=int(data.get("place", 0)),
+            shared=int(data.get("shared", 1)),
+            tie_break=data.get("tie_break", ""),
         )
+
+
+@dataclass(frozen=True)
+class LastPlace:
+    """Who is last in one period under a :class:`LastPlaceRule`, and how it was decided.
+
+    ``tied``: units sharing the lowest composite; ``remaining``: units still tied after
+    the tie-breakers (``decided_by``, those that narrowed the tie); ``units``: the units
+    last — the remaining ones when there are no more than the rule's maximum, else
+    none. ``all_equal``: every unit has the same composite (nobody is last).
+    """
+
+    units: tuple[str, ...]
+    participants: int
+    tied: int = 0
+    remaining: int = 0
+    decided_by: tuple[str, ...] = ()
+    tie_break: str = ""
+    all_equal: bool = False
+
+    @property
+    def withheld(self) -> bool:
+        """Units are tied last beyond the maximum: no 末位 warning."""
+        return not self.units and self.remaining > 0 and not self.all_equal
+
+    @property
+    def place(self) -> int:
+        """The place of the last units: ``participants`` when one unit alone is last."""
+        return self.participants - self.remaining + 1
+
+    def note(self, label: str = "") -> str:
+        """Why nobody is last, e.g. “2020年5月末位并列18个单位，未发预警”; empty when
+        somebody is."""
+        if self.all_equal and self.participants:
+            return f"{label}各单位综合得分相同，无末位，未发预警"
+        if self.withheld:
+            return f"{label}末位并列{self.remaining}个单位，未发预警"
+        return ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "units": list(self.units),
+            "participants": self.participants,
+            "tied": self.tied,
+            "remaining": self.remaining,
+            "decided_by": list(self.decided_by),
+            "tie_break": self.tie_break,
+            "all_equal": self.all_equal,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LastPlace:
+        return cls(
+            units=tuple(data["units"]),
+            participants=int(data["participants"]),
+            tied=int(data.get("tied", 0)),
+            remaining=int(data.get("remaining", 0)),
+            decided_by=tuple(data.get("decided_by", ())),
+            tie_break=data.get("tie_break", ""),
+            all_equal=bool(data.get("all_equal", False)),
+        )
+
+
+def last_place(
+    period: PeriodResult,
+    *,
+    spec: BoardSpec | None = None,
+    previous: Mapping[str, int] | None = None,
+) -> LastPlace:
+    """The units last overall in ``period`` under the spec's :class:`LastPlaceRule`
+    (without a spec: no tie-breakers, at most one unit last).
+
+    ``previous`` maps units to their overall rank in the period before (the month
+    before a month, the quarter before a quarter), for the ``previous_rank``
+    tie-breaker. An indicator tie-breaker needs the period's cells: on a period read
+    without them it is passed over, like ``previous_rank`` without ``previous``.
+    """
+    rule = spec.last_place if spec is not None else LastPlaceRule()
+    rows = period.rows
+    n = len(rows)
+    if not rows:
+        return LastPlace(units=(), participants=0)
+    lowest = min(r.composite for r in rows)
+    remaining = [r for r in rows if r.composite == lowest]
+    tied = len(remaining)
+    if tied == n:
+        return LastPlace(units=(), participants=n, tied=n, remaining=n, all_equal=True)
+    used: list[str] = []
+    for breaker in rule.tie_breakers:
+        if len(remaining) <= 1:
+            break
+        if breaker == PREVIOUS_RANK:
+            if previous is None or any(r.unit not in previous for r in remaining):
+                continue
+            worst_rank = max(int(previous[r.unit]) for r in remaining)
+            narrowed = [r for r in remaining if int(previous[r.unit]) == worst_rank]
+        else:
+            assert spec is not None  # a tie-breaker other than previous_rank needs a spec
+            indicator = spec.indicator(breaker)
+            higher = indicator.direction is Direction.HIGHER
+            keys: dict[str, tuple[Decimal, ...]] = {}
+            for r in remaining:
+                found = [c for c in r.cells if c.indicator == indicator.key]
+                if not found:
+                    break
+                value = found[0].value
+                keys[r.unit] = value if higher else tuple(-v for v in value)
+            if len(keys) < len(remaining):
+                continue
+            worst_key = min(keys.values())
+            narrowed = [r for r in remaining if keys[r.unit] == worst_key]
+        if len(narrowed) < len(remaining):
+            used.append(breaker)
+        remaining = narrowed
+    units = tuple(r.unit for r in remaining) if len(remaining) <= rule.max_tied else ()
+    tie_break = ""
+    if units and tied > 1:
+        tie_break = f"{tied}个单位综合得分同为最低"
+        if used:
+            names = "、".join(tie_breaker_label(key, spec) for key in used)
+            tie_break += f"，依次比较{names}后"
+            tie_break += "排在最后" if len(units) == 1 else f"仍有{len(units)}个单位并列"
+        else:
+            tie_break += "，并列末位"
+    return LastPlace(
+        units=units,
+        participants=n,
+        tied=tied,
+        remaining=len(remaining),
+        decided_by=tuple(used),
+        tie_break=tie_break,
+    )
 
 
 @dataclass(frozen=True)
@@ -1575,10 +1833,12 @@ class WarningFinding:
         if self.kind is WarningKind.QUARTER_LAST:
             return (
                 f"{name}{self.scope}综合排名位列末位"
-                f"（综合得分{evidence.composite}分，共{evidence.participants}个单位）"
+                f"（综合得分{evidence.composite}分，第{evidence.stated_place}位，"
+                f"共{evidence.participants}个单位）"
             )
+        where = "并列第" if evidence.shared > 1 else "第"
         return (
-            f"{name}{self.scope}综合排名第{evidence.overall_rank}位"
+            f"{name}{self.scope}综合排名{where}{evidence.stated_place}位"
             f"（共{evidence.participants}个单位），位列后{self.threshold}名"
         )
 
@@ -1603,8 +1863,16 @@ class WarningFinding:
         )
 
 
-def _evidence(period: PeriodResult, unit: str) -> Evidence:
+def _evidence(period: PeriodResult, unit: str, last: LastPlace | None = None) -> Evidence:
+    """The unit's evidence in ``period``; when it is found last there (``last``), its
+    place after the tie-breakers."""
     row = period.row(unit)
+    if last is not None and unit in last.units:
+        place, shared, tie_break = last.place, len(last.units), last.tie_break
+    else:
+        place = row.overall_rank
+        shared = sum(1 for r in period.rows if r.composite == row.composite)
+        tie_break = ""
     return Evidence(
         period=period.key,
         label=period.label,
@@ -1612,16 +1880,22 @@ def _evidence(period: PeriodResult, unit: str) -> Evidence:
         composite=row.composite,
         overall_rank=row.overall_rank,
         participants=len(period.rows),
+        place=place,
+        shared=shared,
+        tie_break=tie_break,
     )
 
 
-def last_units(period: PeriodResult) -> tuple[str, ...]:
-    """The units last overall (all of them when tied at the bottom).
-
-    A period where every unit has the same composite singles out nobody, just as an
-    indicator where every unit is equal colours nobody white.
-    """
-    return lowest_composites((r.unit, r.composite) for r in period.rows)
+def last_units(
+    period: PeriodResult,
+    *,
+    spec: BoardSpec | None = None,
+    previous: Mapping[str, int] | None = None,
+) -> tuple[str, ...]:
+    """The units last overall under the spec's rule (see :func:`last_place`): nobody
+    when every unit has the same composite, or when more units than the rule allows
+    are still tied at the bottom."""
+    return last_place(period, spec=spec, previous=previous).units
 
 
 def lowest_composites(composites: Iterable[tuple[str, int]]) -> tuple[str, ...]:
@@ -1637,14 +1911,22 @@ def lowest_composites(composites: Iterable[tuple[str, int]]) -> tuple[str, ...]:
 
 
 def consecutive_last(
-    *, periods: Sequence[PeriodResult], months: int = 2, latest_only: bool = False
+    *,
+    periods: Sequence[PeriodResult],
+    months: int = 2,
+    latest_only: bool = False,
+    spec: BoardSpec | None = None,
+    lasts: Mapping[str, LastPlace] | None = None,
 ) -> list[WarningFinding]:
     """Units last overall in at least ``months`` consecutive calendar months.
 
     ``periods`` are monthly results in any order (e.g. re-read snapshots); a gap in the
-    calendar breaks a run. Each finding is one maximal run, its evidence the months of
-    the run. With ``latest_only``, only runs that reach the latest month given — what a
-    monthly close needs to decide on a 工作预警通知书.
+    calendar breaks a run. Who is last in a month follows the spec's rule
+    (:func:`last_place`, the month before given as the previous period when it is among
+    ``periods``), unless ``lasts`` gives it for that month (as decided at its close).
+    Each finding is one maximal run, its evidence the months of the run. With
+    ``latest_only``, only runs that reach the latest month given — what a monthly close
+    needs to decide on a 工作预警通知书.
     """
     if months < 1:
         raise ValueError("连续月数应至少为1")
@@ -1662,6 +1944,7 @@ def consecutive_last(
     runs: dict[str, list[PeriodResult]] = {}
     findings: list[tuple[int, int, WarningFinding]] = []
     order: dict[str, int] = {}
+    decided: dict[str, LastPlace] = {}
 
     def close(unit: str) -> None:
         run = runs.pop(unit, [])
@@ -1669,7 +1952,7 @@ def consecutive_last(
             finding = WarningFinding(
                 kind=WarningKind.CONSECUTIVE_LAST,
                 unit=unit,
-                evidence=tuple(_evidence(p, unit) for p in run),
+                evidence=tuple(_evidence(p, unit, decided[p.key]) for p in run),
                 threshold=months,
                 scope=months_label([p.key for p in run]),
             )
@@ -1679,10 +1962,19 @@ def consecutive_last(
     for period in monthly:
         for unit in period.units:
             order.setdefault(unit, len(order))
-        last = set(last_units(period))
         adjacent = (
             previous is not None and _month_index(period.key) == _month_index(previous.key) + 1
         )
+        found = (lasts or {}).get(period.key)
+        if found is None:
+            before = (
+                {r.unit: r.overall_rank for r in previous.rows}
+                if adjacent and previous is not None
+                else None
+            )
+            found = last_place(period, spec=spec, previous=before)
+        decided[period.key] = found
+        last = set(found.units)
         for unit in list(runs):
             if unit not in last or not adjacent:
                 close(unit)
@@ -1695,8 +1987,16 @@ def consecutive_last(
     return [f for _, _, f in sorted(findings, key=lambda t: (t[0], t[1]))]
 
 
-def quarter_last(*, period: PeriodResult) -> list[WarningFinding]:
-    """Units last in a quarter's cumulative result (for the 约谈 of their leader).
+def quarter_last(
+    *,
+    period: PeriodResult,
+    spec: BoardSpec | None = None,
+    previous: Mapping[str, int] | None = None,
+    last: LastPlace | None = None,
+) -> list[WarningFinding]:
+    """Units last in a quarter's cumulative result (for the 约谈 of their leader), by
+    the spec's rule (:func:`last_place`; ``previous``: the overall ranks of the quarter
+    before), unless ``last`` gives who is last.
 
     ``period`` must be the cumulative period of a board over exactly one calendar
     quarter (draw it with ``spec.with_months([...])``).
@@ -1704,14 +2004,16 @@ def quarter_last(*, period: PeriodResult) -> list[WarningFinding]:
     scope = quarter_of(period.months)
     if period.kind is not PeriodKind.CUMULATIVE or scope is None:
         raise ValueError(f"{period.label}不是一个完整季度的累计排名")
+    if last is None:
+        last = last_place(period, spec=spec, previous=previous)
     return [
         WarningFinding(
             kind=WarningKind.QUARTER_LAST,
             unit=unit,
-            evidence=(_evidence(period, unit),),
+            evidence=(_evidence(period, unit, last),),
             scope=scope,
         )
-        for unit in last_units(period)
+        for unit in last.units
     ]
 
 
