@@ -427,10 +427,18 @@ class WarningFilterForm(forms.Form):
         label="跟踪状态", required=False, choices=[("", "全部"), *WarningStatus.choices]
     )
     month = MonthField(label="触发月份", required=False)
+    org = forms.ChoiceField(label="预警单位", required=False)
 
-    def __init__(self, *args: Any, boards: list[Board], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        boards: list[Board],
+        orgs: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["board"].choices = [("", "全部"), *((str(b.pk), b.title) for b in boards)]
+        self.fields["org"].choices = [("", "全部"), *((str(pk), name) for pk, name in orgs or [])]
 
 
 class WarningActionForm(forms.Form):

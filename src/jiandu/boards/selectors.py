@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import DateField, F, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
+from django.http import Http404, QueryDict
 from django.urls import reverse
 
 from jiandu.boards import compute, ranking
@@ -32,6 +33,7 @@ from jiandu.boards.models import (
 from jiandu.clues.models import Clue, ClueEvent, ExposureBatch, ExposureCase, Outcome, Petition
 from jiandu.clues.statistics import statistic as get_statistic
 from jiandu.core.access import get_or_404, jurisdiction_org_ids
+from jiandu.core.pagination import KeysetPage, keyset_paginate
 from jiandu.orgs.models import Org
 
 DRILLDOWN_LIMIT = 500
@@ -839,6 +841,7 @@ class WarningFilters:
     status: str = ""
     month: str = ""
     year: int | None = None
+    org_id: int | None = None
 
 
 def _warning_scope(user: Any) -> tuple[Q, dict[int, BoardAccess]]:
@@ -866,7 +869,44 @@ def warning_list(*, user: Any, filters: WarningFilters | None = None) -> QuerySe
         qs = qs.filter(month=f.month)
     if f.year:
         qs = qs.filter(month__startswith=f"{f.year:04d}-")
+    if f.org_id:
+        qs = qs.filter(org_id=f.org_id)
     return qs.select_related("board", "org").order_by("-month", "board_id", "kind", "pk")
+
+
+WARNING_PAGE_SIZE = 50
+
+
+def warning_page(
+    *,
+    user: Any,
+    filters: WarningFilters | None = None,
+    after: str | None = None,
+    query: QueryDict | None = None,
+    size: int | None = None,
+) -> tuple[KeysetPage, int]:
+    """One page of the warnings the user may see (newest month first) and how many
+    match in all. Keyset pagination (ADR 0004) on the month's first day and the id."""
+    qs = warning_list(user=user, filters=filters).annotate(
+        month_start=Cast(Concat(F("month"), Value("-01")), output_field=DateField())
+    )
+    total = qs.count()
+    page = keyset_paginate(
+        qs, after=after, size=size or WARNING_PAGE_SIZE, date_field="month_start", query=query
+    )
+    return page, total
+
+
+def warning_orgs(*, user: Any) -> list[tuple[int, str]]:
+    """The units that have a warning the user may see, by name (for the filter)."""
+    query, _ = _warning_scope(user)
+    rows = (
+        BoardWarning.objects.filter(query)
+        .values_list("org_id", "org__name")
+        .distinct()
+        .order_by("org__name")
+    )
+    return list(rows)
 
 
 def warning_get(*, user: Any, pk: int) -> tuple[BoardWarning, BoardAccess]:
