@@ -579,7 +579,11 @@ def _evidence_rows(warning: Any) -> list[dict[str, Any]]:
             for s in snapshots
             if s.month == month
         ]
-        rows.append({**item, "links": links})
+        # The place as the notice states it (after the tie-breakers for a unit found
+        # last), with how a tie at the bottom was broken.
+        evidence = ranking.Evidence.from_dict(item)
+        place = f"{'并列第' if evidence.shared > 1 else '第'}{evidence.stated_place}位"
+        rows.append({**item, "place": place, "links": links})
     return rows
 
 

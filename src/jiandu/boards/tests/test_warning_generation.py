@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from jiandu.boards.choices import WarningKind, WarningStatus
 from jiandu.boards.models import BoardWarning
@@ -93,7 +94,7 @@ def test_units_tied_last_are_all_warned_up_to_the_maximum(bw):
     assert (evidence["place"], evidence["shared"], evidence["participants"]) == (2, 2, 3)
 
 
-def test_the_previous_months_rank_breaks_a_tie_and_the_notice_states_the_place(bw):
+def test_the_previous_months_rank_breaks_a_tie_and_the_notice_states_the_place(bw, client):
     board_update(actor=bw.users["city"], board=bw.counties_board, tie_breakers=["previous_rank"])
     _month_with_last(bw, 1, [bw.luquan])
     _close(bw, "2020-01")
@@ -106,6 +107,11 @@ def test_the_previous_months_rank_breaks_a_tie_and_the_notice_states_the_place(b
     evidence = warning.finding["evidence"][1]
     assert (evidence["overall_rank"], evidence["place"], evidence["participants"]) == (2, 3, 3)
     assert evidence["tie_break"] == "2个单位综合得分同为最低，依次比较上期综合排名后排在最后"
+    client.force_login(bw.users["city"])
+    page = client.get(reverse("boards:warning_detail", args=[warning.pk])).content.decode()
+    # February: shared 2nd on the board, 3rd of 3 after the tie-breaker
+    assert "<td>第3位（共3个单位）<div" in page
+    assert "依次比较上期综合排名后排在最后" in page
 
 
 def test_tie_breakers_must_be_indicators_of_the_board(bw):
