@@ -120,6 +120,10 @@ def get_board(request: HttpRequest, board_id: int):
         "quarter_interview": board.quarter_interview,
         "bottom_k": board.bottom_k,
         "bottom_month": board.bottom_month,
+        "last_place": {
+            "tie_breakers": list(board.tie_breakers or []),
+            "max_tied": board.max_tied_last,
+        },
         "indicators": columns,
         "closed_months": list(dict.fromkeys(i.month for i in infos)),
     }
@@ -184,6 +188,7 @@ def get_cell(request: HttpRequest, snapshot_id: int, query: Query[CellQuery]):
                 "name": s.name,
                 "statistic": s.statistic,
                 "statistic_name": s.statistic_name,
+                "date_label": s.date_label,
                 "frozen": s.frozen,
                 "count": s.count,
                 "months": [

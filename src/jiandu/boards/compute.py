@@ -437,6 +437,15 @@ def board_spec(
         cumulative_mode=ranking.CumulativeMode(board.cumulative_mode),
         units=tuple(u.key for u in units),
         yellow_units={u.key: u.yellow for u in units if u.yellow},
+        # Tie-breakers naming an indicator no longer on the board are left out.
+        last_place=ranking.LastPlaceRule(
+            tie_breakers=tuple(
+                k
+                for k in board.tie_breakers or []
+                if k == ranking.PREVIOUS_RANK or any(c.key == k for c in columns)
+            ),
+            max_tied=board.max_tied_last,
+        ),
     )
 
 

@@ -44,13 +44,14 @@ from jiandu.boards.ranking import (
     BoardResult,
     Colour,
     Indicator,
+    LastPlace,
     PeriodKind,
     PeriodResult,
     RankingBasis,
     UnitResult,
     WarningFinding,
     WarningKind,
-    last_units,
+    last_place,
 )
 
 # --------------------------------------------------------------------------- typography
@@ -123,7 +124,9 @@ class BoardSection:
 
     ``title`` names what is ranked, e.g. “县区扶贫领域监督执纪问责工作情况”;
     ``unit_names`` maps the ranking's unit keys to display names; ``warnings`` are
-    the findings issued on this board; ``month`` the month shown (default: the last).
+    the findings issued on this board; ``month`` the month shown (default: the last);
+    ``lasts`` who is last in a period (by period key) as the close decided it —
+    without it, it is decided by the spec's rule without a previous period.
     """
 
     title: str
@@ -131,6 +134,11 @@ class BoardSection:
     unit_names: Mapping[str, str] = field(default_factory=dict)
     warnings: Sequence[WarningFinding] = ()
     month: str | None = None
+    lasts: Mapping[str, LastPlace] = field(default_factory=dict)
+
+    def last(self, period: PeriodResult) -> LastPlace:
+        found = self.lasts.get(period.key)
+        return found if found is not None else last_place(period, spec=self.result.spec)
 
     def name(self, unit: str) -> str:
         return self.unit_names.get(unit, unit)
@@ -553,15 +561,18 @@ def _legend_text(board: BoardSection, period: PeriodResult) -> str:
 
 def _leaders(period: PeriodResult, board: BoardSection, top_n: int) -> str:
     tops = [r for r in period.rows if r.overall_rank <= top_n]
-    last = set(last_units(period))
-    if not last:
+    found = board.last(period)
+    if found.all_equal:
         return "各单位综合得分相同"
 
     def named(rows: Sequence[UnitResult]) -> str:
         return "、".join(f"{board.name(r.unit)}（{r.composite}分）" for r in rows)
 
     text = f"综合得分排名前{chinese_number(top_n)}的是{named(tops)}"
-    bottom = [r for r in period.rows if r.unit in last]
+    if not found.units:
+        lowest = min(r.composite for r in period.rows)
+        return text + f"；末位并列{found.remaining}个单位（最低{lowest}分）"
+    bottom = [r for r in period.rows if r.unit in found.units]
     return text + f"；排名末位的是{named(bottom)}"
 
 

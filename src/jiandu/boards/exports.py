@@ -52,6 +52,14 @@ def _findings(warnings: Sequence[BoardWarning]) -> list[ranking.WarningFinding]:
     return [ranking.WarningFinding.from_dict(w.finding) for w in warnings]
 
 
+def _lasts(snapshot: BoardSnapshot) -> dict[str, ranking.LastPlace]:
+    """Who the close found last in the month and the cumulative period (snapshots
+    closed before this was stored: none, the documents decide by the rule)."""
+    stored = snapshot.data.get("last") or {}
+    keys = {"month": snapshot.month, "cumulative": "cumulative"}
+    return {keys[k]: ranking.LastPlace.from_dict(v) for k, v in stored.items() if k in keys}
+
+
 def _section(snapshot: BoardSnapshot, warnings: Sequence[BoardWarning]) -> documents.BoardSection:
     return documents.BoardSection(
         title=snapshot.board.title,
@@ -59,6 +67,7 @@ def _section(snapshot: BoardSnapshot, warnings: Sequence[BoardWarning]) -> docum
         unit_names=_unit_names(snapshot),
         warnings=_findings(warnings),
         month=snapshot.month,
+        lasts=_lasts(snapshot),
     )
 
 

@@ -29,6 +29,8 @@ from jiandu.orgs.selectors import org_list
 __all__ = ["add_service_errors"]
 
 MONTH_INPUT = {"type": "month"}
+# How many tie-breakers the board form offers (the calculator takes any number).
+TIE_BREAKER_SLOTS = 3
 
 
 class MonthField(forms.CharField):
@@ -133,6 +135,12 @@ class BoardForm(forms.Form):
         initial=7,
         help_text="结账到该月时统计1月至该月的累计排名；留空不启用",
     )
+    max_tied_last = forms.IntegerField(
+        label="末位并列单位数上限",
+        min_value=1,
+        initial=1,
+        help_text="依次比较后仍并列末位的单位多于该数时，不确定末位、不发末位预警（结账时说明原因）",
+    )
     visibility = forms.ChoiceField(
         label="参评单位可见范围", choices=Visibility.choices, widget=forms.RadioSelect
     )
@@ -167,8 +175,13 @@ class BoardForm(forms.Form):
                             "quarter_interview",
                             "bottom_k",
                             "bottom_month",
+                            "max_tied_last",
                             "visibility",
                         )
+                    },
+                    **{
+                        f"tie_breaker_{i}": key
+                        for i, key in enumerate(instance.tie_breakers or [], start=1)
                     },
                 }
         else:
@@ -185,6 +198,23 @@ class BoardForm(forms.Form):
         self.fields["domain"].queryset = _domains()
         self.fields["participant_labels"].queryset = _labels()
         self.fields["yellow_labels"].queryset = _labels()
+        breaker_choices = [
+            ("", "—"),
+            *((i.key, f"{i.name}（较差者为末位）") for i in self.library),
+            (ranking.PREVIOUS_RANK, "上期综合排名（较靠后者为末位）"),
+        ]
+        for i in range(1, TIE_BREAKER_SLOTS + 1):
+            self.fields[f"tie_breaker_{i}"] = forms.ChoiceField(
+                label=f"末位并列时第{i}比较项",
+                choices=breaker_choices,
+                required=False,
+                help_text=(
+                    "综合得分同为最低的单位，依次按这些项比较，每项只留下较差的单位；"
+                    "所选指标须在本榜上"
+                    if i == 1
+                    else ""
+                ),
+            )
         for indicator in self.library:
             position, label = columns.get(indicator.pk, (None, ""))
             self.fields[f"position_{indicator.pk}"] = forms.IntegerField(
@@ -241,6 +271,20 @@ class BoardForm(forms.Form):
             self.add_error("participant_labels", "规则为“带有指定标签的单位”时，请选择标签")
         if rule == ParticipantRule.KIND and not data.get("participant_kinds"):
             self.add_error("participant_kinds", "规则为“指定类型的单位”时，请选择单位类型")
+        breakers: list[str] = []
+        for i in range(1, TIE_BREAKER_SLOTS + 1):
+            key = data.get(f"tie_breaker_{i}") or ""
+            if not key:
+                continue
+            if key in breakers:
+                self.add_error(f"tie_breaker_{i}", "与前面的比较项重复")
+                continue
+            on_board = {indicator.key for indicator, _ in data["indicators"]}
+            if key != ranking.PREVIOUS_RANK and key not in on_board:
+                self.add_error(f"tie_breaker_{i}", "该指标没有选用在本榜上")
+                continue
+            breakers.append(key)
+        data["tie_breakers"] = breakers
         return data
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -264,6 +308,8 @@ class BoardForm(forms.Form):
             "quarter_interview": data["quarter_interview"],
             "bottom_k": data["bottom_k"],
             "bottom_month": data["bottom_month"],
+            "tie_breakers": data["tie_breakers"],
+            "max_tied_last": data["max_tied_last"],
             "visibility": data["visibility"],
         }
 
@@ -381,10 +427,18 @@ class WarningFilterForm(forms.Form):
         label="跟踪状态", required=False, choices=[("", "全部"), *WarningStatus.choices]
     )
     month = MonthField(label="触发月份", required=False)
+    org = forms.ChoiceField(label="预警单位", required=False)
 
-    def __init__(self, *args: Any, boards: list[Board], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        boards: list[Board],
+        orgs: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["board"].choices = [("", "全部"), *((str(b.pk), b.title) for b in boards)]
+        self.fields["org"].choices = [("", "全部"), *((str(pk), name) for pk, name in orgs or [])]
 
 
 class WarningActionForm(forms.Form):

@@ -98,6 +98,25 @@ class Indicator(TimeStampedModel, ArchivableModel):
     def heading(self) -> str:
         return f"{self.name}（{self.display_unit}）" if self.display_unit else self.name
 
+    @property
+    def statistic_names(self) -> str:
+        """What is counted, by name: “受理问题线索”, or “批次：通报曝光批次；人次：通报曝光人次”
+        for a compound indicator (empty for a reported one)."""
+        from jiandu.clues.statistics import STATISTICS
+
+        def name(key: str) -> str:
+            found = STATISTICS.get(key)
+            return found.name if found is not None else key
+
+        if self.components:
+            return "；".join(
+                f"{c.get('name', c['key'])}：{name(c['statistic'])}"
+                if c.get("statistic")
+                else c.get("name", c["key"])
+                for c in self.components
+            )
+        return name(self.statistic) if self.statistic else ""
+
     def slots(self) -> list[dict[str, Any]]:
         """The value slots: ``[{"key": None, "statistic": …}]`` for a simple indicator,
         one per component for a compound one."""
@@ -224,6 +243,21 @@ class Board(TimeStampedModel, ArchivableModel):
             "结账到该月时，1月至该月累计综合排名后几名的单位列入集体诫勉谈话名单；留空不启用"
         ),
     )
+    tie_breakers = models.JSONField(
+        _("末位并列时依次比较"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "综合得分同为最低时，依次比较的指标（代码），最后可加上期综合排名"
+            "（previous_rank）；每一项只留下较差的单位"
+        ),
+    )
+    max_tied_last = models.PositiveSmallIntegerField(
+        _("末位并列单位数上限"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("依次比较后仍并列末位的单位多于该数时，不确定末位、不发末位预警"),
+    )
     visibility = models.CharField(
         _("参评单位可见范围"), max_length=8, choices=Visibility.choices, default=Visibility.WHOLE
     )
@@ -256,6 +290,11 @@ class Board(TimeStampedModel, ArchivableModel):
             errors["participant_kinds"] = "参评单位类型应为列表"
         elif self.participant_rule == ParticipantRule.KIND and not kinds:
             errors["participant_kinds"] = "按类型确定参评单位时，请至少选择一种单位类型"
+        breakers = self.tie_breakers
+        if not isinstance(breakers, list) or not all(isinstance(b, str) and b for b in breakers):
+            errors["tie_breakers"] = "末位并列时的比较项应为指标代码的列表"
+        elif len(set(breakers)) != len(breakers):
+            errors["tie_breakers"] = "末位并列时的比较项不能重复"
         if errors:
             raise ValidationError(errors)
 

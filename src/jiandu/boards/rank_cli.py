@@ -17,13 +17,20 @@ SPEC.json is a :class:`~jiandu.boards.ranking.BoardSpec` as JSON::
       "colours": {"red_points": 5, "blue_points": 3, "white_points": 1, "top_n": 3},
       "cumulative_mode": "sum_values",
       "units": ["五华区", "盘龙区"],
-      "yellow_units": {"东川区": "脱贫摘帽县"}
+      "yellow_units": {"东川区": "脱贫摘帽县"},
+      "last_place": {"tie_breakers": ["accepted", "previous_rank"], "max_tied": 1}
     }
 
 Only ``months`` and ``indicators`` are required. ``direction`` is ``higher`` (default)
 or ``lower``; ``cumulative_mode`` is ``sum_values`` (default) or ``sum_points``;
 ``units`` (participants, in display order) defaults to every unit in the CSV;
 ``yellow_units`` is an object ``{unit: label}`` or a plain list of units.
+``last_place`` says who is last when units tie at the bottom (see
+:class:`~jiandu.boards.ranking.LastPlaceRule`): ``tie_breakers`` lists indicators (key
+or name) and ``previous_rank`` (the overall rank in the month before), compared in
+order; when more than ``max_tied`` (default 1) units are still tied, nobody is last.
+The output names each period's last unit (months only: the previous month is known to
+the calculator, the period before the cumulative one is not).
 
 VALUES.csv has exactly the columns ``unit, month, indicator, value`` (the Chinese
 headers ``单位, 月份, 指标, 数值`` are accepted too), one figure per row. The
@@ -54,6 +61,7 @@ from jiandu.boards.ranking import (
     BoardError,
     BoardResult,
     BoardSpec,
+    LastPlace,
     MissingPolicy,
     MissingValuesError,
     Observation,
@@ -62,6 +70,7 @@ from jiandu.boards.ranking import (
     SpecError,
     ValueInputError,
     describe_missing,
+    last_place,
     rank_board,
 )
 from jiandu.core.cli_messages import usage_message
@@ -220,7 +229,30 @@ def _cell_text(cell_display: str, rank: int, colour_label: str | None, points: i
     return f"{cell_display} ({rank}) {colour_label}{points}"
 
 
-def format_period(result: BoardResult, period: PeriodResult) -> str:
+def period_lasts(result: BoardResult) -> dict[str, LastPlace]:
+    """Who is last in each period by the spec's rule; a month's previous period is the
+    month before it on the board (none for the first month and the cumulative period)."""
+    lasts: dict[str, LastPlace] = {}
+    before = None
+    for period in result.months:
+        previous = {r.unit: r.overall_rank for r in before.rows} if before is not None else None
+        lasts[period.key] = last_place(period, spec=result.spec, previous=previous)
+        before = period
+    lasts[result.cumulative.key] = last_place(result.cumulative, spec=result.spec)
+    return lasts
+
+
+def describe_last(found: LastPlace) -> str:
+    """“末位：丙（…）”, or why nobody is last."""
+    if found.all_equal:
+        return "末位：各单位综合得分相同，无末位"
+    if not found.units:
+        return f"末位：末位并列{found.remaining}个单位，不确定末位"
+    text = f"末位：{'、'.join(found.units)}"
+    return text + (f"（{found.tie_break}）" if found.tie_break else "")
+
+
+def format_period(result: BoardResult, period: PeriodResult, last: LastPlace | None = None) -> str:
     """One period as an aligned text table."""
     spec = result.spec
     if period.basis is RankingBasis.POINTS:
@@ -253,6 +285,8 @@ def format_period(result: BoardResult, period: PeriodResult) -> str:
         lines.append("  ".join(cells).rstrip())
     if period.missing_as_zero:
         lines.append("* 缺少的数据已按0计。" + describe_missing(period.missing_as_zero, spec=spec))
+    if last is not None:
+        lines.append(describe_last(last))
     return "\n".join(lines)
 
 
@@ -266,10 +300,12 @@ def format_result(result: BoardResult) -> str:
         f"计分规则：{spec.colours.describe()}。累计：{spec.cumulative_mode.label}。"
         f"缺少数据：{result.missing_policy.label}。"
     )
+    lines.append(f"末位：{spec.last_place.describe(spec)}。")
     lines.append("单元格：数值 (单项名次) 颜色及得分")
+    lasts = period_lasts(result)
     for period in result.periods:
         lines.append("")
-        lines.append(format_period(result, period))
+        lines.append(format_period(result, period, lasts[period.key]))
     return "\n".join(lines) + "\n"
 
 
@@ -338,7 +374,9 @@ def main(
             print(f"错误：{line}", file=err)
         return 1
     if args.json:
-        json.dump(result.to_dict(), out, ensure_ascii=False, indent=2)
+        data = result.to_dict()
+        data["last"] = {key: found.to_dict() for key, found in period_lasts(result).items()}
+        json.dump(data, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         out.write(format_result(result))

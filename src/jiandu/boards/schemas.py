@@ -46,6 +46,8 @@ class BoardDetailOut(BoardOut):
     quarter_interview: bool
     bottom_k: int
     bottom_month: int | None
+    # {"tie_breakers": [indicator keys, "previous_rank"], "max_tied": n}, as in a SPEC
+    last_place: dict[str, Any]
     indicators: list[IndicatorOut]
     closed_months: list[str]
 
@@ -76,7 +78,7 @@ class CellQuery(QuerySchema):
 class RecordOut(Schema):
     reference: str
     title: str
-    date: dt.date | None
+    date: dt.date | None = Field(description="统计口径计数所依据的日期（见 date_label）")
     org: str
     detail: str
     url: str
@@ -94,6 +96,7 @@ class SlotRecordsOut(Schema):
     name: str
     statistic: str
     statistic_name: str
+    date_label: str = Field(description="记录的“日期”是哪一天：统计口径计数所依据的日期")
     frozen: float | None
     count: int
     months: list[MonthRecordsOut]

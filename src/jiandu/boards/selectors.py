@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import DateField, F, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
+from django.http import Http404, QueryDict
 from django.urls import reverse
 
 from jiandu.boards import compute, ranking
@@ -32,6 +33,7 @@ from jiandu.boards.models import (
 from jiandu.clues.models import Clue, ClueEvent, ExposureBatch, ExposureCase, Outcome, Petition
 from jiandu.clues.statistics import statistic as get_statistic
 from jiandu.core.access import get_or_404, jurisdiction_org_ids
+from jiandu.core.pagination import KeysetPage, keyset_paginate
 from jiandu.orgs.models import Org
 
 DRILLDOWN_LIMIT = 500
@@ -164,6 +166,26 @@ class SnapshotInfo:
         return ranking.month_label(self.month)
 
 
+def person_label(name: str | None, username: str | None, org: str | None) -> str:
+    """A user as a person reads them: “张三（昆明市纪委监委）”, never a bare user name
+    when there is a name."""
+    who = name or username or ""
+    if not who:
+        return ""
+    return f"{who}（{org}）" if org else who
+
+
+def user_label(user: Any) -> str:
+    """:func:`person_label` of a user object (its org loaded or not)."""
+    if user is None:
+        return ""
+    org = user.org.display_name if getattr(user, "org_id", None) else None
+    return person_label(user.full_name, user.username, org)
+
+
+_CREATED_BY = ("created_by__full_name", "created_by__username", "created_by__org__name")
+
+
 def snapshot_infos(*, board: Board) -> list[SnapshotInfo]:
     """Every snapshot of the board, newest month first, newest version first (one query,
     the frozen data left in the database)."""
@@ -176,13 +198,13 @@ def snapshot_infos(*, board: Board) -> list[SnapshotInfo]:
             "version",
             "reason",
             "created_at",
-            "created_by__username",
             "missing_as_zero",
+            *_CREATED_BY,
         )
     )
     return [
-        SnapshotInfo(pk, month, version, reason, created_at, created_by or "", zero)
-        for pk, month, version, reason, created_at, created_by, zero in rows
+        SnapshotInfo(pk, month, version, reason, created_at, person_label(*by), zero)
+        for pk, month, version, reason, created_at, zero, *by in rows
     ]
 
 
@@ -198,15 +220,15 @@ def latest_snapshots(*, boards: Sequence[Board]) -> dict[int, SnapshotInfo]:
             "version",
             "reason",
             "created_at",
-            "created_by__username",
             "missing_as_zero",
+            *_CREATED_BY,
         )
     )
     latest: dict[int, SnapshotInfo] = {}
-    for board_id, pk, month, version, reason, created_at, created_by, zero in rows:
+    for board_id, pk, month, version, reason, created_at, zero, *by in rows:
         if board_id not in latest:
             latest[board_id] = SnapshotInfo(
-                pk, month, version, reason, created_at, created_by or "", zero
+                pk, month, version, reason, created_at, person_label(*by), zero
             )
     return latest
 
@@ -399,9 +421,37 @@ def board_table(
 # --------------------------------------------------------------------------- drill-down
 
 
+# The date a statistic counts a record on — the one that puts it in a month — and the
+# drill-down's heading for it: a clue closed in September is listed with its closing
+# date, not the day it was received. (One entry per statistic of
+# jiandu.clues.statistics: a test checks that none is missing.)
+COUNTED_DATES: dict[str, tuple[str, str]] = {
+    "clues_received": ("received_date", "受理日期"),
+    "clues_disposed": ("disposed_at", "处置日期"),
+    "clues_closed": ("closed_at", "办结日期"),
+    "criticism": ("decision_date", "处理决定日期"),
+    "accountability": ("decision_date", "处理决定日期"),
+    "party_discipline": ("decision_date", "处分决定日期"),
+    "government_sanction": ("decision_date", "处分决定日期"),
+    "organisational": ("decision_date", "处理决定日期"),
+    "judicial_transfer": ("decision_date", "移送日期"),
+    "direct_handling": ("on_date", "直查直办日期"),
+    "principal_failures": ("decision_date", "问责决定日期"),
+    "supervisory_failures": ("decision_date", "问责决定日期"),
+    "exposure_batches": ("published_on", "通报日期"),
+    "exposure_cases": ("batch__published_on", "通报日期"),
+    "exposure_persons": ("exposurecase__batch__published_on", "通报日期"),
+    "petitions_received": ("received_date", "受理日期"),
+    "petitions_first": ("received_date", "受理日期"),
+    "petitions_first_closed": ("received_date", "受理日期"),
+    "petitions_repeat": ("received_date", "受理日期"),
+}
+
+
 @dataclass
 class RecordRow:
-    """One record behind a figure, as listed in a drill-down."""
+    """One record behind a figure, as listed in a drill-down; ``date`` is the date the
+    statistic counts it on (see :data:`COUNTED_DATES`)."""
 
     reference: str
     title: str
@@ -432,6 +482,7 @@ class SlotRecords:
     statistic_name: str
     frozen: int | float | None
     months: list[MonthRecords]
+    date_label: str = "日期"
 
     @property
     def count(self) -> int:
@@ -544,6 +595,16 @@ def _record_rows(model: type, user: Any, ids: Iterable[Any]) -> dict[Any, Record
                 batch.medium,
                 reverse("clues:exposure_detail", args=[batch.pk]),
             )
+    elif model is ExposureCase:
+        for case in qs.select_related("batch__org"):
+            rows[case.pk] = RecordRow(
+                f"批次{case.batch_id}",
+                case.title,
+                case.batch.published_on,
+                case.batch.org.name,
+                case.batch.title,
+                reverse("clues:exposure_detail", args=[case.batch_id]),
+            )
     elif model is ExposureCase.persons.through:
         for link in qs.select_related("person", "exposurecase__batch__org"):
             batch = link.exposurecase.batch
@@ -619,20 +680,28 @@ def cell_records(
     for slot in column.slots:
         stat = get_statistic(slot["statistic"])
         target = _target_model(stat)
+        date_field, date_label = COUNTED_DATES[stat.key]
         counted: list[tuple[str, list[Any]]] = []
+        counted_on: list[dict[Any, dt.date]] = []
         for month in months:
             start, end = compute.month_bounds(month)
             qs = stat.queryset(start=start, end=end, domain=column.domain, org_ids=subtree)
             field_name = "pk" if stat.count_field == "pk" else stat.count_field
-            ids = list(qs.order_by().values_list(field_name, flat=True).distinct())
-            counted.append((month, ids))
+            # Each counted record once, with the date that counts it (the first one, for
+            # a clue counted through several events or decisions in the month).
+            dates: dict[Any, dt.date] = {}
+            for record_id, on in qs.order_by().values_list(field_name, date_field):
+                if record_id not in dates or on < dates[record_id]:
+                    dates[record_id] = on
+            counted.append((month, list(dates)))
+            counted_on.append(dates)
         wanted = list({i for _, ids in counted for i in ids})
         visible = set(_restricted(target, user).filter(pk__in=wanted).values_list("pk", flat=True))
         shown_ids = [[i for i in ids if i in visible][:DRILLDOWN_LIMIT] for _, ids in counted]
         rendered = _record_rows(target, user, {i for ids in shown_ids for i in ids})
         month_records = []
-        for (month, ids), shown in zip(counted, shown_ids, strict=True):
-            rows = [rendered[i] for i in shown if i in rendered]
+        for (month, ids), shown, dates in zip(counted, shown_ids, counted_on, strict=True):
+            rows = [replace(rendered[i], date=dates[i]) for i in shown if i in rendered]
             rows.sort(key=lambda r: (r.date or dt.date.min, r.reference), reverse=True)
             listed_total = len([i for i in ids if i in visible])
             month_records.append(
@@ -652,6 +721,7 @@ def cell_records(
                 statistic_name=stat.name,
                 frozen=_frozen_slot_value(cell, slot),
                 months=month_records,
+                date_label=date_label,
             )
         )
     return drill
@@ -671,7 +741,7 @@ def _reported_rows(
     values = {
         v.pk: v
         for v in ReportedValue.objects.filter(pk__in=list(wanted)).select_related(
-            "upload", "upload__uploaded_by"
+            "upload", "upload__uploaded_by__org"
         )
     }
     missing = {
@@ -695,7 +765,7 @@ def _reported_rows(
                         upload_id=v.upload_id,
                         row_number=v.row_number,
                         uploaded_at=v.upload.uploaded_at,
-                        uploaded_by=v.upload.uploaded_by.display_name,
+                        uploaded_by=user_label(v.upload.uploaded_by),
                     )
                 )
             elif (month, slot["key"]) in missing:
@@ -771,6 +841,7 @@ class WarningFilters:
     status: str = ""
     month: str = ""
     year: int | None = None
+    org_id: int | None = None
 
 
 def _warning_scope(user: Any) -> tuple[Q, dict[int, BoardAccess]]:
@@ -798,7 +869,44 @@ def warning_list(*, user: Any, filters: WarningFilters | None = None) -> QuerySe
         qs = qs.filter(month=f.month)
     if f.year:
         qs = qs.filter(month__startswith=f"{f.year:04d}-")
+    if f.org_id:
+        qs = qs.filter(org_id=f.org_id)
     return qs.select_related("board", "org").order_by("-month", "board_id", "kind", "pk")
+
+
+WARNING_PAGE_SIZE = 50
+
+
+def warning_page(
+    *,
+    user: Any,
+    filters: WarningFilters | None = None,
+    after: str | None = None,
+    query: QueryDict | None = None,
+    size: int | None = None,
+) -> tuple[KeysetPage, int]:
+    """One page of the warnings the user may see (newest month first) and how many
+    match in all. Keyset pagination (ADR 0004) on the month's first day and the id."""
+    qs = warning_list(user=user, filters=filters).annotate(
+        month_start=Cast(Concat(F("month"), Value("-01")), output_field=DateField())
+    )
+    total = qs.count()
+    page = keyset_paginate(
+        qs, after=after, size=size or WARNING_PAGE_SIZE, date_field="month_start", query=query
+    )
+    return page, total
+
+
+def warning_orgs(*, user: Any) -> list[tuple[int, str]]:
+    """The units that have a warning the user may see, by name (for the filter)."""
+    query, _ = _warning_scope(user)
+    rows = (
+        BoardWarning.objects.filter(query)
+        .values_list("org_id", "org__name")
+        .distinct()
+        .order_by("org__name")
+    )
+    return list(rows)
 
 
 def warning_get(*, user: Any, pk: int) -> tuple[BoardWarning, BoardAccess]:

@@ -116,6 +116,8 @@ _BOARD_FIELDS = (
     "quarter_interview",
     "bottom_k",
     "bottom_month",
+    "tie_breakers",
+    "max_tied_last",
     "visibility",
 )
 
@@ -163,6 +165,12 @@ def _set_relations(
         board.participant_labels.set(participant_labels)
     if yellow_labels is not None:
         board.yellow_labels.set(yellow_labels)
+    keys = set(board.board_indicators.values_list("indicator__key", flat=True))
+    strange = [k for k in board.tie_breakers or [] if k != ranking.PREVIOUS_RANK and k not in keys]
+    if strange:
+        raise ValidationError(
+            {"tie_breakers": f"末位并列时比较的指标不在本榜上：{'、'.join(strange)}"}
+        )
     if board.participant_rule == ParticipantRule.EXPLICIT and not board.participant_orgs.exists():
         raise ValidationError({"participant_orgs": "请选择参评单位"})
     if board.participant_rule == ParticipantRule.LABEL and not board.participant_labels.exists():
@@ -358,6 +366,8 @@ class CloseOutcome:
     snapshot: BoardSnapshot
     warnings: list[BoardWarning] = field(default_factory=list)
     repeated: list[BoardWarning] = field(default_factory=list)
+    # Why a 末位 warning was not issued, e.g. “2020年5月末位并列18个单位，未发预警”.
+    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         data = self.snapshot.data
@@ -375,6 +385,7 @@ class CloseOutcome:
                 for w in self.warnings
             ],
             "already_issued": [w.pk for w in self.repeated],
+            "notes": list(self.notes),
         }
 
 
@@ -577,6 +588,7 @@ def board_close(
         )  # fmt: skip
     except ranking.BoardError as exc:
         raise ValidationError(str(exc)) from None
+    lasts = _last_places(board=board, spec=spec, month=month, result=result, quarter=quarter)
 
     own = {
         "signature": compute.signature(columns=columns, units=units),
@@ -594,6 +606,12 @@ def board_close(
             else None
         ),
         "overall": compute.overall_of(result.latest_month),
+        # Who is last by the board's rule, decided now, for the later closes looking for
+        # consecutive months last; the cumulative and quarter ranks, for the
+        # "previous period" of the next close's tie-breaker.
+        "last": lasts["month"].to_dict(),
+        "cumulative_overall": compute.overall_of(result.cumulative),
+        "quarter_overall": compute.overall_of(quarter) if quarter is not None else None,
     }
     # The snapshot freezes this month and the cumulative period; the earlier months are
     # frozen in their own snapshots.
@@ -625,6 +643,7 @@ def board_close(
         "month_sources": figures.sources,
         "reported": reported_sources,
         "missing_as_zero": [m.to_dict() for m in result.cumulative.missing_as_zero],
+        "last": {key: found.to_dict() for key, found in lasts.items()},
         "computed_at": timezone.now().isoformat(),
     }
     snapshot = BoardSnapshot(
@@ -644,7 +663,9 @@ def board_close(
     with server_side_binding():
         snapshot.save()
     outcome = CloseOutcome(snapshot=snapshot)
-    _issue_warnings(actor=actor, outcome=outcome, result=result, quarter=quarter, units=units)
+    _issue_warnings(
+        actor=actor, outcome=outcome, result=result, quarter=quarter, units=units, lasts=lasts
+    )
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -657,9 +678,52 @@ def board_close(
             "reason": snapshot.reason,
             "missing_as_zero": data["missing_as_zero"],
             "warnings": [w.pk for w in outcome.warnings],
+            "notes": outcome.notes,
         },
     )
     return outcome
+
+
+def _ranks(overall: Any) -> dict[str, int] | None:
+    """unit → overall rank from a stored ``{unit: [composite, rank]}``."""
+    if not overall:
+        return None
+    return {unit: int(pair[1]) for unit, pair in overall.items()}
+
+
+def _last_places(
+    *,
+    board: Board,
+    spec: ranking.BoardSpec,
+    month: str,
+    result: ranking.BoardResult,
+    quarter: ranking.PeriodResult | None,
+) -> dict[str, ranking.LastPlace]:
+    """Who is last in the month, the cumulative period and (at a quarter's end) the
+    quarter, by the board's rule; the previous period is the month before, January to
+    the month before, and the quarter before, as their latest snapshots froze them."""
+    (before,) = _months_before(month, 1)
+    quarter_before = _months_before(month, 3)[0]
+    wanted = [quarter_before, before] if quarter is not None else [before]
+    parts = _current_part(board, wanted, "overall", "cumulative_overall", "quarter_overall")
+    previous: dict[str, Any] = parts[before][1] if before in parts else {}
+    lasts = {
+        "month": ranking.last_place(
+            result.latest_month, spec=spec, previous=_ranks(previous.get("overall"))
+        ),
+        # The cumulative period starts again in January: no previous one then.
+        "cumulative": ranking.last_place(
+            result.cumulative,
+            spec=spec,
+            previous=_ranks(previous.get("cumulative_overall")) if month[5:] != "01" else None,
+        ),
+    }
+    if quarter is not None:
+        earlier: dict[str, Any] = parts[quarter_before][1] if quarter_before in parts else {}
+        lasts["quarter"] = ranking.last_place(
+            quarter, spec=spec, previous=_ranks(earlier.get("quarter_overall"))
+        )
+    return lasts
 
 
 def _rank(
@@ -738,6 +802,7 @@ def _issue_warnings(
     result: ranking.BoardResult,
     quarter: ranking.PeriodResult | None,
     units: Sequence[compute.BoardUnit],
+    lasts: dict[str, ranking.LastPlace],
 ) -> None:
     snapshot = outcome.snapshot
     board = snapshot.board
@@ -748,28 +813,55 @@ def _issue_warnings(
     # N consecutive months last: this month plus the latest versions of the months before
     # (across a year's end too); a month never closed breaks the run.
     run_months = _months_before(month, max(board.consecutive_months - 1, 0) + 11)
-    earlier = _current_overall(board, run_months)
+    earlier = {
+        m: (pk, part["overall"] or {}, part["last"])
+        for m, (pk, part) in _current_part(board, run_months, "overall", "last").items()
+    }
+    # Who was last in each earlier month was decided at its close; a month closed before
+    # that was stored is decided now on its composites (indicator tie-breakers need the
+    # cells, which it does not keep: they are passed over).
+    decided: dict[str, ranking.LastPlace] = {}
+    for m, (_, overall, last) in earlier.items():
+        if last:
+            decided[m] = ranking.LastPlace.from_dict(last)
+        else:
+            (before,) = _months_before(m, 1)
+            decided[m] = ranking.last_place(
+                compute.light_period(m, overall),
+                spec=result.spec,
+                previous=_ranks(earlier[before][1]) if before in earlier else None,
+            )
+    decided[month] = lasts["month"]
+    for key, label in (
+        ("month", result.latest_month.label),
+        ("quarter", quarter.label if quarter is not None else ""),
+    ):
+        if key in lasts and (note := lasts[key].note(label)):
+            outcome.notes.append(note)
     # Only a run that reaches this month counts: walk back while some unit last now was
     # last in every month since (the months before cannot change a finding).
-    running = set(ranking.last_units(result.latest_month))
+    running = set(lasts["month"].units)
     reaching: list[str] = []
     for m in reversed(run_months):
-        overall = earlier.get(m, (None, None))[1]
-        running &= set(
-            ranking.lowest_composites((u, int(c)) for u, (c, _) in (overall or {}).items())
-        )
+        if m not in decided:
+            break
+        running &= set(decided[m].units)
         if not running:
             break
         reaching.append(m)
     periods = [compute.light_period(m, earlier[m][1]) for m in reversed(reaching)]
     periods.append(result.latest_month)
-    source_ids = {m: pk for m, (pk, _) in earlier.items()} | {month: snapshot.pk}
+    source_ids = {m: pk for m, (pk, _, _) in earlier.items()} | {month: snapshot.pk}
     for finding in ranking.consecutive_last(
-        periods=periods, months=board.consecutive_months, latest_only=True
+        periods=periods,
+        months=board.consecutive_months,
+        latest_only=True,
+        spec=result.spec,
+        lasts=decided,
     ):
         findings.append((finding, [source_ids[e.period] for e in finding.evidence]))
     if quarter is not None:
-        for finding in ranking.quarter_last(period=quarter):
+        for finding in ranking.quarter_last(period=quarter, last=lasts["quarter"]):
             findings.append((finding, [snapshot.pk]))
     # "The bottom K" singles units out only when there are more than K of them.
     participants = len(result.cumulative.rows)

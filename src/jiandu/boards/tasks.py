@@ -40,6 +40,7 @@ def run_close(task: Task, progress: Progress) -> dict[str, Any]:
         "版本": f"第{snapshot.version}版",
         "参评单位": len(snapshot.data["units"]),
         "新发出预警": len(outcome.warnings),
+        **({"未发末位预警": "；".join(outcome.notes)} if outcome.notes else {}),
         "缺报按0计": len(snapshot.data.get("missing_as_zero", [])),
         "url": f"{url}?month={snapshot.month}&version={snapshot.version}",
     }

@@ -504,7 +504,10 @@ def reported_file(request: HttpRequest, pk: int, upload_pk: int) -> FileResponse
 @require_GET
 def warning_list(request: HttpRequest) -> HttpResponse:
     boards = [a.board for a in selectors.board_list(user=request.user, include_archived=True)]
-    form = WarningFilterForm(request.GET or None, boards=boards)
+    orgs = selectors.warning_orgs(user=request.user)
+    params = request.GET.copy()
+    params.pop("after", None)
+    form = WarningFilterForm(params or None, boards=boards, orgs=orgs)
     filters = selectors.WarningFilters()
     if form.is_valid():
         data = form.cleaned_data
@@ -513,12 +516,16 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             kind=data.get("kind") or "",
             status=data.get("status") or "",
             month=data.get("month") or "",
+            org_id=int(data["org"]) if data.get("org") else None,
         )
-    warnings = list(selectors.warning_list(user=request.user, filters=filters)[:500])
+    page, total = selectors.warning_page(
+        user=request.user, filters=filters, after=request.GET.get("after"), query=request.GET
+    )
+    warnings = page.items
     for warning in warnings:
         warning.kind_tone = KIND_TONES.get(warning.kind, "gray")
         warning.status_tone = STATUS_TONES.get(warning.status, "gray")
-    context = {"filter_form": form, "warnings": warnings}
+    context = {"filter_form": form, "warnings": warnings, "page": page, "total": total}
     if _targets(request, "warning-results"):
         return render(request, "boards/warning_list.html#results", context)
     return render(request, "boards/warning_list.html", context)
@@ -572,7 +579,11 @@ def _evidence_rows(warning: Any) -> list[dict[str, Any]]:
             for s in snapshots
             if s.month == month
         ]
-        rows.append({**item, "links": links})
+        # The place as the notice states it (after the tie-breakers for a unit found
+        # last), with how a tie at the bottom was broken.
+        evidence = ranking.Evidence.from_dict(item)
+        place = f"{'并列第' if evidence.shared > 1 else '第'}{evidence.stated_place}位"
+        rows.append({**item, "place": place, "links": links})
     return rows
 
 

@@ -45,6 +45,12 @@ def test_close_prints_json_and_recompute_needs_a_reason(bw):
     assert BoardSnapshot.objects.get(month="2020-02", version=2).created_by == bw.users["city"]
 
 
+def test_close_says_why_no_warning_was_issued_when_units_tie_at_last(bw):
+    bw.receive(bw.world.county, 1, 1)
+    text = _run("close", "--board", "poverty-counties", "--month", "2020-01")
+    assert "2020年1月末位并列2个单位，未发预警" in text
+
+
 def test_close_refuses_unknown_boards_and_users_without_the_permission(bw):
     with pytest.raises(CommandError, match="多色榜“nope”不存在"):
         _run("close", "--board", "nope", "--month", "2020-01")

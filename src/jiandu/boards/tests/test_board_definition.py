@@ -69,6 +69,10 @@ def _post(bw, **extra):
         "quarter_interview": "on",
         "bottom_k": 2,
         "bottom_month": 6,
+        "tie_breaker_1": "criticism",
+        "tie_breaker_2": "previous_rank",
+        "tie_breaker_3": "",
+        "max_tied_last": 2,
         "visibility": "own_row",
         f"position_{library['criticism'].pk}": 2,
         f"position_{library['clues_received'].pk}": 1,
@@ -87,12 +91,14 @@ def test_a_board_defined_on_the_page(bw, client):
     assert (board.red_points, board.top_n, board.cumulative_mode) == (6, 2, "sum_points")
     assert (board.consecutive_months, board.bottom_k, board.bottom_month) == (3, 2, 6)
     assert board.visibility == "own_row"
+    assert (board.tie_breakers, board.max_tied_last) == (["criticism", "previous_rank"], 2)
     assert len(compute.board_units(board)) == 3
     assert AuditLog.objects.filter(object_type="boards.board", object_id=str(board.pk)).exists()
 
     edit = reverse("boards:board_edit", args=[board.pk])
     page = client.get(edit).content.decode()
     assert "线索受理" in page
+    assert '<option value="previous_rank" selected>' in page
     client.post(edit, _post(bw, participant_rule="kind", participant_kinds=["stationed_group"]))
     board.refresh_from_db()
     assert {u.name for u in compute.board_units(board)} == {
@@ -119,6 +125,18 @@ def test_errors_are_named_by_field_and_nothing_is_saved(bw, client):
     assert "请至少选用一个指标" in html
     assert "规则为“带有指定标签的单位”时，请选择标签" in html
     assert "分值应满足 红 &gt; 蓝 &gt; 白" in html
+    assert not Board.objects.filter(key="four-winds").exists()
+
+
+def test_tie_breakers_are_on_the_board_and_not_repeated(bw, client):
+    client.force_login(bw.users["city"])
+    data = _post(bw, tie_breaker_1="clues_closed", tie_breaker_2="previous_rank")
+    data["tie_breaker_3"] = "previous_rank"
+    response = client.post(reverse("boards:board_create"), data)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "该指标没有选用在本榜上" in html
+    assert "与前面的比较项重复" in html
     assert not Board.objects.filter(key="four-winds").exists()
 
 

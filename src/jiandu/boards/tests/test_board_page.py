@@ -82,3 +82,15 @@ def test_without_view_permission_the_page_is_forbidden(bw, client):
     client.force_login(bw.users["county"])  # no 多色榜 role
     url = reverse("boards:board_detail", args=[bw.counties_board.pk])
     assert client.get(url).status_code == 403
+
+
+def test_the_closer_is_shown_by_name_and_unit_not_by_user_name(bw, client):
+    closer = bw.users["city"]
+    closer.full_name = "李明"
+    closer.save(update_fields=["full_name"])
+    _close_march(bw)
+    client.force_login(closer)
+    url = reverse("boards:board_detail", args=[bw.counties_board.pk])
+    html = client.get(url, {"month": "2020-03"}).content.decode()
+    assert "<td>李明（昆明市纪委监委）</td>" in html
+    assert f"<td>{closer.username}</td>" not in html

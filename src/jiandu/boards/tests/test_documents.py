@@ -269,7 +269,7 @@ def test_warning_notice():
     assert "昆纪预〔2019〕3号" in text
     assert "嵩明县纪委监委：" in text
     assert "你单位2019年8月、9月综合排名连续2个月位列末位" in text
-    assert "2019年8月综合得分" in text and "在5个单位中排名第5位" in text
+    assert "2019年8月综合得分" in text and "综合排名第5位（共5个单位）" in text
     assert "一、高度重视预警事项" in text
     assert "四、于2019年10月31日前将整改情况书面报送市纪委监委党风政风监督室。" in text
     assert "2019年10月10日" in text

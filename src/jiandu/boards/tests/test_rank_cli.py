@@ -166,3 +166,49 @@ def test_cumulative_mode_from_the_spec(tmp_path, capsys, mode):
     assert main([*write_inputs(tmp_path, spec={**SPEC, "cumulative_mode": mode}), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["cumulative"]["basis"] == ("points" if mode == "sum_points" else "values")
+
+
+def test_the_spec_decides_who_is_last_when_units_tie(tmp_path, capsys):
+    spec = {
+        "months": ["2019-08", "2019-09"],
+        "indicators": [
+            {"key": "accepted", "name": "问题受理"},
+            {"key": "handled", "name": "处置办结"},
+        ],
+        "last_place": {"tie_breakers": ["处置办结", "previous_rank"], "max_tied": 1},
+    }
+    # (accepted, handled) in August and September: 甲 and 乙 tie at the bottom both months;
+    # 处置办结 tells them apart in August only.
+    figures = {"甲": [(5, 1), (1, 1)], "乙": [(1, 5), (1, 1)], "丙": [(3, 3), (3, 3)]}
+    rows = [
+        f"{unit},{month},{key},{value}"
+        for unit, months in figures.items()
+        for month, pair in zip(spec["months"], months, strict=True)
+        for key, value in zip(("accepted", "handled"), pair, strict=True)
+    ]
+    args = write_inputs(tmp_path, rows=rows, spec=spec)
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "依次比较“处置办结”、上期综合排名，较差者为末位；仍并列末位的单位多于1个时" in text
+    august, september, cumulative = text.split("【")[1:]
+    assert "末位：甲（2个单位综合得分同为最低，依次比较“处置办结”后排在最后）" in august
+    # September: equal on 处置办结, and both shared the 2nd place in August.
+    assert "末位：末位并列2个单位，不确定末位" in september
+    # 1—2月: 甲 and 乙 tie again; 处置办结 summed, 甲 2 against 乙 6.
+    assert "末位：甲（2个单位综合得分同为最低，依次比较“处置办结”后排在最后）" in cumulative
+    assert main([*args, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["settings"]["last_place"] == {
+        "tie_breakers": ["handled", "previous_rank"],
+        "max_tied": 1,
+    }
+    assert data["last"]["2019-08"]["units"] == ["甲"]
+    assert data["last"]["2019-09"] == {
+        "units": [],
+        "participants": 3,
+        "tied": 2,
+        "remaining": 2,
+        "decided_by": [],
+        "tie_break": "",
+        "all_equal": False,
+    }

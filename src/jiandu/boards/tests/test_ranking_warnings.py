@@ -1,4 +1,5 @@
-"""Warnings drawn from the boards: consecutive months last, quarter last, bottom K."""
+"""Warnings drawn from the boards: consecutive months last, quarter last, bottom K; who
+is last when units tie at the bottom (tie-breakers, the maximum tied at last)."""
 
 import json
 
@@ -6,12 +7,15 @@ import pytest
 
 from jiandu.boards.ranking import (
     BoardSpec,
+    Evidence,
     Observation,
     PeriodResult,
+    SpecError,
     WarningFinding,
     WarningKind,
     consecutive_last,
     cumulative_bottom,
+    last_place,
     last_units,
     quarter_last,
     rank_board,
@@ -20,11 +24,12 @@ from jiandu.boards.ranking import (
 MONTHS = [f"2019-{m:02d}" for m in range(1, 10)]
 
 
-def draw(values, months=MONTHS):
+def draw(values, months=MONTHS, last_place=None):
     """values: unit -> list of one figure per month (a single indicator)."""
-    spec = BoardSpec.from_dict(
-        {"months": months, "indicators": [{"key": "accepted", "name": "问题受理", "unit": "件"}]}
-    )
+    data = {"months": months, "indicators": [{"key": "accepted", "name": "问题受理", "unit": "件"}]}
+    if last_place is not None:
+        data["last_place"] = last_place
+    spec = BoardSpec.from_dict(data)
     observations = [
         Observation(unit=u, month=m, indicator="accepted", value=v)
         for u, row in values.items()
@@ -46,19 +51,30 @@ def runs(findings):
     return [(f.unit, [e.period for e in f.evidence]) for f in findings]
 
 
-def test_last_units_includes_ties_and_none_when_all_equal():
+def test_by_default_two_units_tied_at_the_bottom_are_not_last_and_all_equal_is_nobody():
     result = draw(VALUES)
-    assert last_units(result.period("2019-04")) == ("C", "D")
+    assert last_units(result.period("2019-03")) == ("C",)
+    april = last_place(result.period("2019-04"))
+    assert april.units == () and april.withheld
+    assert (april.tied, april.remaining) == (2, 2)
+    assert april.note("2019年4月") == "2019年4月末位并列2个单位，未发预警"
     equal = draw({"A": [1], "B": [1]}, months=["2019-01"])
-    assert last_units(equal.months[0]) == ()
+    nobody = last_place(equal.months[0])
+    assert nobody.units == () and nobody.all_equal and not nobody.withheld
+    assert nobody.note() == "各单位综合得分相同，无末位，未发预警"
+
+
+def test_the_maximum_tied_at_last_lets_ties_be_last():
+    result = draw(VALUES, last_place={"max_tied": 2})
+    assert last_units(result.period("2019-04"), spec=result.spec) == ("C", "D")
+    assert last_place(result.period("2019-03"), spec=result.spec).note() == ""
 
 
 def test_two_consecutive_months_last():
     findings = consecutive_last(periods=draw(VALUES).months)
+    # April and May: C and D tie at the bottom, more than one: nobody is last.
     assert runs(findings) == [
         ("D", ["2019-01", "2019-02"]),
-        ("C", ["2019-03", "2019-04", "2019-05"]),
-        ("D", ["2019-04", "2019-05"]),
         ("A", ["2019-07", "2019-08", "2019-09"]),
     ]
     a = findings[-1]
@@ -70,9 +86,91 @@ def test_two_consecutive_months_last():
     )
 
 
-def test_ties_at_last_are_all_last():
-    findings = consecutive_last(periods=draw(VALUES).months[3:5])
+def test_ties_at_last_are_all_last_only_up_to_the_maximum():
+    assert consecutive_last(periods=draw(VALUES).months[3:5]) == []
+    result = draw(VALUES, last_place={"max_tied": 2})
+    findings = consecutive_last(periods=result.months[3:5], spec=result.spec)
     assert runs(findings) == [("C", ["2019-04", "2019-05"]), ("D", ["2019-04", "2019-05"])]
+    # Both share the last place: 3rd of 4, stated as such.
+    assert findings[0].evidence[0].describe() == (
+        "2019年4月综合得分1分，综合排名并列第3位（共4个单位），2个单位综合得分同为最低，并列末位"
+    )
+
+
+def test_the_previous_rank_breaks_a_tie_at_the_bottom():
+    result = draw(VALUES, last_place={"tie_breakers": ["previous_rank"]})
+    findings = consecutive_last(periods=result.months, spec=result.spec)
+    # April: C and D tie; in March C was 4th, D 3rd: C is last. May: C and D tie again
+    # and shared the 3rd place in April: still tied, nobody.
+    assert runs(findings) == [
+        ("D", ["2019-01", "2019-02"]),
+        ("C", ["2019-03", "2019-04"]),
+        ("A", ["2019-07", "2019-08", "2019-09"]),
+    ]
+    april = findings[1].evidence[1]
+    assert (april.overall_rank, april.place, april.shared) == (3, 4, 1)
+    assert april.describe() == (
+        "2019年4月综合得分1分，综合排名第4位（共4个单位），"
+        "2个单位综合得分同为最低，依次比较上期综合排名后排在最后"
+    )
+    # Without the month before, the tie-breaker is passed over.
+    assert consecutive_last(periods=result.months[3:5], spec=result.spec) == []
+
+
+def two_indicators(last_place, lower=False):
+    spec = BoardSpec.from_dict(
+        {
+            "months": ["2019-01"],
+            "indicators": [
+                {"key": "accepted", "name": "问题受理"},
+                {"key": "closed", "name": "处置办结", "direction": "lower" if lower else "higher"},
+            ],
+            "last_place": last_place,
+        }
+    )
+    values = {"A": (5, 1), "B": (1, 5), "C": (3, 3)}
+    observations = [
+        Observation(unit=u, month="2019-01", indicator=k, value=v)
+        for u, pair in values.items()
+        for k, v in zip(("accepted", "closed"), pair, strict=True)
+    ]
+    return spec, rank_board(spec=spec, observations=observations).months[0]
+
+
+def test_an_indicator_breaks_a_tie_at_the_bottom_by_its_direction():
+    # A is white on 处置办结, B on 问题受理: both 6 points, C 10.
+    spec, month = two_indicators({"tie_breakers": ["处置办结"]})
+    assert [(r.unit, r.composite) for r in month.rows] == [("C", 10), ("A", 6), ("B", 6)]
+    assert spec.last_place.tie_breakers == ("closed",)
+    found = last_place(month, spec=spec)
+    assert (found.units, found.decided_by, found.place) == (("A",), ("closed",), 3)
+    assert found.tie_break == "2个单位综合得分同为最低，依次比较“处置办结”后排在最后"
+    spec, month = two_indicators({"tie_breakers": ["accepted", "closed"]})
+    assert last_place(month, spec=spec).units == ("B",)
+    spec, month = two_indicators({"tie_breakers": ["closed"]}, lower=True)
+    # Lower is better: B's 5 is the worst.
+    assert last_place(month, spec=spec).units == ("B",)
+
+
+def test_last_place_settings_are_checked_and_kept_in_the_spec():
+    with pytest.raises(SpecError) as error:
+        two_indicators({"tie_breakers": ["nope", "closed", "处置办结"], "max_tied": 0})
+    assert error.value.problems == (
+        "last_place.max_tied：末位并列单位数上限应为不小于1的整数",
+        "last_place.tie_breakers[0]：“nope”不是本榜的指标（可用：accepted、closed、previous_rank）",
+        "last_place.tie_breakers[2]：“处置办结”重复",
+    )
+    spec, _ = two_indicators({"tie_breakers": ["closed", "上期综合排名"], "max_tied": 2})
+    assert spec.to_dict()["last_place"] == {
+        "tie_breakers": ["closed", "previous_rank"],
+        "max_tied": 2,
+    }
+    assert BoardSpec.from_dict(spec.to_dict()) == spec
+    assert spec.with_months(["2019-02"]).last_place == spec.last_place
+    assert spec.last_place.describe(spec) == (
+        "综合得分最低的单位为末位；得分相同的，依次比较“处置办结”、上期综合排名，较差者为末位；"
+        "仍并列末位的单位多于2个时，不确定末位、不发预警"
+    )
 
 
 def test_latest_only_keeps_runs_reaching_the_latest_month():
@@ -83,6 +181,9 @@ def test_latest_only_keeps_runs_reaching_the_latest_month():
 
 def test_run_length_is_configurable():
     findings = consecutive_last(periods=draw(VALUES).months, months=3)
+    assert [f.unit for f in findings] == ["A"]
+    tied = draw(VALUES, last_place={"max_tied": 2})
+    findings = consecutive_last(periods=tied.months, months=3, spec=tied.spec)
     assert [f.unit for f in findings] == ["C", "A"]
 
 
@@ -122,7 +223,20 @@ def test_quarter_last():
 def test_quarter_last_with_ties_and_a_wrong_span():
     values = {"A": [1, 1, 1], "B": [1, 1, 1], "C": [2, 2, 2]}
     result = draw(values, months=["2019-01", "2019-02", "2019-03"])
-    assert [f.unit for f in quarter_last(period=result.cumulative)] == ["A", "B"]
+    assert quarter_last(period=result.cumulative) == []
+    tied = draw(values, months=["2019-01", "2019-02", "2019-03"], last_place={"max_tied": 2})
+    findings = quarter_last(period=tied.cumulative, spec=tied.spec)
+    assert [f.unit for f in findings] == ["A", "B"]
+    by_previous = draw(
+        values,
+        months=["2019-01", "2019-02", "2019-03"],
+        last_place={"tie_breakers": ["previous_rank"]},
+    )
+    (finding,) = quarter_last(
+        period=by_previous.cumulative, spec=by_previous.spec, previous={"A": 2, "B": 3, "C": 1}
+    )
+    assert finding.unit == "B"
+    assert finding.describe() == "B2019年第一季度综合排名位列末位（综合得分1分，第3位，共3个单位）"
     not_a_quarter = draw(values, months=["2019-02", "2019-03", "2019-04"])
     with pytest.raises(ValueError, match="不是一个完整季度"):
         quarter_last(period=not_a_quarter.cumulative)
@@ -178,3 +292,15 @@ def test_findings_round_trip_through_json():
     data = json.loads(json.dumps([f.to_dict() for f in findings], ensure_ascii=False))
     assert [WarningFinding.from_dict(d) for d in data] == findings
     assert data[0]["description"].startswith("D2019年1月、2月")
+
+
+def test_evidence_stored_before_the_place_existed_states_the_overall_rank():
+    old = {
+        "period": "2019-01",
+        "label": "2019年1月",
+        "months": ["2019-01"],
+        "composite": 3,
+        "overall_rank": 4,
+        "participants": 4,
+    }
+    assert Evidence.from_dict(old).describe() == "2019年1月综合得分3分，综合排名第4位（共4个单位）"

@@ -1,9 +1,14 @@
 """Warnings issued at the close, from the snapshots: last overall two months running →
 工作预警通知书; last in a quarter's cumulative ranking → 约谈 of the leader; the bottom K of
-the cumulative ranking at the configured month → the collective 诫勉谈话 list. Ties at
-the bottom are all warned."""
+the cumulative ranking at the configured month → the collective 诫勉谈话 list. Units tied
+at the bottom are told apart by the board's tie-breakers; more of them still tied than
+the board's maximum (1 by default) are not warned, and the close says why."""
 
 import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from jiandu.boards.choices import WarningKind, WarningStatus
 from jiandu.boards.models import BoardWarning
@@ -51,6 +56,7 @@ def test_a_month_in_between_not_last_breaks_the_run(bw):
 
 
 def test_a_run_is_traced_back_through_the_months_it_spans(bw):
+    board_update(actor=bw.users["city"], board=bw.counties_board, max_tied_last=2)
     _month_with_last(bw, 1, [bw.luquan, bw.dongchuan])
     january = _close(bw, "2020-01")
     _month_with_last(bw, 2, [bw.dongchuan])
@@ -67,11 +73,51 @@ def test_a_run_is_traced_back_through_the_months_it_spans(bw):
     }
 
 
-def test_units_tied_last_are_all_warned(bw):
+def test_units_tied_last_beyond_the_maximum_are_not_warned_and_the_close_says_why(bw):
+    for month in (1, 2):
+        _month_with_last(bw, month, [bw.dongchuan, bw.luquan])
+        outcome = _close(bw, f"2020-{month:02d}")
+    assert outcome.warnings == []
+    assert outcome.notes == ["2020年2月末位并列2个单位，未发预警"]
+    assert outcome.as_dict()["notes"] == outcome.notes
+    assert outcome.snapshot.figures["last"]["units"] == []
+
+
+def test_units_tied_last_are_all_warned_up_to_the_maximum(bw):
+    board_update(actor=bw.users["city"], board=bw.counties_board, max_tied_last=2)
     for month in (1, 2):
         _month_with_last(bw, month, [bw.dongchuan, bw.luquan])
         outcome = _close(bw, f"2020-{month:02d}")
     assert {w.org for w in outcome.warnings} == {bw.dongchuan, bw.luquan}
+    assert outcome.notes == []
+    evidence = outcome.warnings[0].finding["evidence"][1]
+    assert (evidence["place"], evidence["shared"], evidence["participants"]) == (2, 2, 3)
+
+
+def test_the_previous_months_rank_breaks_a_tie_and_the_notice_states_the_place(bw, client):
+    board_update(actor=bw.users["city"], board=bw.counties_board, tie_breakers=["previous_rank"])
+    _month_with_last(bw, 1, [bw.luquan])
+    _close(bw, "2020-01")
+    # February: 东川 and 禄劝 tie at the bottom; in January 禄劝 was last, 东川 first.
+    _month_with_last(bw, 2, [bw.dongchuan, bw.luquan])
+    february = _close(bw, "2020-02")
+    (warning,) = february.warnings
+    assert warning.org == bw.luquan
+    assert february.notes == []
+    evidence = warning.finding["evidence"][1]
+    assert (evidence["overall_rank"], evidence["place"], evidence["participants"]) == (2, 3, 3)
+    assert evidence["tie_break"] == "2个单位综合得分同为最低，依次比较上期综合排名后排在最后"
+    client.force_login(bw.users["city"])
+    page = client.get(reverse("boards:warning_detail", args=[warning.pk])).content.decode()
+    # February: shared 2nd on the board, 3rd of 3 after the tie-breaker
+    assert "<td>第3位（共3个单位）<div" in page
+    assert "依次比较上期综合排名后排在最后" in page
+
+
+def test_tie_breakers_must_be_indicators_of_the_board(bw):
+    with pytest.raises(ValidationError) as error:
+        board_update(actor=bw.users["city"], board=bw.counties_board, tie_breakers=["nope"])
+    assert error.value.message_dict["tie_breakers"] == ["末位并列时比较的指标不在本榜上：nope"]
 
 
 def test_last_of_the_quarter_brings_an_interview_of_the_named_leader(bw):

@@ -292,3 +292,31 @@ def test_weak_units_trail_every_month(demo):
     assert any(a and b for a, b in itertools.pairwise(last))
     totals = sum(monthly.values(), Counter())
     assert totals[fumin] == min(totals.values())
+
+
+def test_boards_closed_under_default_settings_warn_a_handful_a_year(demo):
+    """Seed 000: two months last running → 工作预警通知书, last of a quarter → 约谈, the
+    bottom ten of 1—7月 → 集体诫勉谈话. Most units of the 38 派驻机构/监督检查室 tie at
+    the bottom every month: by default such a tie singles nobody out, so the year brings a
+    handful of notices, not one for every unit tied at zero."""
+    from jiandu.boards.demo import build_board_demo
+    from jiandu.boards.models import BoardSnapshot, BoardWarning
+
+    build_board_demo(actor=User.objects.get(username="city"), year=2020)
+    kinds = Counter(BoardWarning.objects.values_list("kind", flat=True))
+    assert 1 <= kinds["consecutive_last"] <= 8
+    assert 1 <= kinds["quarter_last"] <= 8  # at most one per board and quarter
+    assert kinds["cumulative_bottom"] == 10  # seed: 10 units in the 1—7月 诫勉谈话
+    by_unit = Counter(BoardWarning.objects.values_list("org__name", flat=True))
+    assert "富民县纪委监委" in by_unit
+    # Every notice states the place truthfully: last of all the participants.
+    for warning in BoardWarning.objects.filter(kind="consecutive_last"):
+        for evidence in warning.finding["evidence"]:
+            assert evidence["place"] == evidence["participants"]
+    # The months nobody was singled out say why.
+    tied = [
+        s.figures["last"]
+        for s in BoardSnapshot.objects.filter(board__key="poverty-stationed")
+        if not s.figures["last"]["units"]
+    ]
+    assert tied and all(t["remaining"] > 1 for t in tied)

@@ -119,6 +119,8 @@ class Command(BaseCommand):
             lines.append(f"缺报数据按0计：{len(data['missing_as_zero'])}项")
         for warning in data["warnings"]:
             lines.append(f"预警：{warning['description']}")
+        for note in data["notes"]:
+            lines.append(note)
         if not data["warnings"]:
             lines.append("本次结账没有新发出的预警")
         self._emit(options, data, "\n".join(lines))
