@@ -32,7 +32,7 @@ lint: install
 	$(BIN)/ruff format --check src tests bench conftest.py
 
 typecheck: install
-	$(BIN)/mypy src/jiandu/*/services.py src/jiandu/*/selectors.py src/jiandu/core
+	$(BIN)/mypy src/jiandu/*/services.py src/jiandu/*/selectors.py src/jiandu/core src/jiandu/demo
 
 check: install
 	$(BIN)/jiandu check

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "jiandu.boards",
     "jiandu.datacheck",
     "jiandu.imports",
+    "jiandu.demo",
 ]
 
 MIDDLEWARE = [

@@ -41,9 +41,9 @@ from jiandu.clues.choices import (
     ResponsibilityType,
 )
 from jiandu.core import idnumbers
-from jiandu.core.demo import texts
-from jiandu.core.demo.orgs import POVERTY_COUNTIES, OrgPlan
-from jiandu.core.demo.people import CadreSpec
+from jiandu.demo import texts
+from jiandu.demo.orgs import POVERTY_COUNTIES, OrgPlan
+from jiandu.demo.people import CadreSpec
 from jiandu.orgs.choices import OrgKind
 
 YEAR = 2020

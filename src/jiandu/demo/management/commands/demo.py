@@ -1,6 +1,6 @@
 """``jiandu demo [--seed N] [--scale F] [--reset [--yes-really]] [--json]``.
 
-Builds the deterministic demo (a synthetic 昆明市, see :mod:`jiandu.core.demo`) into an
+Builds the deterministic demo (a synthetic 昆明市, see :mod:`jiandu.demo`) into an
 empty database and prints the demo accounts. On a database that already holds data it
 refuses, unless ``--reset``: that flushes EVERY table (accounts, audit log included) and
 re-runs the migrations first — allowed on SQLite, and on other databases only with
@@ -20,8 +20,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from jiandu.core.demo import MAX_SCALE, DemoError, build_demo, database_has_data
-from jiandu.core.demo.accounts import DEMO_PASSWORD, DemoAccount
+from jiandu.demo.accounts import DEMO_PASSWORD, DemoAccount
+from jiandu.demo.build import MAX_SCALE, DemoError, build_demo, database_has_data
 
 
 def _width(text: str) -> int:
@@ -138,8 +138,8 @@ class Command(BaseCommand):
 
     def _print_existing_accounts(self, *, as_json: bool) -> None:
         from jiandu.accounts.models import User
-        from jiandu.core.demo.accounts import account_specs
-        from jiandu.core.demo.orgs import org_specs
+        from jiandu.demo.accounts import account_specs
+        from jiandu.demo.orgs import org_specs
 
         plan = org_specs(2020)
         specs = account_specs(counties=plan.counties, rooms=plan.rooms, groups=plan.groups)

@@ -24,8 +24,8 @@ from jiandu.clues.models import Clue, ClueEvent, Outcome, Petition, PetitionEven
 from jiandu.clues.statistics import STATISTICS
 from jiandu.core import idnumbers
 from jiandu.core.audit import audit_verify
-from jiandu.core.demo import CALIBRATION, DEMO_PASSWORD, build_demo
-from jiandu.core.demo.orgs import LEAD_GROUP_LABEL, POVERTY_LABEL
+from jiandu.demo.build import CALIBRATION, DEMO_PASSWORD, build_demo
+from jiandu.demo.orgs import LEAD_GROUP_LABEL, POVERTY_LABEL
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org
 from jiandu.people.choices import ManagementLevel
@@ -33,7 +33,7 @@ from jiandu.people.models import Person, Post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-GEOJSON = Path(__file__).resolve().parents[1] / "static" / "jiandu" / "geo" / "kunming.geojson"
+GEOJSON = Path(__file__).resolve().parents[2] / "core/static/jiandu/geo/kunming.geojson"
 JAN, SEP_START, SEP_END = dt.date(2020, 1, 1), dt.date(2020, 9, 1), dt.date(2020, 9, 30)
 HANDLED = [
     OutcomeKind.CRITICISM,

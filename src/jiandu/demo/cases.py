@@ -1,4 +1,4 @@
-"""Carry out the case plan (see :mod:`jiandu.core.demo.plan`) through the case registry's
+"""Carry out the case plan (see :mod:`jiandu.demo.plan`) through the case registry's
 service functions, so every demo record has its timeline events and audit rows exactly
 as if staff had entered it: 登记 → (交办) → 转为问题线索 → (提级查办 / 直查直办) → 处置 →
 (变更处置方式) → 处理结果 → 办结, then 通报曝光.
@@ -16,8 +16,8 @@ from typing import Any
 from jiandu.clues import services
 from jiandu.clues.choices import ClueAction
 from jiandu.clues.models import DomainTag
-from jiandu.core.demo.plan import CasePlan, CluePlan, PetitionPlan
-from jiandu.core.demo.texts import DOMAIN_NAMES
+from jiandu.demo.plan import CasePlan, CluePlan, PetitionPlan
+from jiandu.demo.texts import DOMAIN_NAMES
 
 ASSIGN_REASON = "经研判，按照管理权限交由{org}办理"
 CONVERT_REASON = "反映问题具体、可查性强，按规定转为问题线索"

@@ -24,11 +24,11 @@ from typing import Any
 
 from django.db import transaction
 
-from jiandu.core.demo.accounts import DEMO_PASSWORD, DemoAccount, account_specs, create_accounts
-from jiandu.core.demo.cases import Executor, create_domain_tags
-from jiandu.core.demo.orgs import create_orgs, org_specs
-from jiandu.core.demo.people import cadre_specs, create_people
-from jiandu.core.demo.plan import build_plan
+from jiandu.demo.accounts import DEMO_PASSWORD, DemoAccount, account_specs, create_accounts
+from jiandu.demo.cases import Executor, create_domain_tags
+from jiandu.demo.orgs import create_orgs, org_specs
+from jiandu.demo.people import cadre_specs, create_people
+from jiandu.demo.plan import build_plan
 
 SETUP_USERNAME = "jiandu-demo"
 MAX_SCALE = 5.0

@@ -34,7 +34,7 @@ CITY_REGION = "530100"
 POVERTY_LABEL = "脱贫摘帽县"
 LEAD_GROUP_LABEL = "牵头单位纪检组"
 
-GEOJSON = Path(__file__).resolve().parent.parent / "static" / "jiandu" / "geo" / "kunming.geojson"
+GEOJSON = Path(__file__).resolve().parent.parent / "core/static/jiandu/geo/kunming.geojson"
 
 _DIGITS = "一二三四五六七八九"
 
@@ -354,7 +354,7 @@ def org_specs(seed: int) -> OrgPlan:
 def village_names_for(
     rng: random.Random, count: int, taken: set[str], is_street: bool
 ) -> list[str]:
-    from jiandu.core.demo.texts import village_names
+    from jiandu.demo.texts import village_names
 
     names = village_names(rng, count, taken)
     if is_street:
