@@ -1,6 +1,9 @@
 # Jiandu — two commands on a fresh machine:
-#   make demo   venv + SQLite + demo data + server on http://127.0.0.1:8000
+#   make demo   venv + SQLite + demo data + server on http://127.0.0.1:8000 (as in
+#               production: DEBUG off, gunicorn, static files by WhiteNoise)
 #   make test   lint, type checks, Django checks, the test suite
+#   make dev    the same data, served by Django's debug server (reloads on changes)
+# Another address or port: make demo HOST=0.0.0.0 PORT=8001
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install demo test lint typecheck check pytest test-postgres test-spark browser-deps test-browser bench clean
+.PHONY: install check-port demo-data demo dev test lint typecheck check pytest test-postgres test-spark browser-deps test-browser bench clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -20,12 +23,28 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 
 install: $(BIN)/.installed
 
-demo: install
+# A taken port is reported before anything is built.
+check-port:
+	@$(PYTHON) -c 'import socket, sys; s = socket.socket(); taken = s.connect_ex(("$(HOST)", $(PORT))) == 0; sys.exit("端口 $(PORT) 已被占用（$(HOST):$(PORT)）。请先停止占用它的程序，或换一个端口，例如：make $(MAKECMDGOALS) PORT=8001" if taken else 0)'
+
+demo-data: install
 	$(BIN)/jiandu migrate --noinput
 	$(BIN)/jiandu roles sync
 	$(BIN)/jiandu demo --keep
+
+# Served as in production (DEBUG off, Chinese error pages, one log line per request);
+# JIANDU_ALLOWED_HOSTS lists the names the browser may use (add the address when
+# serving on HOST=0.0.0.0).
+demo: check-port demo-data
+	JIANDU_DEBUG=0 $(BIN)/jiandu collectstatic --noinput --verbosity 0
 	@echo "监督平台已启动：http://$(HOST):$(PORT)/  (Ctrl+C 停止)"
-	$(BIN)/jiandu runserver $(HOST):$(PORT) --noreload
+	JIANDU_DEBUG=0 JIANDU_ALLOWED_HOSTS="$${JIANDU_ALLOWED_HOSTS:-127.0.0.1,localhost,$(HOST)}" \
+		$(BIN)/gunicorn jiandu.wsgi --bind $(HOST):$(PORT) --workers 1 --threads 4 \
+		--access-logfile - --access-logformat '%(t)s "%(r)s" %(s)s %(b)s'
+
+# For developers: DEBUG on, Django's server reloading on every change.
+dev: check-port demo-data
+	$(BIN)/jiandu runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests bench conftest.py
