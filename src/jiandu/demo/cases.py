@@ -272,7 +272,9 @@ class Executor:
 
         event(PetitionAction.REGISTER, registrar, plan.received)
         handled = plan.handled or plan.received
-        if plan.fate in ("file", "repeat"):
+        if plan.clue is None and plan.handled is None:
+            pass  # received in the last days: still to be triaged (待处理)
+        elif plan.fate in ("file", "repeat"):
             event(PetitionAction.FILE, registrar, handled, plan.reason, summary="存档了结")
         elif plan.fate == "transfer":
             petition.transferred_to = plan.transferred_to.strip()

@@ -202,7 +202,7 @@ class PetitionPlan:
     transferred_to: str = ""
     repeat_of: int | None = None
     clue: CluePlan | None = None
-    handled: dt.date | None = None  # converted, filed or transferred on
+    handled: dt.date | None = None  # converted, filed or transferred on (None: pending)
 
 
 @dataclass
@@ -1261,11 +1261,13 @@ class Planner:
             for clue in rng.sample(clues, round(len(clues) * PETITION_EXTRA_RATIO)):
                 self._extra_petition(clue, by_unit)
         # 存档 and 转办 take a few working days (their own draws: the rest of the plan
-        # does not move with them).
+        # does not move with them); those of the last days are still to be triaged.
         dates = random.Random(f"{self.seed}:petition-dates")
         for petition in self.plan.petitions:
             if petition.clue is not None:
                 petition.handled = petition.clue.received
+            elif petition.received >= self.cal.last_day - dt.timedelta(days=3):
+                petition.handled = None
             else:
                 petition.handled = self.cal.working_day(
                     dates, petition.received, petition.received + dt.timedelta(days=8)

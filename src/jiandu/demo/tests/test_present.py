@@ -21,6 +21,9 @@ from jiandu.clues.choices import PetitionAction, PetitionStatus
 from jiandu.clues.models import Clue, ClueEvent, ExposureBatch, Outcome, Petition, PetitionEvent
 from jiandu.clues.selectors import clue_received_by_month
 from jiandu.demo.build import DemoError, build_demo, demo_dates
+from jiandu.demo.orgs import org_specs
+from jiandu.demo.people import cadre_specs
+from jiandu.demo.plan import build_plan
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 12, 3)
@@ -75,6 +78,22 @@ def test_petitions_close_on_their_business_date(present):
     converted = Petition.objects.filter(status=PetitionStatus.CONVERTED).first()
     clue = converted.clues.get()
     assert timezone.localdate(converted.closed_at) == clue.received_date
+
+
+def test_the_last_days_petitions_wait_for_triage(present):
+    recent = Petition.objects.filter(received_date__gte=YESTERDAY - dt.timedelta(days=3))
+    pending = Petition.objects.filter(status=PetitionStatus.PENDING)
+    assert set(pending) == set(recent.filter(clues__isnull=True))
+    assert not pending.filter(closed_at__isnull=False).exists()
+    # At full scale a handful wait (planned only: nothing written).
+    org_plan = org_specs(2020)
+    plan = build_plan(
+        seed=2020, scale=1.0, orgs=org_plan, cadres=cadre_specs(2020, org_plan),
+        year=2025, last_day=YESTERDAY,
+    )  # fmt: skip
+    waiting = [p for p in plan.petitions if p.clue is None and p.handled is None]
+    assert 3 <= len(waiting) <= 40
+    assert min(p.received for p in waiting) >= YESTERDAY - dt.timedelta(days=3)
 
 
 def test_clue_events_carry_their_business_dates(present):
