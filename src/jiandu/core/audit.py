@@ -76,6 +76,7 @@ def _new_row(
     summary: str,
     changes: dict[str, Any] | None,
     ip_address: str | None,
+    object_repr: str = "",
 ) -> AuditLog:
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -89,7 +90,7 @@ def _new_row(
         action=action,
         object_type=object_type,
         object_id=object_id,
-        object_repr=(str(obj) if obj is not None else "")[:200],
+        object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
         summary=summary[:300],
         changes=json.loads(canonical_json(changes or {})),
         ip_address=ip_address if ip_address is not None else (current_ip() or ""),
@@ -135,7 +136,8 @@ def audit_record(
 
 
 def audit_record_many(entries: list[dict[str, Any]], *, batch_size: int = 2000) -> int:
-    """Append one audit row per entry (the keyword arguments of :func:`audit_record`),
+    """Append one audit row per entry (the keyword arguments of :func:`audit_record`, and
+    ``object_repr`` when the caller has it at hand),
     chained in the order given, with one insert per ``batch_size`` rows: for writers of
     thousands of records in one transaction (the demo builder). Returns the row count."""
     if not entries:
@@ -159,6 +161,7 @@ def audit_record_many(entries: list[dict[str, Any]], *, batch_size: int = 2000) 
                 summary=entry.get("summary", ""),
                 changes=entry.get("changes"),
                 ip_address=entry.get("ip_address"),
+                object_repr=entry.get("object_repr", ""),
             )
             previous = row.row_hash
             rows.append(row)

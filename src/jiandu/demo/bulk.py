@@ -10,6 +10,7 @@ lock, a validation round trip and an audit append each) took minutes for ~20,000
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -65,5 +66,9 @@ def reset_sequences(models_: list[type[models.Model]]) -> None:
 def moment(day: dt.date, minute: int = 0) -> dt.datetime:
     """A time on a working day (from 09:00, local time) for a business event of ``day``:
     the n-th event of a record on a day comes n minutes after the one before."""
-    hour, rest = divmod(9 * 60 + minute % 480, 60)
-    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour, rest))
+    return _opening(day) + dt.timedelta(minutes=minute % 480)
+
+
+@functools.lru_cache(maxsize=4096)
+def _opening(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, 9, 0))

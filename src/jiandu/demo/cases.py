@@ -14,6 +14,7 @@ plan guarantees by construction, and the demo tests check on the result.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -25,6 +26,9 @@ from jiandu.clues.choices import (
     ClueAction,
     ClueSource,
     ClueStatus,
+    Conclusion,
+    DisposalMethod,
+    OutcomeKind,
     PetitionAction,
     PetitionStatus,
 )
@@ -406,7 +410,7 @@ class Executor:
                 self.actors[move.actor],
                 move.on_date,
                 move.note,
-                f"{ClueAction(move.action).label}：{current} → {target}",
+                f"{action_label(move.action)}：{current} → {target}",
                 from_org=current,
                 to_org=target,
                 apply=do_move,
@@ -474,6 +478,7 @@ class Executor:
                 self._link(Clue, "subject_people", pk, [person.pk])
             self.audit.append(
                 {"actor": recorder, "action": AuditAction.CREATE, "obj": outcome,
+                 "object_repr": f"{outcome.subject_name} {kind_label(outcome.kind)}",
                  "changes": model_snapshot(outcome)}
             )  # fmt: skip
         if plan.closed is not None:
@@ -536,13 +541,21 @@ class Executor:
         insert(ExposureCase, cases)
 
 
+@functools.cache
 def method_label(method: str) -> str:
-    from jiandu.clues.choices import DisposalMethod
-
     return str(DisposalMethod(method).label)
 
 
+@functools.cache
 def conclusion_label(conclusion: str) -> str:
-    from jiandu.clues.choices import Conclusion
-
     return str(Conclusion(conclusion).label) if conclusion else ""
+
+
+@functools.cache
+def action_label(action: str) -> str:
+    return str(ClueAction(action).label)
+
+
+@functools.cache
+def kind_label(kind: str) -> str:
+    return str(OutcomeKind(kind).label)

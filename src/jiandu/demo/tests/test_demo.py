@@ -275,11 +275,12 @@ def test_a_handful_of_clues_are_overdue_and_the_last_weeks_in_hand(demo):
     assert 5 <= overdue.count() <= Clue.objects.count() // 100
     assert not open_clues.filter(due_date__isnull=True).exists()
     # The last weeks' clues are open and within their time limits (and a few older
-    # ones 暂存待查, whose time limit is a year).
+    # ones 暂存待查 or 立案审查, whose time limits are a year and half a year).
     in_hand = open_clues.filter(due_date__gte=today)
     assert in_hand.count() > overdue.count()
     old = in_hand.filter(received_date__lt=today - dt.timedelta(days=120))
-    assert not old.exclude(disposal_method=DisposalMethod.SHELVED).exists()
+    long_limits = [DisposalMethod.SHELVED, DisposalMethod.CASE_FILED]
+    assert not old.exclude(disposal_method__in=long_limits).exists()
     assert open_clues.filter(status=ClueStatus.RECEIVED).exists()
     assert open_clues.filter(status=ClueStatus.DISPOSING).exists()
 
