@@ -1,5 +1,8 @@
-"""The case plan: every petition, clue, disposal, outcome and 通报曝光 batch of the demo's
-2020, drawn up in memory before anything is written.
+"""The case plan: every petition, clue, disposal, outcome and 通报曝光 batch of the demo,
+drawn up in memory before anything is written. Months run from January of the calibrated
+year (:class:`Calendar`; by default last year) to the month of ``last_day`` (yesterday):
+the calibrated year has the quotas below, the months after it the same months' quotas
+again (pro rata for the current month), and nothing is dated after ``last_day``.
 
 Planning first is what makes the demo both realistic and exact. The calibration targets
 (seed 000: 1–9月 扶贫领域 受理问题线索1009个, 处置办结943个, 批评教育456人, 问责处理112人,
@@ -9,12 +12,15 @@ Planning first is what makes the demo both realistic and exact. The calibration 
 1. receptions: each month's clues are spread over working days and over the handling
    units by weight (weak units get few, and every unit's weight wobbles month to month);
 2. closures: each month closes its quota among the clues then open, oldest first but
-   faster in strong units; a handful received late in 2020 stay open (they are overdue
-   now, as such stragglers are in real registries);
+   faster in strong units; a handful received late in the calibrated year stay open
+   (overdue now, as such stragglers are in real registries), and the last weeks' clues
+   are in hand;
 3. outcomes: each month's quota of 批评教育, 问责, 党纪处分 … is grouped into cases of one to
    three people and given to the clues closing that month, the disposal method following
    from the gravest outcome (立案审查 for 党纪/政务处分, 初步核实 or 谈话函询 below that);
-4. 通报曝光: each month's batches pick closed clues with handled people and name them.
+4. 通报曝光: each month's batches pick closed clues with handled people and name them;
+5. petitions: one for each clue from a 信访举报, and some more that are filed, transferred
+   or repeat an earlier one (those of the last days still wait for triage).
 
 Volumes scale with ``scale`` (quotas rounded so totals stay consistent); only
 ``scale=1.0`` reproduces the calibration. Nothing here touches the database: the plan
