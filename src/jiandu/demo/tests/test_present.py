@@ -143,3 +143,29 @@ def test_pinned_year_is_reproducible_and_must_be_past():
     assert demo_dates(year=2025, today=TODAY) == (2025, YESTERDAY)
     with pytest.raises(DemoError, match="已经过去"):
         demo_dates(year=2026, today=TODAY)
+
+
+def test_records_added_after_the_demo_get_fresh_ids(present):
+    """The demo gives ids itself; the sequences must have moved past them (PostgreSQL)."""
+    from jiandu.clues import services
+    from jiandu.clues.choices import Channel, ClueSource
+
+    city = User.objects.get(username="city")
+    last_clue = Clue.objects.aggregate(m=Max("pk"))["m"]
+    last_petition = Petition.objects.aggregate(m=Max("pk"))["m"]
+    clue = services.clue_create(
+        actor=city,
+        source=ClueSource.SUPERVISION,
+        title="演示数据之后登记的线索",
+        received_date=YESTERDAY,
+        handling_org=city.org,
+    )
+    petition = services.petition_register(
+        actor=city,
+        received_date=YESTERDAY,
+        channel=Channel.LETTER,
+        title="演示数据之后登记的信访件",
+        content="反映有关问题",
+    )
+    assert clue.pk > last_clue
+    assert petition.pk > last_petition
