@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "jiandu.datacheck",
     "jiandu.imports",
     "jiandu.oversight",
+    "jiandu.demo",
 ]
 
 MIDDLEWARE = [
@@ -213,4 +214,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("JIANDU_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # A 403 or 404 is answered with its page and shows in the request log; only
+        # server errors (500) are written out with their traceback.
+        "django.request": {"level": os.environ.get("JIANDU_REQUEST_LOG_LEVEL", "ERROR")},
+    },
 }

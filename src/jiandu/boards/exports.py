@@ -172,7 +172,9 @@ def bulletin_docx(
     bulletin = documents.Bulletin(
         title=title,
         issuer=owner.name,
-        date=today or timezone.localdate(),
+        # Dated on the close it reports (the latest of the month's boards), not on the
+        # day someone downloads it again.
+        date=today or max(timezone.localdate(s.created_at) for s in snapshots),
         headline=headline,
         boards=sections,
         header=owner.name,

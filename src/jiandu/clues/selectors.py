@@ -151,10 +151,15 @@ class Workbench:
     pending_petitions: int
 
 
-def workbench_for(*, user: Any, limit: int = 10) -> Workbench:
-    """My open clues by stage, overdue items and recent petitions, for the home page."""
+def workbench_for(*, user: Any, limit: int = 10, whole_jurisdiction: bool = False) -> Workbench:
+    """My open clues by stage (or, with ``whole_jurisdiction``, every open clue in the
+    jurisdiction: a leader's overview), overdue items and recent petitions, for the
+    home page."""
     clues = Clue.objects.restrict(user)
-    mine = clues.filter(handling_org_id=user.org_id) if user.org_id else clues.none()
+    if whole_jurisdiction:
+        mine = clues
+    else:
+        mine = clues.filter(handling_org_id=user.org_id) if user.org_id else clues.none()
     stages: dict[str, int] = {}
     for row in mine.open().values("status", "disposal_method").annotate(n=Count("pk")).order_by():
         key = row["disposal_method"] or row["status"]

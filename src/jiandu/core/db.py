@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -76,3 +76,55 @@ class JSONDocumentField(models.JSONField):
         if value is None or not isinstance(value, str):
             return value  # the driver already decoded a ``json`` column
         return super().from_db_value(value, expression, connection)
+
+
+def insert_rows(
+    model: type[models.Model], objs: Iterable[models.Model], *, batch_size: int = 1000
+) -> int:
+    """INSERT model instances with one ``executemany`` per batch: what ``bulk_create``
+    does, without compiling a statement per batch and per value, for writers of tens of
+    thousands of rows (the demo builder, the audit log's bulk append). Every field's
+    ``pre_save`` and database preparation run as for ``save()``; an auto id left unset
+    is left to the database (ids are not read back). No signals are sent."""
+    objs = list(objs)
+    if not objs:
+        return 0
+    connection = connections["default"]
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not (f.primary_key and getattr(objs[0], f.attname) is None)
+    ]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), batch_size):
+            cursor.executemany(
+                sql,
+                [
+                    [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+                    for obj in objs[start : start + batch_size]
+                ],
+            )
+    return len(objs)
+
+
+def insert_values(
+    table: str, columns: list[str], rows: Iterable[tuple[Any, ...]], *, batch_size: int = 1000
+) -> int:
+    """INSERT plain value tuples (already in database form: ids, strings, numbers) into
+    ``table``, one ``executemany`` per batch: many-to-many link rows, say."""
+    rows = list(rows)
+    connection = connections["default"]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            cursor.executemany(sql, rows[start : start + batch_size])
+    return len(rows)

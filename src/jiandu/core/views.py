@@ -115,14 +115,18 @@ def workbench(request: HtmxHttpRequest) -> HttpResponse:
         "can_clues": can_clues,
         "can_petitions": can_petitions,
     }
+    # Who handles no clue (a leader, a statistician) sees the jurisdiction's open clues;
+    # a handler sees the clues on the own org's desk.
+    whole = can_clues and not user.has_perm("clues.change_clue")
+    context["whole_jurisdiction"] = whole
     if can_clues or can_petitions:
-        bench = workbench_for(user=user)
+        bench = workbench_for(user=user, whole_jurisdiction=whole)
         context["bench"] = bench
         context["pending_url"] = _with_query(
             _url_or_empty("clues:petition_list"), status=PetitionStatus.PENDING
         )
     if can_clues:
-        stages = _stage_rows(context["bench"].open_by_stage, user.org_id)
+        stages = _stage_rows(context["bench"].open_by_stage, None if whole else user.org_id)
         context["stages"] = stages
         context["open_total"] = sum(row["count"] for row in stages)
         today = timezone.localdate()
@@ -134,6 +138,7 @@ def workbench(request: HtmxHttpRequest) -> HttpResponse:
         context["overdue_total"] = clue_list(user=user, filters=ClueFilters(overdue=True)).count()
         context["overdue_url"] = _with_query(_url_or_empty("clues:clue_list"), overdue=1)
         context["chart"] = _monthly_chart(user)
+        context["chart_empty"] = not any(context["chart"]["series"][0]["data"])
     return render(request, "core/workbench.html", context)
 
 

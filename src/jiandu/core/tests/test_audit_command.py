@@ -13,8 +13,8 @@ from django.db import connection, connections, transaction
 from django.test import override_settings
 
 from jiandu.cli import main
-from jiandu.core.demo import build_demo
 from jiandu.core.models import AuditLog
+from jiandu.demo.build import build_demo
 
 pytestmark = pytest.mark.django_db
 

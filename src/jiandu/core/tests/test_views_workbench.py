@@ -137,3 +137,32 @@ def test_query_count_does_not_grow_with_records(client, world, django_assert_max
         _petition(world, "county", f"更多信访{i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("core:workbench"))
+
+
+def test_leader_sees_the_open_clues_of_the_whole_jurisdiction(client, world):
+    """A leader handles no clue: the commission's own desk would always read 0."""
+    _clue(world, "county", world.county, "县里在办的线索")
+    client.force_login(world.users["leader"])
+    response = client.get(reverse("core:workbench"))
+    assert response.context["whole_jurisdiction"] is True
+    assert response.context["open_total"] == 1
+    body = response.content.decode()
+    assert "管辖范围内在办问题线索" in body
+    assert "本单位在办问题线索" not in body
+    received = next(row for row in response.context["stages"] if row["count"])
+    assert "org=&" in received["url"] or received["url"].endswith("org=")
+    # A handler at the same commission still sees the clues on its own desk.
+    client.force_login(world.users["city"])
+    response = client.get(reverse("core:workbench"))
+    assert response.context["whole_jurisdiction"] is False
+    assert response.context["open_total"] == 0
+    assert "本单位在办问题线索" in response.content.decode()
+
+
+def test_monthly_chart_without_clues_says_so(client, world):
+    client.force_login(world.users["county"])
+    response = client.get(reverse("core:workbench"))
+    body = response.content.decode()
+    assert response.context["chart_empty"] is True
+    assert "近12个月管辖范围内没有受理问题线索" in body
+    assert 'id="clue-monthly-data"' not in body

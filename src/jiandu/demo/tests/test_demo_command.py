@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from jiandu.clues.models import Clue, Outcome, Petition, ReporterIdentity
-from jiandu.core.demo import DEMO_PASSWORD, DemoError, build_demo
+from jiandu.demo.build import DEMO_PASSWORD, DemoError, build_demo
 from jiandu.orgs.models import Org
 from jiandu.people.models import Person
 

@@ -1,16 +1,19 @@
-"""``jiandu demo [--seed N] [--scale F] [--reset [--yes-really]] [--json]``.
+"""``jiandu demo [--seed N] [--scale F] [--year YYYY] [--reset [--yes-really]] [--json]``.
 
-Builds the deterministic demo (a synthetic 昆明市, see :mod:`jiandu.core.demo`) into an
-empty database and prints the demo accounts. On a database that already holds data it
-refuses, unless ``--reset``: that flushes EVERY table (accounts, audit log included) and
-re-runs the migrations first — allowed on SQLite, and on other databases only with
-``--yes-really`` as well.
+Builds the deterministic demo (a synthetic 昆明市, see :mod:`jiandu.demo`) into an
+empty database and prints the demo accounts. The demo lives in the present: last year
+is the calibrated year and this year runs on up to yesterday; ``--year`` pins the
+calibrated year (an earlier year runs on to 30 April of the year after, reproducibly).
+On a database that already holds data it refuses, unless ``--reset``: that flushes
+EVERY table (accounts, audit log included) and re-runs the migrations first — allowed
+on SQLite, and on other databases only with ``--yes-really`` as well.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 import unicodedata
 from typing import Any
 
@@ -20,8 +23,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from jiandu.core.demo import MAX_SCALE, DemoError, build_demo, database_has_data
-from jiandu.core.demo.accounts import DEMO_PASSWORD, DemoAccount
+from jiandu.demo.accounts import DEMO_PASSWORD, DemoAccount
+from jiandu.demo.build import MAX_SCALE, DemoError, build_demo, database_has_data
 
 
 def _width(text: str) -> int:
@@ -44,7 +47,7 @@ def account_table(accounts: list[DemoAccount]) -> str:
 
 
 class Command(BaseCommand):
-    help = "生成演示数据（合成的昆明市2020年数据）并列出演示账号"
+    help = "生成演示数据（合成的昆明市：去年全年及今年截至昨天）并列出演示账号"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--seed", type=int, default=2020, help="随机种子（默认2020）")
@@ -53,6 +56,13 @@ class Command(BaseCommand):
             type=float,
             default=1.0,
             help=f"业务数据规模系数（0–{MAX_SCALE}，默认1；只有1与公开通报数据一致）",
+        )
+        parser.add_argument(
+            "--year",
+            type=int,
+            default=None,
+            help="校准年份（默认去年：去年全年加今年截至昨天；"
+            "更早的年份则截至次年4月30日，数据可复现，测试用）",
         )
         parser.add_argument(
             "--reset", action="store_true", help="先清空数据库（全部数据）并重新迁移"
@@ -76,6 +86,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_json = options["json"]
+        started = time.monotonic()
         if database_has_data() and options["keep"] and not options["reset"]:
             self._print_existing_accounts(as_json=as_json)
             return
@@ -96,18 +107,28 @@ class Command(BaseCommand):
         settings.DEBUG = False
         progress = None if as_json or options["verbosity"] == 0 else self._progress
         try:
-            summary = build_demo(seed=options["seed"], scale=options["scale"], progress=progress)
+            summary = build_demo(
+                seed=options["seed"],
+                scale=options["scale"],
+                year=options["year"],
+                progress=progress,
+            )
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
-        extras = {} if options["without_extras"] else self._extras(progress)
+        extras = {} if options["without_extras"] else self._extras(summary, progress)
+        seconds = time.monotonic() - started
         if as_json:
             self.stdout.write(
-                json.dumps({**summary.as_dict(), **extras}, ensure_ascii=False, indent=2)
+                json.dumps(
+                    {**summary.as_dict(), **extras, "seconds": round(seconds, 1)},
+                    ensure_ascii=False,
+                    indent=2,
+                )
             )
             return
         self.stdout.write(
             f"演示数据已生成（种子{summary.seed}，规模{summary.scale:g}，"
-            f"用时{summary.seconds:.0f}秒）："
+            f"{summary.year}年1月至{summary.last_day:%Y年%-m月%-d日}，用时{seconds:.0f}秒）："
             f"单位{summary.counts['orgs']}个，党员干部{summary.counts['people']}人，"
             f"信访举报{summary.counts['petitions']}件，问题线索{summary.counts['clues']}件，"
             f"处理结果{summary.counts['outcomes']}条，"
@@ -121,16 +142,22 @@ class Command(BaseCommand):
             f"（{'、'.join(summary.other_accounts[:4])}…），密码相同。"
         )
 
-    def _extras(self, progress: Any) -> dict[str, Any]:
-        """The 多色榜 (built-in boards, 2020 closed month by month, warnings) and one
-        completed comparison run for 东川区, as the demo's statistics and data users."""
+    def _extras(self, summary: Any, progress: Any) -> dict[str, Any]:
+        """The 多色榜 (built-in boards, closed month by month up to last month, warnings)
+        and one completed comparison run for 东川区, as the demo's statistics and data
+        users."""
         from jiandu.accounts.models import User
         from jiandu.boards.demo import build_board_demo
         from jiandu.datacheck.demo import build_datacheck_demo
 
         # The boards belong to the city commission (their units span the whole city); the
         # closes are recorded as done by its machine-level account.
-        boards = build_board_demo(actor=User.objects.get(username="city"), progress=progress)
+        boards = build_board_demo(
+            actor=User.objects.get(username="city"),
+            year=summary.year,
+            last_day=summary.last_day,
+            progress=progress,
+        )
         if progress is not None:
             progress(0.5, "大数据比对演示")
         datacheck = build_datacheck_demo(actor=User.objects.get(username="data"))
@@ -138,8 +165,8 @@ class Command(BaseCommand):
 
     def _print_existing_accounts(self, *, as_json: bool) -> None:
         from jiandu.accounts.models import User
-        from jiandu.core.demo.accounts import account_specs
-        from jiandu.core.demo.orgs import org_specs
+        from jiandu.demo.accounts import account_specs
+        from jiandu.demo.orgs import org_specs
 
         plan = org_specs(2020)
         specs = account_specs(counties=plan.counties, rooms=plan.rooms, groups=plan.groups)

@@ -1,5 +1,6 @@
-"""The full demo (scale 1.0), built once for this module: calibration against seed 000,
-the org tree, cadres, accounts, and the realism the boards and work lists rely on."""
+"""The full demo (scale 1.0, calibrated year pinned to 2020: data to 2021-04-30), built
+once for this module: calibration against seed 000, the org tree, cadres, accounts, and
+the realism the boards and work lists rely on."""
 
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
 
 from jiandu.accounts.models import User
 from jiandu.accounts.roles import ADMIN_ROLES, ROLE_PERMISSIONS
@@ -24,8 +24,8 @@ from jiandu.clues.models import Clue, ClueEvent, Outcome, Petition, PetitionEven
 from jiandu.clues.statistics import STATISTICS
 from jiandu.core import idnumbers
 from jiandu.core.audit import audit_verify
-from jiandu.core.demo import CALIBRATION, DEMO_PASSWORD, build_demo
-from jiandu.core.demo.orgs import LEAD_GROUP_LABEL, POVERTY_LABEL
+from jiandu.demo.build import CALIBRATION, DEMO_PASSWORD, build_demo
+from jiandu.demo.orgs import LEAD_GROUP_LABEL, POVERTY_LABEL
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org
 from jiandu.people.choices import ManagementLevel
@@ -33,7 +33,7 @@ from jiandu.people.models import Person, Post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-GEOJSON = Path(__file__).resolve().parents[1] / "static" / "jiandu" / "geo" / "kunming.geojson"
+GEOJSON = Path(__file__).resolve().parents[2] / "core/static/jiandu/geo/kunming.geojson"
 JAN, SEP_START, SEP_END = dt.date(2020, 1, 1), dt.date(2020, 9, 1), dt.date(2020, 9, 30)
 HANDLED = [
     OutcomeKind.CRITICISM,
@@ -54,7 +54,7 @@ def demo(django_db_setup, django_db_blocker):
         override_settings(PASSWORD_HASHERS=hashers),
         transaction.atomic(),
     ):
-        summary = build_demo(seed=2020, scale=1.0)
+        summary = build_demo(seed=2020, scale=1.0, year=2020)
         yield summary
         transaction.set_rollback(True)
 
@@ -268,11 +268,21 @@ def test_petitions_include_repeats_real_names_transfers(demo):
     assert {"converted", "filed", "transferred"} <= statuses
 
 
-def test_a_few_clues_are_still_open_and_overdue(demo):
+def test_a_handful_of_clues_are_overdue_and_the_last_weeks_in_hand(demo):
+    today = demo.last_day + dt.timedelta(days=1)
     open_clues = Clue.objects.open()
-    assert 5 <= open_clues.count() <= Clue.objects.count() // 100
-    assert not open_clues.filter(Q(due_date__isnull=True) | Q(due_date__gte=timezone.localdate()))
+    overdue = open_clues.filter(due_date__lt=today)
+    assert 5 <= overdue.count() <= Clue.objects.count() // 100
+    assert not open_clues.filter(due_date__isnull=True).exists()
+    # The last weeks' clues are open and within their time limits (and a few older
+    # ones 暂存待查 or 立案审查, whose time limits are a year and half a year).
+    in_hand = open_clues.filter(due_date__gte=today)
+    assert in_hand.count() > overdue.count()
+    old = in_hand.filter(received_date__lt=today - dt.timedelta(days=120))
+    long_limits = [DisposalMethod.SHELVED, DisposalMethod.CASE_FILED]
+    assert not old.exclude(disposal_method__in=long_limits).exists()
     assert open_clues.filter(status=ClueStatus.RECEIVED).exists()
+    assert open_clues.filter(status=ClueStatus.DISPOSING).exists()
 
 
 def test_weak_units_trail_every_month(demo):

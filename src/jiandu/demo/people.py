@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jiandu.core import idnumbers
-from jiandu.core.demo.orgs import OrgPlan
-from jiandu.core.demo.texts import person_name
+from jiandu.demo.orgs import OrgPlan
+from jiandu.demo.texts import person_name
 from jiandu.orgs.choices import OrgKind
 from jiandu.people.choices import ManagementLevel, PoliticalStatus
 

@@ -6,12 +6,18 @@
    the 14 county commissions with their units, 乡镇(街道) and (for three counties) 村(社区);
 2. the role groups and demo accounts (:mod:`.accounts`; password :data:`DEMO_PASSWORD`);
 3. about 2,600 cadres with valid ID numbers and posts (:mod:`.people`);
-4. the problem domains and 2020's 信访举报, 问题线索, 处理结果 and 通报曝光 (:mod:`.plan`
-   draws them up, :mod:`.cases` writes them through the case registry's services).
+4. the problem domains and the 信访举报, 问题线索, 处理结果 and 通报曝光 (:mod:`.plan`
+   draws them up, :mod:`.cases` writes them with their timelines and audit rows).
 
-The same ``seed`` always gives the same data. At ``scale=1.0`` the 扶贫 figures for
-2020-01-01…2020-09-30 equal those reported by seed 000 (see :data:`CALIBRATION`);
-smaller scales give a proportionally smaller, equally consistent year for quick tests.
+The demo lives in the present: the calibrated year is the last full calendar year, and
+the current year runs on with the same generator up to yesterday, every step on its
+business date. ``year`` pins the calibrated year instead (for reproducible tests: an
+earlier year then runs on to 30 April of the year after, see :func:`demo_dates`).
+
+The same ``seed`` (and dates) always gives the same data. At ``scale=1.0`` the 扶贫
+figures for January–September of the calibrated year equal those reported by seed 000
+for 2020 (see :func:`calibration`); smaller scales give a proportionally smaller,
+equally consistent demo for quick tests.
 """
 
 from __future__ import annotations
@@ -23,17 +29,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from jiandu.core.demo.accounts import DEMO_PASSWORD, DemoAccount, account_specs, create_accounts
-from jiandu.core.demo.cases import Executor, create_domain_tags
-from jiandu.core.demo.orgs import create_orgs, org_specs
-from jiandu.core.demo.people import cadre_specs, create_people
-from jiandu.core.demo.plan import build_plan
+from jiandu.demo.accounts import DEMO_PASSWORD, DemoAccount, account_specs, create_accounts
+from jiandu.demo.cases import Executor, create_domain_tags
+from jiandu.demo.orgs import create_orgs, org_specs
+from jiandu.demo.people import cadre_specs, create_people
+from jiandu.demo.plan import build_plan
 
 SETUP_USERNAME = "jiandu-demo"
 MAX_SCALE = 5.0
 
-# 扶贫 figures of seed 000 (昆明, 2020): 1–9月, and 9月 alone.
+# 扶贫 figures of seed 000 (昆明, 2020): 1–9月, and 9月 alone; the demo gives them to
+# the same months of its calibrated year (see calibration()).
 CALIBRATION: dict[str, dict[str, int]] = {
     "2020-01-01/2020-09-30": {
         "clues_received": 1009,
@@ -59,6 +67,26 @@ CALIBRATION: dict[str, dict[str, int]] = {
 Progress = Callable[[float, str], None]
 
 
+def calibration(year: int) -> dict[str, dict[str, int]]:
+    """Seed 000's targets for the same periods of ``year``."""
+    return {
+        period.replace("2020-", f"{year:04d}-"): targets for period, targets in CALIBRATION.items()
+    }
+
+
+def demo_dates(*, year: int | None = None, today: dt.date | None = None) -> tuple[int, dt.date]:
+    """(calibrated year, last day with data). By default last year, up to yesterday; an
+    earlier pinned year runs on to 30 April of the year after, whatever the date."""
+    today = today or timezone.localdate()
+    if year is None or year == today.year - 1:
+        return today.year - 1, today - dt.timedelta(days=1)
+    if year >= today.year:
+        raise DemoError(f"校准年份须是已经过去的年份（早于{today.year}年）")
+    if year < 2000:
+        raise DemoError("校准年份不能早于2000年")
+    return year, dt.date(year + 1, 4, 30)
+
+
 class DemoError(Exception):
     """The demo cannot be built here (e.g. the database already holds data)."""
 
@@ -67,6 +95,8 @@ class DemoError(Exception):
 class DemoSummary:
     seed: int
     scale: float
+    year: int
+    last_day: dt.date
     password: str
     accounts: list[DemoAccount]
     counts: dict[str, int]
@@ -78,6 +108,8 @@ class DemoSummary:
         return {
             "seed": self.seed,
             "scale": self.scale,
+            "year": self.year,
+            "last_day": self.last_day.isoformat(),
             "password": self.password,
             "accounts": [a.as_dict() for a in self.accounts],
             "other_accounts": self.other_accounts,
@@ -98,12 +130,12 @@ def database_has_data() -> bool:
     return any(m.objects.exists() for m in (User, Org, Person, Petition, Clue))
 
 
-def poverty_statistics() -> dict[str, dict[str, int]]:
-    """The calibrated 扶贫 statistics as the registry counts them now."""
+def poverty_statistics(year: int = 2020) -> dict[str, dict[str, int]]:
+    """The calibrated 扶贫 statistics of ``year`` as the registry counts them now."""
     from jiandu.clues.statistics import STATISTICS
 
     out: dict[str, dict[str, int]] = {}
-    for period, targets in CALIBRATION.items():
+    for period, targets in calibration(year).items():
         start, end = (dt.date.fromisoformat(d) for d in period.split("/"))
         out[period] = {
             key: STATISTICS[key].count(start=start, end=end, domain="poverty", org_ids=None)
@@ -134,9 +166,15 @@ def _counts() -> dict[str, int]:
 
 
 def build_demo(
-    *, seed: int = 2020, scale: float = 1.0, progress: Progress | None = None
+    *,
+    seed: int = 2020,
+    scale: float = 1.0,
+    year: int | None = None,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> DemoSummary:
-    """Build the demo into an empty database (all or nothing)."""
+    """Build the demo into an empty database (all or nothing): calibrated on ``year``
+    (default: last year) and running up to the day before ``today``."""
     from jiandu.accounts.models import User
     from jiandu.core.audit import audit_record
     from jiandu.core.choices import AuditAction
@@ -146,6 +184,7 @@ def build_demo(
     if database_has_data():
         raise DemoError("数据库中已有数据，演示数据只能写入空数据库")
     started = time.monotonic()
+    year, last_day = demo_dates(year=year, today=today)
 
     def report(fraction: float, message: str) -> None:
         if progress is not None:
@@ -154,7 +193,9 @@ def build_demo(
     report(0.0, "生成演示计划")
     org_plan = org_specs(seed)
     cadres = cadre_specs(seed, org_plan)
-    case_plan = build_plan(seed=seed, scale=scale, orgs=org_plan, cadres=cadres)
+    case_plan = build_plan(
+        seed=seed, scale=scale, orgs=org_plan, cadres=cadres, year=year, last_day=last_day
+    )
     with transaction.atomic():
         setup = User(username=SETUP_USERNAME, full_name="演示数据生成", is_active=False)
         setup.set_unusable_password()
@@ -180,13 +221,23 @@ def build_demo(
     return DemoSummary(
         seed=seed,
         scale=scale,
+        year=year,
+        last_day=last_day,
         password=DEMO_PASSWORD,
         accounts=[a for a in accounts if a.listed],
         other_accounts=[a.username for a in accounts if not a.listed],
         counts=_counts(),
-        statistics=poverty_statistics(),
+        statistics=poverty_statistics(year),
         seconds=time.monotonic() - started,
     )
 
 
-__all__ = ["CALIBRATION", "DEMO_PASSWORD", "DemoError", "DemoSummary", "build_demo"]
+__all__ = [
+    "CALIBRATION",
+    "DEMO_PASSWORD",
+    "DemoError",
+    "DemoSummary",
+    "build_demo",
+    "calibration",
+    "demo_dates",
+]

@@ -141,7 +141,7 @@ def create_accounts(
     from jiandu.accounts.models import User
     from jiandu.core.audit import audit_record
     from jiandu.core.choices import AuditAction
-    from jiandu.core.demo.texts import person_name
+    from jiandu.demo.texts import person_name
 
     results = r.sync_role_groups(actor=actor)
     errors = [e for result in results for e in result.errors]

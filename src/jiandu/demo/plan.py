@@ -1,5 +1,8 @@
-"""The case plan: every petition, clue, disposal, outcome and 通报曝光 batch of the demo's
-2020, drawn up in memory before anything is written.
+"""The case plan: every petition, clue, disposal, outcome and 通报曝光 batch of the demo,
+drawn up in memory before anything is written. Months run from January of the calibrated
+year (:class:`Calendar`; by default last year) to the month of ``last_day`` (yesterday):
+the calibrated year has the quotas below, the months after it the same months' quotas
+again (pro rata for the current month), and nothing is dated after ``last_day``.
 
 Planning first is what makes the demo both realistic and exact. The calibration targets
 (seed 000: 1–9月 扶贫领域 受理问题线索1009个, 处置办结943个, 批评教育456人, 问责处理112人,
@@ -9,12 +12,15 @@ Planning first is what makes the demo both realistic and exact. The calibration 
 1. receptions: each month's clues are spread over working days and over the handling
    units by weight (weak units get few, and every unit's weight wobbles month to month);
 2. closures: each month closes its quota among the clues then open, oldest first but
-   faster in strong units; a handful received late in 2020 stay open (they are overdue
-   now, as such stragglers are in real registries);
+   faster in strong units; a handful received late in the calibrated year stay open
+   (overdue now, as such stragglers are in real registries), and the last weeks' clues
+   are in hand;
 3. outcomes: each month's quota of 批评教育, 问责, 党纪处分 … is grouped into cases of one to
    three people and given to the clues closing that month, the disposal method following
    from the gravest outcome (立案审查 for 党纪/政务处分, 初步核实 or 谈话函询 below that);
-4. 通报曝光: each month's batches pick closed clues with handled people and name them.
+4. 通报曝光: each month's batches pick closed clues with handled people and name them;
+5. petitions: one for each clue from a 信访举报, and some more that are filed, transferred
+   or repeat an earlier one (those of the last days still wait for triage).
 
 Volumes scale with ``scale`` (quotas rounded so totals stay consistent); only
 ``scale=1.0`` reproduces the calibration. Nothing here touches the database: the plan
@@ -41,13 +47,12 @@ from jiandu.clues.choices import (
     ResponsibilityType,
 )
 from jiandu.core import idnumbers
-from jiandu.core.demo import texts
-from jiandu.core.demo.orgs import POVERTY_COUNTIES, OrgPlan
-from jiandu.core.demo.people import CadreSpec
+from jiandu.demo import texts
+from jiandu.demo.orgs import POVERTY_COUNTIES, OrgPlan
+from jiandu.demo.people import CadreSpec
 from jiandu.orgs.choices import OrgKind
 
-YEAR = 2020
-LAST_MONTH = 16  # closures run on into 2021 (months 13–16 = 2021-01 … 2021-04)
+CALIBRATED_YEAR = 2020  # the year of seed 000's figures
 POVERTY = "poverty"
 
 # --- calibrated quotas of the 扶贫 stream (months 1–12 of 2020) ------------------------
@@ -203,6 +208,7 @@ class PetitionPlan:
     transferred_to: str = ""
     repeat_of: int | None = None
     clue: CluePlan | None = None
+    handled: dt.date | None = None  # converted, filed or transferred on (None: pending)
 
 
 @dataclass
@@ -287,32 +293,14 @@ class CasePlan:
 # --- calendar helpers ------------------------------------------------------------------
 
 
-def month_of(m: int) -> tuple[int, int]:
-    """Plan month index (1 = 2020-01 … 16 = 2021-04) → (year, month)."""
-    return YEAR + (m - 1) // 12, (m - 1) % 12 + 1
-
-
-def month_start(m: int) -> dt.date:
-    year, month = month_of(m)
-    return dt.date(year, month, 1)
-
-
-def month_end(m: int) -> dt.date:
-    year, month = month_of(m)
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def plan_month(day: dt.date) -> int:
-    return (day.year - YEAR) * 12 + day.month
-
-
 def _days(start: str, end: str) -> set[dt.date]:
     first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
     return {first + dt.timedelta(days=i) for i in range((last - first).days + 1)}
 
 
-# Public holidays (the 2020 Spring Festival as extended for the epidemic).
-HOLIDAYS: frozenset[dt.date] = frozenset(
+# Public holidays: the 2020 Spring Festival as extended for the epidemic and the 2020–21
+# table; other years have the fixed-date ones (元旦, 劳动节, 国庆).
+HOLIDAYS_2020: frozenset[dt.date] = frozenset(
     set().union(
         *(
             _days(a, b)
@@ -328,13 +316,60 @@ HOLIDAYS: frozenset[dt.date] = frozenset(
 )  # fmt: skip
 
 
-def working_day(rng: random.Random, low: dt.date, high: dt.date) -> dt.date:
-    """A random working day in [low, high] (any day if the range has none)."""
-    if high < low:
-        raise PlanError(f"空日期区间 {low}–{high}")
-    days = [low + dt.timedelta(days=i) for i in range((high - low).days + 1)]
-    working = [d for d in days if d.weekday() < 5 and d not in HOLIDAYS]
-    return rng.choice(working or days)
+def holidays(year: int) -> frozenset[dt.date]:
+    if year in (2020, 2021):
+        return HOLIDAYS_2020
+    return frozenset(
+        set().union(
+            _days(f"{year}-01-01", f"{year}-01-01"),
+            _days(f"{year}-05-01", f"{year}-05-05"),
+            _days(f"{year}-10-01", f"{year}-10-07"),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The plan's months: 1 = January of the calibrated ``year``, on to the month of
+    ``last_day`` (the day before the demo's today); nothing is dated after ``last_day``."""
+
+    year: int
+    last_day: dt.date
+
+    @property
+    def last_month(self) -> int:
+        return self.plan_month(self.last_day)
+
+    def month_of(self, m: int) -> tuple[int, int]:
+        return self.year + (m - 1) // 12, (m - 1) % 12 + 1
+
+    def month_start(self, m: int) -> dt.date:
+        year, month = self.month_of(m)
+        return dt.date(year, month, 1)
+
+    def month_end(self, m: int) -> dt.date:
+        """The month's last day, or ``last_day`` in the current month."""
+        year, month = self.month_of(m)
+        return min(dt.date(year, month, calendar.monthrange(year, month)[1]), self.last_day)
+
+    def month_fraction(self, m: int) -> float:
+        """How much of month ``m`` has passed (1 for every month before the current)."""
+        year, month = self.month_of(m)
+        days = calendar.monthrange(year, month)[1]
+        return ((self.month_end(m) - self.month_start(m)).days + 1) / days
+
+    def plan_month(self, day: dt.date) -> int:
+        return (day.year - self.year) * 12 + day.month
+
+    def working_day(self, rng: random.Random, low: dt.date, high: dt.date) -> dt.date:
+        """A random working day in [low, high] (any day if the range has none)."""
+        high = min(high, self.last_day)
+        if high < low:
+            raise PlanError(f"空日期区间 {low}–{high}")
+        days = [low + dt.timedelta(days=i) for i in range((high - low).days + 1)]
+        off = holidays(low.year) | holidays(high.year)
+        working = [d for d in days if d.weekday() < 5 and d not in off]
+        return rng.choice(working or days)
 
 
 def scaled(series: tuple[int, ...] | list[int], scale: float) -> list[int]:
@@ -361,9 +396,22 @@ def _chance_round(rng: random.Random, value: float) -> int:
 class Planner:
     """Draws up the :class:`CasePlan` for one seed and scale."""
 
-    def __init__(self, *, seed: int, scale: float, orgs: OrgPlan, cadres: list[CadreSpec]) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int,
+        scale: float,
+        orgs: OrgPlan,
+        cadres: list[CadreSpec],
+        year: int = CALIBRATED_YEAR,
+        last_day: dt.date | None = None,
+    ) -> None:
         self.seed = seed
         self.scale = scale
+        self.cal = Calendar(year, last_day or dt.date(year + 1, 4, 30))
+        if self.cal.last_day < dt.date(year, 12, 31):
+            raise PlanError(f"演示数据的最后一天{self.cal.last_day}早于{year}年年底")
+        self.last_month = self.cal.last_month
         self.orgs = orgs
         self.cadres = cadres
         self.rng = random.Random(f"{seed}:cases")
@@ -453,18 +501,27 @@ class Planner:
 
     # entry point ----------------------------------------------------------------------
 
+    def _series(self, table: tuple[int, ...]) -> list[int]:
+        """A calibrated year's monthly quotas, then the same months' quotas again for
+        the year after, up to the current month (pro rata for the days gone)."""
+        calibrated = scaled(table, self.scale)
+        return calibrated + [
+            round(calibrated[(m - 1) % 12] * self.cal.month_fraction(m))
+            for m in range(13, self.last_month + 1)
+        ]
+
     def build(self) -> CasePlan:
         poverty = self._stream(
             POVERTY,
-            received=scaled(POVERTY_RECEIVED, self.scale),
+            received=self._series(POVERTY_RECEIVED),
             keep_open=round(POVERTY_KEEP_OPEN * self.scale),
         )
-        self._close(poverty, closed=scaled(POVERTY_CLOSED, self.scale))
+        self._close(poverty, closed=self._series(POVERTY_CLOSED))
         outcome_quotas = {k: scaled(v, self.scale) for k, v in POVERTY_OUTCOMES.items()}
         self._outcomes(poverty, outcome_quotas)
         others = self._stream(
             "other",
-            received=scaled(OTHER_RECEIVED, self.scale),
+            received=self._series(OTHER_RECEIVED),
             keep_open=max(1, round(OTHER_KEEP_OPEN * self.scale)),
         )
         self._close(others, closed=None)
@@ -495,7 +552,9 @@ class Planner:
             weights = self._weights(stream, month)
             for _ in range(count):
                 unit = rng.choices(self.units, weights=weights, k=1)[0]
-                day = working_day(rng, month_start(month), month_end(month))
+                day = self.cal.working_day(
+                    rng, self.cal.month_start(month), self.cal.month_end(month)
+                )
                 if stream == POVERTY:
                     domains = [POVERTY]
                     extra = rng.random()
@@ -506,11 +565,14 @@ class Planner:
                 else:
                     names = list(OTHER_DOMAINS)
                     domains = [
-                        rng.choices(names, weights=[OTHER_DOMAINS[n][month - 1] for n in names])[0]
+                        rng.choices(
+                            names, weights=[OTHER_DOMAINS[n][(month - 1) % 12] for n in names]
+                        )[0]
                     ]
                 clues.append(self._clue(stream, unit, day, domains))
-        # A few of the last months' clues are still open today (overdue).
-        late = [c for c in clues if c.received >= dt.date(YEAR, 10, 1)]
+        # A few of the calibrated year's last clues are still open today (overdue).
+        year = self.cal.year
+        late = [c for c in clues if dt.date(year, 10, 1) <= c.received <= dt.date(year, 12, 31)]
         for n, clue in enumerate(rng.sample(late, min(keep_open, len(late)))):
             clue.keep_open = True
             clue.never_disposed = n == 0
@@ -612,20 +674,16 @@ class Planner:
     def _close(self, clues: list[CluePlan], *, closed: list[int] | None) -> None:
         rng = self.rng
         open_pool = [c for c in clues if not c.keep_open]
-        remaining = len(open_pool)
-        for month in range(1, LAST_MONTH + 1):
-            start, end = month_start(month), month_end(month)
+        for month in range(1, self.last_month + 1):
+            start, end = self.cal.month_start(month), self.cal.month_end(month)
             eligible = [
                 c for c in open_pool if c.closed is None and c.received <= end - dt.timedelta(3)
             ]
-            if month <= 12 and closed is not None:
+            if closed is not None:
                 quota = closed[month - 1]
-            elif month <= 12:
-                quota = round(len(eligible) * OTHER_CLOSE_RATE * rng.uniform(0.9, 1.1))
-            elif month < LAST_MONTH:
-                quota = math.ceil(remaining * (0.55 if month == 13 else 0.6))
             else:
-                quota = remaining
+                rate = OTHER_CLOSE_RATE * self.cal.month_fraction(month)
+                quota = round(len(eligible) * rate * rng.uniform(0.9, 1.1))
             if quota > len(eligible):
                 if closed is not None and month <= 12 and self.scale == 1.0:
                     raise PlanError(f"第{month}月办结配额{quota}超过可办结线索{len(eligible)}")
@@ -638,8 +696,7 @@ class Planner:
             chosen = sorted(eligible, key=score, reverse=True)[:quota]
             for clue in chosen:
                 low = max(start, clue.received + dt.timedelta(days=3))
-                clue.closed = working_day(rng, low, end)
-            remaining -= len(chosen)
+                clue.closed = self.cal.working_day(rng, low, end)
 
     # 3. outcomes ------------------------------------------------------------------------
 
@@ -648,8 +705,8 @@ class Planner:
         by_month: dict[int, list[CluePlan]] = {}
         for clue in clues:
             if clue.closed is not None:
-                by_month.setdefault(plan_month(clue.closed), []).append(clue)
-        for month in range(1, LAST_MONTH + 1):
+                by_month.setdefault(self.cal.plan_month(clue.closed), []).append(clue)
+        for month in range(1, self.last_month + 1):
             closing = by_month.get(month, [])
             if not closing:
                 continue
@@ -883,10 +940,10 @@ class Planner:
         outcomes ≤ closed; outcomes fall in the month of closing (as counted)."""
         rng = self.rng
         unit = self.unit_by_key[clue.unit]
-        end = clue.closed or min(clue.received + dt.timedelta(days=60), dt.date(YEAR, 12, 31))
+        end = clue.closed or min(clue.received + dt.timedelta(days=60), self.cal.last_day)
         span = (end - clue.received).days
         cursor = clue.received
-        if unit.kind == "county":
+        if unit.kind == "county" and span >= 2:
             self._plan_move(clue, unit, span)
             if clue.move is not None:
                 clue.move.on_date = clue.received + dt.timedelta(
@@ -895,7 +952,10 @@ class Planner:
                 cursor = clue.move.on_date
         if clue.never_disposed:
             return
-        if clue.keep_open:
+        if clue.closed is None:
+            # Still open: the overdue stragglers, and the last weeks' clues in hand.
+            if span < 3 and not clue.keep_open:
+                return
             clue.method = texts.weighted(
                 rng,
                 (
@@ -913,7 +973,7 @@ class Planner:
         )
         if clue.disposed >= end:
             clue.disposed = end - dt.timedelta(days=1)
-        first_outcome_low = max(clue.disposed, month_start(plan_month(end)))
+        first_outcome_low = max(clue.disposed, self.cal.month_start(self.cal.plan_month(end)))
         if clue.change is not None:
             method, _day, note = clue.change
             change_day = clue.disposed + dt.timedelta(
@@ -986,7 +1046,16 @@ class Planner:
             self._month_exposure(
                 POVERTY, POVERTY, poverty, month, b, k, p, strict=self.scale == 1.0
             )
-        for month in range(1, 13):
+        # The months after the calibrated year whose 通报 (from the 15th) is out by now.
+        later = [
+            m
+            for m in range(13, self.last_month + 1)
+            if self.cal.month_start(m) + dt.timedelta(days=14) <= self.cal.last_day
+        ]
+        for month in later:
+            b, k, p = quotas[(month - 1) % 12]
+            self._month_exposure(POVERTY, POVERTY, poverty, month, b, k, p, strict=False)
+        for month in [*range(1, 13), *later]:
             b = _chance_round(rng, 2.2 * self.scale)
             for _ in range(b):
                 domain = texts.weighted(
@@ -1013,8 +1082,10 @@ class Planner:
         rng = self.rng
         if batches == 0:
             return
-        start, end = month_start(month), month_end(month)
-        days = sorted(working_day(rng, start + dt.timedelta(days=14), end) for _ in range(batches))
+        start, end = self.cal.month_start(month), self.cal.month_end(month)
+        days = sorted(
+            self.cal.working_day(rng, start + dt.timedelta(days=14), end) for _ in range(batches)
+        )
         counts = [1] * batches
         for _ in range(cases - batches):
             counts[rng.randrange(batches)] += 1
@@ -1182,7 +1253,8 @@ class Planner:
         for clue in (*poverty, *others):
             if clue.source != ClueSource.PETITION:
                 continue
-            day = max(dt.date(YEAR, 1, 1), clue.received - dt.timedelta(days=rng.randint(0, 6)))
+            first = dt.date(self.cal.year, 1, 1)
+            day = max(first, clue.received - dt.timedelta(days=rng.randint(0, 6)))
             petition = self._petition_for(clue, day)
             petition.clue = clue
             clue.petition = petition
@@ -1194,13 +1266,24 @@ class Planner:
         for clues in (poverty, others):
             for clue in rng.sample(clues, round(len(clues) * PETITION_EXTRA_RATIO)):
                 self._extra_petition(clue, by_unit)
+        # 存档 and 转办 take a few working days (their own draws: the rest of the plan
+        # does not move with them); those of the last days are still to be triaged.
+        dates = random.Random(f"{self.seed}:petition-dates")
+        for petition in self.plan.petitions:
+            if petition.clue is not None:
+                petition.handled = petition.clue.received
+            elif petition.received >= self.cal.last_day - dt.timedelta(days=3):
+                petition.handled = None
+            else:
+                petition.handled = self.cal.working_day(
+                    dates, petition.received, petition.received + dt.timedelta(days=8)
+                )
 
     def _extra_petition(self, model: CluePlan, by_unit: dict[str, list[PetitionPlan]]) -> None:
         """A petition in the same unit and month as ``model`` that is not converted."""
         rng = self.rng
-        day = working_day(
-            rng, month_start(plan_month(model.received)), month_end(plan_month(model.received))
-        )
+        month = self.cal.plan_month(model.received)
+        day = self.cal.working_day(rng, self.cal.month_start(month), self.cal.month_end(month))
         roll = rng.random()
         earlier = [
             p
@@ -1283,5 +1366,15 @@ class Group:
     cleared: bool = False
 
 
-def build_plan(*, seed: int, scale: float, orgs: OrgPlan, cadres: list[CadreSpec]) -> CasePlan:
-    return Planner(seed=seed, scale=scale, orgs=orgs, cadres=cadres).build()
+def build_plan(
+    *,
+    seed: int,
+    scale: float,
+    orgs: OrgPlan,
+    cadres: list[CadreSpec],
+    year: int = CALIBRATED_YEAR,
+    last_day: dt.date | None = None,
+) -> CasePlan:
+    return Planner(
+        seed=seed, scale=scale, orgs=orgs, cadres=cadres, year=year, last_day=last_day
+    ).build()

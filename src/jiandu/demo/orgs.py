@@ -34,7 +34,7 @@ CITY_REGION = "530100"
 POVERTY_LABEL = "脱贫摘帽县"
 LEAD_GROUP_LABEL = "牵头单位纪检组"
 
-GEOJSON = Path(__file__).resolve().parent.parent / "static" / "jiandu" / "geo" / "kunming.geojson"
+GEOJSON = Path(__file__).resolve().parent.parent / "core/static/jiandu/geo/kunming.geojson"
 
 _DIGITS = "一二三四五六七八九"
 
@@ -354,7 +354,7 @@ def org_specs(seed: int) -> OrgPlan:
 def village_names_for(
     rng: random.Random, count: int, taken: set[str], is_street: bool
 ) -> list[str]:
-    from jiandu.core.demo.texts import village_names
+    from jiandu.demo.texts import village_names
 
     names = village_names(rng, count, taken)
     if is_street:
@@ -364,25 +364,59 @@ def village_names_for(
 
 
 def create_orgs(*, actor: Any, plan: OrgPlan) -> dict[str, Any]:
-    """Write the tree through ``orgs.services`` (every org audited); return key → Org."""
-    from jiandu.orgs.services import org_create, org_label_get_or_create, org_set_supervised
+    """Write the tree in bulk (one audit row per org, as ``orgs.services.org_create``
+    would write); return key → Org."""
+    from jiandu.core.access import access_changed
+    from jiandu.core.audit import audit_record_many, model_snapshot
+    from jiandu.core.choices import AuditAction
+    from jiandu.demo.bulk import Ids, insert, link, reset_sequences
+    from jiandu.orgs.models import Org
+    from jiandu.orgs.services import org_label_get_or_create
 
     labels = {
         POVERTY_LABEL: org_label_get_or_create(actor=actor, name=POVERTY_LABEL),
         LEAD_GROUP_LABEL: org_label_get_or_create(actor=actor, name=LEAD_GROUP_LABEL),
     }
+    ids = Ids()
     orgs: dict[str, Any] = {}
     for spec in plan.specs:
-        orgs[spec.key] = org_create(
-            actor=actor,
+        parent = orgs[spec.parent] if spec.parent else None
+        pk = ids.next(Org)
+        orgs[spec.key] = Org(
+            pk=pk,
             name=spec.name,
             kind=spec.kind,
-            parent=orgs[spec.parent] if spec.parent else None,
+            parent=parent,
             short_name=spec.short_name,
             region_code=spec.region_code,
-            labels=[labels[name] for name in spec.labels],
             sort_order=spec.sort_order,
+            path=f"{parent.path if parent else '/'}{pk}/",
+            depth=parent.depth + 1 if parent else 0,
         )
-    for key, supervised in plan.supervises.items():
-        org_set_supervised(actor=actor, org=orgs[key], supervised=[orgs[k] for k in supervised])
+    insert(Org, orgs.values())
+    link(
+        Org._meta.get_field("labels"),
+        ((orgs[s.key].pk, labels[name].pk) for s in plan.specs for name in s.labels),
+    )
+    link(
+        Org._meta.get_field("supervises"),
+        ((orgs[k].pk, orgs[s].pk) for k, targets in plan.supervises.items() for s in targets),
+    )
+    reset_sequences(ids.models)
+    entries: list[dict[str, Any]] = [
+        {"actor": actor, "action": AuditAction.CREATE, "obj": org, "changes": model_snapshot(org)}
+        for org in orgs.values()
+    ]
+    entries += [
+        {
+            "actor": actor,
+            "action": AuditAction.UPDATE,
+            "obj": orgs[key],
+            "summary": "设置监督对象",
+            "changes": {"supervises": {"before": [], "after": sorted(orgs[k].pk for k in sup)}},
+        }
+        for key, sup in plan.supervises.items()
+    ]
+    audit_record_many(entries)
+    access_changed()
     return orgs
