@@ -12,6 +12,7 @@ The accounts people log in with (printed by ``jiandu demo``):
 ==========  ===========================  =================================
 stats       党风政风监督室                  统计分析
 petition    信访室                         信访受理, 举报人身份查阅
+casemgmt    案件监督管理室                  线索管理
 room1       第一监督检查室                  线索管理
 trial       案件审理室                      案件审理
 group1      派驻第一纪检监察组               线索管理, 案件审理
@@ -99,6 +100,7 @@ def account_specs(*, counties: list[str], rooms: list[str], groups: list[str]) -
         AccountSpec("stats", "conduct", (r.ROLE_STATISTICS,), "党风政风监督室干部"),
         AccountSpec("petition", "petition", (r.ROLE_PETITION, r.ROLE_IDENTITY), "信访室干部",
                     actor_key="petition"),
+        AccountSpec("casemgmt", "case_management", (r.ROLE_CLUES,), "案件监督管理室干部"),
         AccountSpec("room1", "room:1", (r.ROLE_CLUES,), "第一监督检查室干部", actor_key="room:1"),
         AccountSpec("trial", "trial", (r.ROLE_TRIAL,), "案件审理室干部", actor_key="trial"),
         AccountSpec("group1", "group:1", unit_roles, "派驻第一纪检监察组干部",
