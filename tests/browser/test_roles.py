@@ -63,7 +63,7 @@ def _officer(org):
     return make_user(f"officer{org.pk}-{uuid.uuid4().hex[:6]}", org, roles.ROLE_CLUES)
 
 
-def _clue(rw, *, actor, org, title: str, received: dt.date):
+def _clue(rw, *, actor, org, title: str, received: dt.date, subject_people=()):
     from jiandu.clues.choices import ClueSource
     from jiandu.clues.services import clue_create
 
@@ -73,6 +73,7 @@ def _clue(rw, *, actor, org, title: str, received: dt.date):
         title=title,
         received_date=received,
         handling_org=org,
+        subject_people=list(subject_people),
     )
 
 
@@ -109,6 +110,12 @@ def _warned_board(rw, *, warned, other, key: str):
         outcome = board_close(actor=stats, board=board, month=month)
     (warning,) = [w for w in outcome.warnings if w.org_id == warned.pk]
     return board, warning
+
+
+def _indicator_pk(key: str) -> int:
+    from jiandu.boards.models import Indicator
+
+    return Indicator.objects.get(key=key).pk
 
 
 def _sign_and_report(page, base: str, warning) -> None:
@@ -164,7 +171,7 @@ def test_stats_defines_a_board_closes_months_delivers_a_warning_and_downloads_th
     page.select_option(
         "select[name=participant_orgs]", [str(world.county.pk), str(world.other_county.pk)]
     )
-    received = rw_indicator_pk("clues_received")
+    received = _indicator_pk("clues_received")
     page.fill(f"input[name=position_{received}]", "1")
     page.fill("input[name=top_n]", "1")
     page.fill("input[name=consecutive_months]", "2")
@@ -197,12 +204,6 @@ def test_stats_defines_a_board_closes_months_delivers_a_warning_and_downloads_th
     with page.expect_download() as bulletin:
         page.get_by_role("link", name=re.compile("下载2020年2月通报")).click()
     assert bulletin.value.suggested_filename.endswith(".docx")
-
-
-def rw_indicator_pk(key: str) -> int:
-    from jiandu.boards.models import Indicator
-
-    return Indicator.objects.get(key=key).pk
 
 
 def test_petition_registers_about_any_unit_assigns_transfers_and_converts(rw, page, log_in):
@@ -336,17 +337,15 @@ def test_trial_records_the_outcome_of_a_case_of_a_room(rw, page, log_in):
     from jiandu.clues.services import clue_dispose
 
     world = rw.world
-    _person(rw, "王某某", world.township, 157)
-    from jiandu.people.models import Person
-
+    person = _person(rw, "王某某", world.township, 157)
     clue = _clue(
         rw,
         actor=world.users["city"],
         org=world.room1,
         title="王某某套取扶贫资金案",
         received=dt.date(2020, 3, 2),
+        subject_people=[person],
     )
-    clue.subject_people.set([Person.objects.get(name="王某某")])
     clue_dispose(
         actor=world.users["room"], clue=clue, method="case_filed", on_date=dt.date(2020, 3, 9)
     )
@@ -364,10 +363,11 @@ def test_trial_records_the_outcome_of_a_case_of_a_room(rw, page, log_in):
 
 
 def test_group1_handles_a_clue_and_answers_its_warning(rw, page, log_in):
+    from jiandu.boards.services import warning_send_notice
+
     world = rw.world
     room_board, _ = _warned_board(rw, warned=world.room1, other=world.county, key="rooms")
     board, warning = _warned_board(rw, warned=world.group1, other=world.room1, key="groups")
-    from jiandu.boards.services import warning_send_notice
 
     warning_send_notice(actor=rw.accounts["stats"], warning=warning, note="已送达")
     clue = _clue(
