@@ -394,46 +394,105 @@ def test_group1_handles_a_clue_and_answers_its_warning(rw, page, log_in):
     assert page.goto(f"{base}/boards/{room_board.pk}/").status == 404
 
 
-def test_wuhua_answers_its_warning_and_verifies_the_hits_assigned_to_it(
+def test_wuhua_registers_converts_disposes_and_closes_within_its_county(rw, page, log_in):
+    from jiandu.clues.models import Clue
+
+    world = rw.world
+    _person(rw, "赵某某", world.township, 171)
+    elsewhere = _clue(
+        rw,
+        actor=world.users["outsider"],
+        org=world.other_county,
+        title="盘龙区的问题线索",
+        received=dt.date(2020, 3, 2),
+    )
+    base = log_in("wuhua")
+
+    # A letter received by the county, about one of its streets.
+    _goto(page, f"{base}/clues/petitions/new/")
+    page.select_option("select[name=channel]", "visit")
+    page.fill("input[name=title]", "反映红云街道违规发放临时救助")
+    page.fill("textarea[name=content]", "来访群众反映赵某某违规发放临时救助金。")
+    page.select_option("select[name=subject_orgs]", str(world.township.pk))
+    page.fill("#subject_people-picker input[type=search]", "赵某某")
+    page.get_by_role("button", name="＋ 赵某某").click()
+    page.wait_for_selector("#subject_people-chips .person-chip")
+    page.get_by_role("button", name="登记", exact=True).click()
+    page.wait_for_url(re.compile(r".*/clues/petitions/\d+/$"))
+    page.locator("summary", has_text="转为问题线索").click()
+    page.fill("textarea[name=convert-reason]", "反映问题具体，本区办理")
+    page.get_by_role("button", name="确认转为问题线索").click()
+    page.wait_for_selector("text=/已转为问题线索 XS\\d+/")
+    clue = Clue.objects.get(title="反映红云街道违规发放临时救助")
+    assert clue.handling_org == world.county
+
+    # Dispose and close it.
+    _goto(page, f"{base}/clues/clues/{clue.pk}/")
+    page.locator("summary", has_text=re.compile("^处置$")).click()
+    page.select_option("select[name=dispose-method]", "talk_inquiry")
+    page.get_by_role("button", name="确认处置").click()
+    page.wait_for_selector("#clue-workflow >> text=谈话函询")
+    page.reload()
+    page.locator("summary", has_text=re.compile("^办结$")).click()
+    page.select_option("select[name=close-conclusion]", "unsubstantiated")
+    page.fill("textarea[name=close-conclusion_text]", "经谈话函询，反映问题不属实")
+    page.get_by_role("button", name="确认办结").click()
+    page.wait_for_selector("#clue-workflow >> text=已办结")
+
+    # Another county's clue does not exist for it.
+    assert page.goto(f"{base}/clues/clues/{elsewhere.pk}/").status == 404
+
+
+def test_dongchuan_answers_its_warning_and_verifies_the_hits_assigned_to_it(
     rw, page, log_in, settings, tmp_path
 ):
     from jiandu.boards.services import warning_send_notice
     from jiandu.datacheck.models import Hit
-    from jiandu.datacheck.services import hit_assign
-    from jiandu.datacheck.tests.platform_data import small_run
+    from jiandu.datacheck.services import dataset_import, hit_assign, run_start
 
     world = rw.world
-    board, warning = _warned_board(rw, warned=world.county, other=world.other_county, key="c")
+    board, warning = _warned_board(rw, warned=rw.dongchuan, other=world.county, key="c")
     warning_send_notice(actor=rw.accounts["stats"], warning=warning, note="已送达")
     settings.JIANDU_DATA_DIR = tmp_path / "data"
-    run = small_run(_DataWorld(rw, tmp_path), actor=rw.accounts["data"])
-    hit = Hit.objects.filter(run=run, region_code__startswith="530102").first()
-    assert hit is not None
-    hit_assign(actor=rw.accounts["data"], hit=hit, handling_org=world.county, reason="请核查")
-    base = log_in("wuhua")
+    data = rw.accounts["data"]
+    versions = [
+        dataset_import(actor=data, dataset=name, region_code="530100", path=path)
+        for name, path in _paid_after_death(tmp_path, "530113").items()
+    ]
+    run = run_start(actor=data, rules=["R01"], versions=versions, region_code="530100")
+    hit = Hit.objects.filter(run=run, region_code__startswith="530113").order_by("pk").first()
+    hit_assign(actor=data, hit=hit, handling_org=rw.dongchuan, reason="请核查")
+    base = log_in("dongchuan")
 
     # The board: its own row.
     _goto(page, f"{base}/boards/")
     page.get_by_role("link", name=board.title).click()
     page.wait_for_url(re.compile(rf".*/boards/{board.pk}/$"))
-    assert world.county.name in page.content()
+    assert rw.dongchuan.name in page.content()
     _sign_and_report(page, base, warning)
 
     # The comparison hit assigned to it: confirm the problem after checking.
-    _goto(page, f"{base}/datacheck/hits/{hit.pk}/")
+    _goto(page, f"{base}/datacheck/hits/")
+    page.locator(f"a[href='/datacheck/hits/{hit.pk}/']").first.click()
+    page.wait_for_url(re.compile(rf".*/datacheck/hits/{hit.pk}/$"))
     _open(page, "确认问题", "textarea[name=confirm-reason]")
     page.locator("textarea[name=confirm-reason]").fill("经入户核查，死亡后仍领取低保金")
     page.get_by_role("button", name="确认问题").last.click()
     page.wait_for_selector("#hit-workflow >> text=已确认")
 
 
-class _DataWorld:
-    """What ``platform_data.small_run`` reads of its world."""
+def _paid_after_death(folder, county: str) -> dict:
+    """A payments and a deaths file: one person of ``county`` paid for April and May
+    2024 after dying in March (R01 finds it)."""
+    from jiandu.datacheck.tests.platform_data import payment, valid_id, write_csv
 
-    def __init__(self, rw, tmp_path):
-        self.world = rw.world
-        self.tmp = tmp_path
-        self.city_data = rw.accounts["data"]
+    person = valid_id(county, dt.date(1941, 7, 3), 31)
+    payments = [payment(f"P{m}", person, f"2024-0{m}", county) for m in (3, 4, 5)]
+    deaths = [{"id_no": person, "name": "李四", "death_date": "2024-03-10", "source": "民政"}]
+    return {
+        "payments": write_csv(folder / "files" / "payments.csv", payments),
+        "deaths": write_csv(folder / "files" / "deaths.csv", deaths),
+    }
 
 
 def test_leader_reads_everything_in_the_jurisdiction(rw, page, log_in):
@@ -484,11 +543,9 @@ def test_leader_reads_everything_in_the_jurisdiction(rw, page, log_in):
 def test_data_imports_runs_and_assigns_a_hit_to_a_county(rw, page, log_in, settings, tmp_path):
     from jiandu.datacheck.models import Hit, Run
     from jiandu.datacheck.services import dataset_import
-    from jiandu.datacheck.tests.platform_data import small_files
 
-    world = rw.world
     settings.JIANDU_DATA_DIR = tmp_path / "data"
-    files = small_files(tmp_path / "files")
+    files = _paid_after_death(tmp_path, "530113")
     dataset_import(
         actor=rw.accounts["data"], dataset="payments", region_code="530100", path=files["payments"]
     )
@@ -514,18 +571,18 @@ def test_data_imports_runs_and_assigns_a_hit_to_a_county(rw, page, log_in, setti
     page.wait_for_url(re.compile(r".*/datacheck/runs/\d+/$"))
     run = Run.objects.get()
     page.wait_for_selector("text=/疑点/")
-    hit = Hit.objects.filter(run=run, region_code__startswith="530102").first()
-    assert hit is not None, "R01 found 五华区's payee"
+    hit = Hit.objects.filter(run=run, region_code__startswith="530113").first()
+    assert hit is not None, "R01 found 东川区's payee"
 
-    # Assign the 五华区 hit to 五华区纪委监委 for verification.
+    # Assign the 东川区 hit to 东川区纪委监委 for verification.
     _goto(page, f"{base}/datacheck/hits/{hit.pk}/")
     _open(page, "分派核查", "select[name=assign-handling_org]")
-    page.select_option("select[name=assign-handling_org]", str(world.county.pk))
+    page.select_option("select[name=assign-handling_org]", str(rw.dongchuan.pk))
     page.fill("textarea[name=assign-reason]", "请核查是否死亡后仍领取")
     page.get_by_role("button", name="分派核查").last.click()
     page.wait_for_selector("#hit-workflow >> text=已分派")
     hit.refresh_from_db()
-    assert hit.handling_org == world.county
+    assert hit.handling_org == rw.dongchuan
 
 
 # --- the matrix itself ------------------------------------------------------------

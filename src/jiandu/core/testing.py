@@ -138,13 +138,14 @@ class RoleWorld:
     conduct_room: Org
     case_management_room: Org
     trial_room: Org
+    dongchuan: Org
     accounts: dict[str, User]
 
 
 def build_role_world(world: World | None = None) -> RoleWorld:
     """Add 党风政风监督室, 案件监督管理室 and 案件审理室 under the city (acting for it, as
-    ``org_create`` marks offices) and the demo's listed accounts, password
-    :data:`TEST_PASSWORD`."""
+    ``org_create`` marks offices), 东川区纪委监委 (unless the world has it already) and
+    the demo's listed accounts, password :data:`TEST_PASSWORD`."""
     from jiandu.core.demo.accounts import account_specs
 
     world = world or build_world()
@@ -156,6 +157,15 @@ def build_role_world(world: World | None = None) -> RoleWorld:
         actor=system, name="案件监督管理室", kind=OrgKind.CASE_MANAGEMENT_ROOM, parent=world.city
     )
     trial = org_create(actor=system, name="案件审理室", kind=OrgKind.TRIAL_ROOM, parent=world.city)
+    dongchuan = Org.objects.filter(kind=OrgKind.COUNTY, region_code="530113").first()
+    if dongchuan is None:
+        dongchuan = org_create(
+            actor=system,
+            name="东川区纪委监委",
+            kind=OrgKind.COUNTY,
+            parent=world.city,
+            region_code="530113",
+        )
     orgs = {
         "city": world.city,
         "conduct": conduct,
@@ -165,6 +175,7 @@ def build_role_world(world: World | None = None) -> RoleWorld:
         "trial": trial,
         "group:1": world.group1,
         "county:530102": world.county,
+        "county:530113": dongchuan,
     }
     accounts: dict[str, User] = {}
     for spec in account_specs(counties=[], rooms=[], groups=[]):
@@ -184,5 +195,6 @@ def build_role_world(world: World | None = None) -> RoleWorld:
         conduct_room=conduct,
         case_management_room=case_management,
         trial_room=trial,
+        dongchuan=dongchuan,
         accounts=accounts,
     )
