@@ -240,7 +240,7 @@ def test_petition_registers_about_any_unit_assigns_transfers_and_converts(rw, pa
     page.select_option("select[name=assign-to_org]", str(world.county.pk))
     page.fill("textarea[name=assign-reason]", "属地管理，交五华区纪委监委办理")
     page.get_by_role("button", name="确认交办").click()
-    page.wait_for_selector("text=交办至")
+    page.wait_for_selector("text=交办：信访室 → 五华区纪委监委")
     first.refresh_from_db()
     assert first.handling_org == world.county
 
@@ -297,7 +297,7 @@ def test_casemgmt_registers_assigns_and_supervises_clues(rw, page, log_in):
     page.select_option("select[name=assign_down-to_org]", str(world.room1.pk))
     page.fill("textarea[name=assign_down-note]", "按监督检查室分工交办")
     page.get_by_role("button", name="确认交办").click()
-    page.wait_for_selector("#clue-workflow >> text=第一监督检查室")
+    page.wait_for_selector("text=交办：案件监督管理室 → 第一监督检查室")
     clue.refresh_from_db()
     assert clue.handling_org == world.room1
 
@@ -324,7 +324,7 @@ def test_room1_disposes_and_closes_a_clue_of_a_county_it_supervises(rw, page, lo
     page.locator("summary", has_text=re.compile("^处置$")).click()
     page.select_option("select[name=dispose-method]", "talk_inquiry")
     page.get_by_role("button", name="确认处置").click()
-    page.wait_for_selector("#clue-workflow >> text=谈话函询")
+    page.wait_for_selector("text=处置：谈话函询")
     page.reload()
     page.locator("summary", has_text=re.compile("^办结$")).click()
     page.select_option("select[name=close-conclusion]", "unsubstantiated")
@@ -334,6 +334,7 @@ def test_room1_disposes_and_closes_a_clue_of_a_county_it_supervises(rw, page, lo
 
 
 def test_trial_records_the_outcome_of_a_case_of_a_room(rw, page, log_in):
+    from jiandu.clues.models import Outcome
     from jiandu.clues.services import clue_dispose
 
     world = rw.world
@@ -358,8 +359,13 @@ def test_trial_records_the_outcome_of_a_case_of_a_room(rw, page, log_in):
         "select[name=outcome-subtype] option[value=party_warning]", state="attached"
     )
     page.select_option("select[name=outcome-subtype]", "party_warning")
-    page.get_by_role("button", name="保存处理结果").click()
-    page.wait_for_selector("#outcomes >> text=党纪处分")
+    with page.expect_response(
+        lambda r: r.url.endswith(f"/clues/clues/{clue.pk}/outcomes/") and r.request.method == "POST"
+    ) as saved:
+        page.get_by_role("button", name="保存处理结果").click()
+    _ok(saved.value)
+    outcome = Outcome.objects.get(clue=clue)
+    assert (outcome.person, outcome.kind) == (person, "party_discipline")
 
 
 def test_group1_handles_a_clue_and_answers_its_warning(rw, page, log_in):
@@ -384,7 +390,7 @@ def test_group1_handles_a_clue_and_answers_its_warning(rw, page, log_in):
     page.locator("summary", has_text=re.compile("^处置$")).click()
     page.select_option("select[name=dispose-method]", "preliminary_verification")
     page.get_by_role("button", name="确认处置").click()
-    page.wait_for_selector("#clue-workflow >> text=初步核实")
+    page.wait_for_selector("text=处置：初步核实")
 
     # Its own row on the board, and the warning: sign it, report the rectification.
     _goto(page, f"{base}/boards/{board.pk}/?month=2020-02")
@@ -431,7 +437,7 @@ def test_wuhua_registers_converts_disposes_and_closes_within_its_county(rw, page
     page.locator("summary", has_text=re.compile("^处置$")).click()
     page.select_option("select[name=dispose-method]", "talk_inquiry")
     page.get_by_role("button", name="确认处置").click()
-    page.wait_for_selector("#clue-workflow >> text=谈话函询")
+    page.wait_for_selector("text=处置：谈话函询")
     page.reload()
     page.locator("summary", has_text=re.compile("^办结$")).click()
     page.select_option("select[name=close-conclusion]", "unsubstantiated")
