@@ -219,3 +219,24 @@ def test_nobody_extends_their_jurisdiction_by_supervising_outside_it(login, worl
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["supervises"]
     assert not world.township.supervises.exists()
+
+
+def test_an_office_acting_for_its_commission_is_shown_and_can_be_unmarked(login, users, world):
+    client = login(users["sysadmin"])
+    detail = client.get(f"/api/v1/orgs/{world.petition_room.pk}").json()
+    assert detail["acts_for_commission"] is True
+    assert client.get(f"/api/v1/orgs/{world.room1.pk}").json()["acts_for_commission"] is False
+    response = client.patch(
+        f"/api/v1/orgs/{world.petition_room.pk}",
+        {"acts_for_commission": False},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["acts_for_commission"] is False
+    refused = client.patch(
+        f"/api/v1/orgs/{world.county.pk}",
+        {"acts_for_commission": True},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    assert "acts_for_commission" in refused.json()["errors"]

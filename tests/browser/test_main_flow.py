@@ -5,47 +5,11 @@ it, and find it in the list."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-@pytest.fixture
-def page():
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
-    # (setting up data) happen before any page action and are safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(executable).exists():
-        pytest.fail("chromium is not installed: run `make browser-deps`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "main-flow-last.png"), full_page=True)
-        browser.close()
 
 
 def test_petition_to_closed_clue(live_server, page):

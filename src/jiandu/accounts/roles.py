@@ -47,6 +47,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "clues.change_exposurebatch",
         "datacheck.view_run",
         "datacheck.verify_hit",
+        # A unit on a 多色榜 sees its rows and answers its warnings (签收, 整改报告).
+        "boards.view_board",
+        "boards.change_boardwarning",
     ],
     ROLE_TRIAL: [
         *_VIEW_BUSINESS,

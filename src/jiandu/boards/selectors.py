@@ -934,12 +934,21 @@ def warning_evidence(*, warning: BoardWarning) -> list[BoardSnapshot]:
     )
 
 
+# The warned unit's officers answer a warning (签收, 整改报告) with this permission.
+RESPOND = "boards.change_boardwarning"
+
+
+def _answers_for_unit(user: Any, access: BoardAccess, warning: BoardWarning) -> bool:
+    return access.owns(warning.org_id) and user.has_perm(RESPOND)
+
+
 def warning_may(*, user: Any, access: BoardAccess, warning: BoardWarning, action: str) -> bool:
     """Whether the move is the user's to make (legal or not right now): any move for
-    the board's managers; 签收 and 整改报告 for the warned unit itself."""
+    the board's managers; 签收 and 整改报告 for the warned unit's officers who hold
+    ``boards.change_boardwarning``."""
     if access.full and user.has_perm("boards.change_board"):
         return True
-    return access.owns(warning.org_id) and action in UNIT_ACTIONS
+    return action in UNIT_ACTIONS and _answers_for_unit(user, access, warning)
 
 
 def warning_actions(*, user: Any, access: BoardAccess, warning: BoardWarning) -> list[str]:
@@ -948,7 +957,7 @@ def warning_actions(*, user: Any, access: BoardAccess, warning: BoardWarning) ->
     moves = allowed_warning_actions(warning.status)
     if access.full and user.has_perm("boards.change_board"):
         return moves
-    if access.owns(warning.org_id):
+    if _answers_for_unit(user, access, warning):
         return [m for m in moves if m in UNIT_ACTIONS]
     return []
 

@@ -33,6 +33,7 @@ from jiandu.clues.choices import (
 )
 from jiandu.clues.models import Clue, DomainTag
 from jiandu.clues.selectors import ClueFilters, PetitionFilters, clue_list
+from jiandu.clues.services import assigning_path
 from jiandu.orgs.choices import COMMISSION_KINDS
 from jiandu.orgs.forms import OrgChoiceField, OrgMultipleChoiceField, add_service_errors
 from jiandu.orgs.models import Org
@@ -471,7 +472,7 @@ class MoveForm(ClueActionForm):
             ancestors = [int(i) for i in current.path.strip("/").split("/") if i]
             orgs = orgs.filter(pk__in=ancestors)
         else:
-            orgs = orgs.filter(path__startswith=current.path)
+            orgs = orgs.filter(path__startswith=assigning_path(current))
         _limit(self, "to_org", orgs)
 
     def is_available(self) -> bool:

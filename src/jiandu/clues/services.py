@@ -594,6 +594,14 @@ def clue_close(
     return clue
 
 
+def assigning_path(org: Org) -> str:
+    """Where a clue held by ``org`` may be handed down (交办) to: its subtree; for an
+    office acting for its commission (ADR 0009), the commission's subtree."""
+    if org.acts_for_commission and org.parent_id:
+        return Org.objects.only("path").get(pk=org.parent_id).path
+    return org.path
+
+
 def _move(
     clue: Clue, *, actor: Any, action: str, to_org: Org, note: str, on_date: dt.date | None
 ) -> Clue:
@@ -616,7 +624,7 @@ def _move(
         else:
             clue.is_direct = True
     elif action == ClueAction.ASSIGN_DOWN and (
-        not to_org.path.startswith(current.path) or not to_org.is_commission
+        not to_org.path.startswith(assigning_path(current)) or not to_org.is_commission
     ):
         raise ValidationError({"to_org": f"“{to_org}”不是“{current}”的下级纪检监察机关"})
     before = _before(clue)

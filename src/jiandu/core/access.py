@@ -2,8 +2,10 @@
 export and background job narrows a queryset to them.
 
 A user's jurisdiction is the subtree of the user's org, plus every org that an org in
-that subtree supervises, with their subtrees. Outside it, a record does not exist: the
-selectors raise Http404.
+that subtree supervises, with their subtrees. An internal office of a commission
+(信访室, 案件监督管理室, 党风政风监督室 …, marked ``acts_for_commission``) works for its
+commission: its users have the commission's jurisdiction (ADR 0009). Outside it, a
+record does not exist: the selectors raise Http404.
 """
 
 from __future__ import annotations
@@ -70,7 +72,17 @@ def remember(cache: dict, key: Any, value: Any) -> Any:
 def _compute_jurisdiction(org_id: int) -> frozenset[int]:
     from jiandu.orgs.models import Org
 
-    own = Org.objects.filter(pk=org_id).values_list("path", flat=True).first()
+    row = (
+        Org.objects.filter(pk=org_id)
+        .values_list("path", "acts_for_commission", "parent__path")
+        .first()
+    )
+    if row is None:
+        return frozenset()
+    own_path, acts_for, parent_path = row
+    # An office acting for its commission works in the commission's jurisdiction (a
+    # commission itself never acts for another: Org.clean), so one level is enough.
+    own = parent_path if acts_for and parent_path else own_path
     if not own:
         return frozenset()
     sub_ids = set(Org.objects.filter(path__startswith=own).values_list("id", flat=True))

@@ -1,5 +1,6 @@
 """Framework events: authentication goes into the audit log, and changes to what decides
-access (org tree, supervision, roles, memberships) renew the access stamp."""
+access (org tree, an office acting for its commission, supervision, roles, memberships)
+renew the access stamp."""
 
 from __future__ import annotations
 

@@ -126,3 +126,75 @@ def build_world() -> World:
 
 
 DAY = dt.date(2020, 3, 2)
+
+
+@dataclass
+class RoleWorld:
+    """The standard world plus the commission's other offices and one account per row
+    of the role–job matrix (docs/roles.md), named and given roles exactly as the demo's
+    printed accounts (``core.demo.accounts.account_specs``)."""
+
+    world: World
+    conduct_room: Org
+    case_management_room: Org
+    trial_room: Org
+    dongchuan: Org
+    accounts: dict[str, User]
+
+
+def build_role_world(world: World | None = None) -> RoleWorld:
+    """Add 党风政风监督室, 案件监督管理室 and 案件审理室 under the city (acting for it, as
+    ``org_create`` marks offices), 东川区纪委监委 (unless the world has it already) and
+    the demo's listed accounts, password :data:`TEST_PASSWORD`."""
+    from jiandu.core.demo.accounts import account_specs
+
+    world = world or build_world()
+    system = User.objects.get(username="system-setup")
+    conduct = org_create(
+        actor=system, name="党风政风监督室", kind=OrgKind.CONDUCT_ROOM, parent=world.city
+    )
+    case_management = org_create(
+        actor=system, name="案件监督管理室", kind=OrgKind.CASE_MANAGEMENT_ROOM, parent=world.city
+    )
+    trial = org_create(actor=system, name="案件审理室", kind=OrgKind.TRIAL_ROOM, parent=world.city)
+    dongchuan = Org.objects.filter(kind=OrgKind.COUNTY, region_code="530113").first()
+    if dongchuan is None:
+        dongchuan = org_create(
+            actor=system,
+            name="东川区纪委监委",
+            kind=OrgKind.COUNTY,
+            parent=world.city,
+            region_code="530113",
+        )
+    orgs = {
+        "city": world.city,
+        "conduct": conduct,
+        "petition": world.petition_room,
+        "case_management": case_management,
+        "room:1": world.room1,
+        "trial": trial,
+        "group:1": world.group1,
+        "county:530102": world.county,
+        "county:530113": dongchuan,
+    }
+    accounts: dict[str, User] = {}
+    for spec in account_specs(counties=[], rooms=[], groups=[]):
+        if not spec.listed:
+            continue
+        user = User.objects.filter(username=spec.username).first()
+        if user is None:
+            user = make_user(
+                spec.username, orgs[spec.org], *spec.roles, full_name=f"{spec.title}（测试）"
+            )
+        else:  # the standard world's leader / administrators: same unit, same roles
+            assert user.org_id == orgs[spec.org].pk, spec.username
+            user.groups.add(*(role_group(role) for role in spec.roles))
+        accounts[spec.username] = user
+    return RoleWorld(
+        world=world,
+        conduct_room=conduct,
+        case_management_room=case_management,
+        trial_room=trial,
+        dongchuan=dongchuan,
+        accounts=accounts,
+    )

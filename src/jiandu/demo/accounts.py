@@ -12,10 +12,12 @@ The accounts people log in with (printed by ``jiandu demo``):
 ==========  ===========================  =================================
 stats       党风政风监督室                  统计分析
 petition    信访室                         信访受理, 举报人身份查阅
+casemgmt    案件监督管理室                  线索管理
 room1       第一监督检查室                  线索管理
 trial       案件审理室                      案件审理
 group1      派驻第一纪检监察组               线索管理, 案件审理
 wuhua       五华区纪委监委                  线索管理, 信访受理, 案件审理
+dongchuan   东川区纪委监委                  线索管理, 信访受理, 案件审理
 leader      昆明市纪委监委                  领导查阅
 data        昆明市纪委监委                  数据管理
 sysadmin    昆明市纪委监委                  系统管理员
@@ -99,12 +101,16 @@ def account_specs(*, counties: list[str], rooms: list[str], groups: list[str]) -
         AccountSpec("stats", "conduct", (r.ROLE_STATISTICS,), "党风政风监督室干部"),
         AccountSpec("petition", "petition", (r.ROLE_PETITION, r.ROLE_IDENTITY), "信访室干部",
                     actor_key="petition"),
+        AccountSpec("casemgmt", "case_management", (r.ROLE_CLUES,), "案件监督管理室干部"),
         AccountSpec("room1", "room:1", (r.ROLE_CLUES,), "第一监督检查室干部", actor_key="room:1"),
         AccountSpec("trial", "trial", (r.ROLE_TRIAL,), "案件审理室干部", actor_key="trial"),
         AccountSpec("group1", "group:1", unit_roles, "派驻第一纪检监察组干部",
                     actor_key="group:1"),
         AccountSpec("wuhua", "county:530102", county_roles, "五华区纪委监委干部",
                     actor_key="county:530102"),
+        # 东川区: on the 脱贫摘帽县 board, and the county of the comparison demo's data.
+        AccountSpec("dongchuan", "county:530113", county_roles, "东川区纪委监委干部",
+                    actor_key="county:530113"),
         AccountSpec("leader", "city", (r.ROLE_LEADER,), "市纪委监委领导"),
         AccountSpec("data", "city", (r.ROLE_DATA,), "数据管理员", actor_key="data"),
         AccountSpec("sysadmin", "city", (r.ROLE_SYSTEM_ADMIN,), "系统管理员"),
@@ -123,7 +129,7 @@ def account_specs(*, counties: list[str], rooms: list[str], groups: list[str]) -
                                      actor_key=key))  # fmt: skip
     for key in counties:
         username = COUNTY_ACCOUNTS[key.split(":")[1]]
-        if username != "wuhua":
+        if username not in ("wuhua", "dongchuan"):
             specs.append(AccountSpec(username, key, county_roles, "县区纪委监委干部", False,
                                      actor_key=key))  # fmt: skip
     return specs

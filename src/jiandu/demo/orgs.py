@@ -1,7 +1,9 @@
 """The demo's organisation tree: a synthetic 昆明市 as its commission sees it.
 
 - 昆明市纪委监委 (region 530100) with its rooms: 第一…第八监督检查室, 党风政风监督室,
-  信访室, 案件审理室, 市委巡察办; the 派驻第一…第三十纪检监察组; 81 市直单位 and 市属国有企业.
+  信访室, 案件审理室, 市委巡察办, 案件监督管理室 (the offices among them act for the
+  commission: ``orgs.services.org_create`` marks them); the 派驻第一…第三十纪检监察组;
+  81 市直单位 and 市属国有企业.
 - The 14 county commissions ("<name>纪委监委", names and codes from the shipped
   ``geo/kunming.geojson``), each with its 区(县、市)委 and 人民政府, eight 县直单位 and its
   乡镇(街道) (9-digit codes under the county code); the three former national poverty
@@ -254,6 +256,7 @@ def org_specs(seed: int) -> OrgPlan:
     child("petition", "信访室", OrgKind.PETITION_ROOM)
     child("trial", "案件审理室", OrgKind.TRIAL_ROOM)
     child("inspection", "市委巡察办", OrgKind.INSPECTION_OFFICE)
+    child("case_management", "案件监督管理室", OrgKind.CASE_MANAGEMENT_ROOM)
     for n in range(1, len(GROUP_UNITS) + 1):
         labels = (LEAD_GROUP_LABEL,) if n in LEAD_GROUPS else ()
         key = child(

@@ -112,6 +112,7 @@ def create_org(request: HttpRequest, payload: OrgCreateIn):
         region_code=payload.region_code.strip(),
         labels=_labels(payload.labels),
         sort_order=payload.sort_order,
+        acts_for_commission=payload.acts_for_commission,
     )
     return Status(201, _detail(request.user, org))
 
@@ -128,7 +129,7 @@ def update_org(request: HttpRequest, org_id: int, payload: OrgUpdateIn):
         changes["parent"] = visible_org(request.user, changes["parent"], "parent")
     if "labels" in changes:
         changes["labels"] = _labels(changes["labels"] or [])
-    for field in ("name", "kind", "short_name", "region_code", "sort_order"):
+    for field in ("name", "kind", "short_name", "region_code", "sort_order", "acts_for_commission"):
         if field in changes and changes[field] is None:
             raise ValidationError({field: "不能为空"})
         if isinstance(changes.get(field), str):

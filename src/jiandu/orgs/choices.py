@@ -10,6 +10,7 @@ class OrgKind(models.TextChoices):
     PETITION_ROOM = "petition_room", _("信访室")
     TRIAL_ROOM = "trial_room", _("案件审理室")
     INSPECTION_OFFICE = "inspection_office", _("巡察办")
+    CASE_MANAGEMENT_ROOM = "case_management_room", _("案件监督管理室")
     COUNTY = "county", _("县区纪委监委")
     CITY_UNIT = "city_unit", _("市直单位")
     COUNTY_UNIT = "county_unit", _("县直单位")
@@ -30,6 +31,24 @@ COMMISSION_KINDS = frozenset(
         OrgKind.PETITION_ROOM,
         OrgKind.TRIAL_ROOM,
         OrgKind.INSPECTION_OFFICE,
+        OrgKind.CASE_MANAGEMENT_ROOM,
         OrgKind.COUNTY,
     }
 )
+
+# Internal offices of a commission: they work for the commission's whole jurisdiction
+# (an org of one of these kinds created under a commission acts for it by default, see
+# ``Org.acts_for_commission``). 监督检查室 and 派驻组 are not among them: they keep the
+# units they supervise.
+OFFICE_KINDS = frozenset(
+    {
+        OrgKind.CONDUCT_ROOM,
+        OrgKind.PETITION_ROOM,
+        OrgKind.TRIAL_ROOM,
+        OrgKind.INSPECTION_OFFICE,
+        OrgKind.CASE_MANAGEMENT_ROOM,
+    }
+)
+
+# Kinds an office may act for (a 纪委监委 and a 县区纪委监委).
+ACTED_FOR_KINDS = frozenset({OrgKind.COMMISSION, OrgKind.COUNTY})

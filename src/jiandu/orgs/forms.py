@@ -59,6 +59,13 @@ class OrgForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     sort_order = forms.IntegerField(label="排序", initial=0, required=False)
+    acts_for_commission = forms.BooleanField(
+        label="代表所属纪委监委履职",
+        required=False,
+        help_text="内设机构（信访室、案件监督管理室、党风政风监督室、案件审理室等）勾选："
+        "其人员在所属纪委监委的全部管辖范围内工作。监督检查室、派驻组不勾选。"
+        "新建时不勾选则按类型确定：纪委监委下的上述内设机构自动勾选。",
+    )
 
     def __init__(self, *args: Any, user: Any, instance: Org | None = None, **kwargs: Any):
         self.instance = instance
@@ -71,6 +78,7 @@ class OrgForm(forms.Form):
                 "region_code": instance.region_code,
                 "labels": list(instance.labels.all()),
                 "sort_order": instance.sort_order,
+                "acts_for_commission": instance.acts_for_commission,
             }
         super().__init__(*args, **kwargs)
         parents = org_list(user=user)
@@ -87,6 +95,8 @@ class OrgForm(forms.Form):
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["labels"] = list(data.get("labels") or [])
+        if self.instance is None and not data.get("acts_for_commission"):
+            data["acts_for_commission"] = None  # by kind (orgs.services.org_create)
         return data
 
 

@@ -23,6 +23,9 @@ class OrgOut(Schema):
     depth: int
     region_code: str
     sort_order: int
+    acts_for_commission: bool = Field(
+        description="内设机构代表所属纪委监委履职：其人员的管辖范围是上级纪委监委的管辖范围"
+    )
     labels: list[str]
     supervises: list[int] = Field(description="本单位监督的单位编号")
     archived_at: dt.datetime | None
@@ -85,6 +88,9 @@ class OrgCreateIn(Schema):
     region_code: str = ""
     labels: list[str] = Field([], description="标签名称（须已存在）")
     sort_order: int = 0
+    acts_for_commission: bool | None = Field(
+        None, description="代表所属纪委监委履职；不填时纪委监委下的信访室等内设机构默认是"
+    )
 
 
 class OrgUpdateIn(Schema):
@@ -97,6 +103,7 @@ class OrgUpdateIn(Schema):
     region_code: str | None = None
     labels: list[str] | None = None
     sort_order: int | None = None
+    acts_for_commission: bool | None = None
 
 
 class OrgArchiveIn(Schema):

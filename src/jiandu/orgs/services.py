@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from jiandu.core.audit import audit_record, diff, model_snapshot
 from jiandu.core.choices import AuditAction
+from jiandu.orgs.choices import ACTED_FOR_KINDS, OFFICE_KINDS
 from jiandu.orgs.models import Org, OrgLabel
 
 
@@ -23,6 +24,12 @@ def _set_path(org: Org) -> None:
         org.depth = 0
 
 
+def default_acts_for_commission(*, kind: str, parent: Org | None) -> bool:
+    """Whether an org of ``kind`` under ``parent`` is, by default, an office acting for
+    its commission."""
+    return kind in OFFICE_KINDS and parent is not None and parent.kind in ACTED_FOR_KINDS
+
+
 @transaction.atomic
 def org_create(
     *,
@@ -34,7 +41,12 @@ def org_create(
     region_code: str = "",
     labels: list[OrgLabel] | None = None,
     sort_order: int = 0,
+    acts_for_commission: bool | None = None,
 ) -> Org:
+    """Create an org. ``acts_for_commission`` left as None: an office kind (信访室,
+    案件监督管理室, 党风政风监督室 …) created directly under a commission acts for it."""
+    if acts_for_commission is None:
+        acts_for_commission = default_acts_for_commission(kind=kind, parent=parent)
     org = Org(
         name=name,
         short_name=short_name,
@@ -42,6 +54,7 @@ def org_create(
         parent=parent,
         region_code=region_code,
         sort_order=sort_order,
+        acts_for_commission=acts_for_commission,
     )
     org.full_clean(exclude=["path"])
     org.save()
@@ -55,8 +68,9 @@ def org_create(
 
 @transaction.atomic
 def org_update(*, actor: Any, org: Org, **fields: Any) -> Org:
-    """Change name, kind, region code, sort order or parent. Moving an org re-paths its
-    whole subtree; an org cannot move under its own descendant."""
+    """Change name, kind, region code, sort order, parent or whether it acts for its
+    commission. Moving an org re-paths its whole subtree; an org cannot move under its
+    own descendant. (Saving the org renews the access stamp: ``core.signals``.)"""
     before = model_snapshot(org)
     labels = fields.pop("labels", None)
     new_parent = fields.pop("parent", org.parent)

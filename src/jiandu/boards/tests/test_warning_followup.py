@@ -65,7 +65,7 @@ def test_an_illegal_move_is_refused_naming_it(bw, warning):
 
 
 def test_the_unit_signs_and_reports_but_cannot_deliver(bw, warning, client):
-    unit_user = make_user("luquan_officer", bw.luquan, r.ROLE_LEADER)  # 禄劝县 itself
+    unit_user = make_user("luquan_officer", bw.luquan, r.ROLE_CLUES)  # 禄劝县 itself
     client.force_login(unit_user)
     url = reverse("boards:warning_action", args=[warning.pk, "send_notice"])
     assert client.post(url, {"note": ""}).status_code == 403
@@ -96,3 +96,15 @@ def test_an_illegal_move_on_the_page_shows_the_reason(bw, warning, client):
     url = reverse("boards:warning_action", args=[warning.pk, "receive_rectification"])
     response = client.post(url, {"note": "整改完成"}, follow=True)
     assert "预警状态为“已发出”，不能执行“报送整改报告”" in response.content.decode()
+
+
+def test_a_unit_reader_without_the_answer_permission_sees_but_cannot_sign(bw, warning, client):
+    warning_send_notice(actor=bw.users["city"], warning=warning)
+    reader = make_user("luquan_reader", bw.luquan, r.ROLE_LEADER)
+    client.force_login(reader)
+    page = client.get(reverse("boards:warning_detail", args=[warning.pk]))
+    assert page.status_code == 200
+    url = reverse("boards:warning_action", args=[warning.pk, "acknowledge"])
+    assert client.post(url, {"note": "已签收"}).status_code == 403
+    warning.refresh_from_db()
+    assert warning.status == WarningStatus.NOTICE_SENT

@@ -130,8 +130,15 @@ def test_outsider_gets_404_and_the_county_officer_200(
     assert getattr(client, method)(target, data, headers=HTMX).status_code == 200
 
 
-def test_the_identity_holder_outside_the_jurisdiction_gets_404(client, users, records):
-    client.force_login(users["petition_officer"])  # 信访室: may see identities, not the county's
+def test_the_identity_holder_outside_the_jurisdiction_gets_404(client, world, records):
+    from jiandu.accounts import roles
+    from jiandu.core.testing import make_user
+
+    # Another county's officer allowed to see identities: not the 五华区 petition's.
+    holder = make_user(
+        "other_identity", world.other_county, roles.ROLE_PETITION, roles.ROLE_IDENTITY
+    )
+    client.force_login(holder)
     url = reverse("clues:petition_reporter", args=[records.petition.pk])
     assert client.post(url, headers=HTMX).status_code == 404
 

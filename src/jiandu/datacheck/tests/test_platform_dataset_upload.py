@@ -174,7 +174,7 @@ def test_a_jurisdiction_without_region_codes_is_explained(client, dc):
     from jiandu.accounts import roles as r
     from jiandu.core.testing import make_user
 
-    officer = make_user("room_data", dc.world.petition_room, r.ROLE_DATA)
+    officer = make_user("group_data", dc.world.group1, r.ROLE_DATA)  # 市直单位 only
     client.force_login(officer)
     response = _upload(
         client, _deaths_file(dc.tmp, [_row(P_WUHUA, "张三", "2024-03-10")]), region=""

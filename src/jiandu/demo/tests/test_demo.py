@@ -203,8 +203,8 @@ def test_cadres_have_valid_id_numbers_matching_their_county(demo):
 def test_demo_accounts_and_roles(demo):
     listed = {a.username: a for a in demo.accounts}
     assert set(listed) == {
-        "stats", "petition", "room1", "trial", "group1", "wuhua", "leader", "data",
-        "sysadmin", "secadmin", "auditor",
+        "stats", "petition", "casemgmt", "room1", "trial", "group1", "wuhua", "dongchuan",
+        "leader", "data", "sysadmin", "secadmin", "auditor",
     }  # fmt: skip
     petition = User.objects.get(username="petition")
     assert petition.org.name == "信访室"

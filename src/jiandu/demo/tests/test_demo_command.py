@@ -82,7 +82,7 @@ def fresh_content_types():
 def test_json_output_lists_the_accounts():
     data = _demo_json()
     usernames = [a["username"] for a in data["accounts"]]
-    assert usernames[:3] == ["stats", "petition", "room1"]
+    assert usernames[:4] == ["stats", "petition", "casemgmt", "room1"]
     assert {"trial", "group1", "wuhua", "leader", "data", "sysadmin", "secadmin", "auditor"} <= set(
         usernames
     )

@@ -153,3 +153,22 @@ def test_edits_outside_the_jurisdiction_are_404(client, world):
     client.force_login(_data_user(world))
     for name in ("orgs:org_edit", "orgs:org_supervision", "orgs:org_archive"):
         assert client.get(reverse(name, args=[world.other_county.pk])).status_code == 404
+
+
+def test_an_office_created_on_the_page_acts_for_its_commission_and_can_be_unmarked(client, world):
+    client.force_login(world.users["sysadmin"])
+    client.post(
+        reverse("orgs:org_create"),
+        {"name": "案件监督管理室", "kind": OrgKind.CASE_MANAGEMENT_ROOM, "parent": world.city.pk},
+    )
+    office = Org.objects.get(name="案件监督管理室")
+    assert office.acts_for_commission
+    page = client.get(reverse("orgs:org_detail", args=[office.pk])).content.decode()
+    assert "代表昆明市纪委监委在其全部管辖范围内履职" in page
+    response = client.post(
+        reverse("orgs:org_edit", args=[office.pk]),
+        {"name": "案件监督管理室", "kind": OrgKind.CASE_MANAGEMENT_ROOM, "parent": world.city.pk},
+    )
+    assert response.status_code == 302
+    office.refresh_from_db()
+    assert not office.acts_for_commission

@@ -1,0 +1,67 @@
+"""The Playwright fixture every browser test shares (Debian's chromium), and logging in
+through the login page."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture
+def page(request):
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
+    # (setting up data) happen before any page action and are safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        pytest.fail("chromium is not installed: run `make browser-deps`")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        context = browser.new_context(
+            locale="zh-CN", viewport={"width": 1400, "height": 1000}, accept_downloads=True
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "-", request.node.name)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-last.png"), full_page=True)
+        browser.close()
+
+
+@pytest.fixture
+def log_in(page, live_server):
+    """Log in through the login page as ``username`` (test password) and land on the
+    工作台; returns the server's base URL."""
+
+    def log_in(username: str) -> str:
+        from jiandu.core.testing import TEST_PASSWORD
+
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", TEST_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(re.compile(r".*/$"))
+        assert "工作台" in page.content()
+        return live_server.url
+
+    return log_in

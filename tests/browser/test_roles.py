@@ -1,0 +1,610 @@
+"""The role–job matrix (docs/roles.md), one test per row: each logs in as the account
+shaped like the demo's (same unit kind, same roles: ``core.testing.build_role_world``)
+and does the jobs of its first day through the pages. A refused step (403, 404, a
+missing button or choice) fails the test.
+
+The three administrator rows (系统管理员, 安全管理员, 审计管理员) are walked in
+``test_admin_roles.py``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN_ACCOUNTS = {"sysadmin", "secadmin", "auditor"}
+
+
+@pytest.fixture
+def rw():
+    from jiandu.core.testing import build_role_world
+
+    return build_role_world()
+
+
+def _ok(response) -> None:
+    """A page reached by navigation was served (not refused)."""
+    assert response is not None and response.status < 400, response and response.status
+
+
+def _goto(page, url: str) -> None:
+    _ok(page.goto(url))
+
+
+def _open(page, summary: str, field: str) -> None:
+    """Open the action panel named ``summary`` (a page opens a lone panel by itself)."""
+    if not page.locator(field).is_visible():
+        page.locator("summary", has_text=summary).click()
+
+
+def _person(rw, name: str, org, sequence: int):
+    from jiandu.core import idnumbers
+    from jiandu.people.services import person_create
+
+    return person_create(
+        actor=rw.world.users["city"],
+        name=name,
+        registered_org=org,
+        id_number=idnumbers.make("530102", dt.date(1968, 4, 9), sequence),
+    )
+
+
+def _officer(org):
+    """An officer of ``org`` (the statistics count a clue for the unit that received it)."""
+    from jiandu.accounts import roles
+    from jiandu.core.testing import make_user
+
+    return make_user(f"officer{org.pk}-{uuid.uuid4().hex[:6]}", org, roles.ROLE_CLUES)
+
+
+def _clue(rw, *, actor, org, title: str, received: dt.date, subject_people=()):
+    from jiandu.clues.choices import ClueSource
+    from jiandu.clues.services import clue_create
+
+    return clue_create(
+        actor=actor,
+        source=ClueSource.SUPERVISION,
+        title=title,
+        received_date=received,
+        handling_org=org,
+        subject_people=list(subject_people),
+    )
+
+
+def _warned_board(rw, *, warned, other, key: str):
+    """A board over two units on which ``warned`` is last (strictly: ``other`` received
+    clues, it did not) in January and February 2020, both months closed by ``stats``:
+    February's close issues ``warned`` a 工作预警通知书."""
+    from jiandu.boards.models import Indicator
+    from jiandu.boards.services import board_close, board_create, board_install_builtins
+
+    stats = rw.accounts["stats"]
+    board_install_builtins(actor=stats, owner=rw.world.city)
+    for month in (1, 2):
+        _clue(
+            rw,
+            actor=_officer(other),
+            org=other,
+            title=f"{other.name}{month}月问题线索",
+            received=dt.date(2020, month, 10),
+        )
+    board = board_create(
+        actor=stats,
+        key=key,
+        title=f"{warned.name}等单位监督执纪工作情况",
+        owner_org=rw.world.city,
+        indicators=[(Indicator.objects.get(key="clues_received"), "")],
+        participant_orgs=[warned, other],
+        top_n=1,
+        consecutive_months=2,
+        quarter_interview=False,
+        bottom_month=None,
+    )
+    for month in ("2020-01", "2020-02"):
+        outcome = board_close(actor=stats, board=board, month=month)
+    (warning,) = [w for w in outcome.warnings if w.org_id == warned.pk]
+    return board, warning
+
+
+def _indicator_pk(key: str) -> int:
+    from jiandu.boards.models import Indicator
+
+    return Indicator.objects.get(key=key).pk
+
+
+def _sign_and_report(page, base: str, warning) -> None:
+    """As the warned unit: find the warning in the list, 签收, report the rectification."""
+    _goto(page, f"{base}/boards/warnings/")
+    page.locator(f"a[href='/boards/warnings/{warning.pk}/']").first.click()
+    page.wait_for_url(re.compile(rf".*/boards/warnings/{warning.pk}/$"))
+    page.get_by_role("button", name="确认签收").click()
+    page.wait_for_selector("text=已签收")
+    _open(page, "报送整改报告", "input[name=file]")
+    page.locator("textarea[name=note]").fill("已召开专题会议，逐项整改")
+    page.set_input_files(
+        "input[name=file]",
+        files=[{"name": "整改情况报告.txt", "mimeType": "text/plain", "buffer": "整改".encode()}],
+    )
+    page.get_by_role("button", name="确认报送整改报告").click()
+    page.wait_for_selector("text=已收到整改报告，跟踪完成。")
+    assert "整改情况报告.txt" in page.content()
+
+
+# --- the rows ---------------------------------------------------------------------
+
+
+def test_stats_defines_a_board_closes_months_delivers_a_warning_and_downloads_the_bulletin(
+    rw, page, log_in
+):
+    from jiandu.boards.models import Board, BoardWarning
+    from jiandu.boards.services import board_install_builtins
+
+    world = rw.world
+    board_install_builtins(actor=rw.accounts["stats"], owner=world.city)
+    for month in (1, 2):
+        _clue(
+            rw,
+            actor=world.users["outsider"],  # 盘龙区's officer: counted for 盘龙区
+            org=world.other_county,
+            title=f"盘龙区{month}月问题线索",
+            received=dt.date(2020, month, 10),
+        )
+    base = log_in("stats")
+
+    # The commission's boards are the office's boards.
+    _goto(page, f"{base}/boards/")
+    page.get_by_role("link", name="各派驻机构、各监督检查室扶贫领域监督执纪问责工作情况").click()
+    page.wait_for_url(re.compile(r".*/boards/\d+/$"))
+
+    # Define a board over the two county commissions, on 受理问题线索.
+    _goto(page, f"{base}/boards/new/")
+    page.fill("input[name=key]", "counties-clues")
+    page.fill("input[name=title]", "县区受理问题线索情况")
+    page.select_option("select[name=owner_org]", str(world.city.pk))
+    page.check("input[name=participant_rule][value=explicit]")
+    page.select_option(
+        "select[name=participant_orgs]", [str(world.county.pk), str(world.other_county.pk)]
+    )
+    received = _indicator_pk("clues_received")
+    page.fill(f"input[name=position_{received}]", "1")
+    page.fill("input[name=top_n]", "1")
+    page.fill("input[name=consecutive_months]", "2")
+    page.uncheck("input[name=quarter_interview]")
+    page.fill("input[name=bottom_month]", "")
+    page.check("input[name=visibility][value=whole]")
+    page.get_by_role("button", name=re.compile("保存|新建")).click()
+    page.wait_for_url(re.compile(r".*/boards/\d+/$"))
+    board = Board.objects.get(key="counties-clues")
+
+    # Close January and February on the page.
+    for month in ("2020-01", "2020-02"):
+        _goto(page, f"{base}/boards/{board.pk}/?month=2020-01")
+        page.fill("#close input[name=month]", month)
+        page.get_by_role("button", name="开始结账").click()
+        page.wait_for_url(re.compile(r".*/tasks/\d+/$"))
+        page.wait_for_selector("text=已完成")
+
+    # February's close warned 五华区 (last two months running): deliver the notice.
+    warning = BoardWarning.objects.get(board=board, org=world.county)
+    _goto(page, f"{base}/boards/warnings/{warning.pk}/")
+    page.get_by_role("button", name="确认送达").click()
+    page.wait_for_selector("text=已送达")
+    with page.expect_download() as notice:
+        page.get_by_role("link", name="下载工作预警通知书（Word）").click()
+    assert notice.value.suggested_filename.endswith(".docx")
+
+    # Download the month's 通报.
+    _goto(page, f"{base}/boards/{board.pk}/?month=2020-02")
+    with page.expect_download() as bulletin:
+        page.get_by_role("link", name=re.compile("下载2020年2月通报")).click()
+    assert bulletin.value.suggested_filename.endswith(".docx")
+
+
+def test_petition_registers_about_any_unit_assigns_transfers_and_converts(rw, page, log_in):
+    from jiandu.clues.models import Clue, Petition
+
+    world = rw.world
+    _person(rw, "李建国", world.township, 135)
+    base = log_in("petition")
+
+    def register(title: str, org) -> int:
+        _goto(page, f"{base}/clues/petitions/new/")
+        page.select_option("select[name=channel]", "letter")
+        page.fill("input[name=title]", title)
+        page.fill("textarea[name=content]", f"群众来信：{title}。")
+        page.select_option("select[name=subject_orgs]", str(org.pk))
+        page.get_by_role("button", name="登记", exact=True).click()
+        page.wait_for_url(re.compile(r".*/clues/petitions/\d+/$"))
+        return int(page.url.rstrip("/").rsplit("/", 1)[1])
+
+    # 1. About a street of 五华区, naming the person: 交办 to 五华区纪委监委.
+    _goto(page, f"{base}/clues/petitions/new/")
+    page.select_option("select[name=channel]", "letter")
+    page.fill("input[name=title]", "反映红云街道干部截留低保金")
+    page.fill("textarea[name=content]", "群众来信反映李建国截留低保金六千元。")
+    page.select_option("select[name=subject_orgs]", str(world.township.pk))
+    page.fill("#subject_people-picker input[type=search]", "李建国")
+    page.get_by_role("button", name="＋ 李建国").click()
+    page.wait_for_selector("#subject_people-chips .person-chip")
+    page.get_by_role("button", name="登记", exact=True).click()
+    page.wait_for_url(re.compile(r".*/clues/petitions/\d+/$"))
+    first = Petition.objects.get(title="反映红云街道干部截留低保金")
+    assert list(first.subject_orgs.all()) == [world.township]
+    page.locator("summary", has_text=re.compile("^交办$")).click()
+    page.select_option("select[name=assign-to_org]", str(world.county.pk))
+    page.fill("textarea[name=assign-reason]", "属地管理，交五华区纪委监委办理")
+    page.get_by_role("button", name="确认交办").click()
+    page.wait_for_selector("text=交办：信访室 → 五华区纪委监委")
+    first.refresh_from_db()
+    assert first.handling_org == world.county
+
+    # ... and, the matter being specific, convert it into a clue for 五华区.
+    page.reload()
+    page.locator("summary", has_text="转为问题线索").click()
+    page.select_option("select[name=convert-handling_org]", str(world.county.pk))
+    page.fill("textarea[name=convert-reason]", "反映问题具体，转五华区纪委监委办理")
+    page.get_by_role("button", name="确认转为问题线索").click()
+    page.wait_for_selector("text=/已转为问题线索 XS\\d+/")
+    assert Clue.objects.get(petition=first).handling_org == world.county
+
+    # 2. About 市财政局: a clue for the 派驻组 that supervises it.
+    second = register("反映市财政局违规发放补贴", world.unit_a)
+    page.locator("summary", has_text="转为问题线索").click()
+    page.select_option("select[name=convert-handling_org]", str(world.group1.pk))
+    page.fill("textarea[name=convert-reason]", "由监督该局的派驻组办理")
+    page.get_by_role("button", name="确认转为问题线索").click()
+    page.wait_for_selector("text=/已转为问题线索 XS\\d+/")
+    assert Clue.objects.get(petition_id=second).handling_org == world.group1
+
+    # 3. Not a discipline matter: 转办 to the 信访局.
+    register("反映市民政局办事窗口态度差", world.unit_b)
+    page.locator("summary", has_text=re.compile("^转办$")).click()
+    page.fill("input[name=transfer-transferred_to]", "市信访局")
+    page.fill("textarea[name=transfer-reason]", "不属于纪检监察机关受理范围")
+    page.get_by_role("button", name="确认转办").click()
+    page.wait_for_selector("text=/转办至市信访局/")
+
+
+def test_casemgmt_registers_assigns_and_supervises_clues(rw, page, log_in):
+    from jiandu.clues.models import Clue
+
+    world = rw.world
+    # A county's clue, received weeks ago and not yet disposed: overdue.
+    overdue = _clue(
+        rw,
+        actor=world.users["county"],
+        org=world.county,
+        title="五华区久拖未处置的问题线索",
+        received=dt.date(2020, 1, 6),
+    )
+    base = log_in("casemgmt")
+
+    # Register a clue handed over by the 巡察 and hand it to 第一监督检查室.
+    _goto(page, f"{base}/clues/clues/new/")
+    page.select_option("select[name=source]", "inspection")
+    page.fill("input[name=title]", "巡察移交：某局违规发放津补贴")
+    page.get_by_role("button", name=re.compile("^(受理|登记)$")).click()
+    page.wait_for_url(re.compile(r".*/clues/clues/\d+/$"))
+    clue = Clue.objects.get(title="巡察移交：某局违规发放津补贴")
+    assert clue.handling_org == rw.case_management_room
+    page.locator("summary", has_text=re.compile("^交办$")).click()
+    page.select_option("select[name=assign_down-to_org]", str(world.room1.pk))
+    page.fill("textarea[name=assign_down-note]", "按监督检查室分工交办")
+    page.get_by_role("button", name="确认交办").click()
+    page.wait_for_selector("text=交办：案件监督管理室 → 第一监督检查室")
+    clue.refresh_from_db()
+    assert clue.handling_org == world.room1
+
+    # Supervise: the overdue list of the whole commission holds the county's clue.
+    _goto(page, f"{base}/clues/clues/?overdue=on")
+    assert page.get_by_role("link", name=overdue.number).count() == 1
+    page.get_by_role("link", name=overdue.number).click()
+    page.wait_for_url(re.compile(rf".*/clues/clues/{overdue.pk}/$"))
+    assert "五华区久拖未处置的问题线索" in page.content()
+
+
+def test_room1_disposes_and_closes_a_clue_of_a_county_it_supervises(rw, page, log_in):
+    world = rw.world
+    clue = _clue(
+        rw,
+        actor=world.users["city"],
+        org=world.room1,
+        title="五华区某街道违规发放补贴",
+        received=dt.date(2020, 3, 2),
+    )
+    base = log_in("room1")
+    _goto(page, f"{base}/clues/clues/")
+    page.get_by_role("link", name=clue.number).click()
+    page.locator("summary", has_text=re.compile("^处置$")).click()
+    page.select_option("select[name=dispose-method]", "talk_inquiry")
+    page.get_by_role("button", name="确认处置").click()
+    page.wait_for_selector("text=处置：谈话函询")
+    page.reload()
+    page.locator("summary", has_text=re.compile("^办结$")).click()
+    page.select_option("select[name=close-conclusion]", "unsubstantiated")
+    page.fill("textarea[name=close-conclusion_text]", "经谈话函询，反映问题不属实")
+    page.get_by_role("button", name="确认办结").click()
+    page.wait_for_selector("#clue-workflow >> text=已办结")
+
+
+def test_trial_records_the_outcome_of_a_case_of_a_room(rw, page, log_in):
+    from jiandu.clues.models import Outcome
+    from jiandu.clues.services import clue_dispose
+
+    world = rw.world
+    person = _person(rw, "王某某", world.township, 157)
+    clue = _clue(
+        rw,
+        actor=world.users["city"],
+        org=world.room1,
+        title="王某某套取扶贫资金案",
+        received=dt.date(2020, 3, 2),
+        subject_people=[person],
+    )
+    clue_dispose(
+        actor=world.users["room"], clue=clue, method="case_filed", on_date=dt.date(2020, 3, 9)
+    )
+    base = log_in("trial")
+    _goto(page, f"{base}/clues/clues/{clue.pk}/")
+    page.locator("summary", has_text="录入处理结果").click()
+    page.locator("#outcomes").get_by_label("王某某").first.check()
+    page.select_option("select[name=outcome-kind]", "party_discipline")
+    page.wait_for_selector(
+        "select[name=outcome-subtype] option[value=party_warning]", state="attached"
+    )
+    page.select_option("select[name=outcome-subtype]", "party_warning")
+    with page.expect_response(
+        lambda r: r.url.endswith(f"/clues/clues/{clue.pk}/outcomes/") and r.request.method == "POST"
+    ) as saved:
+        page.get_by_role("button", name="保存处理结果").click()
+    _ok(saved.value)
+    outcome = Outcome.objects.get(clue=clue)
+    assert (outcome.person, outcome.kind) == (person, "party_discipline")
+
+
+def test_group1_handles_a_clue_and_answers_its_warning(rw, page, log_in):
+    from jiandu.boards.services import warning_send_notice
+
+    world = rw.world
+    room_board, _ = _warned_board(rw, warned=world.room1, other=world.county, key="rooms")
+    board, warning = _warned_board(rw, warned=world.group1, other=world.room1, key="groups")
+
+    warning_send_notice(actor=rw.accounts["stats"], warning=warning, note="已送达")
+    clue = _clue(
+        rw,
+        actor=world.users["city"],
+        org=world.group1,
+        title="市财政局某科长违规收受礼金",
+        received=dt.date(2020, 3, 2),
+    )
+    base = log_in("group1")
+
+    # Its clue about a unit it supervises.
+    _goto(page, f"{base}/clues/clues/{clue.pk}/")
+    page.locator("summary", has_text=re.compile("^处置$")).click()
+    page.select_option("select[name=dispose-method]", "preliminary_verification")
+    page.get_by_role("button", name="确认处置").click()
+    page.wait_for_selector("text=处置：初步核实")
+
+    # Its own row on the board, and the warning: sign it, report the rectification.
+    _goto(page, f"{base}/boards/{board.pk}/?month=2020-02")
+    assert world.group1.name in page.content()
+    _sign_and_report(page, base, warning)
+    # A board it is not on does not exist for it.
+    assert page.goto(f"{base}/boards/{room_board.pk}/").status == 404
+
+
+def test_wuhua_registers_converts_disposes_and_closes_within_its_county(rw, page, log_in):
+    from jiandu.clues.models import Clue
+
+    world = rw.world
+    _person(rw, "赵某某", world.township, 171)
+    elsewhere = _clue(
+        rw,
+        actor=world.users["outsider"],
+        org=world.other_county,
+        title="盘龙区的问题线索",
+        received=dt.date(2020, 3, 2),
+    )
+    base = log_in("wuhua")
+
+    # A letter received by the county, about one of its streets.
+    _goto(page, f"{base}/clues/petitions/new/")
+    page.select_option("select[name=channel]", "visit")
+    page.fill("input[name=title]", "反映红云街道违规发放临时救助")
+    page.fill("textarea[name=content]", "来访群众反映赵某某违规发放临时救助金。")
+    page.select_option("select[name=subject_orgs]", str(world.township.pk))
+    page.fill("#subject_people-picker input[type=search]", "赵某某")
+    page.get_by_role("button", name="＋ 赵某某").click()
+    page.wait_for_selector("#subject_people-chips .person-chip")
+    page.get_by_role("button", name="登记", exact=True).click()
+    page.wait_for_url(re.compile(r".*/clues/petitions/\d+/$"))
+    page.locator("summary", has_text="转为问题线索").click()
+    page.fill("textarea[name=convert-reason]", "反映问题具体，本区办理")
+    page.get_by_role("button", name="确认转为问题线索").click()
+    page.wait_for_selector("text=/已转为问题线索 XS\\d+/")
+    clue = Clue.objects.get(title="反映红云街道违规发放临时救助")
+    assert clue.handling_org == world.county
+
+    # Dispose and close it.
+    _goto(page, f"{base}/clues/clues/{clue.pk}/")
+    page.locator("summary", has_text=re.compile("^处置$")).click()
+    page.select_option("select[name=dispose-method]", "talk_inquiry")
+    page.get_by_role("button", name="确认处置").click()
+    page.wait_for_selector("text=处置：谈话函询")
+    page.reload()
+    page.locator("summary", has_text=re.compile("^办结$")).click()
+    page.select_option("select[name=close-conclusion]", "unsubstantiated")
+    page.fill("textarea[name=close-conclusion_text]", "经谈话函询，反映问题不属实")
+    page.get_by_role("button", name="确认办结").click()
+    page.wait_for_selector("#clue-workflow >> text=已办结")
+
+    # Another county's clue does not exist for it.
+    assert page.goto(f"{base}/clues/clues/{elsewhere.pk}/").status == 404
+
+
+def test_dongchuan_answers_its_warning_and_verifies_the_hits_assigned_to_it(
+    rw, page, log_in, settings, tmp_path
+):
+    from jiandu.boards.services import warning_send_notice
+    from jiandu.datacheck.models import Hit
+    from jiandu.datacheck.services import dataset_import, hit_assign, run_start
+
+    world = rw.world
+    board, warning = _warned_board(rw, warned=rw.dongchuan, other=world.county, key="c")
+    warning_send_notice(actor=rw.accounts["stats"], warning=warning, note="已送达")
+    settings.JIANDU_DATA_DIR = tmp_path / "data"
+    data = rw.accounts["data"]
+    versions = [
+        dataset_import(actor=data, dataset=name, region_code="530100", path=path)
+        for name, path in _paid_after_death(tmp_path, "530113").items()
+    ]
+    run = run_start(actor=data, rules=["R01"], versions=versions, region_code="530100")
+    hit = Hit.objects.filter(run=run, region_code__startswith="530113").order_by("pk").first()
+    hit_assign(actor=data, hit=hit, handling_org=rw.dongchuan, reason="请核查")
+    base = log_in("dongchuan")
+
+    # The board: its own row.
+    _goto(page, f"{base}/boards/")
+    page.get_by_role("link", name=board.title).click()
+    page.wait_for_url(re.compile(rf".*/boards/{board.pk}/$"))
+    assert rw.dongchuan.name in page.content()
+    _sign_and_report(page, base, warning)
+
+    # The comparison hit assigned to it: confirm the problem after checking.
+    _goto(page, f"{base}/datacheck/hits/")
+    page.locator(f"a[href='/datacheck/hits/{hit.pk}/']").first.click()
+    page.wait_for_url(re.compile(rf".*/datacheck/hits/{hit.pk}/$"))
+    _open(page, "确认问题", "textarea[name=confirm-reason]")
+    page.locator("textarea[name=confirm-reason]").fill("经入户核查，死亡后仍领取低保金")
+    page.get_by_role("button", name="确认问题").last.click()
+    page.wait_for_selector("#hit-workflow >> text=已确认")
+
+
+def _paid_after_death(folder, county: str) -> dict:
+    """A payments and a deaths file: one person of ``county`` paid for April and May
+    2024 after dying in March (R01 finds it)."""
+    from jiandu.datacheck.tests.platform_data import payment, valid_id, write_csv
+
+    person = valid_id(county, dt.date(1941, 7, 3), 31)
+    payments = [payment(f"P{m}", person, f"2024-0{m}", county) for m in (3, 4, 5)]
+    deaths = [{"id_no": person, "name": "李四", "death_date": "2024-03-10", "source": "民政"}]
+    return {
+        "payments": write_csv(folder / "files" / "payments.csv", payments),
+        "deaths": write_csv(folder / "files" / "deaths.csv", deaths),
+    }
+
+
+def test_leader_reads_everything_in_the_jurisdiction(rw, page, log_in):
+    from jiandu.boards.services import board_install_builtins
+    from jiandu.clues.services import petition_register
+
+    world = rw.world
+    board_install_builtins(actor=rw.accounts["stats"], owner=world.city)
+    county_clue = _clue(
+        rw,
+        actor=world.users["county"],
+        org=world.township,
+        title="红云街道某社区违规发放补贴",
+        received=dt.date(2020, 3, 2),
+    )
+    group_clue = _clue(
+        rw,
+        actor=world.users["group"],
+        org=world.group1,
+        title="市财政局某科长违规收受礼金",
+        received=dt.date(2020, 3, 3),
+    )
+    petition = petition_register(
+        actor=world.users["outsider"],
+        received_date=dt.date(2020, 3, 4),
+        channel="letter",
+        title="反映盘龙区某局违规招录",
+        content="……",
+    )
+    base = log_in("leader")
+    _goto(page, f"{base}/clues/clues/")
+    for clue in (county_clue, group_clue):
+        assert page.get_by_role("link", name=clue.number).count() == 1
+    page.get_by_role("link", name=county_clue.number).click()
+    page.wait_for_url(re.compile(rf".*/clues/clues/{county_clue.pk}/$"))
+    assert "办理操作" not in page.content()  # reads, does not handle
+    _goto(page, f"{base}/clues/petitions/")
+    page.get_by_role("link", name=petition.number).click()
+    page.wait_for_url(re.compile(rf".*/clues/petitions/{petition.pk}/$"))
+    _goto(page, f"{base}/boards/")
+    page.get_by_role("link", name="各派驻机构、各监督检查室扶贫领域监督执纪问责工作情况").click()
+    page.wait_for_url(re.compile(r".*/boards/\d+/$"))
+    _goto(page, f"{base}/datacheck/runs/")
+    _goto(page, f"{base}/orgs/{world.township.pk}/")
+    assert "红云街道" in page.content()
+
+
+def test_data_imports_runs_and_assigns_a_hit_to_a_county(rw, page, log_in, settings, tmp_path):
+    from jiandu.datacheck.models import Hit, Run
+    from jiandu.datacheck.services import dataset_import
+
+    settings.JIANDU_DATA_DIR = tmp_path / "data"
+    files = _paid_after_death(tmp_path, "530113")
+    dataset_import(
+        actor=rw.accounts["data"], dataset="payments", region_code="530100", path=files["payments"]
+    )
+    base = log_in("data")
+
+    # Import the deaths register: upload, check the column mapping, import.
+    _goto(page, f"{base}/datacheck/datasets/upload/")
+    page.select_option("select[name=dataset]", "deaths")
+    page.select_option("select[name=region_code]", "530100")
+    page.set_input_files("input[name=file]", str(files["deaths"]))
+    page.get_by_role("button", name="上传并对应列").click()
+    page.wait_for_url(re.compile(r".*/datacheck/datasets/upload/[^/]+/$"))
+    page.get_by_role("button", name="导入").click()
+    page.wait_for_url(re.compile(r".*/datacheck/datasets/versions/\d+/$"))
+
+    # Run R01 (paid after death) over the latest versions.
+    _goto(page, f"{base}/datacheck/runs/new/")
+    for box in page.locator("input[name=rules]").all():
+        box.uncheck()
+    page.check("input[name=rules][value=R01]")
+    page.select_option("select[name=region_code]", "530100")
+    page.get_by_role("button", name="发起比对").click()
+    page.wait_for_url(re.compile(r".*/datacheck/runs/\d+/$"))
+    run = Run.objects.get()
+    page.wait_for_selector("text=/疑点/")
+    hit = Hit.objects.filter(run=run, region_code__startswith="530113").first()
+    assert hit is not None, "R01 found 东川区's payee"
+
+    # Assign the 东川区 hit to 东川区纪委监委 for verification.
+    _goto(page, f"{base}/datacheck/hits/{hit.pk}/")
+    _open(page, "分派核查", "select[name=assign-handling_org]")
+    page.select_option("select[name=assign-handling_org]", str(rw.dongchuan.pk))
+    page.fill("textarea[name=assign-reason]", "请核查是否死亡后仍领取")
+    page.get_by_role("button", name="分派核查").last.click()
+    page.wait_for_selector("#hit-workflow >> text=已分派")
+    hit.refresh_from_db()
+    assert hit.handling_org == rw.dongchuan
+
+
+# --- the matrix itself ------------------------------------------------------------
+
+
+def test_the_matrix_rows_are_the_demo_accounts_and_each_has_its_test():
+    from jiandu.core.demo.accounts import account_specs
+
+    listed = [s.username for s in account_specs(counties=[], rooms=[], groups=[]) if s.listed]
+    text = (ROOT / "docs" / "roles.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \|", text, flags=re.M)
+    assert rows == listed
+    here = Path(__file__).read_text(encoding="utf-8")
+    admin = (Path(__file__).parent / "test_admin_roles.py").name
+    for username in listed:
+        if username in ADMIN_ACCOUNTS:
+            assert admin in text
+            continue
+        assert re.search(rf"^def test_{username}_", here, flags=re.M), username
