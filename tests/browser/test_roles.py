@@ -595,7 +595,7 @@ def test_data_imports_runs_and_assigns_a_hit_to_a_county(rw, page, log_in, setti
 
 
 def test_the_matrix_rows_are_the_demo_accounts_and_each_has_its_test():
-    from jiandu.core.demo.accounts import account_specs
+    from jiandu.demo.accounts import account_specs
 
     listed = [s.username for s in account_specs(counties=[], rooms=[], groups=[]) if s.listed]
     text = (ROOT / "docs" / "roles.md").read_text(encoding="utf-8")

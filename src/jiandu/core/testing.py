@@ -132,7 +132,7 @@ DAY = dt.date(2020, 3, 2)
 class RoleWorld:
     """The standard world plus the commission's other offices and one account per row
     of the role–job matrix (docs/roles.md), named and given roles exactly as the demo's
-    printed accounts (``core.demo.accounts.account_specs``)."""
+    printed accounts (``demo.accounts.account_specs``)."""
 
     world: World
     conduct_room: Org
@@ -146,7 +146,7 @@ def build_role_world(world: World | None = None) -> RoleWorld:
     """Add 党风政风监督室, 案件监督管理室 and 案件审理室 under the city (acting for it, as
     ``org_create`` marks offices), 东川区纪委监委 (unless the world has it already) and
     the demo's listed accounts, password :data:`TEST_PASSWORD`."""
-    from jiandu.core.demo.accounts import account_specs
+    from jiandu.demo.accounts import account_specs
 
     world = world or build_world()
     system = User.objects.get(username="system-setup")
