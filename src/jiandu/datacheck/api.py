@@ -20,8 +20,7 @@ from jiandu.core.schemas import ErrorOut
 from jiandu.datacheck import evidence as ev
 from jiandu.datacheck import selectors, services
 from jiandu.datacheck.choices import HitAction
-from jiandu.datacheck.engine.datasets import DATASETS
-from jiandu.datacheck.engine.rules import RULES
+from jiandu.datacheck.engine.catalog import DATASETS, RULE_SPECS
 from jiandu.datacheck.models import DatasetVersion, Hit, Run
 from jiandu.datacheck.schemas import (
     DatasetOut,
@@ -148,7 +147,7 @@ def start_run(request: HttpRequest, payload: RunStartIn):
     require_perm(request, VIEW)
     require_perm(request, "datacheck.add_run")
     user = request.user
-    codes = payload.rules if payload.rules else list(RULES)
+    codes = payload.rules if payload.rules else list(RULE_SPECS)
     latest = selectors.latest_versions(user=user)
     chosen: dict[str, DatasetVersion] = {}
     for name, pk in payload.versions.items():
@@ -161,7 +160,7 @@ def start_run(request: HttpRequest, payload: RunStartIn):
             )
         chosen[name] = version
     for code in codes:
-        for name in RULES[code].datasets if code in RULES else ():
+        for name in RULE_SPECS[code].datasets if code in RULE_SPECS else ():
             if name not in chosen and name in latest:
                 chosen[name] = latest[name]
     run = services.run_start(

@@ -25,7 +25,7 @@ from jiandu.datacheck.choices import (
     HitAction,
     HitStatus,
 )
-from jiandu.datacheck.engine.rules import RULES
+from jiandu.datacheck.engine.catalog import RULE_SPECS
 from jiandu.orgs.models import region_code_validator
 
 
@@ -223,7 +223,7 @@ class Hit(TimeStampedModel):
 
     @property
     def rule_name(self) -> str:
-        rule = RULES.get(self.rule_code)
+        rule = RULE_SPECS.get(self.rule_code)
         return rule.name if rule else self.rule_code
 
     @property

@@ -22,8 +22,7 @@ from jiandu.core.crypto import search_key
 from jiandu.core.idnumbers import is_valid, mask, normalize
 from jiandu.datacheck import files
 from jiandu.datacheck.choices import ACCOUNT_RULES, HitStatus
-from jiandu.datacheck.engine.datasets import DATASETS
-from jiandu.datacheck.engine.rules import RULES, list_rules
+from jiandu.datacheck.engine.catalog import DATASETS, RULE_SPECS, list_rules
 from jiandu.datacheck.lifecycle import (
     CONFIRMED_STATUSES,
     EXCLUDED_STATUSES,
@@ -89,7 +88,7 @@ def dataset_overview(*, user: Any) -> list[DatasetOverview]:
                 ],
                 versions=row["n"] if row else 0,
                 latest=latest.get(row["last"]) if row else None,
-                rules=[r.code for r in RULES.values() if spec.name in r.datasets],
+                rules=[r.code for r in RULE_SPECS.values() if spec.name in r.datasets],
             )
         )
     return out
@@ -206,7 +205,7 @@ def run_rule_results(*, user: Any, run: Run) -> list[RuleResult]:
     results = {
         code: RuleResult(
             code=code,
-            name=RULES[code].name if code in RULES else code,
+            name=RULE_SPECS[code].name if code in RULE_SPECS else code,
             seconds=(run.summary.get("rules", {}).get(code) or {}).get("seconds"),
             total_hits=(run.summary.get("rules", {}).get(code) or {}).get("hits"),
         )
@@ -251,7 +250,7 @@ class PrecisionTable:
                 precision = cell.precision if cell else None
                 values.append(None if precision is None else round(precision * 100, 1))
             if any(v is not None for v in values):
-                series.append({"name": f"{code} {RULES[code].name}", "data": values})
+                series.append({"name": f"{code} {RULE_SPECS[code].name}", "data": values})
         return {
             "categories": [
                 f"#{r.pk} {timezone.localtime(r.created_at):%Y-%m-%d}" for r in self.runs
@@ -278,7 +277,7 @@ def precision_table(*, user: Any, limit: int = 12) -> PrecisionTable:
     for row in rows:
         code = row["rule_code"]
         cell = cells[code].setdefault(
-            row["run_id"], RuleResult(code, RULES[code].name if code in RULES else code)
+            row["run_id"], RuleResult(code, RULE_SPECS[code].name if code in RULE_SPECS else code)
         )
         cell.hits += row["n"]
         if row["status"] in CONFIRMED_STATUSES:
@@ -287,7 +286,7 @@ def precision_table(*, user: Any, limit: int = 12) -> PrecisionTable:
             cell.excluded += row["n"]
         else:
             cell.pending += row["n"]
-    rules = [code for code in RULES if code in cells]
+    rules = [code for code in RULE_SPECS if code in cells]
     return PrecisionTable(runs=runs, rules=rules, cells=dict(cells))
 
 
@@ -334,7 +333,7 @@ def hit_source_rows(*, hit: Hit, full: bool) -> list[SourceTable]:
     the other datasets of the rule. ID and account numbers masked unless ``full``."""
     import pyarrow.dataset as ds
 
-    rule = RULES.get(hit.rule_code)
+    rule = RULE_SPECS.get(hit.rule_code)
     if rule is None:
         return []
     evidence = hit.evidence or {}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,10 +36,13 @@ from jiandu.core.tasks import task_run, task_submit
 from jiandu.datacheck import evidence as ev
 from jiandu.datacheck import files, lifecycle
 from jiandu.datacheck.choices import Backend, HitAction
-from jiandu.datacheck.engine.datasets import DATASETS, DatasetError, DatasetStore
-from jiandu.datacheck.engine.identity import Candidate
-from jiandu.datacheck.engine.rules import RULES, RuleError, get_rules
-from jiandu.datacheck.engine.runner import run_suite
+from jiandu.datacheck.engine.catalog import (
+    DATASETS,
+    RULE_SPECS,
+    DatasetError,
+    RuleError,
+    get_specs,
+)
 from jiandu.datacheck.models import DatasetVersion, Hit, HitEvent, Run
 from jiandu.datacheck.results import locate, read_hits
 from jiandu.datacheck.scope import (
@@ -49,6 +52,9 @@ from jiandu.datacheck.scope import (
     user_region_prefixes,
 )
 from jiandu.orgs.models import Org
+
+if TYPE_CHECKING:
+    from jiandu.datacheck.engine.identity import Candidate
 
 RUN_TASK = "datacheck.run"
 HIT_BATCH = 2000
@@ -88,6 +94,8 @@ def dataset_import(
     if dataset not in DATASETS:
         raise ValidationError({"dataset": f"未知的数据集“{dataset}”"})
     region = _require_region(actor, region_code, "region_code")
+    from jiandu.datacheck.engine.datasets import DatasetStore
+
     store = DatasetStore(files.store_root(org.pk))
     report = store.import_file(
         dataset=dataset,
@@ -137,7 +145,7 @@ def _check_params(codes: list[str], params: dict[str, Any]) -> dict[str, dict[st
     if not codes:
         raise ValidationError({"rules": "请至少选择一条比对规则"})
     try:
-        rules = get_rules(codes)
+        rules = get_specs(codes)
     except RuleError as exc:
         raise ValidationError({"rules": str(exc)}) from None
     chosen = {r.code for r in rules}
@@ -198,7 +206,7 @@ def run_start(
         by_dataset[version.dataset] = version
     needed: dict[str, list[str]] = {}
     for code in codes:
-        for name in RULES[code].datasets:
+        for name in RULE_SPECS[code].datasets:
             needed.setdefault(name, []).append(code)
     missing = [name for name in needed if name not in by_dataset]
     if missing:
@@ -255,6 +263,8 @@ def run_execute(*, run: Run, progress: Progress) -> dict[str, Any]:
 
     def engine_progress(fraction: float, message: str) -> None:
         progress(0.85 * fraction, message)
+
+    from jiandu.datacheck.engine.runner import run_suite
 
     summary = run_suite(
         data_dir=input_dir,
@@ -444,7 +454,7 @@ def clue_evidence(hit: Hit) -> dict[str, Any]:
     """What a clue converted from ``hit`` carries: the rule, the run, the hit and its
     evidence with Chinese labels. Identities are masked: the full data stays on the hit,
     where viewing it is permission-checked and audited."""
-    rule = RULES.get(hit.rule_code)
+    rule = RULE_SPECS.get(hit.rule_code)
     return {
         "来源": "大数据比对",
         "比对任务": f"#{hit.run_id}",
@@ -483,7 +493,7 @@ def hit_convert(
     before = hit.status
     hit.status = lifecycle.next_hit_status(before, HitAction.CONVERT)
     org = handling_org or hit.handling_org or actor.org
-    rule = RULES.get(hit.rule_code)
+    rule = RULE_SPECS.get(hit.rule_code)
     content = "\n".join(
         part
         for part in (

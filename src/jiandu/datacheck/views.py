@@ -30,8 +30,12 @@ from jiandu.core.xlsx import XLSX_CONTENT_TYPE, Column, export_rows
 from jiandu.datacheck import evidence as ev
 from jiandu.datacheck import files, selectors, services
 from jiandu.datacheck.choices import HitAction, HitStatus
-from jiandu.datacheck.engine.datasets import DATASETS, DatasetError
-from jiandu.datacheck.engine.rules import RULES
+from jiandu.datacheck.engine.catalog import (
+    DATASETS,
+    RULE_SPECS,
+    DatasetError,
+    readable_report_message,
+)
 from jiandu.datacheck.forms import (
     HitFilterForm,
     IdentifyForm,
@@ -179,9 +183,17 @@ def dataset_versions(request: HttpRequest, name: str) -> HttpResponse:
         next_cursor=str(rows[PAGE_SIZE - 1].pk) if len(rows) > PAGE_SIZE else None,
         prev_cursor=after or None,
     )
-    rules = [r for r in RULES.values() if name in r.datasets]
+    rules = [r for r in RULE_SPECS.values() if name in r.datasets]
     context = {"spec": spec, "page": page, "rules": rules}
     return render(request, "datacheck/dataset_versions.html", context)
+
+
+def _report_row(row: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+    return {
+        **row,
+        "label": labels.get(row["column"], ""),
+        "message": readable_report_message(str(row.get("message", ""))),
+    }
 
 
 @login_required
@@ -195,10 +207,8 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "version": version,
         "spec": spec,
-        "errors": [{**e, "label": labels.get(e["column"], "")} for e in report.get("errors", [])],
-        "warnings": [
-            {**w, "label": labels.get(w["column"], "")} for w in report.get("warnings", [])
-        ],
+        "errors": [_report_row(e, labels) for e in report.get("errors", [])],
+        "warnings": [_report_row(w, labels) for w in report.get("warnings", [])],
         "mapping": [
             (header, target, labels.get(target, "")) for header, target in version.mapping.items()
         ],
@@ -324,14 +334,14 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["params"] = [
         (
             code,
-            RULES[code].name,
+            RULE_SPECS[code].name,
             [
-                (RULES[code].parameter_help.get(k) or k, k, _param_text(v))
-                for k, v in RULES[code].params(run.params.get(code)).items()
+                (RULE_SPECS[code].parameter_help.get(k) or k, k, _param_text(v))
+                for k, v in RULE_SPECS[code].params(run.params.get(code)).items()
             ],
         )
         for code in run.rules
-        if code in RULES and RULES[code].defaults
+        if code in RULE_SPECS and RULE_SPECS[code].defaults
     ]
     if run.succeeded:
         results = selectors.run_rule_results(user=request.user, run=run)
@@ -482,7 +492,7 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         suggestions = selectors.hit_identity_suggestions(hit=hit)
     if full:
         services.hits_reveal(actor=request.user, hits=[hit], where="比对疑点详情")
-    rule = RULES.get(hit.rule_code)
+    rule = RULE_SPECS.get(hit.rule_code)
     context = {
         **_workflow_context(request, hit),
         "rule": rule,
@@ -587,7 +597,7 @@ def precision(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "code": code,
-            "name": RULES[code].name,
+            "name": RULE_SPECS[code].name,
             "cells": [table.cells.get(code, {}).get(run.pk) for run in table.runs],
         }
         for code in table.rules

@@ -87,10 +87,12 @@ def test_upload_map_and_import_with_the_report(client, dc):
     assert version.report["errors"] == [
         {"row": 3, "column": "death_date", "message": "日期无效（应为 YYYY-MM-DD，且为真实日期）"}
     ]
-    assert "死亡日期（death_date）" in report and "日期无效" in report
+    assert "<td>死亡日期</td>" in report and "日期无效" in report
+    assert "death_date" not in report and "id_valid" not in report
     # the invalid ID number is kept and flagged, not rejected
     assert version.report["warnings"][0]["row"] == 4
-    assert "id_valid=false" in version.report["warnings"][0]["message"]
+    assert "标记为身份证号码无效" in version.report["warnings"][0]["message"]
+    assert "id_valid" not in version.report["warnings"][0]["message"]
     audit = AuditLog.objects.filter(action=AuditAction.IMPORT).get()
     assert audit.object_id == str(version.pk)
     assert audit.changes["rows_rejected"] == 1
