@@ -244,10 +244,11 @@ class RunForm(forms.Form):
                 initial=str(options[0].pk) if options else "",
             )
         for rule in RULE_SPECS.values():
-            for param, default in rule.defaults.items():
+            for parameter in rule.parameters:
+                param, default = parameter.name, parameter.default
                 field_name = f"p_{rule.code}_{param}"
-                label = rule.parameter_help.get(param, "") or param
-                help_text = f"参数 {param}"
+                label = parameter.label + (f"（{parameter.unit}）" if parameter.unit else "")
+                help_text = parameter.help
                 if isinstance(default, bool):
                     self.fields[field_name] = forms.BooleanField(
                         label=label, required=False, initial=default, help_text=help_text

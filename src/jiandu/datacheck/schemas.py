@@ -15,7 +15,10 @@ from jiandu.core.schemas import CursorPageQuery, OrgRef
 
 class RuleParameterOut(Schema):
     name: str
+    label: str
     default: Any
+    display: str
+    unit: str
     help: str
 
 

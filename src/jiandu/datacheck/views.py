@@ -335,10 +335,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (
             code,
             RULE_SPECS[code].name,
-            [
-                (RULE_SPECS[code].parameter_help.get(k) or k, k, _param_text(v))
-                for k, v in RULE_SPECS[code].params(run.params.get(code)).items()
-            ],
+            RULE_SPECS[code].parameter_rows(run.params.get(code)),
         )
         for code in run.rules
         if code in RULE_SPECS and RULE_SPECS[code].defaults
@@ -360,16 +357,6 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     return render(request, "datacheck/run_detail.html", context)
-
-
-def _param_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return "，".join(f"{k}={v}" for k, v in value.items())
-    return str(value)
 
 
 HIT_COLUMNS = [
