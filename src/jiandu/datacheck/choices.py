@@ -36,6 +36,15 @@ class HitAction(models.TextChoices):
     EXCLUDE = "exclude", _("排除疑点")
     CONVERT = "convert", _("转为问题线索")
     IDENTIFY = "identify", _("记录身份认定")
+    CARRY = "carry", _("沿用上次比对的核查")
+
+
+class HitPresence(models.TextChoices):
+    """How a run's hit relates to the earlier runs (see ``Hit.identity_key``)."""
+
+    NEW = "new", _("新发现")
+    STILL = "still", _("仍存在")
+    GONE = "gone", _("已消失")
 
 
 # Rules whose subject is an account number rather than an ID number.

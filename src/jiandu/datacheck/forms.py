@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from jiandu.datacheck.choices import DATASET_CHOICES, Backend, HitStatus
+from jiandu.datacheck.choices import DATASET_CHOICES, Backend, HitPresence, HitStatus
 from jiandu.datacheck.engine.catalog import (
     DATASETS,
     RULE_SPECS,
@@ -306,12 +306,43 @@ class HitFilterForm(forms.Form):
         label="核查状态", required=False, choices=[("", "全部"), *HitStatus.choices]
     )
     subject = forms.CharField(label="身份证号码/账号", required=False, max_length=40)
+    presence = forms.ChoiceField(
+        label="与上次比对相比", required=False, choices=[("", "全部"), *HitPresence.choices]
+    )
+    view = forms.ChoiceField(
+        label="显示方式",
+        required=False,
+        choices=[("", "逐条显示"), ("groups", "按人员归并（同一人同一规则）")],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["rule"].choices = [("", "全部")] + [
             (r.code, f"{r.code} {r.name}") for r in RULE_SPECS.values()
         ]
+
+
+class HitBulkForm(forms.Form):
+    """分派 or 排除 several hits of one person under one rule at once: the hits chosen, the
+    handling org (分派) and one text (核查要求 for 分派, the reason for 排除)."""
+
+    hits = forms.TypedMultipleChoiceField(
+        label="疑点", coerce=int, choices=(), widget=forms.CheckboxSelectMultiple
+    )
+    handling_org = OrgChoiceField(
+        label="核查单位（分派时必选）", queryset=Org.objects.none(), required=False
+    )
+    reason = forms.CharField(
+        label="核查要求／排除理由（排除时必填）",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, user: Any, hits: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["hits"].choices = [(h.pk, f"#{h.pk}") for h in hits]  # type: ignore[attr-defined]
+        self.fields["handling_org"].queryset = handling_orgs(user)  # type: ignore[attr-defined]
 
 
 def handling_orgs(user: Any) -> Any:
