@@ -79,12 +79,13 @@ def numbered_page(
     columns: list[SortColumn],
     default: str,
     tiebreak: str = "pk",
-    per_page: int = PAGE_SIZE,
+    per_page: int | None = None,
     total: int | None = None,
 ) -> NumberedPage:
     """The page ``?page=N`` of ``qs`` ordered by ``?sort=key`` (``-key`` descending;
     unknown keys fall back to ``default``), with a link per sortable column that sorts
     by it (or reverses it when it is the current order)."""
+    per_page = per_page or PAGE_SIZE
     by_key = {c.key: c for c in columns}
     sort = query.get("sort", "") or default
     if sort.lstrip("-") not in by_key:
