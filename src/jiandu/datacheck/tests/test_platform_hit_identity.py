@@ -101,6 +101,13 @@ def test_a_rerun_links_found_hits_and_keeps_verification_and_clue(dc, client):
     assert sorted(r["hit"].pk for r in rows) == sorted(
         Hit.objects.filter(run=second).values_list("pk", flat=True)
     )
+    api = client.get("/api/v1/datacheck/hits").json()["items"]
+    assert {(h["id"], h["presence"], h["is_current"]) for h in api} == {
+        (h.pk, "still", True) for h in Hit.objects.filter(run=second)
+    }
+    assert {h["previous_id"] for h in api} == set(
+        Hit.objects.filter(run=first).values_list("pk", flat=True)
+    )
 
 
 def test_new_and_disappeared_hits_are_marked(dc, client):
