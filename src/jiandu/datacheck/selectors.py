@@ -225,6 +225,7 @@ class HitGroup:
     amount: Decimal | None
     periods: list[str] = field(default_factory=list)
     statuses: dict[str, int] = field(default_factory=dict)
+    handling_orgs: list[str] = field(default_factory=list)
 
     @property
     def rule_name(self) -> str:
@@ -258,13 +259,16 @@ def hit_groups_expand(*, qs: QuerySet[Hit], rows: list[dict[str, Any]]) -> list[
         pairs |= Q(rule_code=r["rule_code"], subject_key=r["subject_key"])
     periods: dict[tuple[str, str], list[str]] = defaultdict(list)
     statuses: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for rule, key, period, status in (
+    orgs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for rule, key, period, status, org in (
         qs.filter(pairs)
         .order_by("period")
-        .values_list("rule_code", "subject_key", "period", "status")
+        .values_list("rule_code", "subject_key", "period", "status", "handling_org__name")
     ):
         if period and period not in periods[(rule, key)]:
             periods[(rule, key)].append(period)
+        if org and org not in orgs[(rule, key)]:
+            orgs[(rule, key)].append(org)
         statuses[(rule, key)][status] += 1
     return [
         HitGroup(
@@ -275,6 +279,7 @@ def hit_groups_expand(*, qs: QuerySet[Hit], rows: list[dict[str, Any]]) -> list[
             amount=r["money"],
             periods=periods[(r["rule_code"], r["subject_key"])],
             statuses=dict(statuses[(r["rule_code"], r["subject_key"])]),
+            handling_orgs=orgs[(r["rule_code"], r["subject_key"])],
         )
         for r in rows
     ]

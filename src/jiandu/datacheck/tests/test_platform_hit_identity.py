@@ -154,6 +154,9 @@ def test_one_persons_hits_are_grouped_assigned_and_excluded_together(dc, client)
     batch = AuditLog.objects.get(summary="批量分派核查：疑点3条")
     assert sorted(batch.changes["hits"]) == sorted(h.pk for h in hits)
     assert AuditLog.objects.count() == before + 4  # one per hit and one for the batch
+    groups = client.get(reverse("datacheck:hit_list"), {"view": "groups"}).context["rows"]
+    mine = next(r["group"] for r in groups if r["hit"].subject == P_WUHUA)
+    assert (mine.statuses, mine.handling_orgs) == ({"assigned": 3}, [dc.world.county.name])
 
     # the county verifies what was assigned to it: exclude two with one reason
     client.force_login(dc.county_data)
