@@ -64,9 +64,7 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _offer_regions(self, user)
-        self.fields["dataset"].choices = [
-            (name, f"{label}（{name}）") for name, label in DATASET_CHOICES
-        ]
+        self.fields["dataset"].choices = [(name, label) for name, label in DATASET_CHOICES]
 
     def clean_region_code(self) -> str:
         return _known_region(self)
@@ -90,8 +88,7 @@ class MappingForm(forms.Form):
         self.staged = staged
         self.spec = DATASETS[staged.dataset]
         choices = [(NOT_IMPORTED, "（不导入）")] + [
-            (c.name, f"{c.label}（{c.name}）{'' if c.required else '，可空'}")
-            for c in self.spec.columns
+            (c.name, f"{c.label}{'' if c.required else '（可空）'}") for c in self.spec.columns
         ]
         for index, header in enumerate(staged.headers):
             self.fields[f"col_{index}"] = forms.ChoiceField(
@@ -128,13 +125,11 @@ class MappingForm(forms.Form):
         for target, headers in targets.items():
             if len(headers) > 1:
                 label = self.spec.column(target).label
-                raise ValidationError(
-                    f"“{'”“'.join(headers)}”都对应了{label}（{target}），只能选一列"
-                )
+                raise ValidationError(f"“{'”“'.join(headers)}”都对应了{label}，只能选一列")
         chosen = set(targets) | (canonical & set(self.staged.headers))
         missing = [c for c in self.spec.columns if c.required and c.name not in chosen]
         if missing:
-            names = "、".join(f"{c.label}（{c.name}）" for c in missing)
+            names = "、".join(c.label for c in missing)
             raise ValidationError(f"缺少必需的列：{names}")
         data["mapping"] = mapping
         return data
@@ -238,7 +233,7 @@ class RunForm(forms.Form):
         for name, spec in DATASETS.items():
             options = by_dataset.get(name, [])
             self.fields[f"v_{name}"] = forms.ChoiceField(
-                label=f"{spec.label}（{name}）",
+                label=spec.label,
                 choices=[("", "（不使用）")] + [(str(v.pk), _version_label(v)) for v in options],
                 required=False,
                 initial=str(options[0].pk) if options else "",

@@ -212,9 +212,7 @@ def run_start(
             needed.setdefault(name, []).append(code)
     missing = [name for name in needed if name not in by_dataset]
     if missing:
-        detail = "；".join(
-            f"{DATASETS[n].label}（{n}，{'、'.join(needed[n])} 需要）" for n in missing
-        )
+        detail = "；".join(f"{DATASETS[n].label}（{'、'.join(needed[n])} 需要）" for n in missing)
         raise ValidationError({"dataset_versions": f"缺少数据集版本：{detail}，请先导入"})
     read = [by_dataset[name] for name in DATASETS if name in needed]
     run = Run(

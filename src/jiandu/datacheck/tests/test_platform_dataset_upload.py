@@ -116,7 +116,8 @@ def test_missing_required_column_is_refused_and_nothing_stored(client, dc):
     mapping_url = _upload(client, _deaths_file(dc.tmp, [row]))["Location"]
     response = client.post(mapping_url, {"col_0": "id_no", "col_1": "name", "col_2": ""})
     assert response.status_code == 422
-    assert "缺少必需的列：死亡日期（death_date）" in response.content.decode()
+    assert "缺少必需的列：死亡日期" in response.content.decode()
+    assert response.context["form"].non_field_errors() == ["缺少必需的列：死亡日期"]
     assert not DatasetVersion.objects.exists()
     assert not files.store_root(dc.world.city.pk).exists()
 
