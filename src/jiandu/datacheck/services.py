@@ -428,7 +428,9 @@ def _lock(hit: Hit) -> Hit:
     """The hit, locked; verification happens on the latest finding of an identity only."""
     locked = Hit.objects.select_for_update().select_related("run").get(pk=hit.pk)
     if not locked.is_current:
-        newer = Hit.objects.filter(identity_key=locked.identity_key, is_current=True).first()
+        newer = Hit.objects.filter(
+            identity_key=locked.identity_key, run__org_id=locked.run.org_id, is_current=True
+        ).first()
         where = f"（比对任务#{newer.run_id}，疑点#{newer.pk}）" if newer else ""
         raise lifecycle.HitTransitionError(
             f"该疑点已被之后的比对再次发现{where}，核查请在最新的疑点上进行"
