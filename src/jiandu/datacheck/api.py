@@ -19,9 +19,8 @@ from jiandu.core.access import require_perm
 from jiandu.core.schemas import ErrorOut
 from jiandu.datacheck import evidence as ev
 from jiandu.datacheck import selectors, services
-from jiandu.datacheck.choices import HitAction
-from jiandu.datacheck.engine.datasets import DATASETS
-from jiandu.datacheck.engine.rules import RULES
+from jiandu.datacheck.choices import HitAction, HitPresence
+from jiandu.datacheck.engine.catalog import DATASETS, RULE_SPECS
 from jiandu.datacheck.models import DatasetVersion, Hit, Run
 from jiandu.datacheck.schemas import (
     DatasetOut,
@@ -148,7 +147,7 @@ def start_run(request: HttpRequest, payload: RunStartIn):
     require_perm(request, VIEW)
     require_perm(request, "datacheck.add_run")
     user = request.user
-    codes = payload.rules if payload.rules else list(RULES)
+    codes = payload.rules if payload.rules else list(RULE_SPECS)
     latest = selectors.latest_versions(user=user)
     chosen: dict[str, DatasetVersion] = {}
     for name, pk in payload.versions.items():
@@ -161,7 +160,7 @@ def start_run(request: HttpRequest, payload: RunStartIn):
             )
         chosen[name] = version
     for code in codes:
-        for name in RULES[code].datasets if code in RULES else ():
+        for name in RULE_SPECS[code].datasets if code in RULE_SPECS else ():
             if name not in chosen and name in latest:
                 chosen[name] = latest[name]
     run = services.run_start(
@@ -197,6 +196,10 @@ def _hit_out(hit: Hit, *, full: bool) -> dict[str, Any]:
         "clue_id": hit.clue_id,
         "clue_number": hit.clue.number if hit.clue_id and hit.clue else None,
         "evidence": ev.protect(hit.evidence, full=full),
+        "presence": HitPresence.GONE if hit.gone_in_run_id else hit.presence,
+        "presence_label": hit.presence_label,
+        "previous_id": hit.previous_id,
+        "is_current": hit.is_current,
     }
 
 
@@ -227,9 +230,12 @@ def _hit_detail(request: HttpRequest, hit: Hit) -> dict[str, Any]:
 
 @router.get("/hits", response={200: HitPageOut, **ERRORS}, summary="比对疑点列表")
 def list_hits(request: HttpRequest, query: Query[HitQuery]):
-    """Oldest first by id; filters: run, rule, status."""
+    """Oldest first by id; filters: run, rule, status. Without ``run``: the latest finding
+    of each hit across runs."""
     require_perm(request, VIEW)
-    filters = selectors.HitFilters(run_id=query.run, rule=query.rule, status=query.status)
+    filters = selectors.HitFilters(
+        run_id=query.run, rule=query.rule, status=query.status, current_only=query.run is None
+    )
     qs = selectors.hit_list(user=request.user, filters=filters)
     items, cursor = _page(qs, after=query.after, limit=query.limit, descending=False)
     full = request.user.has_perm("people.view_id_number")

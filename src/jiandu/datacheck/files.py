@@ -27,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.text import get_valid_filename
 
-from jiandu.datacheck.engine.datasets import SUFFIXES, DatasetError
+from jiandu.datacheck.engine.catalog import SUFFIXES, DatasetError
 
 STAGING_MAX_AGE = dt.timedelta(hours=24)
 SAMPLE_ROWS = 3

@@ -7,7 +7,6 @@ from __future__ import annotations
 import importlib.util
 import re
 import shutil
-import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,9 +14,14 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from jiandu.datacheck.choices import DATASET_CHOICES, Backend, HitStatus
-from jiandu.datacheck.engine.datasets import DATASETS, SUFFIXES, Dataset
-from jiandu.datacheck.engine.rules import RULES, Rule
+from jiandu.datacheck.choices import DATASET_CHOICES, Backend, HitPresence, HitStatus
+from jiandu.datacheck.engine.catalog import (
+    DATASETS,
+    RULE_SPECS,
+    SUFFIXES,
+    RuleSpec,
+    guess_column,
+)
 from jiandu.datacheck.files import StagedUpload
 from jiandu.datacheck.models import DatasetVersion
 from jiandu.datacheck.scope import default_region, region_choices
@@ -29,55 +33,6 @@ from jiandu.orgs.selectors import org_list
 __all__ = ["add_service_errors"]
 
 NOT_IMPORTED = ""
-
-# Headers departments commonly use for a canonical column (besides its name and label).
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "id_no": ("身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证", "证件号"),
-    "name": ("姓名", "名字", "户主姓名", "对象姓名"),
-    "gender": ("性别",),
-    "birth_date": ("出生日期", "出生年月日", "生日"),
-    "region_code": ("行政区划代码", "区划代码", "行政区划", "地区代码"),
-    "household_no": ("户号", "户编号", "户籍编号"),
-    "relation_to_head": ("与户主关系", "户内关系"),
-    "death_date": ("死亡日期", "死亡时间"),
-    "source": ("来源", "数据来源", "信息来源"),
-    "relative_id_no": ("亲属身份证号", "亲属身份证号码", "亲属证件号码"),
-    "relation": ("关系", "亲属关系"),
-    "org_name": ("单位", "单位名称", "任职单位"),
-    "position": ("职务", "岗位"),
-    "is_village_cadre": ("是否村干部", "是否村（社区）干部", "村干部"),
-    "start_date": ("开始日期", "起始日期", "享受开始日期", "任职开始日期", "入职日期"),
-    "end_date": ("结束日期", "终止日期", "享受结束日期", "任职结束日期", "离职日期"),
-    "program": ("项目", "项目名称", "补贴项目", "救助类别"),
-    "standard_amount": ("月标准金额", "保障标准", "月标准", "标准金额"),
-    "payment_id": ("发放记录编号", "发放编号", "记录编号", "流水号"),
-    "period": ("所属月份", "所属期", "发放月份", "所属年月"),
-    "paid_on": ("发放日期", "支付日期", "到账日期"),
-    "amount": ("金额", "发放金额", "金额（元）", "发放金额（元）"),
-    "account_no": ("账号", "银行账号", "卡号", "收款账号", "账户"),
-    "account_holder_id_no": ("账户持有人身份号码", "持卡人身份证号", "开户人身份证号"),
-    "employer": ("工作单位", "供养单位", "用人单位"),
-    "owner_id_no": ("车主身份号码", "车主身份证号", "所有人身份证号"),
-    "plate_no": ("号牌号码", "车牌号", "车牌号码"),
-    "registered_on": ("登记日期", "注册日期", "成立日期"),
-    "company_name": ("企业名称", "公司名称"),
-    "role": ("身份", "角色", "职务（法定代表人/股东）"),
-}
-
-
-def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").replace(" ", "").strip().lower()
-
-
-def guess_column(header: str, spec: Dataset) -> str:
-    """The canonical column a file header most likely means ("" when none)."""
-    wanted = _norm(header)
-    for column in spec.columns:
-        names = (column.name, column.label, *SYNONYMS.get(column.name, ()))
-        if wanted in {_norm(n) for n in names}:
-            return column.name
-    return NOT_IMPORTED
-
 
 # --- datasets --------------------------------------------------------------------
 
@@ -109,9 +64,7 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _offer_regions(self, user)
-        self.fields["dataset"].choices = [
-            (name, f"{label}（{name}）") for name, label in DATASET_CHOICES
-        ]
+        self.fields["dataset"].choices = [(name, label) for name, label in DATASET_CHOICES]
 
     def clean_region_code(self) -> str:
         return _known_region(self)
@@ -135,8 +88,7 @@ class MappingForm(forms.Form):
         self.staged = staged
         self.spec = DATASETS[staged.dataset]
         choices = [(NOT_IMPORTED, "（不导入）")] + [
-            (c.name, f"{c.label}（{c.name}）{'' if c.required else '，可空'}")
-            for c in self.spec.columns
+            (c.name, f"{c.label}{'' if c.required else '（可空）'}") for c in self.spec.columns
         ]
         for index, header in enumerate(staged.headers):
             self.fields[f"col_{index}"] = forms.ChoiceField(
@@ -173,13 +125,11 @@ class MappingForm(forms.Form):
         for target, headers in targets.items():
             if len(headers) > 1:
                 label = self.spec.column(target).label
-                raise ValidationError(
-                    f"“{'”“'.join(headers)}”都对应了{label}（{target}），只能选一列"
-                )
+                raise ValidationError(f"“{'”“'.join(headers)}”都对应了{label}，只能选一列")
         chosen = set(targets) | (canonical & set(self.staged.headers))
         missing = [c for c in self.spec.columns if c.required and c.name not in chosen]
         if missing:
-            names = "、".join(f"{c.label}（{c.name}）" for c in missing)
+            names = "、".join(c.label for c in missing)
             raise ValidationError(f"缺少必需的列：{names}")
         data["mapping"] = mapping
         return data
@@ -273,8 +223,8 @@ class RunForm(forms.Form):
     def __init__(self, *args: Any, user: Any, versions: list[DatasetVersion], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["backend"].choices = available_backends()
-        self.fields["rules"].choices = [(r.code, f"{r.code} {r.name}") for r in RULES.values()]
-        self.fields["rules"].initial = list(RULES)
+        self.fields["rules"].choices = [(r.code, f"{r.code} {r.name}") for r in RULE_SPECS.values()]
+        self.fields["rules"].initial = list(RULE_SPECS)
         _offer_regions(self, user)
         by_dataset: dict[str, list[DatasetVersion]] = {}
         for version in versions:
@@ -283,16 +233,17 @@ class RunForm(forms.Form):
         for name, spec in DATASETS.items():
             options = by_dataset.get(name, [])
             self.fields[f"v_{name}"] = forms.ChoiceField(
-                label=f"{spec.label}（{name}）",
+                label=spec.label,
                 choices=[("", "（不使用）")] + [(str(v.pk), _version_label(v)) for v in options],
                 required=False,
                 initial=str(options[0].pk) if options else "",
             )
-        for rule in RULES.values():
-            for param, default in rule.defaults.items():
+        for rule in RULE_SPECS.values():
+            for parameter in rule.parameters:
+                param, default = parameter.name, parameter.default
                 field_name = f"p_{rule.code}_{param}"
-                label = rule.parameter_help.get(param, "") or param
-                help_text = f"参数 {param}"
+                label = parameter.label + (f"（{parameter.unit}）" if parameter.unit else "")
+                help_text = parameter.help
                 if isinstance(default, bool):
                     self.fields[field_name] = forms.BooleanField(
                         label=label, required=False, initial=default, help_text=help_text
@@ -305,12 +256,12 @@ class RunForm(forms.Form):
     def clean_region_code(self) -> str:
         return _known_region(self)
 
-    def rule_rows(self) -> list[tuple[Rule, Any, list[forms.BoundField]]]:
+    def rule_rows(self) -> list[tuple[RuleSpec, Any, list[forms.BoundField]]]:
         """(rule, its checkbox, its parameter fields) for the template."""
         checkboxes = {w.data["value"]: w for w in self["rules"]}
         return [
             (rule, checkboxes[rule.code], [self[f"p_{rule.code}_{p}"] for p in rule.defaults])
-            for rule in RULES.values()
+            for rule in RULE_SPECS.values()
         ]
 
     def version_fields(self) -> list[forms.BoundField]:
@@ -321,18 +272,18 @@ class RunForm(forms.Form):
         codes = data.get("rules") or []
         params: dict[str, dict[str, Any]] = {}
         for code in codes:
-            for param in RULES[code].defaults:
+            for param in RULE_SPECS[code].defaults:
                 value = data.get(f"p_{code}_{param}")
                 if value not in (None, ""):
                     params.setdefault(code, {})[param] = value
-        needed = {d for code in codes for d in RULES[code].datasets}
+        needed = {d for code in codes for d in RULE_SPECS[code].datasets}
         chosen: list[DatasetVersion] = []
         for name in DATASETS:
             value = data.get(f"v_{name}") or ""
             if name not in needed:
                 continue
             if not value:
-                users = "、".join(c for c in codes if name in RULES[c].datasets)
+                users = "、".join(c for c in codes if name in RULE_SPECS[c].datasets)
                 self.add_error(f"v_{name}", f"规则 {users} 需要此数据集，请选择版本（或先导入）")
                 continue
             chosen.append(self.versions[int(value)])
@@ -350,12 +301,43 @@ class HitFilterForm(forms.Form):
         label="核查状态", required=False, choices=[("", "全部"), *HitStatus.choices]
     )
     subject = forms.CharField(label="身份证号码/账号", required=False, max_length=40)
+    presence = forms.ChoiceField(
+        label="与上次比对相比", required=False, choices=[("", "全部"), *HitPresence.choices]
+    )
+    view = forms.ChoiceField(
+        label="显示方式",
+        required=False,
+        choices=[("", "逐条显示"), ("groups", "按人员归并（同一人同一规则）")],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["rule"].choices = [("", "全部")] + [
-            (r.code, f"{r.code} {r.name}") for r in RULES.values()
+            (r.code, f"{r.code} {r.name}") for r in RULE_SPECS.values()
         ]
+
+
+class HitBulkForm(forms.Form):
+    """分派 or 排除 several hits of one person under one rule at once: the hits chosen, the
+    handling org (分派) and one text (核查要求 for 分派, the reason for 排除)."""
+
+    hits = forms.TypedMultipleChoiceField(
+        label="疑点", coerce=int, choices=(), widget=forms.CheckboxSelectMultiple
+    )
+    handling_org = OrgChoiceField(
+        label="核查单位（分派时必选）", queryset=Org.objects.none(), required=False
+    )
+    reason = forms.CharField(
+        label="核查要求／排除理由（排除时必填）",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, user: Any, hits: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["hits"].choices = [(h.pk, f"#{h.pk}") for h in hits]  # type: ignore[attr-defined]
+        self.fields["handling_org"].queryset = handling_orgs(user)  # type: ignore[attr-defined]
 
 
 def handling_orgs(user: Any) -> Any:

@@ -23,9 +23,10 @@ from jiandu.datacheck.choices import (
     DATASET_CHOICES,
     Backend,
     HitAction,
+    HitPresence,
     HitStatus,
 )
-from jiandu.datacheck.engine.rules import RULES
+from jiandu.datacheck.engine.catalog import RULE_SPECS
 from jiandu.orgs.models import region_code_validator
 
 
@@ -166,7 +167,16 @@ class Hit(TimeStampedModel):
 
     ``subject`` is protected like a person's ID number: stored encrypted, found through
     ``subject_key`` and shown as ``subject_masked`` unless the viewer holds
-    ``people.view_id_number`` (each full view audited)."""
+    ``people.view_id_number`` (each full view audited).
+
+    A hit has an identity across runs, ``identity_key``: rule + subject + programme +
+    period (+ the evidence fields the rule declares, ``RuleSpec.identity_fields``). A
+    later run that finds the same identity stores a new row for its own evidence, linked
+    to the earlier one (``previous``), marked 仍存在 and carrying its verification
+    (status, handling org, conclusion, clue); the earlier row stops being ``is_current``
+    and verification continues on the new one. A current hit that a later run of its
+    rule over its region no longer finds is marked 已消失 (``gone_in_run``).
+    """
 
     run = models.ForeignKey(
         Run, verbose_name=_("比对任务"), on_delete=models.PROTECT, related_name="hits"
@@ -196,13 +206,36 @@ class Hit(TimeStampedModel):
     )
     decision_reason = models.TextField(_("核查结论说明"), blank=True)
     decided_at = models.DateTimeField(_("核查结论时间"), null=True, blank=True)
-    clue = models.OneToOneField(
+    clue = models.ForeignKey(
         "clues.Clue",
         verbose_name=_("转成的问题线索"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="datacheck_hit",
+        related_name="datacheck_hits",
+    )
+    identity_key = models.CharField(
+        _("疑点标识"), max_length=64, db_index=True, editable=False, blank=True
+    )
+    previous = models.OneToOneField(
+        "self",
+        verbose_name=_("上次比对中的同一疑点"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="successor",
+    )
+    presence = models.CharField(
+        _("与上次比对相比"), max_length=8, choices=HitPresence.choices, default=HitPresence.NEW
+    )
+    is_current = models.BooleanField(_("最新一次发现"), default=True)
+    gone_in_run = models.ForeignKey(
+        Run,
+        verbose_name=_("未再发现于比对任务"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="gone_hits",
     )
 
     objects = HitQuerySet.as_manager()
@@ -216,6 +249,7 @@ class Hit(TimeStampedModel):
             models.Index(fields=["run", "rule_code", "id"], name="hit_run_rule"),
             models.Index(fields=["run", "status", "id"], name="hit_run_status"),
             models.Index(fields=["handling_org", "status"], name="hit_handling_status"),
+            models.Index(fields=["rule_code", "subject_key", "is_current"], name="hit_group"),
         ]
 
     def __str__(self) -> str:
@@ -223,12 +257,19 @@ class Hit(TimeStampedModel):
 
     @property
     def rule_name(self) -> str:
-        rule = RULES.get(self.rule_code)
+        rule = RULE_SPECS.get(self.rule_code)
         return rule.name if rule else self.rule_code
 
     @property
     def subject_is_account(self) -> bool:
         return self.rule_code in ACCOUNT_RULES
+
+    @property
+    def presence_label(self) -> str:
+        """新发现 / 仍存在, or 已消失 once a later run no longer finds it."""
+        if self.gone_in_run_id:
+            return str(HitPresence.GONE.label)
+        return self.get_presence_display()
 
 
 class HitEvent(models.Model):

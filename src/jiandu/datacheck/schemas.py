@@ -15,7 +15,10 @@ from jiandu.core.schemas import CursorPageQuery, OrgRef
 
 class RuleParameterOut(Schema):
     name: str
+    label: str
     default: Any
+    display: str
+    unit: str
     help: str
 
 
@@ -181,6 +184,10 @@ class HitOut(Schema):
     clue_id: int | None
     clue_number: str | None
     evidence: dict[str, Any]
+    presence: str = Field(description="与上次比对相比：new 新发现 / still 仍存在 / gone 已消失")
+    presence_label: str
+    previous_id: int | None = Field(description="上次比对中的同一疑点")
+    is_current: bool = Field(description="是否为该疑点最新一次发现（核查在其上进行）")
 
 
 class HitPageOut(Schema):

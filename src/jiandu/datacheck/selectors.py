@@ -14,16 +14,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from jiandu.core.access import get_or_404, jurisdiction_org_ids
 from jiandu.core.crypto import search_key
 from jiandu.core.idnumbers import is_valid, mask, normalize
 from jiandu.datacheck import files
-from jiandu.datacheck.choices import ACCOUNT_RULES, HitStatus
-from jiandu.datacheck.engine.datasets import DATASETS
-from jiandu.datacheck.engine.rules import RULES, list_rules
+from jiandu.datacheck.choices import ACCOUNT_RULES, HitPresence, HitStatus
+from jiandu.datacheck.engine.catalog import DATASETS, RULE_SPECS, list_rules
 from jiandu.datacheck.lifecycle import (
     CONFIRMED_STATUSES,
     EXCLUDED_STATUSES,
@@ -89,7 +88,7 @@ def dataset_overview(*, user: Any) -> list[DatasetOverview]:
                 ],
                 versions=row["n"] if row else 0,
                 latest=latest.get(row["last"]) if row else None,
-                rules=[r.code for r in RULES.values() if spec.name in r.datasets],
+                rules=[r.code for r in RULE_SPECS.values() if spec.name in r.datasets],
             )
         )
     return out
@@ -140,6 +139,12 @@ class HitFilters:
     status: str = ""
     handling_org_id: int | None = None
     subject: str = ""
+    # The subject's blind index (links carry it instead of the number itself).
+    subject_key: str = ""
+    # new / still / gone (see HitPresence); with a run: relative to that run.
+    presence: str = ""
+    # Only the latest finding of each identity (the hit list across runs).
+    current_only: bool = False
 
 
 def hit_list(*, user: Any, filters: HitFilters | None = None) -> QuerySet[Hit]:
@@ -148,8 +153,17 @@ def hit_list(*, user: Any, filters: HitFilters | None = None) -> QuerySet[Hit]:
     qs = Hit.objects.filter(Q(run__org_id__in=ids) | Q(handling_org_id__in=ids)).filter(
         region_q(user_region_prefixes(user))
     )
-    if f.run_id:
+    if f.presence == HitPresence.GONE:
+        # Hits that the run (or any later run) no longer found.
+        qs = qs.filter(gone_in_run_id=f.run_id) if f.run_id else qs.exclude(gone_in_run=None)
+    elif f.run_id:
         qs = qs.filter(run_id=f.run_id)
+    if f.presence in (HitPresence.NEW, HitPresence.STILL):
+        qs = qs.filter(presence=f.presence)
+        if not f.run_id:
+            qs = qs.filter(gone_in_run=None)
+    if f.current_only:
+        qs = qs.filter(is_current=True)
     if f.rule:
         qs = qs.filter(rule_code=f.rule)
     if f.status:
@@ -158,6 +172,8 @@ def hit_list(*, user: Any, filters: HitFilters | None = None) -> QuerySet[Hit]:
         qs = qs.filter(handling_org_id=f.handling_org_id)
     if f.subject.strip():
         qs = qs.filter(subject_key=search_key(normalize(f.subject)))
+    elif f.subject_key:
+        qs = qs.filter(subject_key=f.subject_key)
     return qs.select_related("handling_org", "clue")
 
 
@@ -167,12 +183,112 @@ def hit_get(*, user: Any, pk: int) -> Hit:
 
 
 def hit_timeline(*, hit: Hit) -> QuerySet[HitEvent]:
-    return hit.events.select_related("actor", "from_org", "to_org").order_by("at", "pk")
+    """The verification of the hit's identity: its own events and those of the same
+    hit in the earlier runs it was linked to."""
+    earlier = HitEvent.objects.filter(
+        hit__identity_key=hit.identity_key, hit__run__org_id=hit.run.org_id, hit_id__lt=hit.pk
+    )
+    events = hit.events.all() | earlier if hit.identity_key else hit.events.all()
+    return events.select_related("actor", "from_org", "to_org").order_by("at", "pk")
+
+
+def hit_successor(*, user: Any, hit: Hit) -> Hit | None:
+    """The latest finding of a superseded hit, when the user can see it."""
+    if hit.is_current:
+        return None
+    return (
+        hit_list(user=user)
+        .filter(identity_key=hit.identity_key, run__org_id=hit.run.org_id, is_current=True)
+        .first()
+    )
+
+
+def hit_group(*, user: Any, hit: Hit) -> QuerySet[Hit]:
+    """The current hits of the same person (or account) under the same rule that the
+    user can see: shown, assigned and excluded together."""
+    return (
+        hit_list(user=user, filters=HitFilters(current_only=True))
+        .filter(rule_code=hit.rule_code, subject_key=hit.subject_key)
+        .order_by("period", "pk")
+    )
+
+
+@dataclass
+class HitGroup:
+    """One person (or account) under one rule: how many current hits, which periods,
+    the money, and how far their verification has come."""
+
+    rule_code: str
+    subject_key: str
+    first: Hit
+    count: int
+    amount: Decimal | None
+    periods: list[str] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
+    handling_orgs: list[str] = field(default_factory=list)
+
+    @property
+    def rule_name(self) -> str:
+        spec = RULE_SPECS.get(self.rule_code)
+        return spec.name if spec else self.rule_code
+
+    @property
+    def status_text(self) -> str:
+        return "，".join(
+            f"{HitStatus(s).label}{n}件" for s, n in sorted(self.statuses.items()) if n
+        )
+
+
+def hit_group_rows(*, qs: QuerySet[Hit]) -> QuerySet[Any]:
+    """``qs`` grouped by rule and subject: one row per group with its count, money and
+    first hit (the group's page), for paging and sorting."""
+    return (
+        qs.order_by()
+        .values("rule_code", "subject_key")
+        .annotate(n=Count("id"), money=Sum("amount"), first=Min("id"), last_period=Max("period"))
+    )
+
+
+def hit_groups_expand(*, qs: QuerySet[Hit], rows: list[dict[str, Any]]) -> list[HitGroup]:
+    """The page's group rows with their first hit, periods and statuses (two queries)."""
+    if not rows:
+        return []
+    firsts = Hit.objects.select_related("handling_org").in_bulk([r["first"] for r in rows])
+    pairs = Q()
+    for r in rows:
+        pairs |= Q(rule_code=r["rule_code"], subject_key=r["subject_key"])
+    periods: dict[tuple[str, str], list[str]] = defaultdict(list)
+    statuses: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    orgs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for rule, key, period, status, org in (
+        qs.filter(pairs)
+        .order_by("period")
+        .values_list("rule_code", "subject_key", "period", "status", "handling_org__name")
+    ):
+        if period and period not in periods[(rule, key)]:
+            periods[(rule, key)].append(period)
+        if org and org not in orgs[(rule, key)]:
+            orgs[(rule, key)].append(org)
+        statuses[(rule, key)][status] += 1
+    return [
+        HitGroup(
+            rule_code=r["rule_code"],
+            subject_key=r["subject_key"],
+            first=firsts[r["first"]],
+            count=r["n"],
+            amount=r["money"],
+            periods=periods[(r["rule_code"], r["subject_key"])],
+            statuses=dict(statuses[(r["rule_code"], r["subject_key"])]),
+            handling_orgs=orgs[(r["rule_code"], r["subject_key"])],
+        )
+        for r in rows
+    ]
 
 
 def hit_next_actions(*, user: Any, hit: Hit) -> list[str]:
-    """The verification moves the user may make on this hit now."""
-    if not user.has_perm("datacheck.verify_hit"):
+    """The verification moves the user may make on this hit now (none on a hit that a
+    later run found again: its verification continues there)."""
+    if not user.has_perm("datacheck.verify_hit") or not hit.is_current:
         return []
     actions = allowed_hit_actions(hit.status)
     if not user.has_perm("clues.add_clue"):
@@ -206,7 +322,7 @@ def run_rule_results(*, user: Any, run: Run) -> list[RuleResult]:
     results = {
         code: RuleResult(
             code=code,
-            name=RULES[code].name if code in RULES else code,
+            name=RULE_SPECS[code].name if code in RULE_SPECS else code,
             seconds=(run.summary.get("rules", {}).get(code) or {}).get("seconds"),
             total_hits=(run.summary.get("rules", {}).get(code) or {}).get("hits"),
         )
@@ -233,6 +349,24 @@ def run_rule_results(*, user: Any, run: Run) -> list[RuleResult]:
     return list(results.values())
 
 
+def run_presence(*, user: Any, run: Run) -> dict[str, int]:
+    """The run's visible hits compared with the earlier runs: 新发现, 仍存在, and the
+    earlier hits it no longer found (已消失)."""
+    visible = hit_list(user=user)
+    counts = dict(
+        visible.filter(run_id=run.pk)
+        .order_by()
+        .values_list("presence")
+        .annotate(n=Count("id"))
+        .values_list("presence", "n")
+    )
+    return {
+        "new": counts.get(HitPresence.NEW, 0),
+        "still": counts.get(HitPresence.STILL, 0),
+        "gone": visible.filter(gone_in_run_id=run.pk).count(),
+    }
+
+
 @dataclass
 class PrecisionTable:
     """Per rule and run: confirmed / (confirmed + excluded), oldest run first."""
@@ -251,7 +385,7 @@ class PrecisionTable:
                 precision = cell.precision if cell else None
                 values.append(None if precision is None else round(precision * 100, 1))
             if any(v is not None for v in values):
-                series.append({"name": f"{code} {RULES[code].name}", "data": values})
+                series.append({"name": f"{code} {RULE_SPECS[code].name}", "data": values})
         return {
             "categories": [
                 f"#{r.pk} {timezone.localtime(r.created_at):%Y-%m-%d}" for r in self.runs
@@ -278,7 +412,7 @@ def precision_table(*, user: Any, limit: int = 12) -> PrecisionTable:
     for row in rows:
         code = row["rule_code"]
         cell = cells[code].setdefault(
-            row["run_id"], RuleResult(code, RULES[code].name if code in RULES else code)
+            row["run_id"], RuleResult(code, RULE_SPECS[code].name if code in RULE_SPECS else code)
         )
         cell.hits += row["n"]
         if row["status"] in CONFIRMED_STATUSES:
@@ -287,7 +421,7 @@ def precision_table(*, user: Any, limit: int = 12) -> PrecisionTable:
             cell.excluded += row["n"]
         else:
             cell.pending += row["n"]
-    rules = [code for code in RULES if code in cells]
+    rules = [code for code in RULE_SPECS if code in cells]
     return PrecisionTable(runs=runs, rules=rules, cells=dict(cells))
 
 
@@ -334,7 +468,7 @@ def hit_source_rows(*, hit: Hit, full: bool) -> list[SourceTable]:
     the other datasets of the rule. ID and account numbers masked unless ``full``."""
     import pyarrow.dataset as ds
 
-    rule = RULES.get(hit.rule_code)
+    rule = RULE_SPECS.get(hit.rule_code)
     if rule is None:
         return []
     evidence = hit.evidence or {}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,20 +35,28 @@ from jiandu.core.models import Task
 from jiandu.core.tasks import task_run, task_submit
 from jiandu.datacheck import evidence as ev
 from jiandu.datacheck import files, lifecycle
-from jiandu.datacheck.choices import Backend, HitAction
-from jiandu.datacheck.engine.datasets import DATASETS, DatasetError, DatasetStore
-from jiandu.datacheck.engine.identity import Candidate
-from jiandu.datacheck.engine.rules import RULES, RuleError, get_rules
-from jiandu.datacheck.engine.runner import run_suite
+from jiandu.datacheck.choices import Backend, HitAction, HitPresence, HitStatus
+from jiandu.datacheck.engine.catalog import (
+    DATASETS,
+    RULE_SPECS,
+    DatasetError,
+    RuleError,
+    get_specs,
+    hit_identity,
+)
 from jiandu.datacheck.models import DatasetVersion, Hit, HitEvent, Run
 from jiandu.datacheck.results import locate, read_hits
 from jiandu.datacheck.scope import (
     REGION_RE,
     org_region_prefixes,
     region_covered,
+    region_prefix,
     user_region_prefixes,
 )
 from jiandu.orgs.models import Org
+
+if TYPE_CHECKING:
+    from jiandu.datacheck.engine.identity import Candidate
 
 RUN_TASK = "datacheck.run"
 HIT_BATCH = 2000
@@ -88,6 +96,8 @@ def dataset_import(
     if dataset not in DATASETS:
         raise ValidationError({"dataset": f"未知的数据集“{dataset}”"})
     region = _require_region(actor, region_code, "region_code")
+    from jiandu.datacheck.engine.datasets import DatasetStore
+
     store = DatasetStore(files.store_root(org.pk))
     report = store.import_file(
         dataset=dataset,
@@ -137,7 +147,7 @@ def _check_params(codes: list[str], params: dict[str, Any]) -> dict[str, dict[st
     if not codes:
         raise ValidationError({"rules": "请至少选择一条比对规则"})
     try:
-        rules = get_rules(codes)
+        rules = get_specs(codes)
     except RuleError as exc:
         raise ValidationError({"rules": str(exc)}) from None
     chosen = {r.code for r in rules}
@@ -198,13 +208,11 @@ def run_start(
         by_dataset[version.dataset] = version
     needed: dict[str, list[str]] = {}
     for code in codes:
-        for name in RULES[code].datasets:
+        for name in RULE_SPECS[code].datasets:
             needed.setdefault(name, []).append(code)
     missing = [name for name in needed if name not in by_dataset]
     if missing:
-        detail = "；".join(
-            f"{DATASETS[n].label}（{n}，{'、'.join(needed[n])} 需要）" for n in missing
-        )
+        detail = "；".join(f"{DATASETS[n].label}（{'、'.join(needed[n])} 需要）" for n in missing)
         raise ValidationError({"dataset_versions": f"缺少数据集版本：{detail}，请先导入"})
     read = [by_dataset[name] for name in DATASETS if name in needed]
     run = Run(
@@ -256,6 +264,8 @@ def run_execute(*, run: Run, progress: Progress) -> dict[str, Any]:
     def engine_progress(fraction: float, message: str) -> None:
         progress(0.85 * fraction, message)
 
+    from jiandu.datacheck.engine.runner import run_suite
+
     summary = run_suite(
         data_dir=input_dir,
         out_dir=output,
@@ -284,9 +294,9 @@ def run_execute(*, run: Run, progress: Progress) -> dict[str, Any]:
 @transaction.atomic
 def _record_results(*, run: Run, parsed: list[Any], summary: dict[str, Any]) -> int:
     now = timezone.now()
-    batch: list[Hit] = []
+    found: list[Hit] = []
     for item in parsed:
-        batch.append(
+        found.append(
             Hit(
                 run=run,
                 rule_code=item.rule,
@@ -299,14 +309,55 @@ def _record_results(*, run: Run, parsed: list[Any], summary: dict[str, Any]) -> 
                 amount=item.amount,
                 evidence=item.evidence,
                 region_code=item.region_code[:12],
+                identity_key=search_key(
+                    hit_identity(
+                        rule=item.rule,
+                        subject=item.subject,
+                        program=item.program or "",
+                        period=item.period or "",
+                        evidence=item.evidence,
+                    )
+                ),
                 created_at=now,
             )
         )
-        if len(batch) >= HIT_BATCH:
-            Hit.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        Hit.objects.bulk_create(batch)
+    superseded = _link_to_earlier(run=run, found=found)
+    for start in range(0, len(found), HIT_BATCH):
+        Hit.objects.bulk_create(found[start : start + HIT_BATCH])
+    for start in range(0, len(superseded), HIT_BATCH):
+        Hit.objects.filter(pk__in=superseded[start : start + HIT_BATCH]).update(is_current=False)
+    carried = [h for h in found if h.previous_id and h.status != HitStatus.PENDING]
+    HitEvent.objects.bulk_create(
+        [
+            HitEvent(
+                hit=hit,
+                action=HitAction.CARRY,
+                from_status=hit.status,
+                to_status=hit.status,
+                to_org=hit.handling_org,
+                data={"previous_hit": hit.previous_id},
+                actor=run.created_by,
+                at=now,
+            )
+            for hit in carried
+        ],
+        batch_size=HIT_BATCH,
+    )
+    gone = (
+        Hit.objects.filter(
+            run__org_id=run.org_id,
+            run_id__lt=run.pk,
+            rule_code__in=run.rules,
+            is_current=True,
+            gone_in_run__isnull=True,
+            region_code__startswith=region_prefix(run.region_code),
+        )
+        .order_by()
+        .update(gone_in_run=run)
+    )
+    still = sum(1 for h in found if h.previous_id)
+    presence = {"new": len(found) - still, "still": still, "gone": gone}
+    summary = {**summary, "presence": presence}
     Run.objects.filter(pk=run.pk).update(
         summary=summary, hit_count=len(parsed), finished_at=timezone.now()
     )
@@ -314,17 +365,77 @@ def _record_results(*, run: Run, parsed: list[Any], summary: dict[str, Any]) -> 
         actor=run.created_by,
         action=AuditAction.UPDATE,
         obj=run,
-        summary=f"比对完成，疑点{len(parsed)}条",
-        changes={"hits": len(parsed), "rules": {c: r["hits"] for c, r in summary["rules"].items()}},
+        summary=f"比对完成，疑点{len(parsed)}条（新发现{presence['new']}条，仍存在{still}条，"
+        f"已消失{gone}条）",
+        changes={
+            "hits": len(parsed),
+            "rules": {c: r["hits"] for c, r in summary["rules"].items()},
+            "presence": presence,
+        },
     )
     return len(parsed)
+
+
+def _link_to_earlier(*, run: Run, found: list[Hit]) -> list[int]:
+    """Link each hit found by ``run`` to the current hit of the same identity from an
+    earlier run of the same org: it is 仍存在 and carries that hit's verification
+    (status, handling org, conclusion, clue). Returns the earlier hits' ids, which stop
+    being current."""
+    keys = sorted({h.identity_key for h in found})
+    earlier: dict[str, list[Hit]] = {}
+    for start in range(0, len(keys), HIT_BATCH):
+        rows = (
+            Hit.objects.filter(
+                run__org_id=run.org_id,
+                run_id__lt=run.pk,
+                is_current=True,
+                identity_key__in=keys[start : start + HIT_BATCH],
+            )
+            .only(
+                "pk",
+                "identity_key",
+                "status",
+                "handling_org_id",
+                "decision_reason",
+                "decided_at",
+                "clue_id",
+            )
+            .order_by("pk")
+        )
+        for row in rows:
+            earlier.setdefault(row.identity_key, []).append(row)
+    superseded: list[int] = []
+    for hit in found:
+        candidates = earlier.get(hit.identity_key)
+        if not candidates:
+            continue
+        old = candidates.pop(0)
+        hit.previous_id = old.pk
+        hit.presence = HitPresence.STILL
+        hit.status = old.status
+        hit.handling_org_id = old.handling_org_id
+        hit.decision_reason = old.decision_reason
+        hit.decided_at = old.decided_at
+        hit.clue_id = old.clue_id
+        superseded.append(old.pk)
+    return superseded
 
 
 # --- hits ------------------------------------------------------------------------
 
 
 def _lock(hit: Hit) -> Hit:
-    return Hit.objects.select_for_update().select_related("run").get(pk=hit.pk)
+    """The hit, locked; verification happens on the latest finding of an identity only."""
+    locked = Hit.objects.select_for_update().select_related("run").get(pk=hit.pk)
+    if not locked.is_current:
+        newer = Hit.objects.filter(
+            identity_key=locked.identity_key, run__org_id=locked.run.org_id, is_current=True
+        ).first()
+        where = f"（比对任务#{newer.run_id}，疑点#{newer.pk}）" if newer else ""
+        raise lifecycle.HitTransitionError(
+            f"该疑点已被之后的比对再次发现{where}，核查请在最新的疑点上进行"
+        )
+    return locked
 
 
 def _event(
@@ -440,11 +551,68 @@ def hit_exclude(*, actor: Any, hit: Hit, reason: str) -> Hit:
     return _decide(actor=actor, hit=hit, action=HitAction.EXCLUDE, reason=reason)
 
 
+def _bulk(
+    *, actor: Any, hits: list[Hit], action: str, move: Callable[[Hit], Hit], changes: dict
+) -> list[Hit]:
+    if not hits:
+        raise ValidationError({"hits": "请至少选择一条疑点"})
+    done = []
+    for hit in hits:
+        try:
+            done.append(move(hit))
+        except lifecycle.HitTransitionError as exc:
+            raise lifecycle.HitTransitionError(f"疑点#{hit.pk}：{exc}") from None
+        except ValidationError as exc:
+            raise ValidationError(
+                {k: [f"疑点#{hit.pk}：{m}" for m in v] for k, v in exc.message_dict.items()}
+            ) from None
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=None,
+        object_type="datacheck.hit",
+        summary=f"批量{HitAction(action).label}：疑点{len(done)}条",
+        changes={"hits": [h.pk for h in done], **changes},
+    )
+    return done
+
+
+@transaction.atomic
+def hits_assign(
+    *, actor: Any, hits: list[Hit], handling_org: Org | None, reason: str = ""
+) -> list[Hit]:
+    """分派核查 for several hits at once (one person's hits under one rule): each is
+    assigned as by ``hit_assign`` (its own event and audit row), plus one audit row for
+    the batch; one refused hit refuses them all."""
+    if handling_org is None:
+        raise ValidationError({"handling_org": "请选择核查单位"})
+    return _bulk(
+        actor=actor,
+        hits=hits,
+        action=HitAction.ASSIGN,
+        move=lambda h: hit_assign(actor=actor, hit=h, handling_org=handling_org, reason=reason),
+        changes={"handling_org": getattr(handling_org, "pk", None)},
+    )
+
+
+@transaction.atomic
+def hits_exclude(*, actor: Any, hits: list[Hit], reason: str) -> list[Hit]:
+    """排除疑点 for several hits at once with one reason (required); all or none."""
+    text = _require_reason(HitAction.EXCLUDE, reason)
+    return _bulk(
+        actor=actor,
+        hits=hits,
+        action=HitAction.EXCLUDE,
+        move=lambda h: hit_exclude(actor=actor, hit=h, reason=text),
+        changes={"reason": text},
+    )
+
+
 def clue_evidence(hit: Hit) -> dict[str, Any]:
     """What a clue converted from ``hit`` carries: the rule, the run, the hit and its
     evidence with Chinese labels. Identities are masked: the full data stays on the hit,
     where viewing it is permission-checked and audited."""
-    rule = RULES.get(hit.rule_code)
+    rule = RULE_SPECS.get(hit.rule_code)
     return {
         "来源": "大数据比对",
         "比对任务": f"#{hit.run_id}",
@@ -483,7 +651,7 @@ def hit_convert(
     before = hit.status
     hit.status = lifecycle.next_hit_status(before, HitAction.CONVERT)
     org = handling_org or hit.handling_org or actor.org
-    rule = RULES.get(hit.rule_code)
+    rule = RULE_SPECS.get(hit.rule_code)
     content = "\n".join(
         part
         for part in (
@@ -628,6 +796,8 @@ __all__ = [
     "hit_convert",
     "hit_exclude",
     "hit_identify",
+    "hits_assign",
+    "hits_exclude",
     "hits_export",
     "hits_reveal",
     "run_execute",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("hits/", views.hit_list, name="hit_list"),
     path("hits/<int:pk>/", views.hit_detail, name="hit_detail"),
     path("hits/<int:pk>/action/", views.hit_action, name="hit_action"),
+    path("hits/<int:pk>/group/", views.hit_group, name="hit_group"),
     path("hits/<int:pk>/identify/", views.hit_identify, name="hit_identify"),
     path("datasets/", views.dataset_list, name="dataset_list"),
     path("datasets/upload/", views.dataset_upload, name="dataset_upload"),

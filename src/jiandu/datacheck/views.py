@@ -11,6 +11,7 @@ audited through the services.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -25,14 +26,21 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiandu.core.choices import TaskStatus
+from jiandu.core.crypto import search_key
+from jiandu.core.idnumbers import normalize
 from jiandu.core.pagination import KeysetPage
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE, Column, export_rows
 from jiandu.datacheck import evidence as ev
 from jiandu.datacheck import files, selectors, services
 from jiandu.datacheck.choices import HitAction, HitStatus
-from jiandu.datacheck.engine.datasets import DATASETS, DatasetError
-from jiandu.datacheck.engine.rules import RULES
+from jiandu.datacheck.engine.catalog import (
+    DATASETS,
+    RULE_SPECS,
+    DatasetError,
+    readable_report_message,
+)
 from jiandu.datacheck.forms import (
+    HitBulkForm,
     HitFilterForm,
     IdentifyForm,
     MappingForm,
@@ -41,8 +49,9 @@ from jiandu.datacheck.forms import (
     action_form,
     add_service_errors,
 )
-from jiandu.datacheck.lifecycle import HitTransitionError
+from jiandu.datacheck.lifecycle import HitTransitionError, allowed_hit_actions
 from jiandu.datacheck.models import Hit, Run
+from jiandu.datacheck.paging import NumberedPage, SortColumn, numbered_page
 
 VIEW = "datacheck.view_run"
 VERIFY = "datacheck.verify_hit"
@@ -179,9 +188,17 @@ def dataset_versions(request: HttpRequest, name: str) -> HttpResponse:
         next_cursor=str(rows[PAGE_SIZE - 1].pk) if len(rows) > PAGE_SIZE else None,
         prev_cursor=after or None,
     )
-    rules = [r for r in RULES.values() if name in r.datasets]
+    rules = [r for r in RULE_SPECS.values() if name in r.datasets]
     context = {"spec": spec, "page": page, "rules": rules}
     return render(request, "datacheck/dataset_versions.html", context)
+
+
+def _report_row(row: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+    return {
+        **row,
+        "label": labels.get(row["column"], ""),
+        "message": readable_report_message(str(row.get("message", ""))),
+    }
 
 
 @login_required
@@ -195,10 +212,8 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "version": version,
         "spec": spec,
-        "errors": [{**e, "label": labels.get(e["column"], "")} for e in report.get("errors", [])],
-        "warnings": [
-            {**w, "label": labels.get(w["column"], "")} for w in report.get("warnings", [])
-        ],
+        "errors": [_report_row(e, labels) for e in report.get("errors", [])],
+        "warnings": [_report_row(w, labels) for w in report.get("warnings", [])],
         "mapping": [
             (header, target, labels.get(target, "")) for header, target in version.mapping.items()
         ],
@@ -286,20 +301,75 @@ def _hit_rows(request: HttpRequest, hits: list[Hit], *, full: bool) -> list[dict
     ]
 
 
+# The columns of the hit list users sort by (URL key → fields).
+HIT_SORTS = [
+    SortColumn("id", ("id",)),
+    SortColumn("rule", ("rule_code",)),
+    SortColumn("name", ("subject_name",)),
+    SortColumn("period", ("period",)),
+    SortColumn("amount", ("amount",)),
+    SortColumn("region", ("region_code",)),
+    SortColumn("status", ("status",)),
+]
+GROUP_SORTS = [
+    SortColumn("rule", ("rule_code", "subject_key")),
+    SortColumn("count", ("n",)),
+    SortColumn("amount", ("money",)),
+    SortColumn("period", ("last_period",)),
+]
+
+
 def _hit_page(
     request: HttpRequest, *, run: Run | None, where: str
-) -> tuple[HitFilterForm, KeysetPage, list[dict[str, Any]], bool]:
+) -> tuple[HitFilterForm, NumberedPage, list[dict[str, Any]], bool]:
+    """The hit list of a run (``run``) or across runs (the latest finding of each
+    identity): filtered, sorted, numbered; ``?view=groups`` one row per person and
+    rule (``rows`` are then HitGroups)."""
     form = HitFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
+    # Page and sort links carry the searched number's blind index, never the number.
+    query = request.GET.copy()
+    subject_key = query.get("subject_key", "")
+    if not re.fullmatch(r"[0-9a-f]{64}", subject_key):
+        subject_key = ""
+    if data.get("subject"):
+        subject_key = search_key(normalize(data["subject"]))
+    query.pop("subject", None)
+    query.pop("subject_key", None)
+    if subject_key:
+        query["subject_key"] = subject_key
     filters = selectors.HitFilters(
         run_id=run.pk if run else None,
         rule=data.get("rule") or "",
         status=data.get("status") or "",
-        subject=data.get("subject") or "",
+        subject_key=subject_key,
+        presence=data.get("presence") or "",
+        current_only=run is None,
     )
     qs = selectors.hit_list(user=request.user, filters=filters)
-    page = _id_page(qs, after=request.GET.get("after"), query=request.GET)
     full = _full_ids(request)
+    if data.get("view") == "groups":
+        page = numbered_page(
+            selectors.hit_group_rows(qs=qs),
+            query=query,
+            columns=GROUP_SORTS,
+            default="rule",
+            tiebreak="first",
+        )
+        groups = selectors.hit_groups_expand(qs=qs, rows=page.items)
+        if full:
+            firsts = [g.first for g in groups]
+            services.hits_reveal(actor=request.user, hits=firsts, where=where, run=run)
+        rows = [
+            {
+                "group": g,
+                "subject": g.first.subject if full else g.first.subject_masked,
+                "hit": g.first,
+            }
+            for g in groups
+        ]
+        return form, page, rows, full
+    page = numbered_page(qs, query=query, columns=HIT_SORTS, default="id")
     if full:
         services.hits_reveal(actor=request.user, hits=page.items, where=where, run=run)
     return form, page, _hit_rows(request, page.items, full=full), full
@@ -324,14 +394,11 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["params"] = [
         (
             code,
-            RULES[code].name,
-            [
-                (RULES[code].parameter_help.get(k) or k, k, _param_text(v))
-                for k, v in RULES[code].params(run.params.get(code)).items()
-            ],
+            RULE_SPECS[code].name,
+            RULE_SPECS[code].parameter_rows(run.params.get(code)),
         )
         for code in run.rules
-        if code in RULES and RULES[code].defaults
+        if code in RULE_SPECS and RULE_SPECS[code].defaults
     ]
     if run.succeeded:
         results = selectors.run_rule_results(user=request.user, run=run)
@@ -339,6 +406,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(
             {
                 "results": results,
+                "presence": selectors.run_presence(user=request.user, run=run),
                 "total_hits": sum(r.hits for r in results),
                 "total_amount": sum((r.amount for r in results), Decimal("0.00")),
                 "filter_form": form,
@@ -350,16 +418,6 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     return render(request, "datacheck/run_detail.html", context)
-
-
-def _param_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return "，".join(f"{k}={v}" for k, v in value.items())
-    return str(value)
 
 
 HIT_COLUMNS = [
@@ -482,7 +540,7 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         suggestions = selectors.hit_identity_suggestions(hit=hit)
     if full:
         services.hits_reveal(actor=request.user, hits=[hit], where="比对疑点详情")
-    rule = RULES.get(hit.rule_code)
+    rule = RULE_SPECS.get(hit.rule_code)
     context = {
         **_workflow_context(request, hit),
         "rule": rule,
@@ -502,8 +560,80 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for index, c in enumerate(suggestions.candidates if suggestions else [])
         ],
         "can_verify": request.user.has_perm(VERIFY),
+        "successor": selectors.hit_successor(user=request.user, hit=hit),
+        "group_size": selectors.hit_group(user=request.user, hit=hit).count()
+        if hit.is_current
+        else 0,
     }
     return render(request, "datacheck/hit_detail.html", context)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def hit_group(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person's (or account's) current hits under one rule, shown together, with
+    分派 and 排除 for the ones chosen (all that allow it, by default)."""
+    hit = selectors.hit_get(user=request.user, pk=pk)
+    hits = list(selectors.hit_group(user=request.user, hit=hit).select_related("run"))
+    if not hits:
+        raise Http404("该疑点已被之后的比对再次发现")
+    can_verify = request.user.has_perm(VERIFY)
+    post = request.POST if request.method == "POST" else None
+    form = HitBulkForm(post, user=request.user, hits=hits)
+    error = ""
+    if post is not None:
+        if not can_verify:
+            raise PermissionDenied("没有核查比对疑点的权限")
+        action = post.get("action", "")
+        if action not in (HitAction.ASSIGN, HitAction.EXCLUDE):
+            raise Http404("未知的核查动作")
+        if form.is_valid():
+            chosen = [h for h in hits if h.pk in set(form.cleaned_data["hits"])]
+            try:
+                if action == HitAction.ASSIGN:
+                    done = services.hits_assign(
+                        actor=request.user,
+                        hits=chosen,
+                        handling_org=form.cleaned_data["handling_org"],
+                        reason=form.cleaned_data["reason"],
+                    )
+                else:
+                    done = services.hits_exclude(
+                        actor=request.user, hits=chosen, reason=form.cleaned_data["reason"]
+                    )
+            except HitTransitionError as exc:
+                error = str(exc)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"已{HitAction(action).label}{len(done)}条疑点")
+                return redirect("datacheck:hit_group", pk=hit.pk)
+    full = _full_ids(request)
+    if full:
+        services.hits_reveal(actor=request.user, hits=hits, where="同一人员疑点")
+    assignable = {h.pk for h in hits if HitAction.ASSIGN in allowed_hit_actions(h.status)}
+    excludable = {h.pk for h in hits if HitAction.EXCLUDE in allowed_hit_actions(h.status)}
+    context = {
+        "hit": hit,
+        "rule": RULE_SPECS.get(hit.rule_code),
+        "subject": hit.subject if full else hit.subject_masked,
+        "rows": _hit_rows(request, hits, full=full),
+        "total_amount": sum((h.amount or Decimal("0") for h in hits), Decimal("0.00")),
+        "periods": sorted({h.period for h in hits if h.period}),
+        "can_verify": can_verify,
+        "form": form,
+        "assignable": assignable,
+        "excludable": excludable,
+        "actionable": assignable | excludable,
+        "chosen": set(form.cleaned_data["hits"])
+        if form.is_bound and form.is_valid()
+        else (assignable | excludable),
+        "error": error,
+        "full": full,
+    }
+    status = 409 if error else (422 if post is not None else 200)
+    return render(request, "datacheck/hit_group.html", context, status=status)
 
 
 @login_required
@@ -587,7 +717,7 @@ def precision(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "code": code,
-            "name": RULES[code].name,
+            "name": RULE_SPECS[code].name,
             "cells": [table.cells.get(code, {}).get(run.pk) for run in table.runs],
         }
         for code in table.rules

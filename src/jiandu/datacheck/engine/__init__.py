@@ -2,6 +2,10 @@
 
 Public entry points for the rest of Jiandu:
 
+- ``catalog``: the datasets, their columns and the headers departments use for them,
+  the rules with their Chinese names and parameters, and a hit's identity across runs,
+  without importing the engine (Ibis, DuckDB, PyArrow): what Django and ``--help`` load;
+
 - ``DatasetStore(root).import_file(dataset=..., path=..., mapping=None)`` → ``ImportReport``
   (``datasets``): normalise and version a department file;
 - ``run_suite(data_dir=..., out_dir=..., rules=None, backend="duckdb", params=None,

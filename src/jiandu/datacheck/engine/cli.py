@@ -8,7 +8,14 @@
                               [--format parquet|csv]
 
 ``main(argv)`` returns the exit status: 0 on success, 1 when the data is refused (the
-message names file, row and column), 2 for a usage error.
+message names file, row and column), 2 for a usage error. With ``--json`` an error is a
+JSON object on stderr: ``{"ok": false, "error": "…", "code": 1}`` (``code`` = the exit
+status).
+
+Files may use the canonical English column names or the Chinese headers the web upload
+recognises (公民身份号码, 身份证号, 发放金额 …: ``catalog.SYNONYMS``); ``--mapping`` names
+the others. The engine (Ibis, DuckDB, PyArrow) is imported by the sub-command that needs
+it, so ``--help`` and ``rules`` answer at once.
 """
 
 from __future__ import annotations
@@ -18,9 +25,15 @@ import json
 import sys
 from typing import Any, TextIO
 
-from .backends import BackendError
-from .datasets import DatasetError, DatasetStore
-from .rules import RuleError, list_rules
+from .catalog import (
+    DATASETS,
+    GENERATOR_MIN_PERSONS,
+    ID_FLAG_NOTE,
+    RULE_SPECS,
+    DatasetError,
+    RuleError,
+    list_rules,
+)
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -38,10 +51,18 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="jiandu datacheck", description="大数据比对")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
+    datasets = "、".join(DATASETS)
     run = sub.add_parser("run", help="执行比对规则")
-    run.add_argument("--data", required=True, help="数据目录（<数据集>.csv/.xlsx/.parquet）")
+    run.add_argument(
+        "--data",
+        required=True,
+        help=f"数据目录：每个数据集一个文件 <数据集>.csv/.xlsx/.parquet（{datasets}），"
+        "表头可用英文列名或中文列名",
+    )
     run.add_argument("--out", required=True, help="结果目录（hits.csv、summary.json）")
-    run.add_argument("--rules", help="规则代码，逗号分隔，如 R01,R03（默认全部）")
+    run.add_argument(
+        "--rules", help=f"规则代码，逗号分隔，如 R01,R03（默认全部：{'、'.join(RULE_SPECS)}）"
+    )
     run.add_argument("--backend", default="duckdb", help="计算后端：duckdb（默认）或 spark")
     run.add_argument("--spark-master", help="Spark master，如 local[2] 或 spark://host:7077")
     run.add_argument("--params", help='规则参数 JSON，如 {"R01": {"grace_months": 1}}')
@@ -49,24 +70,40 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="输出机器可读的 JSON")
 
     rules = sub.add_parser("rules", help="列出规则及参数")
-    rules.add_argument("--json", action="store_true")
+    rules.add_argument("--json", action="store_true", help="输出机器可读的 JSON")
 
     imp = sub.add_parser("import", help="导入一个部门数据文件到数据仓")
-    imp.add_argument("--dataset", required=True)
-    imp.add_argument("--file", required=True)
-    imp.add_argument("--store", required=True)
-    imp.add_argument("--mapping", help='列名映射 JSON：{"原表头": "标准列名"}')
+    imp.add_argument("--dataset", required=True, help=f"数据集：{datasets}")
+    imp.add_argument(
+        "--file", required=True, help="部门数据文件（.csv/.xlsx/.parquet，表头英文或中文）"
+    )
+    imp.add_argument("--store", required=True, help="数据仓目录（每次导入增加一个版本）")
+    imp.add_argument(
+        "--mapping",
+        help='列名映射 JSON：{"原表头": "标准列名"}；中文列名和常见表头（身份证号、发放金额…）'
+        "无需映射",
+    )
     imp.add_argument("--strict", action="store_true", help="任何一行有误即整个文件不导入")
-    imp.add_argument("--json", action="store_true")
+    imp.add_argument("--json", action="store_true", help="输出机器可读的 JSON")
 
     gen = sub.add_parser("generate", help="生成可复现的模拟数据（含预置疑点与 truth.csv）")
-    gen.add_argument("--out", required=True)
-    gen.add_argument("--persons", type=int, default=5000)
-    gen.add_argument("--seed", type=int, default=1)
-    gen.add_argument("--payments", type=int)
-    gen.add_argument("--anomalies", type=int, help="每条规则预置的疑点数")
-    gen.add_argument("--format", choices=("parquet", "csv"), default="parquet")
-    gen.add_argument("--json", action="store_true")
+    gen.add_argument("--out", required=True, help="输出目录")
+    gen.add_argument(
+        "--persons",
+        type=int,
+        default=5000,
+        help=f"户籍人口数（至少 {GENERATOR_MIN_PERSONS}，默认 5000）",
+    )
+    gen.add_argument("--seed", type=int, default=1, help="随机种子：同一种子生成同样数据（默认 1）")
+    gen.add_argument("--payments", type=int, help="资金发放记录数（默认按人口数推算）")
+    gen.add_argument("--anomalies", type=int, help="每条规则预置的疑点数（默认按人口数推算）")
+    gen.add_argument(
+        "--format",
+        choices=("parquet", "csv"),
+        default="parquet",
+        help="文件格式：parquet（默认）或 csv",
+    )
+    gen.add_argument("--json", action="store_true", help="输出机器可读的 JSON")
     return parser
 
 
@@ -134,11 +171,13 @@ def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from .datasets import DatasetStore
+
     mapping = _load_json(args.mapping, what="--mapping ")
     if mapping is not None and not isinstance(mapping, dict):
         raise _UsageError('--mapping 应为对象，如 {"身份证号": "id_no"}')
     report = DatasetStore(args.store).import_file(
-        dataset=args.dataset, path=args.file, mapping=mapping, strict=args.strict
+        dataset=args.dataset, path=args.file, mapping=mapping, strict=args.strict, guess=True
     )
     if args.json:
         _print_json(report.as_dict(), out)
@@ -150,13 +189,15 @@ def _cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         for row, column, message in report.errors[:50]:
             out.write(f"  第{row}行 列 {column or '-'}：{message}\n")
         if report.warnings:
-            out.write(f"  另有 {len(report.warnings)} 行身份证号码未通过校验（已保留并标记）\n")
+            out.write(f"  另有 {len(report.warnings)} 行身份证号码未通过校验（{ID_FLAG_NOTE}）\n")
     return EXIT_OK
 
 
 def _cmd_generate(args: argparse.Namespace, out: TextIO) -> int:
     from .generator import generate
 
+    if args.persons < GENERATOR_MIN_PERSONS:
+        raise _UsageError(f"--persons 至少为 {GENERATOR_MIN_PERSONS}（收到 {args.persons}）")
     report = generate(
         out_dir=args.out,
         persons=args.persons,
@@ -189,6 +230,17 @@ def main(
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "datacheck":
         argv = argv[1:]
+    as_json = "--json" in argv
+
+    def fail(message: str, status: int) -> int:
+        if as_json:
+            answer = {"ok": False, "error": message, "code": status}
+            err.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        else:
+            prefix = "用法错误" if status == EXIT_USAGE else "错误"
+            err.write(f"{prefix}：{message}\n")
+        return status
+
     try:
         args = _parser().parse_args(argv)
         if args.command == "run":
@@ -199,11 +251,15 @@ def main(
             return _cmd_import(args, out)
         return _cmd_generate(args, out)
     except _UsageError as exc:
-        err.write(f"用法错误：{exc}\n")
-        return EXIT_USAGE
-    except (DatasetError, RuleError, BackendError, ValueError) as exc:
-        err.write(f"错误：{exc}\n")
-        return EXIT_DATA
+        return fail(str(exc), EXIT_USAGE)
+    except (DatasetError, RuleError, ValueError) as exc:
+        return fail(str(exc), EXIT_DATA)
+    except Exception as exc:
+        from .backends import BackendError
+
+        if isinstance(exc, BackendError):
+            return fail(str(exc), EXIT_DATA)
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -44,25 +44,21 @@ import pyarrow.parquet as pq
 
 from jiandu.core import idnumbers
 
+from .catalog import (
+    DATASETS,
+    ID_FLAG_NOTE,
+    SUFFIXES,
+    Column,
+    Dataset,
+    DatasetError,
+    dataset_for,
+    guess_mapping,
+)
+
 DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB
 MAX_LISTED_ERRORS = 1000
-SUFFIXES = (".parquet", ".csv", ".xlsx")
 
 MONEY = pa.decimal128(12, 2)
-
-
-@dataclass(frozen=True)
-class Column:
-    """One canonical column: its name, kind and whether a value is required."""
-
-    name: str
-    kind: str  # id, text, date, month, money, bool, region, gender, relation
-    required: bool = True
-    label: str = ""
-
-    @property
-    def arrow_type(self) -> pa.DataType:
-        return _ARROW_TYPES[self.kind]
 
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
@@ -78,164 +74,10 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
 }
 
 
-@dataclass(frozen=True)
-class Dataset:
-    """A canonical dataset: what it is and its columns; ``id_column`` is the person,
-    ``household_column`` the household (only the population register has one)."""
+def arrow_type(col: Column) -> pa.DataType:
+    """The Arrow type a canonical column is stored as."""
+    return _ARROW_TYPES[col.kind]
 
-    name: str
-    label: str
-    columns: tuple[Column, ...]
-    id_column: str | None = None
-    household_column: str | None = None
-
-    @property
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
-    @property
-    def keys(self) -> tuple[tuple[str, str], ...]:
-        """(column, integer key column) pairs written beside the text: every ID number
-        column (``id_no`` → ``id_key``) and, in the population register, the household
-        number (``household_no`` → ``household_key``). See ``with_keys``."""
-        pairs = [
-            (c.name, c.name.removesuffix("_no") + "_key") for c in self.columns if c.kind == "id"
-        ]
-        if self.household_column:
-            pairs.append((self.household_column, "household_key"))
-        return tuple(pairs)
-
-    def column(self, name: str) -> Column:
-        for col in self.columns:
-            if col.name == name:
-                return col
-        raise KeyError(name)
-
-
-def _c(name: str, kind: str, label: str, required: bool = True) -> Column:
-    return Column(name=name, kind=kind, required=required, label=label)
-
-
-DATASETS: dict[str, Dataset] = {
-    d.name: d
-    for d in (
-        Dataset(
-            "persons",
-            "户籍人口",
-            (
-                _c("id_no", "id", "公民身份号码"),
-                _c("name", "text", "姓名"),
-                _c("gender", "gender", "性别"),
-                _c("birth_date", "date", "出生日期"),
-                _c("region_code", "region", "行政区划代码"),
-                _c("household_no", "text", "户号"),
-                _c("relation_to_head", "text", "与户主关系", required=False),
-            ),
-            id_column="id_no",
-            household_column="household_no",
-        ),
-        Dataset(
-            "deaths",
-            "死亡登记",
-            (
-                _c("id_no", "id", "公民身份号码"),
-                _c("name", "text", "姓名"),
-                _c("death_date", "date", "死亡日期"),
-                _c("source", "text", "数据来源", required=False),
-            ),
-            id_column="id_no",
-        ),
-        Dataset(
-            "relations",
-            "亲属关系",
-            (
-                _c("id_no", "id", "公民身份号码"),
-                _c("relative_id_no", "id", "亲属身份号码"),
-                _c("relation", "relation", "关系"),
-            ),
-            id_column="id_no",
-        ),
-        Dataset(
-            "cadres",
-            "干部名册",
-            (
-                _c("id_no", "id", "公民身份号码"),
-                _c("name", "text", "姓名"),
-                _c("org_name", "text", "单位"),
-                _c("region_code", "region", "行政区划代码"),
-                _c("position", "text", "职务"),
-                _c("is_village_cadre", "bool", "是否村（社区）干部"),
-                _c("start_date", "date", "任职开始日期"),
-                _c("end_date", "date", "任职结束日期", required=False),
-            ),
-            id_column="id_no",
-        ),
-        Dataset(
-            "beneficiaries",
-            "享受对象",
-            (
-                _c("program", "text", "项目"),
-                _c("id_no", "id", "公民身份号码"),
-                _c("name", "text", "姓名"),
-                _c("region_code", "region", "行政区划代码"),
-                _c("start_date", "date", "享受开始日期"),
-                _c("end_date", "date", "享受结束日期", required=False),
-                _c("standard_amount", "money", "月标准金额"),
-            ),
-            id_column="id_no",
-        ),
-        Dataset(
-            "payments",
-            "资金发放记录",
-            (
-                _c("payment_id", "text", "发放记录编号"),
-                _c("program", "text", "项目"),
-                _c("id_no", "id", "公民身份号码"),
-                _c("name", "text", "姓名"),
-                _c("period", "month", "所属月份"),
-                _c("paid_on", "date", "发放日期"),
-                _c("amount", "money", "金额"),
-                _c("account_no", "text", "账号"),
-                _c("account_holder_id_no", "id", "账户持有人身份号码", required=False),
-                _c("region_code", "region", "行政区划代码"),
-            ),
-            id_column="id_no",
-        ),
-        Dataset(
-            "payroll",
-            "财政供养人员",
-            (
-                _c("id_no", "id", "公民身份号码"),
-                _c("name", "text", "姓名"),
-                _c("employer", "text", "工作单位"),
-                _c("start_date", "date", "供养开始日期"),
-                _c("end_date", "date", "供养结束日期", required=False),
-            ),
-            id_column="id_no",
-        ),
-        Dataset(
-            "vehicles",
-            "车辆登记",
-            (
-                _c("owner_id_no", "id", "车主身份号码"),
-                _c("plate_no", "text", "号牌号码"),
-                _c("registered_on", "date", "登记日期"),
-            ),
-            id_column="owner_id_no",
-        ),
-        Dataset(
-            "companies",
-            "工商登记",
-            (
-                _c("id_no", "id", "公民身份号码"),
-                _c("company_name", "text", "企业名称"),
-                _c("role", "text", "身份（法定代表人/股东）"),
-                _c("registered_on", "date", "登记日期"),
-            ),
-            id_column="id_no",
-        ),
-    )
-}
 
 KEY_COLUMNS = frozenset(key for spec in DATASETS.values() for _, key in spec.keys)
 # Parquet key-value metadata set by ``with_keys``: files without it (or with another
@@ -252,32 +94,6 @@ _DATE_SHAPE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _MONTH_SHAPE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 _MONEY_SHAPE = r"^-?[0-9]{1,10}(\.[0-9]{1,2})?$"
 _REGION_SHAPE = r"^([0-9]{6}|[0-9]{9}|[0-9]{12})$"
-
-
-class DatasetError(ValueError):
-    """A file refused as a whole; ``str()`` is one line naming file, row and column."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        file: str | None = None,
-        row: int | None = None,
-        column: str | None = None,
-    ) -> None:
-        self.file, self.row, self.column, self.detail = file, row, column, message
-        super().__init__(format_location(file=file, row=row, column=column, message=message))
-
-
-def format_location(*, file: str | None, row: int | None, column: str | None, message: str) -> str:
-    parts = []
-    if file:
-        parts.append(f"文件 {file}")
-    if row is not None:
-        parts.append(f"第{row}行")
-    if column:
-        parts.append(f"列 {column}")
-    return f"{'，'.join(parts)}：{message}" if parts else message
 
 
 @dataclass(frozen=True)
@@ -301,14 +117,6 @@ class Normalised:
     errors: list[RowError]
     rows_rejected: int
     warnings: list[RowError] = field(default_factory=list)
-
-
-def dataset_for(name: str) -> Dataset:
-    try:
-        return DATASETS[name]
-    except KeyError:
-        known = "、".join(DATASETS)
-        raise DatasetError(f"未知的数据集 {name}（可用：{known}）") from None
 
 
 # --------------------------------------------------------------------------- reading
@@ -563,7 +371,7 @@ def canonical_columns_ok(path: Path, dataset: Dataset) -> bool:
                 return False
             continue
         actual = schema.field(col.name).type
-        expected = col.arrow_type
+        expected = arrow_type(col)
         if col.kind == "money":
             if not pa.types.is_decimal(actual) or actual.scale != 2:
                 return False
@@ -716,15 +524,24 @@ def normalise(
     *,
     mapping: Mapping[str, str] | None = None,
     source: str = "",
+    guess: bool = False,
 ) -> Normalised:
     """Map headers, normalise and check every value; return the kept rows.
 
     ``mapping`` is {header in the file: canonical column}; unmapped headers that equal a
-    canonical column name are taken as they are, other headers are ignored.
+    canonical column name are taken as they are, other headers are ignored — unless
+    ``guess``: then a header that clearly means a canonical column (its Chinese label
+    公民身份号码, or 身份证号, 发放金额 … as the web upload proposes) is taken for it.
     """
     spec = dataset if isinstance(dataset, Dataset) else dataset_for(dataset)
     mapping = dict(mapping or {})
     cleaned_mapping = {_clean_header(k): v for k, v in mapping.items()}
+    if guess:
+        unmapped = [h for h in raw.columns if h not in cleaned_mapping]
+        claimed = set(cleaned_mapping.values())
+        for header, target in guess_mapping(unmapped, spec).items():
+            if target not in claimed:
+                cleaned_mapping[header] = target
     for target in cleaned_mapping.values():
         if target not in spec.column_names:
             raise DatasetError(f"映射的目标列 {target} 不是数据集 {spec.name} 的列", file=source)
@@ -750,7 +567,7 @@ def normalise(
     for col in spec.columns:
         values = by_canonical.get(col.name)
         if values is None:
-            arrays[col.name] = pa.nulls(count, col.arrow_type)
+            arrays[col.name] = pa.nulls(count, arrow_type(col))
             continue
         typed, bad, message = _convert(col, values)
         if bad is not None:
@@ -795,7 +612,7 @@ def normalise(
                 RowError(
                     row=int(row_numbers[position].as_py()),
                     column=spec.id_column,
-                    message=f"{reason}（已保留，标记为 id_valid=false）",
+                    message=f"{reason}（{ID_FLAG_NOTE}）",
                 )
             )
     if "name" in spec.column_names:
@@ -892,13 +709,15 @@ def read_dataset(
     path: Path,
     mapping: Mapping[str, str] | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    guess: bool = False,
 ) -> Normalised:
-    """Size check (before reading), read and normalise one department file."""
+    """Size check (before reading), read and normalise one department file
+    (``guess``: Chinese and common headers too, see ``normalise``)."""
     spec = dataset_for(dataset)
     path = Path(path)
     check_size(path, max_bytes=max_bytes)
     raw = read_raw(path)
-    return normalise(spec, raw, mapping=mapping, source=path.name)
+    return normalise(spec, raw, mapping=mapping, source=path.name, guess=guess)
 
 
 def table_from_rows(*, dataset: str, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
@@ -921,7 +740,7 @@ def table_from_rows(*, dataset: str, rows: Iterable[Mapping[str, Any]]) -> pa.Ta
             values = [None if v is None else Decimal(str(v)) for v in values]
         elif col.kind == "date":
             values = [dt.date.fromisoformat(v) if isinstance(v, str) else v for v in values]
-        arrays[col.name] = pa.array(values, col.arrow_type)
+        arrays[col.name] = pa.array(values, arrow_type(col))
     return with_keys(pa.table(arrays), spec)
 
 
@@ -1087,6 +906,7 @@ class DatasetStore:
         mapping: Mapping[str, str] | None = None,
         max_bytes: int | None = DEFAULT_MAX_BYTES,
         strict: bool = False,
+        guess: bool = False,
     ) -> ImportReport:
         """Normalise ``path`` as ``dataset`` and store it as a new version.
 
@@ -1095,7 +915,9 @@ class DatasetStore:
         ``DatasetError``. Nothing is stored when no row survives.
         """
         path = Path(path)
-        result = read_dataset(dataset=dataset, path=path, mapping=mapping, max_bytes=max_bytes)
+        result = read_dataset(
+            dataset=dataset, path=path, mapping=mapping, max_bytes=max_bytes, guess=guess
+        )
         errors = [e.as_tuple() for e in result.errors]
         warnings = [w.as_tuple() for w in result.warnings]
         if strict and result.rows_rejected:

@@ -29,6 +29,7 @@ import pyarrow as pa
 from jiandu.core import idnumbers
 
 from .backends import connect
+from .catalog import GENERATOR_MIN_PERSONS
 from .datasets import (
     DATASETS,
     ROW_GROUP,
@@ -949,8 +950,8 @@ def generate(
     import time
 
     started = time.perf_counter()
-    if persons < 300:
-        raise ValueError("至少需要300人")
+    if persons < GENERATOR_MIN_PERSONS:
+        raise ValueError(f"户籍人口数至少为 {GENERATOR_MIN_PERSONS}（收到 {persons}）")
     if persons >= 450 * DAYS:
         raise ValueError(f"人数不能超过{450 * DAYS - 1}")
     if fmt not in ("parquet", "csv"):

@@ -16,15 +16,25 @@ month in which a person died is never "after death", whatever the day of death.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 
+from .catalog import DEFAULT_MEANS_TESTED, RULE_SPECS, RuleError, RuleSpec, list_rules
 from .idcheck import id_birth_date, id_is_valid
+
+__all__ = [
+    "DEFAULT_MEANS_TESTED",
+    "HIT_COLUMNS",
+    "RULES",
+    "Rule",
+    "RuleError",
+    "get_rules",
+    "list_rules",
+]
 
 Tables = Mapping[str, ibis.Table]
 Params = Mapping[str, Any]
@@ -32,33 +42,14 @@ Params = Mapping[str, Any]
 HIT_COLUMNS = ("rule", "subject", "program", "period", "amount", "evidence")
 AMOUNT_TYPE = "decimal(18, 2)"
 FAR_FUTURE = ibis.date(9999, 12, 31)
-DEFAULT_MEANS_TESTED = ["低保", "特困供养"]
-
-
-class RuleError(ValueError):
-    """An unknown rule or parameter; the message is for the user, in Chinese."""
 
 
 @dataclass(frozen=True)
-class Rule:
-    """A comparison rule: what a hit means, what it reads, how it is tuned."""
+class Rule(RuleSpec):
+    """A comparison rule: its catalogue entry (``catalog.RULE_SPECS``) and the function
+    that builds its hits."""
 
-    code: str
-    name: str
-    description: str
-    datasets: tuple[str, ...]
-    defaults: Mapping[str, Any]
-    parameter_help: Mapping[str, str]
-    build: Callable[[Tables, Params], ibis.Table] = field(repr=False)
-
-    def params(self, overrides: Params | None = None) -> dict[str, Any]:
-        """Defaults merged with ``overrides``; unknown parameter names are refused."""
-        merged = copy.deepcopy(dict(self.defaults))
-        for key, value in (overrides or {}).items():
-            if key not in merged:
-                raise RuleError(f"规则 {self.code} 没有参数 {key}")
-            merged[key] = value
-        return merged
+    build: Callable[[Tables, Params], ibis.Table] = field(default=None, repr=False)  # type: ignore[assignment]
 
     def expr(self, tables: Tables, params: Params | None = None) -> ibis.Table:
         missing = [name for name in self.datasets if name not in tables]
@@ -66,42 +57,20 @@ class Rule:
             raise RuleError(f"规则 {self.code} 需要数据集：{'、'.join(missing)}")
         return self.build(tables, self.params(params))
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "name": self.name,
-            "description": self.description,
-            "datasets": list(self.datasets),
-            "parameters": [
-                {"name": k, "default": v, "help": self.parameter_help.get(k, "")}
-                for k, v in self.defaults.items()
-            ],
-        }
-
 
 RULES: dict[str, Rule] = {}
 
 
 def register(
     code: str,
-    name: str,
-    description: str,
-    *,
-    datasets: tuple[str, ...],
-    params: Mapping[str, tuple[Any, str]] | None = None,
 ) -> Callable[[Callable[[Tables, Params], ibis.Table]], Callable[[Tables, Params], ibis.Table]]:
+    """Attach the function that builds the hits of catalogue rule ``code``."""
+
     def decorate(
         fn: Callable[[Tables, Params], ibis.Table],
     ) -> Callable[[Tables, Params], ibis.Table]:
-        RULES[code] = Rule(
-            code=code,
-            name=name,
-            description=description,
-            datasets=datasets,
-            defaults={k: v for k, (v, _) in (params or {}).items()},
-            parameter_help={k: h for k, (_, h) in (params or {}).items()},
-            build=fn,
-        )
+        spec = RULE_SPECS[code]
+        RULES[code] = Rule(**{f.name: getattr(spec, f.name) for f in fields(RuleSpec)}, build=fn)
         return fn
 
     return decorate
@@ -115,11 +84,6 @@ def get_rules(codes: list[str] | None = None) -> list[Rule]:
     if unknown:
         raise RuleError(f"未知的规则：{'、'.join(unknown)}（可用：{'、'.join(RULES)}）")
     return [RULES[c] for c in codes]
-
-
-def list_rules() -> list[dict[str, Any]]:
-    """Every rule with its parameters and defaults, JSON-able (for the CLI and pages)."""
-    return [rule.as_dict() for rule in RULES.values()]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -224,13 +188,7 @@ def means_tested(params: Params) -> list[str]:
 # ---------------------------------------------------------------------------- rules
 
 
-@register(
-    "R01",
-    "死亡后仍发放",
-    "资金发放所属月份晚于享受对象死亡月份（可设宽限月数）。",
-    datasets=("payments", "deaths"),
-    params={"grace_months": (0, "死亡当月之后允许的宽限月数")},
-)
+@register("R01")
 def died_but_paid(tables: Tables, params: Params) -> ibis.Table:
     """A payment for a month after the month of the person's death.
 
@@ -267,16 +225,7 @@ def died_but_paid(tables: Tables, params: Params) -> ibis.Table:
     )
 
 
-@register(
-    "R02",
-    "死亡后部分停发",
-    "同一死亡人员享受两项及以上待遇，至少一项在死亡时停发，另一项死亡后仍在发放（两项补贴只停发一项）。",
-    datasets=("payments", "deaths"),
-    params={
-        "grace_months": (0, "死亡当月之后允许的宽限月数"),
-        "stop_window_months": (2, "最后一次发放在死亡月份前多少个月内视为“死亡时停发”"),
-    },
-)
+@register("R02")
 def partly_stopped_after_death(tables: Tables, params: Params) -> ibis.Table:
     """A dead person for whom one programme stopped at death and another went on.
 
@@ -358,12 +307,7 @@ def repeated_months(payments: ibis.Table) -> ibis.Table:
     return years.filter(twice).select("id_key", "program").distinct()
 
 
-@register(
-    "R03",
-    "重复发放",
-    "同一身份证号码同一项目同一月份发放两次及以上（不同发放记录）。",
-    datasets=("payments",),
-)
+@register("R03")
 def paid_twice(tables: Tables, params: Params) -> ibis.Table:
     """The same person paid more than once for the same programme and month.
 
@@ -403,12 +347,7 @@ def paid_twice(tables: Tables, params: Params) -> ibis.Table:
     )
 
 
-@register(
-    "R04",
-    "干部亲属享受",
-    "享受对象与干部同户或存在亲属关系，干部的管辖区域包含享受对象所在区域，且享受开始于干部任职期间（优亲厚友嫌疑）。",
-    datasets=("beneficiaries", "cadres", "persons", "relations"),
-)
+@register("R04")
 def cadre_relatives(tables: Tables, params: Params) -> ibis.Table:
     """A cadre's household member or relative enrolled on the cadre's watch.
 
@@ -505,13 +444,7 @@ def cadre_relatives(tables: Tables, params: Params) -> ibis.Table:
     )
 
 
-@register(
-    "R05",
-    "财政供养人员享受低保",
-    "财政供养人员在供养期间享受低保、特困供养等经济困难类待遇。",
-    datasets=("beneficiaries", "payroll"),
-    params={"means_tested": (DEFAULT_MEANS_TESTED, "经济困难类（需家庭经济状况核对）项目")},
-)
+@register("R05")
 def payroll_on_welfare(tables: Tables, params: Params) -> ibis.Table:
     """A means-tested enrolment overlapping a paid public employment of the same person.
 
@@ -551,12 +484,7 @@ def payroll_on_welfare(tables: Tables, params: Params) -> ibis.Table:
     )
 
 
-@register(
-    "R06",
-    "身份异常",
-    "发放记录的身份证号码未通过 GB 11643 校验，或在户籍人口中不存在。",
-    datasets=("payments", "persons"),
-)
+@register("R06")
 def unknown_identity(tables: Tables, params: Params) -> ibis.Table:
     """A payment to an ID number that is invalid or unknown to the population register.
 
@@ -602,16 +530,7 @@ def unknown_identity(tables: Tables, params: Params) -> ibis.Table:
     )
 
 
-@register(
-    "R07",
-    "账户集中",
-    "同一账户收取多个不同家庭人员的款项，或账户由非本人的干部持有。",
-    datasets=("payments", "persons", "cadres"),
-    params={
-        "min_id_nos": (3, "同一账户收款的不同家庭人数下限"),
-        "holder_during_tenure": (True, "只计干部任职期间的持有"),
-    },
-)
+@register("R07")
 def concentrated_accounts(tables: Tables, params: Params) -> ibis.Table:
     """An account collecting for several households, or held by a cadre for someone else.
 
@@ -726,13 +645,7 @@ def _enrolment_months(beneficiaries: ibis.Table) -> ibis.Table:
     )
 
 
-@register(
-    "R08",
-    "超标准发放",
-    "发放金额高于该月所属享受资格的月标准金额（可设容差）。",
-    datasets=("payments", "beneficiaries"),
-    params={"tolerance": ("0.00", "允许超出标准的金额（元）")},
-)
+@register("R08")
 def above_standard(tables: Tables, params: Params) -> ibis.Table:
     """A payment above the monthly standard of the enrolment covering its month.
 
@@ -791,12 +704,7 @@ def above_standard(tables: Tables, params: Params) -> ibis.Table:
     )
 
 
-@register(
-    "R09",
-    "无资格发放",
-    "发放所属月份不在该身份证号码该项目的任何享受期间内。",
-    datasets=("payments", "beneficiaries"),
-)
+@register("R09")
 def paid_without_enrolment(tables: Tables, params: Params) -> ibis.Table:
     """A payment for a month outside every enrolment of that person in that programme.
 
@@ -832,13 +740,7 @@ def paid_without_enrolment(tables: Tables, params: Params) -> ibis.Table:
     )
 
 
-@register(
-    "R10",
-    "有车有企享受低保",
-    "经济困难类待遇享受期间本人名下有登记车辆，或为企业法定代表人、股东。",
-    datasets=("beneficiaries", "vehicles", "companies"),
-    params={"means_tested": (DEFAULT_MEANS_TESTED, "经济困难类（需家庭经济状况核对）项目")},
-)
+@register("R10")
 def assets_on_welfare(tables: Tables, params: Params) -> ibis.Table:
     """A means-tested beneficiary owning a vehicle or registered in a company.
 
@@ -884,15 +786,7 @@ def assets_on_welfare(tables: Tables, params: Params) -> ibis.Table:
     )
 
 
-@register(
-    "R11",
-    "年龄不符",
-    "有年龄条件的项目（如高龄津贴须年满80周岁）在本人达到年龄的月份之前发放。",
-    datasets=("payments", "persons"),
-    params={
-        "age_thresholds": ({"高龄津贴": 80}, "项目 → 起始年龄（周岁，自达到年龄的当月起发放）")
-    },
-)
+@register("R11")
 def under_age(tables: Tables, params: Params) -> ibis.Table:
     """An age-restricted programme paid for a month before the person reached the age.
 

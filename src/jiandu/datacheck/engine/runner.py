@@ -87,7 +87,7 @@ def prepare_dataset(
                 target = scratch / f"{name}.parquet"
                 key_parquet(source, target, spec)
                 return PreparedDataset(name, source, target, rows, version)
-    result = read_dataset(dataset=name, path=source, max_bytes=max_bytes)
+    result = read_dataset(dataset=name, path=source, max_bytes=max_bytes, guess=True)
     if result.errors:
         first = result.errors[0]
         more = f"（共{result.rows_rejected}行有误）" if result.rows_rejected > 1 else ""

@@ -56,7 +56,14 @@ def test_rules_and_datasets(dc, run):
     rules = client.get(f"{API}/rules").json()
     assert [r["code"] for r in rules][:2] == ["R01", "R02"]
     assert rules[0]["parameters"] == [
-        {"name": "grace_months", "default": 0, "help": "死亡当月之后允许的宽限月数"}
+        {
+            "name": "grace_months",
+            "label": "宽限月数",
+            "default": 0,
+            "display": "0个月",
+            "unit": "个月",
+            "help": "死亡当月之后允许的宽限月数",
+        }
     ]
     datasets = {d["name"]: d for d in client.get(f"{API}/datasets").json()}
     assert datasets["payments"]["latest"]["rows_imported"] == 4

@@ -87,10 +87,12 @@ def test_upload_map_and_import_with_the_report(client, dc):
     assert version.report["errors"] == [
         {"row": 3, "column": "death_date", "message": "日期无效（应为 YYYY-MM-DD，且为真实日期）"}
     ]
-    assert "死亡日期（death_date）" in report and "日期无效" in report
+    assert "<td>死亡日期</td>" in report and "日期无效" in report
+    assert "death_date" not in report and "id_valid" not in report
     # the invalid ID number is kept and flagged, not rejected
     assert version.report["warnings"][0]["row"] == 4
-    assert "id_valid=false" in version.report["warnings"][0]["message"]
+    assert "标记为身份证号码无效" in version.report["warnings"][0]["message"]
+    assert "id_valid" not in version.report["warnings"][0]["message"]
     audit = AuditLog.objects.filter(action=AuditAction.IMPORT).get()
     assert audit.object_id == str(version.pk)
     assert audit.changes["rows_rejected"] == 1
@@ -114,7 +116,8 @@ def test_missing_required_column_is_refused_and_nothing_stored(client, dc):
     mapping_url = _upload(client, _deaths_file(dc.tmp, [row]))["Location"]
     response = client.post(mapping_url, {"col_0": "id_no", "col_1": "name", "col_2": ""})
     assert response.status_code == 422
-    assert "缺少必需的列：死亡日期（death_date）" in response.content.decode()
+    assert "缺少必需的列：死亡日期" in response.content.decode()
+    assert response.context["form"].non_field_errors() == ["缺少必需的列：死亡日期"]
     assert not DatasetVersion.objects.exists()
     assert not files.store_root(dc.world.city.pk).exists()
 

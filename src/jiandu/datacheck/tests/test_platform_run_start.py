@@ -62,7 +62,8 @@ def test_start_run_with_a_changed_parameter(client, dc):
     assert sorted(Hit.objects.values_list("period", flat=True)) == ["2024-05"]
 
     page = client.get(response["Location"]).content.decode()
-    assert "R01 死亡后仍发放" in page and "grace_months" in page
+    assert "R01 死亡后仍发放" in page and "宽限月数</span>：<strong>1个月</strong>" in page
+    assert "grace_months" not in page
     assert "780.00" in page  # the money involved
     assert "发放记录编号：P3" in page  # the evidence, readable
 
@@ -131,3 +132,21 @@ def test_a_failed_run_says_why(client, dc):
     assert "缺少数据文件" in run.error_message and "deaths" in run.error_message
     page = client.get(reverse("datacheck:run_detail", args=[run.pk])).content.decode()
     assert "比对未完成" in page and "缺少数据文件" in page and "Traceback" not in page
+
+
+def test_rule_pages_name_parameters_in_chinese(client, dc):
+    """Parameters read as labels and formatted values, never as code."""
+    client.force_login(dc.city_data)
+    page = client.get(reverse("datacheck:rule_list")).content.decode()
+    for text in (
+        "宽限月数：<strong>0个月</strong>",
+        "经济困难类项目：<strong>低保、特困供养</strong>",
+        "只计任职期间持有：<strong>是</strong>",
+        "项目起始年龄：<strong>高龄津贴：80周岁</strong>",
+        "允许超出金额：<strong>0.00元</strong>",
+    ):
+        assert text in page
+    for code in ("grace_months", "means_tested", "True", "['低保'", "age_thresholds"):
+        assert code not in page
+    form = client.get(reverse("datacheck:run_start")).content.decode()
+    assert "宽限月数（个月）" in form and "参数 grace_months" not in form
