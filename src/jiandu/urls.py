@@ -1,9 +1,9 @@
 """URL map: one include per app; the REST API under /api/v1/."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from jiandu.api import api
+from jiandu.api import api, not_found
 
 admin.site.site_header = "监督平台 系统管理"
 admin.site.site_title = "监督平台"
@@ -18,5 +18,6 @@ urlpatterns = [
     path("datacheck/", include("jiandu.datacheck.urls")),
     path("imports/", include("jiandu.imports.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<path>.*)$", not_found),
     path("sysadmin/", admin.site.urls),
 ]

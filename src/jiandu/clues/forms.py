@@ -33,6 +33,7 @@ from jiandu.clues.choices import (
 )
 from jiandu.clues.models import Clue, DomainTag
 from jiandu.clues.selectors import ClueFilters, PetitionFilters, clue_list
+from jiandu.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from jiandu.orgs.choices import COMMISSION_KINDS
 from jiandu.orgs.forms import OrgChoiceField, OrgMultipleChoiceField, add_service_errors
 from jiandu.orgs.models import Org
@@ -90,12 +91,12 @@ def handling_orgs(user: Any) -> QuerySet[Org]:
     return org_list(user=user).filter(kind__in=COMMISSION_KINDS)
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return obj.name
 
 
-class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
+class PersonMultipleChoiceField(ModelMultipleChoiceField):
     """People chosen with the search-and-chips picker: the ids travel as hidden inputs."""
 
     widget = forms.MultipleHiddenInput
@@ -252,7 +253,7 @@ class PetitionForm(forms.Form):
     reporter_address = forms.CharField(label="联系地址", max_length=200, required=False)
     title = forms.CharField(label="标题", max_length=200)
     content = forms.CharField(label="反映内容", widget=forms.Textarea(attrs={"rows": 8}))
-    domains = forms.ModelMultipleChoiceField(
+    domains = ModelMultipleChoiceField(
         label="领域",
         queryset=DomainTag.objects.none(),
         required=False,
@@ -363,7 +364,7 @@ class ClueForm(forms.Form):
     funds_involved = forms.DecimalField(
         label="涉及金额（元）", required=False, max_digits=14, decimal_places=2, min_value=0
     )
-    domains = forms.ModelMultipleChoiceField(
+    domains = ModelMultipleChoiceField(
         label="领域",
         queryset=DomainTag.objects.none(),
         required=False,
@@ -593,7 +594,7 @@ class ExposureBatchForm(forms.Form):
     medium = forms.CharField(
         label="发布载体", max_length=100, required=False, help_text="如：市纪委监委网站"
     )
-    domains = forms.ModelMultipleChoiceField(
+    domains = ModelMultipleChoiceField(
         label="领域",
         queryset=DomainTag.objects.none(),
         required=False,

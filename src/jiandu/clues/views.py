@@ -52,6 +52,7 @@ from jiandu.clues.lifecycle import TransitionError
 from jiandu.clues.models import Clue, ClueEvent, Petition, PetitionEvent
 from jiandu.core import idnumbers
 from jiandu.core.access import get_or_404
+from jiandu.core.ids import parse_id
 from jiandu.core.pagination import keyset_paginate
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.people.selectors import person_get, person_list
@@ -765,7 +766,7 @@ def _selected_people(form: Any, field: str) -> list[Any]:
     """People already chosen in a (bound) picker field, for its chips."""
     if not form.is_bound:
         return []
-    ids = [i for i in form.data.getlist(form.add_prefix(field)) if str(i).isdigit()]
+    ids = [i for i in map(parse_id, form.data.getlist(form.add_prefix(field))) if i]
     if not ids:
         return []
     return list(form.fields[field].queryset.filter(pk__in=ids))
@@ -786,7 +787,7 @@ def person_search(request: HtmxHttpRequest) -> HttpResponse:
     shown in full) for a picker."""
     field = _picker_field(request)
     query = request.GET.get("q", "").strip()
-    chosen = [i for i in request.GET.getlist(field) if i.isdigit()]
+    chosen = [i for i in map(parse_id, request.GET.getlist(field)) if i]
     people: list[Any] = []
     if query:
         people = list(

@@ -10,7 +10,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from jiandu.core.schemas import CursorPageQuery, OrgRef
+from jiandu.core.schemas import CursorPageQuery, Id, OrgRef
 
 
 class RuleParameterOut(Schema):
@@ -146,7 +146,7 @@ class RunPageOut(Schema):
 
 class RunStartIn(Schema):
     rules: list[str] | None = Field(None, description='规则代码，如 ["R01", "R03"]；不填为全部规则')
-    versions: dict[str, int] = Field(
+    versions: dict[str, Id] = Field(
         default_factory=dict,
         description="数据集 → 数据集版本编号；未给出的数据集取可见的最新版本",
     )
@@ -158,7 +158,7 @@ class RunStartIn(Schema):
 
 
 class HitQuery(CursorPageQuery):
-    run: int | None = None
+    run: Id | None = None
     rule: str = ""
     status: str = ""
 
@@ -208,7 +208,7 @@ class HitDetailOut(HitOut):
 
 
 class HitAssignIn(Schema):
-    handling_org: int
+    handling_org: Id
     reason: str = ""
 
 
@@ -218,4 +218,4 @@ class HitReasonIn(Schema):
 
 class HitConvertIn(Schema):
     title: str = ""
-    handling_org: int | None = None
+    handling_org: Id | None = None

@@ -15,7 +15,7 @@ from ninja import Query, Router, Status
 
 from jiandu.api import require_perm
 from jiandu.core.access import forget_jurisdiction, get_or_404
-from jiandu.core.schemas import ErrorOut, choice_label
+from jiandu.core.schemas import ERRORS, choice_label
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org, OrgLabel
 from jiandu.orgs.schemas import (
@@ -32,8 +32,6 @@ from jiandu.orgs.selectors import org_get, org_list, org_tree
 from jiandu.orgs.services import org_archive, org_create, org_set_supervised, org_update
 
 router = Router(tags=["组织机构"])
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def visible_orgs(user: Any, ids: list[int], field: str) -> list[Org]:

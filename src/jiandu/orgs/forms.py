@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from jiandu.core.access import jurisdiction_org_ids
+from jiandu.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org, OrgLabel
 from jiandu.orgs.selectors import org_list
@@ -27,13 +28,13 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
-class OrgChoiceField(forms.ModelChoiceField):
+class OrgChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Org) -> str:
         # Indent by depth so a flat <select> still reads as the tree.
         return f"{'　' * obj.depth}{obj.name}"
 
 
-class OrgMultipleChoiceField(forms.ModelMultipleChoiceField):
+class OrgMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Org) -> str:
         return f"{obj.name}（{obj.get_kind_display()}）"
 
@@ -52,7 +53,7 @@ class OrgForm(forms.Form):
         required=False,
         help_text="县6位、乡镇9位、村12位数字；非行政区划单位可不填",
     )
-    labels = forms.ModelMultipleChoiceField(
+    labels = ModelMultipleChoiceField(
         label="标签",
         queryset=OrgLabel.objects.filter(archived_at__isnull=True),
         required=False,

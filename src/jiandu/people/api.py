@@ -16,7 +16,7 @@ from ninja import Query, Router, Status
 from jiandu.api import require_perm
 from jiandu.core.access import get_or_404
 from jiandu.core.pagination import decode_cursor, encode_cursor
-from jiandu.core.schemas import ErrorOut
+from jiandu.core.schemas import ERRORS
 from jiandu.orgs.api import visible_org
 from jiandu.people.models import Person, Post
 from jiandu.people.schemas import (
@@ -40,8 +40,6 @@ from jiandu.people.services import (
 )
 
 router = Router(tags=["党员干部"])
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def visible_people(user: Any, ids: list[int], field: str) -> list[Person]:

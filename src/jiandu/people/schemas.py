@@ -8,7 +8,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from jiandu.core.schemas import CursorPageQuery, OrgRef, choice_label
+from jiandu.core.schemas import CursorPageQuery, Date, Id, OrgRef, choice_label
 from jiandu.people.choices import Gender, ManagementLevel, PoliticalStatus
 
 
@@ -63,18 +63,18 @@ class PersonIdNumberOut(Schema):
 
 class PersonQuery(CursorPageQuery):
     q: str = Field("", description="姓名（模糊）或完整身份证号码（精确）")
-    org: int | None = Field(None, description="现任职单位编号")
+    org: Id | None = Field(None, description="现任职单位编号")
     level: ManagementLevel | None = Field(None, description="现任职的干部管理层级")
     include_archived: bool = False
 
 
 class PersonCreateIn(Schema):
     name: str = Field(max_length=50)
-    registered_org: int = Field(description="登记单位编号（须在管辖范围内）")
+    registered_org: Id = Field(description="登记单位编号（须在管辖范围内）")
     id_number: str = Field("", description="身份证号码（校验GB 11643；性别、出生日期据此得出）")
     political_status: PoliticalStatus = PoliticalStatus.PARTY_MEMBER
     gender: Gender | None = None
-    birth_date: dt.date | None = None
+    birth_date: Date | None = None
     note: str = ""
 
 
@@ -82,22 +82,22 @@ class PersonUpdateIn(Schema):
     """Only the fields sent are changed."""
 
     name: str | None = Field(None, max_length=50)
-    registered_org: int | None = None
+    registered_org: Id | None = None
     id_number: str | None = None
     political_status: PoliticalStatus | None = None
     gender: Gender | None = None
-    birth_date: dt.date | None = None
+    birth_date: Date | None = None
     note: str | None = None
 
 
 class PostAddIn(Schema):
-    org: int = Field(description="任职单位编号（须在管辖范围内）")
+    org: Id = Field(description="任职单位编号（须在管辖范围内）")
     title: str = Field(max_length=100)
     management_level: ManagementLevel
-    start_date: dt.date
-    end_date: dt.date | None = None
+    start_date: Date
+    end_date: Date | None = None
     is_leader: bool = False
 
 
 class PostEndIn(Schema):
-    end_date: dt.date
+    end_date: Date
