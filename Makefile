@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install demo test lint typecheck check pytest test-postgres test-spark browser-deps test-browser bench clean
+.PHONY: install demo test lint typecheck check pytest test-postgres test-spark browser-deps test-browser bench clean test-fuzz
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,7 @@ check: install
 
 # The Spark runs of the comparison rules have their own target (CI runs it).
 pytest: install
-	$(BIN)/python -m pytest -q -m "not browser and not spark" -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -m "not browser and not spark and not fuzz" -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test: lint typecheck check pytest
 
@@ -48,11 +48,16 @@ test: lint typecheck check pytest
 # The full-scale demo build (marked slow) runs on SQLite only, to keep CI short.
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/jiandu} \
-		$(BIN)/python -m pytest -q -m "not browser and not spark and not slow" -n 2 --dist loadfile $(PYTEST_ARGS)
+		$(BIN)/python -m pytest -q -m "not browser and not spark and not slow and not fuzz" -n 2 --dist loadfile $(PYTEST_ARGS)
 
 # The comparison rules' tests again on a local Spark session (needs Java 17+).
 test-spark: install
 	$(BIN)/python -m pytest -q -m spark src/jiandu/datacheck $(PYTEST_ARGS)
+
+# The whole /api/v1/ schema fuzzed with schemathesis as two personas, bounded (about
+# 3 minutes, cut at 5); any 5xx or answer that breaks the documented schema fails.
+test-fuzz: install
+	timeout 300 $(BIN)/python -m pytest -q -m fuzz tests/fuzz $(PYTEST_ARGS)
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -38,6 +38,7 @@ from jiandu.core.schemas import (
     CursorPageQuery,
     Date,
     Id,
+    Line,
     OrgRef,
     PersonRef,
     QuerySchema,
@@ -151,7 +152,7 @@ class PetitionQuery(CursorPageQuery):
 
 
 class ReporterIn(Schema):
-    name: str = Field("", max_length=50)
+    name: Line = Field("", max_length=50)
     phone: str = Field("", max_length=50)
     id_number: str = ""
     address: str = Field("", max_length=200)
@@ -160,7 +161,7 @@ class ReporterIn(Schema):
 class PetitionCreateIn(Schema):
     received_date: Date
     channel: Channel
-    title: str = Field(max_length=200)
+    title: Line = Field(max_length=200)
     content: str
     received_org: Id | None = Field(None, description="登记单位编号；不填为本人所在单位")
     is_real_name: bool = False
@@ -181,7 +182,7 @@ class ReporterOut(Schema):
 
 class PetitionConvertIn(Schema):
     reason: str
-    title: str = Field("", max_length=200, description="线索标题；不填沿用信访件标题")
+    title: Line = Field("", max_length=200, description="线索标题；不填沿用信访件标题")
     handling_org: Id | None = Field(None, description="承办单位编号；不填为信访件承办单位")
     on_date: Date | None = Field(None, description="转线索（受理）日期；不填为今天")
 
@@ -192,7 +193,7 @@ class PetitionAssignIn(Schema):
 
 
 class PetitionTransferIn(Schema):
-    transferred_to: str = Field(max_length=100, description="转办至（单位名称）")
+    transferred_to: Line = Field(max_length=100, description="转办至（单位名称）")
     reason: str
 
 
@@ -364,7 +365,7 @@ class ClueQuery(CursorPageQuery):
 
 class ClueCreateIn(Schema):
     source: ClueSource
-    title: str = Field(max_length=200)
+    title: Line = Field(max_length=200)
     received_date: Date
     handling_org: Id | None = Field(None, description="承办单位编号；不填为本人所在单位")
     content: str = ""
@@ -394,7 +395,7 @@ class OutcomeCreateIn(Schema):
     subtype: OutcomeSubtype | None = None
     responsibility_type: ResponsibilityType | None = None
     person: Id | None = Field(None, description="处理对象（人员编号）")
-    subject_name: str = Field("", max_length=50, description="对象不在干部库时的姓名")
+    subject_name: Line = Field("", max_length=50, description="对象不在干部库时的姓名")
     funds_recovered: Decimal = Field(Decimal(0), max_digits=14, decimal_places=2)
     decided_by: Id | None = Field(None, description="决定单位编号；不填为线索承办单位")
     note: str = ""
@@ -436,13 +437,13 @@ class ExposurePageOut(Schema):
 
 
 class ExposureCaseIn(Schema):
-    title: str = Field(max_length=200)
+    title: Line = Field(max_length=200)
     clue: Id | None = Field(None, description="关联问题线索编号")
     persons: list[Id] = Field([], description="涉及人员编号")
 
 
 class ExposureBatchCreateIn(Schema):
-    title: str = Field(max_length=200)
+    title: Line = Field(max_length=200)
     published_on: Date
     cases: list[ExposureCaseIn]
     org: Id | None = Field(None, description="通报单位编号；不填为本人所在单位")

@@ -9,6 +9,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from jiandu.core.ids import parse_id
+from jiandu.core.text import clean_line
+
+
+class LineField(forms.CharField):
+    """A name or title: invisible characters stripped (``core.text.clean_line``)."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return clean_line(value) if isinstance(value, str) else value
 
 
 class ModelChoiceField(forms.ModelChoiceField):

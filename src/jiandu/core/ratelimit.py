@@ -8,9 +8,13 @@ own; a shared cache (``CACHES``) makes the limit hold across processes."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 class RateLimited(Exception):
@@ -42,3 +46,18 @@ def check_rate(*, user: Any, scope: str, limit: int, window: int, label: str) ->
             f"{label}过于频繁：每{window}秒最多{limit}次，请{retry_after}秒后再试",
             retry_after=retry_after,
         )
+
+
+def answers_429(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page view whose RateLimited becomes the 429 page (the API has its own handler)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except RateLimited as exc:
+            response = render(request, "429.html", {"message": str(exc)}, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+
+    return wrapper

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from jiandu.core.choices import AuditAction, TaskStatus
 from jiandu.core.ids import ID_RANGE_MESSAGE, MAX_ID
+from jiandu.core.text import clean_line
 
 
 @cache
@@ -57,6 +58,14 @@ Id = Annotated[
     WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_ID}),
 ]
 """A record's id in a request (query, body): refused with 422 outside the key range."""
+
+
+def _line(value: Any) -> Any:
+    return clean_line(value) if isinstance(value, str) else value
+
+
+Line = Annotated[str, BeforeValidator(_line)]
+"""A name or title in a request: invisible characters stripped (``core.text``)."""
 
 Date = Annotated[
     dt.date,

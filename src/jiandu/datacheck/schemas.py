@@ -10,7 +10,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from jiandu.core.schemas import CursorPageQuery, Id, OrgRef
+from jiandu.core.schemas import CursorPageQuery, Id, Line, OrgRef
 
 
 class RuleParameterOut(Schema):
@@ -217,5 +217,5 @@ class HitReasonIn(Schema):
 
 
 class HitConvertIn(Schema):
-    title: str = ""
+    title: Line = ""
     handling_org: Id | None = None

@@ -43,6 +43,7 @@ from jiandu.clues import lifecycle
 from jiandu.clues.models import Clue, DomainTag
 from jiandu.clues.selectors import clue_list
 from jiandu.core import idnumbers
+from jiandu.core.text import strip_invisible
 from jiandu.core.xlsx import put
 from jiandu.orgs.models import Org
 from jiandu.orgs.selectors import org_list
@@ -119,7 +120,8 @@ def squeeze(text: str) -> str:
 
 
 def cell_text(value: Any) -> str:
-    """The cell as text: numbers without a trailing ``.0``, dates as YYYY-MM-DD."""
+    """The cell as text: numbers without a trailing ``.0``, dates as YYYY-MM-DD, no
+    invisible characters (``core.text``)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -130,7 +132,7 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    return strip_invisible(str(value)).strip()
 
 
 def is_blank(value: Any) -> bool:

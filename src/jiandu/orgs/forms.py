@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from jiandu.core.access import jurisdiction_org_ids
-from jiandu.core.forms import ModelChoiceField, ModelMultipleChoiceField
+from jiandu.core.forms import LineField, ModelChoiceField, ModelMultipleChoiceField
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org, OrgLabel
 from jiandu.orgs.selectors import org_list
@@ -43,8 +43,8 @@ class OrgForm(forms.Form):
     """Create or edit an org. The parent is chosen within the jurisdiction; an org whose
     parent lies outside it (the user's own top org, the city root) keeps its parent."""
 
-    name = forms.CharField(label="名称", max_length=100)
-    short_name = forms.CharField(label="简称", max_length=50, required=False)
+    name = LineField(label="名称", max_length=100)
+    short_name = LineField(label="简称", max_length=50, required=False)
     kind = forms.ChoiceField(label="类型", choices=OrgKind.choices)
     parent = OrgChoiceField(label="上级单位", queryset=Org.objects.none())
     region_code = forms.CharField(

@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from jiandu.core.schemas import Id, QuerySchema, choice_label
+from jiandu.core.schemas import Id, Line, QuerySchema, choice_label
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.selectors import org_list
 
@@ -78,10 +78,10 @@ class OrgQuery(QuerySchema):
 
 
 class OrgCreateIn(Schema):
-    name: str = Field(max_length=100)
+    name: Line = Field(max_length=100)
     kind: OrgKind
     parent: Id = Field(description="上级单位编号（须在管辖范围内）")
-    short_name: str = Field("", max_length=50)
+    short_name: Line = Field("", max_length=50)
     region_code: str = ""
     labels: list[str] = Field([], description="标签名称（须已存在）")
     sort_order: int = Field(0, ge=-(2**31), le=2**31 - 1, description="排序（小的在前）")
@@ -90,10 +90,10 @@ class OrgCreateIn(Schema):
 class OrgUpdateIn(Schema):
     """Only the fields sent are changed."""
 
-    name: str | None = Field(None, max_length=100)
+    name: Line | None = Field(None, max_length=100)
     kind: OrgKind | None = None
     parent: Id | None = Field(None, description="新的上级单位编号")
-    short_name: str | None = Field(None, max_length=50)
+    short_name: Line | None = Field(None, max_length=50)
     region_code: str | None = None
     labels: list[str] | None = None
     sort_order: int | None = Field(None, ge=-(2**31), le=2**31 - 1)
