@@ -138,6 +138,7 @@ def test_the_schema_gives_ids_their_range():
     schema = api.get_openapi_schema()
     params = schema["paths"]["/api/v1/clues/clues"]["get"]["parameters"]
     org = next(p for p in params if p["name"] == "org")
-    assert {
-        k: v for k, v in org["schema"]["anyOf"][0].items() if k in ("minimum", "maximum")
-    } == {"minimum": 1, "maximum": MAX_ID}
+    assert {k: v for k, v in org["schema"]["anyOf"][0].items() if k in ("minimum", "maximum")} == {
+        "minimum": 1,
+        "maximum": MAX_ID,
+    }
