@@ -18,6 +18,6 @@ urlpatterns = [
     path("datacheck/", include("jiandu.datacheck.urls")),
     path("imports/", include("jiandu.imports.urls")),
     path("api/v1/", api.urls),
-    re_path(r"^api/v1/(?P<path>.*)$", not_found),
+    re_path(r"^api/v1/(?P<path>[\s\S]*)$", not_found),
     path("sysadmin/", admin.site.urls),
 ]

@@ -142,3 +142,16 @@ def test_the_schema_gives_ids_their_range():
         "minimum": 1,
         "maximum": MAX_ID,
     }
+
+
+def test_a_method_an_endpoint_does_not_take_is_a_json_405(login, users):
+    response = login(users["city"]).delete("/api/v1/clues/clues")
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert "DELETE" in response.json()["detail"] and "GET" in response["Allow"]
+
+
+def test_a_path_with_a_line_break_is_a_json_404(login, users):
+    response = login(users["city"]).post("/api/v1/orgs/%C3%84%0A/archive", {})
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
