@@ -24,3 +24,13 @@ def _media_and_tasks(request, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.JIANDU_TASKS_MODE = "eager"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(request):
+    # Rate-limit counters live in the cache: each test starts with none.
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    from django.core.cache import cache
+
+    cache.clear()

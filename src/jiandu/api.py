@@ -6,6 +6,7 @@ jd_…``)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -13,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
@@ -20,6 +22,9 @@ from ninja.security import HttpBearer, SessionAuth
 
 from jiandu.accounts.models import ApiToken
 from jiandu.clues.lifecycle import TransitionError
+from jiandu.core.ratelimit import RateLimited
+
+logger = logging.getLogger("jiandu.api")
 
 
 class TokenAuth(HttpBearer):
@@ -173,6 +178,25 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, message)
 
 
+def _on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = error_response(request, 429, str(exc))
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Whatever was not foreseen still answers in the API's shape; the trace goes to the
+    # log (and to Django's error mail, if configured) instead of an HTML page.
+    logger.error("Unhandled error on %s %s", request.method, request.path, exc_info=exc)
+    return error_response(request, 500, "服务器内部错误，请稍后重试；如持续出现请联系系统管理员")
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any /api/v1/ path that is no endpoint: 404 in the API's JSON shape."""
+    return error_response(request, 404, "接口不存在：请检查地址（接口文档见 /api/v1/docs）")
+
+
 E = TypeVar("E", bound=Exception)
 
 
@@ -187,6 +211,8 @@ _handle(TransitionError, _on_transition_error)
 _handle(Http404, _on_not_found)
 _handle(PermissionError, _on_permission_error)
 _handle(HttpError, _on_http_error)
+_handle(RateLimited, _on_rate_limited)
+_handle(Exception, _on_unexpected)
 
 
 def _register_routers() -> None:

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Errors under /api/v1/ in JSON, whichever layer answers them (outermost on purpose).
+    "jiandu.core.api_errors.ApiErrorsAsJsonMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -220,3 +222,8 @@ LOGGING = {
         "django.request": {"level": os.environ.get("JIANDU_REQUEST_LOG_LEVEL", "ERROR")},
     },
 }
+
+# Look-ups of people (lists, searches, profiles, ID-number views): at most LIMIT requests
+# per user in each WINDOW of seconds, then 429 (0 switches the limit off).
+JIANDU_PERSON_LOOKUP_LIMIT = int(os.environ.get("JIANDU_PERSON_LOOKUP_LIMIT", "120"))
+JIANDU_PERSON_LOOKUP_WINDOW = int(os.environ.get("JIANDU_PERSON_LOOKUP_WINDOW", "60"))

@@ -1,9 +1,9 @@
 """URL map: one include per app; the REST API under /api/v1/."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from jiandu.accounts.views import admin_home
-from jiandu.api import api
+from jiandu.api import api, not_found
 
 urlpatterns = [
     path("", include("jiandu.core.urls")),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("datacheck/", include("jiandu.datacheck.urls")),
     path("imports/", include("jiandu.imports.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<path>[\s\S]*)$", not_found),
     # User administration is the platform's own pages (三员分立), not Django's admin.
     path("sysadmin/", admin_home),
 ]

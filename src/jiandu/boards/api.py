@@ -31,11 +31,10 @@ from jiandu.boards.schemas import (
     WarningQuery,
 )
 from jiandu.core.access import require_perm
-from jiandu.core.schemas import ErrorOut
+from jiandu.core.schemas import ERRORS, ERRORS_WITH_CONFLICT
 
 router = Router(tags=["多色榜"])
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 VIEW = "boards.view_board"
 
 
@@ -331,7 +330,7 @@ def get_warning(request: HttpRequest, warning_id: int):
 
 @router.post(
     "/warnings/{int:warning_id}/actions",
-    response={200: WarningDetailOut, 409: ErrorOut, **ERRORS},
+    response={200: WarningDetailOut, **ERRORS_WITH_CONFLICT},
     summary="预警跟踪（送达、签收、报送整改报告）",
 )
 def warning_action(request: HttpRequest, warning_id: int, payload: WarningActionIn):

@@ -53,6 +53,7 @@ from jiandu.boards.ranking import (
     WarningKind,
     last_place,
 )
+from jiandu.core.xlsx import put
 
 # --------------------------------------------------------------------------- typography
 
@@ -753,14 +754,14 @@ def _write_period_sheet(sheet, *, board: BoardSection, period: PeriodResult) -> 
     layout = [(i, _value_columns(i, by_points)) for i in spec.indicators]
     total_columns = 3 + sum(len(cols) for _, cols in layout) + 1
     suffix = "综合排名" if period.kind is PeriodKind.CUMULATIVE else "多色榜"
-    sheet.cell(row=1, column=1, value=f"{period.label}{board.title}{suffix}")
+    put(sheet, 1, 1, f"{period.label}{board.title}{suffix}")
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=total_columns)
     sheet["A1"].font = Font(name="黑体", size=14, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 28
 
     def header(row: int, column: int, text: str) -> None:
-        cell = sheet.cell(row=row, column=column, value=text)
+        cell = put(sheet, row, column, text)
         cell.font = Font(name="黑体", size=10, bold=True)
         cell.fill = _HEADER_FILL
         cell.alignment = _CENTRE
@@ -789,7 +790,7 @@ def _write_period_sheet(sheet, *, board: BoardSection, period: PeriodResult) -> 
     for line in period.rows:
         fixed = [line.overall_rank, board.name(line.unit), line.yellow or ""]
         for col, value in enumerate(fixed, start=1):
-            cell = sheet.cell(row=row_number, column=col, value=value)
+            cell = put(sheet, row_number, col, value)
             cell.alignment = _CENTRE
             cell.border = _BORDER
             if line.yellow:
@@ -802,7 +803,7 @@ def _write_period_sheet(sheet, *, board: BoardSection, period: PeriodResult) -> 
                 numbers = [float(v) if v != v.to_integral_value() else int(v) for v in result.value]
             numbers += [result.rank, result.points]
             for offset, value in enumerate(numbers[: len(cols)]):
-                cell = sheet.cell(row=row_number, column=start + offset, value=value)
+                cell = put(sheet, row_number, start + offset, value)
                 cell.alignment = _CENTRE
                 cell.border = _BORDER
                 if result.colour is not None:
@@ -810,7 +811,7 @@ def _write_period_sheet(sheet, *, board: BoardSection, period: PeriodResult) -> 
                     cell.font = Font(color=TEXT_ON_FILL[result.colour], bold=offset == 0)
                 if result.missing_as_zero and offset == 0:
                     cell.number_format = 'General"*"'
-        total = sheet.cell(row=row_number, column=total_columns, value=line.composite)
+        total = put(sheet, row_number, total_columns, line.composite)
         total.alignment = _CENTRE
         total.border = _BORDER
         total.font = Font(bold=True)
@@ -842,7 +843,7 @@ def _write_period_sheet(sheet, *, board: BoardSection, period: PeriodResult) -> 
 def _write_legend(sheet, *, row: int, board: BoardSection, period: PeriodResult) -> None:
     spec = board.result.spec
     colours = spec.colours
-    sheet.cell(row=row, column=1, value="图例").font = Font(bold=True)
+    put(sheet, row, 1, "图例").font = Font(bold=True)
     entries: list[tuple[PatternFill | None, str, str]] = []
     if period.basis is RankingBasis.VALUES:
         entries += [
@@ -860,14 +861,14 @@ def _write_legend(sheet, *, row: int, board: BoardSection, period: PeriodResult)
     if period.missing_as_zero:
         entries.append((None, "*", "数据未报送，按0计"))
     for offset, (fill, mark, text) in enumerate(entries, start=1):
-        sample = sheet.cell(row=row + offset, column=1, value=mark)
+        sample = put(sheet, row + offset, 1, mark)
         sample.alignment = _CENTRE
         if fill is not None:
             sample.fill = fill
             sample.border = _BORDER
             if fill is not _YELLOW and mark in ("红", "蓝"):
                 sample.font = Font(color="FFFFFF", bold=True)
-        sheet.cell(row=row + offset, column=2, value=text)
+        put(sheet, row + offset, 2, text)
 
 
 def render_board_xlsx(*, board: BoardSection) -> bytes:
@@ -889,7 +890,7 @@ def render_board_xlsx(*, board: BoardSection) -> bytes:
         sheet = workbook.create_sheet(_sheet_name("预警", used))
         headers = ["类型", "单位", "情况", "依据期间"]
         for column, text in enumerate(headers, start=1):
-            cell = sheet.cell(row=1, column=column, value=text)
+            cell = put(sheet, 1, column, text)
             cell.font = Font(name="黑体", bold=True)
             cell.fill = _HEADER_FILL
             cell.border = _BORDER
@@ -901,7 +902,7 @@ def render_board_xlsx(*, board: BoardSection) -> bytes:
                 "、".join(e.label for e in finding.evidence),
             ]
             for column, value in enumerate(values, start=1):
-                cell = sheet.cell(row=row, column=column, value=value)
+                cell = put(sheet, row, column, value)
                 cell.border = _BORDER
                 cell.alignment = Alignment(vertical="center", wrap_text=True)
         for letter, width in zip("ABCD", (12, 20, 60, 30), strict=True):

@@ -21,6 +21,7 @@ from jiandu.boards.choices import (
 from jiandu.boards.models import Board, Indicator
 from jiandu.clues.models import DomainTag
 from jiandu.clues.statistics import STATISTICS
+from jiandu.core.forms import LineField, ModelChoiceField, ModelMultipleChoiceField
 from jiandu.orgs.choices import COMMISSION_KINDS, OrgKind
 from jiandu.orgs.forms import OrgChoiceField, OrgMultipleChoiceField, add_service_errors
 from jiandu.orgs.models import Org, OrgLabel
@@ -68,9 +69,9 @@ class BoardForm(forms.Form):
         max_length=40,
         help_text="英文字母、数字、连字符，结账命令用它指定多色榜，如 poverty-counties",
     )
-    title = forms.CharField(label="名称", max_length=100)
+    title = LineField(label="名称", max_length=100)
     owner_org = OrgChoiceField(label="主管单位", queryset=Org.objects.none())
-    domain = forms.ModelChoiceField(
+    domain = ModelChoiceField(
         label="领域", queryset=DomainTag.objects.none(), required=False, empty_label="不限领域"
     )
     participant_rule = forms.ChoiceField(
@@ -83,7 +84,7 @@ class BoardForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="规则为“指定单位”时使用",
     )
-    participant_labels = forms.ModelMultipleChoiceField(
+    participant_labels = ModelMultipleChoiceField(
         label="参评单位标签",
         queryset=OrgLabel.objects.none(),
         required=False,
@@ -97,7 +98,7 @@ class BoardForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="规则为“指定类型的单位”时使用：主管单位之下属于任一类型的单位参评",
     )
-    yellow_labels = forms.ModelMultipleChoiceField(
+    yellow_labels = ModelMultipleChoiceField(
         label="标黄的单位标签",
         queryset=OrgLabel.objects.none(),
         required=False,
@@ -323,7 +324,7 @@ class IndicatorForm(forms.Form):
     (two statistics make a compound indicator ranked on the first), or reported."""
 
     key = forms.SlugField(label="代码", max_length=40)
-    name = forms.CharField(label="名称", max_length=40)
+    name = LineField(label="名称", max_length=40)
     unit = forms.CharField(label="计量单位", max_length=20, required=False, help_text="如 件、人")
     direction = forms.ChoiceField(label="方向", choices=Direction.choices)
     source = forms.ChoiceField(label="数据来源", choices=IndicatorSource.choices)
@@ -345,7 +346,7 @@ class IndicatorForm(forms.Form):
         required=False,
         help_text="复合指标的分项名称，用“/”分隔，如 批次/人次",
     )
-    domain = forms.ModelChoiceField(
+    domain = ModelChoiceField(
         label="限定领域",
         queryset=DomainTag.objects.none(),
         required=False,

@@ -9,7 +9,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from jiandu.boards.choices import BoardPeriod, WarningAction, WarningKind, WarningStatus
-from jiandu.core.schemas import OrgRef, QuerySchema
+from jiandu.core.schemas import Id, OrgRef, QuerySchema
 
 
 class IndicatorOut(Schema):
@@ -138,7 +138,7 @@ class CloseOut(Schema):
 
 
 class WarningQuery(QuerySchema):
-    board: int | None = None
+    board: Id | None = None
     kind: WarningKind | None = None
     status: WarningStatus | None = None
     month: str = ""

@@ -73,15 +73,13 @@ from jiandu.clues.services import (
 from jiandu.clues.statistics import STATISTICS
 from jiandu.core.access import get_or_404, jurisdiction_org_ids, require_perm
 from jiandu.core.pagination import KeysetPage, decode_cursor, keyset_paginate
-from jiandu.core.schemas import CursorPageQuery, ErrorOut
+from jiandu.core.schemas import ERRORS, ERRORS_WITH_CONFLICT, CursorPageQuery, ErrorOut
 from jiandu.orgs.selectors import org_get, org_subtree_ids, visible_org, visible_orgs
 from jiandu.people.models import Person
 from jiandu.people.selectors import visible_people
 
 router = Router(tags=["信访举报与问题线索"])
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-ERRORS_WITH_CONFLICT = {**ERRORS, 409: ErrorOut}
 
 # People mentioned by a record are shown by name and masked number; the encrypted full
 # number is not even loaded.
@@ -503,7 +501,9 @@ def create_exposure_batch(request: HttpRequest, payload: ExposureBatchCreateIn):
 # --- reference data and statistics -----------------------------------------------
 
 
-@router.get("/domains", response={200: list[DomainOut], 401: ErrorOut}, summary="领域标签")
+@router.get(
+    "/domains", response={200: list[DomainOut], 401: ErrorOut, 500: ErrorOut}, summary="领域标签"
+)
 def list_domains(request: HttpRequest):
     """The active problem domains; their ``code`` is what filters and bodies take."""
     return DomainTag.objects.filter(archived_at__isnull=True)

@@ -34,6 +34,7 @@ from jiandu.clues.choices import (
 from jiandu.clues.models import Clue, DomainTag
 from jiandu.clues.selectors import ClueFilters, PetitionFilters, clue_list
 from jiandu.clues.services import assigning_path
+from jiandu.core.forms import LineField, ModelChoiceField, ModelMultipleChoiceField
 from jiandu.orgs.choices import COMMISSION_KINDS
 from jiandu.orgs.forms import OrgChoiceField, OrgMultipleChoiceField, add_service_errors
 from jiandu.orgs.models import Org
@@ -91,12 +92,12 @@ def handling_orgs(user: Any) -> QuerySet[Org]:
     return org_list(user=user).filter(kind__in=COMMISSION_KINDS)
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return obj.name
 
 
-class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
+class PersonMultipleChoiceField(ModelMultipleChoiceField):
     """People chosen with the search-and-chips picker: the ids travel as hidden inputs."""
 
     widget = forms.MultipleHiddenInput
@@ -242,7 +243,7 @@ class PetitionForm(forms.Form):
     received_date = _date_field("受理日期")
     channel = forms.ChoiceField(label="来源渠道", choices=Channel.choices)
     is_real_name = forms.BooleanField(label="实名举报", required=False)
-    reporter_name = forms.CharField(label="举报人姓名", max_length=50, required=False)
+    reporter_name = LineField(label="举报人姓名", max_length=50, required=False)
     reporter_phone = forms.CharField(label="联系电话", max_length=30, required=False)
     reporter_id_number = forms.CharField(
         label="身份证号码",
@@ -251,9 +252,9 @@ class PetitionForm(forms.Form):
         help_text="18位公民身份号码，系统按国家标准校验",
     )
     reporter_address = forms.CharField(label="联系地址", max_length=200, required=False)
-    title = forms.CharField(label="标题", max_length=200)
+    title = LineField(label="标题", max_length=200)
     content = forms.CharField(label="反映内容", widget=forms.Textarea(attrs={"rows": 8}))
-    domains = forms.ModelMultipleChoiceField(
+    domains = ModelMultipleChoiceField(
         label="领域",
         queryset=DomainTag.objects.none(),
         required=False,
@@ -302,7 +303,7 @@ class TriageForm(forms.Form):
 
 
 class ConvertForm(TriageForm):
-    title = forms.CharField(
+    title = LineField(
         label="线索标题", max_length=200, required=False, help_text="不填则沿用信访件标题"
     )
     handling_org = OrgChoiceField(
@@ -357,14 +358,14 @@ class ClueForm(forms.Form):
     source = forms.ChoiceField(label="线索来源", choices=DIRECT_SOURCES)
     received_date = _date_field("受理日期")
     handling_org = OrgChoiceField(label="承办单位", queryset=Org.objects.none())
-    title = forms.CharField(label="标题", max_length=200)
+    title = LineField(label="标题", max_length=200)
     content = forms.CharField(
         label="主要问题", required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
     funds_involved = forms.DecimalField(
         label="涉及金额（元）", required=False, max_digits=14, decimal_places=2, min_value=0
     )
-    domains = forms.ModelMultipleChoiceField(
+    domains = ModelMultipleChoiceField(
         label="领域",
         queryset=DomainTag.objects.none(),
         required=False,
@@ -515,7 +516,7 @@ class OutcomeForm(forms.Form):
     person = PersonChoiceField(
         label="处理对象", queryset=Person.objects.none(), required=False, widget=forms.RadioSelect
     )
-    subject_name = forms.CharField(
+    subject_name = LineField(
         label="对象姓名",
         max_length=50,
         required=False,
@@ -589,12 +590,12 @@ class OutcomeArchiveForm(forms.Form):
 
 
 class ExposureBatchForm(forms.Form):
-    title = forms.CharField(label="标题", max_length=200)
+    title = LineField(label="标题", max_length=200)
     published_on = _date_field("通报日期")
     medium = forms.CharField(
         label="发布载体", max_length=100, required=False, help_text="如：市纪委监委网站"
     )
-    domains = forms.ModelMultipleChoiceField(
+    domains = ModelMultipleChoiceField(
         label="领域",
         queryset=DomainTag.objects.none(),
         required=False,
@@ -610,7 +611,7 @@ class ExposureBatchForm(forms.Form):
 class ExposureCaseForm(forms.Form):
     """One typical case (起): title, the clue it came from (by number), its persons."""
 
-    title = forms.CharField(label="典型问题", max_length=200)
+    title = LineField(label="典型问题", max_length=200)
     clue_number = forms.CharField(label="线索编号", max_length=32, required=False)
     persons = PersonMultipleChoiceField(
         label="涉及人员", queryset=Person.objects.none(), required=False

@@ -34,7 +34,16 @@ from jiandu.clues.selectors import (
     petition_next_actions,
     petition_timeline,
 )
-from jiandu.core.schemas import CursorPageQuery, OrgRef, PersonRef, QuerySchema, choice_label
+from jiandu.core.schemas import (
+    CursorPageQuery,
+    Date,
+    Id,
+    Line,
+    OrgRef,
+    PersonRef,
+    QuerySchema,
+    choice_label,
+)
 
 
 class DomainOut(Schema):
@@ -136,30 +145,30 @@ class PetitionQuery(CursorPageQuery):
     status: PetitionStatus | None = None
     channel: Channel | None = None
     domain: str = Field("", description="领域代码，如 poverty")
-    received_from: dt.date | None = None
-    received_to: dt.date | None = None
+    received_from: Date | None = None
+    received_to: Date | None = None
     text: str = Field("", description="编号（精确）或标题（模糊）")
     repeat_only: bool = Field(False, description="只列重复举报")
 
 
 class ReporterIn(Schema):
-    name: str = Field("", max_length=50)
+    name: Line = Field("", max_length=50)
     phone: str = Field("", max_length=50)
     id_number: str = ""
     address: str = Field("", max_length=200)
 
 
 class PetitionCreateIn(Schema):
-    received_date: dt.date
+    received_date: Date
     channel: Channel
-    title: str = Field(max_length=200)
+    title: Line = Field(max_length=200)
     content: str
-    received_org: int | None = Field(None, description="登记单位编号；不填为本人所在单位")
+    received_org: Id | None = Field(None, description="登记单位编号；不填为本人所在单位")
     is_real_name: bool = False
     reporter: ReporterIn | None = Field(None, description="举报人身份（加密保存，受保护）")
     domains: list[str] = Field([], description="领域代码")
-    subject_people: list[int] = Field([], description="被反映人编号")
-    subject_orgs: list[int] = Field([], description="被反映单位编号")
+    subject_people: list[Id] = Field([], description="被反映人编号")
+    subject_orgs: list[Id] = Field([], description="被反映单位编号")
 
 
 class ReporterOut(Schema):
@@ -173,18 +182,18 @@ class ReporterOut(Schema):
 
 class PetitionConvertIn(Schema):
     reason: str
-    title: str = Field("", max_length=200, description="线索标题；不填沿用信访件标题")
-    handling_org: int | None = Field(None, description="承办单位编号；不填为信访件承办单位")
-    on_date: dt.date | None = Field(None, description="转线索（受理）日期；不填为今天")
+    title: Line = Field("", max_length=200, description="线索标题；不填沿用信访件标题")
+    handling_org: Id | None = Field(None, description="承办单位编号；不填为信访件承办单位")
+    on_date: Date | None = Field(None, description="转线索（受理）日期；不填为今天")
 
 
 class PetitionAssignIn(Schema):
-    to_org: int = Field(description="交办单位编号（须在管辖范围内）")
+    to_org: Id = Field(description="交办单位编号（须在管辖范围内）")
     reason: str
 
 
 class PetitionTransferIn(Schema):
-    transferred_to: str = Field(max_length=100, description="转办至（单位名称）")
+    transferred_to: Line = Field(max_length=100, description="转办至（单位名称）")
     reason: str
 
 
@@ -346,23 +355,23 @@ class ClueQuery(CursorPageQuery):
     status: ClueStatus | None = None
     source: ClueSource | None = None
     domain: str = Field("", description="领域代码，如 poverty")
-    org: int | None = Field(None, description="承办单位编号")
+    org: Id | None = Field(None, description="承办单位编号")
     disposal_method: DisposalMethod | None = None
-    received_from: dt.date | None = None
-    received_to: dt.date | None = None
+    received_from: Date | None = None
+    received_to: Date | None = None
     text: str = Field("", description="编号（精确）或标题（模糊）")
     overdue: bool = Field(False, description="只列超期未办结")
 
 
 class ClueCreateIn(Schema):
     source: ClueSource
-    title: str = Field(max_length=200)
-    received_date: dt.date
-    handling_org: int | None = Field(None, description="承办单位编号；不填为本人所在单位")
+    title: Line = Field(max_length=200)
+    received_date: Date
+    handling_org: Id | None = Field(None, description="承办单位编号；不填为本人所在单位")
     content: str = ""
     domains: list[str] = Field([], description="领域代码")
-    subject_people: list[int] = Field([], description="被反映人编号")
-    subject_orgs: list[int] = Field([], description="被反映单位编号")
+    subject_people: list[Id] = Field([], description="被反映人编号")
+    subject_orgs: list[Id] = Field([], description="被反映单位编号")
     funds_involved: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
 
 
@@ -375,20 +384,20 @@ class ClueActionIn(Schema):
     method: DisposalMethod | None = None
     conclusion: Conclusion | None = None
     conclusion_text: str = ""
-    to_org: int | None = Field(None, description="目标单位编号")
+    to_org: Id | None = Field(None, description="目标单位编号")
     note: str = ""
-    on_date: dt.date | None = Field(None, description="业务日期；不填为今天")
+    on_date: Date | None = Field(None, description="业务日期；不填为今天")
 
 
 class OutcomeCreateIn(Schema):
     kind: OutcomeKind
-    decision_date: dt.date
+    decision_date: Date
     subtype: OutcomeSubtype | None = None
     responsibility_type: ResponsibilityType | None = None
-    person: int | None = Field(None, description="处理对象（人员编号）")
-    subject_name: str = Field("", max_length=50, description="对象不在干部库时的姓名")
+    person: Id | None = Field(None, description="处理对象（人员编号）")
+    subject_name: Line = Field("", max_length=50, description="对象不在干部库时的姓名")
     funds_recovered: Decimal = Field(Decimal(0), max_digits=14, decimal_places=2)
-    decided_by: int | None = Field(None, description="决定单位编号；不填为线索承办单位")
+    decided_by: Id | None = Field(None, description="决定单位编号；不填为线索承办单位")
     note: str = ""
 
 
@@ -428,16 +437,16 @@ class ExposurePageOut(Schema):
 
 
 class ExposureCaseIn(Schema):
-    title: str = Field(max_length=200)
-    clue: int | None = Field(None, description="关联问题线索编号")
-    persons: list[int] = Field([], description="涉及人员编号")
+    title: Line = Field(max_length=200)
+    clue: Id | None = Field(None, description="关联问题线索编号")
+    persons: list[Id] = Field([], description="涉及人员编号")
 
 
 class ExposureBatchCreateIn(Schema):
-    title: str = Field(max_length=200)
-    published_on: dt.date
+    title: Line = Field(max_length=200)
+    published_on: Date
     cases: list[ExposureCaseIn]
-    org: int | None = Field(None, description="通报单位编号；不填为本人所在单位")
+    org: Id | None = Field(None, description="通报单位编号；不填为本人所在单位")
     domains: list[str] = Field([], description="领域代码")
     medium: str = Field("", max_length=100)
 
@@ -447,10 +456,10 @@ class ExposureBatchCreateIn(Schema):
 
 class StatisticQuery(QuerySchema):
     key: str = Field(description="统计指标，如 clues_received、criticism")
-    start: dt.date
-    end: dt.date
+    start: Date
+    end: Date
     domain: str = Field("", description="领域代码")
-    org: int | None = Field(None, description="只统计该单位（须在管辖范围内）")
+    org: Id | None = Field(None, description="只统计该单位（须在管辖范围内）")
     include_subtree: bool = Field(False, description="与 org 同用：含其下级单位")
     records: bool = Field(False, description="同时返回被计数记录的编号（下钻）")
 

@@ -52,9 +52,11 @@ from jiandu.clues.lifecycle import TransitionError
 from jiandu.clues.models import Clue, ClueEvent, Petition, PetitionEvent
 from jiandu.core import idnumbers
 from jiandu.core.access import get_or_404
+from jiandu.core.ids import parse_id
 from jiandu.core.pagination import keyset_paginate
+from jiandu.core.ratelimit import answers_429
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
-from jiandu.people.selectors import person_get, person_list
+from jiandu.people.selectors import person_get, person_list, person_lookup_check
 
 PAGE_SIZE = 50
 PERSON_SEARCH_LIMIT = 10
@@ -765,7 +767,7 @@ def _selected_people(form: Any, field: str) -> list[Any]:
     """People already chosen in a (bound) picker field, for its chips."""
     if not form.is_bound:
         return []
-    ids = [i for i in form.data.getlist(form.add_prefix(field)) if str(i).isdigit()]
+    ids = [i for i in map(parse_id, form.data.getlist(form.add_prefix(field))) if i]
     if not ids:
         return []
     return list(form.fields[field].queryset.filter(pk__in=ids))
@@ -781,12 +783,14 @@ def _picker_field(request: HtmxHttpRequest) -> str:
 @login_required
 @permission_required("people.view_person", raise_exception=True)
 @require_GET
+@answers_429
 def person_search(request: HtmxHttpRequest) -> HttpResponse:
     """Find people by name or full ID number (via the blind index; numbers are never
     shown in full) for a picker."""
     field = _picker_field(request)
+    person_lookup_check(request.user)
     query = request.GET.get("q", "").strip()
-    chosen = [i for i in request.GET.getlist(field) if i.isdigit()]
+    chosen = [i for i in map(parse_id, request.GET.getlist(field)) if i]
     people: list[Any] = []
     if query:
         people = list(
@@ -804,6 +808,7 @@ def person_search(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @permission_required("people.view_person", raise_exception=True)
 @require_GET
+@answers_429
 def person_chip(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     field = _picker_field(request)
     person = person_get(user=request.user, pk=pk)

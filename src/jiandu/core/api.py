@@ -3,7 +3,6 @@ audit administrator only)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,9 +13,11 @@ from jiandu.core.access import require_perm
 from jiandu.core.audit import audit_log_list, audit_verify
 from jiandu.core.choices import AuditAction
 from jiandu.core.schemas import (
+    ERRORS,
     AuditPageOut,
     AuditVerifyOut,
     CursorPageQuery,
+    Date,
     ErrorOut,
     MeOut,
     TaskOut,
@@ -25,10 +26,8 @@ from jiandu.core.tasks import task_get
 
 router = Router(tags=["系统"])
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
-
-@router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="当前用户")
+@router.get("/me", response={200: MeOut, 401: ErrorOut, 500: ErrorOut}, summary="当前用户")
 def me(request: HttpRequest):
     """The signed-in user (or the token's user): org, roles and permission codenames."""
     user: Any = request.user  # authenticated: anonymous requests got 401
@@ -54,8 +53,8 @@ class AuditQuery(CursorPageQuery):
     actor: str = Field("", description="操作人账号")
     object_type: str = Field("", description="对象类型，如 clues.clue")
     object_id: str = ""
-    start: dt.date | None = Field(None, description="起始日期（含）")
-    end: dt.date | None = Field(None, description="截止日期（含）")
+    start: Date | None = Field(None, description="起始日期（含）")
+    end: Date | None = Field(None, description="截止日期（含）")
 
 
 @router.get("/audit", response={200: AuditPageOut, **ERRORS}, summary="审计日志")

@@ -81,9 +81,16 @@ def make(region_code: str, birth_date: dt.date, sequence: int) -> str:
 
 
 def mask(number: str | None) -> str:
-    """What users without the identity permission see: region and last two kept."""
+    """The number as shown on lists and profiles: the first two characters (the
+    province) and the last one (the check character) kept, everything else starred.
+
+    The hidden part must stay hidden together with what else is shown: the sequence
+    digits and the county part of the region are not kept (with the birth date and the
+    county they would narrow an 18-digit number to a few candidates), and users without
+    ``people.view_id_number`` are not shown the birth date derived from the number
+    either (``people.selectors.shown_birth_date``)."""
     if not number:
         return ""
     if len(number) < 8:
         return "*" * len(number)
-    return f"{number[:3]}{'*' * (len(number) - 5)}{number[-2:]}"
+    return f"{number[:2]}{'*' * (len(number) - 3)}{number[-1:]}"

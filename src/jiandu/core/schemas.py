@@ -4,14 +4,19 @@ and the current user, background tasks and audit rows."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
 from django.db import models
 from ninja import Field, Schema
-from pydantic import ValidationInfo, field_validator
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo, field_validator
+from pydantic.json_schema import WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from jiandu.core.choices import AuditAction, TaskStatus
+from jiandu.core.ids import ID_RANGE_MESSAGE, MAX_ID
+from jiandu.core.text import clean_line
 
 
 @cache
@@ -28,12 +33,71 @@ def choice_label(choices: type[models.Choices], value: Any) -> str:
     return str(_labels(choices).get(value, value))
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _check_id(value: int) -> int:
+    if not 1 <= value <= MAX_ID:
+        raise PydanticCustomError("id_range", ID_RANGE_MESSAGE)
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    # Pydantic would also read a number as a Unix timestamp (``received_to=0`` →
+    # 1970-01-01): a date in this API is written YYYY-MM-DD, nothing else.
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return value
+    raise PydanticCustomError("date_parsing", "日期格式应为 YYYY-MM-DD")
+
+
+Id = Annotated[
+    int,
+    AfterValidator(_check_id),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_ID}),
+]
+"""A record's id in a request (query, body): refused with 422 outside the key range."""
+
+
+def _line(value: Any) -> Any:
+    return clean_line(value) if isinstance(value, str) else value
+
+
+Line = Annotated[str, BeforeValidator(_line)]
+"""A name or title in a request: invisible characters stripped (``core.text``)."""
+
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+"""A date in a request: only ``YYYY-MM-DD``."""
+
+
 class ErrorOut(Schema):
     """Every error answer has this shape: a Chinese sentence, and per-field messages
     when the input was at fault (``{"received_date": ["受理日期不能晚于今天"]}``)."""
 
     detail: str
     errors: dict[str, list[str]] = {}
+
+
+# The errors every endpoint may answer, as documented in the OpenAPI schema: 400 a body
+# that is no JSON, 401 not signed in, 403 no permission, 404 absent or outside the
+# jurisdiction (and an unknown path), 422 bad input, 500 an unforeseen failure.
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+    500: ErrorOut,
+}
+# … and of an endpoint that moves a record through its lifecycle (409 an illegal move),
+# or that looks people up (429 too many look-ups, see ``core.ratelimit``).
+ERRORS_WITH_CONFLICT = {**ERRORS, 409: ErrorOut}
+ERRORS_WITH_RATE_LIMIT = {**ERRORS, 429: ErrorOut}
 
 
 class QuerySchema(Schema):

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 
 from jiandu.core.access import require_perm
-from jiandu.core.schemas import ErrorOut
+from jiandu.core.schemas import ERRORS, ERRORS_WITH_CONFLICT
 from jiandu.datacheck import evidence as ev
 from jiandu.datacheck import selectors, services
 from jiandu.datacheck.choices import HitAction, HitPresence
@@ -45,8 +45,6 @@ router = Router(tags=["大数据比对"])
 
 VIEW = "datacheck.view_run"
 VERIFY = "datacheck.verify_hit"
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-ERRORS_WITH_CONFLICT = {**ERRORS, 409: ErrorOut}
 
 
 def _after(value: str | None) -> int | None:

@@ -14,6 +14,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from jiandu.core.forms import LineField
 from jiandu.datacheck.choices import DATASET_CHOICES, Backend, HitPresence, HitStatus
 from jiandu.datacheck.engine.catalog import (
     DATASETS,
@@ -369,7 +370,7 @@ class ExcludeForm(forms.Form):
 
 
 class ConvertForm(forms.Form):
-    title = forms.CharField(label="线索标题", required=False, max_length=200)
+    title = LineField(label="线索标题", required=False, max_length=200)
     handling_org = OrgChoiceField(
         label="承办单位", queryset=Org.objects.none(), required=False, empty_label="（核查单位）"
     )

@@ -10,7 +10,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from jiandu.core.schemas import CursorPageQuery, OrgRef
+from jiandu.core.schemas import CursorPageQuery, Id, Line, OrgRef
 
 
 class RuleParameterOut(Schema):
@@ -149,7 +149,7 @@ class RunPageOut(Schema):
 
 class RunStartIn(Schema):
     rules: list[str] | None = Field(None, description='规则代码，如 ["R01", "R03"]；不填为全部规则')
-    versions: dict[str, int] = Field(
+    versions: dict[str, Id] = Field(
         default_factory=dict,
         description="数据集 → 数据集版本编号；未给出的数据集取可见的最新版本",
     )
@@ -161,7 +161,7 @@ class RunStartIn(Schema):
 
 
 class HitQuery(CursorPageQuery):
-    run: int | None = None
+    run: Id | None = None
     rule: str = ""
     status: str = ""
 
@@ -215,7 +215,7 @@ class HitDetailOut(HitOut):
 
 
 class HitAssignIn(Schema):
-    handling_org: int
+    handling_org: Id
     reason: str = ""
 
 
@@ -224,5 +224,5 @@ class HitReasonIn(Schema):
 
 
 class HitConvertIn(Schema):
-    title: str = ""
-    handling_org: int | None = None
+    title: Line = ""
+    handling_org: Id | None = None

@@ -43,6 +43,8 @@ from jiandu.clues import lifecycle
 from jiandu.clues.models import Clue, DomainTag
 from jiandu.clues.selectors import clue_list
 from jiandu.core import idnumbers
+from jiandu.core.text import strip_invisible
+from jiandu.core.xlsx import put
 from jiandu.orgs.models import Org
 from jiandu.orgs.selectors import org_list
 from jiandu.people.models import Person
@@ -118,7 +120,8 @@ def squeeze(text: str) -> str:
 
 
 def cell_text(value: Any) -> str:
-    """The cell as text: numbers without a trailing ``.0``, dates as YYYY-MM-DD."""
+    """The cell as text: numbers without a trailing ``.0``, dates as YYYY-MM-DD, no
+    invisible characters (``core.text``)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -129,7 +132,7 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    return strip_invisible(str(value)).strip()
 
 
 def is_blank(value: Any) -> bool:
@@ -835,9 +838,9 @@ def build_template(kind: ImportKind, *, user: Any) -> bytes:
     def option_range(title: str, values: tuple[str, ...]) -> str:
         if values not in option_lists:
             index = len(option_lists) + 1
-            options.cell(row=1, column=index, value=title).font = BOLD
+            put(options, 1, index, title).font = BOLD
             for offset, value in enumerate(values, start=2):
-                options.cell(row=offset, column=index, value=value)
+                put(options, offset, index, value)
             letter = get_column_letter(index)
             option_lists[values] = f"'{OPTIONS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
         return option_lists[values]
@@ -845,7 +848,7 @@ def build_template(kind: ImportKind, *, user: Any) -> bytes:
     for worksheet, spec in zip(data_sheets, kind.sheets, strict=True):
         for index, column in enumerate(spec.columns, start=1):
             letter = get_column_letter(index)
-            cell = worksheet.cell(row=1, column=index, value=column.header)
+            cell = put(worksheet, 1, index, column.header)
             cell.fill = REQUIRED_FILL if column.required else OPTIONAL_FILL
             cell.font = HEADER_FONT
             cell.alignment = Alignment(horizontal="center", vertical="center")
@@ -916,18 +919,18 @@ def _write_instructions(sheet: Any, kind: ImportKind, ctx: ImportContext) -> Non
     sheet.column_dimensions["B"].width = 8
     sheet.column_dimensions["C"].width = 70
     sheet.column_dimensions["D"].width = 24
-    sheet.cell(row=1, column=1, value=f"{kind.label}导入模板 填写说明").font = TITLE_FONT
+    put(sheet, 1, 1, f"{kind.label}导入模板 填写说明").font = TITLE_FONT
     row = 3
     for number, line in enumerate(general, start=1):
-        sheet.cell(row=row, column=1, value=f"{number}. {line}")
+        put(sheet, row, 1, f"{number}. {line}")
         row += 1
     for spec in kind.sheets:
         row += 1
         title = f"“{spec.title}”工作表" + ("（没有内容时可留空）" if spec.optional else "")
-        sheet.cell(row=row, column=1, value=title).font = BOLD
+        put(sheet, row, 1, title).font = BOLD
         row += 1
         for index, header in enumerate(("列名", "必填", "填写要求", "示例"), start=1):
-            cell = sheet.cell(row=row, column=index, value=header)
+            cell = put(sheet, row, index, header)
             cell.font = HEADER_FONT
             cell.fill = OPTIONAL_FILL
         for column in spec.columns:
@@ -937,7 +940,7 @@ def _write_instructions(sheet: Any, kind: ImportKind, ctx: ImportContext) -> Non
                 help_text = f"{help_text}；{_domain_hint(ctx)}"
             values = (column.header, "是" if column.required else "", help_text, column.example)
             for index, value in enumerate(values, start=1):
-                cell = sheet.cell(row=row, column=index, value=value)
+                cell = put(sheet, row, index, value)
                 cell.alignment = WRAP
                 if index == 4:
                     cell.number_format = "@"

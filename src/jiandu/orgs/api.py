@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from jiandu.core.access import forget_jurisdiction, get_or_404, require_perm
-from jiandu.core.schemas import ErrorOut, choice_label
+from jiandu.core.schemas import ERRORS, choice_label
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org, OrgLabel
 from jiandu.orgs.schemas import (
@@ -31,8 +31,6 @@ from jiandu.orgs.selectors import org_get, org_list, org_tree, visible_org, visi
 from jiandu.orgs.services import org_archive, org_create, org_set_supervised, org_update
 
 router = Router(tags=["组织机构"])
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _labels(names: list[str]) -> list[OrgLabel]:

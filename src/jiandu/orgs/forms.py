@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from jiandu.core.access import jurisdiction_org_ids
+from jiandu.core.forms import LineField, ModelChoiceField, ModelMultipleChoiceField
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org, OrgLabel
 from jiandu.orgs.selectors import org_list
@@ -27,13 +28,13 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
-class OrgChoiceField(forms.ModelChoiceField):
+class OrgChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Org) -> str:
         # Indent by depth so a flat <select> still reads as the tree.
         return f"{'　' * obj.depth}{obj.name}"
 
 
-class OrgMultipleChoiceField(forms.ModelMultipleChoiceField):
+class OrgMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Org) -> str:
         return f"{obj.name}（{obj.get_kind_display()}）"
 
@@ -42,8 +43,8 @@ class OrgForm(forms.Form):
     """Create or edit an org. The parent is chosen within the jurisdiction; an org whose
     parent lies outside it (the user's own top org, the city root) keeps its parent."""
 
-    name = forms.CharField(label="名称", max_length=100)
-    short_name = forms.CharField(label="简称", max_length=50, required=False)
+    name = LineField(label="名称", max_length=100)
+    short_name = LineField(label="简称", max_length=50, required=False)
     kind = forms.ChoiceField(label="类型", choices=OrgKind.choices)
     parent = OrgChoiceField(label="上级单位", queryset=Org.objects.none())
     region_code = forms.CharField(
@@ -52,7 +53,7 @@ class OrgForm(forms.Form):
         required=False,
         help_text="县6位、乡镇9位、村12位数字；非行政区划单位可不填",
     )
-    labels = forms.ModelMultipleChoiceField(
+    labels = ModelMultipleChoiceField(
         label="标签",
         queryset=OrgLabel.objects.filter(archived_at__isnull=True),
         required=False,

@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from jiandu.core.schemas import QuerySchema, choice_label
+from jiandu.core.schemas import Id, Line, QuerySchema, choice_label
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.selectors import org_list
 
@@ -76,18 +76,18 @@ OrgTreeNodeOut.model_rebuild()
 class OrgQuery(QuerySchema):
     kind: OrgKind | None = None
     label: str = Field("", description="标签名称")
-    parent: int | None = Field(None, description="上级单位编号（只列直属下级）")
+    parent: Id | None = Field(None, description="上级单位编号（只列直属下级）")
     include_archived: bool = Field(False, description="是否包含已归档单位")
 
 
 class OrgCreateIn(Schema):
-    name: str = Field(max_length=100)
+    name: Line = Field(max_length=100)
     kind: OrgKind
-    parent: int = Field(description="上级单位编号（须在管辖范围内）")
-    short_name: str = Field("", max_length=50)
+    parent: Id = Field(description="上级单位编号（须在管辖范围内）")
+    short_name: Line = Field("", max_length=50)
     region_code: str = ""
     labels: list[str] = Field([], description="标签名称（须已存在）")
-    sort_order: int = 0
+    sort_order: int = Field(0, ge=-(2**31), le=2**31 - 1, description="排序（小的在前）")
     acts_for_commission: bool | None = Field(
         None, description="代表所属纪委监委履职；不填时纪委监委下的信访室等内设机构默认是"
     )
@@ -96,13 +96,13 @@ class OrgCreateIn(Schema):
 class OrgUpdateIn(Schema):
     """Only the fields sent are changed."""
 
-    name: str | None = Field(None, max_length=100)
+    name: Line | None = Field(None, max_length=100)
     kind: OrgKind | None = None
-    parent: int | None = Field(None, description="新的上级单位编号")
-    short_name: str | None = Field(None, max_length=50)
+    parent: Id | None = Field(None, description="新的上级单位编号")
+    short_name: Line | None = Field(None, max_length=50)
     region_code: str | None = None
     labels: list[str] | None = None
-    sort_order: int | None = None
+    sort_order: int | None = Field(None, ge=-(2**31), le=2**31 - 1)
     acts_for_commission: bool | None = None
 
 
@@ -111,4 +111,4 @@ class OrgArchiveIn(Schema):
 
 
 class OrgSupervisesIn(Schema):
-    supervises: list[int] = Field(description="本单位监督的全部单位编号（整体替换）")
+    supervises: list[Id] = Field(description="本单位监督的全部单位编号（整体替换）")

@@ -15,7 +15,7 @@ from ninja import Query, Router, Status
 
 from jiandu.core.access import get_or_404, require_perm
 from jiandu.core.pagination import decode_cursor, encode_cursor
-from jiandu.core.schemas import ErrorOut
+from jiandu.core.schemas import ERRORS_WITH_RATE_LIMIT as ERRORS
 from jiandu.orgs.selectors import visible_org
 from jiandu.people.models import Person, Post
 from jiandu.people.schemas import (
@@ -29,7 +29,7 @@ from jiandu.people.schemas import (
     PostEndIn,
     PostOut,
 )
-from jiandu.people.selectors import person_get, person_list
+from jiandu.people.selectors import person_get, person_list, person_lookup_check
 from jiandu.people.services import (
     person_create,
     person_reveal_id_number,
@@ -39,8 +39,6 @@ from jiandu.people.services import (
 )
 
 router = Router(tags=["党员干部"])
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _detail(user: Any, pk: int) -> Person:
@@ -61,6 +59,7 @@ def list_people(request: HttpRequest, query: Query[PersonQuery]):
     """By name, then id; keyset-paged (``after`` = the previous page's ``next_cursor``).
     ``q`` that is a valid ID number finds that person through the search key."""
     require_perm(request, "people.view_person")
+    person_lookup_check(request.user)
     qs = person_list(
         user=request.user,
         query=query.q,
@@ -81,9 +80,14 @@ def list_people(request: HttpRequest, query: Query[PersonQuery]):
     return {"items": rows[: query.limit], "next_cursor": next_cursor}
 
 
-@router.get("/{int:person_id}", response={200: PersonDetailOut, **ERRORS}, summary="人员详情")
+@router.get(
+    "/{int:person_id}",
+    response={200: PersonDetailOut, **ERRORS},
+    summary="人员详情",
+)
 def get_person(request: HttpRequest, person_id: int):
     require_perm(request, "people.view_person")
+    person_lookup_check(request.user)
     return _detail(request.user, person_id)
 
 
@@ -97,6 +101,7 @@ def reveal_id_number(request: HttpRequest, person_id: int):
     audit row."""
     require_perm(request, "people.view_person")
     require_perm(request, "people.view_id_number")
+    person_lookup_check(request.user)
     person = person_get(user=request.user, pk=person_id)
     number = person_reveal_id_number(actor=request.user, person=person)
     return {"id": person.pk, "name": person.name, "id_number": number}
@@ -105,6 +110,7 @@ def reveal_id_number(request: HttpRequest, person_id: int):
 @router.post("/", response={201: PersonDetailOut, **ERRORS}, summary="新增人员")
 def create_person(request: HttpRequest, payload: PersonCreateIn):
     require_perm(request, "people.add_person")
+    person_lookup_check(request.user)  # an ID number's check is also a look-up
     person = person_create(
         actor=request.user,
         name=payload.name,
@@ -118,11 +124,16 @@ def create_person(request: HttpRequest, payload: PersonCreateIn):
     return Status(201, _detail(request.user, person.pk))
 
 
-@router.patch("/{int:person_id}", response={200: PersonDetailOut, **ERRORS}, summary="修改人员")
+@router.patch(
+    "/{int:person_id}",
+    response={200: PersonDetailOut, **ERRORS},
+    summary="修改人员",
+)
 def update_person(request: HttpRequest, person_id: int, payload: PersonUpdateIn):
     """Change the fields sent. A new ID number is validated and re-derives gender and
     birth date; ``null`` removes it."""
     require_perm(request, "people.change_person")
+    person_lookup_check(request.user)
     person = person_get(user=request.user, pk=person_id)
     changes = payload.dict(exclude_unset=True)
     for field in ("name", "registered_org", "political_status"):

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from jiandu.core.access import jurisdiction_org_ids
+from jiandu.core.forms import LineField
 from jiandu.orgs.forms import OrgChoiceField
 from jiandu.orgs.models import Org
 from jiandu.orgs.selectors import org_list
@@ -56,7 +57,7 @@ class PersonFilterForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50)
+    name = LineField(label="姓名", max_length=50)
     id_number = forms.CharField(
         label="身份证号码",
         max_length=30,
@@ -94,6 +95,11 @@ class PersonForm(forms.Form):
                 if current
                 else "尚未登记身份证号码；填写后自动带出出生日期和性别"
             )
+            if instance.id_masked and not user.has_perm("people.view_id_number"):
+                # Derived from the ID number: shown (and edited) only with the right to
+                # see ID numbers; a new number re-derives them.
+                del self.fields["birth_date"]
+                del self.fields["gender"]
             if instance.registered_org_id not in jurisdiction_org_ids(user):
                 # Registered outside the user's jurisdiction: visible through a post, but
                 # the registration stays where it is.
@@ -108,7 +114,7 @@ class PersonForm(forms.Form):
 
 class PostForm(forms.Form):
     org = OrgChoiceField(label="任职单位", queryset=Org.objects.none())
-    title = forms.CharField(label="职务", max_length=100)
+    title = LineField(label="职务", max_length=100)
     management_level = forms.ChoiceField(label="干部管理层级", choices=ManagementLevel.choices)
     is_leader = forms.BooleanField(label="单位主要负责人", required=False)
     start_date = forms.DateField(label="任职日期", widget=date_input())

@@ -52,10 +52,12 @@ class Person(TimeStampedModel, ArchivableModel):
         ordering = ["name", "pk"]
         permissions = [("view_id_number", _("查看身份证号码"))]
         constraints = [
+            # Unique per registering org, not system-wide: whether a number is registered
+            # outside a user's jurisdiction must not show (people.services).
             models.UniqueConstraint(
-                fields=["id_search_key"],
+                fields=["id_search_key", "registered_org"],
                 condition=~models.Q(id_search_key=""),
-                name="person_unique_id_number",
+                name="person_unique_id_number_per_org",
             )
         ]
 

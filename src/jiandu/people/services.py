@@ -18,7 +18,12 @@ from jiandu.orgs.models import Org
 from jiandu.people.models import Person, Post
 
 
-def _apply_id_number(person: Person, raw: str) -> None:
+def _apply_id_number(person: Person, raw: str, *, actor: Any) -> None:
+    """Set the number and what it says (birth date, gender). A number is refused when a
+    person in the actor's jurisdiction already has it; registrations outside the
+    jurisdiction are not looked at — the answer must not tell whether a number exists
+    there — so another registering org may hold the same number (the database keeps it
+    unique per registering org)."""
     if not raw:
         person.id_number = ""
         person.id_search_key = ""
@@ -29,8 +34,15 @@ def _apply_id_number(person: Person, raw: str) -> None:
     except idnumbers.IdNumberError as exc:
         raise ValidationError({"id_number": str(exc)}) from exc
     key = search_key(facts.number)
-    clash = Person.objects.filter(id_search_key=key).exclude(pk=person.pk).first()
-    if clash is not None:
+    clash = (
+        Person.objects.restrict(actor).filter(id_search_key=key).exclude(pk=person.pk).exists()
+    ) or (
+        person.registered_org_id is not None
+        and Person.objects.filter(id_search_key=key, registered_org_id=person.registered_org_id)
+        .exclude(pk=person.pk)
+        .exists()
+    )
+    if clash:
         raise ValidationError({"id_number": "该身份证号码已登记，不能重复登记"})
     person.id_number = facts.number
     person.id_search_key = key
@@ -59,7 +71,7 @@ def person_create(
         birth_date=birth_date,
         note=note,
     )
-    _apply_id_number(person, id_number)
+    _apply_id_number(person, id_number, actor=actor)
     person.full_clean(exclude=["id_search_key", "id_masked"])
     person.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=person, changes=model_snapshot(person))
@@ -74,7 +86,7 @@ def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
     for key, value in fields.items():
         setattr(person, key, value)
     if id_changed:
-        _apply_id_number(person, raw_id or "")
+        _apply_id_number(person, raw_id or "", actor=actor)
     person.full_clean(exclude=["id_search_key", "id_masked"])
     person.save()
     changes = diff(before, model_snapshot(person))

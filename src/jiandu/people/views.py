@@ -29,6 +29,7 @@ from jiandu.clues.models import Clue, Outcome
 from jiandu.core import idnumbers
 from jiandu.core.access import get_or_404, jurisdiction_org_ids
 from jiandu.core.crypto import search_key
+from jiandu.core.ratelimit import answers_429
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE, Column, export_rows
 from jiandu.orgs.forms import add_service_errors
 from jiandu.people.forms import (
@@ -39,7 +40,7 @@ from jiandu.people.forms import (
     id_search_key_param,
 )
 from jiandu.people.models import Person, Post
-from jiandu.people.selectors import person_get, person_list
+from jiandu.people.selectors import person_get, person_list, person_lookup_check
 from jiandu.people.services import (
     person_create,
     person_export,
@@ -93,19 +94,18 @@ def _filtered_people(request: HttpRequest, params: QueryDict) -> PeopleQuery:
         form.add_error(None, "身份证号码查询条件无效，请重新输入完整的身份证号码")
         return PeopleQuery(form, "", None)
     if not form.is_bound:
-        people = person_list(user=request.user)
+        people = person_list(user=request.user, id_key=id_key)
     elif form.is_valid():
         data = form.cleaned_data
         people = person_list(
             user=request.user,
             query=data["q"],
+            id_key=id_key,
             org_id=data["org"].pk if data["org"] else None,
             management_level=data["level"],
         )
     else:
         return PeopleQuery(form, id_key, None)
-    if id_key:
-        people = people.filter(id_search_key=id_key)
     return PeopleQuery(form, id_key, people)
 
 
@@ -153,7 +153,9 @@ def _page(people: QuerySet[Person], params: QueryDict) -> ListPage:
 
 @login_required
 @permission_required("people.view_person", raise_exception=True)
+@answers_429
 def person_list_view(request: HtmxHttpRequest) -> HttpResponse:
+    person_lookup_check(request.user)
     params: QueryDict = request.GET
     partial = _targets(request, "person-results")
     hidden = _hide_id_number(params)
@@ -194,7 +196,9 @@ def _criteria(query: PeopleQuery) -> dict[str, Any]:
 
 @login_required
 @permission_required("people.view_person", raise_exception=True)
+@answers_429
 def person_export_view(request: HttpRequest) -> HttpResponse:
+    person_lookup_check(request.user)
     params = _hide_id_number(request.GET) or request.GET
     query = _filtered_people(request, params)
     if query.people is None:
@@ -218,7 +222,7 @@ def person_export_view(request: HttpRequest) -> HttpResponse:
     columns = [
         Column("姓名", lambda p: p.name, 12),
         Column("性别", lambda p: p.gender, 6),
-        Column("出生日期", lambda p: p.birth_date, 12),
+        Column("出生日期", lambda p: p.birth_date if full or not p.id_masked else "", 12),
         Column("身份证号码", (lambda p: p.id_number) if full else (lambda p: p.masked_id()), 22),
         Column("政治面貌", lambda p: p.get_political_status_display(), 12),
         Column("登记单位", lambda p: p.registered_org.name, 24),
@@ -264,7 +268,9 @@ def _profile_context(request: HttpRequest, person: Person) -> dict[str, Any]:
 
 @login_required
 @permission_required("people.view_person", raise_exception=True)
+@answers_429
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person_lookup_check(request.user)
     person = person_get(user=request.user, pk=pk)
     return render(request, "people/person_detail.html", _profile_context(request, person))
 
@@ -272,7 +278,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("people.view_id_number", raise_exception=True)
 @require_POST
+@answers_429
 def person_reveal_id(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    person_lookup_check(request.user)
     person = person_get(user=request.user, pk=pk)
     number = person_reveal_id_number(actor=request.user, person=person)
     if _targets(request, "id-number"):
@@ -290,7 +298,9 @@ def person_reveal_id(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("people.add_person", raise_exception=True)
 @require_http_methods(["GET", "POST"])
+@answers_429
 def person_create_view(request: HttpRequest) -> HttpResponse:
+    person_lookup_check(request.user)
     form = PersonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -306,7 +316,9 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("people.change_person", raise_exception=True)
 @require_http_methods(["GET", "POST"])
+@answers_429
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person_lookup_check(request.user)
     person = person_get(user=request.user, pk=pk)
     form = PersonForm(request.POST or None, user=request.user, instance=person)
     if request.method == "POST" and form.is_valid():

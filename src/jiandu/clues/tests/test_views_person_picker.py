@@ -5,7 +5,9 @@ import datetime as dt
 
 from django.urls import reverse
 
+from jiandu.accounts import roles
 from jiandu.core import idnumbers
+from jiandu.core.testing import make_user
 from jiandu.people.services import person_create
 
 ID = idnumbers.make("530102", dt.date(1970, 1, 1), 13)
@@ -23,9 +25,14 @@ def test_search_by_name_or_full_id_number(client, world, users):
     assert "周某某" in by_name and "周某甲" not in by_name  # the other county is out of reach
     assert reverse("clues:person_chip", args=[person.pk]) in by_name
 
+    # By number: only for holders of people.view_id_number; others find nobody.
+    by_id = client.get(url, {"field": "subject_people", "q": ID}).content.decode()
+    assert "周某某" not in by_id
+    client.force_login(make_user("identity", world.county, roles.ROLE_CLUES, roles.ROLE_IDENTITY))
     by_id = client.get(url, {"field": "subject_people", "q": ID}).content.decode()
     assert "周某某" in by_id
     assert ID not in by_id and idnumbers.mask(ID) in by_id
+    client.force_login(users["county"])
 
     chosen = client.get(
         url, {"field": "subject_people", "q": "周某", "subject_people": [person.pk]}

@@ -39,4 +39,4 @@ def test_make_builds_numbers_that_validate():
 
 
 def test_mask_hides_the_middle():
-    assert idnumbers.mask("11010519491231002X") == "110*************2X"
+    assert idnumbers.mask("11010519491231002X") == "11***************X"

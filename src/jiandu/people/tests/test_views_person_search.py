@@ -5,11 +5,17 @@ import datetime as dt
 
 from django.urls import reverse
 
+from jiandu.accounts import roles
 from jiandu.core import idnumbers
+from jiandu.core.testing import make_user
 from jiandu.people.choices import ManagementLevel
 from jiandu.people.services import person_create, post_add
 
 NUMBER = idnumbers.make("530102", dt.date(1975, 6, 1), 31)
+
+
+def _identity_officer(world):
+    return make_user("identity", world.city, roles.ROLE_CLUES, roles.ROLE_IDENTITY)
 
 
 def _people(world):
@@ -25,7 +31,7 @@ def _people(world):
 
 def test_search_by_full_id_number_finds_the_person_without_showing_the_number(client, world):
     zhang, _li, _wang = _people(world)
-    client.force_login(world.users["city"])
+    client.force_login(_identity_officer(world))
 
     response = client.get(reverse("people:person_list"), {"q": NUMBER}, follow=True)
 
@@ -43,7 +49,7 @@ def test_search_by_full_id_number_finds_the_person_without_showing_the_number(cl
 
 def test_htmx_search_by_id_number_pushes_a_url_without_the_number(client, world):
     zhang, _li, _wang = _people(world)
-    client.force_login(world.users["city"])
+    client.force_login(_identity_officer(world))
     response = client.get(
         reverse("people:person_list"),
         {"q": NUMBER},
