@@ -334,3 +334,37 @@ def to_bytes(document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def qr_png(text: str, *, box: int = 8, border: int = 4) -> bytes:
+    """A QR code of ``text`` as a black-and-white PNG's bytes (``box`` pixels a module).
+
+    The matrix comes from the ``qrcode`` library; the PNG is written here with zlib, so
+    no imaging library is needed to put the code into a .docx."""
+    import struct
+    import zlib
+
+    import qrcode
+
+    code = qrcode.QRCode(border=border, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(text)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    size = len(matrix) * box
+    rows = bytearray()
+    for line in matrix:
+        pixels = bytes(0 if dark else 255 for dark in line for _ in range(box))
+        for _ in range(box):
+            rows += b"\x00" + pixels  # filter type 0 per scanline, 8-bit grey
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(rows), 9))
+        + chunk(b"IEND", b"")
+    )
