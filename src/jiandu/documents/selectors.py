@@ -9,9 +9,9 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 
-from jiandu.core.access import get_or_404
+from jiandu.core.access import get_or_404, jurisdiction_org_ids
 from jiandu.documents.choices import DocumentStatus
-from jiandu.documents.models import Document
+from jiandu.documents.models import Document, NumberingRule
 
 
 def document_list(
@@ -81,3 +81,14 @@ def register_summary(documents: QuerySet[Document]) -> list[SequenceSummary]:
         )
         for row in rows
     ]
+
+
+def numbering_rule_list(*, user: Any) -> QuerySet[NumberingRule]:
+    """The rules in force of the organs in the user's jurisdiction."""
+    return (
+        NumberingRule.objects.filter(
+            organ_id__in=jurisdiction_org_ids(user), archived_at__isnull=True
+        )
+        .select_related("organ")
+        .order_by("organ__path", "document_type")
+    )

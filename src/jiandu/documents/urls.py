@@ -8,6 +8,7 @@ app_name = "documents"
 
 urlpatterns = [
     path("", views.register, name="register"),
+    path("rules/", views.rules, name="rules"),
     path("<int:pk>/download/", views.download, name="download"),
     path("<int:pk>/void/", views.void, name="void"),
     path(

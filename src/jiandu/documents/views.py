@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jiandu.core.access import jurisdiction_org_ids
 from jiandu.documents import selectors, services
-from jiandu.documents.choices import DocumentType
-from jiandu.documents.forms import RegisterFilterForm, VoidForm
+from jiandu.documents.choices import DEFAULT_TYPE_CHARACTERS, DocumentType
+from jiandu.documents.forms import NumberingRuleForm, RegisterFilterForm, VoidForm
+from jiandu.orgs.selectors import org_list
 from jiandu.oversight.selectors import problem_get
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -108,4 +109,36 @@ def rectification_notice(request: HttpRequest, problem_pk: int) -> HttpResponse:
         request,
         "documents/rectification_notice.html",
         {"problem": problem, "document": existing},
+    )
+
+
+@login_required
+@permission_required("documents.view_document", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def rules(request: HttpRequest) -> HttpResponse:
+    """The 文号 rules of the organs in the user's jurisdiction; setting one needs
+    ``documents.add_numberingrule``."""
+    can_set = request.user.has_perm("documents.add_numberingrule")
+    form = NumberingRuleForm(request.POST or None, organs=org_list(user=request.user))
+    if request.method == "POST":
+        if not can_set:
+            raise PermissionDenied("没有设置文号规则的权限")
+        if form.is_valid():
+            try:
+                rule = services.numbering_rule_set(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"已设置文号规则：{rule.organ.name} {rule}")
+                return redirect("documents:rules")
+    defaults = [(label, DEFAULT_TYPE_CHARACTERS[value]) for value, label in DocumentType.choices]
+    return render(
+        request,
+        "documents/rules.html",
+        {
+            "rules": selectors.numbering_rule_list(user=request.user),
+            "form": form,
+            "can_set": can_set,
+            "defaults": defaults,
+        },
     )

@@ -145,3 +145,31 @@ def test_warning_card_data_from_an_overdue_rectification(world, problem):
     )
     assert card.recipient == "市财政局" and card.due_on == dt.date(2026, 10, 6)
     assert card.reason == "超过整改期限3日未完成整改" and card.status == "待整改"
+
+
+def test_rules_page_sets_a_rule_for_an_organ_in_jurisdiction(world, client):
+    from jiandu.documents.models import NumberingRule
+
+    city = grant(world.users["city"], "documents.view_document")
+    client.force_login(city)
+    url = reverse("documents:rules")
+    data = {
+        "organ": world.city.pk,
+        "document_type": "warning_notice",
+        "organ_prefix": "昆纪",
+        "type_character": "预",
+    }
+    page = client.get(url).content.decode()
+    assert "尚未设置文号规则" in page and "设置文号规则</h2>" not in page
+    assert client.post(url, data).status_code == 403
+    grant(city, "documents.add_numberingrule")
+    assert client.post(url, data).status_code == 302
+    assert "昆纪预〔" in client.get(url).content.decode()
+    # an organ outside the jurisdiction is not a choice
+    county = grant(
+        world.users["outsider"], "documents.view_document", "documents.add_numberingrule"
+    )
+    client.force_login(county)
+    page = client.post(url, {**data, "type_character": "警"})
+    assert page.status_code == 200 and "organ" in page.context["form"].errors
+    assert list(NumberingRule.objects.values_list("type_character", flat=True)) == ["预"]
