@@ -173,3 +173,39 @@ def test_rules_page_sets_a_rule_for_an_organ_in_jurisdiction(world, client):
     page = client.post(url, {**data, "type_character": "警"})
     assert page.status_code == 200 and "organ" in page.context["form"].errors
     assert list(NumberingRule.objects.values_list("type_character", flat=True)) == ["预"]
+
+
+def test_register_and_api_list_take_the_same_queries_for_more_documents(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jiandu.documents.choices import DocumentType
+    from jiandu.documents.services import document_issue, document_void
+
+    city = grant(world.users["city"], "documents.view_document", "documents.void_document")
+
+    def add(n):
+        for _ in range(n):
+            document = document_issue(
+                actor=city,
+                organ=world.city,
+                document_type=DocumentType.BULLETIN,
+                title="通报",
+                render=lambda number, day: number.encode(),
+                file_name="通报.docx",
+                recipient_org=world.county,
+            )
+        document_void(actor=city, document=document, reason="重印")
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    client.force_login(city)
+    add(1)
+    client.get(reverse("documents:register"))  # warm the per-process caches
+    few = (count(reverse("documents:register")), count("/api/v1/documents/"))
+    add(6)
+    many = (count(reverse("documents:register")), count("/api/v1/documents/"))
+    assert many == few
