@@ -220,6 +220,7 @@ def _register_routers() -> None:
     from jiandu.clues.api import router as clues_router
     from jiandu.core.api import router as core_router
     from jiandu.datacheck.api import router as datacheck_router
+    from jiandu.documents.api import router as documents_router
     from jiandu.orgs.api import router as orgs_router
     from jiandu.people.api import router as people_router
 
@@ -229,6 +230,7 @@ def _register_routers() -> None:
     api.add_router("/clues/", clues_router)
     api.add_router("/boards/", boards_router)
     api.add_router("/datacheck/", datacheck_router)
+    api.add_router("/documents/", documents_router)
 
 
 _register_routers()

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "jiandu.datacheck",
     "jiandu.imports",
     "jiandu.oversight",
+    "jiandu.documents",
     "jiandu.demo",
 ]
 

@@ -50,6 +50,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # A unit on a 多色榜 sees its rows and answers its warnings (签收, 整改报告).
         "boards.view_board",
         "boards.change_boardwarning",
+        # Official documents with their 文号 (督促整改通知书 …).
+        "documents.view_document",
+        "documents.add_document",
+        "documents.void_document",
     ],
     ROLE_TRIAL: [
         *_VIEW_BUSINESS,
@@ -63,8 +67,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "boards.add_board",
         "boards.change_board",
         "boards.close_board",
+        "documents.view_document",
+        "documents.add_document",
+        "documents.void_document",
+        "documents.view_numberingrule",
+        "documents.add_numberingrule",
+        "documents.change_numberingrule",
     ],
-    ROLE_LEADER: [*_VIEW_BUSINESS, "boards.view_board", "datacheck.view_run"],
+    ROLE_LEADER: [
+        *_VIEW_BUSINESS,
+        "boards.view_board",
+        "datacheck.view_run",
+        "documents.view_document",
+    ],
     ROLE_IDENTITY: [
         "clues.view_reporter_identity",
         "people.view_id_number",

@@ -12,10 +12,8 @@
 * :func:`render_board_xlsx` — the board as a workbook, one sheet per period, with
   coloured fills, frozen header, a legend, and the warnings.
 
-Layout follows GB/T 9704-2012 (党政机关公文格式): A4, title in 2号 小标宋, body in 3号
-仿宋_GB2312 at a fixed 28-point line pitch, first-level headings in 黑体, page numbers
-“— 1 —”. Every Chinese run carries its East Asian font (``w:eastAsia``) as well as
-the Latin one, so Word and WPS show the intended typefaces.
+Layout follows GB/T 9704-2012 (党政机关公文格式) through the shared helpers of
+:mod:`jiandu.documents.layout`, as every official document of the platform does.
 
 The functions take plain data (the ranking dataclasses plus display names and texts)
 and return the file's bytes; they neither read nor write anything else.
@@ -28,13 +26,10 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from docx import Document
-from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -54,24 +49,31 @@ from jiandu.boards.ranking import (
     last_place,
 )
 from jiandu.core.xlsx import put
+from jiandu.documents.layout import (
+    HEADING_FONT,
+    SIZE_BODY,
+    SIZE_NOTE,
+    SIZE_SUBTITLE,
+    chinese_date,
+    chinese_number,
+)
+from jiandu.documents.layout import bottom_rule as _bottom_rule
+from jiandu.documents.layout import cell_text as _cell_text
+from jiandu.documents.layout import heading as _heading
+from jiandu.documents.layout import masthead as _masthead
+from jiandu.documents.layout import new_document as _new_document
+from jiandu.documents.layout import page_setup as _page_setup
+from jiandu.documents.layout import paragraph as _paragraph
+from jiandu.documents.layout import row_properties as _row_properties
+from jiandu.documents.layout import shade as _shade
+from jiandu.documents.layout import signature as _signature
+from jiandu.documents.layout import title as _title
+from jiandu.documents.layout import to_bytes as _to_bytes
+from jiandu.documents.layout import usable_width_mm as _usable_width_mm
 
-# --------------------------------------------------------------------------- typography
+# The typography, the docx helpers and the GB/T 9704 page are shared by every official
+# document (jiandu.documents.layout); what follows is the 多色榜's own content.
 
-TITLE_FONT = "方正小标宋简体"
-BODY_FONT = "仿宋_GB2312"
-HEADING_FONT = "黑体"
-TABLE_FONT = "宋体"
-LATIN_FONT = "Times New Roman"
-
-SIZE_TITLE = 22  # 二号
-SIZE_SUBTITLE = 18  # 小二
-SIZE_BODY = 16  # 三号
-SIZE_PAGE_NUMBER = 14  # 四号
-SIZE_NOTE = 12  # 小四
-SIZE_TABLE = 10.5  # 五号
-LINE_PITCH = 28  # fixed line spacing of the body, in points
-
-RED_HEADER = "E60012"  # the red of a 版头 and its separator line
 
 # Cell fills of the board; text on red and blue is white so that it stays legible.
 FILLS = {Colour.RED: "E8382F", Colour.BLUE: "2E75B6", Colour.WHITE: "FFFFFF"}
@@ -83,22 +85,6 @@ DEFAULT_WARNING_ACTIONS = {
     WarningKind.QUARTER_LAST: "按照规定，由纪委监委领导直接约谈该单位（部门）负责人",
     WarningKind.CUMULATIVE_BOTTOM: "按照规定，对该单位（部门）主要负责人进行约谈",
 }
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 12 → 十二, 25 → 二十五 (for 一、二、 headings and 前三名)."""
-    if not 0 < n < 100:
-        return str(n)
-    tens, ones = divmod(n, 10)
-    text = ("" if tens == 1 else _DIGITS[tens]) + "十" if tens else ""
-    return text + (_DIGITS[ones] if ones else "")
-
-
-def chinese_date(day: dt.date) -> str:
-    """``2019年10月8日`` (GB/T 9704-2012 writes the 成文日期 in Arabic numerals)."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def headline_totals(*, lead: str, groups: Sequence[Sequence[tuple[str, object, str]]]) -> str:
@@ -204,277 +190,6 @@ class WarningNotice:
     reply_to: str = ""
     requirements: Sequence[str] = ()
     copy_to: str = ""
-
-
-# --------------------------------------------------------------------------- docx helpers
-
-
-def _insert_before(parent, child, successors: Sequence[str]) -> None:
-    """Insert ``child`` where the OOXML schema wants it (Word rejects out-of-order XML)."""
-    parent.insert_element_before(child, *successors)
-
-
-def _set_fonts(rpr, east_asia: str, latin: str = LATIN_FONT) -> None:
-    rfonts = rpr.get_or_add_rFonts()
-    rfonts.set(qn("w:ascii"), latin)
-    rfonts.set(qn("w:hAnsi"), latin)
-    rfonts.set(qn("w:cs"), latin)
-    rfonts.set(qn("w:eastAsia"), east_asia)
-
-
-def _style_run(
-    run,
-    *,
-    font: str,
-    size: float,
-    bold: bool = False,
-    colour: str | None = None,
-) -> None:
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    if colour:
-        run.font.color.rgb = RGBColor.from_string(colour)
-    _set_fonts(run._element.get_or_add_rPr(), font)
-
-
-def _paragraph(
-    container,
-    text: str = "",
-    *,
-    font: str = BODY_FONT,
-    size: float = SIZE_BODY,
-    bold: bool = False,
-    colour: str | None = None,
-    align=WD_ALIGN_PARAGRAPH.JUSTIFY,
-    indent: float = 2,
-    exact: float | None = LINE_PITCH,
-    before: float = 0,
-    after: float = 0,
-    keep_with_next: bool = False,
-):
-    """A paragraph of one run; ``indent`` is the first-line indent in characters."""
-    paragraph = container.add_paragraph()
-    fmt = paragraph.paragraph_format
-    fmt.alignment = align
-    fmt.first_line_indent = Pt(size * indent) if indent else None
-    fmt.space_before = Pt(before)
-    fmt.space_after = Pt(after)
-    if exact:
-        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = Pt(exact)
-    fmt.keep_with_next = keep_with_next
-    fmt.widow_control = True
-    if text:
-        lines = text.split("\n")
-        for i, line in enumerate(lines):
-            run = paragraph.add_run(line)
-            _style_run(run, font=font, size=size, bold=bold, colour=colour)
-            if i < len(lines) - 1:
-                run.add_break(WD_BREAK.LINE)
-    return paragraph
-
-
-def _bottom_rule(paragraph, *, colour: str = RED_HEADER, size_eighths: int = 12) -> None:
-    """The red separator line under a 版头 (a bottom border on the paragraph)."""
-    ppr = paragraph._p.get_or_add_pPr()
-    border = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    bottom.set(qn("w:val"), "single")
-    bottom.set(qn("w:sz"), str(size_eighths))
-    bottom.set(qn("w:space"), "1")
-    bottom.set(qn("w:color"), colour)
-    border.append(bottom)
-    _insert_before(
-        ppr,
-        border,
-        (
-            "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-            "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
-            "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
-            "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-            "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
-            "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
-        ),
-    )  # fmt: skip
-
-
-def _page_setup(section, *, landscape: bool) -> None:
-    """A4 with GB/T 9704 margins (portrait); narrower margins for landscape tables."""
-    if landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Mm(297), Mm(210)
-        section.top_margin, section.bottom_margin = Mm(25), Mm(22)
-        section.left_margin, section.right_margin = Mm(20), Mm(20)
-    else:
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-        section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.header_distance = Mm(15)
-    section.footer_distance = Mm(20)
-
-
-def _page_number_footer(section) -> None:
-    """“— 1 —” centred, 4号 宋体, using a PAGE field."""
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-    def run(text: str = ""):
-        r = paragraph.add_run(text)
-        _style_run(r, font=TABLE_FONT, size=SIZE_PAGE_NUMBER)
-        return r
-
-    def fld_char(kind: str) -> None:
-        element = OxmlElement("w:fldChar")
-        element.set(qn("w:fldCharType"), kind)
-        run()._r.append(element)
-
-    run("— ")
-    fld_char("begin")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = " PAGE "
-    run()._r.append(instr)
-    fld_char("separate")
-    run("1")
-    fld_char("end")
-    run(" —")
-
-
-def _new_document():
-    """An empty A4 document whose default text is 3号 仿宋_GB2312, language zh-CN."""
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.size = Pt(SIZE_BODY)
-    rpr = normal.element.get_or_add_rPr()
-    _set_fonts(rpr, BODY_FONT)
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), "en-US")
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    _insert_before(rpr, lang, ("w:eastAsianLayout", "w:specVanish", "w:oMath"))
-    table_style = document.styles["Table Grid"]
-    _set_fonts(table_style.element.get_or_add_rPr(), TABLE_FONT)
-    section = document.sections[0]
-    _page_setup(section, landscape=False)
-    _page_number_footer(section)
-    core = document.core_properties
-    core.author = ""
-    core.last_modified_by = ""
-    core.comments = ""
-    return document
-
-
-def _masthead(document, *, header: str, document_number: str) -> None:
-    """The 版头: organ name(s) in red, the 文号, and the red separator line."""
-    for line in header.split("\n"):
-        if line.strip():
-            _paragraph(
-                document,
-                line.strip(),
-                font=TITLE_FONT,
-                size=30,
-                colour=RED_HEADER,
-                align=WD_ALIGN_PARAGRAPH.CENTER,
-                indent=0,
-                exact=40,
-            )
-    number = _paragraph(
-        document,
-        document_number,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        indent=0,
-        before=18,
-        after=4,
-    )
-    _bottom_rule(number)
-    _paragraph(document, "", indent=0)
-
-
-def _title(document, text: str, *, size: float = SIZE_TITLE) -> None:
-    _paragraph(
-        document,
-        text,
-        font=TITLE_FONT,
-        size=size,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        indent=0,
-        exact=size + 13,
-        after=LINE_PITCH / 2,
-    )
-
-
-def _heading(document, text: str) -> None:
-    _paragraph(document, text, font=HEADING_FONT, keep_with_next=True)
-
-
-def _signature(document, *, issuer: str, day: dt.date) -> None:
-    _paragraph(document, "", indent=0)
-    for line in [*issuer.split("\n"), chinese_date(day)]:
-        p = _paragraph(document, line.strip(), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=0)
-        p.paragraph_format.right_indent = Pt(SIZE_BODY * 2)
-
-
-def _shade(cell, fill: str) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    for old in tcpr.findall(qn("w:shd")):
-        tcpr.remove(old)
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    _insert_before(
-        tcpr,
-        shd,
-        (
-            "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
-            "w:hideMark", "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
-        ),
-    )  # fmt: skip
-
-
-def _row_properties(row, *, header: bool) -> None:
-    """Rows never split across pages; header rows repeat on every page."""
-    trpr = row._tr.get_or_add_trPr()
-    cant_split = OxmlElement("w:cantSplit")
-    _insert_before(
-        trpr,
-        cant_split,
-        ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del"),
-    )
-    if header:
-        repeat = OxmlElement("w:tblHeader")
-        _insert_before(
-            trpr, repeat, ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
-        )
-
-
-def _cell_text(
-    cell,
-    text: str,
-    *,
-    font: str = TABLE_FONT,
-    bold: bool = False,
-    colour: str | None = None,
-    size: float = SIZE_TABLE,
-) -> None:
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    paragraph = cell.paragraphs[0]
-    fmt = paragraph.paragraph_format
-    fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    fmt.first_line_indent = None
-    fmt.space_before = Pt(1)
-    fmt.space_after = Pt(1)
-    fmt.line_spacing = 1.0
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        run = paragraph.add_run(line)
-        _style_run(run, font=font, size=size, bold=bold, colour=colour)
-        if i < len(lines) - 1:
-            run.add_break(WD_BREAK.LINE)
-
-
-def _usable_width_mm(section) -> float:
-    return (section.page_width - section.left_margin - section.right_margin) / Mm(1)
 
 
 def _column_heading(indicator: Indicator, by_points: bool) -> str:
@@ -707,12 +422,6 @@ def render_warning_notice_docx(*, notice: WarningNotice) -> bytes:
         p = _paragraph(document, f"抄送：{notice.copy_to}。", size=14, indent=1)
         _bottom_rule(p, colour="000000", size_eighths=6)
     return _to_bytes(document)
-
-
-def _to_bytes(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- xlsx

@@ -2,7 +2,11 @@
 (.docx) per warning, and the board workbook (.xlsx). Each download is audited (EXPORT).
 
 The renderers are the pure functions of :mod:`jiandu.boards.documents`; this module
-gathers their input from snapshots, warnings and the case statistics.
+gathers their input from snapshots, warnings and the case statistics. The 通报 of a
+month and the 预警通知书 of a warning are official documents: the first download issues
+them in the 文号 register (:mod:`jiandu.documents`), which assigns the 文号 printed in the
+版头 and stores the file; later downloads return the stored file under the same number.
+Voiding the number in the register lets the next download issue the document anew.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from jiandu.clues.models import DomainTag
 from jiandu.clues.statistics import statistic
 from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
+from jiandu.documents.choices import DocumentType
+from jiandu.documents.models import Document
+from jiandu.documents.services import document_for_record, document_issue
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org
 from jiandu.orgs.selectors import org_subtree_ids
@@ -148,14 +155,64 @@ def bulletin_boards(*, board: Board, month: str) -> list[BoardSnapshot]:
     return snapshots
 
 
+BULLETIN_RECORD = "boards.bulletin"
+WARNING_NOTICE_RECORD = "boards.boardwarning"
+
+
+def _stored(document: Document) -> bytes:
+    with document.file.open("rb") as handle:
+        return handle.read()
+
+
 def bulletin_docx(
     *, actor: Any, board: Board, month: str, today: dt.date | None = None
 ) -> tuple[bytes, str]:
-    """The monthly 通报 of the owner org and its file name."""
+    """The monthly 通报 of the owner org and its file name: issued with its 文号 on the
+    first download, the stored file on later ones."""
     owner = board.owner_org
+    record_id = f"{owner.pk}:{month}"
+    document = document_for_record(
+        document_type=DocumentType.BULLETIN, record_type=BULLETIN_RECORD, record_id=record_id
+    )
     snapshots = bulletin_boards(board=board, month=month)
-    if not snapshots:
-        raise ValueError(f"{ranking.month_label(month)}尚未结账，无法生成通报")
+    if document is None:
+        if not snapshots:
+            raise ValueError(f"{ranking.month_label(month)}尚未结账，无法生成通报")
+        title, render = _bulletin_render(owner=owner, board=board, month=month, snapshots=snapshots)
+        document = document_issue(
+            actor=actor,
+            organ=owner,
+            document_type=DocumentType.BULLETIN,
+            title=title,
+            render=render,
+            file_name=f"{title}.docx",
+            # Dated on the close it reports (the latest of the month's boards), not on
+            # the day someone first downloads it.
+            issued_on=today or max(timezone.localdate(s.created_at) for s in snapshots),
+            record_type=BULLETIN_RECORD,
+            record_id=record_id,
+        )
+    data = _stored(document)
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        obj=board,
+        summary=f"导出多色榜通报：{document.title}"[:300],
+        changes={
+            "format": "docx",
+            "month": month,
+            "snapshots": [s.pk for s in snapshots],
+            "size": len(data),
+            "document": document.pk,
+            "number": document.number,
+        },
+    )
+    return data, document.file_name
+
+
+def _bulletin_render(
+    *, owner: Org, board: Board, month: str, snapshots: Sequence[BoardSnapshot]
+) -> tuple[str, Any]:
     domains = {s.board.domain_id for s in snapshots}
     domain = board.domain if len(domains) == 1 else None
     org_ids = org_subtree_ids(org=owner)
@@ -169,56 +226,70 @@ def bulletin_docx(
     sections = [_section(s, _snapshot_warnings(s)) for s in snapshots]
     area = f"{domain.name}领域" if domain else ""
     title = f"关于{ranking.month_label(month)}{_scope_word(owner)}{area}监督执纪问责工作情况的通报"
-    bulletin = documents.Bulletin(
-        title=title,
-        issuer=owner.name,
-        # Dated on the close it reports (the latest of the month's boards), not on the
-        # day someone downloads it again.
-        date=today or max(timezone.localdate(s.created_at) for s in snapshots),
-        headline=headline,
-        boards=sections,
-        header=owner.name,
-        recipients="各县（市、区）纪委监委，各派驻（出）机构，各监督检查室",
-        paragraphs=tuple(paragraphs),
-        requirements=BULLETIN_REQUIREMENTS,
-    )
-    data = documents.render_bulletin_docx(bulletin=bulletin)
-    audit_record(
-        actor=actor,
-        action=AuditAction.EXPORT,
-        obj=board,
-        summary=f"导出多色榜通报：{title}"[:300],
-        changes={
-            "format": "docx",
-            "month": month,
-            "snapshots": [s.pk for s in snapshots],
-            "size": len(data),
-        },
-    )
-    return data, f"{title}.docx"
+
+    def render(number: str, day: dt.date) -> bytes:
+        bulletin = documents.Bulletin(
+            title=title,
+            issuer=owner.name,
+            date=day,
+            headline=headline,
+            boards=sections,
+            header=owner.name,
+            document_number=number,
+            recipients="各县（市、区）纪委监委，各派驻（出）机构，各监督检查室",
+            paragraphs=tuple(paragraphs),
+            requirements=BULLETIN_REQUIREMENTS,
+        )
+        return documents.render_bulletin_docx(bulletin=bulletin)
+
+    return title, render
 
 
 def warning_notice_docx(
     *, actor: Any, warning: BoardWarning, reply_days: int = 30
 ) -> tuple[bytes, str]:
-    """The 工作预警通知书 of one warning and its file name."""
+    """The 工作预警通知书 of one warning and its file name: issued with its 文号 on the
+    first download, the stored file on later ones."""
     board = warning.board
     issued = timezone.localtime(warning.created_at).date()
-    notice = documents.WarningNotice(
-        finding=ranking.WarningFinding.from_dict(warning.finding),
-        recipient=warning.org.name,
-        issuer=board.owner_org.name,
-        date=issued,
-        source=f"“{board.title}”多色榜",
-        reply_by=issued + dt.timedelta(days=reply_days),
-        reply_to=board.owner_org.name,
+
+    def render(number: str, day: dt.date) -> bytes:
+        notice = documents.WarningNotice(
+            finding=ranking.WarningFinding.from_dict(warning.finding),
+            recipient=warning.org.name,
+            issuer=board.owner_org.name,
+            date=day,
+            document_number=number,
+            source=f"“{board.title}”多色榜",
+            reply_by=day + dt.timedelta(days=reply_days),
+            reply_to=board.owner_org.name,
+        )
+        return documents.render_warning_notice_docx(notice=notice)
+
+    name = f"工作预警通知书_{warning.org.name}_{warning.month}.docx"
+    document = document_issue(
+        actor=actor,
+        organ=board.owner_org,
+        document_type=DocumentType.WARNING_NOTICE,
+        title=f"关于对{warning.org.name}的工作预警通知书（{warning.month}）",
+        render=render,
+        file_name=name,
+        issued_on=issued,
+        recipient_org=warning.org,
+        record_type=WARNING_NOTICE_RECORD,
+        record_id=warning.pk,
     )
-    data = documents.render_warning_notice_docx(notice=notice)
+    data = _stored(document)
     audit_record(
         actor=actor,
         action=AuditAction.EXPORT,
         obj=warning,
         summary=f"导出工作预警通知书：{warning.org.name}（{warning.month}）",
-        changes={"format": "docx", "size": len(data)},
+        changes={
+            "format": "docx",
+            "size": len(data),
+            "document": document.pk,
+            "number": document.number,
+        },
     )
-    return data, f"工作预警通知书_{warning.org.name}_{warning.month}.docx"
+    return data, document.file_name

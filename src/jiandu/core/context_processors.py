@@ -19,6 +19,7 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("大数据比对", "比对任务", "datacheck:run_list", "datacheck.view_run"),
     ("大数据比对", "比对疑点", "datacheck:hit_list", "datacheck.view_run"),
     ("大数据比对", "数据集", "datacheck:dataset_list", "datacheck.view_run"),
+    ("公文", "文号登记", "documents:register", "documents.view_document"),
     ("基础信息", "组织机构", "orgs:org_tree", "orgs.view_org"),
     ("基础信息", "党员干部", "people:person_list", "people.view_person"),
     (

@@ -1,0 +1,19 @@
+"""URLs of the 文号 register."""
+
+from django.urls import path
+
+from jiandu.documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("rules/", views.rules, name="rules"),
+    path("<int:pk>/download/", views.download, name="download"),
+    path("<int:pk>/void/", views.void, name="void"),
+    path(
+        "rectification-notice/<int:problem_pk>/",
+        views.rectification_notice,
+        name="rectification-notice",
+    ),
+]
