@@ -10,6 +10,7 @@ from django.urls import reverse
 from docx import Document as Docx
 
 from jiandu.core.models import AuditLog
+from jiandu.core.testing import make_user
 from jiandu.documents.choices import DocumentStatus
 from jiandu.documents.models import Document
 
@@ -63,16 +64,17 @@ def test_only_the_supervising_side_may_issue(world, problem, unit_staff, client)
     assert _issue_notice(client, unit_staff, problem).status_code == 403
     outsider = grant(world.users["outsider"], "documents.add_document")
     assert _issue_notice(client, outsider, problem).status_code == 404
-    plain = world.users["room"]  # no documents.add_document
+    plain = make_user("plain", world.group1)  # the supervising org, no documents role
     assert _issue_notice(client, plain, problem).status_code == 403
     assert not Document.objects.exists()
 
 
 def test_register_is_scoped_and_the_recipient_reads_its_notice(world, issued, unit_staff, client):
     download = reverse("documents:download", args=[issued.pk])
-    client.force_login(world.users["outsider"])
+    client.force_login(make_user("no-role", world.other_county))
     assert client.get(reverse("documents:register")).status_code == 403
-    grant(world.users["outsider"], "documents.view_document", "documents.void_document")
+    outsider = grant(world.users["outsider"], "documents.view_document", "documents.void_document")
+    client.force_login(outsider)
     page = client.get(reverse("documents:register")).content.decode()
     assert issued.number not in page
     assert client.get(download).status_code == 404
@@ -129,7 +131,7 @@ def test_api_lists_and_reads_within_jurisdiction(world, issued, client):
     client.force_login(outsider)
     assert client.get("/api/v1/documents/").json() == []
     assert client.get(f"/api/v1/documents/{issued.pk}").status_code == 404
-    client.force_login(world.users["county"])
+    client.force_login(make_user("no-role", world.county))
     assert client.get("/api/v1/documents/").status_code == 403
 
 
@@ -150,7 +152,7 @@ def test_warning_card_data_from_an_overdue_rectification(world, problem):
 def test_rules_page_sets_a_rule_for_an_organ_in_jurisdiction(world, client):
     from jiandu.documents.models import NumberingRule
 
-    city = grant(world.users["city"], "documents.view_document")
+    city = grant(make_user("reader", world.city), "documents.view_document")
     client.force_login(city)
     url = reverse("documents:rules")
     data = {
