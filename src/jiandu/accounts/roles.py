@@ -20,6 +20,7 @@ ROLE_DATA = "数据管理"
 ROLE_SYSTEM_ADMIN = "系统管理员"
 ROLE_SECURITY_ADMIN = "安全管理员"
 ROLE_AUDIT_ADMIN = "审计管理员"
+ROLE_RECTIFICATION = "整改落实"
 
 _VIEW_BUSINESS = [
     "orgs.view_org",
@@ -47,6 +48,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "clues.change_exposurebatch",
         "datacheck.view_run",
         "datacheck.verify_hit",
+        # 整改闭环: the supervising side; a county commission is also a responsible unit
+        # when the city supervises it (a 多色榜 warning), hence rectify_problem too.
+        "oversight.view_problem",
+        "oversight.add_problem",
+        "oversight.accept_rectification",
+        "oversight.rectify_problem",
     ],
     ROLE_TRIAL: [
         *_VIEW_BUSINESS,
@@ -60,8 +67,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "boards.add_board",
         "boards.change_board",
         "boards.close_board",
+        "oversight.view_problem",
+        "oversight.add_problem",
+        "oversight.accept_rectification",
     ],
-    ROLE_LEADER: [*_VIEW_BUSINESS, "boards.view_board", "datacheck.view_run"],
+    ROLE_LEADER: [
+        *_VIEW_BUSINESS,
+        "boards.view_board",
+        "datacheck.view_run",
+        "oversight.view_problem",
+    ],
     ROLE_IDENTITY: [
         "clues.view_reporter_identity",
         "people.view_id_number",
@@ -89,6 +104,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orgs.view_orglabel",
         "orgs.add_orglabel",
         "orgs.change_orglabel",
+        # Reference data of the deadlines: the working-day calendar and the deadline table.
+        "core.add_calendarday",
+        "core.change_calendarday",
+        "core.change_deadlinerule",
     ],
     ROLE_SECURITY_ADMIN: [
         "accounts.view_user",
@@ -97,6 +116,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.unlock_user",
     ],
     ROLE_AUDIT_ADMIN: ["core.view_auditlog"],
+    # Staff of a supervised unit: see their unit's problems, sign, plan and report.
+    ROLE_RECTIFICATION: ["oversight.view_problem", "oversight.rectify_problem"],
 }
 
 ADMIN_ROLES = frozenset({ROLE_SYSTEM_ADMIN, ROLE_SECURITY_ADMIN, ROLE_AUDIT_ADMIN})
