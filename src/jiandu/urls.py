@@ -14,6 +14,7 @@ urlpatterns = [
     path("boards/", include("jiandu.boards.urls")),
     path("datacheck/", include("jiandu.datacheck.urls")),
     path("imports/", include("jiandu.imports.urls")),
+    path("oversight/", include("jiandu.oversight.urls")),
     path("api/v1/", api.urls),
     # User administration is the platform's own pages (三员分立), not Django's admin.
     path("sysadmin/", admin_home),
