@@ -77,7 +77,7 @@ def _follow_up(f: FollowUp) -> dict[str, Any]:
 def _detail(user: Any, pk: int) -> dict[str, Any]:
     problem = selectors.problem_get(user=user, pk=pk)
     rect = problem.rectification
-    problem.due = selectors.due_state(rect, calendar=work_calendar())
+    problem.due = selectors.due_state(rect, calendar=work_calendar())  # type: ignore[attr-defined]
     body = ProblemOut.from_problem(problem)
     body.update(
         found_by_org={"id": problem.found_by_org_id, "name": problem.found_by_org.name},

@@ -124,7 +124,8 @@ class ProblemForm(forms.Form):
             self.initial.setdefault("supervising_org", supervising.last())
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("immediate"):
             if not (data.get("immediate_reason") or "").strip():
                 self.add_error("immediate_reason", "立行立改须填写整改情况")
@@ -143,18 +144,18 @@ class MoveForm(forms.Form):
     text = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     new_due = _date_field("新期限", required=False)
-    files = MultipleFileField(label="附件", help_text="可多选文件")
+    attachments = MultipleFileField(label="附件", help_text="可多选文件")
 
 
 # Per move: its button, the fields it shows (with their labels) and whether files go along.
 MOVE_FIELDS: dict[str, dict[str, str]] = {
     RectificationAction.SIGN: {},
-    RectificationAction.PLAN: {"text": "整改方案", "files": "方案附件"},
-    RectificationAction.SUBMIT: {"text": "整改报告", "files": "报告附件"},
-    RectificationAction.ACCEPT: {"reason": "验收意见", "files": "验收材料"},
+    RectificationAction.PLAN: {"text": "整改方案", "attachments": "方案附件"},
+    RectificationAction.SUBMIT: {"text": "整改报告", "attachments": "报告附件"},
+    RectificationAction.ACCEPT: {"reason": "验收意见", "attachments": "验收材料"},
     RectificationAction.REJECT: {"reason": "不通过的理由"},
     RectificationAction.EXTEND: {"new_due": "延期至", "reason": "延期理由"},
-    RectificationAction.IMMEDIATE: {"reason": "立行立改情况", "files": "整改证据"},
+    RectificationAction.IMMEDIATE: {"reason": "立行立改情况", "attachments": "整改证据"},
 }
 
 
@@ -189,7 +190,7 @@ class InterviewForm(forms.Form):
         help_text="谈话对象及其他参加人员",
     )
     minutes = forms.CharField(label="谈话记录", widget=forms.Textarea(attrs={"rows": 6}))
-    files = MultipleFileField(label="附件", help_text="约谈通知、签字的谈话记录等")
+    attachments = MultipleFileField(label="附件", help_text="约谈通知、签字的谈话记录等")
 
     def __init__(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("initial", {"held_on": timezone.localdate()})

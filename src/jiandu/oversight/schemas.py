@@ -201,7 +201,7 @@ class CalendarOut(Schema):
 
 class CalendarImportIn(Schema):
     file: FileIn | None = Field(None, description=".csv 或 .xlsx（表头 date,kind）")
-    rows: list[list[str]] = Field([], description="不传文件时：[[\"2026-10-01\", \"休\"], …]")
+    rows: list[list[str]] = Field([], description='不传文件时：[["2026-10-01", "休"], …]')
 
 
 class CalendarImportOut(Schema):

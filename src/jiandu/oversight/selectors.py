@@ -196,7 +196,8 @@ def annotate_due(problems: list[Problem], *, today: dt.date | None = None) -> No
     """Set ``problem.due`` (a :class:`DueState`) on each, with one calendar read."""
     calendar = work_calendar()
     for problem in problems:
-        problem.due = due_state(problem.rectification, calendar=calendar, today=today)
+        due = due_state(problem.rectification, calendar=calendar, today=today)
+        problem.due = due  # type: ignore[attr-defined]
 
 
 def missing_calendar_years(today: dt.date | None = None) -> list[int]:

@@ -139,7 +139,7 @@ def _origin_link(user: Any, problem: Problem) -> dict[str, str] | None:
             "label": "多色榜预警",
             "url": reverse("boards:warning_detail", args=[problem.origin_id]),
         }
-    if problem.recurrence_of_id:
+    if problem.recurrence_of is not None:
         return {
             "label": f"反弹自 {problem.recurrence_of.number}",
             "url": reverse("oversight:problem_detail", args=[problem.recurrence_of_id]),
@@ -215,7 +215,7 @@ def problem_move(request: HttpRequest, pk: int) -> HttpResponse:
                 action=action,
                 reason=data["reason"],
                 text=data["text"],
-                files=uploads(data["files"]),
+                files=uploads(data["attachments"]),
                 new_due=data["new_due"],
             )
         except ValidationError as exc:
@@ -384,7 +384,7 @@ def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
                 leader=data["leader"],
                 participants=data["participants"],
                 minutes=data["minutes"],
-                files=uploads(data["files"]),
+                files=uploads(data["attachments"]),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -136,7 +136,7 @@ def test_the_unit_signs_plans_and_reports_the_supervisor_rejects_then_accepts(lo
     assert client.post(move, {"action": "plan", "text": "逐户核对"}).status_code == 302
     report = SimpleUploadedFile("整改报告.pdf", b"%PDF-report")
     assert (
-        client.post(move, {"action": "submit", "text": "已补齐", "files": report}).status_code
+        client.post(move, {"action": "submit", "text": "已补齐", "attachments": report}).status_code
         == 302
     )
     # The unit cannot accept its own report.
