@@ -97,7 +97,7 @@ def _detail(user: Any, pk: int) -> dict[str, Any]:
                 "reason": e.reason,
                 "due_before": e.due_before,
                 "due_after": e.due_after,
-                "actor": e.actor.get_full_name() or e.actor.username,
+                "actor": e.actor.display_name,
                 "on_date": e.on_date,
                 "at": e.at,
             }

@@ -153,7 +153,7 @@ def _problem_context(request: HttpRequest, problem: Problem, **extra: Any) -> di
     events = [
         {
             "at": e.at,
-            "actor": e.actor.get_full_name() or e.actor.username,
+            "actor": e.actor.display_name,
             "title": f"{e.get_action_display()}（{e.on_date:%Y-%m-%d}）",
             "note": "\n".join(
                 part
@@ -162,9 +162,7 @@ def _problem_context(request: HttpRequest, problem: Problem, **extra: Any) -> di
                     f"期限 {e.due_before:%Y-%m-%d} → {e.due_after:%Y-%m-%d}"
                     if e.due_before and e.due_after
                     else "",
-                    f"批准人：{e.approved_by.get_full_name() or e.approved_by.username}"
-                    if e.approved_by
-                    else "",
+                    f"批准人：{e.approved_by.display_name}" if e.approved_by else "",
                 )
                 if part
             ),
