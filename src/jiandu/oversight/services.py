@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from jiandu.core.access import jurisdiction_org_ids
 from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
 from jiandu.core.deadlines import deadline_compute
@@ -420,6 +421,8 @@ def interview_record(
         if Side.SUPERVISOR not in acting_sides(actor, problem):
             raise TransitionError("约谈记录应由监督单位登记")
         org = problem.org
+    elif org.pk not in jurisdiction_org_ids(actor):
+        raise ValidationError({"org": f"{org}不在您的管辖范围内"})
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": "谈话日期不能晚于今天"})
     interview = Interview(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,7 +23,12 @@ from jiandu.oversight.models import (
     ProblemCategory,
     ProblemSource,
 )
-from jiandu.oversight.services import Upload, problem_create, rectification_move
+from jiandu.oversight.services import (
+    Upload,
+    interview_record,
+    problem_create,
+    rectification_move,
+)
 
 pytestmark = pytest.mark.django_db
 # Session, user, permissions, jurisdiction, the filter choices, the page with its joins,
@@ -318,3 +324,18 @@ def test_the_unit_role_sees_but_does_not_register(loop, client):
     login(client, staff)
     assert client.get(reverse("oversight:problem_list")).status_code == 200
     assert client.get(reverse("oversight:problem_create")).status_code == 403
+
+
+def test_interview_without_a_problem_stays_in_the_jurisdiction(loop):
+    world, supervisor, _staff = loop
+    args = {
+        "actor": supervisor,
+        "kind": "reminder_talk",
+        "held_on": dt.date.today(),
+        "leader": "李某",
+        "participants": "单位负责人",
+        "minutes": "提醒",
+    }
+    assert interview_record(org=world.unit_b, **args).problem is None
+    with pytest.raises(ValidationError):
+        interview_record(org=world.other_county, **args)
