@@ -25,6 +25,7 @@ from jiandu.clues.lifecycle import TransitionError
 from jiandu.core.ratelimit import RateLimited
 
 logger = logging.getLogger("jiandu.api")
+from jiandu.oversight.lifecycle import TransitionError as RectificationTransitionError
 
 
 class TokenAuth(HttpBearer):
@@ -208,6 +209,7 @@ def _handle(exc_class: type[E], handler: Callable[[HttpRequest, E], HttpResponse
 _handle(RequestValidationError, _on_request_validation_error)
 _handle(DjangoValidationError, _on_django_validation_error)
 _handle(TransitionError, _on_transition_error)
+_handle(RectificationTransitionError, _on_transition_error)
 _handle(Http404, _on_not_found)
 _handle(PermissionError, _on_permission_error)
 _handle(HttpError, _on_http_error)
@@ -222,6 +224,7 @@ def _register_routers() -> None:
     from jiandu.datacheck.api import router as datacheck_router
     from jiandu.documents.api import router as documents_router
     from jiandu.orgs.api import router as orgs_router
+    from jiandu.oversight.api import router as oversight_router
     from jiandu.people.api import router as people_router
 
     api.add_router("/core/", core_router)
@@ -231,6 +234,7 @@ def _register_routers() -> None:
     api.add_router("/boards/", boards_router)
     api.add_router("/datacheck/", datacheck_router)
     api.add_router("/documents/", documents_router)
+    api.add_router("/oversight/", oversight_router)
 
 
 _register_routers()

@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jiandu.core.context_processors.navigation",
+                "jiandu.core.context_processors.calendar_warning",
             ],
         },
     }

@@ -594,6 +594,51 @@ def test_data_imports_runs_and_assigns_a_hit_to_a_county(rw, page, log_in, setti
 # --- the matrix itself ------------------------------------------------------------
 
 
+def test_rectify_signs_plans_and_reports_the_problem_of_its_unit(rw, page, log_in):
+    from jiandu.oversight.models import ProblemCategory, ProblemSource
+    from jiandu.oversight.services import problem_create
+
+    world = rw.world
+    problem = problem_create(
+        actor=rw.accounts["group1"],
+        org=world.unit_a,
+        description="公务接待超标准，接待清单不全",
+        category=ProblemCategory.objects.get(name="作风建设（四风）"),
+        source=ProblemSource.objects.get(key="supervision"),
+        found_on=dt.date.today() - dt.timedelta(days=3),
+        supervising_org=world.group1,
+    )
+    base = log_in("rectify")
+
+    # Its unit's problem in the list; 签收, 整改方案, 整改报告 with a file.
+    _goto(page, f"{base}/oversight/problems/")
+    page.get_by_role("link", name=problem.number).click()
+    page.wait_for_url(re.compile(rf".*/oversight/problems/{problem.pk}/$"))
+    for action, fields in (
+        ("sign", {}),
+        ("plan", {"text": "制定接待清单制度，逐笔核对"}),
+    ):
+        form = page.locator(f"form[data-action={action}]")
+        if not form.is_visible():
+            page.locator(f"details:has(form[data-action={action}]) > summary").click()
+        for name, value in fields.items():
+            form.locator(f"[name={name}]").fill(value)
+        form.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+    assert "正在整改" in page.content()
+    page.locator("details:has(form[data-action=submit]) > summary").click()
+    form = page.locator("form[data-action=submit]")
+    form.locator("input[type=file]").set_input_files(
+        {"name": "整改报告.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 report"}
+    )
+    form.locator("[name=text]").fill("已建立接待清单制度")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "已整改（待验收）" in page.content()
+    # Acceptance is the supervising group's: no button for the unit.
+    assert page.locator("form[data-action=accept]").count() == 0
+
+
 def test_the_matrix_rows_are_the_demo_accounts_and_each_has_its_test():
     from jiandu.demo.accounts import account_specs
 

@@ -20,6 +20,7 @@ ROLE_DATA = "数据管理"
 ROLE_SYSTEM_ADMIN = "系统管理员"
 ROLE_SECURITY_ADMIN = "安全管理员"
 ROLE_AUDIT_ADMIN = "审计管理员"
+ROLE_RECTIFICATION = "整改落实"
 
 _VIEW_BUSINESS = [
     "orgs.view_org",
@@ -54,6 +55,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "documents.view_document",
         "documents.add_document",
         "documents.void_document",
+        # 整改闭环: the supervising side; a county commission is also a responsible unit
+        # when the city supervises it (a 多色榜 warning), hence rectify_problem too.
+        "oversight.view_problem",
+        "oversight.add_problem",
+        "oversight.accept_rectification",
+        "oversight.rectify_problem",
     ],
     ROLE_TRIAL: [
         *_VIEW_BUSINESS,
@@ -73,12 +80,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "documents.view_numberingrule",
         "documents.add_numberingrule",
         "documents.change_numberingrule",
+        "oversight.view_problem",
+        "oversight.add_problem",
+        "oversight.accept_rectification",
     ],
     ROLE_LEADER: [
         *_VIEW_BUSINESS,
         "boards.view_board",
         "datacheck.view_run",
         "documents.view_document",
+        "oversight.view_problem",
     ],
     ROLE_IDENTITY: [
         "clues.view_reporter_identity",
@@ -107,6 +118,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orgs.view_orglabel",
         "orgs.add_orglabel",
         "orgs.change_orglabel",
+        # Reference data of the deadlines: the working-day calendar and the deadline table.
+        "core.add_calendarday",
+        "core.change_calendarday",
+        "core.change_deadlinerule",
     ],
     ROLE_SECURITY_ADMIN: [
         "accounts.view_user",
@@ -115,6 +130,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.unlock_user",
     ],
     ROLE_AUDIT_ADMIN: ["core.view_auditlog"],
+    # Staff of a supervised unit: see their unit's problems, sign, plan and report.
+    ROLE_RECTIFICATION: ["oversight.view_problem", "oversight.rectify_problem"],
 }
 
 ADMIN_ROLES = frozenset({ROLE_SYSTEM_ADMIN, ROLE_SECURITY_ADMIN, ROLE_AUDIT_ADMIN})

@@ -53,6 +53,7 @@ from jiandu.core.db import server_side_binding
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org, OrgLabel
 from jiandu.orgs.services import org_label_get_or_create
+from jiandu.oversight.services import problem_from_board_warning
 from jiandu.people.models import Post
 
 SNAPSHOT_FORMAT = 1
@@ -916,6 +917,8 @@ def _issue_warnings(
             summary=f"多色榜预警：{warning.description}"[:300],
             changes={"kind": kind, "org": unit.org_id, "month": month, "evidence": evidence},
         )
+        # The warned unit rectifies in the loop (整改闭环): one problem per warning.
+        problem_from_board_warning(actor=actor, warning=warning)
         outcome.warnings.append(warning)
 
 

@@ -61,14 +61,15 @@ DISPOSAL_CHANGES: dict[str, frozenset[str]] = {
     DisposalMethod.CASE_FILED: frozenset(),
 }
 
-# Days allowed for each stage, from its start; used for the overdue list.
-DUE_DAYS: dict[str, int] = {
-    ClueStatus.RECEIVED: 30,
-    DisposalMethod.TALK_INQUIRY: 30,
-    DisposalMethod.PRELIMINARY_VERIFICATION: 90,
-    DisposalMethod.SHELVED: 365,
-    DisposalMethod.DISMISSED: 15,
-    DisposalMethod.CASE_FILED: 180,
+# The deadline table's step (core.DeadlineRule.step) for each stage: the period itself
+# is data (migration clues 0004), read when the stage starts and stored on the clue.
+DEADLINE_STEPS: dict[str, str] = {
+    ClueStatus.RECEIVED: "clues.received",
+    DisposalMethod.TALK_INQUIRY: "clues.talk_inquiry",
+    DisposalMethod.PRELIMINARY_VERIFICATION: "clues.preliminary_verification",
+    DisposalMethod.SHELVED: "clues.shelved",
+    DisposalMethod.DISMISSED: "clues.dismissed",
+    DisposalMethod.CASE_FILED: "clues.case_filed",
 }
 
 

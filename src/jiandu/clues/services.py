@@ -43,6 +43,7 @@ from jiandu.core.access import jurisdiction_org_ids
 from jiandu.core.audit import audit_record, model_snapshot
 from jiandu.core.choices import AuditAction
 from jiandu.core.crypto import search_key
+from jiandu.core.deadlines import deadline_compute
 from jiandu.orgs.models import Org
 from jiandu.people.models import Person
 
@@ -383,7 +384,9 @@ def _clue_event(
 
 
 def _due(start: dt.date, key: str) -> dt.date:
-    return start + dt.timedelta(days=lifecycle.DUE_DAYS[key])
+    """The stage's due date under the deadline table's rule in force when it starts;
+    stored on the clue, so a later change of the table does not move it (ADR 0011)."""
+    return deadline_compute(lifecycle.DEADLINE_STEPS[key], start).due
 
 
 @transaction.atomic

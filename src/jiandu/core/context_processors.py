@@ -16,6 +16,11 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("问题线索", "通报曝光", "clues:exposure_list", "clues.view_exposurebatch"),
     ("多色榜", "多色榜", "boards:board_list", "boards.view_board"),
     ("多色榜", "预警通知", "boards:warning_list", "boards.view_board"),
+    ("整改闭环", "问题整改", "oversight:problem_list", "oversight.view_problem"),
+    ("整改闭环", "登记问题", "oversight:problem_create", "oversight.add_problem"),
+    ("整改闭环", "整改统计", "oversight:problem_counts", "oversight.view_problem"),
+    ("整改闭环", "回头看", "oversight:follow_up_list", "oversight.view_problem"),
+    ("整改闭环", "约谈记录", "oversight:interview_list", "oversight.view_problem"),
     ("大数据比对", "比对任务", "datacheck:run_list", "datacheck.view_run"),
     ("大数据比对", "比对疑点", "datacheck:hit_list", "datacheck.view_run"),
     ("大数据比对", "数据集", "datacheck:dataset_list", "datacheck.view_run"),
@@ -29,6 +34,18 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
         ("orgs.add_org", "people.add_person", "clues.add_clue", "clues.add_outcome"),
     ),
     ("系统管理", "审计日志", "core:audit_list", "core.view_auditlog"),
+    (
+        "系统管理",
+        "工作日历",
+        "oversight:calendar",
+        ("core.change_calendarday", "oversight.view_problem", "clues.view_clue"),
+    ),
+    (
+        "系统管理",
+        "期限表",
+        "oversight:deadlines",
+        ("core.change_deadlinerule", "oversight.view_problem", "clues.view_clue"),
+    ),
     ("系统管理", "用户管理", "accounts:user_list", "accounts.change_user"),
     ("安全管理", "角色分配", "accounts:role_list", "accounts.change_user_roles"),
     ("安全管理", "账号锁定", "accounts:lockout_list", "accounts.view_signin"),
@@ -59,3 +76,19 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if matching:
         max(matching, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_sections": [{"title": t, "items": entries} for t, entries in sections.items()]}
+
+
+def calendar_warning(request: HttpRequest) -> dict[str, Any]:
+    """The years (current and next) whose holidays are not loaded, for the banner over
+    deadlines. Lazy: read only by the templates that show it."""
+    from django.utils import timezone
+    from django.utils.functional import SimpleLazyObject
+
+    def missing() -> list[int]:
+        from jiandu.core.deadlines import calendar_years
+
+        year = timezone.localdate().year
+        loaded = set(calendar_years())
+        return [y for y in (year, year + 1) if y not in loaded]
+
+    return {"calendar_missing_years": SimpleLazyObject(missing)}

@@ -81,6 +81,48 @@ class CalendarImportResult:
     removed: int
 
 
+_HEADERS = (["date", "kind"], ["日期", "类型"])
+
+
+def calendar_file_rows(name: str, data: bytes) -> list[list[Any]]:
+    """The (date, kind) rows of an uploaded calendar file, .csv or .xlsx, after its
+    header row (``date,kind`` or ``日期,类型``); dates of a spreadsheet become
+    YYYY-MM-DD. A file that cannot be read is a :class:`ValidationError`."""
+    import csv
+    import io
+
+    rows: list[list[Any]]
+    if name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise ValidationError(["无法读取 Excel 文件（应为 .xlsx）"]) from exc
+        sheet = workbook.worksheets[0]
+        rows = [
+            [c.date().isoformat() if isinstance(c, dt.datetime) else c for c in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+        workbook.close()
+    elif name.lower().endswith(".csv"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ValidationError(["文件编码无法识别（应为 UTF-8 或 GB18030）"])
+        rows = [list(r) for r in csv.reader(io.StringIO(text))]
+    else:
+        raise ValidationError(["文件类型应为 .csv 或 .xlsx"])
+    header = [str(h or "").strip().lower() for h in (rows[0] if rows else [])]
+    if header[:2] not in _HEADERS:
+        raise ValidationError(["第1行：表头应为“date,kind”或“日期,类型”"])
+    return [[c.isoformat() if isinstance(c, dt.date) else c for c in r] for r in rows[1:]]
+
+
 def calendar_import(
     *, actor: Any, rows: Iterable[Sequence[Any]], source: str = "", first_row: int = 2
 ) -> CalendarImportResult:

@@ -176,6 +176,8 @@ def build_role_world(world: World | None = None) -> RoleWorld:
         "group:1": world.group1,
         "county:530102": world.county,
         "county:530113": dongchuan,
+        # The demo's 市委办公室 (整改落实): a city unit that 派驻第一组 supervises.
+        "unit:市委办公室": world.unit_a,
     }
     accounts: dict[str, User] = {}
     for spec in account_specs(counties=[], rooms=[], groups=[]):

@@ -232,6 +232,17 @@ def due_date(calendar: WorkCalendar, start: dt.date, kind: PeriodKind | str, n: 
     return Due(due, _missing(calendar, end, due))
 
 
+def workdays_between(calendar: WorkCalendar, start: dt.date, end: dt.date) -> int:
+    """Working days after ``start`` up to and including ``end``: how many are left from
+    today (``start``) to a due date (``end``); negative when ``end`` is earlier (the
+    working days an item is overdue by)."""
+    low, high = min(start, end), max(start, end)
+    table = calendar.workday_ordinals(low.year, high.year)
+    return bisect.bisect_right(table, end.toordinal()) - bisect.bisect_right(
+        table, start.toordinal()
+    )
+
+
 def due_dates(
     calendar: WorkCalendar, starts: np.ndarray, kind: PeriodKind | str, n: int
 ) -> tuple[np.ndarray, tuple[int, ...]]:

@@ -23,6 +23,7 @@ data        昆明市纪委监委                  数据管理
 sysadmin    昆明市纪委监委                  系统管理员
 secadmin    昆明市纪委监委                  安全管理员
 auditor     昆明市纪委监委                  审计管理员
+rectify     市委办公室                      整改落实
 ==========  ===========================  =================================
 
 Besides these, every other 监督检查室, 派驻组 and county commission has a staff account
@@ -119,6 +120,11 @@ def account_specs(*, counties: list[str], rooms: list[str], groups: list[str]) -
         AccountSpec("city", "city", (r.ROLE_PETITION, *unit_roles), "市纪委监委机关干部",
                     listed=False, actor_key="city"),
     ]  # fmt: skip
+    # Staff of a supervised unit (派驻第一纪检监察组 supervises it): the responsible side
+    # of the rectification loop.
+    specs.append(
+        AccountSpec("rectify", "unit:市委办公室", (r.ROLE_RECTIFICATION,), "市委办公室干部")
+    )
     for n, key in enumerate(rooms, start=1):
         if n > 1:
             specs.append(AccountSpec(f"room{n}", key, unit_roles, "监督检查室干部", False,

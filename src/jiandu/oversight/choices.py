@@ -34,3 +34,11 @@ class AttachmentKind(models.TextChoices):
     PLAN = "plan", _("整改方案")
     REPORT = "report", _("整改报告")
     ACCEPTANCE = "acceptance", _("验收材料")
+
+
+class InterviewKind(models.TextChoices):
+    """Talks held with a unit's leader or staff after a finding (多色榜 warnings, 督导)."""
+
+    ADMONITION_TALK = "admonition_talk", _("约谈")
+    ADMONISHMENT = "admonishment", _("诫勉谈话")
+    REMINDER_TALK = "reminder_talk", _("提醒谈话")

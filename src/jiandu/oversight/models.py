@@ -18,6 +18,7 @@ from jiandu.core.models import ArchivableModel, TimeStampedModel
 from jiandu.oversight.choices import (
     AttachmentKind,
     FollowUpStatus,
+    InterviewKind,
     RectificationAction,
     RectificationStatus,
 )
@@ -92,9 +93,12 @@ class Problem(TimeStampedModel):
         ProblemSource, verbose_name=_("问题来源"), on_delete=models.PROTECT, related_name="+"
     )
     found_on = models.DateField(_("发现日期"))
+    # Empty when the platform found it (a board warning issued by a scheduled close).
     found_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发现人"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -320,3 +324,84 @@ class FollowUp(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.problem} 回头看 {self.due_on}"
+
+
+class InterviewQuerySet(ScopedQuerySet):
+    scope_fields = ("org", "recorded_by_org")
+
+
+class Interview(TimeStampedModel):
+    """A talk held with a unit's leader or staff (约谈, 诫勉谈话, 提醒谈话), recorded as an
+    event with its date, the interviewing leader, participants and minutes, usually
+    about a problem (the 多色榜 warning's) but possibly on its own."""
+
+    kind = models.CharField(_("谈话类型"), max_length=20, choices=InterviewKind.choices)
+    problem = models.ForeignKey(
+        Problem,
+        verbose_name=_("所涉问题"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interviews",
+    )
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("谈话单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("谈话对象"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interviews",
+    )
+    held_on = models.DateField(_("谈话日期"))
+    leader = models.CharField(_("谈话领导"), max_length=100)
+    participants = models.TextField(_("参加人员"))
+    minutes = models.TextField(_("谈话记录"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by_org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("记录单位"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = InterviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("约谈记录")
+        verbose_name_plural = _("约谈记录")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.org} {self.get_kind_display()} {self.held_on}"
+
+
+def interview_file_path(instance: InterviewAttachment, filename: str) -> str:
+    return f"oversight/interviews/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class InterviewAttachment(models.Model):
+    """A file of an interview (notice, signed minutes), stored by content hash."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=interview_file_path)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.BigIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("约谈材料")
+        verbose_name_plural = _("约谈材料")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

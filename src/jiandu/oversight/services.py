@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from jiandu.core.access import jurisdiction_org_ids
 from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
 from jiandu.core.deadlines import deadline_compute
@@ -25,12 +26,15 @@ from jiandu.core.workdays import add_months
 from jiandu.oversight.choices import (
     AttachmentKind,
     FollowUpStatus,
+    InterviewKind,
     RectificationAction,
     RectificationStatus,
 )
 from jiandu.oversight.lifecycle import REASON_REQUIRED, Side, TransitionError, next_status
 from jiandu.oversight.models import (
     FollowUp,
+    Interview,
+    InterviewAttachment,
     Problem,
     ProblemAttachment,
     ProblemCategory,
@@ -141,7 +145,7 @@ def problem_create(
         category=category,
         source=source,
         found_on=found_on,
-        found_by=actor,
+        found_by=actor if getattr(actor, "pk", None) else None,
         found_by_org=found_by_org or actor.org,
         responsible_leader=responsible_leader,
         supervising_org=supervising_org,
@@ -149,7 +153,7 @@ def problem_create(
         origin_id=origin[1] if origin else None,
         recurrence_of=recurrence_of,
     )
-    problem.full_clean(exclude=["number"])
+    problem.full_clean(exclude=["number", "found_by"])
     problem.save()
     problem.number = f"WT{found_on:%Y}{problem.pk:07d}"
     problem.save(update_fields=["number"])
@@ -344,3 +348,125 @@ def follow_up_record(
         changes={"note": follow_up.note, "recurrence": getattr(follow_up.recurrence, "pk", None)},
     )
     return follow_up
+
+
+# --- the 多色榜 warnings join the loop ---------------------------------------------
+
+BOARD_WARNING_SOURCE = "board_warning"
+BOARD_WARNING_ORIGIN = "boards.boardwarning"
+# The category a board warning's problem is filed under (reference data; the first one
+# in force is used).
+BOARD_WARNING_CATEGORIES = ("主体责任落实", "其他")
+
+
+def problem_for_origin(origin_type: str, origin_id: int) -> Problem | None:
+    """The problem opened for a record elsewhere (a board warning …), if any."""
+    return (
+        Problem.objects.filter(origin_type=origin_type, origin_id=origin_id)
+        .select_related("rectification")
+        .first()
+    )
+
+
+@transaction.atomic
+def problem_from_board_warning(*, actor: Any, warning: Any) -> Problem:
+    """Open the problem of a 多色榜 warning: about the warned unit, found by the board's
+    owner commission (which supervises the rectification), source 多色榜预警, due under
+    the deadline table from the day it is issued. Idempotent per warning. ``actor`` may
+    be None (a close run from the command line)."""
+    existing = problem_for_origin(BOARD_WARNING_ORIGIN, warning.pk)
+    if existing is not None:
+        return existing
+    owner = warning.board.owner_org
+    category = (
+        ProblemCategory.objects.filter(name__in=BOARD_WARNING_CATEGORIES, archived_at__isnull=True)
+        .order_by("sort_order")
+        .first()
+    )
+    if category is None:
+        raise ValidationError({"category": "问题类别“主体责任落实”已停用，无法登记预警问题"})
+    return problem_create(
+        actor=actor,
+        org=warning.org,
+        description=f"{warning.board.title}：{warning.description}",
+        category=category,
+        source=ProblemSource.objects.get(key=BOARD_WARNING_SOURCE),
+        found_on=timezone.localdate(),
+        supervising_org=owner,
+        found_by_org=owner,
+        origin=(BOARD_WARNING_ORIGIN, warning.pk),
+    )
+
+
+# --- 约谈 / 诫勉谈话 / 提醒谈话 ------------------------------------------------------
+
+
+@transaction.atomic
+def interview_record(
+    *,
+    actor: Any,
+    kind: str,
+    org: Any,
+    held_on: dt.date,
+    leader: str,
+    participants: str,
+    minutes: str,
+    problem: Problem | None = None,
+    person: Any = None,
+    files: list[Upload] | None = None,
+) -> Interview:
+    """Record a talk held (约谈, 诫勉谈话, 提醒谈话) as an event with its minutes. About a
+    problem, it is recorded by the problem's supervising side and concerns its unit."""
+    if problem is not None:
+        if Side.SUPERVISOR not in acting_sides(actor, problem):
+            raise TransitionError("约谈记录应由监督单位登记")
+        org = problem.org
+    elif org.pk not in jurisdiction_org_ids(actor):
+        raise ValidationError({"org": f"{org}不在您的管辖范围内"})
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": "谈话日期不能晚于今天"})
+    interview = Interview(
+        kind=InterviewKind(kind),
+        problem=problem,
+        org=org,
+        person=person,
+        held_on=held_on,
+        leader=leader.strip(),
+        participants=participants.strip(),
+        minutes=minutes.strip(),
+        recorded_by=actor,
+        recorded_by_org=actor.org,
+    )
+    interview.full_clean()
+    interview.save()
+    limit = settings.JIANDU_MAX_UPLOAD_BYTES
+    for upload in files or []:
+        if len(upload.data) > limit:
+            raise ValidationError(
+                {"file": f"材料“{upload.name}”超过大小上限（{limit // (1024 * 1024)}MB）"}
+            )
+        digest = hashlib.sha256(upload.data).hexdigest()
+        attachment = InterviewAttachment(
+            interview=interview,
+            original_name=upload.name[:200],
+            content_type=upload.content_type[:100],
+            size=len(upload.data),
+            sha256=digest,
+            uploaded_by=actor,
+            uploaded_at=timezone.now(),
+        )
+        attachment.file.save(digest, ContentFile(upload.data), save=False)
+        attachment.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=interview,
+        summary=f"{interview.get_kind_display()}：{org}（{held_on.isoformat()}）",
+        changes={
+            "problem": getattr(problem, "pk", None),
+            "org": org.pk,
+            "leader": interview.leader,
+            "files": len(files or []),
+        },
+    )
+    return interview
