@@ -23,9 +23,9 @@ from ninja.security import HttpBearer, SessionAuth
 from jiandu.accounts.models import ApiToken
 from jiandu.clues.lifecycle import TransitionError
 from jiandu.core.ratelimit import RateLimited
+from jiandu.oversight.lifecycle import TransitionError as RectificationTransitionError
 
 logger = logging.getLogger("jiandu.api")
-from jiandu.oversight.lifecycle import TransitionError as RectificationTransitionError
 
 
 class TokenAuth(HttpBearer):
