@@ -53,6 +53,7 @@ def test_keyset_pages_cover_every_row_exactly_once_in_order(login, users, world,
     seen, after, pages = [], "", 0
     while True:
         body = client.get("/api/v1/clues/clues", {"limit": 5, "after": after}).json()
+        assert (body["total"], body["total_exact"]) == (23, True)  # on every page
         seen += [(c["received_date"], c["id"]) for c in body["items"]]
         pages += 1
         after = body["next_cursor"]
@@ -79,10 +80,14 @@ def test_the_list_costs_the_same_queries_for_5_or_40_rows(
     with django_assert_max_num_queries(len(one_row)) as listed:
         body = client.get("/api/v1/clues/clues", {"limit": 50}).json()
     assert len(body["items"]) == rows
-    # The rows themselves come from ONE query, joined to the handling org; no COUNT.
+    # The rows come from ONE query, joined to the handling org; the total from one
+    # COUNT that stops reading at the exact-count limit (never a full COUNT).
     clue_queries = [q["sql"] for q in listed.captured_queries if "clues_clue" in q["sql"]]
-    assert len(clue_queries) == 1
-    assert "COUNT(" not in clue_queries[0].upper()
+    assert len(clue_queries) == 2
+    rows_sql, count_sql = sorted(clue_queries, key=lambda sql: "COUNT(" in sql.upper())
+    assert "COUNT(" not in rows_sql.upper()
+    assert "COUNT(" in count_sql.upper() and "LIMIT 10001" in count_sql.upper()
+    assert body["total"] == rows
     assert body["items"][-1]["handling_org"]["name"] in {"五华区纪委监委", "红云街道"}
 
 

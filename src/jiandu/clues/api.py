@@ -73,7 +73,12 @@ from jiandu.clues.services import (
 )
 from jiandu.clues.statistics import STATISTICS
 from jiandu.core.access import get_or_404, jurisdiction_org_ids
-from jiandu.core.pagination import KeysetPage, decode_cursor, keyset_paginate
+from jiandu.core.pagination import (
+    KeysetPage,
+    count_or_estimate,
+    decode_cursor,
+    keyset_paginate,
+)
 from jiandu.core.schemas import CursorPageQuery, ErrorOut
 from jiandu.orgs.api import visible_org, visible_orgs
 from jiandu.orgs.selectors import org_get, org_subtree_ids
@@ -138,7 +143,13 @@ def list_petitions(request: HttpRequest, query: Query[PetitionQuery]):
     )
     qs = petition_list(user=request.user, filters=filters)
     page = _keyset(qs, after=query.after, limit=query.limit, date_field="received_date")
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    total, exact = count_or_estimate(qs)
+    return {
+        "items": page.items,
+        "next_cursor": page.next_cursor,
+        "total": total,
+        "total_exact": exact,
+    }
 
 
 @router.get(
@@ -304,8 +315,12 @@ def list_clues(request: HttpRequest, query: Query[ClueQuery]):
     )
     qs = clue_list(user=request.user, filters=filters).values(*ClueOut.ROW_FIELDS)
     page = _keyset(qs, after=query.after, limit=query.limit, date_field="received_date")
+    total, exact = count_or_estimate(qs)
     return CluePageOut.model_construct(
-        items=[ClueOut.from_row(row) for row in page.items], next_cursor=page.next_cursor
+        items=[ClueOut.from_row(row) for row in page.items],
+        next_cursor=page.next_cursor,
+        total=total,
+        total_exact=exact,
     )
 
 
