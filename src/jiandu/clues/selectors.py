@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from jiandu.clues.models import (
     Outcome,
     Petition,
 )
+from jiandu.clues.search import text_filter
 from jiandu.core.access import get_or_404
 
 
@@ -35,6 +37,17 @@ class ClueFilters:
     received_to: dt.date | None = None
     text: str = ""
     overdue: bool = False
+
+
+_NUMBER = re.compile(r"^(XF|XS)\d{11}$", re.IGNORECASE)
+
+
+def _text(qs: QuerySet, text: str) -> QuerySet:
+    """A whole 编号 finds that record; other text searches 标题 and 内容 through the
+    bigram index (clues.search)."""
+    if _NUMBER.match(text):
+        return qs.filter(number=text.upper())
+    return text_filter(qs, text, fields=("title", "content"))
 
 
 def clue_list(*, user: Any, filters: ClueFilters | None = None) -> QuerySet[Clue]:
@@ -55,8 +68,7 @@ def clue_list(*, user: Any, filters: ClueFilters | None = None) -> QuerySet[Clue
     if f.received_to:
         qs = qs.filter(received_date__lte=f.received_to)
     if f.text.strip():
-        text = f.text.strip()
-        qs = qs.filter(Q(number__iexact=text) | Q(title__icontains=text))
+        qs = _text(qs, f.text.strip())
     if f.overdue:
         qs = qs.exclude(status=ClueStatus.CLOSED).filter(due_date__lt=timezone.localdate())
     return qs.select_related("handling_org")
@@ -109,8 +121,7 @@ def petition_list(*, user: Any, filters: PetitionFilters | None = None) -> Query
     if f.received_to:
         qs = qs.filter(received_date__lte=f.received_to)
     if f.text.strip():
-        text = f.text.strip()
-        qs = qs.filter(Q(number__iexact=text) | Q(title__icontains=text))
+        qs = _text(qs, f.text.strip())
     if f.repeat_only:
         qs = qs.filter(repeat_of__isnull=False)
     return qs.select_related("handling_org", "received_org")

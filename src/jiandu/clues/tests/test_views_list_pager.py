@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -91,7 +92,9 @@ def test_sorting_by_number_both_ways_across_pages(thirteen):
 def test_above_the_count_limit_the_total_is_an_estimate(thirteen):
     page = _page(count_limit=4)
     assert not page.total_exact and page.page_count is None
-    assert 5 <= page.total <= 40  # the estimate, never below what was seen
+    assert page.total >= 5  # an estimate, never below what the count saw
+    if connection.vendor == "sqlite":
+        assert page.total == 13  # a table smaller than the sample windows is counted
     assert page.page_links[-1].number is None  # "…" after the known pages
 
 
