@@ -20,11 +20,13 @@ A query shorter than two characters (one character) falls back to the plain scan
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
+
+_Q = TypeVar("_Q", bound=QuerySet)
 
 # Runs of letters and digits (any script); everything else separates runs.
 _RUN = re.compile(r"[^\W_]+")
@@ -46,12 +48,12 @@ def query_grams(text: str) -> list[str]:
     return grams.split(" ") if grams else []
 
 
-def search_table(model: type) -> str:
+def search_table(model: Any) -> str:
     """The SQLite FTS5 table that indexes ``model``'s ``search_grams``."""
     return f"{model._meta.db_table}_search"
 
 
-def text_filter(queryset: QuerySet, text: str, *, fields: tuple[str, ...]) -> QuerySet:
+def text_filter(queryset: _Q, text: str, *, fields: tuple[str, ...]) -> _Q:
     """Rows whose ``fields`` contain ``text`` (case-insensitive), through the bigram
     index when ``text`` has a bigram, else by scanning."""
     contains = Q()
@@ -63,7 +65,7 @@ def text_filter(queryset: QuerySet, text: str, *, fields: tuple[str, ...]) -> Qu
     return _indexed(queryset, grams).filter(contains)
 
 
-def _indexed(queryset: QuerySet, grams: list[str]) -> QuerySet:
+def _indexed(queryset: _Q, grams: list[str]) -> _Q:
     model = queryset.model
     table = model._meta.db_table
     if connections[queryset.db].vendor == "postgresql":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -42,7 +42,10 @@ class ClueFilters:
 _NUMBER = re.compile(r"^(XF|XS)\d{11}$", re.IGNORECASE)
 
 
-def _text(qs: QuerySet, text: str) -> QuerySet:
+_Q = TypeVar("_Q", bound=QuerySet)
+
+
+def _text(qs: _Q, text: str) -> _Q:
     """A whole 编号 finds that record; other text searches 标题 and 内容 through the
     bigram index (clues.search)."""
     if _NUMBER.match(text):
