@@ -313,9 +313,10 @@ def list_clues(request: HttpRequest, query: Query[ClueQuery]):
         text=query.text,
         overdue=query.overdue,
     )
-    qs = clue_list(user=request.user, filters=filters).values(*ClueOut.ROW_FIELDS)
+    clues = clue_list(user=request.user, filters=filters)
+    qs = clues.values(*ClueOut.ROW_FIELDS)
     page = _keyset(qs, after=query.after, limit=query.limit, date_field="received_date")
-    total, exact = count_or_estimate(qs)
+    total, exact = count_or_estimate(clues)
     return CluePageOut.model_construct(
         items=[ClueOut.from_row(row) for row in page.items],
         next_cursor=page.next_cursor,
