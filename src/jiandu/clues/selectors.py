@@ -79,13 +79,13 @@ def clue_list(*, user: Any, filters: ClueFilters | None = None) -> QuerySet[Clue
 
 def clue_get(*, user: Any, pk: int) -> Clue:
     qs = Clue.objects.restrict(user).select_related(
-        "handling_org", "registered_org", "petition", "created_by"
+        "handling_org", "registered_org", "petition", "created_by__org"
     )
     return get_or_404(qs, pk=pk)
 
 
 def clue_timeline(*, clue: Clue) -> QuerySet:
-    return clue.events.select_related("actor", "from_org", "to_org").order_by("at", "pk")
+    return clue.events.select_related("actor__org", "from_org", "to_org").order_by("at", "pk")
 
 
 def clue_next_actions(*, user: Any, clue: Clue) -> list[str]:
@@ -132,13 +132,13 @@ def petition_list(*, user: Any, filters: PetitionFilters | None = None) -> Query
 
 def petition_get(*, user: Any, pk: int) -> Petition:
     qs = Petition.objects.restrict(user).select_related(
-        "handling_org", "received_org", "repeat_of", "created_by"
+        "handling_org", "received_org", "repeat_of", "created_by__org"
     )
     return get_or_404(qs, pk=pk)
 
 
 def petition_timeline(*, petition: Petition) -> QuerySet:
-    return petition.events.select_related("actor", "from_org", "to_org").order_by("at", "pk")
+    return petition.events.select_related("actor__org", "from_org", "to_org").order_by("at", "pk")
 
 
 def outcome_list(*, user: Any) -> QuerySet[Outcome]:

@@ -53,6 +53,7 @@ from jiandu.clues.models import Clue, ClueEvent, Petition, PetitionEvent
 from jiandu.core import idnumbers
 from jiandu.core.access import get_or_404
 from jiandu.core.pagination import SortOption, paginate_list
+from jiandu.core.templatetags.names import with_unit
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.people.selectors import person_get, person_list
 
@@ -199,7 +200,7 @@ def _petition_events(petition: Petition) -> list[dict[str, Any]]:
 def _event(event: PetitionEvent | ClueEvent, title: str, tones: dict, note: str) -> dict:
     return {
         "at": event.at,
-        "actor": event.actor,
+        "actor": with_unit(event.actor),
         "title": title,
         "note": note,
         "tone": tones.get(event.action, ""),

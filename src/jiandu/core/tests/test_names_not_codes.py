@@ -93,3 +93,14 @@ def test_the_audit_filter_speaks_chinese(client, users):
     assert "登录失败记录" in labels and "问题线索" in labels
     foreign = [label for label in labels if re.search(r"[A-Za-z]", label.replace("API", ""))]
     assert foreign == []
+
+
+def test_people_who_acted_are_shown_by_name_and_unit(client, users, records):
+    client.force_login(users["city"])
+    html = client.get(reverse("clues:clue_detail", args=[records["clue"].pk])).content.decode()
+    city = f"{users['city'].full_name}（昆明市纪委监委）"
+    assert html.count(city) >= 2  # 登记人 and the 受理 event of the timeline
+    html = client.get(
+        reverse("clues:petition_detail", args=[records["petition"].pk])
+    ).content.decode()
+    assert f"{users['county'].full_name}（五华区纪委监委）" in html
