@@ -19,12 +19,15 @@ A query shorter than two characters (one character) falls back to the plain scan
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, TypeVar
 
 from django.db import connections
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
+
+from jiandu.core.pagination import estimate_total
 
 _Q = TypeVar("_Q", bound=QuerySet)
 
@@ -62,7 +65,41 @@ def text_filter(queryset: _Q, text: str, *, fields: tuple[str, ...]) -> _Q:
     grams = query_grams(text)
     if not grams:
         return queryset.filter(contains)
+    if connections[queryset.db].vendor == "sqlite":
+        # SQLite's planner cannot weigh an FTS5 match against the newest-first scan, so
+        # decide here from FTS5's term statistics: ``rows`` records hold the rarest bigram.
+        rows, table_rows = _sqlite_gram_rows(queryset, grams)
+        if rows > COUNT_ROWS:
+            estimate_total(queryset)  # marks the query in place
+        if rows > max(SCAN_MIN_ROWS, math.sqrt(SCAN_FACTOR * table_rows)):
+            # So common that newest-first a match comes every few rows: scan. Reading
+            # the index would fetch and sort all ``rows`` records.
+            return queryset.filter(contains)
     return _indexed(queryset, grams).filter(contains)
+
+
+# SQLite: above this many candidate records the total is estimated, not counted
+# (counting checks each candidate: ~10 µs each, 2,000 ≈ 20 ms).
+COUNT_ROWS = 2_000
+# SQLite: scan instead of reading the index when more records than this, and than
+# sqrt(SCAN_FACTOR × table rows), hold the rarest bigram (where the two ways cost about
+# the same: the index checks n candidates at ~10 µs, the scan about 50 × table rows / n
+# rows at ~2 µs).
+SCAN_MIN_ROWS = 500
+SCAN_FACTOR = 20
+
+
+def _sqlite_gram_rows(queryset: QuerySet, grams: list[str]) -> tuple[int, int]:
+    """(records holding the rarest of ``grams``, records in the table), from FTS5's
+    term statistics and the largest id: two index look-ups."""
+    vocab = f"{search_table(queryset.model)}_vocab"
+    marks = ", ".join(["%s"] * len(grams))
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"SELECT term, doc FROM {vocab} WHERE term IN ({marks})", grams)
+        found = dict(cursor.fetchall())
+        cursor.execute(f"SELECT max(id) FROM {queryset.model._meta.db_table}")
+        table_rows = cursor.fetchone()[0] or 0
+    return min(found.get(gram, 0) for gram in grams), table_rows
 
 
 def _indexed(queryset: _Q, grams: list[str]) -> _Q:
@@ -97,6 +134,7 @@ def _sqlite_ddl(table: str) -> list[str]:
     return [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_grams, "
         f"content='{table}', content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts}_vocab USING fts5vocab({fts}, 'row')",
         f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN {insert} END",
         f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN {delete} END",
         f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF search_grams ON {table} "
@@ -116,13 +154,16 @@ def ensure_sqlite_index(connection: Any) -> bool:
             names = {
                 row[0]
                 for row in cursor.execute(
-                    "SELECT name FROM sqlite_master WHERE tbl_name IN (%s, %s)",
-                    [table, f"{table}_search"],
+                    "SELECT name FROM sqlite_master WHERE tbl_name IN (%s, %s, %s)",
+                    [table, f"{table}_search", f"{table}_search_vocab"],
                 )
             }
             if table not in names:
                 continue
-            wanted = {f"{table}_search", *(f"{table}_search_{s}" for s in ("ai", "ad", "au"))}
+            wanted = {
+                f"{table}_search",
+                *(f"{table}_search_{s}" for s in ("vocab", "ai", "ad", "au")),
+            }
             if wanted <= names:
                 continue
             for statement in _sqlite_ddl(table):

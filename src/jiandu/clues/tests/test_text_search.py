@@ -114,3 +114,23 @@ def test_a_rebuilt_table_gets_its_index_back(records, users):
     assert found == {records["petition"]}
     Petition.objects.filter(pk=records["petition"].pk).update(search_grams="")
     assert not petition_list(user=users["city"], filters=PetitionFilters(text="截留")).exists()
+
+
+def test_common_grams_scan_newest_first_with_the_same_answer(records, users, monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite decides from FTS5's term statistics")
+    from jiandu.clues import search
+    from jiandu.core.pagination import count_or_estimate
+
+    before = {text: _clues(text, users) for text in ("低保", "套取低保", "保障")}
+    qs = clue_list(user=users["city"], filters=ClueFilters(text="低保"))
+    assert count_or_estimate(qs) == (2, True)
+    # every bigram counts as common: scanned, and the total estimated
+    monkeypatch.setattr(search, "SCAN_MIN_ROWS", 0)
+    monkeypatch.setattr(search, "SCAN_FACTOR", 0)
+    monkeypatch.setattr(search, "COUNT_ROWS", 0)
+    with CaptureQueriesContext(connection) as ctx:
+        assert {text: _clues(text, users) for text in before} == before
+    assert not any("MATCH" in q["sql"] for q in ctx.captured_queries)
+    qs = clue_list(user=users["city"], filters=ClueFilters(text="低保"))
+    assert count_or_estimate(qs)[1] is False
