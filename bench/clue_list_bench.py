@@ -3,7 +3,7 @@
 Loads N clues (default 1,000,000) into a scratch database, then measures in one run:
 
 - ours: the clue list API (``GET /api/v1/clues/clues``: keyset, with the total "共N件"
-  — exact up to 10,000 rows, else estimated) and the clue list page (``/clues/clues/``,
+  — exact up to 2,000 rows, else estimated) and the clue list page (``/clues/clues/``,
   with total, page numbers and sortable headers), first page and pages deep into it;
 - naive: the same filter as ``ORDER BY … LIMIT 50 OFFSET k`` plus ``COUNT(*)``, the way a
   plain paginator lists (Django's Paginator), at the same depths, serialised to JSON.

@@ -109,7 +109,8 @@ def keyset_paginate(
 # on page 5,000 as on page 1. Page numbers are links only where reaching them is cheap:
 # the first ``MAX_OFFSET`` rows (OFFSET over an index) and, when the total is exact, the
 # last ``MAX_OFFSET`` rows (the same, in reverse order). The total is exact while the
-# list has at most ``count_limit`` rows (a bounded COUNT); above it the page says
+# list has at most ``count_limit`` rows (a bounded COUNT, tried only when the estimate
+# is not far above); above it the page says
 # "约N件" from an estimate (PostgreSQL: the planner's row estimate; SQLite: a count over
 # evenly spread id windows), so a million-row list is not counted on every request.
 #
@@ -123,7 +124,7 @@ def keyset_paginate(
 # under the table. See docs/adr/0004-keyset-pagination.md.
 
 MAX_OFFSET = 5_000
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 2_000
 
 
 @dataclass(frozen=True)
@@ -208,13 +209,17 @@ def estimate_total(queryset: QuerySet) -> QuerySet:
 
 def count_or_estimate(queryset: QuerySet, *, limit: int = COUNT_LIMIT) -> tuple[int, bool]:
     """(rows, exact): an exact count while there are at most ``limit`` rows (the count
-    stops reading at ``limit + 1``), otherwise an estimate that reads no more."""
-    if getattr(queryset.query, "estimate_total", False):
-        return estimate_rows(queryset), False
+    stops reading at ``limit + 1``), otherwise an estimate. The estimate comes first (it
+    reads a few thousand rows at most): above the limit, nothing is counted."""
+    estimate = estimate_rows(queryset)
+    if getattr(queryset.query, "estimate_total", False) or estimate > limit:
+        # Above the limit: the bounded count would read ``limit`` matches and, through
+        # a filter its index does not cover, many more rows than that.
+        return estimate, False
     bounded = queryset.order_by().values("pk")[: limit + 1].count()
     if bounded <= limit:
         return bounded, True
-    return max(estimate_rows(queryset), limit + 1), False
+    return max(estimate, limit + 1), False
 
 
 def estimate_rows(queryset: QuerySet, *, windows: int = 8, width: int = 250) -> int:
