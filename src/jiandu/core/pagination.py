@@ -198,12 +198,14 @@ class ListPage:
         return max(1, -(-self.total // self.size))
 
 
-def estimate_total(queryset: QuerySet) -> QuerySet:
+def estimate_total(queryset: QuerySet, rows: int | None = None) -> QuerySet:
     """Mark ``queryset`` as one whose total is to be estimated, not counted: its caller
     knows from an index's statistics that even the bounded count would read too many
     rows (a text search over a common word does). The mark rides on the query, so it
-    survives further ``filter()``/``values()`` calls."""
+    survives further ``filter()``/``values()`` calls. ``rows``: the caller's own
+    estimate, where it knows better than the planner (else ``estimate_rows``)."""
     queryset.query.estimate_total = True  # type: ignore[attr-defined]
+    queryset.query.estimated_rows = rows  # type: ignore[attr-defined]
     return queryset
 
 
@@ -211,7 +213,8 @@ def count_or_estimate(queryset: QuerySet, *, limit: int = COUNT_LIMIT) -> tuple[
     """(rows, exact): an exact count while there are at most ``limit`` rows (the count
     stops reading at ``limit + 1``), otherwise an estimate. The estimate comes first (it
     reads a few thousand rows at most): above the limit, nothing is counted."""
-    estimate = estimate_rows(queryset)
+    given = getattr(queryset.query, "estimated_rows", None)
+    estimate = given if given is not None else estimate_rows(queryset)
     if getattr(queryset.query, "estimate_total", False) or estimate > limit:
         # Above the limit: the bounded count would read ``limit`` matches and, through
         # a filter its index does not cover, many more rows than that.
