@@ -134,3 +134,16 @@ def test_common_grams_scan_newest_first_with_the_same_answer(records, users, mon
     assert not any("MATCH" in q["sql"] for q in ctx.captured_queries)
     qs = clue_list(user=users["city"], filters=ClueFilters(text="低保"))
     assert count_or_estimate(qs)[1] is False
+
+
+def test_postgresql_scans_common_words_by_position(records, users, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL decides from ANALYZE's element statistics")
+    from jiandu.clues import search
+
+    before = {text: _clues(text, users) for text in ("低保", "套取低保", "保障")}
+    monkeypatch.setattr(search, "_pg_gram_rows", lambda qs, grams: (10**6, 10**6))
+    with CaptureQueriesContext(connection) as ctx:
+        assert {text: _clues(text, users) for text in before} == before
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "STRPOS" in sql.upper() and "@>" not in sql
