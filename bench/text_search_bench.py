@@ -90,6 +90,8 @@ def _ensure_pg_database() -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
+        # JIT compiling a 50-row list query costs more than running it (docs/benchmarks.md).
+        conn.execute(f'ALTER DATABASE "{name}" SET jit = off')
 
 
 def _record(rng: random.Random) -> tuple[str, str]:
