@@ -53,6 +53,7 @@ def test_keyset_pages_cover_every_row_exactly_once_in_order(login, users, world,
     seen, after, pages = [], "", 0
     while True:
         body = client.get("/api/v1/clues/clues", {"limit": 5, "after": after}).json()
+        assert (body["total"], body["total_exact"]) == (23, True)  # on every page
         seen += [(c["received_date"], c["id"]) for c in body["items"]]
         pages += 1
         after = body["next_cursor"]
@@ -79,10 +80,13 @@ def test_the_list_costs_the_same_queries_for_5_or_40_rows(
     with django_assert_max_num_queries(len(one_row)) as listed:
         body = client.get("/api/v1/clues/clues", {"limit": 50}).json()
     assert len(body["items"]) == rows
-    # The rows themselves come from ONE query, joined to the handling org; no COUNT.
+    # The rows come from ONE query, joined to the handling org; the total from a count
+    # that stops reading at the exact-count limit (core.pagination.count_or_estimate).
     clue_queries = [q["sql"] for q in listed.captured_queries if "clues_clue" in q["sql"]]
-    assert len(clue_queries) == 1
-    assert "COUNT(" not in clue_queries[0].upper()
+    rows_sql = [sql for sql in clue_queries if "handling_org__name" in sql]
+    assert len(rows_sql) == 1 and "COUNT(" not in rows_sql[0].upper()
+    assert any("LIMIT 2001" in sql.upper() for sql in clue_queries)
+    assert (body["total"], body["total_exact"]) == (rows, True)
     assert body["items"][-1]["handling_org"]["name"] in {"五华区纪委监委", "红云街道"}
 
 

@@ -72,7 +72,12 @@ from jiandu.clues.services import (
 )
 from jiandu.clues.statistics import STATISTICS
 from jiandu.core.access import get_or_404, jurisdiction_org_ids, require_perm
-from jiandu.core.pagination import KeysetPage, decode_cursor, keyset_paginate
+from jiandu.core.pagination import (
+    KeysetPage,
+    count_or_estimate,
+    decode_cursor,
+    keyset_paginate,
+)
 from jiandu.core.schemas import ERRORS, ERRORS_WITH_CONFLICT, CursorPageQuery, ErrorOut
 from jiandu.orgs.selectors import org_get, org_subtree_ids, visible_org, visible_orgs
 from jiandu.people.models import Person
@@ -134,7 +139,13 @@ def list_petitions(request: HttpRequest, query: Query[PetitionQuery]):
     )
     qs = petition_list(user=request.user, filters=filters)
     page = _keyset(qs, after=query.after, limit=query.limit, date_field="received_date")
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    total, exact = count_or_estimate(qs)
+    return {
+        "items": page.items,
+        "next_cursor": page.next_cursor,
+        "total": total,
+        "total_exact": exact,
+    }
 
 
 @router.get(
@@ -298,10 +309,15 @@ def list_clues(request: HttpRequest, query: Query[ClueQuery]):
         text=query.text,
         overdue=query.overdue,
     )
-    qs = clue_list(user=request.user, filters=filters).values(*ClueOut.ROW_FIELDS)
+    clues = clue_list(user=request.user, filters=filters)
+    qs = clues.values(*ClueOut.ROW_FIELDS)
     page = _keyset(qs, after=query.after, limit=query.limit, date_field="received_date")
+    total, exact = count_or_estimate(clues)
     return CluePageOut.model_construct(
-        items=[ClueOut.from_row(row) for row in page.items], next_cursor=page.next_cursor
+        items=[ClueOut.from_row(row) for row in page.items],
+        next_cursor=page.next_cursor,
+        total=total,
+        total_exact=exact,
     )
 
 

@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_search_index(sender, using="default", **kwargs):  # type: ignore[no-untyped-def]
+    """SQLite drops a table's triggers when a migration rebuilds the table: put the
+    text-search index back after every migrate (a no-op when it is intact)."""
+    from django.db import connections
+
+    from jiandu.clues.search import ensure_sqlite_index
+
+    ensure_sqlite_index(connections[using])
 
 
 class CluesConfig(AppConfig):
     name = "jiandu.clues"
     verbose_name = "信访与线索"
+
+    def ready(self) -> None:
+        post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="clues-search")

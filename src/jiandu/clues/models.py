@@ -4,6 +4,7 @@ per person, and 通报曝光 batches."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +24,7 @@ from jiandu.clues.choices import (
     PetitionStatus,
     ResponsibilityType,
 )
+from jiandu.clues.search import text_grams
 from jiandu.core.access import ScopedQuerySet
 from jiandu.core.crypto import EncryptedTextField
 from jiandu.core.models import ArchivableModel, TimeStampedModel
@@ -56,6 +58,17 @@ def domain_key_field(help_text: str) -> models.CharField:
     return models.CharField(
         _("领域索引"), max_length=255, blank=True, default="", editable=False, help_text=help_text
     )
+
+
+def _refresh_search_grams(record: Any, content_field: str, save_kwargs: dict[str, Any]) -> None:
+    """Keep the text-search bigrams (clues.search) in step with 标题 and 内容."""
+    grams = text_grams(record.title, getattr(record, content_field))
+    update_fields = save_kwargs.get("update_fields")
+    if update_fields is not None:
+        if not {"title", content_field} & set(update_fields):
+            return
+        save_kwargs["update_fields"] = {*update_fields, "search_grams"}
+    record.search_grams = grams
 
 
 class PetitionQuerySet(ScopedQuerySet):
@@ -107,6 +120,10 @@ class Petition(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    search_grams = models.TextField(
+        _("检索用二元组"), blank=True, default="", editable=False, help_text=_("由标题和内容生成")
+    )
+
     objects = PetitionQuerySet.as_manager()
 
     class Meta:
@@ -126,6 +143,10 @@ class Petition(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.number or '信访件'} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _refresh_search_grams(self, "content", kwargs)
+        super().save(*args, **kwargs)
 
 
 class ReporterIdentity(models.Model):
@@ -237,6 +258,10 @@ class Clue(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    search_grams = models.TextField(
+        _("检索用二元组"), blank=True, default="", editable=False, help_text=_("由标题和内容生成")
+    )
+
     objects = ClueQuerySet.as_manager()
 
     class Meta:
@@ -268,6 +293,10 @@ class Clue(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.number or '线索'} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _refresh_search_grams(self, "content", kwargs)
+        super().save(*args, **kwargs)
 
 
 class ClueEvent(models.Model):

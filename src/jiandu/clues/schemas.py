@@ -139,6 +139,8 @@ class PetitionDetailOut(PetitionOut):
 class PetitionPageOut(Schema):
     items: list[PetitionOut]
     next_cursor: str | None
+    total: int = Field(description="符合条件的件数（total_exact 为否时是估计数）")
+    total_exact: bool = True
 
 
 class PetitionQuery(CursorPageQuery):
@@ -349,6 +351,8 @@ class ClueDetailOut(ClueOut):
 class CluePageOut(Schema):
     items: list[ClueOut]
     next_cursor: str | None
+    total: int = Field(description="符合条件的件数（total_exact 为否时是估计数）")
+    total_exact: bool = True
 
 
 class ClueQuery(CursorPageQuery):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -19,6 +20,7 @@ from jiandu.clues.models import (
     Outcome,
     Petition,
 )
+from jiandu.clues.search import text_filter
 from jiandu.core.access import get_or_404
 
 
@@ -35,6 +37,20 @@ class ClueFilters:
     received_to: dt.date | None = None
     text: str = ""
     overdue: bool = False
+
+
+_NUMBER = re.compile(r"^(XF|XS)\d{11}$", re.IGNORECASE)
+
+
+_Q = TypeVar("_Q", bound=QuerySet)
+
+
+def _text(qs: _Q, text: str) -> _Q:
+    """A whole 编号 finds that record; other text searches 标题 and 内容 through the
+    bigram index (clues.search)."""
+    if _NUMBER.match(text):
+        return qs.filter(number=text.upper())
+    return text_filter(qs, text, fields=("title", "content"))
 
 
 def clue_list(*, user: Any, filters: ClueFilters | None = None) -> QuerySet[Clue]:
@@ -55,8 +71,7 @@ def clue_list(*, user: Any, filters: ClueFilters | None = None) -> QuerySet[Clue
     if f.received_to:
         qs = qs.filter(received_date__lte=f.received_to)
     if f.text.strip():
-        text = f.text.strip()
-        qs = qs.filter(Q(number__iexact=text) | Q(title__icontains=text))
+        qs = _text(qs, f.text.strip())
     if f.overdue:
         qs = qs.exclude(status=ClueStatus.CLOSED).filter(due_date__lt=timezone.localdate())
     return qs.select_related("handling_org")
@@ -64,13 +79,13 @@ def clue_list(*, user: Any, filters: ClueFilters | None = None) -> QuerySet[Clue
 
 def clue_get(*, user: Any, pk: int) -> Clue:
     qs = Clue.objects.restrict(user).select_related(
-        "handling_org", "registered_org", "petition", "created_by"
+        "handling_org", "registered_org", "petition", "created_by__org"
     )
     return get_or_404(qs, pk=pk)
 
 
 def clue_timeline(*, clue: Clue) -> QuerySet:
-    return clue.events.select_related("actor", "from_org", "to_org").order_by("at", "pk")
+    return clue.events.select_related("actor__org", "from_org", "to_org").order_by("at", "pk")
 
 
 def clue_next_actions(*, user: Any, clue: Clue) -> list[str]:
@@ -109,8 +124,7 @@ def petition_list(*, user: Any, filters: PetitionFilters | None = None) -> Query
     if f.received_to:
         qs = qs.filter(received_date__lte=f.received_to)
     if f.text.strip():
-        text = f.text.strip()
-        qs = qs.filter(Q(number__iexact=text) | Q(title__icontains=text))
+        qs = _text(qs, f.text.strip())
     if f.repeat_only:
         qs = qs.filter(repeat_of__isnull=False)
     return qs.select_related("handling_org", "received_org")
@@ -118,13 +132,13 @@ def petition_list(*, user: Any, filters: PetitionFilters | None = None) -> Query
 
 def petition_get(*, user: Any, pk: int) -> Petition:
     qs = Petition.objects.restrict(user).select_related(
-        "handling_org", "received_org", "repeat_of", "created_by"
+        "handling_org", "received_org", "repeat_of", "created_by__org"
     )
     return get_or_404(qs, pk=pk)
 
 
 def petition_timeline(*, petition: Petition) -> QuerySet:
-    return petition.events.select_related("actor", "from_org", "to_org").order_by("at", "pk")
+    return petition.events.select_related("actor__org", "from_org", "to_org").order_by("at", "pk")
 
 
 def outcome_list(*, user: Any) -> QuerySet[Outcome]:

@@ -53,12 +53,27 @@ from jiandu.clues.models import Clue, ClueEvent, Petition, PetitionEvent
 from jiandu.core import idnumbers
 from jiandu.core.access import get_or_404
 from jiandu.core.ids import parse_id
-from jiandu.core.pagination import keyset_paginate
+from jiandu.core.pagination import SortOption, paginate_list
 from jiandu.core.ratelimit import answers_429
+from jiandu.core.templatetags.names import with_unit
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.people.selectors import person_get, person_list, person_lookup_check
 
 PAGE_SIZE = 50
+
+# The columns users sort the case lists by (NOT NULL fields, see core.pagination).
+PETITION_SORTS = [
+    SortOption("received", "received_date", "受理日期"),
+    SortOption("number", "number", "编号"),
+]
+CLUE_SORTS = [
+    SortOption("received", "received_date", "受理日期"),
+    SortOption("number", "number", "编号"),
+]
+EXPOSURE_SORTS = [
+    SortOption("published", "published_on", "通报日期"),
+    SortOption("title", "title", "标题"),
+]
 PERSON_SEARCH_LIMIT = 10
 
 
@@ -120,7 +135,9 @@ def _export_query(page: Any) -> str:
 def petition_list(request: HtmxHttpRequest) -> HttpResponse:
     form = PetitionFilterForm(request.GET)
     qs = selectors.petition_list(user=request.user, filters=form.filters())
-    page = keyset_paginate(qs, after=request.GET.get("after"), size=PAGE_SIZE, query=request.GET)
+    page = paginate_list(
+        qs, params=request.GET, sorts=PETITION_SORTS, default_sort="-received", size=PAGE_SIZE
+    )
     for petition in page.items:
         petition.status_tone = PETITION_TONES.get(petition.status, "gray")
     context = {
@@ -185,7 +202,7 @@ def _petition_events(petition: Petition) -> list[dict[str, Any]]:
 def _event(event: PetitionEvent | ClueEvent, title: str, tones: dict, note: str) -> dict:
     return {
         "at": event.at,
-        "actor": event.actor,
+        "actor": with_unit(event.actor),
         "title": title,
         "note": note,
         "tone": tones.get(event.action, ""),
@@ -365,7 +382,9 @@ def petition_triage(request: HtmxHttpRequest, pk: int, action: str) -> HttpRespo
 def clue_list(request: HtmxHttpRequest) -> HttpResponse:
     form = ClueFilterForm(request.GET, user=request.user)
     qs = selectors.clue_list(user=request.user, filters=form.filters())
-    page = keyset_paginate(qs, after=request.GET.get("after"), size=PAGE_SIZE, query=request.GET)
+    page = paginate_list(
+        qs, params=request.GET, sorts=CLUE_SORTS, default_sort="-received", size=PAGE_SIZE
+    )
     today = timezone.localdate()
     for clue in page.items:
         clue.status_tone = CLUE_TONES.get(clue.status, "gray")
@@ -674,12 +693,8 @@ def evidence_tree(value: Any) -> dict[str, Any]:
 @require_GET
 def exposure_list(request: HtmxHttpRequest) -> HttpResponse:
     qs = selectors.exposure_list(user=request.user).prefetch_related("domains")
-    page = keyset_paginate(
-        qs,
-        after=request.GET.get("after"),
-        size=PAGE_SIZE,
-        date_field="published_on",
-        query=request.GET,
+    page = paginate_list(
+        qs, params=request.GET, sorts=EXPOSURE_SORTS, default_sort="-published", size=PAGE_SIZE
     )
     context = {"page": page}
     if _targets(request, "exposure-results"):

@@ -9,6 +9,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
@@ -97,3 +99,326 @@ def keyset_paginate(
     return KeysetPage(
         items=rows, next_cursor=next_cursor, prev_cursor=after or None, base_query=base_query
     )
+
+
+# --- Numbered, sortable lists with a total ------------------------------------------
+#
+# ``paginate_list`` is the one pager of the case lists (问题线索, 信访举报, 通报曝光, and
+# any list that wants "共N件", page numbers and sortable columns). It stays keyset-based:
+# 上一页/下一页 follow cursors (``after`` / ``before``), so walking a list costs the same
+# on page 5,000 as on page 1. Page numbers are links only where reaching them is cheap:
+# the first ``MAX_OFFSET`` rows (OFFSET over an index) and, when the total is exact, the
+# last ``MAX_OFFSET`` rows (the same, in reverse order). The total is exact while the
+# list has at most ``count_limit`` rows (a bounded COUNT, tried only when the estimate
+# is not far above); above it the page says
+# "约N件" from an estimate (PostgreSQL: the planner's row estimate; SQLite: a count over
+# evenly spread id windows), so a million-row list is not counted on every request.
+#
+# Usage in a view (see clues.views.clue_list)::
+#
+#     SORTS = [SortOption("received", "received_date", "受理日期"), ...]
+#     page = paginate_list(qs, params=request.GET, sorts=SORTS, default_sort="-received")
+#
+# and in the template: ``{% include "components/sort_th.html" with key="received" %}``
+# for a header cell and ``{% include "components/pagination.html" with page=page %}``
+# under the table. See docs/adr/0004-keyset-pagination.md.
+
+MAX_OFFSET = 5_000
+COUNT_LIMIT = 2_000
+
+
+@dataclass(frozen=True)
+class SortOption:
+    """A column users may sort by: ``key`` in the URL (``?sort=key`` ascending,
+    ``?sort=-key`` descending), ``field`` a NOT NULL model field (keyset needs a total
+    order: rows are ordered by (field, id) in the same direction), ``label`` the header."""
+
+    key: str
+    field: str
+    label: str
+
+
+@dataclass
+class PageLink:
+    number: int | None  # None: an ellipsis
+    url: str = ""
+    current: bool = False
+
+
+@dataclass
+class SortLink:
+    label: str
+    url: str
+    active: bool
+    descending: bool
+
+
+@dataclass
+class ListPage:
+    """One page of a list: the rows, how to reach its neighbours, the total, the page
+    numbers worth linking and the sortable headers (``sort_links[key]``)."""
+
+    items: list[Any]
+    number: int
+    size: int
+    total: int
+    total_exact: bool
+    base_query: str
+    sort: str
+    next_cursor: str | None = None
+    prev_cursor: str | None = None
+    has_prev: bool = False
+    page_links: list[PageLink] = field(default_factory=list)
+    sort_links: dict[str, SortLink] = field(default_factory=dict)
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    def url(self, **params: Any) -> str:
+        extra = "&".join(f"{k}={v}" for k, v in params.items() if v not in (None, ""))
+        joined = "&".join(p for p in (self.base_query, extra) if p)
+        return f"?{joined}"
+
+    @property
+    def next_url(self) -> str:
+        return self.url(page=self.number + 1, after=self.next_cursor)
+
+    @property
+    def prev_url(self) -> str:
+        if self.number <= 2:
+            return self.url()
+        return self.url(page=self.number - 1, before=self.prev_cursor)
+
+    @property
+    def page_count(self) -> int | None:
+        """The number of pages when the total is exact, else None."""
+        if not self.total_exact:
+            return None
+        return max(1, -(-self.total // self.size))
+
+
+def estimate_total(queryset: QuerySet, rows: int | None = None) -> QuerySet:
+    """Mark ``queryset`` as one whose total is to be estimated, not counted: its caller
+    knows from an index's statistics that even the bounded count would read too many
+    rows (a text search over a common word does). The mark rides on the query, so it
+    survives further ``filter()``/``values()`` calls. ``rows``: the caller's own
+    estimate, where it knows better than the planner (else ``estimate_rows``)."""
+    queryset.query.estimate_total = True  # type: ignore[attr-defined]
+    queryset.query.estimated_rows = rows  # type: ignore[attr-defined]
+    return queryset
+
+
+def count_or_estimate(queryset: QuerySet, *, limit: int = COUNT_LIMIT) -> tuple[int, bool]:
+    """(rows, exact): an exact count while there are at most ``limit`` rows (the count
+    stops reading at ``limit + 1``), otherwise an estimate. The estimate comes first (it
+    reads a few thousand rows at most): above the limit, nothing is counted."""
+    given = getattr(queryset.query, "estimated_rows", None)
+    estimate = given if given is not None else estimate_rows(queryset)
+    if getattr(queryset.query, "estimate_total", False) or estimate > limit:
+        # Above the limit: the bounded count would read ``limit`` matches and, through
+        # a filter its index does not cover, many more rows than that.
+        return estimate, False
+    bounded = queryset.order_by().values("pk")[: limit + 1].count()
+    if bounded <= limit:
+        return bounded, True
+    return max(estimate, limit + 1), False
+
+
+def estimate_rows(queryset: QuerySet, *, windows: int = 8, width: int = 250) -> int:
+    """An estimate of ``queryset.count()`` without counting every row.
+
+    PostgreSQL: the planner's row estimate for the query (``EXPLAIN``). SQLite has no
+    row estimate, so the rows of ``windows`` id ranges of ``width`` ids spread evenly
+    over the table are counted and scaled to the id range (ids are dense; spreading the
+    windows keeps the estimate fair when ids follow the dates being filtered on)."""
+    qs = queryset.order_by().values("pk")
+    if connections[qs.db].vendor == "postgresql":
+        plan = json.loads(qs.explain(format="json"))
+        return int(plan[0]["Plan"]["Plan Rows"])
+    ids = queryset.model._default_manager.using(qs.db).values_list("pk", flat=True)
+    # Two queries: SQLite answers a lone MIN or MAX from the index, both at once by a scan.
+    low = ids.order_by("pk").first()
+    high = ids.order_by("-pk").first()
+    if low is None or high is None:
+        return 0
+    span = high - low + 1
+    if span <= windows * width:
+        return qs.count()
+    step = span // windows
+    # One statement, one count per window, each reading an id range (OR-ed ranges next
+    # to the jurisdiction's OR made SQLite scan the table); compiled once.
+    sql, params = qs.query.sql_with_params()
+    parts, args = [], []
+    for i in range(windows):
+        parts.append(f"SELECT COUNT(*) FROM ({sql}) AS sample WHERE pk >= %s AND pk < %s")
+        args += [*params, low + i * step, low + i * step + width]
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), args)
+        sampled = sum(row[0] for row in cursor.fetchall())
+    return round(sampled * span / (windows * width))
+
+
+def _parse_sort(value: str, sorts: list[SortOption], default: str) -> tuple[SortOption, bool]:
+    by_key = {s.key: s for s in sorts}
+    for candidate in (value, default):
+        key = candidate.lstrip("-")
+        if key in by_key:
+            return by_key[key], candidate.startswith("-")
+    raise ValueError(f"default sort {default!r} is not one of the options")
+
+
+def _cursor_values(queryset: QuerySet, sort_field: str, cursor: str) -> tuple[Any, int] | None:
+    values = decode_cursor(cursor)
+    if not values or len(values) != 2 or not isinstance(values[1], int):
+        return None
+    try:
+        value = queryset.model._meta.get_field(sort_field).to_python(values[0])
+    except (ValidationError, TypeError, ValueError):
+        return None
+    if value is None:
+        return None
+    return value, values[1]
+
+
+def _beyond(sort_field: str, value: Any, pk: int, *, forward: bool) -> Q:
+    """Rows after (value, pk) in the ascending order when ``forward``, else before."""
+    op = "gt" if forward else "lt"
+    return Q(**{f"{sort_field}__{op}": value}) | Q(**{sort_field: value, f"pk__{op}": pk})
+
+
+def _row_cursor(row: Any, sort_field: str) -> str:
+    if isinstance(row, dict):
+        return encode_cursor([row[sort_field], row.get("id", row.get("pk"))])
+    return encode_cursor([getattr(row, sort_field), row.pk])
+
+
+def paginate_list(
+    queryset: QuerySet,
+    *,
+    params: QueryDict,
+    sorts: list[SortOption],
+    default_sort: str,
+    size: int = 50,
+    count_limit: int = COUNT_LIMIT,
+    max_offset: int = MAX_OFFSET,
+) -> ListPage:
+    """A page of ``queryset`` as the URL asks (``sort``, ``page``, ``after``/``before``).
+
+    An unknown sort, a bad page number or a foreign cursor fall back to the first page
+    of the default order (a list link never fails)."""
+    option, descending = _parse_sort(params.get("sort", ""), sorts, default_sort)
+    name = option.field
+    asc = [name, "pk"]
+    desc = [f"-{name}", "-pk"]
+    ordered = queryset.order_by(*(desc if descending else asc))
+    reverse = queryset.order_by(*(asc if descending else desc))
+    try:
+        number = max(1, int(params.get("page", "1")))
+    except ValueError:
+        number = 1
+    total, exact = count_or_estimate(queryset, limit=count_limit)
+    pages = max(1, -(-total // size)) if exact else None
+
+    after = _cursor_values(queryset, name, params.get("after", ""))
+    before = _cursor_values(queryset, name, params.get("before", ""))
+    has_prev = number > 1
+    if after is not None:
+        rows = list(ordered.filter(_beyond(name, *after, forward=not descending))[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+    elif before is not None:
+        rows = list(reverse.filter(_beyond(name, *before, forward=descending))[: size + 1])
+        has_prev = len(rows) > size
+        rows = rows[:size][::-1]
+        more = True
+        if not has_prev:
+            number = 1
+    else:
+        offset = (number - 1) * size
+        if pages is not None and number > pages:
+            number, offset = pages, (pages - 1) * size
+        if offset <= max_offset:
+            rows = list(ordered[offset : offset + size + 1])
+            more = len(rows) > size
+            rows = rows[:size]
+        elif pages is not None and (pages - number) * size <= max_offset:
+            tail = total - offset  # rows from this page's first to the end
+            end = tail - min(size, tail)
+            rows = list(reverse[end:tail])[::-1]
+            more = number < pages
+        else:  # out of cheap reach: page one
+            number = 1
+            has_prev = False
+            rows = list(ordered[: size + 1])
+            more = len(rows) > size
+            rows = rows[:size]
+
+    query = params.copy()
+    for key in ("page", "after", "before"):
+        query.pop(key, None)
+    page = ListPage(
+        items=rows,
+        number=number,
+        size=size,
+        total=total,
+        total_exact=exact,
+        base_query=query.urlencode(),
+        sort=f"{'-' if descending else ''}{option.key}",
+        next_cursor=_row_cursor(rows[-1], name) if more and rows else None,
+        prev_cursor=_row_cursor(rows[0], name) if has_prev and rows else None,
+        has_prev=has_prev,
+    )
+    page.page_links = _page_links(page, pages, max_offset)
+    page.sort_links = _sort_links(params, sorts, option, descending)
+    return page
+
+
+def _page_links(page: ListPage, pages: int | None, max_offset: int) -> list[PageLink]:
+    """1 … n-2 n-1 [n] n+1 n+2 … last, keeping only the pages reachable cheaply."""
+    n = page.number
+    last = pages if pages is not None else n + (1 if page.has_next else 0)
+    wanted = {1, last, *range(max(1, n - 2), min(last, n + 2) + 1)}
+
+    def reachable(p: int) -> bool:
+        if p == n or (p - 1) * page.size <= max_offset:
+            return True
+        if pages is not None and (pages - p) * page.size <= max_offset:
+            return True
+        return p in (n - 1, n + 1)  # through the cursors
+
+    links: list[PageLink] = []
+    previous = 0
+    for p in sorted(x for x in wanted if reachable(x)):
+        if p > previous + 1:
+            links.append(PageLink(None))
+        if p == n:
+            url = ""
+        elif p == n + 1 and page.has_next and (p - 1) * page.size > max_offset:
+            url = page.next_url
+        elif p == n - 1 and page.has_prev and (p - 1) * page.size > max_offset:
+            url = page.prev_url
+        else:
+            url = page.url(page=p) if p > 1 else page.url()
+        links.append(PageLink(p, url, p == n))
+        previous = p
+    if pages is None and page.has_next:
+        links.append(PageLink(None))
+    return links
+
+
+def _sort_links(
+    params: QueryDict, sorts: list[SortOption], current: SortOption, descending: bool
+) -> dict[str, SortLink]:
+    """Header links: the active column toggles its direction, another starts descending
+    (newest, latest, largest first — what a list is usually read for)."""
+    links = {}
+    for option in sorts:
+        active = option is current
+        next_desc = not descending if active else True
+        query = params.copy()
+        for key in ("page", "after", "before"):
+            query.pop(key, None)
+        query["sort"] = f"{'-' if next_desc else ''}{option.key}"
+        links[option.key] = SortLink(option.label, f"?{query.urlencode()}", active, descending)
+    return links

@@ -10,7 +10,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
@@ -200,3 +202,43 @@ def build_role_world(world: World | None = None) -> RoleWorld:
         dongchuan=dongchuan,
         accounts=accounts,
     )
+
+
+# --- "names, not codes": code-like text a person would read on a page ----------------
+
+_CODE_LIKE = [
+    re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b"),  # snake_case, SNAKE_CASE
+    re.compile(r"\b(?:True|False|None|null|true|false)\b"),  # Python / JSON literals
+    re.compile(r"\[\s*(?:['\"]|\d|\]|True|False|None)"),  # list literals: ['低保', …], [1, …], []
+]
+_SKIPPED_TAGS = {"script", "style", "template", "code", "pre", "textarea"}
+
+
+def code_like_text(html: str) -> list[str]:
+    """The pieces of ``html``'s visible text that look like code (``snake_case``,
+    ``True``/``False``/``None``, Python list literals): empty for a page a person can read.
+    Only text nodes count (not attributes), outside script/style/code/pre/textarea."""
+
+    class _Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.skipping: list[str] = []
+            self.found: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            if tag in _SKIPPED_TAGS:
+                self.skipping.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            if self.skipping and self.skipping[-1] == tag:
+                self.skipping.pop()
+
+        def handle_data(self, data: str) -> None:
+            if self.skipping:
+                return
+            for pattern in _CODE_LIKE:
+                self.found += [m.group(0) for m in pattern.finditer(data)]
+
+    parser = _Text()
+    parser.feed(html)
+    return parser.found

@@ -179,11 +179,22 @@ def task_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # --- audit log -------------------------------------------------------------------
 
 
+# Models of installed libraries whose names are not translated (django-axes).
+MODEL_NAMES_ZH = {
+    "axes.accessattempt": "登录失败计数",
+    "axes.accessattemptexpiration": "登录失败计数有效期",
+    "axes.accessfailurelog": "登录失败记录",
+    "axes.accesslog": "登录记录",
+}
+
+
 def _object_type_choices() -> list[tuple[str, str]]:
-    models = sorted(apps.get_models(), key=lambda m: m._meta.label_lower)
-    return [("", "全部")] + [
-        (m._meta.label_lower, f"{m._meta.verbose_name}（{m._meta.label_lower}）") for m in models
+    """(model label, its Chinese name) for the audit filter, in the order of the names."""
+    choices = [
+        (m._meta.label_lower, MODEL_NAMES_ZH.get(m._meta.label_lower, str(m._meta.verbose_name)))
+        for m in apps.get_models()
     ]
+    return [("", "全部"), *sorted(choices, key=lambda c: c[1])]
 
 
 def _date_input() -> forms.DateInput:

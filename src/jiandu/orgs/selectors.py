@@ -77,3 +77,43 @@ def visible_orgs(user: Any, ids: list[int], field: str) -> list[Org]:
 
 def visible_org(user: Any, pk: int, field: str) -> Org:
     return visible_orgs(user, [pk], field)[0]
+
+
+COMMISSION_SUFFIX = "纪委监委"
+
+
+def _region_parts(code: str) -> list[str]:
+    """The codes of the places a region code lies in, widest first: a village's
+    530102001003 is in 530100 (the city), 530102, 530102001."""
+    parts = []
+    if len(code) >= 6 and code[4:6] != "00":
+        parts.append(code[:4] + "00")
+    parts += [code[:n] for n in (6, 9, 12) if len(code) >= n]
+    return parts
+
+
+def region_names(codes: Any) -> dict[str, str]:
+    """Place names of region codes ("昆明市五华区红云街道"), one query.
+
+    The registry names every region-coded org after its place: townships and villages
+    by the place itself, commissions as the place plus 纪委监委 (五华区纪委监委 — the
+    county names come from the shipped GeoJSON when the demo builds the tree). Archived
+    orgs count too: a place keeps its name. A code no org carries stays a code."""
+    wanted = {part for code in codes if code for part in _region_parts(code)}
+    names: dict[str, str] = {}
+    for code, name in (
+        Org.objects.filter(region_code__in=wanted)
+        .order_by("path")
+        .values_list("region_code", "name")
+    ):
+        place = name.removesuffix(COMMISSION_SUFFIX)
+        # Prefer the org named after the place (no suffix), else the commission's.
+        if code not in names or name == place:
+            names[code] = place
+    result = {}
+    for code in codes:
+        if not code:
+            continue
+        parts = [names[p] for p in _region_parts(code) if p in names]
+        result[code] = "".join(parts) if code in names else code
+    return result

@@ -25,7 +25,7 @@ KIND_TONES: dict[str, str] = {
     OrgKind.VILLAGE: "green",
     OrgKind.STATE_ENTERPRISE: "orange",
 }
-OPEN_LEVELS = 2  # levels of the tree shown expanded when the page opens
+OPEN_LEVELS = 1  # levels shown expanded when the page opens (the rest: search or click)
 
 
 def _tree_rows(tree: list[dict[str, Any]], supervision: dict[int, list]) -> list[dict[str, Any]]:
@@ -63,7 +63,12 @@ def org_tree_view(request: HttpRequest) -> HttpResponse:
     archived = list(
         org_list(user=request.user, include_archived=True).filter(archived_at__isnull=False)
     )
-    return render(request, "orgs/org_tree.html", {"rows": rows, "archived": archived})
+    context = {
+        "rows": rows,
+        "archived": archived,
+        "org_count": sum(1 for row in rows if "org" in row),
+    }
+    return render(request, "orgs/org_tree.html", context)
 
 
 @login_required

@@ -1,5 +1,5 @@
-"""The 组织机构 tree: only the viewer's jurisdiction, with kinds, labels, region codes and
-supervised units."""
+"""The 组织机构 tree: only the viewer's jurisdiction, with kinds, labels and supervised
+units; collapsed below the first level, searchable by name."""
 
 from django.urls import reverse
 
@@ -14,7 +14,9 @@ def test_county_sees_its_own_subtree_only(client, world):
     html = response.content.decode()
     assert "五华区纪委监委" in html
     assert "红云街道" in html
-    assert "530102001" in html
+    assert "530102001" not in html  # names, not region codes
+    assert "data-tree-search" in html and "jiandu/js/tree.js" in html
+    assert 'data-name="红云街道 "' in html
     assert "盘龙区纪委监委" not in html
     assert "昆明市纪委监委" not in html
     assert "市财政局" not in html

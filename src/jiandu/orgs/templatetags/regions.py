@@ -1,0 +1,14 @@
+"""``{{ code|region_name }}``: a region code as the place name people read."""
+
+from django import template
+
+from jiandu.orgs.selectors import region_names
+
+register = template.Library()
+
+
+@register.filter
+def region_name(code: str) -> str:
+    if not code:
+        return ""
+    return region_names([code])[code]
