@@ -167,7 +167,7 @@ def _indexed(queryset: _Q, grams: list[str]) -> _Q:
     return queryset.filter(pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [match]))
 
 
-# --- the index's DDL (migration 0004 and after every migrate on SQLite) --------------
+# --- the index's DDL (migration 0005 and after every migrate on SQLite) --------------
 
 SEARCHED_TABLES = ("clues_petition", "clues_clue")
 
