@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,6 +27,18 @@ from jiandu.core.models import CalendarDay, DeadlineRule
 from jiandu.core.workdays import REST, CalendarError, Due, WorkCalendar, due_date
 
 _KIND_TO_WORD = {CalendarDayKind.REST: REST, CalendarDayKind.WORK: "班"}
+
+
+# The holiday arrangements shipped with the platform, one file a year (data/holidays).
+SHIPPED_HOLIDAYS = Path(__file__).resolve().parent / "data" / "holidays"
+
+
+def shipped_holiday_rows(year: int) -> list[list[str]] | None:
+    """The (date, 休/班) rows of a shipped year's file, or None when none is shipped."""
+    path = SHIPPED_HOLIDAYS / f"{year}.csv"
+    if not path.exists():
+        return None
+    return [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()[1:] if line]
 
 
 # --- reads -----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,6 +211,7 @@ def build_demo(
         report(0.08, "党员干部")
         people = create_people(actor=actors["data"], orgs=orgs, cadres=cadres)
         tags = create_domain_tags(actor=setup)
+        load_shipped_holidays(actor=setup, years=range(year, last_day.year + 1))
 
         def case_progress(fraction: float, message: str) -> None:
             report(0.12 + 0.88 * fraction, message)
@@ -241,3 +242,19 @@ __all__ = [
     "calibration",
     "demo_dates",
 ]
+
+
+def load_shipped_holidays(*, actor: Any, years: Iterable[int]) -> list[int]:
+    """The working-day calendar of the demo's years from the holiday files shipped with
+    the platform (``core/data/holidays/YYYY.csv``); a year without a file stays unloaded
+    (its deadlines count weekends alone, and the pages say so)."""
+    from jiandu.core.deadlines import calendar_import, shipped_holiday_rows
+
+    loaded = []
+    for year in years:
+        rows = shipped_holiday_rows(year)
+        if rows is None:
+            continue
+        calendar_import(actor=actor, rows=rows, source=f"随系统提供的{year}年节假日安排")
+        loaded.append(year)
+    return loaded

@@ -4,7 +4,7 @@ every record's timeline exactly as the registry's services would write it: 登�
 通报曝光; each step on its business date, each record and step with its audit row.
 
 The statuses follow the registry's own transition tables (:mod:`jiandu.clues.lifecycle`),
-numbers and deadlines its rules (编号 ``XF``/``XS`` + year + id, ``DUE_DAYS``), and a
+numbers and deadlines its rules (编号 ``XF``/``XS`` + year + id, the deadline table), and a
 petition is marked a repeat (重复举报) by the registry's test: an earlier petition within
 a year from the same reporter, or about the same person with a similar title. What the
 services check one call at a time (dates in order, jurisdiction, required fields) the
@@ -47,6 +47,8 @@ from jiandu.clues.models import (
 from jiandu.core.audit import audit_record_many, model_snapshot
 from jiandu.core.choices import AuditAction
 from jiandu.core.crypto import search_key
+from jiandu.core.deadlines import deadline_rule, work_calendar
+from jiandu.core.workdays import due_date
 from jiandu.demo.bulk import Ids, insert, link, moment, reset_sequences
 from jiandu.demo.plan import CasePlan, CluePlan, PetitionPlan
 from jiandu.demo.texts import DOMAIN_NAMES
@@ -131,6 +133,14 @@ class Executor:
         # repeat detection (services._find_repeat, in memory)
         self._by_key: dict[str, list[Petition]] = {}
         self._by_person: dict[int, list[Petition]] = {}
+        # Stage deadlines as the registry sets them: the deadline table's rule in force,
+        # on the working-day calendar (read once for the whole plan).
+        self._calendar = work_calendar()
+        self._rules = {key: deadline_rule(step) for key, step in lifecycle.DEADLINE_STEPS.items()}
+
+    def _due(self, start: dt.date, key: str) -> dt.date:
+        rule = self._rules[key]
+        return due_date(self._calendar, start, rule.period_kind, rule.length).due
 
     def _link(self, model: Any, field: str, owner: int, targets: list[int]) -> None:
         self.m2m.setdefault((model, field), []).extend((owner, t) for t in targets)
@@ -335,7 +345,7 @@ class Executor:
             registered_org=actor.org or org,
             handling_org=org,
             funds_involved=plan.funds if petition is None else None,
-            due_date=plan.received + dt.timedelta(days=lifecycle.DUE_DAYS[ClueStatus.RECEIVED]),
+            due_date=self._due(plan.received, ClueStatus.RECEIVED),
             created_by=actor,
             domain_key=domain_key(tags),
             created_at=moment(plan.received),
@@ -424,7 +434,7 @@ class Executor:
             def do_dispose() -> None:
                 clue.disposal_method = method
                 clue.disposed_at = disposed
-                clue.due_date = disposed + dt.timedelta(days=lifecycle.DUE_DAYS[method])
+                clue.due_date = self._due(disposed, method)
 
             event(
                 ClueAction.DISPOSE,
@@ -438,7 +448,7 @@ class Executor:
 
             def do_change() -> None:
                 clue.disposal_method = new_method
-                clue.due_date = on_date + dt.timedelta(days=lifecycle.DUE_DAYS[new_method])
+                clue.due_date = self._due(on_date, new_method)
 
             event(
                 ClueAction.CHANGE_DISPOSAL,
