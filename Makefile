@@ -100,7 +100,7 @@ test-spark: install-dev
 
 # The whole /api/v1/ schema fuzzed with schemathesis as two personas, bounded (about
 # 3 minutes, cut at 5); any 5xx or answer that breaks the documented schema fails.
-test-fuzz: install
+test-fuzz: install-dev
 	timeout 300 $(BIN)/python -m pytest -q -m fuzz tests/fuzz $(PYTEST_ARGS)
 
 browser-deps:

@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.browser.test_main_flow import page  # noqa: F401  (the browser fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_tree_collapses_and_searches(live_server, page):  # noqa: F811
+def test_tree_collapses_and_searches(live_server, page):
     from jiandu.core.testing import TEST_PASSWORD, build_world
 
     build_world()

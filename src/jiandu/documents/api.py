@@ -8,13 +8,12 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from jiandu.core.access import require_perm
-from jiandu.core.schemas import ErrorOut
+from jiandu.core.schemas import ERRORS
 from jiandu.documents.schemas import DocumentOut, DocumentQuery
 from jiandu.documents.selectors import document_get, document_list
 
 router = Router(tags=["公文与文号"])
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 LIST_LIMIT = 500
 
 

@@ -23,7 +23,7 @@ from jiandu.core.deadlines import (
 )
 from jiandu.core.models import CalendarDay, DeadlineRule
 from jiandu.core.pagination import KeysetPage, decode_cursor, keyset_paginate
-from jiandu.core.schemas import ErrorOut
+from jiandu.core.schemas import ERRORS, ERRORS_WITH_CONFLICT
 from jiandu.orgs.selectors import visible_org
 from jiandu.oversight import selectors, services
 from jiandu.oversight.choices import RectificationAction
@@ -46,9 +46,6 @@ from jiandu.oversight.schemas import (
 )
 
 router = Router(tags=["整改闭环"])
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-ERRORS_WITH_CONFLICT = {**ERRORS, 409: ErrorOut}
 
 
 def _keyset(qs: Any, *, after: str | None, limit: int, date_field: str) -> KeysetPage:
@@ -247,7 +244,7 @@ def record_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpR
 # --- the working-day calendar and the deadline table -----------------------------
 
 
-@router.get("/calendar", response={200: CalendarOut, 401: ErrorOut}, summary="工作日历")
+@router.get("/calendar", response={200: CalendarOut, **ERRORS}, summary="工作日历")
 def get_calendar(request: HttpRequest, year: int | None = None):
     """A year's departures from the week (休 holidays, 班 调休 working weekends), the
     years loaded and the current/next years still missing."""
@@ -296,9 +293,7 @@ def _rule(rule: DeadlineRule) -> dict[str, Any]:
     }
 
 
-@router.get(
-    "/deadline-rules", response={200: list[DeadlineRuleOut], 401: ErrorOut}, summary="期限表"
-)
+@router.get("/deadline-rules", response={200: list[DeadlineRuleOut], **ERRORS}, summary="期限表")
 def list_deadline_rules(request: HttpRequest, history: bool = False):
     """The rules in force (``history=true``: every version, newest first per step)."""
     qs = DeadlineRule.objects.order_by("step", "-created_at")

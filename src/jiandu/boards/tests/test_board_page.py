@@ -79,7 +79,9 @@ def test_board_page_queries_do_not_grow_with_units(bw, client, django_assert_max
 
 def test_without_view_permission_the_page_is_forbidden(bw, client):
     _close_march(bw)
-    client.force_login(bw.users["county"])  # no 多色榜 role
+    from jiandu.core.testing import make_user
+
+    client.force_login(make_user("no-board-role", bw.users["county"].org))  # no 多色榜 role
     url = reverse("boards:board_detail", args=[bw.counties_board.pk])
     assert client.get(url).status_code == 403
 
