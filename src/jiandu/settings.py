@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from jiandu.core.keys import check_production_keys, load_audit_keys
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("JIANDU_VAR_DIR", PROJECT_DIR / "var"))
@@ -33,6 +35,16 @@ if PRODUCTION and not SECRET_KEY:
 FIELD_ENCRYPTION_KEY = os.environ.get("JIANDU_FIELD_KEY", "" if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and not FIELD_ENCRYPTION_KEY:
     raise RuntimeError("JIANDU_FIELD_KEY must be set when JIANDU_ENV=production")
+
+# HMAC keys of the audit chain (id -> secret, the last one keys new rows), held outside
+# the database so that rewriting the chain needs more than database access (ADR 0010).
+AUDIT_KEYS = load_audit_keys(
+    dict(os.environ), default={} if PRODUCTION else {"dev": _DEV_SECRET + "-audit-chain"}
+)
+if PRODUCTION:
+    check_production_keys(
+        secret_key=SECRET_KEY, field_key=FIELD_ENCRYPTION_KEY, audit_keys=AUDIT_KEYS
+    )
 
 DEBUG = os.environ.get("JIANDU_DEBUG", "0" if PRODUCTION else "1") == "1"
 ALLOWED_HOSTS = [
@@ -83,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jiandu.core.middleware.RequestContextMiddleware",
+    "jiandu.core.middleware.ContentSecurityPolicyMiddleware",
     "jiandu.core.middleware.SessionActivityMiddleware",
     "jiandu.accounts.middleware.PasswordChangeRequiredMiddleware",
     # AxesMiddleware must be last: it turns lockouts into a response.
@@ -109,6 +122,11 @@ TEMPLATES = [
     }
 ]
 
+if "DATABASE_URL" in os.environ and not os.environ["DATABASE_URL"].strip():
+    raise RuntimeError(
+        "DATABASE_URL is set but empty: give a database URL such as "
+        "postgres://jiandu:password@127.0.0.1:5432/jiandu, or unset it for SQLite under var/"
+    )
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'jiandu.sqlite3'}",
@@ -149,6 +167,27 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The address comes from core.middleware.client_ip (proxy headers only as far as
+# JIANDU_TRUSTED_PROXIES allows), and failures while locked out do not restart the clock:
+# otherwise anyone could keep any account locked.
+AXES_CLIENT_IP_CALLABLE = "jiandu.core.middleware.client_ip"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+
+# How many reverse proxies stand in front of the application. 0 (default): the client is
+# REMOTE_ADDR and X-Forwarded-For / X-Real-IP are ignored. N: the client is the address
+# the N-th proxy (counting from the application) saw, read from X-Forwarded-For.
+TRUSTED_PROXIES = int(os.environ.get("JIANDU_TRUSTED_PROXIES", "0"))
+
+# Content-Security-Policy (core.middleware.ContentSecurityPolicyMiddleware): scripts,
+# styles, images and fonts from the application's own origin only; no inline script and
+# no eval (htmx allowEval is off). Some pages still carry <style> blocks, hence
+# 'unsafe-inline' for styles only.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 # Covering indexes (Index(include=...)) serve the monthly counts on PostgreSQL; SQLite
 # builds the same indexes on their key columns only, which is all it can use.

@@ -1,7 +1,14 @@
-"""The audit trail: append a row (hash-chained) and verify the chain.
+"""The audit trail: append a row, seal it into the hash chain, verify the chain.
 
 Service functions call :func:`audit_record` inside their own transaction, so a write and
-its audit row are committed together or not at all.
+its audit row are committed together or not at all. The row is written *unsealed* (no
+sequence, no hashes) and takes no lock; :func:`audit_seal` links committed rows into the
+chain, in the order they became visible, in a short transaction of its own: on commit of
+the writing transaction, from the task worker's loop and from ``jiandu audit seal``
+(ADR 0010). Hashes are HMAC-SHA256 under a key held outside the database
+(``JIANDU_AUDIT_KEY``), so rewriting the chain needs more than database access;
+``jiandu audit checkpoint`` writes signed (sequence, hash, time) records to an
+append-only place outside the database that :func:`audit_verify` checks against.
 """
 
 from __future__ import annotations
@@ -9,12 +16,18 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import hmac
 import json
+import logging
+import os
 import uuid
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.conf import settings
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
 from jiandu.core.choices import AuditAction
@@ -22,7 +35,15 @@ from jiandu.core.db import insert_rows
 from jiandu.core.middleware import current_ip
 from jiandu.core.models import AuditChainHead, AuditLog
 
+log = logging.getLogger(__name__)
+
 GENESIS_HASH = "0" * 64
+SEAL_BATCH = 500
+CHECKPOINT_FILE = "checkpoints.jsonl"
+
+
+class AuditKeyError(RuntimeError):
+    """The audit key a row or checkpoint names is not configured."""
 
 
 def _json_default(value: Any) -> Any:
@@ -43,30 +64,57 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_json_default)
 
 
+def current_key_id() -> str:
+    keys: dict[str, str] = settings.AUDIT_KEYS
+    if not keys:
+        raise AuditKeyError("没有配置审计密钥（JIANDU_AUDIT_KEY 或 JIANDU_AUDIT_KEY_FILE）")
+    return list(keys)[-1]
+
+
+def _key(key_id: str) -> bytes:
+    secret = settings.AUDIT_KEYS.get(key_id)
+    if secret is None:
+        raise AuditKeyError(f"审计密钥“{key_id}”未配置")
+    return str(secret).encode("utf-8")
+
+
+def _mac(key_id: str, message: str) -> str:
+    return hmac.new(_key(key_id), message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 def _row_digest(row: AuditLog) -> str:
-    payload = canonical_json(
-        {
-            "sequence": row.sequence,
-            "at": row.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-            "actor_id": row.actor_id,
-            "actor_name": row.actor_name,
-            "action": row.action,
-            "object_type": row.object_type,
-            "object_id": row.object_id,
-            "object_repr": row.object_repr,
-            "summary": row.summary,
-            "changes": row.changes,
-            "ip_address": row.ip_address,
-            "previous_hash": row.previous_hash,
-        }
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    content = {
+        "sequence": row.sequence,
+        "at": row.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": row.actor_id,
+        "actor_name": row.actor_name,
+        "action": row.action,
+        "object_type": row.object_type,
+        "object_id": row.object_id,
+        "object_repr": row.object_repr,
+        "summary": row.summary,
+        "changes": row.changes,
+        "ip_address": row.ip_address,
+        "previous_hash": row.previous_hash,
+    }
+    if not row.key_id:
+        # Rows sealed before the chain was keyed: plain SHA-256 (accepted only as the
+        # chain's prefix, see audit_verify).
+        return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+    content["key_id"] = row.key_id
+    return _mac(row.key_id, canonical_json(content))
+
+
+def _head_mac(key_id: str, sequence: int, last_hash: str) -> str:
+    return _mac(key_id, f"jiandu-audit-head|{sequence}|{last_hash}")
+
+
+def _checkpoint_mac(key_id: str, sequence: int, last_hash: str, at: str) -> str:
+    return _mac(key_id, f"jiandu-audit-checkpoint|{sequence}|{last_hash}|{at}")
 
 
 def _new_row(
     *,
-    sequence: int,
-    previous_hash: str,
     at: dt.datetime,
     actor: Any,
     action: str,
@@ -78,12 +126,12 @@ def _new_row(
     ip_address: str | None,
     object_repr: str = "",
 ) -> AuditLog:
+    """An unsealed audit row (no sequence, no hashes: :func:`audit_seal` adds them)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     actor_obj = actor if getattr(actor, "pk", None) else None
-    row = AuditLog(
-        sequence=sequence,
+    return AuditLog(
         at=at,
         actor=actor_obj,
         actor_name=getattr(actor_obj, "username", "") if actor_obj else "",
@@ -94,10 +142,7 @@ def _new_row(
         summary=summary[:300],
         changes=json.loads(canonical_json(changes or {})),
         ip_address=ip_address if ip_address is not None else (current_ip() or ""),
-        previous_hash=previous_hash,
     )
-    row.row_hash = _row_digest(row)
-    return row
 
 
 def audit_record(
@@ -111,65 +156,171 @@ def audit_record(
     changes: dict[str, Any] | None = None,
     ip_address: str | None = None,
 ) -> AuditLog:
-    """Append one audit row. ``actor`` may be None (a failed login by an unknown name
-    is recorded with ``changes['username']``)."""
-    with transaction.atomic():
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        row = _new_row(
-            sequence=head.last_sequence + 1,
-            previous_hash=head.last_hash,
-            at=timezone.now(),
-            actor=actor,
-            action=action,
-            obj=obj,
-            object_type=object_type,
-            object_id=object_id,
-            summary=summary,
-            changes=changes,
-            ip_address=ip_address,
-        )
-        row.save()
-        head.last_sequence = row.sequence
-        head.last_hash = row.row_hash
-        head.save(update_fields=["last_sequence", "last_hash"])
+    """Append one audit row (unsealed; sealed into the chain once its transaction has
+    committed). ``actor`` may be None (a failed login by an unknown name is recorded with
+    ``changes['username']``)."""
+    row = _new_row(
+        at=timezone.now(),
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary,
+        changes=changes,
+        ip_address=ip_address,
+    )
+    row.save()
+    transaction.on_commit(audit_seal_quietly)
     return row
 
 
 def audit_record_many(entries: list[dict[str, Any]], *, batch_size: int = 2000) -> int:
-    """Append one audit row per entry (the keyword arguments of :func:`audit_record`, and
-    ``object_repr`` when the caller has it at hand),
-    chained in the order given, with one insert per ``batch_size`` rows: for writers of
-    thousands of records in one transaction (the demo builder). Returns the row count."""
+    """Append one unsealed audit row per entry (the keyword arguments of
+    :func:`audit_record`, and ``object_repr`` when the caller has it at hand), in the
+    order given, with one insert per ``batch_size`` rows: for writers of thousands of
+    records in one transaction (the demo builder). They are sealed, in that order, once
+    the transaction commits. Returns the row count."""
     if not entries:
         return 0
-    with transaction.atomic():
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        sequence, previous = head.last_sequence, head.last_hash
-        now = timezone.now()
-        rows: list[AuditLog] = []
-        for entry in entries:
-            sequence += 1
-            row = _new_row(
-                sequence=sequence,
-                previous_hash=previous,
-                at=now,
-                actor=entry.get("actor"),
-                action=entry["action"],
-                obj=entry.get("obj"),
-                object_type=entry.get("object_type", ""),
-                object_id=entry.get("object_id", ""),
-                summary=entry.get("summary", ""),
-                changes=entry.get("changes"),
-                ip_address=entry.get("ip_address"),
-                object_repr=entry.get("object_repr", ""),
-            )
-            previous = row.row_hash
-            rows.append(row)
-        insert_rows(AuditLog, rows, batch_size=batch_size)
-        head.last_sequence = sequence
-        head.last_hash = previous
-        head.save(update_fields=["last_sequence", "last_hash"])
+    now = timezone.now()
+    rows = [
+        _new_row(
+            at=now,
+            actor=entry.get("actor"),
+            action=entry["action"],
+            obj=entry.get("obj"),
+            object_type=entry.get("object_type", ""),
+            object_id=entry.get("object_id", ""),
+            summary=entry.get("summary", ""),
+            changes=entry.get("changes"),
+            ip_address=entry.get("ip_address"),
+            object_repr=entry.get("object_repr", ""),
+        )
+        for entry in entries
+    ]
+    insert_rows(AuditLog, rows, batch_size=batch_size)
+    transaction.on_commit(audit_seal_quietly)
     return len(rows)
+
+
+def audit_seal_quietly() -> None:
+    """Seal, logging instead of raising: used after a commit (the request's write has
+    already succeeded) and by the worker's idle loop. Rows left unsealed are picked up
+    by the next seal (any commit, the worker, ``jiandu audit seal`` from cron)."""
+    try:
+        audit_seal()
+    except (DatabaseError, AuditKeyError):
+        log.warning("audit rows left unsealed for the next seal", exc_info=True)
+
+
+@dataclass(frozen=True)
+class SealResult:
+    sealed: int
+    last_sequence: int
+    head_missing: bool = False
+
+
+def audit_seal(*, limit: int | None = None) -> SealResult:
+    """Link committed unsealed rows into the chain, oldest first, in batches of
+    ``SEAL_BATCH`` rows, each batch its own short transaction under the head lock.
+
+    A missing head row is not recreated here (that would hide a cut tail): rows stay
+    unsealed, audited writes go on working, and ``audit_verify`` reports it until an
+    operator runs ``jiandu audit recover-head`` (docs/operations.md)."""
+    total = 0
+    last = 0
+    while limit is None or total < limit:
+        batch = SEAL_BATCH if limit is None else min(SEAL_BATCH, limit - total)
+        with transaction.atomic():
+            head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+            if head is None:
+                log.error("audit chain head row is missing: rows are left unsealed")
+                return SealResult(total, last, head_missing=True)
+            rows = list(AuditLog.objects.filter(sequence__isnull=True).order_by("id")[:batch])
+            last = head.last_sequence
+            if not rows:
+                return SealResult(total, last)
+            key_id = current_key_id()
+            now = timezone.now()
+            previous = head.last_hash
+            for row in rows:
+                last += 1
+                row.sequence = last
+                row.previous_hash = previous
+                row.key_id = key_id
+                row.row_hash = _row_digest(row)
+                row.sealed_at = now
+                previous = row.row_hash
+            fields = ["sequence", "previous_hash", "row_hash", "key_id", "sealed_at"]
+            # The one sanctioned change to an audit row: filling in its chain fields,
+            # once (AuditLog refuses updates through the application otherwise).
+            models.QuerySet(AuditLog).bulk_update(rows, fields)  # type: ignore[arg-type]
+            head.last_sequence = last
+            head.last_hash = previous
+            head.key_id = key_id
+            head.mac = _head_mac(key_id, last, previous)
+            head.save(update_fields=["last_sequence", "last_hash", "key_id", "mac"])
+        total += len(rows)
+        if len(rows) < batch:
+            break
+    return SealResult(total, last)
+
+
+def audit_head_create() -> bool:
+    """Create the chain head at the start of an empty chain (fresh database, or one just
+    flushed). Refuses when sealed rows exist: a lost head is an incident for
+    ``jiandu audit recover-head``, not something to paper over. True when created."""
+    if AuditChainHead.objects.filter(pk=1).exists():
+        return False
+    if AuditLog.objects.filter(sequence__isnull=False).exists():
+        return False
+    key_id = current_key_id()
+    AuditChainHead.objects.create(
+        pk=1,
+        last_sequence=0,
+        last_hash=GENESIS_HASH,
+        key_id=key_id,
+        mac=_head_mac(key_id, 0, GENESIS_HASH),
+    )
+    return True
+
+
+def audit_head_recover(*, actor_name: str, checkpoint_dir: Path | None = None) -> ChainReport:
+    """Rebuild a lost or damaged head from the last sealed row, after the sealed rows
+    verify (and the checkpoints, when given, match). The rebuild itself is recorded in
+    the chain. Raises ValueError naming the problem when the rows do not verify."""
+    with transaction.atomic():
+        report = audit_verify(seal=False, checkpoint_dir=checkpoint_dir, check_head=False)
+        if not report.ok:
+            raise ValueError(
+                f"审计日志本身不完整（序号{report.first_broken_sequence}：{report.reason}），"
+                "不能重建链头；请用备份恢复并报告安全管理员"
+            )
+        key_id = current_key_id()
+        AuditChainHead.objects.filter(pk=1).delete()
+        AuditChainHead.objects.create(
+            pk=1,
+            last_sequence=report.last_sequence,
+            last_hash=report.last_hash,
+            key_id=key_id,
+            mac=_head_mac(key_id, report.last_sequence, report.last_hash),
+        )
+        audit_record(
+            actor=None,
+            action=AuditAction.UPDATE,
+            object_type="core.auditchainhead",
+            object_id="1",
+            summary="重建审计链头",
+            changes={
+                "by": actor_name,
+                "last_sequence": report.last_sequence,
+                "last_hash": report.last_hash,
+            },
+            ip_address="",
+        )
+    audit_seal()
+    return audit_verify(checkpoint_dir=checkpoint_dir)
 
 
 def model_snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -200,6 +351,12 @@ class ChainReport:
     rows_checked: int
     first_broken_sequence: int | None = None
     reason: str = ""
+    last_sequence: int = 0
+    last_hash: str = GENESIS_HASH
+    unsealed_rows: int = 0
+    oldest_unsealed_seconds: float | None = None
+    checkpoints_checked: int = 0
+    extra: dict[str, Any] = dataclass_field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -207,42 +364,205 @@ class ChainReport:
             "rows_checked": self.rows_checked,
             "first_broken_sequence": self.first_broken_sequence,
             "reason": self.reason,
+            "last_sequence": self.last_sequence,
+            "last_hash": self.last_hash,
+            "unsealed_rows": self.unsealed_rows,
+            "oldest_unsealed_seconds": self.oldest_unsealed_seconds,
+            "checkpoints_checked": self.checkpoints_checked,
         }
 
 
-def audit_verify(*, batch_size: int = 5000) -> ChainReport:
-    """Walk the chain in order; report the first row whose link or content is wrong."""
+@dataclass(frozen=True)
+class Checkpoint:
+    sequence: int
+    hash: str
+    at: str
+    key_id: str
+    signature: str
+
+
+def _read_checkpoints(directory: Path) -> tuple[list[Checkpoint], str]:
+    """The checkpoints in ``directory``, oldest first, or an error naming the bad line."""
+    path = directory / CHECKPOINT_FILE
+    if not path.exists():
+        return [], f"检查点目录{directory}中没有{CHECKPOINT_FILE}"
+    found: list[Checkpoint] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            point = Checkpoint(
+                sequence=int(data["sequence"]),
+                hash=str(data["hash"]),
+                at=str(data["at"]),
+                key_id=str(data["key_id"]),
+                signature=str(data["signature"]),
+            )
+            expected = _checkpoint_mac(point.key_id, point.sequence, point.hash, point.at)
+        except (ValueError, KeyError, TypeError):
+            return [], f"检查点文件第{number}行格式错误"
+        except AuditKeyError as exc:
+            return [], f"检查点文件第{number}行：{exc}"
+        if not hmac.compare_digest(expected, point.signature):
+            return [], f"检查点文件第{number}行签名不符（检查点被改动）"
+        if found and point.sequence < found[-1].sequence:
+            return [], f"检查点文件第{number}行的序号小于前一行（检查点被改动）"
+        found.append(point)
+    if not found:
+        return [], f"检查点文件{path}为空"
+    return found, ""
+
+
+def audit_verify(
+    *,
+    batch_size: int = 5000,
+    seal: bool = True,
+    checkpoint_dir: Path | str | None = None,
+    check_head: bool = True,
+) -> ChainReport:
+    """Seal what is committed (unless ``seal=False``), then walk the sealed chain in
+    order: every sequence present, every link and keyed hash right, the head's MAC
+    valid and pointing at the last row, and — with ``checkpoint_dir`` — every signed
+    checkpoint matching the row at its sequence, none beyond the last row. Reports the
+    first problem found, and how many rows still wait to be sealed and for how long."""
+    if seal:
+        try:
+            audit_seal()
+        except (DatabaseError, AuditKeyError):
+            log.warning("sealing before verification failed", exc_info=True)
+    checkpoints: list[Checkpoint] = []
+    if checkpoint_dir is not None:
+        checkpoints, problem = _read_checkpoints(Path(checkpoint_dir))
+        if problem:
+            return ChainReport(False, 0, None, problem)
+    wanted = {c.sequence: c for c in checkpoints}
+    unsealed = AuditLog.objects.filter(sequence__isnull=True)
+    oldest = unsealed.order_by("id").values_list("at", flat=True).first()
+    pending = {
+        "unsealed_rows": unsealed.count(),
+        "oldest_unsealed_seconds": (
+            round((timezone.now() - oldest).total_seconds(), 1) if oldest else None
+        ),
+    }
+
     previous = GENESIS_HASH
     expected_sequence = 1
     checked = 0
-    rows = AuditLog.objects.order_by("sequence").iterator(chunk_size=batch_size)
-    for row in rows:
-        if row.sequence != expected_sequence:
-            return ChainReport(
-                False, checked, expected_sequence, f"缺少序号为{expected_sequence}的审计记录"
-            )
-        if row.previous_hash != previous:
-            return ChainReport(False, checked, row.sequence, "与上一条记录的哈希链接不一致")
-        if _row_digest(row) != row.row_hash:
-            return ChainReport(False, checked, row.sequence, "记录内容与其哈希不符（可能被篡改）")
-        previous = row.row_hash
-        expected_sequence += 1
-        checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_sequence != checked:
+    keyed_seen = False
+
+    def broken(sequence: int | None, reason: str) -> ChainReport:
         return ChainReport(
             False,
             checked,
-            checked + 1,
-            f"链头记录的最后序号为{head.last_sequence}，但只找到{checked}条",
+            sequence,
+            reason,
+            last_sequence=checked,
+            last_hash=previous,
+            checkpoints_checked=len(checkpoints),
+            **pending,  # type: ignore[arg-type]
         )
-    return ChainReport(True, checked)
+
+    rows = (
+        AuditLog.objects.filter(sequence__isnull=False)
+        .order_by("sequence")
+        .iterator(chunk_size=batch_size)
+    )
+    for row in rows:
+        if row.sequence != expected_sequence:
+            return broken(expected_sequence, f"缺少序号为{expected_sequence}的审计记录")
+        if row.previous_hash != previous:
+            return broken(row.sequence, "与上一条记录的哈希链接不一致")
+        if row.key_id:
+            keyed_seen = True
+        elif keyed_seen:
+            return broken(row.sequence, "密钥链之后出现未加密钥的记录（可能被篡改）")
+        try:
+            digest = _row_digest(row)
+        except AuditKeyError as exc:
+            return broken(row.sequence, str(exc))
+        if not hmac.compare_digest(digest, row.row_hash):
+            return broken(row.sequence, "记录内容与其哈希不符（可能被篡改）")
+        point = wanted.get(row.sequence)
+        if point is not None and point.hash != row.row_hash:
+            return broken(row.sequence, f"与{point.at}的检查点不符（此前的记录被删除或改写）")
+        previous = row.row_hash
+        expected_sequence += 1
+        checked += 1
+    if checkpoints and checkpoints[-1].sequence > checked:
+        latest = checkpoints[-1]
+        return broken(
+            checked + 1,
+            f"{latest.at}的检查点记录到序号{latest.sequence}，但链只到序号{checked}"
+            "（末尾的记录被删除）",
+        )
+    if check_head:
+        head = AuditChainHead.objects.filter(pk=1).first()
+        if head is None:
+            return broken(checked + 1, "审计链头记录缺失（末尾的记录可能被删除）")
+        if head.last_sequence != checked or head.last_hash != previous:
+            return broken(
+                min(head.last_sequence, checked) + 1,
+                f"链头记录的最后序号为{head.last_sequence}，与链上最后一条（序号{checked}）不符"
+                "（末尾的记录被删除或链头被改动）",
+            )
+        try:
+            head_ok = head.mac != "" and hmac.compare_digest(
+                _head_mac(head.key_id, head.last_sequence, head.last_hash), head.mac
+            )
+        except AuditKeyError as exc:
+            return broken(checked + 1, f"链头：{exc}")
+        if not head_ok:
+            return broken(checked + 1, "链头记录的签名不符（链头被改动）")
+    return ChainReport(
+        True,
+        checked,
+        last_sequence=checked,
+        last_hash=previous,
+        checkpoints_checked=len(checkpoints),
+        **pending,  # type: ignore[arg-type]
+    )
+
+
+def audit_checkpoint(*, directory: Path | str) -> Checkpoint:
+    """Seal, verify, then append a signed (sequence, hash, time) checkpoint to
+    ``directory``/checkpoints.jsonl — a place outside the database, ideally append-only
+    (``chattr +a``) or on another machine. Raises ValueError when the chain is broken
+    (a checkpoint must never bless a damaged chain)."""
+    path = Path(directory)
+    path.mkdir(parents=True, exist_ok=True)
+    existing = path / CHECKPOINT_FILE
+    report = audit_verify(checkpoint_dir=path if existing.exists() else None)
+    if not report.ok:
+        raise ValueError(
+            f"审计日志哈希链断裂（序号{report.first_broken_sequence}：{report.reason}），不写检查点"
+        )
+    key_id = current_key_id()
+    at = timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds")
+    point = Checkpoint(
+        sequence=report.last_sequence,
+        hash=report.last_hash,
+        at=at,
+        key_id=key_id,
+        signature=_checkpoint_mac(key_id, report.last_sequence, report.last_hash, at),
+    )
+    line = canonical_json(point.__dict__) + "\n"
+    # O_APPEND: never rewrite what is there (the directory may be chattr +a).
+    fd = os.open(existing, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        os.write(fd, line.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return point
 
 
 __all__ = [
     "AuditAction",
+    "audit_checkpoint",
     "audit_record",
     "audit_record_many",
+    "audit_seal",
     "audit_verify",
     "diff",
     "model_snapshot",
@@ -277,4 +597,6 @@ def audit_log_list(
         qs = qs.filter(at__date__gte=start)
     if end:
         qs = qs.filter(at__date__lte=end)
+    # Unsealed rows (no sequence yet) are a moment's state after commit; newest first by
+    # sequence, so the keyset pages stay stable.
     return qs.order_by("-sequence")

@@ -54,9 +54,13 @@ class AuditLogQuerySet(models.QuerySet["AuditLog"]):
 class AuditLog(models.Model):
     """One append-only row per login, failed login, logout, write, and every view or
     export of protected fields. Each row carries the hash of the previous one, so a
-    changed or removed row breaks the chain (``jiandu audit verify``)."""
+    changed or removed row breaks the chain (``jiandu audit verify``).
 
-    sequence = models.BigIntegerField(_("序号"), unique=True)
+    A row is written *unsealed* inside the business transaction (no sequence, no hashes,
+    no lock); the sealer (``core.audit.audit_seal``) gives it its place in the chain
+    after commit, in a short transaction of its own (ADR 0010)."""
+
+    sequence = models.BigIntegerField(_("序号"), unique=True, null=True, blank=True)
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -74,8 +78,12 @@ class AuditLog(models.Model):
     summary = models.CharField(_("摘要"), max_length=300, blank=True)
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     ip_address = models.CharField(_("IP地址"), max_length=45, blank=True)
-    previous_hash = models.CharField(_("上一条哈希"), max_length=64)
-    row_hash = models.CharField(_("本条哈希"), max_length=64)
+    previous_hash = models.CharField(_("上一条哈希"), max_length=64, blank=True)
+    row_hash = models.CharField(_("本条哈希"), max_length=64, blank=True)
+    # Which audit key (JIANDU_AUDIT_KEY) made row_hash; "" for rows hashed before the
+    # chain was keyed (plain SHA-256).
+    key_id = models.CharField(_("密钥编号"), max_length=32, blank=True)
+    sealed_at = models.DateTimeField(_("入链时间"), null=True, blank=True)
 
     objects = AuditLogQuerySet.as_manager()
 
@@ -83,7 +91,15 @@ class AuditLog(models.Model):
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         ordering = ["-sequence"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The sealer's queue: rows not yet in the chain, oldest first.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(sequence__isnull=True),
+                name="core_auditlog_unsealed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sequence} {self.action} {self.object_repr}"
@@ -98,11 +114,14 @@ class AuditLog(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row locked while appending, so concurrent writers extend the chain one
-    at a time (SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises writers anyway)."""
+    """A single row locked by the sealer while it extends the chain (SELECT ... FOR
+    UPDATE on PostgreSQL; SQLite serialises writers anyway). ``mac`` is the keyed hash of
+    (last_sequence, last_hash), so rewinding the head needs the audit key."""
 
     last_sequence = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    key_id = models.CharField(max_length=32, blank=True)
+    mac = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("审计链头")

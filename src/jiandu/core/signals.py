@@ -88,5 +88,14 @@ def _analyze_sqlite(sender, using="default", plan=None, **kwargs):
             cursor.execute("ANALYZE")
 
 
+def _audit_head(sender, using="default", **kwargs):
+    """A fresh (or flushed) database starts its audit chain with a signed head row."""
+    from jiandu.core.audit import audit_head_create
+
+    if using == "default":
+        audit_head_create()
+
+
 def connect_migrate_signals(app_config) -> None:
     post_migrate.connect(_analyze_sqlite, sender=app_config, dispatch_uid="analyze-sqlite")
+    post_migrate.connect(_audit_head, sender=app_config, dispatch_uid="audit-chain-head")

@@ -3,7 +3,7 @@ import itertools
 import pytest
 from django.db import connection
 
-from jiandu.core.audit import audit_record, audit_verify
+from jiandu.core.audit import audit_record, audit_seal, audit_verify
 from jiandu.core.choices import AuditAction
 from jiandu.core.models import AuditLog
 
@@ -11,6 +11,8 @@ from jiandu.core.models import AuditLog
 def _rows(world, n=3):
     for i in range(n):
         audit_record(actor=world.users["city"], action=AuditAction.UPDATE, summary=f"第{i}次修改")
+    # The test's transaction never commits, so seal as a commit would.
+    audit_seal()
 
 
 def test_chain_verifies_after_writes(world):

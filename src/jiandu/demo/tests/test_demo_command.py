@@ -140,3 +140,10 @@ def test_keep_lists_the_accounts_of_an_existing_demo_without_rebuilding():
     assert data["kept"] is True
     assert {"stats", "petition", "auditor"} <= {a["username"] for a in data["accounts"]}
     assert Clue.objects.count() == clues
+
+
+def test_demo_refuses_a_production_environment(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="正式环境"):
+        call_command("demo", "--scale", "0.01", "--keep", stdout=io.StringIO())
+    assert not Org.objects.exists()

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from jiandu.core.audit import audit_seal_quietly
 from jiandu.core.models import Task
 from jiandu.core.tasks import task_claim_next, task_run
 
@@ -68,6 +69,9 @@ class Command(BaseCommand):
         while not stopping:
             task_id = task_claim_next()
             if task_id is None:
+                # Idle: link any audit rows a crashed process committed but never
+                # sealed, so every row joins the chain within one poll interval.
+                audit_seal_quietly()
                 if once:
                     break
                 time.sleep(poll)

@@ -94,6 +94,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="以JSON输出结果")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if getattr(settings, "PRODUCTION", False):
+            raise CommandError(
+                "正式环境（JIANDU_ENV=production）不能生成演示数据：演示账号的密码是公开的。"
+            )
         as_json = options["json"]
         started = time.monotonic()
         if database_has_data() and options["keep"] and not options["reset"]:

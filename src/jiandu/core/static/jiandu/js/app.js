@@ -75,7 +75,47 @@
 
     if (event.target.closest("[data-history-back]")) {
       window.history.back();
+      return;
     }
+
+    // <button data-remove-closest=".person-chip">: remove the enclosing element.
+    var remover = event.target.closest("[data-remove-closest]");
+    if (remover) {
+      var target = remover.closest(remover.getAttribute("data-remove-closest"));
+      if (target) target.remove();
+    }
+  });
+
+  // ---------------------------------------------------------------------------
+  // Form helpers (the Content-Security-Policy allows no inline handlers)
+  // ---------------------------------------------------------------------------
+
+  // <select data-submit-on-change [data-clear-field="version"]>: submit the form on
+  // change, first emptying the named field (e.g. a version that belongs to the old month).
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("[data-submit-on-change]");
+    if (!select || !select.form) return;
+    var clear = select.getAttribute("data-clear-field");
+    if (clear && select.form.elements[clear]) select.form.elements[clear].value = "";
+    select.form.submit();
+  });
+
+  // <input data-no-enter-submit>: Enter searches (htmx) instead of submitting the form.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.closest("[data-no-enter-submit]")) {
+      event.preventDefault();
+    }
+  });
+
+  // <button hx-get=... data-remove-closest-after-request="li">: once its request is
+  // done, remove the enclosing element (the search result it added).
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (!elt || !elt.getAttribute) return;
+    var selector = elt.getAttribute("data-remove-closest-after-request");
+    if (!selector) return;
+    var target = elt.closest(selector);
+    if (target) target.remove();
   });
 
   function copyText(button) {

@@ -1,0 +1,351 @@
+"""Load and faults on loopback: gunicorn with N workers on PostgreSQL.
+
+    python bench/load.py [--workers 3] [--clients 50] [--requests 2000]
+                         [--import-rows 50000] [--scale 0.05] [--port 8108]
+
+1. baseline: ``--clients`` concurrent clients send ``--requests`` requests, a mix of
+   token reads (clue list), audited writes (register a petition) and logins;
+   throughput, p50/p95/p99 per kind, errors (must be 0);
+2. the same while a ``--import-rows``-row people import runs (one long transaction
+   writing audit rows): p99 of logins and writes must stay < 1 s;
+3. kill -9 of a gunicorn worker in the middle of writes: every petition that exists has
+   its audit row and vice versa (nothing partial), and the audit chain verifies.
+
+Loopback only; the database (``--db``, default ``jiandu_load``) is dropped and created
+afresh. Bounded: a fixed number of requests per phase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import http.cookiejar
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def jiandu(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [PY, "-m", "jiandu.cli", *args], env=env, capture_output=True, text=True, check=check
+    )
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class Load:
+    def __init__(self, port: int, read_token: str, write_token: str, password: str):
+        self.port = port
+        self.read_token = read_token
+        self.write_token = write_token
+        self.password = password
+        self.lock = threading.Lock()
+        self.times: dict[str, list[float]] = {"read": [], "write": [], "login": []}
+        self.errors: list[str] = []
+        self.created: list[int] = []
+
+    def _request(self, method: str, path: str, body: bytes | None, headers: dict[str, str]):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+    def read(self) -> None:
+        status, _ = self._request(
+            "GET",
+            "/api/v1/clues/clues?limit=20",
+            None,
+            {"Authorization": f"Bearer {self.read_token}"},
+        )
+        if status != 200:
+            raise RuntimeError(f"read {status}")
+
+    def write(self) -> None:
+        payload = {
+            "received_date": dt.date.today().isoformat(),
+            "channel": "letter",
+            "title": f"压测登记{random.randrange(10**9)}",
+            "content": "压测内容",
+        }
+        status, body = self._request(
+            "POST",
+            "/api/v1/clues/petitions",
+            json.dumps(payload).encode(),
+            {"Authorization": f"Bearer {self.write_token}", "Content-Type": "application/json"},
+        )
+        if status != 201:
+            raise RuntimeError(f"write {status} {body[:200]!r}")
+        with self.lock:
+            self.created.append(json.loads(body)["id"])
+
+    def login(self) -> None:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+        base = f"http://127.0.0.1:{self.port}"
+        opener.open(f"{base}/accounts/login/", timeout=60).read()
+        csrf = next(c.value for c in jar if c.name == "csrftoken")
+        data = urllib.parse.urlencode(
+            {"username": "city", "password": self.password, "csrfmiddlewaretoken": csrf}
+        ).encode()
+        request = urllib.request.Request(
+            f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"}
+        )
+        try:
+            opener.open(request, timeout=60)
+            raise RuntimeError("login did not redirect")
+        except urllib.error.HTTPError as exc:
+            if exc.code != 302:
+                raise RuntimeError(f"login {exc.code}") from exc
+
+    def one(self, kind: str) -> None:
+        start = time.monotonic()
+        try:
+            getattr(self, kind)()
+        except Exception as exc:  # counted, the run goes on
+            with self.lock:
+                self.errors.append(f"{kind}: {exc}")
+            return
+        with self.lock:
+            self.times[kind].append(time.monotonic() - start)
+
+    def run(self, *, clients: int, requests: int, mix: dict[str, float]) -> dict:
+        kinds = random.choices(list(mix), weights=list(mix.values()), k=requests)
+        start = time.monotonic()
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            list(pool.map(self.one, kinds))
+        seconds = time.monotonic() - start
+        out = {"requests": requests, "seconds": seconds, "per_second": requests / seconds}
+        for kind, values in self.times.items():
+            out[kind] = {
+                "n": len(values),
+                "p50": pct(values, 0.5),
+                "p95": pct(values, 0.95),
+                "p99": pct(values, 0.99),
+                "max": max(values) if values else float("nan"),
+            }
+        out["errors"] = len(self.errors)
+        out["error_samples"] = self.errors[:5]
+        return out
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+def people_file(path: Path, rows: int, org_name: str) -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    from openpyxl import Workbook
+
+    from jiandu.core import idnumbers
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("人员")
+    sheet.append(["姓名", "身份证号码", "政治面貌", "登记单位", "备注"])
+    start = dt.date(1960, 1, 1)
+    for i in range(rows):
+        birth = start + dt.timedelta(days=i // 900)
+        number = idnumbers.make("530102", birth, 100 + i % 900)
+        sheet.append([f"压测人员{i}", number, "", org_name, ""])
+    book.save(path)
+
+
+def show(title: str, result: dict) -> None:
+    print(
+        f"\n== {title}: {result['requests']} requests in {result['seconds']:.1f} s "
+        f"({result['per_second']:.0f}/s), errors {result['errors']}"
+    )
+    for kind in ("read", "write", "login"):
+        r = result[kind]
+        print(
+            f"  {kind:6} n={r['n']:5}  p50 {r['p50'] * 1000:7.1f} ms  p95 {r['p95'] * 1000:7.1f} ms"
+            f"  p99 {r['p99'] * 1000:7.1f} ms  max {r['max'] * 1000:7.1f} ms"
+        )
+    for sample in result["error_samples"]:
+        print("   error:", sample)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", default="jiandu_load")
+    parser.add_argument("--port", type=int, default=8108)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--import-rows", type=int, default=50000)
+    parser.add_argument("--scale", type=float, default=0.05)
+    args = parser.parse_args()
+
+    url = f"postgres://postgres@127.0.0.1:5432/{args.db}"
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT / "src")}
+    env["JIANDU_TASKS_MODE"] = "worker"
+    subprocess.run(
+        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", args.db], check=True
+    )
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", args.db], check=True)
+    t0 = time.monotonic()
+    jiandu("migrate", "-v0", env=env)
+    jiandu("roles", "sync", env=env)
+    jiandu("demo", "--scale", str(args.scale), "--without-extras", "--json", env=env)
+    print(f"database ready in {time.monotonic() - t0:.0f} s (demo scale {args.scale})")
+
+    os.environ.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "jiandu.settings"})
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from jiandu.core.demo import DEMO_PASSWORD
+
+    from jiandu.accounts.models import User
+    from jiandu.accounts.services import api_token_create
+
+    city = User.objects.get(username="city")
+    _, read_token = api_token_create(actor=city, name="压测读")
+    _, write_token = api_token_create(actor=city, name="压测写")
+    county = User.objects.get(username="wuhua")
+    data_file = ROOT / "var" / f"load-people-{args.import_rows}.xlsx"
+    data_file.parent.mkdir(exist_ok=True)
+    people_file(data_file, args.import_rows, county.org.name)
+
+    gunicorn = subprocess.Popen(
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "jiandu.wsgi",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--timeout",
+            "300",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        for _ in range(120):
+            try:
+                http.client.HTTPConnection("127.0.0.1", args.port, timeout=2).request("GET", "/")
+                break
+            except OSError:
+                time.sleep(0.5)
+        mix = {"read": 0.7, "write": 0.2, "login": 0.1}
+        load = Load(args.port, read_token, write_token, DEMO_PASSWORD)
+        for kind in ("read", "write", "login"):
+            load.one(kind)  # warm every worker's code paths a little
+        load = Load(args.port, read_token, write_token, DEMO_PASSWORD)
+        baseline = load.run(clients=args.clients, requests=args.requests, mix=mix)
+        show("baseline", baseline)
+
+        importer = subprocess.Popen(
+            [
+                PY,
+                "-m",
+                "jiandu.cli",
+                "import",
+                "people",
+                str(data_file),
+                "--actor",
+                "wuhua",
+                "--json",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        started = time.monotonic()
+        time.sleep(2)
+        load = Load(args.port, read_token, write_token, DEMO_PASSWORD)
+        during = load.run(clients=args.clients, requests=args.requests, mix=mix)
+        running_after = importer.poll() is None
+        out, err = importer.communicate()
+        import_seconds = time.monotonic() - started
+        result = (
+            json.loads(out) if out.strip().startswith("{") else {"ok": False, "err": err[-500:]}
+        )
+        show("during the import", during)
+        print(
+            f"  import of {args.import_rows} rows: ok={result.get('ok')} in {import_seconds:.0f} s;"
+            f" still running when the phase ended: {running_after}"
+        )
+        for kind in ("login", "write"):
+            verdict = "< 1 s" if during[kind]["p99"] < 1.0 else ">= 1 s (MISSED)"
+            print(f"  p99 {kind} during the import: {during[kind]['p99'] * 1000:.0f} ms {verdict}")
+
+        # Faults: kill -9 one worker while writes are in flight.
+        workers = [
+            int(p)
+            for p in subprocess.run(
+                ["pgrep", "-P", str(gunicorn.pid)], capture_output=True, text=True
+            ).stdout.split()
+        ]
+        load = Load(args.port, read_token, write_token, DEMO_PASSWORD)
+        killer = threading.Timer(1.0, lambda: os.kill(workers[0], signal.SIGKILL))
+        killer.start()
+        faults = load.run(
+            clients=args.clients, requests=max(200, args.requests // 4), mix={"write": 1.0}
+        )
+        show(f"kill -9 of worker {workers[0]} during writes", faults)
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(30)
+
+    from django.db import connection
+
+    from jiandu.clues.models import Petition
+    from jiandu.core.audit import audit_seal, audit_verify
+    from jiandu.core.models import AuditLog
+
+    connection.close()
+    audit_seal()
+    bench_petitions = set(
+        Petition.objects.filter(title__startswith="压测登记").values_list("pk", flat=True)
+    )
+    audited = {
+        int(pk)
+        for pk in AuditLog.objects.filter(
+            object_type="clues.petition",
+            action="create",
+            object_id__in=[str(p) for p in bench_petitions],
+        ).values_list("object_id", flat=True)
+    }
+    every_petition = {str(pk) for pk in Petition.objects.values_list("pk", flat=True)}
+    orphans_audit = (
+        AuditLog.objects.filter(object_type="clues.petition", action="create")
+        .exclude(object_id__in=every_petition)
+        .count()
+    )
+    report = audit_verify()
+    print(
+        f"\n== after the faults: {len(bench_petitions)} benchmark petitions, "
+        f"{len(bench_petitions - audited)} without their audit row, {orphans_audit} audit rows "
+        f"without their petition; chain ok={report.ok} ({report.rows_checked} rows, "
+        f"{report.unsealed_rows} unsealed)"
+    )
+
+
+if __name__ == "__main__":
+    main()
