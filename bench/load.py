@@ -215,10 +215,9 @@ def main() -> None:
     import django
 
     django.setup()
-    from jiandu.core.demo import DEMO_PASSWORD
-
     from jiandu.accounts.models import User
     from jiandu.accounts.services import api_token_create
+    from jiandu.demo.accounts import DEMO_PASSWORD
 
     city = User.objects.get(username="city")
     _, read_token = api_token_create(actor=city, name="压测读")

@@ -18,8 +18,8 @@ from django.db import connection
 from django.test import override_settings
 
 from jiandu.core.audit import audit_seal
-from jiandu.core.demo import build_demo
 from jiandu.core.tests.backup_roundtrip import fingerprint
+from jiandu.demo.build import build_demo
 
 SRC = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -626,3 +626,23 @@
     ready();
   }
 })();
+
+// Forms that ask before they submit: <form data-confirm="确认…？">.
+document.addEventListener(
+  "submit",
+  (event) => {
+    const message = event.target.dataset && event.target.dataset.confirm;
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  },
+  true,
+);
+
+// Search boxes inside a form where Enter must not submit the form (pickers).
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && event.target.matches && event.target.matches("[data-enter-does-not-submit]")) {
+    event.preventDefault();
+  }
+});
