@@ -68,6 +68,9 @@ class World:
 
 def build_world() -> World:
     """The standard small world for tests (Alice/Bob/Charlie style personas)."""
+    from jiandu.demo.build import ensure_reference_data
+
+    ensure_reference_data()  # a transactional test before this one flushed it
     system = User.objects.create_user(username="system-setup", password=None)
     city = org_create(
         actor=system, name="昆明市纪委监委", kind=OrgKind.COMMISSION, region_code="530100"

@@ -235,7 +235,10 @@ def _sequence_page(rows_qs: Any, request: HttpRequest, size: int) -> KeysetPage:
     params.pop("after", None)
     return KeysetPage(
         items=rows,
-        next_cursor=str(rows[-1].sequence) if has_more and rows else None,
+        # Rows not sealed yet (a moment after their commit) have no sequence to page by.
+        next_cursor=str(rows[-1].sequence)
+        if has_more and rows and rows[-1].sequence is not None
+        else None,
         prev_cursor=after if after.isdigit() else None,
         base_query=params.urlencode(),
     )

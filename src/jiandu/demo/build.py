@@ -197,6 +197,7 @@ def build_demo(
         seed=seed, scale=scale, orgs=org_plan, cadres=cadres, year=year, last_day=last_day
     )
     with transaction.atomic():
+        ensure_reference_data()
         setup = User(username=SETUP_USERNAME, full_name="演示数据生成", is_active=False)
         setup.set_unusable_password()
         setup.save()
@@ -258,3 +259,23 @@ def load_shipped_holidays(*, actor: Any, years: Iterable[int]) -> list[int]:
         calendar_import(actor=actor, rows=rows, source=f"随系统提供的{year}年节假日安排")
         loaded.append(year)
     return loaded
+
+
+# Data migrations whose ``forwards`` installs reference data (idempotent): the deadline
+# table's clue stages, the problem sources and categories.
+REFERENCE_DATA_MIGRATIONS = (
+    "jiandu.clues.migrations.0004_deadline_rules",
+    "jiandu.oversight.migrations.0002_reference_data",
+)
+
+
+def ensure_reference_data() -> None:
+    """Install the reference data that data migrations install, where it is missing: a
+    flushed database (``jiandu demo --reset``, transactional tests) keeps its migrations
+    recorded as applied, so they do not run again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in REFERENCE_DATA_MIGRATIONS:
+        import_module(module).forwards(apps, None)

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from jiandu.core.audit import audit_record
+from jiandu.core.audit import audit_record, audit_seal
 from jiandu.core.choices import AuditAction
 from jiandu.orgs.services import org_update
 
@@ -75,6 +75,7 @@ def test_pages_cover_every_row_once(client, world, monkeypatch):
 
     for i in range(7):
         audit_record(actor=world.users["city"], action=AuditAction.EXPORT, summary=f"导出{i}")
+    audit_seal()  # the test's transaction never commits: seal as a commit would
     client.force_login(world.users["auditor"])
     monkeypatch.setattr(views, "AUDIT_PAGE_SIZE", 3)
     seen, url = [], reverse("core:audit_list") + "?action=export"
@@ -89,7 +90,8 @@ def test_detail_shows_the_json_changes(client, world):
     org_update(actor=world.users["sysadmin"], org=world.unit_a, short_name="财政局")
     from jiandu.core.models import AuditLog
 
-    row = AuditLog.objects.filter(action="update", object_type="orgs.org").first()
+    audit_seal()  # the test's transaction never commits: seal as a commit would
+    row = AuditLog.objects.filter(action="update", object_type="orgs.org").order_by("-sequence")[0]
     client.force_login(world.users["auditor"])
     response = client.get(reverse("core:audit_detail", args=[row.pk]))
     assert response.status_code == 200

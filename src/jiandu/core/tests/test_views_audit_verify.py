@@ -3,7 +3,7 @@
 from django.db import connection
 from django.urls import reverse
 
-from jiandu.core.audit import audit_record
+from jiandu.core.audit import audit_record, audit_seal
 from jiandu.core.choices import AuditAction
 from jiandu.core.models import AuditLog
 
@@ -23,6 +23,8 @@ def test_intact_chain_is_reported_ok(client, world):
 def test_tampered_row_is_named_with_the_reason(client, world):
     row = audit_record(actor=world.users["city"], action=AuditAction.EXPORT, summary="导出名单")
     audit_record(actor=world.users["city"], action=AuditAction.EXPORT, summary="之后的记录")
+    audit_seal()  # the test's transaction never commits: seal as a commit would
+    row.refresh_from_db()
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {AuditLog._meta.db_table} SET summary = %s WHERE id = %s",

@@ -15,10 +15,8 @@ import json
 import sys
 import time
 import unicodedata
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -46,13 +44,6 @@ def account_table(accounts: list[DemoAccount]) -> str:
              for row in [header, *rows]]  # fmt: skip
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
-
-
-# Data migrations whose ``forwards`` installs reference data (idempotent).
-REFERENCE_DATA_MIGRATIONS = (
-    "jiandu.clues.migrations.0004_deadline_rules",
-    "jiandu.oversight.migrations.0002_reference_data",
-)
 
 
 class Command(BaseCommand):
@@ -216,10 +207,6 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         # Content types were deleted and recreated with new ids.
         ContentType.objects.clear_cache()
-        # The flush also removed the reference data that data migrations install (they
-        # are recorded as applied and do not run again): install it the same way.
-        for module in REFERENCE_DATA_MIGRATIONS:
-            import_module(module).forwards(django_apps, None)
 
     def _progress(self, fraction: float, message: str) -> None:
         line = f"[{fraction * 100:5.1f}%] {message}"
