@@ -23,6 +23,9 @@ def _media_and_tasks(request, tmp_path):
     settings = request.getfixturevalue("settings")
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.JIANDU_TASKS_MODE = "eager"
+    # A test's transaction never commits: audit rows join the chain as they are written.
+    # (The tests of sealing after commit run their writers in other processes.)
+    settings.JIANDU_AUDIT_SEAL_AT_ONCE = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
