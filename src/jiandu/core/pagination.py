@@ -318,6 +318,13 @@ def paginate_list(
     except ValueError:
         number = 1
     total, exact = count_or_estimate(queryset, limit=count_limit)
+    if not exact:
+        # An estimate can be far off for a small or never-analysed table (PostgreSQL
+        # guesses rows for an empty one): count exactly when the rows fit under the limit;
+        # a LIMITed count reads at most limit + 1 rows.
+        upto = queryset.order_by()[: count_limit + 1].count()
+        if upto <= count_limit:
+            total, exact = upto, True
     pages = max(1, -(-total // size)) if exact else None
 
     after = _cursor_values(queryset, name, params.get("after", ""))

@@ -63,3 +63,10 @@ def test_sqlite_file_reads_go_on_and_writes_wait_instead_of_failing(tmp_path):
     assert not result["write_committed_before_job"] and not result["other_before_job"]
     assert result["job_rows_contiguous"] and result["verify_ok"], result
     assert result["unsealed"] == 0
+
+
+@pytest.fixture(autouse=True)
+def _seal_after_commit(settings):
+    """As in production: this process's own audit rows are sealed after commit, not
+    inside its transactions (where they would hold the head the other process needs)."""
+    settings.JIANDU_AUDIT_SEAL_AT_ONCE = False
