@@ -184,6 +184,8 @@ def test_calendar_read_and_import_for_the_editor(world, login):
     assert good.json() == {"years": [2027], "rest_days": 1, "work_days": 1, "replaced": 0}
     read = reader.get(f"{BASE}/calendar", {"year": 2027}).json()
     assert [d["kind"] for d in read["days"]] == ["休", "班"] and read["loaded_years"] == [2027]
+    out_of_range = reader.get(f"{BASE}/calendar", {"year": 343898})
+    assert out_of_range.status_code == 422 and "year" in out_of_range.json()["errors"]
 
 
 def test_deadline_rules_read_with_history(world, login):

@@ -32,6 +32,7 @@ from jiandu.oversight.schemas import (
     CalendarImportIn,
     CalendarImportOut,
     CalendarOut,
+    CalendarQuery,
     DeadlineRuleOut,
     FollowUpOut,
     FollowUpPageOut,
@@ -245,10 +246,10 @@ def record_follow_up(request: HttpRequest, follow_up_id: int, payload: FollowUpR
 
 
 @router.get("/calendar", response={200: CalendarOut, **ERRORS}, summary="工作日历")
-def get_calendar(request: HttpRequest, year: int | None = None):
+def get_calendar(request: HttpRequest, query: Query[CalendarQuery]):
     """A year's departures from the week (休 holidays, 班 调休 working weekends), the
     years loaded and the current/next years still missing."""
-    year = year or timezone.localdate().year
+    year = query.year or timezone.localdate().year
     days = CalendarDay.objects.filter(date__year=year)
     return {
         "year": year,

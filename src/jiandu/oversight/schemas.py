@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from ninja import Field, Schema
 
-from jiandu.core.schemas import CursorPageQuery, OrgRef
+from jiandu.core.schemas import CursorPageQuery, OrgRef, QuerySchema
 from jiandu.oversight.choices import RectificationAction
 from jiandu.oversight.services import Upload
 
@@ -184,6 +184,10 @@ class FollowUpRecordIn(Schema):
     note: str = Field(..., min_length=1)
     checked_on: dt.date | None = None
     recurrence_description: str = ""
+
+
+class CalendarQuery(QuerySchema):
+    year: int | None = Field(None, ge=2000, le=2100, description="年份（默认今年）")
 
 
 class CalendarDayOut(Schema):
