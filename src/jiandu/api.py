@@ -6,6 +6,7 @@ jd_…``)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -13,11 +14,13 @@ from typing import Any, TypeVar
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
+from ninja.openapi.docs import Swagger, _csrf_needed
 from ninja.security import HttpBearer, SessionAuth
 
 from jiandu.accounts.models import ApiToken
@@ -57,6 +60,24 @@ class BrowserSessionAuth(SessionAuth):
         return super()._get_key(request)
 
 
+class OwnStaticSwagger(Swagger):
+    """The API documentation page (Swagger UI) from the platform's own static files.
+
+    django-ninja serves its bundled files only when "ninja" is an installed app and
+    otherwise links a CDN; the platform does not list it (that would import the whole
+    library at every start-up of every command) but puts its templates and static
+    files on the search paths (settings), and renders the page itself."""
+
+    def render_page(self, request: HttpRequest, api: Any, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": _csrf_needed(api),
+        }
+        return render(request, self.template, context)
+
+
 api = NinjaAPI(
     title="监督平台 API",
     version="1",
@@ -65,6 +86,7 @@ api = NinjaAPI(
     urls_namespace="api",
     # The schema describes an intranet system: only signed-in users may read it.
     docs_decorator=login_required,
+    docs=OwnStaticSwagger(),
 )
 
 

@@ -7,6 +7,7 @@ SQLite under ``var/``, DEBUG on, a fixed development secret.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -56,18 +57,20 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("JIANDU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
+# django-ninja's API documentation templates and files (Swagger UI), found without
+# importing the library: it is not an installed app, so that commands which never
+# touch the API start without loading it (jiandu.api renders the page).
+NINJA_DIR = Path(importlib.util.find_spec("ninja").origin).parent  # type: ignore[arg-type, union-attr]
+
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "template_partials",
     "django_htmx",
     "axes",
-    "ninja",
     "jiandu.core",
     "jiandu.accounts",
     "jiandu.orgs",
@@ -108,9 +111,25 @@ WSGI_APPLICATION = "jiandu.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
+        "DIRS": [BASE_DIR / "templates", NINJA_DIR / "templates"],
         "OPTIONS": {
+            # django-template-partials' loader and tag library, configured here rather
+            # than by listing it as an app (its app module imports Django's admin).
+            "loaders": [
+                (
+                    "template_partials.loader.Loader",
+                    [
+                        (
+                            "django.template.loaders.cached.Loader",
+                            [
+                                "django.template.loaders.filesystem.Loader",
+                                "django.template.loaders.app_directories.Loader",
+                            ],
+                        )
+                    ],
+                )
+            ],
+            "libraries": {"partials": "template_partials.templatetags.partials"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -210,6 +229,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [NINJA_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"

@@ -38,7 +38,6 @@ from jiandu.imports.importers import (
     RowError,
     Rows,
     SheetSpec,
-    build_template,
     cell_text,
     check_size,
     parse_rows,
@@ -46,6 +45,7 @@ from jiandu.imports.importers import (
     sort_errors,
     squeeze,
 )
+from jiandu.imports.templates_xlsx import build_template
 
 UNIT_HEADER = "单位"
 _SHEET_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月填报$")

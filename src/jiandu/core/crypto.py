@@ -12,11 +12,13 @@ import base64
 import hashlib
 import hmac
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import models
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 
 def _derive(purpose: bytes) -> bytes:
@@ -26,6 +28,9 @@ def _derive(purpose: bytes) -> bytes:
 
 @lru_cache(maxsize=4)
 def _fernet(key_material: str) -> Fernet:
+    # Imported on first use: most commands never encrypt or decrypt a field.
+    from cryptography.fernet import Fernet
+
     return Fernet(base64.urlsafe_b64encode(_derive(b"jiandu-field-encryption")))
 
 
@@ -34,6 +39,8 @@ def encrypt(text: str) -> str:
 
 
 def decrypt(token: str) -> str:
+    from cryptography.fernet import InvalidToken
+
     try:
         return _fernet(settings.FIELD_ENCRYPTION_KEY).decrypt(token.encode("ascii")).decode("utf-8")
     except InvalidToken as exc:

@@ -25,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from jiandu.core.choices import TaskStatus
 from jiandu.core.models import Task
@@ -36,6 +37,9 @@ TaskFunction = Callable[[Task, Progress], dict[str, Any]]
 _REGISTRY: dict[str, TaskFunction] = {}
 
 
+_DISCOVERED = False
+
+
 def register(kind: str) -> Callable[[TaskFunction], TaskFunction]:
     def decorator(func: TaskFunction) -> TaskFunction:
         _REGISTRY[kind] = func
@@ -44,8 +48,19 @@ def register(kind: str) -> Callable[[TaskFunction], TaskFunction]:
     return decorator
 
 
+def task_functions() -> dict[str, TaskFunction]:
+    """Every registered task. Each app's ``tasks`` module registers its own; they are
+    imported here on first use, not at start-up, so that a command which runs no task
+    does not import what the tasks need (the board close, the comparison engine)."""
+    global _DISCOVERED
+    if not _DISCOVERED:
+        autodiscover_modules("tasks")
+        _DISCOVERED = True
+    return _REGISTRY
+
+
 def task_submit(*, actor: Any, kind: str, params: dict[str, Any]) -> Task:
-    if kind not in _REGISTRY:
+    if kind not in task_functions():
         raise KeyError(f"未知的任务类型“{kind}”")
     task = Task.objects.create(
         kind=kind,
@@ -96,7 +111,7 @@ def task_run(task_id: int) -> Task:
     task = Task.objects.get(pk=task_id)
     if task.status in (TaskStatus.SUCCEEDED, TaskStatus.FAILED):
         return task
-    func = _REGISTRY[task.kind]
+    func = task_functions()[task.kind]
     Task.objects.filter(pk=task.pk).update(
         status=TaskStatus.RUNNING, started_at=task.started_at or timezone.now()
     )

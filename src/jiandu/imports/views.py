@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.imports.forms import UploadForm
-from jiandu.imports.importers import ImportKind, build_template
+from jiandu.imports.importers import ImportKind
 from jiandu.imports.kinds import KINDS, describe_created, permitted_kinds
 from jiandu.imports.selectors import import_list
 from jiandu.imports.services import ImportResult, import_file
+from jiandu.imports.templates_xlsx import build_template
 
 # Rows of the problem table shown on the page; the command line lists them all.
 ERRORS_SHOWN = 500

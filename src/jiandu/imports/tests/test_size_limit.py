@@ -1,7 +1,7 @@
+import openpyxl
 import pytest
 from django.urls import reverse
 
-from jiandu.imports import importers
 from jiandu.imports.services import import_file
 from jiandu.imports.tests.helpers import ID_1, sheet_file
 
@@ -11,7 +11,7 @@ def parsing_forbidden(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("the file must not be parsed")
 
-    monkeypatch.setattr(importers, "load_workbook", fail)
+    monkeypatch.setattr(openpyxl, "load_workbook", fail)
 
 
 def test_an_oversized_file_is_refused_before_parsing(users, world, settings, parsing_forbidden):
