@@ -373,16 +373,13 @@ def paginate_list(
             more = len(rows) > size
             rows = rows[:size]
 
-    query = params.copy()
-    for key in ("page", "after", "before"):
-        query.pop(key, None)
     page = ListPage(
         items=rows,
         number=number,
         size=size,
         total=total,
         total_exact=exact,
-        base_query=query.urlencode(),
+        base_query=_without_paging(params).urlencode(),
         sort=f"{'-' if descending else ''}{option.key}",
         next_cursor=_row_cursor(rows[-1], name) if more and rows else None,
         prev_cursor=_row_cursor(rows[0], name) if has_prev and rows else None,
@@ -391,6 +388,14 @@ def paginate_list(
     page.page_links = _page_links(page, pages, max_offset)
     page.sort_links = _sort_links(params, sorts, option, descending)
     return page
+
+
+def _without_paging(params: QueryDict) -> QueryDict:
+    """The list's query (filters, sort) without the page it is on."""
+    query = params.copy()
+    for key in ("page", "after", "before"):
+        query.pop(key, None)
+    return query
 
 
 def _numbered_page(
@@ -408,17 +413,13 @@ def _numbered_page(
     pages = max(1, -(-total // size))
     number = min(number, pages)
     offset = (number - 1) * size
-    rows = list(ordered[offset : offset + size])
-    query = params.copy()
-    for name in ("page", "after", "before"):
-        query.pop(name, None)
     page = ListPage(
-        items=rows,
+        items=list(ordered[offset : offset + size]),
         number=number,
         size=size,
         total=total,
         total_exact=True,
-        base_query=query.urlencode(),
+        base_query=_without_paging(params).urlencode(),
         sort=f"{'-' if descending else ''}{option.key}",
         next_cursor="" if number < pages else None,  # "": the next page by number only
         has_prev=number > 1,
@@ -470,9 +471,7 @@ def _sort_links(
     for option in sorts:
         active = option is current
         next_desc = not descending if active else True
-        query = params.copy()
-        for key in ("page", "after", "before"):
-            query.pop(key, None)
+        query = _without_paging(params)
         query["sort"] = f"{'-' if next_desc else ''}{option.key}"
         links[option.key] = SortLink(option.label, f"?{query.urlencode()}", active, descending)
     return links
