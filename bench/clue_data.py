@@ -61,26 +61,13 @@ def org_world(*, groups: int = 0) -> tuple[Any, list[Any]]:
     city = org_create(
         actor=system, name="市纪委监委", kind=OrgKind.COMMISSION, region_code="530100"
     )
-    units = [city]
-    for i in range(14):
-        units.append(
-            org_create(
-                actor=system,
-                name=f"第{i + 1}县区纪委监委",
-                kind=OrgKind.COUNTY,
-                parent=city,
-                region_code=f"5301{i + 10:02d}",
-            )
-        )
-    for i in range(groups):
-        units.append(
-            org_create(
-                actor=system,
-                name=f"派驻第{i + 1}纪检监察组",
-                kind=OrgKind.STATIONED_GROUP,
-                parent=city,
-            )
-        )
+    specs = [(f"第{i + 1}县区纪委监委", OrgKind.COUNTY, f"5301{i + 10:02d}") for i in range(14)] + [
+        (f"派驻第{i + 1}纪检监察组", OrgKind.STATIONED_GROUP, "") for i in range(groups)
+    ]
+    units = [city] + [
+        org_create(actor=system, name=name, kind=kind, parent=city, region_code=region)
+        for name, kind, region in specs
+    ]
     officer = User.objects.create_user(username="bench", password=None, org=city)
     officer.groups.add(role_group("线索管理"))
     return officer, units
