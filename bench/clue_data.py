@@ -53,9 +53,9 @@ def org_world(*, groups: int = 0) -> tuple[Any, list[Any]]:
     """A city commission, 14 counties and ``groups`` stationed groups, and the officer
     ``bench`` (线索管理, the whole city). Returns (officer, units)."""
     from jiandu.accounts.models import User
-    from jiandu.core.testing import role_group
     from jiandu.orgs.choices import OrgKind
     from jiandu.orgs.services import org_create
+    from jiandu.testing import role_group
 
     system = User.objects.create_user(username="bench-system", password=None)
     city = org_create(
