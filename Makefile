@@ -76,7 +76,8 @@ lint: install-dev
 	$(BIN)/ruff format --check src tests bench conftest.py
 
 typecheck: install-dev
-	$(BIN)/mypy src/jiandu/*/services.py src/jiandu/*/selectors.py src/jiandu/core src/jiandu/demo
+	$(BIN)/mypy src/jiandu/*/services.py src/jiandu/*/selectors.py src/jiandu/core src/jiandu/demo \
+		src/jiandu/workbench src/jiandu/testing.py src/jiandu/orgs/jurisdiction.py
 
 check: install-dev
 	$(BIN)/jiandu check

@@ -5,7 +5,7 @@ import pytest
 
 @pytest.fixture
 def world(db):
-    from jiandu.core.testing import build_world
+    from jiandu.testing import build_world
 
     return build_world()
 

@@ -126,11 +126,11 @@ def load(units: int, records: int, seed: int = 7) -> dict[str, Any]:
     from jiandu.accounts.models import User
     from jiandu.clues.models import Clue, ClueEvent, DomainTag, ExposureBatch, ExposureCase, Outcome
     from jiandu.core.access import access_changed
-    from jiandu.core.testing import role_group
     from jiandu.orgs.choices import OrgKind
     from jiandu.orgs.models import Org
     from jiandu.orgs.services import org_create
     from jiandu.people.models import Person
+    from jiandu.testing import role_group
 
     call_command("migrate", verbosity=0)
     if Clue.objects.exists():

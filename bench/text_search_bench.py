@@ -23,15 +23,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+from clue_data import bulk_load_clues, configure, ensure_pg_database, org_world, percentiles
 
 WHO = ["村党支部书记", "村委会主任", "民政所所长", "村会计", "驻村工作队员", "乡镇扶贫办主任"]
 ACT = ["套取", "虚报冒领", "截留挪用", "优亲厚友违规办理", "违规发放", "贪污侵占"]
@@ -66,34 +62,6 @@ QUERIES = [
 ]
 
 
-def _configure(db: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "jiandu.settings"
-    os.environ.setdefault("JIANDU_LOG_LEVEL", "ERROR")
-    os.environ["JIANDU_DEBUG"] = "0"
-    os.environ["JIANDU_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
-    if db == "sqlite":
-        path = ROOT / "var" / "bench" / "search.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    else:
-        os.environ["DATABASE_URL"] = os.environ.get(
-            "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/jiandu_bench_search"
-        )
-
-
-def _ensure_pg_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-        # JIT compiling a 50-row list query costs more than running it (docs/benchmarks.md).
-        conn.execute(f'ALTER DATABASE "{name}" SET jit = off')
-
-
 def _record(rng: random.Random) -> tuple[str, str]:
     village = "".join(rng.choice(PLACE) for _ in range(2)) + "村"
     person = rng.choice(SURNAME) + "某某"
@@ -107,104 +75,53 @@ def _record(rng: random.Random) -> tuple[str, str]:
 
 def load(rows: int, seed: int = 7) -> dict:
     from django.core.management import call_command
-    from django.db import connection, transaction
 
-    from jiandu.accounts.models import User
     from jiandu.clues.models import Clue
-    from jiandu.clues.search import ensure_sqlite_index, text_grams
-    from jiandu.core.testing import role_group
-    from jiandu.orgs.choices import OrgKind
-    from jiandu.orgs.services import org_create
+    from jiandu.clues.search import text_grams
 
     call_command("migrate", verbosity=0)
     if Clue.objects.exists():
         return {"loaded": False, "rows": Clue.objects.count()}
     rng = random.Random(seed)
-    system = User.objects.create_user(username="bench-system", password=None)
-    city = org_create(
-        actor=system, name="市纪委监委", kind=OrgKind.COMMISSION, region_code="530100"
-    )
-    units = [city] + [
-        org_create(
-            actor=system,
-            name=f"第{i + 1}县区纪委监委",
-            kind=OrgKind.COUNTY,
-            parent=city,
-            region_code=f"5301{i + 10:02d}",
-        )
-        for i in range(14)
-    ]
-    officer = User.objects.create_user(username="bench", password=None, org=city)
-    officer.groups.add(role_group("线索管理"))
+    officer, units = org_world()
     statuses = ["received", "disposing", "closed", "closed"]
     start = dt.date(2015, 1, 1)
     now = dt.datetime.now(dt.UTC)
-    table = Clue._meta.db_table
     columns = (
         "number, source, title, content, search_grams, received_date, registered_org_id, "
         "handling_org_id, status, disposal_method, conclusion, conclusion_text, is_escalated, "
         "is_direct, evidence, created_by_id, created_at, updated_at, domain_key"
     )
-    t0 = time.perf_counter()
-    batch = 20_000
-    if connection.vendor == "sqlite":
-        # Bulk load: index the text once at the end instead of row by row.
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER clues_clue_search_ai")
-    with transaction.atomic():
-        for offset in range(0, rows, batch):
-            chunk = []
-            for i in range(offset, min(rows, offset + batch)):
-                day = start + dt.timedelta(days=rng.randrange(3650))
-                org = units[rng.randrange(len(units))].pk
-                title, content = _record(rng)
-                chunk.append(
-                    (
-                        f"XS{day:%Y}{i + 1:07d}",
-                        "petition",
-                        title,
-                        content,
-                        text_grams(title, content),
-                        day,
-                        org,
-                        org,
-                        statuses[rng.randrange(len(statuses))],
-                        "",
-                        "",
-                        "",
-                        False,
-                        False,
-                        "{}",
-                        officer.pk,
-                        now,
-                        now,
-                        "",
-                    )
-                )
-            with connection.cursor() as cursor:
-                if connection.vendor == "postgresql":
-                    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                        for row in chunk:
-                            copy.write_row(row)
-                else:
-                    marks = ", ".join(["%s"] * 19)
-                    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", chunk)
-    if connection.vendor == "sqlite":
-        ensure_sqlite_index(connection)  # the trigger back, the FTS5 index rebuilt
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return {"loaded": True, "rows": rows, "seconds": round(time.perf_counter() - t0, 1)}
 
+    def clue_rows():
+        for i in range(rows):
+            day = start + dt.timedelta(days=rng.randrange(3650))
+            org = units[rng.randrange(len(units))].pk
+            title, content = _record(rng)
+            yield (
+                f"XS{day:%Y}{i + 1:07d}",
+                "petition",
+                title,
+                content,
+                text_grams(title, content),
+                day,
+                org,
+                org,
+                statuses[rng.randrange(len(statuses))],
+                "",
+                "",
+                "",
+                False,
+                False,
+                "{}",
+                officer.pk,
+                now,
+                now,
+                "",
+            )
 
-def _percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
-    return {
-        "p50_ms": round(statistics.median(ordered) * 1000, 2),
-        "p95_ms": round(p95 * 1000, 2),
-        "max_ms": round(ordered[-1] * 1000, 2),
-        "n": len(ordered),
-    }
+    seconds = bulk_load_clues(clue_rows(), columns=columns, batch=20_000)
+    return {"loaded": True, "rows": rows, "seconds": seconds}
 
 
 def measure(requests: int) -> dict:
@@ -258,7 +175,7 @@ def measure(requests: int) -> dict:
         }
         for text, e in per_query.items()
     }
-    summary = {"ours": _percentiles(ours), "naive_scan": _percentiles(scans)}
+    summary = {"ours": percentiles(ours), "naive_scan": percentiles(scans)}
     summary["speedup_p95"] = round(
         summary["naive_scan"]["p95_ms"] / max(summary["ours"]["p95_ms"], 1e-9), 1
     )
@@ -272,9 +189,9 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--requests", type=int, default=240)
     args = parser.parse_args()
-    _configure(args.db)
+    configure(args.db, sqlite_file="search.sqlite3", pg_database="jiandu_bench_search")
     if args.db == "postgres":
-        _ensure_pg_database()
+        ensure_pg_database(jit=False)
     import django
 
     django.setup()

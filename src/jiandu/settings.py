@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "jiandu.oversight",
     "jiandu.documents",
     "jiandu.demo",
+    "jiandu.workbench",
 ]
 
 MIDDLEWARE = [

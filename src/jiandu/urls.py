@@ -4,9 +4,13 @@ from django.urls import include, path, re_path
 
 from jiandu.accounts.views import admin_home
 from jiandu.api import api, not_found
+from jiandu.core.urls import app_name as core_namespace
+from jiandu.core.urls import urlpatterns as core_pages
+from jiandu.workbench.views import workbench
 
 urlpatterns = [
-    path("", include("jiandu.core.urls")),
+    # The home page (jiandu.workbench, above every app) keeps its name core:workbench.
+    path("", include(([path("", workbench, name="workbench"), *core_pages], core_namespace))),
     path("accounts/", include("jiandu.accounts.urls")),
     path("orgs/", include("jiandu.orgs.urls")),
     path("people/", include("jiandu.people.urls")),

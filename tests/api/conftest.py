@@ -9,7 +9,7 @@ from tests.api.records import make_clue, make_person
 
 from jiandu.accounts import roles
 from jiandu.accounts.models import ApiToken
-from jiandu.core.testing import make_user
+from jiandu.testing import make_user
 
 
 @pytest.fixture

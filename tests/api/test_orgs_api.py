@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from jiandu.accounts import roles
 from jiandu.core.choices import AuditAction
 from jiandu.core.models import AuditLog
-from jiandu.core.testing import make_user
 from jiandu.orgs.models import Org
 from jiandu.orgs.services import org_create, org_label_get_or_create, org_set_supervised
+from jiandu.testing import make_user
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from jiandu.accounts import roles
 from jiandu.core.deadlines import deadline_rule_set
 from jiandu.core.models import CalendarDay
-from jiandu.core.testing import make_user
 from jiandu.oversight.models import ProblemCategory, ProblemSource
 from jiandu.oversight.services import problem_create
+from jiandu.testing import make_user
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/oversight"

@@ -132,7 +132,7 @@ def test_revealing_the_full_id_number_is_audited(login, identity_officer, county
 
 def test_revealing_is_404_outside_the_jurisdiction(login, world, other_person):
     from jiandu.accounts import roles
-    from jiandu.core.testing import make_user
+    from jiandu.testing import make_user
 
     county_identity = make_user("county-id", world.county, roles.ROLE_CLUES, roles.ROLE_IDENTITY)
     response = login(county_identity).get(f"/api/v1/people/{other_person.pk}/id-number")

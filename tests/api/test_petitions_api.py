@@ -141,7 +141,7 @@ def test_revealing_the_reporter_is_audited(login, users, reported_petition):
 
 def test_the_reporter_endpoint_is_404_outside(login, world, reported_petition):
     from jiandu.accounts import roles
-    from jiandu.core.testing import make_user
+    from jiandu.testing import make_user
 
     county_officer = make_user(
         "county-petition", world.county, roles.ROLE_PETITION, roles.ROLE_IDENTITY

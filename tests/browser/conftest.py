@@ -53,7 +53,7 @@ def log_in(page, live_server):
     工作台; returns the server's base URL."""
 
     def log_in(username: str) -> str:
-        from jiandu.core.testing import TEST_PASSWORD
+        from jiandu.testing import TEST_PASSWORD
 
         page.context.clear_cookies()
         page.goto(f"{live_server.url}/accounts/login/")

@@ -70,7 +70,7 @@ def _nav(page) -> str:
 
 
 def test_sysadmin_creates_a_county_user_and_resets_a_password(live_server, page, admins):
-    from jiandu.core.testing import TEST_PASSWORD
+    from jiandu.testing import TEST_PASSWORD
 
     base = live_server.url
     _login(page, base, "sysadmin", TEST_PASSWORD)
@@ -121,7 +121,7 @@ def test_sysadmin_creates_a_county_user_and_resets_a_password(live_server, page,
 def test_secadmin_lifts_a_lockout_and_grants_a_role(live_server, page, admins):
     from django.conf import settings
 
-    from jiandu.core.testing import TEST_PASSWORD
+    from jiandu.testing import TEST_PASSWORD
 
     base = live_server.url
     # 盘龙区's officer mistypes the password until the lock-out.
@@ -170,7 +170,7 @@ def test_secadmin_lifts_a_lockout_and_grants_a_role(live_server, page, admins):
 def test_auditor_finds_both_administrators_actions(live_server, page, admins):
     from jiandu.accounts import roles as r
     from jiandu.accounts.services import user_password_reset, user_roles_set
-    from jiandu.core.testing import TEST_PASSWORD
+    from jiandu.testing import TEST_PASSWORD
 
     user_password_reset(actor=admins.sysadmin, user=admins.county_user)
     user_roles_set(actor=admins.secadmin, user=admins.world.users["room"], roles=[r.ROLE_LEADER])

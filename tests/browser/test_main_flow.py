@@ -14,8 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_petition_to_closed_clue(live_server, page):
     from jiandu.core import idnumbers
-    from jiandu.core.testing import TEST_PASSWORD, build_world
     from jiandu.people.services import person_create
+    from jiandu.testing import TEST_PASSWORD, build_world
 
     world = build_world()
     person_create(

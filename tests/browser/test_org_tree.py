@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_tree_collapses_and_searches(live_server, page):
-    from jiandu.core.testing import TEST_PASSWORD, build_world
+    from jiandu.testing import TEST_PASSWORD, build_world
 
     build_world()
     page.goto(f"{live_server.url}/accounts/login/")

@@ -70,8 +70,8 @@ def _move(page, action: str, **fields: str) -> None:
 
 def test_problem_from_finding_to_closed(live_server, page):
     from jiandu.accounts import roles
-    from jiandu.core.testing import TEST_PASSWORD, build_world, make_user
     from jiandu.oversight.models import Problem, ProblemCategory, ProblemSource
+    from jiandu.testing import TEST_PASSWORD, build_world, make_user
 
     world = build_world()
     make_user("caizheng", world.unit_a, roles.ROLE_RECTIFICATION, full_name="王财")

@@ -1,5 +1,5 @@
 """The role–job matrix (docs/roles.md), one test per row: each logs in as the account
-shaped like the demo's (same unit kind, same roles: ``core.testing.build_role_world``)
+shaped like the demo's (same unit kind, same roles: ``jiandu.testing.build_role_world``)
 and does the jobs of its first day through the pages. A refused step (403, 404, a
 missing button or choice) fails the test.
 
@@ -23,7 +23,7 @@ ADMIN_ACCOUNTS = {"sysadmin", "secadmin", "auditor"}
 
 @pytest.fixture
 def rw():
-    from jiandu.core.testing import build_role_world
+    from jiandu.testing import build_role_world
 
     return build_role_world()
 
@@ -58,7 +58,7 @@ def _person(rw, name: str, org, sequence: int):
 def _officer(org):
     """An officer of ``org`` (the statistics count a clue for the unit that received it)."""
     from jiandu.accounts import roles
-    from jiandu.core.testing import make_user
+    from jiandu.testing import make_user
 
     return make_user(f"officer{org.pk}-{uuid.uuid4().hex[:6]}", org, roles.ROLE_CLUES)
 

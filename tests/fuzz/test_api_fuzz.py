@@ -23,7 +23,7 @@ from tests.api.records import make_clue, make_person, register_petition
 from jiandu.accounts import roles
 from jiandu.accounts.models import ApiToken
 from jiandu.api import api
-from jiandu.core.testing import build_world, make_user
+from jiandu.testing import build_world, make_user
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -50,6 +49,7 @@ from jiandu.core.access import jurisdiction_org_ids
 from jiandu.core.audit import audit_record, diff, model_snapshot
 from jiandu.core.choices import AuditAction
 from jiandu.core.db import server_side_binding
+from jiandu.core.files import upload_size_check
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org, OrgLabel
 from jiandu.orgs.services import org_label_get_or_create
@@ -926,9 +926,7 @@ def _issue_warnings(
 
 
 def _store_file(event: WarningEvent, *, name: str, data: bytes) -> None:
-    limit = settings.JIANDU_MAX_UPLOAD_BYTES
-    if len(data) > limit:
-        raise ValidationError({"file": f"文件“{name}”超过大小上限（{limit // (1024 * 1024)}MB）"})
+    upload_size_check(name=name, data=data, what="文件")
     if not data:
         raise ValidationError({"file": f"文件“{name}”是空的"})
     event.sha256 = hashlib.sha256(data).hexdigest()

@@ -4,13 +4,10 @@ appends the timeline event and the audit row, or does nothing at all."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from rapidfuzz import fuzz
@@ -44,6 +41,7 @@ from jiandu.core.audit import audit_record, model_snapshot
 from jiandu.core.choices import AuditAction
 from jiandu.core.crypto import search_key
 from jiandu.core.deadlines import deadline_compute
+from jiandu.core.files import stored_file_add, upload_size_check
 from jiandu.orgs.models import Org
 from jiandu.people.models import Person
 
@@ -848,29 +846,16 @@ def attachment_add(
     petition: Petition | None = None,
     clue: Clue | None = None,
 ) -> Attachment:
-    limit = settings.JIANDU_MAX_UPLOAD_BYTES
-    if len(data) > limit:
-        raise ValidationError({"file": f"附件“{name}”超过大小上限（{limit // (1024 * 1024)}MB）"})
+    upload_size_check(name=name, data=data)
     if petition is None and clue is None:
         raise ValidationError({"file": "附件须属于信访件或问题线索"})
-    digest = hashlib.sha256(data).hexdigest()
-    attachment = Attachment(
-        petition=petition,
-        clue=clue,
-        original_name=name[:200],
-        content_type=content_type[:100],
-        size=len(data),
-        sha256=digest,
-        uploaded_by=actor,
-        uploaded_at=timezone.now(),
-    )
-    attachment.file.save(digest, ContentFile(data), save=False)
-    attachment.save()
-    audit_record(
+    attachment = stored_file_add(
+        Attachment(petition=petition, clue=clue),
         actor=actor,
-        action=AuditAction.CREATE,
-        obj=attachment,
-        changes={"name": name, "size": len(data), "sha256": digest},
+        name=name,
+        data=data,
+        content_type=content_type,
+        changes={"name": name},
     )
     return attachment
 

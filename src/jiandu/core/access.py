@@ -6,15 +6,19 @@ that subtree supervises, with their subtrees. An internal office of a commission
 (信访室, 案件监督管理室, 党风政风监督室 …, marked ``acts_for_commission``) works for its
 commission: its users have the commission's jurisdiction (ADR 0009). Outside it, a
 record does not exist: the selectors raise Http404.
+
+What needs no app is here (the cache under the access stamp, scoped querysets, 404s,
+the API's permission check); the walk over the org tree is ``orgs.jurisdiction``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Callable
 from typing import Any, Self, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -69,33 +73,21 @@ def remember(cache: dict, key: Any, value: Any) -> Any:
     return value
 
 
-def _compute_jurisdiction(org_id: int) -> frozenset[int]:
-    from jiandu.orgs.models import Org
+# Which org ids a user's org sees: the org tree is the orgs app's, which registers its
+# calculation here when Django starts (OrgsConfig.ready); core imports no app.
+_jurisdiction_of_org: Callable[[int], frozenset[int]] | None = None
 
-    row = (
-        Org.objects.filter(pk=org_id)
-        .values_list("path", "acts_for_commission", "parent__path")
-        .first()
-    )
-    if row is None:
-        return frozenset()
-    own_path, acts_for, parent_path = row
-    # An office acting for its commission works in the commission's jurisdiction (a
-    # commission itself never acts for another: Org.clean), so one level is enough.
-    own = parent_path if acts_for and parent_path else own_path
-    if not own:
-        return frozenset()
-    sub_ids = set(Org.objects.filter(path__startswith=own).values_list("id", flat=True))
-    supervised_paths = set(
-        Org.supervises.through.objects.filter(from_org_id__in=sub_ids).values_list(
-            "to_org__path", flat=True
-        )
-    )
-    query = Q()
-    for path in supervised_paths:
-        query |= Q(path__startswith=path)
-    extra = set(Org.objects.filter(query).values_list("id", flat=True)) if query else set()
-    return frozenset(sub_ids | extra)
+
+def register_jurisdiction(compute: Callable[[int], frozenset[int]]) -> None:
+    """Set the function giving the ids of every org an org's users may see."""
+    global _jurisdiction_of_org
+    _jurisdiction_of_org = compute
+
+
+def _compute_jurisdiction(org_id: int) -> frozenset[int]:
+    if _jurisdiction_of_org is None:
+        raise ImproperlyConfigured("jiandu.orgs is not installed: no jurisdiction to compute")
+    return _jurisdiction_of_org(org_id)
 
 
 def jurisdiction_org_ids(user: Any) -> frozenset[int]:

@@ -302,21 +302,33 @@ def paginate_list(
     size: int = 50,
     count_limit: int = COUNT_LIMIT,
     max_offset: int = MAX_OFFSET,
+    key: str = "pk",
+    cursors: bool = True,
 ) -> ListPage:
     """A page of ``queryset`` as the URL asks (``sort``, ``page``, ``after``/``before``).
+
+    ``key``: the unique column that orders rows with equal sort values (a grouped
+    ``values()`` queryset names one of its own, such as a group's first id).
+    ``cursors=False`` pages by page number only, with an exact count: for lists that are
+    small by nature (one commission's findings, a grouped list) or sorted by columns that
+    may be empty, which a keyset cannot step over.
 
     An unknown sort, a bad page number or a foreign cursor fall back to the first page
     of the default order (a list link never fails)."""
     option, descending = _parse_sort(params.get("sort", ""), sorts, default_sort)
     name = option.field
-    asc = [name, "pk"]
-    desc = [f"-{name}", "-pk"]
+    asc = [name, key]
+    desc = [f"-{name}", f"-{key}"]
     ordered = queryset.order_by(*(desc if descending else asc))
     reverse = queryset.order_by(*(asc if descending else desc))
     try:
         number = max(1, int(params.get("page", "1")))
     except ValueError:
         number = 1
+    if key != "pk" and cursors:
+        raise ValueError("cursors step over (value, pk): another key needs cursors=False")
+    if not cursors:
+        return _numbered_page(queryset, ordered, params, sorts, option, descending, number, size)
     total, exact = count_or_estimate(queryset, limit=count_limit)
     if not exact:
         # An estimate can be far off for a small or never-analysed table (PostgreSQL
@@ -361,22 +373,58 @@ def paginate_list(
             more = len(rows) > size
             rows = rows[:size]
 
-    query = params.copy()
-    for key in ("page", "after", "before"):
-        query.pop(key, None)
     page = ListPage(
         items=rows,
         number=number,
         size=size,
         total=total,
         total_exact=exact,
-        base_query=query.urlencode(),
+        base_query=_without_paging(params).urlencode(),
         sort=f"{'-' if descending else ''}{option.key}",
         next_cursor=_row_cursor(rows[-1], name) if more and rows else None,
         prev_cursor=_row_cursor(rows[0], name) if has_prev and rows else None,
         has_prev=has_prev,
     )
     page.page_links = _page_links(page, pages, max_offset)
+    page.sort_links = _sort_links(params, sorts, option, descending)
+    return page
+
+
+def _without_paging(params: QueryDict) -> QueryDict:
+    """The list's query (filters, sort) without the page it is on."""
+    query = params.copy()
+    for key in ("page", "after", "before"):
+        query.pop(key, None)
+    return query
+
+
+def _numbered_page(
+    queryset: QuerySet,
+    ordered: QuerySet,
+    params: QueryDict,
+    sorts: list[SortOption],
+    option: SortOption,
+    descending: bool,
+    number: int,
+    size: int,
+) -> ListPage:
+    """``paginate_list`` without cursors: an exact count and OFFSET pages."""
+    total = queryset.order_by().count()
+    pages = max(1, -(-total // size))
+    number = min(number, pages)
+    offset = (number - 1) * size
+    page = ListPage(
+        items=list(ordered[offset : offset + size]),
+        number=number,
+        size=size,
+        total=total,
+        total_exact=True,
+        base_query=_without_paging(params).urlencode(),
+        sort=f"{'-' if descending else ''}{option.key}",
+        next_cursor="" if number < pages else None,  # "": the next page by number only
+        has_prev=number > 1,
+    )
+    page.page_links = _page_links(page, pages, max_offset=total)
     page.sort_links = _sort_links(params, sorts, option, descending)
     return page
 
@@ -423,9 +471,7 @@ def _sort_links(
     for option in sorts:
         active = option is current
         next_desc = not descending if active else True
-        query = params.copy()
-        for key in ("page", "after", "before"):
-            query.pop(key, None)
+        query = _without_paging(params)
         query["sort"] = f"{'-' if next_desc else ''}{option.key}"
         links[option.key] = SortLink(option.label, f"?{query.urlencode()}", active, descending)
     return links

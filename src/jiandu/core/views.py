@@ -1,26 +1,21 @@
-"""Core pages: the home workbench, a background task's progress, and the audit log
-(for the 审计管理员 only)."""
+"""Core pages: a background task's progress, and the audit log (for the 审计管理员
+only). The home workbench is ``jiandu.workbench``."""
 
 from __future__ import annotations
 
-import calendar
 import json
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.apps import apps
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
-from jiandu.clues.choices import ClueStatus, DisposalMethod, PetitionStatus
-from jiandu.clues.selectors import ClueFilters, clue_list, clue_received_by_month, workbench_for
 from jiandu.core.access import get_or_404
 from jiandu.core.audit import audit_log_list, audit_verify
 from jiandu.core.choices import AuditAction, TaskStatus
@@ -38,108 +33,6 @@ class HtmxHttpRequest(HttpRequest):
 def _targets(request: HtmxHttpRequest, element_id: str) -> bool:
     """True for an htmx request aimed at ``element_id`` (answered with its partial)."""
     return bool(request.htmx) and request.htmx.target == element_id
-
-
-def _url_or_empty(name: str, **kwargs: Any) -> str:
-    """A URL of another app's page, or "" while that page does not exist yet (the
-    workbench then shows the figure without a link rather than failing)."""
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return ""
-
-
-def _with_query(url: str, **params: Any) -> str:
-    return f"{url}?{urlencode(params)}" if url else ""
-
-
-# --- workbench -------------------------------------------------------------------
-
-
-def _stage_rows(open_by_stage: dict[str, int], org_id: int | None) -> list[dict[str, Any]]:
-    """My open clues by stage, in lifecycle order, each with the clue-list query that
-    lists exactly the clues counted."""
-    list_url = _url_or_empty("clues:clue_list")
-    rows = []
-    stages: list[tuple[str, str, dict[str, Any]]] = [
-        (ClueStatus.RECEIVED, "待处置（已受理）", {"status": ClueStatus.RECEIVED})
-    ]
-    stages += [
-        (
-            method.value,
-            str(method.label),
-            {"status": ClueStatus.DISPOSING, "disposal_method": method.value},
-        )
-        for method in DisposalMethod
-    ]
-    for key, label, params in stages:
-        count = open_by_stage.get(key, 0)
-        rows.append(
-            {
-                "key": key,
-                "label": label,
-                "count": count,
-                "url": _with_query(list_url, **params, org=org_id or ""),
-            }
-        )
-    return rows
-
-
-def _monthly_chart(user: Any) -> dict[str, Any]:
-    """The chart spec for JianduCharts.bar: clues received per month, each bar opening
-    the clue list for that month."""
-    list_url = _url_or_empty("clues:clue_list")
-    categories, data, urls = [], [], []
-    for first, count in clue_received_by_month(user=user, months=12):
-        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-        categories.append(f"{first:%Y-%m}")
-        data.append(count)
-        urls.append(
-            _with_query(list_url, received_from=first.isoformat(), received_to=last.isoformat())
-        )
-    return {
-        "categories": categories,
-        "series": [{"name": "受理问题线索", "data": data, "urls": urls}],
-        "unit": "件",
-        "integer": True,
-    }
-
-
-@login_required
-def workbench(request: HtmxHttpRequest) -> HttpResponse:
-    user: Any = request.user
-    can_clues = user.has_perm("clues.view_clue")
-    can_petitions = user.has_perm("clues.view_petition")
-    context: dict[str, Any] = {
-        "page_title": "我的工作台",
-        "can_clues": can_clues,
-        "can_petitions": can_petitions,
-    }
-    # Who handles no clue (a leader, a statistician) sees the jurisdiction's open clues;
-    # a handler sees the clues on the own org's desk.
-    whole = can_clues and not user.has_perm("clues.change_clue")
-    context["whole_jurisdiction"] = whole
-    if can_clues or can_petitions:
-        bench = workbench_for(user=user, whole_jurisdiction=whole)
-        context["bench"] = bench
-        context["pending_url"] = _with_query(
-            _url_or_empty("clues:petition_list"), status=PetitionStatus.PENDING
-        )
-    if can_clues:
-        stages = _stage_rows(context["bench"].open_by_stage, None if whole else user.org_id)
-        context["stages"] = stages
-        context["open_total"] = sum(row["count"] for row in stages)
-        today = timezone.localdate()
-        context["overdue_rows"] = [
-            {"clue": clue, "days": (today - clue.due_date).days}
-            for clue in context["bench"].overdue
-            if clue.due_date is not None
-        ]
-        context["overdue_total"] = clue_list(user=user, filters=ClueFilters(overdue=True)).count()
-        context["overdue_url"] = _with_query(_url_or_empty("clues:clue_list"), overdue=1)
-        context["chart"] = _monthly_chart(user)
-        context["chart_empty"] = not any(context["chart"]["series"][0]["data"])
-    return render(request, "core/workbench.html", context)
 
 
 # --- background tasks ------------------------------------------------------------

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiandu.core.choices import TaskStatus
 from jiandu.core.crypto import search_key
 from jiandu.core.idnumbers import normalize
-from jiandu.core.pagination import KeysetPage
+from jiandu.core.pagination import KeysetPage, ListPage, SortOption, paginate_list
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE, Column, export_rows
 from jiandu.datacheck import evidence as ev
 from jiandu.datacheck import files, selectors, services
@@ -51,7 +51,6 @@ from jiandu.datacheck.forms import (
 )
 from jiandu.datacheck.lifecycle import HitTransitionError, allowed_hit_actions
 from jiandu.datacheck.models import Hit, Run
-from jiandu.datacheck.paging import NumberedPage, SortColumn, numbered_page
 
 VIEW = "datacheck.view_run"
 VERIFY = "datacheck.verify_hit"
@@ -302,26 +301,27 @@ def _hit_rows(request: HttpRequest, hits: list[Hit], *, full: bool) -> list[dict
 
 
 # The columns of the hit list users sort by (URL key → fields).
+HIT_PAGE_SIZE = 50
 HIT_SORTS = [
-    SortColumn("id", ("id",)),
-    SortColumn("rule", ("rule_code",)),
-    SortColumn("name", ("subject_name",)),
-    SortColumn("period", ("period",)),
-    SortColumn("amount", ("amount",)),
-    SortColumn("region", ("region_code",)),
-    SortColumn("status", ("status",)),
+    SortOption("id", "id", "序号"),
+    SortOption("rule", "rule_code", "规则"),
+    SortOption("name", "subject_name", "姓名"),
+    SortOption("period", "period", "所属月份"),
+    SortOption("amount", "amount", "涉及金额（元）"),
+    SortOption("region", "region_code", "所在地区"),
+    SortOption("status", "status", "核查状态"),
 ]
 GROUP_SORTS = [
-    SortColumn("rule", ("rule_code", "subject_key")),
-    SortColumn("count", ("n",)),
-    SortColumn("amount", ("money",)),
-    SortColumn("period", ("last_period",)),
+    SortOption("rule", "rule_code", "规则"),
+    SortOption("count", "n", "疑点数"),
+    SortOption("amount", "money", "涉及金额（元）"),
+    SortOption("period", "last_period", "所属月份"),
 ]
 
 
 def _hit_page(
     request: HttpRequest, *, run: Run | None, where: str
-) -> tuple[HitFilterForm, NumberedPage, list[dict[str, Any]], bool]:
+) -> tuple[HitFilterForm, ListPage, list[dict[str, Any]], bool]:
     """The hit list of a run (``run``) or across runs (the latest finding of each
     identity): filtered, sorted, numbered; ``?view=groups`` one row per person and
     rule (``rows`` are then HitGroups)."""
@@ -349,12 +349,14 @@ def _hit_page(
     qs = selectors.hit_list(user=request.user, filters=filters)
     full = _full_ids(request)
     if data.get("view") == "groups":
-        page = numbered_page(
+        page = paginate_list(
             selectors.hit_group_rows(qs=qs),
-            query=query,
-            columns=GROUP_SORTS,
-            default="rule",
-            tiebreak="first",
+            params=query,
+            sorts=GROUP_SORTS,
+            default_sort="rule",
+            size=HIT_PAGE_SIZE,
+            key="first",
+            cursors=False,
         )
         groups = selectors.hit_groups_expand(qs=qs, rows=page.items)
         if full:
@@ -369,7 +371,11 @@ def _hit_page(
             for g in groups
         ]
         return form, page, rows, full
-    page = numbered_page(qs, query=query, columns=HIT_SORTS, default="id")
+    # Numbered pages without cursors: a user's findings are one commission's (thousands,
+    # counted exactly), and amounts may be empty.
+    page = paginate_list(
+        qs, params=query, sorts=HIT_SORTS, default_sort="id", size=HIT_PAGE_SIZE, cursors=False
+    )
     if full:
         services.hits_reveal(actor=request.user, hits=page.items, where=where, run=run)
     return form, page, _hit_rows(request, page.items, full=full), full

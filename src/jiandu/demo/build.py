@@ -31,6 +31,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from jiandu.core.reference import ensure_reference_data
 from jiandu.demo.accounts import DEMO_PASSWORD, DemoAccount, account_specs, create_accounts
 from jiandu.demo.cases import Executor, create_domain_tags
 from jiandu.demo.orgs import create_orgs, org_specs
@@ -259,23 +260,3 @@ def load_shipped_holidays(*, actor: Any, years: Iterable[int]) -> list[int]:
         calendar_import(actor=actor, rows=rows, source=f"随系统提供的{year}年节假日安排")
         loaded.append(year)
     return loaded
-
-
-# Data migrations whose ``forwards`` installs reference data (idempotent): the deadline
-# table's clue stages, the problem sources and categories.
-REFERENCE_DATA_MIGRATIONS = (
-    "jiandu.clues.migrations.0004_deadline_rules",
-    "jiandu.oversight.migrations.0002_reference_data",
-)
-
-
-def ensure_reference_data() -> None:
-    """Install the reference data that data migrations install, where it is missing: a
-    flushed database (``jiandu demo --reset``, transactional tests) keeps its migrations
-    recorded as applied, so they do not run again."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for module in REFERENCE_DATA_MIGRATIONS:
-        import_module(module).forwards(apps, None)

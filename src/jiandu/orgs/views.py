@@ -16,7 +16,6 @@ from jiandu.orgs.choices import COMMISSION_KINDS, OrgKind
 from jiandu.orgs.forms import ArchiveForm, OrgForm, OrgSupervisionForm, add_service_errors
 from jiandu.orgs.selectors import org_get, org_list, org_supervision_map, org_tree
 from jiandu.orgs.services import org_archive, org_create, org_set_supervised, org_update
-from jiandu.people.models import Post
 
 # Badge tone of each kind of org on the tree and detail pages.
 KIND_TONES: dict[str, str] = {
@@ -89,9 +88,10 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if request.user.has_perm("people.view_person"):
         # Who holds a post here is cadre data: not for the separated admin roles.
+        # Through the relation people.Post declares (orgs sits below people).
         context["posts"] = list(
-            Post.objects.current()
-            .filter(org=org, person__archived_at__isnull=True)
+            org.posts.current()
+            .filter(person__archived_at__isnull=True)
             .select_related("person")
             .order_by("-is_leader", "management_level", "start_date", "pk")
         )

@@ -8,13 +8,10 @@ and an audit row in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +19,7 @@ from jiandu.core.access import jurisdiction_org_ids
 from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
 from jiandu.core.deadlines import deadline_compute
+from jiandu.core.files import stored_file_add
 from jiandu.core.workdays import add_months
 from jiandu.oversight.choices import (
     AttachmentKind,
@@ -58,32 +56,17 @@ class Upload:
 
 
 def _attach(*, actor: Any, problem: Problem, kind: str, upload: Upload) -> ProblemAttachment:
-    limit = settings.JIANDU_MAX_UPLOAD_BYTES
-    if len(upload.data) > limit:
-        raise ValidationError(
-            {"file": f"材料“{upload.name}”超过大小上限（{limit // (1024 * 1024)}MB）"}
-        )
-    digest = hashlib.sha256(upload.data).hexdigest()
-    attachment = ProblemAttachment(
-        problem=problem,
-        kind=AttachmentKind(kind),
-        original_name=upload.name[:200],
-        content_type=upload.content_type[:100],
-        size=len(upload.data),
-        sha256=digest,
-        uploaded_by=actor,
-        uploaded_at=timezone.now(),
-    )
-    attachment.file.save(digest, ContentFile(upload.data), save=False)
-    attachment.save()
-    audit_record(
+    attachment = ProblemAttachment(problem=problem, kind=AttachmentKind(kind))
+    return stored_file_add(
+        attachment,
         actor=actor,
-        action=AuditAction.CREATE,
-        obj=attachment,
+        name=upload.name,
+        data=upload.data,
+        content_type=upload.content_type,
+        what="材料",
         summary=f"上传{attachment.get_kind_display()}“{upload.name}”",
-        changes={"problem": problem.pk, "size": len(upload.data), "sha256": digest},
+        changes={"problem": problem.pk},
     )
-    return attachment
 
 
 def _event(
@@ -439,24 +422,16 @@ def interview_record(
     )
     interview.full_clean()
     interview.save()
-    limit = settings.JIANDU_MAX_UPLOAD_BYTES
     for upload in files or []:
-        if len(upload.data) > limit:
-            raise ValidationError(
-                {"file": f"材料“{upload.name}”超过大小上限（{limit // (1024 * 1024)}MB）"}
-            )
-        digest = hashlib.sha256(upload.data).hexdigest()
-        attachment = InterviewAttachment(
-            interview=interview,
-            original_name=upload.name[:200],
-            content_type=upload.content_type[:100],
-            size=len(upload.data),
-            sha256=digest,
-            uploaded_by=actor,
-            uploaded_at=timezone.now(),
+        stored_file_add(
+            InterviewAttachment(interview=interview),
+            actor=actor,
+            name=upload.name,
+            data=upload.data,
+            content_type=upload.content_type,
+            what="材料",
+            audited=False,  # the interview's own audit row counts its files
         )
-        attachment.file.save(digest, ContentFile(upload.data), save=False)
-        attachment.save()
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,

@@ -25,7 +25,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
-from jiandu.clues.models import Clue, Outcome
 from jiandu.core import idnumbers
 from jiandu.core.access import get_or_404, jurisdiction_org_ids
 from jiandu.core.crypto import search_key
@@ -249,17 +248,17 @@ def _profile_context(request: HttpRequest, person: Person) -> dict[str, Any]:
         "visible_org_ids": jurisdiction_org_ids(user),
         "end_form": PostEndForm(initial={"end_date": timezone.localdate()}),
     }
+    # A person's clues and outcomes through the relations the clues app declares
+    # (people sits below clues).
     if user.has_perm("clues.view_clue"):
         context["clues"] = list(
-            Clue.objects.restrict(user)
-            .filter(subject_people=person)
+            person.clues.restrict(user)
             .select_related("handling_org")
             .order_by("-received_date", "-pk")
         )
     if user.has_perm("clues.view_outcome"):
         context["outcomes"] = list(
-            Outcome.objects.restrict(user)
-            .filter(person=person)
+            person.outcomes.restrict(user)
             .select_related("clue", "decided_by")
             .order_by("-decision_date", "-pk")
         )

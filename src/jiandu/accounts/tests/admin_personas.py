@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from jiandu.accounts import roles as r
 from jiandu.accounts.models import User
-from jiandu.core.testing import World, build_world, make_user, role_group
+from jiandu.testing import World, build_world, make_user, role_group
 
 
 @dataclass

@@ -13,7 +13,7 @@ from jiandu.accounts.models import ApiToken
 from jiandu.accounts.services import api_token_create
 from jiandu.core.choices import AuditAction
 from jiandu.core.models import AuditLog
-from jiandu.core.testing import make_user
+from jiandu.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from jiandu.core.choices import AuditAction
 from jiandu.core.models import AuditLog
-from jiandu.core.testing import TEST_PASSWORD, make_user
+from jiandu.testing import TEST_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 

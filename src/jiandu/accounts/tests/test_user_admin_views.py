@@ -14,7 +14,7 @@ from jiandu.accounts.models import User
 from jiandu.accounts.tests.admin_personas import build_admin_world, lock_out
 from jiandu.core.choices import AuditAction
 from jiandu.core.models import AuditLog
-from jiandu.core.testing import TEST_PASSWORD
+from jiandu.testing import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -24,11 +24,11 @@ from jiandu.clues.choices import (
     ResponsibilityType,
 )
 from jiandu.clues.models import Clue, DomainTag
-from jiandu.core.testing import World, make_user, role_group
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org
 from jiandu.orgs.services import org_create, org_label_get_or_create
 from jiandu.people.services import person_create
+from jiandu.testing import World, make_user, role_group
 
 SUBTYPE = {
     OutcomeKind.CRITICISM: OutcomeSubtype.CRITICISM,

@@ -79,7 +79,7 @@ def test_board_page_queries_do_not_grow_with_units(bw, client, django_assert_max
 
 def test_without_view_permission_the_page_is_forbidden(bw, client):
     _close_march(bw)
-    from jiandu.core.testing import make_user
+    from jiandu.testing import make_user
 
     client.force_login(make_user("no-board-role", bw.users["county"].org))  # no 多色榜 role
     url = reverse("boards:board_detail", args=[bw.counties_board.pk])

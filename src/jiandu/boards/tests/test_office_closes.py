@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from jiandu.boards.models import BoardSnapshot
-from jiandu.core.testing import build_role_world
+from jiandu.testing import build_role_world
 
 
 def test_the_conduct_room_sees_and_closes_the_commissions_board(bw, client):

@@ -16,7 +16,7 @@ from jiandu.boards.services import (
     warning_send_notice,
 )
 from jiandu.core.models import AuditLog
-from jiandu.core.testing import make_user
+from jiandu.testing import make_user
 
 
 @pytest.fixture

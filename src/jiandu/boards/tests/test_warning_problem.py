@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from jiandu.accounts import roles
 from jiandu.boards.services import board_close
-from jiandu.core.testing import make_user
 from jiandu.oversight.choices import RectificationAction, RectificationStatus
 from jiandu.oversight.models import Problem
 from jiandu.oversight.services import problem_from_board_warning, rectification_move
+from jiandu.testing import make_user
 
 
 def _warned(bw):

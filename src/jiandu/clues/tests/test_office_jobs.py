@@ -11,8 +11,8 @@ from django.urls import reverse
 from jiandu.clues import services
 from jiandu.clues.choices import ClueSource, PetitionStatus
 from jiandu.clues.models import Clue
-from jiandu.core.testing import build_role_world
 from jiandu.people.services import person_create
+from jiandu.testing import build_role_world
 
 pytestmark = pytest.mark.django_db
 D = dt.date(2020, 3, 2)

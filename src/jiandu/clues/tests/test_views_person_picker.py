@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from jiandu.accounts import roles
 from jiandu.core import idnumbers
-from jiandu.core.testing import make_user
 from jiandu.people.services import person_create
+from jiandu.testing import make_user
 
 ID = idnumbers.make("530102", dt.date(1970, 1, 1), 13)
 

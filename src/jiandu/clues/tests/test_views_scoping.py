@@ -132,7 +132,7 @@ def test_outsider_gets_404_and_the_county_officer_200(
 
 def test_the_identity_holder_outside_the_jurisdiction_gets_404(client, world, records):
     from jiandu.accounts import roles
-    from jiandu.core.testing import make_user
+    from jiandu.testing import make_user
 
     # Another county's officer allowed to see identities: not the 五华区 petition's.
     holder = make_user(

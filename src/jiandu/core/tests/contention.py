@@ -25,7 +25,7 @@ def measure(*, hold: float = 3.0) -> dict[str, Any]:
     from jiandu.core.audit import audit_record, audit_seal, audit_verify
     from jiandu.core.choices import AuditAction
     from jiandu.core.models import AuditLog
-    from jiandu.core.testing import TEST_PASSWORD, make_user
+    from jiandu.testing import TEST_PASSWORD, make_user
 
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS, ALLOWED_HOSTS=["testserver"]):
         job_user = make_user("longjob", None)

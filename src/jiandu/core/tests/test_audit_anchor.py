@@ -118,7 +118,7 @@ def test_every_row_and_the_head_deleted_is_detected(world):
 
 
 def test_writes_and_logins_go_on_after_the_head_is_lost_and_recovery_restores_it(world, client):
-    from jiandu.core.testing import TEST_PASSWORD
+    from jiandu.testing import TEST_PASSWORD
 
     _rows(world)
     _sql(f"DELETE FROM {HEAD}")

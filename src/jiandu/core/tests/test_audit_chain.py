@@ -68,7 +68,7 @@ def test_log_cannot_be_changed_or_deleted_through_the_app(world):
 
 
 def test_logins_and_failed_logins_are_audited(world, client):
-    from jiandu.core.testing import TEST_PASSWORD
+    from jiandu.testing import TEST_PASSWORD
 
     client.post("/accounts/login/", {"username": "city", "password": "wrong-password"})
     client.post("/accounts/login/", {"username": "city", "password": TEST_PASSWORD})

@@ -2,7 +2,7 @@ from jiandu.clues.choices import ClueSource
 from jiandu.clues.models import Clue
 from jiandu.clues.services import clue_create
 from jiandu.core.access import jurisdiction_org_ids
-from jiandu.core.testing import DAY
+from jiandu.testing import DAY
 
 
 def test_city_sees_the_whole_tree(world):
@@ -26,7 +26,7 @@ def test_supervision_room_sees_supervised_county_subtree(world):
 
 
 def test_user_without_org_sees_nothing(world):
-    from jiandu.core.testing import make_user
+    from jiandu.testing import make_user
 
     nobody = make_user("nobody", None)
     assert jurisdiction_org_ids(nobody) == frozenset()

@@ -1,5 +1,5 @@
 """Every role's workbench and lists read as names: no snake_case, True/False/None or
-Python list literals in the text of the pages (core.testing.code_like_text)."""
+Python list literals in the text of the pages (jiandu.testing.code_like_text)."""
 
 import datetime as dt
 
@@ -10,7 +10,7 @@ from jiandu.clues import services
 from jiandu.clues.choices import ClueSource
 from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
-from jiandu.core.testing import code_like_text
+from jiandu.testing import code_like_text
 
 ROLES = ["city", "county", "group", "room", "petition_officer", "leader", "auditor", "sysadmin"]
 

@@ -10,10 +10,10 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from jiandu.core.access import access_stamp, jurisdiction_org_ids
-from jiandu.core.testing import build_role_world, make_user
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org
 from jiandu.orgs.services import org_create, org_update
+from jiandu.testing import build_role_world, make_user
 
 pytestmark = pytest.mark.django_db
 

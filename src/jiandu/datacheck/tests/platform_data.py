@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from jiandu.core import idnumbers
-from jiandu.core.testing import World
 from jiandu.datacheck.models import DatasetVersion, Run
 from jiandu.datacheck.services import dataset_import, run_start
+from jiandu.testing import World
 
 WUHUA = "530102"  # the world's county (五华区)
 PANLONG = "530103"  # the outsider's county (盘龙区)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from jiandu.accounts import roles as r
-from jiandu.core.testing import make_user
+from jiandu.testing import make_user
 
 from .platform_data import WUHUA, DatacheckWorld
 

@@ -60,7 +60,7 @@ def test_convert_makes_a_clue_with_the_evidence(client, dc, confirmed):
 
 def test_convert_needs_the_clue_permission(client, dc, confirmed):
     from jiandu.accounts import roles as r
-    from jiandu.core.testing import make_user
+    from jiandu.testing import make_user
 
     data_only = make_user("data_only", dc.world.city, r.ROLE_DATA)
     client.force_login(data_only)

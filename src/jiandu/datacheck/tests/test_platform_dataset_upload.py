@@ -175,7 +175,7 @@ def test_another_users_staged_upload_is_not_found(client, dc):
 
 def test_a_jurisdiction_without_region_codes_is_explained(client, dc):
     from jiandu.accounts import roles as r
-    from jiandu.core.testing import make_user
+    from jiandu.testing import make_user
 
     officer = make_user("group_data", dc.world.group1, r.ROLE_DATA)  # 市直单位 only
     client.force_login(officer)

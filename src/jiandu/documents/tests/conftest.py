@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from jiandu.core.deadlines import calendar_import
-from jiandu.core.testing import make_user
 from jiandu.oversight.models import ProblemCategory, ProblemSource
 from jiandu.oversight.services import problem_create
+from jiandu.testing import make_user
 
 
 def grant(user, *dotted):

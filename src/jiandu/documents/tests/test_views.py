@@ -10,9 +10,9 @@ from django.urls import reverse
 from docx import Document as Docx
 
 from jiandu.core.models import AuditLog
-from jiandu.core.testing import make_user
 from jiandu.documents.choices import DocumentStatus
 from jiandu.documents.models import Document
+from jiandu.testing import make_user
 
 from .conftest import grant
 

@@ -1,7 +1,7 @@
 import pytest
 
 from jiandu.accounts import roles
-from jiandu.core.testing import make_user
+from jiandu.testing import make_user
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from jiandu.accounts import roles
 from jiandu.core.models import AuditLog
-from jiandu.core.testing import make_user
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org
+from jiandu.testing import make_user
 
 
 def _data_user(world):

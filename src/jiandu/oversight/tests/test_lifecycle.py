@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from jiandu.core.deadlines import calendar_import
-from jiandu.core.testing import make_user
 from jiandu.oversight.choices import FollowUpStatus, RectificationAction, RectificationStatus
 from jiandu.oversight.lifecycle import TRANSITIONS, TransitionError
 from jiandu.oversight.models import FollowUp, ProblemCategory, ProblemSource, Rectification
 from jiandu.oversight.selectors import problem_get, problem_list, problem_status_counts
 from jiandu.oversight.services import Upload, follow_up_record, problem_create, rectification_move
+from jiandu.testing import make_user
 
 pytestmark = pytest.mark.django_db
 A = RectificationAction

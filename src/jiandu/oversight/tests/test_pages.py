@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from jiandu.accounts import roles as r
 from jiandu.core.deadlines import calendar_import
-from jiandu.core.testing import make_user
 from jiandu.oversight.choices import RectificationStatus
 from jiandu.oversight.models import (
     Interview,
@@ -29,6 +28,7 @@ from jiandu.oversight.services import (
     problem_create,
     rectification_move,
 )
+from jiandu.testing import make_user
 
 pytestmark = pytest.mark.django_db
 # Session, user, permissions, jurisdiction, the filter choices, the page with its joins,

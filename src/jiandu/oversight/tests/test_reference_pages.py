@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from jiandu.accounts import roles
 from jiandu.core.deadlines import deadline_rule
 from jiandu.core.models import CalendarDay
-from jiandu.core.testing import make_user
+from jiandu.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from jiandu.core import idnumbers
 from jiandu.core.choices import AuditAction
 from jiandu.core.crypto import search_key
 from jiandu.core.models import AuditLog
-from jiandu.core.testing import make_user
 from jiandu.people.models import Person
 from jiandu.people.services import person_create
+from jiandu.testing import make_user
 
 NUMBER = idnumbers.make("530102", dt.date(1975, 6, 1), 31)
 

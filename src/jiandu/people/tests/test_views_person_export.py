@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from jiandu.accounts import roles
 from jiandu.core import idnumbers
 from jiandu.core.models import AuditLog
-from jiandu.core.testing import make_user
 from jiandu.people.services import person_create
+from jiandu.testing import make_user
 
 NUMBER = idnumbers.make("530102", dt.date(1975, 6, 1), 31)
 

@@ -65,7 +65,7 @@ def test_reveal_outside_the_jurisdiction_is_404_and_not_logged(client, world):
         actor=world.users["city"], name="外区人员", registered_org=world.county, id_number=NUMBER
     )
     from jiandu.accounts import roles
-    from jiandu.core.testing import make_user
+    from jiandu.testing import make_user
 
     # Another county's officer allowed to see ID numbers: not 五华区's people.
     holder = make_user(

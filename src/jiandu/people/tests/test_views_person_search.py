@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from jiandu.accounts import roles
 from jiandu.core import idnumbers
-from jiandu.core.testing import make_user
 from jiandu.people.choices import ManagementLevel
 from jiandu.people.services import person_create, post_add
+from jiandu.testing import make_user
 
 NUMBER = idnumbers.make("530102", dt.date(1975, 6, 1), 31)
 

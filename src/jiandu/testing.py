@@ -68,7 +68,7 @@ class World:
 
 def build_world() -> World:
     """The standard small world for tests (Alice/Bob/Charlie style personas)."""
-    from jiandu.demo.build import ensure_reference_data
+    from jiandu.core.reference import ensure_reference_data
 
     ensure_reference_data()  # a transactional test before this one flushed it
     system = User.objects.create_user(username="system-setup", password=None)
