@@ -65,7 +65,7 @@ def meeting(rec):
 
 
 def test_marks_need_a_held_meeting_a_text_and_for_closing_a_closed_rectification(rec, meeting):
-    meeting, open_problem, closed_problem, cleared = meeting
+    meeting, *_ = meeting
     first, second, third = meeting.items.order_by("order")
     with pytest.raises(TransitionError, match="筹备中"):
         inquiry_item_mark(actor=rec.stats, item=first, decision="hand_over", text="限期整改")
@@ -85,7 +85,7 @@ def test_marks_need_a_held_meeting_a_text_and_for_closing_a_closed_rectification
 
 
 def test_the_minutes_take_a_number_and_say_each_decision(rec, meeting):
-    meeting, open_problem, closed_problem, cleared = meeting
+    meeting, open_problem, *_ = meeting
     inquiry_hold(actor=rec.stats, meeting=meeting)
     for item, decision in zip(meeting.items.order_by("order"), ("hand_over", "close", "clear"),
                               strict=True):  # fmt: skip

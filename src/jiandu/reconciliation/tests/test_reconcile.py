@@ -31,8 +31,8 @@ def leaders(rec):
     start = dt.date(2020, 1, 1)
     principal = person_create(actor=rec.stats, name="王局长", registered_org=unit)
     deputy = person_create(actor=rec.stats, name="李副局长", registered_org=unit)
-    post_add(actor=rec.stats, person=principal, org=unit, title="局长", management_level="city_managed",
-             start_date=start, is_leader=True)  # fmt: skip
+    post_add(actor=rec.stats, person=principal, org=unit, title="局长",
+             management_level="city_managed", start_date=start, is_leader=True)  # fmt: skip
     post_add(actor=rec.stats, person=deputy, org=unit, title="副局长",
              management_level="city_managed", start_date=start)  # fmt: skip
     return deputy, principal

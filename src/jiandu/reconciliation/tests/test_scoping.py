@@ -180,7 +180,8 @@ def test_the_api_serves_the_officers_work(rec, records, client):
     )
     assert rule.status_code == 201
     history = client.get(f"{API}/zero-report-rules").json()
-    assert len(history) == 2 and history[0]["until"] is None and history[1]["change_reason"] == "调整"
+    assert len(history) == 2 and history[0]["until"] is None
+    assert history[1]["change_reason"] == "调整"
 
     run = client.post(
         f"{API}/zero-report-runs", {"period": rec.period.key}, content_type="application/json"
