@@ -143,14 +143,16 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 class GapAccountabilityForm(forms.Form):
-    problem = forms.IntegerField(widget=forms.HiddenInput)
+    """One form for the whole gap list: which gap item, and who is held to account."""
+
+    problem = ProblemChoiceField(label="差额问题", queryset=Problem.objects.none())
     supervising_leader = PersonChoiceField(label="主管领导", queryset=Person.objects.none())
     principal = PersonChoiceField(label="一把手", queryset=Person.objects.none())
     form = forms.ChoiceField(label="问责方式", choices=AccountabilityKind.choices)
     decided_on = _date_field("决定日期")
     decision = forms.CharField(label="问责决定", widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, people: Any, principal: Any = None, **kwargs: Any):
+    def __init__(self, *args: Any, gaps: Any, people: Any, principal: Any = None, **kwargs: Any):
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("decided_on", timezone.localdate())
         if principal is not None:
@@ -158,6 +160,7 @@ class GapAccountabilityForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("supervising_leader", "principal"):
             cast(forms.ModelChoiceField, self.fields[name]).queryset = people
+        cast(forms.ModelChoiceField, self.fields["problem"]).queryset = gaps
 
 
 class InquiryOrgForm(forms.Form):

@@ -242,6 +242,10 @@ def _ledger_url(org: Org, period: Period, anchor: str = "") -> str:
     return f"{reverse('reconciliation:ledger')}?{query}{anchor}"
 
 
+def _gap_choices(ids: list[int]) -> Any:
+    return Problem.objects.filter(pk__in=ids).select_related("category").order_by("found_on", "pk")
+
+
 def _ledger_context(request: HttpRequest, org: Org, period: Period, **extra: Any) -> dict[str, Any]:
     user = request.user
     reconciliation = selectors.reconciliation_for(user=user, org=org, period=period)
@@ -258,19 +262,14 @@ def _ledger_context(request: HttpRequest, org: Org, period: Period, **extra: Any
         self_choices=free_self,
         other_choices=Problem.objects.filter(pk__in=gap_ids).select_related("category"),
     )
-    people = selectors.unit_people(org)
-    principal = selectors.unit_principal(org)
-    bound_acc = extra.pop("accountability_form", None)
-    for problem in books.gaps:
-        if bound_acc is not None and str(bound_acc.data.get("problem")) == str(problem.pk):
-            problem.acc_form = bound_acc  # type: ignore[attr-defined]
-        else:
-            problem.acc_form = GapAccountabilityForm(  # type: ignore[attr-defined]
-                people=people,
-                principal=principal,
-                initial={"problem": problem.pk},
-                auto_id=f"id_gap{problem.pk}_%s",
-            )
+    unaccounted = [p.pk for p in books.gaps if p.accountability is None]  # type: ignore[attr-defined]
+    accountability_form = extra.pop("accountability_form", None)
+    if accountability_form is None and unaccounted:
+        accountability_form = GapAccountabilityForm(
+            gaps=_gap_choices(unaccounted),
+            people=selectors.unit_people(org),
+            principal=selectors.unit_principal(org),
+        )
     can_change = user.has_perm("reconciliation.change_reconciliation")
     is_open = reconciliation is None or reconciliation.status == ReconciliationStatus.OPEN
     return {
@@ -281,6 +280,7 @@ def _ledger_context(request: HttpRequest, org: Org, period: Period, **extra: Any
         "counts": books.counts,
         "select_form": LedgerSelectForm(initial={"org": org.pk, "period": period.key}, user=user),
         "pair_form": pair_form,
+        "accountability_form": accountability_form,
         "can_change": can_change and is_open,
         "can_account": is_open and user.has_perm("reconciliation.add_gapaccountability"),
         "can_move": can_change and reconciliation is not None,
@@ -403,14 +403,15 @@ def ledger_unpair(request: HttpRequest, pk: int) -> HttpResponse:
 def gap_accountability(request: HttpRequest, pk: int) -> HttpResponse:
     reconciliation = selectors.reconciliation_get(user=request.user, pk=pk)
     org, period = reconciliation.org, period_parse(reconciliation.period_key)
+    gaps = services.gap_problems(reconciliation).filter(gap_accountability__isnull=True)
     form = GapAccountabilityForm(
         request.POST,
+        gaps=_gap_choices(list(gaps.values_list("pk", flat=True))),
         people=selectors.unit_people(org),
-        auto_id=f"id_gap{request.POST.get('problem')}_%s",
     )
     if form.is_valid():
         data = form.cleaned_data
-        problem = get_or_404(Problem.objects.filter(org=org), pk=data["problem"])
+        problem = data["problem"]
         try:
             services.gap_accountability_record(
                 actor=request.user,

@@ -205,3 +205,36 @@ def test_the_ledger_page_shows_three_views_and_pairs_by_hand(rec, client):
     assert unpaired.status_code == 302
     pair.refresh_from_db()
     assert pair.end_reason == "核实不符"
+
+
+def test_the_ledger_page_records_the_accountability_of_a_gap_item(rec, client):
+    from django.urls import reverse
+
+    deputy, principal = leaders(rec)
+    gap = rec.problem(source="supervision")
+    reconciliation = opened(rec)
+    client.force_login(rec.stats)
+    page = client.get(
+        reverse("reconciliation:ledger"), {"org": rec.world.unit_a.pk, "period": rec.period.key}
+    )
+    form = page.context["accountability_form"]
+    assert form.initial["principal"] == principal.pk  # the unit's 一把手 is preselected
+    url = reverse("reconciliation:gap_accountability", args=[reconciliation.pk])
+    data = {
+        "problem": gap.pk,
+        "supervising_leader": deputy.pk,
+        "principal": principal.pk,
+        "form": "circulated",
+        "decided_on": rec.day(40).isoformat(),
+        "decision": "",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 422 and not GapAccountability.objects.exists()
+    data["decision"] = "通报批评分管副局长和局长"
+    assert client.post(url, data).status_code == 302
+    record = GapAccountability.objects.get()
+    assert (record.supervising_leader, record.principal) == (deputy, principal)
+    assert client.post(reverse("reconciliation:ledger_move", args=[reconciliation.pk]),
+                       {"action": "close"}).status_code == 302  # fmt: skip
+    reconciliation.refresh_from_db()
+    assert reconciliation.status == ReconciliationStatus.CLOSED
