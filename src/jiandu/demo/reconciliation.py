@@ -32,10 +32,34 @@ def demo_period(last_day: dt.date) -> Period:
     return period_of(period_of(last_day).start - dt.timedelta(days=1))
 
 
+def _petition_on(officer: Any, day: dt.date, title: str, org: Any) -> Any:
+    """A petition about ``org`` received and filed (存档了结, its matters being in the 对账)
+    on ``day``: like the rest of the demo, dated on its business day, not today."""
+    from django.utils import timezone
+
+    from jiandu.clues.models import Petition, PetitionEvent
+    from jiandu.clues.services import petition_file, petition_register
+
+    petition = petition_register(
+        actor=officer,
+        received_date=day,
+        channel="online",
+        title=title,
+        content=f"{title}，请求查处。",
+        subject_orgs=[org],
+    )
+    petition_file(
+        actor=officer, petition=petition, reason="所反映问题已由督导检查、巡察查实，纳入对账"
+    )
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+    Petition.objects.filter(pk=petition.pk).update(created_at=at, updated_at=at, closed_at=at)
+    PetitionEvent.objects.filter(petition=petition).update(at=at)
+    return petition
+
+
 def create_reconciliation_demo(*, orgs: dict[str, Any], last_day: dt.date) -> dict[str, Any]:
     """Write the flag, the reconciliation and the 质询会; returns them by name."""
     from jiandu.accounts.models import User
-    from jiandu.clues.services import petition_register
     from jiandu.oversight.models import ProblemCategory, ProblemSource
     from jiandu.oversight.services import Upload, problem_create
     from jiandu.reconciliation import selectors, services
@@ -71,9 +95,7 @@ def create_reconciliation_demo(*, orgs: dict[str, Any], last_day: dt.date) -> di
     )
     problem(housing, "inspection", "作风建设（四风）", 35, "巡察发现公务接待无公函、超标准接待")
     for n, title in ((20, "反映某小区改造工程偷工减料"), (48, "反映住建局工作人员吃拿卡要")):
-        petition_register(actor=officer, received_date=day(n), channel="online",
-                          title=title, content=f"{title}，请求查处。",
-                          subject_orgs=[housing])  # fmt: skip
+        _petition_on(officer, day(n), title, housing)
     detection = services.zero_report_detect(actor=officer, period=period, within=housing)
 
     # 对账销账: the unit's own ledger against the others'.
