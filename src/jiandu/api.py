@@ -151,7 +151,8 @@ def _on_django_validation_error(request: HttpRequest, exc: DjangoValidationError
     return error_response(request, 422, _field_errors_detail(errors), errors)
 
 
-def _on_transition_error(request: HttpRequest, exc: TransitionError) -> HttpResponse:
+def _on_transition_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Any of the apps' TransitionError (clues, oversight, reconciliation): an illegal move.
     return error_response(request, 409, str(exc))
 
 
