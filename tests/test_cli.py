@@ -15,7 +15,7 @@ import pytest
 from jiandu.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-OUR_COMMANDS = ["demo", "import", "board", "datacheck", "audit", "roles", "tasks"]
+OUR_COMMANDS = ["demo", "import", "board", "datacheck", "audit", "roles", "tasks", "reconcile"]
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

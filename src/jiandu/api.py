@@ -27,6 +27,7 @@ from jiandu.accounts.models import ApiToken
 from jiandu.clues.lifecycle import TransitionError
 from jiandu.core.ratelimit import RateLimited
 from jiandu.oversight.lifecycle import TransitionError as RectificationTransitionError
+from jiandu.reconciliation.lifecycle import TransitionError as ReconciliationTransitionError
 
 logger = logging.getLogger("jiandu.api")
 
@@ -172,7 +173,8 @@ def _on_django_validation_error(request: HttpRequest, exc: DjangoValidationError
     return error_response(request, 422, _field_errors_detail(errors), errors)
 
 
-def _on_transition_error(request: HttpRequest, exc: TransitionError) -> HttpResponse:
+def _on_transition_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Any of the apps' TransitionError (clues, oversight, reconciliation): an illegal move.
     return error_response(request, 409, str(exc))
 
 
@@ -232,6 +234,7 @@ _handle(RequestValidationError, _on_request_validation_error)
 _handle(DjangoValidationError, _on_django_validation_error)
 _handle(TransitionError, _on_transition_error)
 _handle(RectificationTransitionError, _on_transition_error)
+_handle(ReconciliationTransitionError, _on_transition_error)
 _handle(Http404, _on_not_found)
 _handle(PermissionError, _on_permission_error)
 _handle(HttpError, _on_http_error)
@@ -248,6 +251,7 @@ def _register_routers() -> None:
     from jiandu.orgs.api import router as orgs_router
     from jiandu.oversight.api import router as oversight_router
     from jiandu.people.api import router as people_router
+    from jiandu.reconciliation.api import router as reconciliation_router
 
     api.add_router("/core/", core_router)
     api.add_router("/orgs/", orgs_router)
@@ -257,6 +261,7 @@ def _register_routers() -> None:
     api.add_router("/datacheck/", datacheck_router)
     api.add_router("/documents/", documents_router)
     api.add_router("/oversight/", oversight_router)
+    api.add_router("/reconciliation/", reconciliation_router)
 
 
 _register_routers()

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "jiandu.imports",
     "jiandu.oversight",
     "jiandu.documents",
+    "jiandu.reconciliation",
     "jiandu.demo",
     "jiandu.workbench",
 ]

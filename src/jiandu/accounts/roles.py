@@ -31,6 +31,12 @@ _VIEW_BUSINESS = [
     "clues.view_exposurebatch",
 ]
 
+_RECONCILIATION_VIEW = [
+    "reconciliation.view_zeroreportflag",
+    "reconciliation.view_reconciliation",
+    "reconciliation.view_inquirymeeting",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_PETITION: [
         *_VIEW_BUSINESS,
@@ -83,6 +89,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "oversight.view_problem",
         "oversight.add_problem",
         "oversight.accept_rectification",
+        # 零报告 detection, 对账销账 and 质询会 (seeds 002, 003).
+        *_RECONCILIATION_VIEW,
+        "reconciliation.detect_zeroreport",
+        "reconciliation.change_zeroreportrule",
+        "reconciliation.change_reconciliation",
+        "reconciliation.add_gapaccountability",
+        "reconciliation.add_inquirymeeting",
+        "reconciliation.change_inquirymeeting",
     ],
     ROLE_LEADER: [
         *_VIEW_BUSINESS,
@@ -90,6 +104,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "datacheck.view_run",
         "documents.view_document",
         "oversight.view_problem",
+        *_RECONCILIATION_VIEW,
     ],
     ROLE_IDENTITY: [
         "clues.view_reporter_identity",

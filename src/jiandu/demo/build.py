@@ -37,6 +37,7 @@ from jiandu.demo.cases import Executor, create_domain_tags
 from jiandu.demo.orgs import create_orgs, org_specs
 from jiandu.demo.people import cadre_specs, create_people
 from jiandu.demo.plan import build_plan
+from jiandu.demo.reconciliation import create_reconciliation_demo
 
 SETUP_USERNAME = "jiandu-demo"
 MAX_SCALE = 5.0
@@ -221,6 +222,7 @@ def build_demo(
         Executor(plan=case_plan, orgs=orgs, people=people, actors=actors, tags=tags).run(
             case_progress
         )
+        create_reconciliation_demo(orgs=orgs, last_day=last_day)
     return DemoSummary(
         seed=seed,
         scale=scale,

@@ -6,7 +6,7 @@
   rectification, with the level of the 督导 chain that issues it;
 * :func:`render_interview_notice_docx` — 约谈通知 to a unit or a person;
 * :func:`render_inquiry_minutes_docx` — 质询会纪要: the problems examined and the decision
-  on each (交账 / 销账 / 清账);
+  on each (交账 / 销账 / 清账); :func:`render_inquiry_agenda_docx` — its agenda (议程);
 * :func:`render_reminder_card_docx` — 主体责任提醒卡 of a quarter, with a QR code.
 
 Each is a pure function from a dataclass to the file's bytes: callers (services, the
@@ -380,6 +380,75 @@ def render_inquiry_minutes_docx(*, minutes: InquiryMinutes) -> bytes:
     return to_bytes(document)
 
 
+@dataclass(frozen=True)
+class InquiryAgendaItem:
+    """One problem on a 质询会's agenda, with its platform number and where its
+    rectification stands."""
+
+    problem: str
+    reference: str = ""
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class InquiryAgenda:
+    """The agenda (议程) of a 质询会: when and where, who chairs and attends, the unit
+    questioned and the problems to be checked one by one (对账)."""
+
+    issuer: str
+    meeting: str
+    held_on: dt.date
+    place: str
+    chair: str
+    unit: str
+    attendees: Sequence[str]
+    items: Sequence[InquiryAgendaItem]
+    date: dt.date
+
+
+def render_inquiry_agenda_docx(*, agenda: InquiryAgenda) -> bytes:
+    """The agenda of one 质询会 as a .docx file's bytes (same layout as the minutes)."""
+    if not agenda.items:
+        raise ValueError("质询会议程至少需要一个问题")
+    document = new_document()
+    title(document, f"{agenda.meeting}议程")
+    heading(document, "一、会议时间和地点")
+    paragraph(document, f"时间：{chinese_date(agenda.held_on)}。地点：{agenda.place}。")
+    heading(document, "二、主持人和参加人员")
+    paragraph(document, f"主持人：{agenda.chair}。")
+    paragraph(document, f"参加人员：{'、'.join(agenda.attendees) or '另行通知'}。")
+    paragraph(document, f"被质询单位：{agenda.unit}。")
+    heading(document, "三、会议议程")
+    _numbered(
+        document,
+        [
+            f"{agenda.unit}汇报问题整改和问题线索办理情况；",
+            f"逐项对账质询（{len(agenda.items)}个问题，见下表）；",
+            "逐项作出交账、销账、清账决定；",
+            "主持人提出工作要求。",
+        ],
+    )
+    headers = ("序号", "问题", "编号", "整改状态")
+    width = usable_width_mm(document.sections[-1])
+    widths = (12.0, width - 12.0 - 36.0 - 30.0, 36.0, 30.0)
+    table = document.add_table(rows=1 + len(agenda.items), cols=len(headers))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    row_properties(table.rows[0], header=True)
+    for cell, text, w in zip(table.rows[0].cells, headers, widths, strict=True):
+        cell.width = Mm(w)
+        cell_text(cell, text, font=HEADING_FONT)
+    for i, (row, item) in enumerate(zip(table.rows[1:], agenda.items, strict=True), start=1):
+        row_properties(row, header=False)
+        values = (str(i), item.problem, item.reference, item.status)
+        for cell, text, w in zip(row.cells, values, widths, strict=True):
+            cell.width = Mm(w)
+            cell_text(cell, text)
+    signature(document, issuer=agenda.issuer, day=agenda.date)
+    return to_bytes(document)
+
+
 # --------------------------------------------------------------------------- 主体责任提醒卡
 
 
@@ -468,6 +537,8 @@ def _quarter_summary_due(year: int, quarter: int) -> dt.date:
 
 __all__ = [
     "BLANK_NUMBER",
+    "InquiryAgenda",
+    "InquiryAgendaItem",
     "InquiryItem",
     "InquiryMinutes",
     "InterviewNotice",
@@ -476,6 +547,7 @@ __all__ = [
     "RectificationNotice",
     "ReminderCard",
     "WarningCard",
+    "render_inquiry_agenda_docx",
     "render_inquiry_minutes_docx",
     "render_interview_notice_docx",
     "render_rectification_notice_docx",

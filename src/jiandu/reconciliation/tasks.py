@@ -1,0 +1,26 @@
+"""The 零报告 detection as a background task (the page starts it; the command line runs
+the same service directly)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jiandu.core.models import Task
+from jiandu.core.tasks import Progress, register
+
+ZERO_REPORT_TASK = "reconciliation.zero_report"
+
+
+@register(ZERO_REPORT_TASK)
+def zero_report_task(task: Task, progress: Progress) -> dict[str, Any]:
+    """Params: ``period`` (2026Q3 …) and optionally ``within`` (an org id). Runs as the
+    user who started it, within their jurisdiction."""
+    from jiandu.orgs.models import Org
+    from jiandu.reconciliation.periods import period_parse
+    from jiandu.reconciliation.services import zero_report_detect
+
+    period = period_parse(task.params["period"])
+    within = Org.objects.filter(pk=task.params.get("within")).first()
+    progress(0.1, f"检测{period.label}")
+    result = zero_report_detect(actor=task.created_by, period=period, within=within)
+    return result.as_dict()

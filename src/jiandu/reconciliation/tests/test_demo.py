@@ -1,0 +1,58 @@
+"""The demo's 零报告 flag (with its evidence), 市委办公室's reconciliation with a gap
+list, and the 质询会 with its minutes, on a small demo built to the day before today;
+党风政风监督室's ``stats`` sees all three."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from jiandu.demo.build import build_demo
+from jiandu.reconciliation import selectors
+from jiandu.reconciliation.choices import FlagReason, InquiryStatus
+from jiandu.reconciliation.models import InquiryMeeting, Reconciliation, ZeroReportFlag
+from jiandu.reconciliation.periods import period_parse
+from jiandu.reconciliation.selectors import ledgers, unit_principal
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_demo(scale=0.02)
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_flag_a_gap_list_and_a_meeting(demo):
+    flag = ZeroReportFlag.objects.get()
+    assert flag.org.name == "五华区住房和城乡建设局" and flag.reason == FlagReason.ZERO
+    assert flag.self_found_count == 0
+    assert flag.other_problem_count == 2 and flag.petition_count >= 2
+    assert flag.evidence.count() == flag.other_problem_count + flag.petition_count
+
+    reconciliation = Reconciliation.objects.get()
+    assert reconciliation.org.name == "五华区财政局"
+    books = ledgers(
+        org=reconciliation.org,
+        period=period_parse(reconciliation.period_key),
+        reconciliation=reconciliation,
+    )
+    assert books.counts["self"] == 3 and books.counts["paired"] == 2
+    assert books.counts["gap"] == 3
+    if unit_principal(reconciliation.org) is not None:
+        assert books.counts["accounted"] == 1
+
+    from django.contrib.auth import get_user_model
+
+    stats = get_user_model().objects.get(username="stats")
+    assert selectors.zero_report_flag_list(user=stats).count() == 1
+    assert selectors.reconciliation_list(user=stats).count() == 1
+    assert selectors.inquiry_list(user=stats).count() == 1
+
+    meeting = InquiryMeeting.objects.get()
+    assert meeting.status == InquiryStatus.MINUTED
+    assert [i.get_decision_display() for i in meeting.items.order_by("order")] == [
+        "交账",
+        "销账",
+        "清账",
+    ]
