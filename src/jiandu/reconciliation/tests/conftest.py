@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from jiandu.accounts import roles as r
-from jiandu.core.testing import World, make_user
 from jiandu.oversight.models import Problem, ProblemCategory, ProblemSource
 from jiandu.oversight.services import problem_create
 from jiandu.reconciliation.periods import Period, period_of
+from jiandu.testing import World, make_user
 
 
 @dataclass

@@ -10,7 +10,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from docx import Document as Docx
 
-from jiandu.core.testing import make_user
 from jiandu.documents.choices import DocumentType
 from jiandu.documents.models import Document
 from jiandu.oversight.choices import RectificationAction
@@ -24,6 +23,7 @@ from jiandu.reconciliation.services import (
     inquiry_item_mark,
     inquiry_minutes_issue,
 )
+from jiandu.testing import make_user
 
 pytestmark = pytest.mark.django_db
 
