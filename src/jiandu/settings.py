@@ -266,6 +266,7 @@ LOGGING = {
 }
 
 # Look-ups of people (lists, searches, profiles, ID-number views): at most LIMIT requests
-# per user in each WINDOW of seconds, then 429 (0 switches the limit off).
+# per user in each WINDOW of seconds, then 429 (0 switches the limit off). Counted in
+# the database (core.ratelimit), so every server process shares the one limit.
 JIANDU_PERSON_LOOKUP_LIMIT = int(os.environ.get("JIANDU_PERSON_LOOKUP_LIMIT", "120"))
 JIANDU_PERSON_LOOKUP_WINDOW = int(os.environ.get("JIANDU_PERSON_LOOKUP_WINDOW", "60"))
