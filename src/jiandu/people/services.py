@@ -67,7 +67,9 @@ def person_build(
 ) -> Person:
     """An unsaved, validated person for a bulk registration (an import): what
     :func:`person_create` checks except whether the number is already registered, which
-    :func:`people_registered` answers for the whole batch in a few queries."""
+    :func:`people_registered` answers for the whole batch in a few queries, and whether
+    ``registered_org`` exists, which the caller knows (an org it looked up: no query per
+    person)."""
     person = Person(
         name=name.strip(),
         registered_org=registered_org,
@@ -80,7 +82,9 @@ def person_build(
         except idnumbers.IdNumberError as exc:
             raise ValidationError({"id_number": str(exc)}) from exc
     person.full_clean(
-        exclude=["id_search_key", "id_masked"], validate_unique=False, validate_constraints=False
+        exclude=["id_search_key", "id_masked", "registered_org"],
+        validate_unique=False,
+        validate_constraints=False,
     )
     return person
 
