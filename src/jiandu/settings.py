@@ -200,11 +200,12 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 TRUSTED_PROXIES = int(os.environ.get("JIANDU_TRUSTED_PROXIES", "0"))
 
 # Content-Security-Policy (core.middleware.ContentSecurityPolicyMiddleware): scripts,
-# styles, images and fonts from the application's own origin only; no inline script and
-# no eval (htmx allowEval is off). Some pages still carry <style> blocks, hence
-# 'unsafe-inline' for styles only.
+# styles, images and fonts from the application's own origin only; no inline script, no
+# inline style (<style> or style="…": page styles live in jiandu/css/app.css) and no eval
+# (htmx allowEval is off, and its indicator <style> is switched off in base.html). Styles
+# that scripts set through the CSSOM (ECharts, element.style) are not inline styles.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
@@ -287,6 +288,7 @@ LOGGING = {
 }
 
 # Look-ups of people (lists, searches, profiles, ID-number views): at most LIMIT requests
-# per user in each WINDOW of seconds, then 429 (0 switches the limit off).
+# per user in each WINDOW of seconds, then 429 (0 switches the limit off). Counted in
+# the database (core.ratelimit), so every server process shares the one limit.
 JIANDU_PERSON_LOOKUP_LIMIT = int(os.environ.get("JIANDU_PERSON_LOOKUP_LIMIT", "120"))
 JIANDU_PERSON_LOOKUP_WINDOW = int(os.environ.get("JIANDU_PERSON_LOOKUP_WINDOW", "60"))

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from jiandu.core.choices import AuditAction
@@ -261,10 +261,9 @@ def audit_seal(*, limit: int | None = None) -> SealResult:
                 row.row_hash = _row_digest(row)
                 row.sealed_at = now
                 previous = row.row_hash
-            fields = ["sequence", "previous_hash", "row_hash", "key_id", "sealed_at"]
             # The one sanctioned change to an audit row: filling in its chain fields,
             # once (AuditLog refuses updates through the application otherwise).
-            models.QuerySet(AuditLog).bulk_update(rows, fields)  # type: ignore[arg-type]
+            _write_chain_fields(rows)
             head.last_sequence = last
             head.last_hash = previous
             head.key_id = key_id
@@ -274,6 +273,28 @@ def audit_seal(*, limit: int | None = None) -> SealResult:
         if len(rows) < batch:
             break
     return SealResult(total, last)
+
+
+def _write_chain_fields(rows: list[AuditLog]) -> None:
+    """One UPDATE statement run for every row (executemany), only on rows not yet
+    sealed. Not ``bulk_update``: its CASE expression for 500 rows takes seconds to build,
+    all of it while the sealer holds the chain head (and on SQLite the write lock)."""
+    if not rows:
+        return
+    fields = [f for f in AuditLog._meta.concrete_fields if f.name in CHAIN_FIELDS]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE id = %s AND sequence IS NULL".format(
+        quote(AuditLog._meta.db_table), ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    )
+    params = [
+        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+CHAIN_FIELDS = ("sequence", "previous_hash", "row_hash", "key_id", "sealed_at")
 
 
 def audit_head_create() -> bool:

@@ -130,6 +130,27 @@ class AuditChainHead(models.Model):
         return f"#{self.last_sequence}"
 
 
+class RateCount(models.Model):
+    """How many requests of one kind (``scope``) a user made in the current rate window
+    (``core.ratelimit``). One row per user and kind, reset when a new window starts, so
+    the table never grows past users × kinds; counted in the database so that every
+    server process shares one limit."""
+
+    scope = models.CharField(max_length=40)
+    user_id = models.BigIntegerField()
+    window_start = models.BigIntegerField(help_text="Start of the window, in seconds since 1970")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("访问频率计数")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "user_id"], name="ratecount_scope_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.user_id}: {self.count}"
+
+
 class AccessStamp(models.Model):
     """A single row whose token changes whenever something that decides access changes:
     the org tree, supervision, roles and group memberships (core.signals). Each process

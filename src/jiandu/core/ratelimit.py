@@ -1,9 +1,13 @@
-"""Per-user rate limits on look-ups (Django's cache: a counter per user and time window).
+"""Per-user rate limits on look-ups, counted in the database.
 
 A limit is "at most N requests per window of S seconds"; the (N+1)-th request within
 the window is refused with :class:`RateLimited` — 429 with a Chinese message, on the API
-and on the pages. With the default local-memory cache each server process counts on its
-own; a shared cache (``CACHES``) makes the limit hold across processes."""
+and on the pages. The count lives in the database (``core.RateCount``), the one thing
+every server process of every deployment shares, so N gunicorn workers still give one
+limit (a per-process cache would give N×). Each request costs one statement: an upsert
+that starts the row, adds one within the window, or restarts it at 1 when a new window
+has begun — atomic on SQLite and PostgreSQL alike. There is one row per user and kind,
+so nothing needs expiring."""
 
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from jiandu.core.models import RateCount
 
 
 class RateLimited(Exception):
@@ -26,22 +32,42 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
+def _count_sql() -> str:
+    q = connection.ops.quote_name
+    table = q(RateCount._meta.db_table)
+    scope, user_id, start, count = (q(c) for c in ("scope", "user_id", "window_start", "count"))
+    # Every right-hand side reads the row as it was, so the CASE sees the old window.
+    return (
+        f"INSERT INTO {table} ({scope}, {user_id}, {start}, {count}) VALUES (%s, %s, %s, 1) "
+        f"ON CONFLICT ({scope}, {user_id}) DO UPDATE SET "
+        f"{count} = CASE WHEN {table}.{start} = excluded.{start} "
+        f"THEN {table}.{count} + 1 ELSE 1 END, "
+        f"{start} = excluded.{start} "
+        f"RETURNING {count}"
+    )
+
+
+def count_request(*, scope: str, user_id: int, window_start: int) -> int:
+    """Add one request to ``user_id``'s count of ``scope`` in the window starting at
+    ``window_start``; the count so far in that window, this request included."""
+    with connection.cursor() as cursor:
+        cursor.execute(_count_sql(), [scope, user_id, window_start])
+        row = cursor.fetchone()
+    return int(row[0])
+
+
 def check_rate(*, user: Any, scope: str, limit: int, window: int, label: str) -> None:
     """Count one request of ``scope`` by ``user``; raise RateLimited past ``limit`` in
     the current ``window`` (seconds). ``label`` names the kind of request for people."""
     if limit <= 0 or window <= 0:
         return  # limits switched off
     now = int(time.time())
-    slot = now // window
-    key = f"jiandu:rate:{scope}:{getattr(user, 'pk', None)}:{slot}"
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
+    window_start = now - now % window
+    count = count_request(
+        scope=scope, user_id=getattr(user, "pk", None) or 0, window_start=window_start
+    )
     if count > limit:
-        retry_after = max(1, (slot + 1) * window - now)
+        retry_after = max(1, window_start + window - now)
         raise RateLimited(
             f"{label}过于频繁：每{window}秒最多{limit}次，请{retry_after}秒后再试",
             retry_after=retry_after,

@@ -526,6 +526,8 @@ class Writer:
         self.errors: list[RowError] = []
         self.created: Counter[str] = Counter()
         self.references: dict[str, str] = {}
+        # What ``ImportKind.prepare`` built before the write transaction, for ``write``.
+        self.prepared: Any = None
 
     def call(
         self,
@@ -539,12 +541,16 @@ class Writer:
             with transaction.atomic():
                 return service(actor=self.actor, **kwargs)
         except ValidationError as exc:
-            for name, messages in _validation_items(exc):
-                for message in messages:
-                    self.error(row, fields.get(name, ""), message)
+            self.refusal(row, fields, exc)
         except (lifecycle.TransitionError, IntegrityError) as exc:
             self.error(row, "", str(exc))
         return None
+
+    def refusal(self, row: ParsedRow, fields: dict[str, str], exc: ValidationError) -> None:
+        """A service's ValidationError as row errors, each under its column."""
+        for name, messages in _validation_items(exc):
+            for message in messages:
+                self.error(row, fields.get(name, ""), message)
 
     def error(self, row: ParsedRow, column: str, message: str) -> None:
         self.errors.append(RowError(row.sheet, row.number, column, message))
@@ -592,6 +598,12 @@ class ImportKind:
     def permission_errors(self, user: Any, rows: Rows) -> list[str]:
         """Further permissions the file's content needs (e.g. closing clues)."""
         return []
+
+    def prepare(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        """Work done before the write transaction opens: building and checking the
+        records (``writer.error`` for refusals, ``writer.prepared`` for ``write``). On
+        SQLite the write transaction holds the database's only write lock, so whatever
+        can be done here keeps other users' writes and logins from waiting."""
 
     def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
         raise NotImplementedError

@@ -111,8 +111,12 @@ def import_file(
         result.errors = sort_errors(spec, errors)
         return result
 
+    writer = Writer(actor)
+    spec.prepare(rows, ctx, writer)  # outside the write transaction (the lock on SQLite)
+    if writer.errors:
+        result.errors = sort_errors(spec, writer.errors)
+        return result
     with transaction.atomic():
-        writer = Writer(actor)
         spec.write(rows, ctx, writer)
         if writer.errors:
             transaction.set_rollback(True)

@@ -109,6 +109,149 @@ def measure(*, hold: float = 3.0) -> dict[str, Any]:
         return out
 
 
+def people_workbook(rows: int, org_name: str) -> bytes:
+    """A 党员干部 import file of ``rows`` valid, distinct people registered by ``org_name``."""
+    import datetime as dt
+    import io
+
+    from openpyxl import Workbook
+
+    from jiandu.core import idnumbers
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("人员")
+    sheet.append(["姓名", "身份证号码", "政治面貌", "登记单位", "备注"])
+    start = dt.date(1960, 1, 1)
+    for i in range(rows):
+        birth = start + dt.timedelta(days=i // 900)
+        number = idnumbers.make("530102", birth, 100 + i % 900)
+        sheet.append([f"压测人员{i}", number, "", org_name, ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _previous_people_import(*, actor: Any, data: bytes) -> None:
+    """The people import as it was written before: parsed and checked outside, then one
+    ``person_create`` per row (its look-ups, validation, insert and audit row) inside the
+    one write transaction. Kept here to be measured against."""
+    from jiandu.imports.importers import ImportContext, Writer, parse_rows, read_workbook
+    from jiandu.imports.kinds import KINDS, PEOPLE_SHEET
+    from jiandu.people.choices import PoliticalStatus
+    from jiandu.people.services import person_create
+
+    spec = KINDS["people"]
+    sheets, errors = read_workbook(spec, data, max_rows=10**6)
+    ctx = ImportContext(actor)
+    rows, errors = parse_rows(spec, sheets, ctx)
+    assert not errors, errors[:3]
+    with transaction.atomic():
+        writer = Writer(actor)
+        for row in rows[PEOPLE_SHEET.title]:
+            v = row.values
+            writer.call(
+                row,
+                {},
+                person_create,
+                name=v["name"],
+                id_number=v["id_number"],
+                political_status=v.get("political_status") or PoliticalStatus.PARTY_MEMBER,
+                registered_org=v["registered_org"].org,
+                note=v.get("note") or "",
+            )
+        assert not writer.errors, writer.errors[:3]
+
+
+def measure_import(*, rows: int, way: str = "ours", probe_every: float = 0.05) -> dict[str, Any]:
+    """A ``rows``-row people import running while another user keeps writing (an audited
+    write in its own transaction) and logging in, one after the other: how long the
+    import took and the worst wait of the other user's write and login meanwhile.
+    ``way`` is "ours" (``imports.services.import_file``) or "previous" (one service
+    call per row inside the write transaction)."""
+    import uuid
+
+    from jiandu.accounts import roles
+    from jiandu.core.audit import audit_record, audit_seal, audit_verify
+    from jiandu.core.choices import AuditAction
+    from jiandu.core.testing import TEST_PASSWORD, make_user
+    from jiandu.imports.services import import_file
+    from jiandu.orgs.choices import OrgKind
+    from jiandu.orgs.services import org_create
+    from jiandu.people.models import Person
+
+    tag = uuid.uuid4().hex[:6]
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS, ALLOWED_HOSTS=["testserver"]):
+        system = make_user(f"setup-{tag}", None)
+        org = org_create(
+            actor=system, name=f"导入测试区{tag}", kind=OrgKind.COUNTY, region_code="530102"
+        )
+        importer = make_user(f"importer-{tag}", org, roles.ROLE_CLUES)
+        other = make_user(f"other-{tag}", None)
+        data = people_workbook(rows, org.name)
+        login = {"username": other.username, "password": TEST_PASSWORD}
+        Client().post(reverse("accounts:login"), login)  # warm the login path
+        audit_seal()
+        before = Person.objects.count()
+        out: dict[str, Any] = {"vendor": connection.vendor, "rows": rows, "way": way}
+        done = threading.Event()
+
+        def job() -> None:
+            t0 = time.monotonic()
+            try:
+                if way == "ours":
+                    result = import_file(
+                        actor=importer,
+                        kind="people",
+                        filename="人员.xlsx",
+                        data=data,
+                        max_rows=10**6,
+                    )
+                    assert result.ok, result.errors[:3]
+                else:
+                    _previous_people_import(actor=importer, data=data)
+            except Exception as exc:  # reported, not raised: the measurement goes on
+                out["job_error"] = repr(exc)
+            finally:
+                out["import_seconds"] = round(time.monotonic() - t0, 3)
+                done.set()
+                connection.close()
+
+        worker = threading.Thread(target=job)
+        worker.start()
+        writes: list[float] = []
+        logins: list[float] = []
+        errors: list[str] = []
+        while not done.is_set():
+            t0 = time.monotonic()
+            try:
+                audit_record(actor=other, action=AuditAction.UPDATE, summary="导入期间别人的写操作")
+            except Exception as exc:  # counted: a write that failed waited in vain
+                errors.append(f"write {time.monotonic() - t0:.1f}s {exc}")
+            writes.append(time.monotonic() - t0)
+            t0 = time.monotonic()
+            try:
+                status = (
+                    Client(raise_request_exception=True)
+                    .post(reverse("accounts:login"), login)
+                    .status_code
+                )
+                if status != 302:
+                    errors.append(f"login answered {status}")
+            except Exception as exc:
+                errors.append(f"login {time.monotonic() - t0:.1f}s {exc}")
+            logins.append(time.monotonic() - t0)
+            time.sleep(probe_every)
+        out["probe_errors"] = errors[:5]
+        worker.join()
+        audit_seal()
+        out["people_created"] = Person.objects.count() - before
+        out["probes"] = len(writes)
+        out["worst_write_seconds"] = round(max(writes, default=0.0), 3)
+        out["worst_login_seconds"] = round(max(logins, default=0.0), 3)
+        out["verify_ok"] = audit_verify().ok
+        return out
+
+
 if __name__ == "__main__":
     import argparse
     import os
@@ -120,9 +263,18 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--hold", type=float, default=3.0)
     parser.add_argument("--migrate", action="store_true", help="migrate the database first")
+    parser.add_argument(
+        "--import-rows", type=int, default=0, help="also measure a people import this long"
+    )
+    parser.add_argument("--ways", default="ours", help="ours,previous")
     args = parser.parse_args()
     if args.migrate:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-    print(json.dumps(measure(hold=args.hold)))
+    result = measure(hold=args.hold) if args.hold > 0 else {"vendor": connection.vendor}
+    if args.import_rows:
+        result["imports"] = [
+            measure_import(rows=args.import_rows, way=way) for way in args.ways.split(",")
+        ]
+    print(json.dumps(result))

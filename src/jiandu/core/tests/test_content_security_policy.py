@@ -1,5 +1,5 @@
 """Every response carries a Content-Security-Policy that runs only the application's own
-script files, and no template needs anything else (no inline script, handler or eval)."""
+script and style files, and no template needs anything else (no inline script, handler or eval)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,9 @@ def test_pages_send_a_policy_without_inline_script(client, world):
     ):
         directives = _directives(response["Content-Security-Policy"])
         assert directives["script-src"] == ["'self'"]
+        assert directives["style-src"] == ["'self'"]
+        assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+        assert "'unsafe-eval'" not in response["Content-Security-Policy"]
         assert directives["default-src"] == ["'self'"]
         assert directives["object-src"] == ["'none'"]
         assert directives["frame-ancestors"] == ["'none'"]
@@ -39,6 +42,7 @@ def test_signed_in_pages_send_the_policy(client, world):
     response = client.get(reverse("core:workbench"))
     assert response.status_code == 200
     assert "script-src 'self';" in response["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
 
 
 def test_no_template_has_inline_script_or_event_handlers():

@@ -225,7 +225,9 @@
       borderColor: "#e1e4ea",
       borderWidth: 1,
       textStyle: { color: "#1f2329", fontSize: 12 },
-      extraCssText: "box-shadow: 0 4px 12px rgba(0, 0, 0, 0.12);",
+      shadowBlur: 12,
+      shadowOffsetY: 4,
+      shadowColor: "rgba(0, 0, 0, 0.12)",
     },
     categoryAxis: {
       axisLine: { lineStyle: { color: "#c9cdd4" } },
@@ -331,6 +333,9 @@
     var existing = window.echarts.getInstanceByDom(el);
     if (existing) existing.dispose();
     var chart = window.echarts.init(el, "jiandu", { locale: "ZH" });
+    // The tooltip is drawn on the canvas: ECharts' HTML tooltip writes its markup with
+    // style="…" attributes, which the Content-Security-Policy (style-src 'self') blocks.
+    if (option.tooltip) option.tooltip = merge({ renderMode: "richText" }, option.tooltip);
     chart.setOption(option);
     chart.on("click", function (params) {
       var url = params.data && params.data.url;
