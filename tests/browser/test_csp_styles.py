@@ -29,7 +29,7 @@ def test_pages_with_charts_break_no_policy_rule(page, log_in):
     from jiandu.boards.services import board_install_builtins
     from jiandu.clues.choices import ClueSource
     from jiandu.clues.services import clue_create
-    from jiandu.core.testing import build_world
+    from jiandu.testing import build_world
 
     world = build_world()
     city = world.users["city"]

@@ -173,11 +173,11 @@ def measure_import(*, rows: int, way: str = "ours", probe_every: float = 0.05) -
     from jiandu.accounts import roles
     from jiandu.core.audit import audit_record, audit_seal, audit_verify
     from jiandu.core.choices import AuditAction
-    from jiandu.core.testing import TEST_PASSWORD, make_user
     from jiandu.imports.services import import_file
     from jiandu.orgs.choices import OrgKind
     from jiandu.orgs.services import org_create
     from jiandu.people.models import Person
+    from jiandu.testing import TEST_PASSWORD, make_user
 
     tag = uuid.uuid4().hex[:6]
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS, ALLOWED_HOSTS=["testserver"]):

@@ -16,7 +16,7 @@ from django.db import connection
 from jiandu.core import ratelimit
 from jiandu.core.models import RateCount
 from jiandu.core.ratelimit import RateLimited, check_rate
-from jiandu.core.testing import make_user
+from jiandu.testing import make_user
 
 SRC = Path(__file__).resolve().parents[3]
 LIMIT = dict(scope="person_lookup", limit=5, window=600, label="查询人员")
