@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "jiandu.imports",
     "jiandu.oversight",
     "jiandu.documents",
+    "jiandu.cards",
     "jiandu.demo",
 ]
 
@@ -268,3 +269,6 @@ LOGGING = {
 # per user in each WINDOW of seconds, then 429 (0 switches the limit off).
 JIANDU_PERSON_LOOKUP_LIMIT = int(os.environ.get("JIANDU_PERSON_LOOKUP_LIMIT", "120"))
 JIANDU_PERSON_LOOKUP_WINDOW = int(os.environ.get("JIANDU_PERSON_LOOKUP_WINDOW", "60"))
+# The address people open the platform at: the QR code of a printed 提醒卡 leads there
+# when the card is issued outside a request (the demo, the command line).
+JIANDU_SITE_URL = os.environ.get("JIANDU_SITE_URL", "http://127.0.0.1:8000")

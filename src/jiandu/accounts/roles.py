@@ -61,6 +61,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "oversight.add_problem",
         "oversight.accept_rectification",
         "oversight.rectify_problem",
+        # 主体责任提醒卡: rooms and groups spot-check the leaders they supervise.
+        "cards.view_remindercard",
+        "cards.spot_check_card",
     ],
     ROLE_TRIAL: [
         *_VIEW_BUSINESS,
@@ -83,6 +86,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "oversight.view_problem",
         "oversight.add_problem",
         "oversight.accept_rectification",
+        # 主体责任提醒卡: drafted, issued and checked for the committee; the lists kept.
+        "cards.view_remindercard",
+        "cards.issue_reminder_card",
+        "cards.spot_check_card",
+        "cards.change_listtemplate",
     ],
     ROLE_LEADER: [
         *_VIEW_BUSINESS,
@@ -90,6 +98,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "datacheck.view_run",
         "documents.view_document",
         "oversight.view_problem",
+        "cards.view_remindercard",
     ],
     ROLE_IDENTITY: [
         "clues.view_reporter_identity",
@@ -131,7 +140,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     ROLE_AUDIT_ADMIN: ["core.view_auditlog"],
     # Staff of a supervised unit: see their unit's problems, sign, plan and report.
-    ROLE_RECTIFICATION: ["oversight.view_problem", "oversight.rectify_problem"],
+    # 主体责任提醒卡: they also enter their leader's quarterly summary (一季一总结).
+    ROLE_RECTIFICATION: [
+        "oversight.view_problem",
+        "oversight.rectify_problem",
+        "cards.view_remindercard",
+        "cards.submit_card_summary",
+    ],
 }
 
 ADMIN_ROLES = frozenset({ROLE_SYSTEM_ADMIN, ROLE_SECURITY_ADMIN, ROLE_AUDIT_ADMIN})

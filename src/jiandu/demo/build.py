@@ -262,10 +262,11 @@ def load_shipped_holidays(*, actor: Any, years: Iterable[int]) -> list[int]:
 
 
 # Data migrations whose ``forwards`` installs reference data (idempotent): the deadline
-# table's clue stages, the problem sources and categories.
+# table's clue stages, the problem sources and categories, the cards' list templates.
 REFERENCE_DATA_MIGRATIONS = (
     "jiandu.clues.migrations.0004_deadline_rules",
     "jiandu.oversight.migrations.0002_reference_data",
+    "jiandu.cards.migrations.0002_reference_data",
 )
 
 
