@@ -326,11 +326,15 @@ class FollowUps:
         )
 
 
-def _windows(cards: list[ReminderCard]) -> dict[int, tuple[dt.date, dt.date]]:
+# (card id, leader id, committee id, year, quarter)
+CardKey = tuple[int, int, int, int, int]
+
+
+def _windows(cards: list[CardKey]) -> dict[int, tuple[dt.date, dt.date]]:
     """Each card's follow window (see the module's docstring)."""
     by_leader: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)
-    for c in cards:
-        by_leader[(c.leader_id, c.committee_id)].append((c.year, c.quarter, c.pk))
+    for pk, leader_id, committee_id, year, quarter in cards:
+        by_leader[(leader_id, committee_id)].append((year, quarter, pk))
     windows = {}
     for quarters in by_leader.values():
         quarters.sort()
@@ -349,31 +353,32 @@ def follow_ups(*, user: Any, cards: QuerySet[ReminderCard]) -> FollowUps:
     from jiandu.clues.models import Outcome
     from jiandu.oversight.models import Interview
 
-    rows = list(
-        cards.filter(status=CardStatus.ISSUED)
+    fields = ("pk", "leader_id", "committee_id", "year", "quarter")
+    rows: list[CardKey] = list(
+        ReminderCard.objects.filter(pk__in=cards.values("pk"), status=CardStatus.ISSUED)
         .order_by()
-        .only("pk", "leader_id", "committee_id", "year", "quarter")
+        .values_list(*fields)
     )
-    # A leader's later cards bound an earlier card's window: read the leader's other
-    # issued cards of the same committees too (outside the filter of ``cards``).
-    leaders = {c.leader_id for c in rows}
-    everyone = list(
-        ReminderCard.objects.filter(
-            status=CardStatus.ISSUED,
-            leader_id__in=leaders,
-            committee_id__in={c.committee_id for c in rows},
-        )
-        .order_by()
-        .only("pk", "leader_id", "committee_id", "year", "quarter")
-    )
-    windows = _windows(everyone)
-    wanted = {c.pk for c in rows}
-    per_leader: dict[int, list[tuple[int, dt.date, dt.date]]] = defaultdict(list)
-    for c in everyone:
-        per_leader[c.leader_id].append((c.pk, *windows[c.pk]))
     result = FollowUps()
     if not rows:
         return result
+    # A leader's later cards bound an earlier card's window: read the leader's other
+    # issued cards of the same committees too (outside the filter of ``cards``).
+    leaders = {r[1] for r in rows}
+    everyone: list[CardKey] = list(
+        ReminderCard.objects.filter(
+            status=CardStatus.ISSUED,
+            leader_id__in=leaders,
+            committee_id__in={r[2] for r in rows},
+        )
+        .order_by()
+        .values_list(*fields)
+    )
+    windows = _windows(everyone)
+    wanted = {r[0] for r in rows}
+    per_leader: dict[int, list[tuple[int, dt.date, dt.date]]] = defaultdict(list)
+    for pk, leader_id, *_rest in everyone:
+        per_leader[leader_id].append((pk, *windows[pk]))
 
     def place(person_id: int, day: dt.date) -> int | None:
         for pk, start, end in per_leader.get(person_id, []):

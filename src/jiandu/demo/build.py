@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiandu.demo.accounts import DEMO_PASSWORD, DemoAccount, account_specs, create_accounts
+from jiandu.demo.cards import create_demo_cards
 from jiandu.demo.cases import Executor, create_domain_tags
 from jiandu.demo.orgs import create_orgs, org_specs
 from jiandu.demo.people import cadre_specs, create_people
@@ -219,6 +220,9 @@ def build_demo(
 
         Executor(plan=case_plan, orgs=orgs, people=people, actors=actors, tags=tags).run(
             case_progress
+        )
+        create_demo_cards(
+            actor=setup, orgs=orgs, today=last_day + dt.timedelta(days=1), seed=seed, scale=scale
         )
     return DemoSummary(
         seed=seed,
