@@ -45,7 +45,7 @@ def test_stats_issues_a_card_and_the_leaders_unit_returns_its_summary(page, log_
     page.select_option("select[name=negative_list]", index=1)
     page.click("text=列出提醒对象")
     page.wait_for_selector("#issue-form")
-    assert page.locator("text=下级党委（党组）一把手").count() == 2
+    assert page.locator("#issue-form td:text-is('下级党委（党组）一把手')").count() == 2
     page.uncheck("label:has-text('吴局长') >> xpath=ancestor::tr//input[@type='checkbox']")
     page.click("button[value=issue]")
     page.wait_for_url(re.compile(r".*/cards/\d+/$"))

@@ -107,6 +107,8 @@ class IssueSetupForm(forms.Form):
         self.fields["negative_list"].queryset = ListTemplate.objects.filter(  # type: ignore[attr-defined]
             kind=ListKind.NEGATIVE, archived_at__isnull=True
         )
+        first = self.fields["template"].queryset.order_by("key").first()  # type: ignore[attr-defined]
+        self.fields["template"].initial = first.pk if first else None
         year, quarter = selectors.next_quarter(*selectors.last_full_quarter())
         self.fields["year"].initial = year
         self.fields["quarter"].initial = quarter
