@@ -56,7 +56,7 @@ class CardFilterForm(FilterForm):
         empty_value=None,
         choices=[("", "全部"), *QUARTERS],
     )
-    committee = forms.ModelChoiceField(
+    committee: forms.ModelChoiceField = forms.ModelChoiceField(
         label="发卡党委", required=False, queryset=None, empty_label="全部"
     )
     category = forms.ChoiceField(
@@ -89,7 +89,9 @@ class CardFilterForm(FilterForm):
 class IssueSetupForm(forms.Form):
     """Step one of issuing: the committee, the quarter and the lists."""
 
-    committee = forms.ModelChoiceField(label="以哪个党委（党组）名义", queryset=None)
+    committee: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="以哪个党委（党组）名义", queryset=None
+    )
     year = forms.TypedChoiceField(label="年度", coerce=int, choices=[])
     quarter = forms.TypedChoiceField(label="季度", coerce=int, choices=QUARTERS)
     template = TemplateChoiceField(label="主体责任清单", queryset=None)
@@ -151,7 +153,7 @@ class ReasonForm(forms.Form):
 class SummaryForm(forms.Form):
     """One text field per item of the card (``item_<id>``) and optional files."""
 
-    files = MultipleFileField(label="附件（可选）")
+    attachments = MultipleFileField(label="附件（可选）")
 
     def __init__(self, *args: Any, card: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -166,7 +168,7 @@ class SummaryForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
             self.item_fields.append(name)
-        self.order_fields([*self.item_fields, "files"])
+        self.order_fields([*self.item_fields, "attachments"])
 
     def summaries(self) -> dict[int, str]:
         return {
@@ -188,7 +190,7 @@ class SpotCheckForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="每行一个问题，将登记为“提醒卡抽查”来源的问题，进入整改闭环；未发现问题留空",
     )
-    category = forms.ModelChoiceField(
+    category: forms.ModelChoiceField = forms.ModelChoiceField(
         label="问题类别", queryset=None, required=False, empty_label="主体责任落实"
     )
 

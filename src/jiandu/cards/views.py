@@ -10,12 +10,14 @@ one service call.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -126,10 +128,14 @@ def card_issue_batch(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"已{done}提醒卡{len(cards)}张")
                 if len(cards) == 1:
                     return redirect("cards:card_detail", pk=cards[0].pk)
-                return redirect(
-                    f"/cards/?year={form.cleaned_data['year']}"
-                    f"&quarter={form.cleaned_data['quarter']}&committee={committee.pk}"
+                query = urlencode(
+                    {
+                        "year": form.cleaned_data["year"],
+                        "quarter": form.cleaned_data["quarter"],
+                        "committee": committee.pk,
+                    }
                 )
+                return redirect(f"{reverse('cards:card_list')}?{query}")
     status = 422 if form.is_bound and form.errors and request.method == "POST" else 200
     return render(
         request,
@@ -253,7 +259,7 @@ def card_summary(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 card=card,
                 summaries=form.summaries(),
-                files=uploads(form.cleaned_data["files"]),
+                files=uploads(form.cleaned_data["attachments"]),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -307,8 +313,6 @@ def card_docx(request: HttpRequest, pk: int) -> HttpResponse:
         data,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
-    from urllib.parse import quote
-
     response["Content-Disposition"] = (
         f"attachment; filename*=UTF-8''{quote(card.document.file_name)}"
     )

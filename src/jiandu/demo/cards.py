@@ -149,8 +149,8 @@ def create_demo_cards(
     part = answered[len(full) : len(full) + round(total * RETURNED_IN_PART)]
     yesterday = today - dt.timedelta(days=1)
     for card, share in [(c, 1.0) for c in full] + [(c, 0.5) for c in part]:
-        items = list(card.items.order_by("order"))
-        items = items[: max(1, int(len(items) * share))]
+        card_items = list(card.items.order_by("order"))
+        card_items = card_items[: max(1, int(len(card_items) * share))]
         services.card_summary_submit(
             actor=_staff(
                 actor=actor, org=card.leader_org, cache=staff, password_hash=password_hash
@@ -159,7 +159,7 @@ def create_demo_cards(
             summaries={
                 i.pk: f"本季度对照“{i.text[:12]}…”开展工作，召开专题会议{rng.randint(1, 3)}次，"
                 f"完成提醒谈话{rng.randint(2, 9)}人次，相关台账已建立。"
-                for i in items
+                for i in card_items
             },
             on_date=min(card.summary_due, yesterday),
         )
