@@ -359,7 +359,7 @@ def card_issue(
     """Issue a draft card: the next 文号 of the committee's 提醒卡 sequence from the
     register, the printable .docx with the QR code stored with it."""
     card = (
-        ReminderCard.objects.select_for_update()
+        ReminderCard.objects.select_for_update(of=("self",))
         .select_related("committee", "leader", "leader_org", "negative_list")
         .get(pk=card.pk)
     )
@@ -609,7 +609,11 @@ def spot_check_record(
     领导, supervised by the checking body), its origin this check."""
     from jiandu.cards.selectors import Side
 
-    card = ReminderCard.objects.select_for_update().select_related("leader_org").get(pk=card.pk)
+    card = (
+        ReminderCard.objects.select_for_update(of=("self",))
+        .select_related("leader_org")
+        .get(pk=card.pk)
+    )
     if Side.CHECKER not in card_sides(actor, card):
         raise CardTransitionError("抽查应由监督提醒对象的纪检监察机关办理")
     next_status(card.status, CardAction.SPOT_CHECK)
