@@ -244,6 +244,7 @@ _handle(Exception, _on_unexpected)
 
 def _register_routers() -> None:
     from jiandu.boards.api import router as boards_router
+    from jiandu.cards.api import router as cards_router
     from jiandu.clues.api import router as clues_router
     from jiandu.core.api import router as core_router
     from jiandu.datacheck.api import router as datacheck_router
@@ -262,6 +263,7 @@ def _register_routers() -> None:
     api.add_router("/documents/", documents_router)
     api.add_router("/oversight/", oversight_router)
     api.add_router("/reconciliation/", reconciliation_router)
+    api.add_router("/cards/", cards_router)
 
 
 _register_routers()

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "jiandu.oversight",
     "jiandu.documents",
     "jiandu.reconciliation",
+    "jiandu.cards",
     "jiandu.demo",
     "jiandu.workbench",
 ]
@@ -292,3 +293,6 @@ LOGGING = {
 # the database (core.ratelimit), so every server process shares the one limit.
 JIANDU_PERSON_LOOKUP_LIMIT = int(os.environ.get("JIANDU_PERSON_LOOKUP_LIMIT", "120"))
 JIANDU_PERSON_LOOKUP_WINDOW = int(os.environ.get("JIANDU_PERSON_LOOKUP_WINDOW", "60"))
+# The address people open the platform at: the QR code of a printed 提醒卡 leads there
+# when the card is issued outside a request (the demo, the command line).
+JIANDU_SITE_URL = os.environ.get("JIANDU_SITE_URL", "http://127.0.0.1:8000")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("documents/", include("jiandu.documents.urls")),
     path("oversight/", include("jiandu.oversight.urls")),
     path("reconciliation/", include("jiandu.reconciliation.urls")),
+    path("cards/", include("jiandu.cards.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>[\s\S]*)$", not_found),
     # User administration is the platform's own pages (三员分立), not Django's admin.

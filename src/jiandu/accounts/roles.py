@@ -67,6 +67,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "oversight.add_problem",
         "oversight.accept_rectification",
         "oversight.rectify_problem",
+        # 主体责任提醒卡: rooms and groups spot-check the leaders they supervise.
+        "cards.view_remindercard",
+        "cards.spot_check_card",
     ],
     ROLE_TRIAL: [
         *_VIEW_BUSINESS,
@@ -97,6 +100,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reconciliation.add_gapaccountability",
         "reconciliation.add_inquirymeeting",
         "reconciliation.change_inquirymeeting",
+        # 主体责任提醒卡: drafted, issued and checked for the committee; the lists kept.
+        "cards.view_remindercard",
+        "cards.issue_reminder_card",
+        "cards.spot_check_card",
+        "cards.change_listtemplate",
     ],
     ROLE_LEADER: [
         *_VIEW_BUSINESS,
@@ -105,6 +113,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "documents.view_document",
         "oversight.view_problem",
         *_RECONCILIATION_VIEW,
+        "cards.view_remindercard",
     ],
     ROLE_IDENTITY: [
         "clues.view_reporter_identity",
@@ -146,7 +155,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     ROLE_AUDIT_ADMIN: ["core.view_auditlog"],
     # Staff of a supervised unit: see their unit's problems, sign, plan and report.
-    ROLE_RECTIFICATION: ["oversight.view_problem", "oversight.rectify_problem"],
+    # 主体责任提醒卡: they also enter their leader's quarterly summary (一季一总结).
+    ROLE_RECTIFICATION: [
+        "oversight.view_problem",
+        "oversight.rectify_problem",
+        "cards.view_remindercard",
+        "cards.submit_card_summary",
+    ],
 }
 
 ADMIN_ROLES = frozenset({ROLE_SYSTEM_ADMIN, ROLE_SECURITY_ADMIN, ROLE_AUDIT_ADMIN})

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from jiandu.core.reference import ensure_reference_data
 from jiandu.demo.accounts import DEMO_PASSWORD, DemoAccount, account_specs, create_accounts
+from jiandu.demo.cards import create_demo_cards
 from jiandu.demo.cases import Executor, create_domain_tags
 from jiandu.demo.orgs import create_orgs, org_specs
 from jiandu.demo.people import cadre_specs, create_people
@@ -223,6 +224,9 @@ def build_demo(
             case_progress
         )
         create_reconciliation_demo(orgs=orgs, last_day=last_day)
+        create_demo_cards(
+            actor=setup, orgs=orgs, today=last_day + dt.timedelta(days=1), seed=seed, scale=scale
+        )
     return DemoSummary(
         seed=seed,
         scale=scale,
