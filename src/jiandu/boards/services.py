@@ -50,6 +50,7 @@ from jiandu.core.access import jurisdiction_org_ids
 from jiandu.core.audit import audit_record, diff, model_snapshot
 from jiandu.core.choices import AuditAction
 from jiandu.core.db import server_side_binding
+from jiandu.inbox import services as inbox
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org, OrgLabel
 from jiandu.orgs.services import org_label_get_or_create
@@ -978,6 +979,7 @@ def warning_transition(
             "sha256": event.sha256,
         },
     )
+    inbox.message_warning_moved(actor=actor, warning=warning, action=action)
     return warning
 
 

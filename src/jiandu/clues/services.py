@@ -44,6 +44,7 @@ from jiandu.core.audit import audit_record, model_snapshot
 from jiandu.core.choices import AuditAction
 from jiandu.core.crypto import search_key
 from jiandu.core.deadlines import deadline_compute
+from jiandu.inbox import services as inbox
 from jiandu.orgs.models import Org
 from jiandu.people.models import Person
 
@@ -648,6 +649,7 @@ def _move(
     _audit_transition(
         clue, actor=actor, summary=f"{label}：{current} → {to_org}", before=before, note=note
     )
+    inbox.message_clue_moved(actor=actor, clue=clue, action=action)
     return clue
 
 

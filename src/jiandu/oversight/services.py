@@ -23,6 +23,7 @@ from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
 from jiandu.core.deadlines import deadline_compute
 from jiandu.core.workdays import add_months
+from jiandu.inbox import services as inbox
 from jiandu.oversight.choices import (
     AttachmentKind,
     FollowUpStatus,
@@ -185,6 +186,7 @@ def problem_create(
             reason=immediate_reason,
             on_date=found_on,
         )
+    inbox.message_problem_opened(actor=actor, problem=problem)
     return problem
 
 
@@ -288,6 +290,7 @@ def rectification_move(
     )
     if new_status == RectificationStatus.CLOSED:
         _schedule_follow_up(problem=problem, closed_on=on_date)
+    inbox.message_rectification_moved(actor=actor, rectification=rectification, action=action)
     return rectification
 
 
