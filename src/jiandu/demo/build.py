@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from jiandu.demo.accounts import DEMO_PASSWORD, DemoAccount, account_specs, create_accounts
 from jiandu.demo.cases import Executor, create_domain_tags
+from jiandu.demo.inbox import run_demo_reminders
 from jiandu.demo.orgs import create_orgs, org_specs
 from jiandu.demo.people import cadre_specs, create_people
 from jiandu.demo.plan import build_plan
@@ -220,6 +221,8 @@ def build_demo(
         Executor(plan=case_plan, orgs=orgs, people=people, actors=actors, tags=tags).run(
             case_progress
         )
+        report(0.99, "期限提醒（站内消息）")
+        run_demo_reminders(today=today)
     return DemoSummary(
         seed=seed,
         scale=scale,
