@@ -250,6 +250,8 @@ JIANDU_INBOX_ADAPTERS = [
     if a.strip()
 ]
 JIANDU_INBOX_DELIVERY_ATTEMPTS = int(os.environ.get("JIANDU_INBOX_DELIVERY_ATTEMPTS", "5"))
+# The daily job writes "已超期" for items that fell due in this many days before the run.
+JIANDU_INBOX_OVERDUE_LOOKBACK_DAYS = int(os.environ.get("JIANDU_INBOX_OVERDUE_LOOKBACK_DAYS", "30"))
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("JIANDU_SSL_REDIRECT", "1") == "1"

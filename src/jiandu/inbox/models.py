@@ -34,6 +34,7 @@ class Message(models.Model):
         verbose_name=_("收件人"),
         on_delete=models.PROTECT,
         related_name="inbox_messages",
+        db_index=False,  # the (recipient, unread, id) index leads with it
     )
     kind = models.CharField(_("类型"), max_length=16, choices=MessageKind.choices)
     title = models.CharField(_("标题"), max_length=200)

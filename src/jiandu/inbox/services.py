@@ -339,13 +339,17 @@ class ReminderWindows:
 
     T−1: due today or with one working day left, [today, 2nd working day after today);
     T−3: two or three working days left, [2nd, 4th working day after today); overdue:
-    before today. Two days of a window rather than one let a run missed on one day be
-    made up the next (the reminder key keeps it to one message); the windows do not
-    overlap, so a due date is in one kind a day."""
+    due in the ``JIANDU_INBOX_OVERDUE_LOOKBACK_DAYS`` (default 30) days before today.
+    Two days of a window rather than one let a run missed on one day be made up the next
+    (the reminder key keeps it to one message); the windows do not overlap, so a due date
+    is in one kind a day. The overdue message tells that an item *became* overdue: the
+    look-back lets missed runs be made up without re-reading, every day, every item
+    overdue for months (those are on the lists' 超期 filter)."""
 
     today: dt.date
     due_in_1: tuple[dt.date, dt.date]
     due_in_3: tuple[dt.date, dt.date]
+    overdue: tuple[dt.date, dt.date]
 
     @classmethod
     def on(cls, today: dt.date, calendar: WorkCalendar) -> ReminderWindows:
@@ -353,13 +357,19 @@ class ReminderWindows:
             return due_date(calendar, today, PeriodKind.WORKDAYS, n).due
 
         second, fourth = nth(2), nth(4)
-        return cls(today=today, due_in_1=(today, second), due_in_3=(second, fourth))
+        lookback = int(getattr(settings, "JIANDU_INBOX_OVERDUE_LOOKBACK_DAYS", 30))
+        return cls(
+            today=today,
+            due_in_1=(today, second),
+            due_in_3=(second, fourth),
+            overdue=(today - dt.timedelta(days=lookback), today),
+        )
 
     def ranges(self) -> list[tuple[str, dt.date | None, dt.date | None]]:
         return [
             (MessageKind.DUE_IN_3, *self.due_in_3),
             (MessageKind.DUE_IN_1, *self.due_in_1),
-            (MessageKind.OVERDUE, None, self.today),
+            (MessageKind.OVERDUE, *self.overdue),
         ]
 
 
@@ -398,14 +408,20 @@ def _insert_reminders(
                CAST(%s AS TEXT) || CAST(item.record_id AS TEXT) || CAST(%s AS TEXT),
                %s, item.record_id, item.due, %s, %s, NULL, 0, NULL
         FROM ({rows_sql}) item JOIN recipient ON recipient.org_id = item.unit_id
-        WHERE item.due IS NOT NULL
+        WHERE item.due IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM {table} sent
+            WHERE sent.recipient_id = recipient.user_id AND sent.record_id = item.record_id
+              AND sent.kind = %s AND sent.due_on = item.due AND sent.record_type = %s
+        )
         ON CONFLICT DO NOTHING
     """
     title = _TITLES[MessageKind(kind)].format(label=source.label)
     params: list[Any] = [kind, title, before, after, source.record_type, now, True]
     with connection.cursor() as cursor:
-        # The rows' own parameters sit inside the SELECT, after the column parameters.
-        cursor.execute(sql, [*params, *rows_params])
+        # Parameters in the order they appear: the columns, the rows, the key.
+        # NOT EXISTS skips the keys already written on the unique index (an anti-join);
+        # ON CONFLICT only guards against a run at the same moment.
+        cursor.execute(sql, [*params, *rows_params, kind, source.record_type])
         return max(cursor.rowcount, 0)
 
 
@@ -443,7 +459,7 @@ def reminders_run(*, actor: Any, on_date: dt.date | None = None, deliver: bool =
         "windows": {
             MessageKind.DUE_IN_3.value: [d.isoformat() for d in windows.due_in_3],
             MessageKind.DUE_IN_1.value: [d.isoformat() for d in windows.due_in_1],
-            MessageKind.OVERDUE.value: [None, today.isoformat()],
+            MessageKind.OVERDUE.value: [d.isoformat() for d in windows.overdue],
         },
         "written": {str(k): v for k, v in written.items()},
         "total": total,

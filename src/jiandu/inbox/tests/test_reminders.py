@@ -109,3 +109,11 @@ def test_the_cli_runs_the_job_as_a_task(iw, capsys):
     assert task.params == {"date": "2026-10-09"} and task.result["total"] == 1
     call_command("inbox", "remind", "--date", "2026-10-09", "--json")
     assert '"total": 0' in capsys.readouterr().out
+
+
+def test_overdue_looks_back_a_set_number_of_days(iw, settings):
+    settings.JIANDU_INBOX_OVERDUE_LOOKBACK_DAYS = 10
+    iw.due(dt.date(2026, 9, 1))
+    assert reminders_run(actor=None, on_date=dt.date(2026, 9, 30))["total"] == 0
+    settings.JIANDU_INBOX_OVERDUE_LOOKBACK_DAYS = 30
+    assert reminders_run(actor=None, on_date=dt.date(2026, 9, 30))["written"][K.OVERDUE] == 1
