@@ -14,4 +14,8 @@ from django.utils import timezone
 def run_demo_reminders(*, today: dt.date | None = None) -> dict[str, Any]:
     from jiandu.inbox.services import reminders_run
 
-    return reminders_run(actor=None, on_date=today or timezone.localdate(), deliver=False)
+    # As if the job had run every day for the last 400 days: each open item that fell
+    # overdue in them has had its 已超期 message (a daily run looks back 30 days).
+    return reminders_run(
+        actor=None, on_date=today or timezone.localdate(), deliver=False, lookback_days=400
+    )

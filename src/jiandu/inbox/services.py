@@ -352,12 +352,16 @@ class ReminderWindows:
     overdue: tuple[dt.date, dt.date]
 
     @classmethod
-    def on(cls, today: dt.date, calendar: WorkCalendar) -> ReminderWindows:
+    def on(
+        cls, today: dt.date, calendar: WorkCalendar, *, lookback_days: int | None = None
+    ) -> ReminderWindows:
         def nth(n: int) -> dt.date:
             return due_date(calendar, today, PeriodKind.WORKDAYS, n).due
 
         second, fourth = nth(2), nth(4)
-        lookback = int(getattr(settings, "JIANDU_INBOX_OVERDUE_LOOKBACK_DAYS", 30))
+        lookback = lookback_days
+        if lookback is None:
+            lookback = int(getattr(settings, "JIANDU_INBOX_OVERDUE_LOOKBACK_DAYS", 30))
         return cls(
             today=today,
             due_in_1=(today, second),
@@ -422,13 +426,20 @@ def _insert_reminders(
         return max(cursor.rowcount, 0)
 
 
-def reminders_run(*, actor: Any, on_date: dt.date | None = None, deliver: bool = True) -> dict:
+def reminders_run(
+    *,
+    actor: Any,
+    on_date: dt.date | None = None,
+    deliver: bool = True,
+    lookback_days: int | None = None,
+) -> dict:
     """The daily job: write the T−3, T−1 and overdue reminders due on ``on_date``
     (default today), then deliver what is pending. Idempotent: a second run the same
-    day writes nothing. Returns the counts (per kind) and timings."""
+    day writes nothing. ``lookback_days`` overrides the overdue look-back (a first run
+    over old data). Returns the counts (per kind) and timings."""
     today = on_date or timezone.localdate()
     calendar = work_calendar()
-    windows = ReminderWindows.on(today, calendar)
+    windows = ReminderWindows.on(today, calendar, lookback_days=lookback_days)
     now = timezone.now()
     started = time.perf_counter()
     written: dict[str, int] = {kind: 0 for kind in _TITLES}
