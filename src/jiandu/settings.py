@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "jiandu.documents",
     "jiandu.reconciliation",
     "jiandu.cards",
+    "jiandu.inbox",
     "jiandu.demo",
     "jiandu.workbench",
 ]
@@ -139,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "jiandu.core.context_processors.navigation",
                 "jiandu.core.context_processors.calendar_warning",
+                "jiandu.inbox.context_processors.inbox",
             ],
         },
     }
@@ -261,6 +263,19 @@ JIANDU_DATA_DIR = Path(os.environ.get("JIANDU_DATA_DIR", VAR_DIR / "data"))
 # server); "worker" leaves them queued for `jiandu tasks worker`; "eager" runs them
 # inline (tests).
 JIANDU_TASKS_MODE = os.environ.get("JIANDU_TASKS_MODE", "thread")
+
+# 站内消息 are also sent through these adapters (dotted paths; docs/operations.md shows
+# how to add SMS or 政务钉钉); a failed adapter is retried up to ATTEMPTS times.
+JIANDU_INBOX_ADAPTERS = [
+    a.strip()
+    for a in os.environ.get("JIANDU_INBOX_ADAPTERS", "jiandu.inbox.delivery.LoggingAdapter").split(
+        ","
+    )
+    if a.strip()
+]
+JIANDU_INBOX_DELIVERY_ATTEMPTS = int(os.environ.get("JIANDU_INBOX_DELIVERY_ATTEMPTS", "5"))
+# The daily job writes "已超期" for items that fell due in this many days before the run.
+JIANDU_INBOX_OVERDUE_LOOKBACK_DAYS = int(os.environ.get("JIANDU_INBOX_OVERDUE_LOOKBACK_DAYS", "30"))
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("JIANDU_SSL_REDIRECT", "1") == "1"

@@ -22,6 +22,7 @@ urlpatterns = [
     path("oversight/", include("jiandu.oversight.urls")),
     path("reconciliation/", include("jiandu.reconciliation.urls")),
     path("cards/", include("jiandu.cards.urls")),
+    path("inbox/", include("jiandu.inbox.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>[\s\S]*)$", not_found),
     # User administration is the platform's own pages (三员分立), not Django's admin.

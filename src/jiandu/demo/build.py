@@ -35,6 +35,7 @@ from jiandu.core.reference import ensure_reference_data
 from jiandu.demo.accounts import DEMO_PASSWORD, DemoAccount, account_specs, create_accounts
 from jiandu.demo.cards import create_demo_cards
 from jiandu.demo.cases import Executor, create_domain_tags
+from jiandu.demo.inbox import run_demo_reminders
 from jiandu.demo.orgs import create_orgs, org_specs
 from jiandu.demo.people import cadre_specs, create_people
 from jiandu.demo.plan import build_plan
@@ -227,6 +228,8 @@ def build_demo(
         create_demo_cards(
             actor=setup, orgs=orgs, today=last_day + dt.timedelta(days=1), seed=seed, scale=scale
         )
+        report(0.99, "期限提醒（站内消息）")
+        run_demo_reminders(today=today)
     return DemoSummary(
         seed=seed,
         scale=scale,

@@ -21,6 +21,7 @@ from jiandu.core.choices import AuditAction
 from jiandu.core.deadlines import deadline_compute
 from jiandu.core.files import stored_file_add
 from jiandu.core.workdays import add_months
+from jiandu.inbox import services as inbox
 from jiandu.oversight.choices import (
     AttachmentKind,
     FollowUpStatus,
@@ -168,6 +169,7 @@ def problem_create(
             reason=immediate_reason,
             on_date=found_on,
         )
+    inbox.message_problem_opened(actor=actor, problem=problem)
     return problem
 
 
@@ -271,6 +273,7 @@ def rectification_move(
     )
     if new_status == RectificationStatus.CLOSED:
         _schedule_follow_up(problem=problem, closed_on=on_date)
+    inbox.message_rectification_moved(actor=actor, rectification=rectification, action=action)
     return rectification
 
 

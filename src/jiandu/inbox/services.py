@@ -1,0 +1,574 @@
+"""Writes of the inbox.
+
+* **Event messages**, written in the transaction of the business write that causes them
+  (one call from that service): a clue handed to a unit (:func:`message_clue_moved`), a
+  problem opened for a unit (:func:`message_problem_opened`), a rectification report
+  submitted (:func:`message_rectification_moved` → the supervising body's acceptance
+  request), a board warning delivered (:func:`message_warning_moved`).
+* **Deadline reminders**, written by the daily job (:func:`reminders_run`): T−3 and T−1
+  working days before a due date and once overdue, for open rectifications and clue
+  stages, set-based (one INSERT … SELECT per source and window) and idempotent (the
+  reminder key is unique; a conflict is skipped).
+* **Reading**: :func:`message_mark_read`, :func:`messages_mark_all_read`.
+* **Delivery** to outside channels: :func:`messages_deliver` (after commit for event
+  messages, and as a sweep after each reminder run).
+
+Recipients are the users who act for the responsible unit with the permission the
+work needs (``RECIPIENT_PERMS``), never everybody who can see the record; the user who
+made the move is not told about it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Substr
+from django.urls import reverse
+from django.utils import timezone
+
+from jiandu.core.audit import audit_record
+from jiandu.core.choices import AuditAction
+from jiandu.core.deadlines import work_calendar
+from jiandu.core.workdays import PeriodKind, WorkCalendar, due_date
+from jiandu.inbox.choices import DeliveryStatus, MessageKind
+from jiandu.inbox.delivery import configured_adapters
+from jiandu.inbox.models import DeliveryFailure, Message
+from jiandu.inbox.selectors import acting_holders, recipients
+
+log = logging.getLogger(__name__)
+
+# Record types named in messages (``Message.record_type``).
+PROBLEM = "oversight.problem"
+CLUE = "clues.clue"
+BOARD_WARNING = "boards.boardwarning"
+
+# Who acts, by the work a message asks for.
+RECIPIENT_PERMS: dict[str, str] = {
+    "rectify": "oversight.rectify_problem",  # the responsible unit's 整改落实 staff
+    "accept": "oversight.accept_rectification",  # the supervising body
+    "clue": "clues.change_clue",  # the handling unit's 线索管理 staff
+    "warning": "boards.change_boardwarning",  # the warned unit's officers
+}
+
+_SENTINEL = 987654321
+
+
+def _link(url_name: str, pk: int) -> str:
+    return reverse(url_name, args=[pk])
+
+
+def _link_parts(url_name: str) -> tuple[str, str]:
+    """The text before and after the id in a record's URL (for links built in SQL)."""
+    before, after = reverse(url_name, args=[_SENTINEL]).split(str(_SENTINEL))
+    return before, after
+
+
+def _write(
+    *,
+    kind: str,
+    record_type: str,
+    record_id: int,
+    title: str,
+    body: str,
+    link: str,
+    perm: str,
+    org_id: int,
+    actor: Any,
+) -> list[Message]:
+    """One message to each user acting for ``org_id`` with ``perm`` except the actor,
+    delivered to outside channels once the business write has committed."""
+    actor_id = getattr(actor, "pk", None)
+    users = recipients(perm=perm, org_ids=[org_id], exclude=[actor_id] if actor_id else [])
+    now = timezone.now()
+    messages = Message.objects.bulk_create(
+        Message(
+            recipient_id=user_id,
+            kind=MessageKind(kind),
+            title=title[:200],
+            body=body,
+            link=link,
+            record_type=record_type,
+            record_id=record_id,
+            created_at=now,
+        )
+        for user_id in users
+    )
+    ids = [m.pk for m in messages if m.pk]
+    if ids:
+        transaction.on_commit(lambda: _deliver_quietly(ids))
+    return messages
+
+
+def _deliver_quietly(ids: list[int]) -> None:
+    # After the commit: nothing may fail the request that caused the message. What is
+    # not delivered now is taken by the next sweep.
+    try:
+        messages_deliver(ids=ids)
+    except Exception:
+        log.exception("站内消息发送失败（将由下次发送补发）")
+
+
+# --- event messages (one call from the service that makes the move) ----------------
+
+
+def message_clue_moved(*, actor: Any, clue: Any, action: str) -> list[Message]:
+    """A clue handed to a unit (交办, 提级查办, 直查直办): its new handling unit's
+    线索管理 staff are told."""
+    from jiandu.clues.choices import ClueAction
+
+    label = ClueAction(action).label
+    return _write(
+        kind=MessageKind.ASSIGNMENT,
+        record_type=CLUE,
+        record_id=clue.pk,
+        title=f"{label}线索：{clue.number} {clue.title}",
+        body=f"问题线索“{clue.title}”已{label}至{clue.handling_org}，请按期办理（办理期限 "
+        f"{clue.due_date.isoformat() if clue.due_date else '未设'}）。",
+        link=_link("clues:clue_detail", clue.pk),
+        perm=RECIPIENT_PERMS["clue"],
+        org_id=clue.handling_org_id,
+        actor=actor,
+    )
+
+
+def message_problem_opened(*, actor: Any, problem: Any) -> list[Message]:
+    """A problem opened for a unit: its 整改落实 staff are told (not when it was
+    rectified on the spot, 立行立改, and so closed at once)."""
+    from jiandu.oversight.choices import RectificationStatus
+    from jiandu.oversight.models import Rectification
+
+    rectification = Rectification.objects.get(problem_id=problem.pk)
+    if rectification.status == RectificationStatus.CLOSED:
+        return []
+    return _write(
+        kind=MessageKind.ASSIGNMENT,
+        record_type=PROBLEM,
+        record_id=problem.pk,
+        title=f"新问题待整改：{problem.number}",
+        body=f"{problem.supervising_org}发现{problem.org}的问题（{problem.source}）："
+        f"{problem.description[:200]}。整改期限 {rectification.due_on.isoformat()}。",
+        link=_link("oversight:problem_detail", problem.pk),
+        perm=RECIPIENT_PERMS["rectify"],
+        org_id=problem.org_id,
+        actor=actor,
+    )
+
+
+def message_rectification_moved(*, actor: Any, rectification: Any, action: str) -> list[Message]:
+    """A rectification report submitted: the supervising body is asked to accept it."""
+    from jiandu.oversight.choices import RectificationAction
+
+    if action != RectificationAction.SUBMIT:
+        return []
+    problem = rectification.problem
+    return _write(
+        kind=MessageKind.ACCEPTANCE,
+        record_type=PROBLEM,
+        record_id=problem.pk,
+        title=f"整改报告待验收：{problem.number}（{problem.org}）",
+        body=f"{problem.org}已提交问题 {problem.number} 的整改报告，请验收。"
+        f"{rectification.report[:200]}",
+        link=_link("oversight:problem_detail", problem.pk),
+        perm=RECIPIENT_PERMS["accept"],
+        org_id=problem.supervising_org_id,
+        actor=actor,
+    )
+
+
+def message_warning_moved(*, actor: Any, warning: Any, action: str) -> list[Message]:
+    """A board warning delivered (送达): the warned unit's officers are told to sign
+    for it and report their rectification."""
+    from jiandu.boards.choices import WarningAction
+
+    if action != WarningAction.SEND_NOTICE:
+        return []
+    return _write(
+        kind=MessageKind.WARNING,
+        record_type=BOARD_WARNING,
+        record_id=warning.pk,
+        title=f"{warning.get_kind_display()}：{warning.board.title}",
+        body=f"{warning.description}。请签收并报送整改报告。",
+        link=_link("boards:warning_detail", warning.pk),
+        perm=RECIPIENT_PERMS["warning"],
+        org_id=warning.org_id,
+        actor=actor,
+    )
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def message_mark_read(*, actor: Any, message: Message) -> Message:
+    """Mark one of the actor's own messages read (reading twice changes nothing)."""
+    if message.recipient_id != actor.pk:
+        raise PermissionError("只能标记本人的消息")
+    if not message.unread:
+        return message
+    message.unread = False
+    message.read_at = timezone.now()
+    message.save(update_fields=["unread", "read_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=message,
+        summary=f"阅读站内消息：{message.title}"[:300],
+    )
+    return message
+
+
+@transaction.atomic
+def messages_mark_all_read(*, actor: Any) -> int:
+    """Mark every unread message of the actor read; returns how many."""
+    count = Message.objects.filter(recipient_id=actor.pk, unread=True).update(
+        unread=False, read_at=timezone.now()
+    )
+    if count:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="inbox.message",
+            summary=f"全部标为已读（{count}条站内消息）",
+            changes={"count": count},
+        )
+    return count
+
+
+# --- the daily reminder job -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderSource:
+    """Open records with a due date that the reminder job watches.
+
+    ``rows(start, end)`` gives, for due dates in [start, end) (either end open when
+    None), one row per open record with the columns ``record_id``, ``unit_id`` (the
+    responsible unit), ``due``, ``num`` and ``summary``."""
+
+    record_type: str
+    label: str  # 整改 / 线索办理, in the title
+    perm: str
+    url_name: str
+    rows: Callable[[dt.date | None, dt.date | None], QuerySet]
+
+
+def _date_range(field: str, start: dt.date | None, end: dt.date | None) -> Q:
+    q = Q(**{f"{field}__isnull": False})
+    if start is not None:
+        q &= Q(**{f"{field}__gte": start})
+    if end is not None:
+        q &= Q(**{f"{field}__lt": end})
+    return q
+
+
+def _rectification_rows(start: dt.date | None, end: dt.date | None) -> QuerySet:
+    from jiandu.oversight.choices import RectificationStatus
+    from jiandu.oversight.models import Rectification
+
+    # 已整改（待验收）waits on the supervising body, not on the unit: no deadline
+    # reminders for it (the acceptance request was its message).
+    return (
+        Rectification.objects.filter(
+            _date_range("due_on", start, end),
+            status__in=[RectificationStatus.PENDING, RectificationStatus.IN_PROGRESS],
+        )
+        .order_by()
+        .values(
+            record_id=F("problem_id"),
+            unit_id=F("problem__org_id"),
+            due=F("due_on"),
+            num=F("problem__number"),
+            summary=Substr("problem__description", 1, 200),
+        )
+    )
+
+
+def _clue_rows(start: dt.date | None, end: dt.date | None) -> QuerySet:
+    from jiandu.clues.choices import ClueStatus
+    from jiandu.clues.models import Clue
+
+    return (
+        Clue.objects.filter(_date_range("due_date", start, end))
+        .exclude(status=ClueStatus.CLOSED)
+        .order_by()
+        .values(
+            record_id=F("id"),
+            unit_id=F("handling_org_id"),
+            due=F("due_date"),
+            num=F("number"),
+            summary=Substr("title", 1, 200),
+        )
+    )
+
+
+REMINDER_SOURCES: list[ReminderSource] = [
+    ReminderSource(
+        record_type=PROBLEM,
+        label="整改",
+        perm=RECIPIENT_PERMS["rectify"],
+        url_name="oversight:problem_detail",
+        rows=_rectification_rows,
+    ),
+    ReminderSource(
+        record_type=CLUE,
+        label="线索办理",
+        perm=RECIPIENT_PERMS["clue"],
+        url_name="clues:clue_detail",
+        rows=_clue_rows,
+    ),
+]
+
+_TITLES = {
+    MessageKind.DUE_IN_3: "{label}将于3个工作日内到期：",
+    MessageKind.DUE_IN_1: "{label}将于1个工作日内到期：",
+    MessageKind.OVERDUE: "{label}已超期：",
+}
+
+
+@dataclass(frozen=True)
+class ReminderWindows:
+    """The due dates each reminder kind covers on ``today``.
+
+    T−1: due today or with one working day left, [today, 2nd working day after today);
+    T−3: two or three working days left, [2nd, 4th working day after today); overdue:
+    due in the ``JIANDU_INBOX_OVERDUE_LOOKBACK_DAYS`` (default 30) days before today.
+    Two days of a window rather than one let a run missed on one day be made up the next
+    (the reminder key keeps it to one message); the windows do not overlap, so a due date
+    is in one kind a day. The overdue message tells that an item *became* overdue: the
+    look-back lets missed runs be made up without re-reading, every day, every item
+    overdue for months (those are on the lists' 超期 filter)."""
+
+    today: dt.date
+    due_in_1: tuple[dt.date, dt.date]
+    due_in_3: tuple[dt.date, dt.date]
+    overdue: tuple[dt.date, dt.date]
+
+    @classmethod
+    def on(
+        cls, today: dt.date, calendar: WorkCalendar, *, lookback_days: int | None = None
+    ) -> ReminderWindows:
+        def nth(n: int) -> dt.date:
+            return due_date(calendar, today, PeriodKind.WORKDAYS, n).due
+
+        second, fourth = nth(2), nth(4)
+        lookback = lookback_days
+        if lookback is None:
+            lookback = int(getattr(settings, "JIANDU_INBOX_OVERDUE_LOOKBACK_DAYS", 30))
+        return cls(
+            today=today,
+            due_in_1=(today, second),
+            due_in_3=(second, fourth),
+            overdue=(today - dt.timedelta(days=lookback), today),
+        )
+
+    def ranges(self) -> list[tuple[str, dt.date | None, dt.date | None]]:
+        return [
+            (MessageKind.DUE_IN_3, *self.due_in_3),
+            (MessageKind.DUE_IN_1, *self.due_in_1),
+            (MessageKind.OVERDUE, *self.overdue),
+        ]
+
+
+def _recipients_cte(perm: str) -> str | None:
+    """``WITH recipient (org_id, user_id) AS (VALUES …)``: the acting holders of
+    ``perm`` as literal integers (ids from the database, a few thousand at most)."""
+    pairs = acting_holders(perm)
+    if not pairs:
+        return None
+    values = ", ".join(f"({int(org)}, {int(user)})" for org, user in pairs)
+    return f"WITH recipient (org_id, user_id) AS (VALUES {values})"
+
+
+def _insert_reminders(
+    source: ReminderSource,
+    *,
+    kind: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    cte: str,
+    now: dt.datetime,
+) -> int:
+    """INSERT … SELECT the reminders of one source and window; existing keys skipped."""
+    rows_sql, rows_params = source.rows(start, end).query.sql_with_params()
+    before, after = _link_parts(source.url_name)
+    table = connection.ops.quote_name(Message._meta.db_table)
+    # The WITH goes inside the INSERT: a statement starting with WITH is not counted as
+    # a write by Python's sqlite3 (its rowcount would be -1).
+    sql = f"""
+        INSERT INTO {table} (recipient_id, kind, title, body, link, record_type, record_id,
+                             due_on, created_at, unread, read_at, delivery_attempts,
+                             delivered_at)
+        {cte}
+        SELECT recipient.user_id, %s, CAST(%s AS TEXT) || COALESCE(item.num, ''),
+               COALESCE(item.summary, ''),
+               CAST(%s AS TEXT) || CAST(item.record_id AS TEXT) || CAST(%s AS TEXT),
+               %s, item.record_id, item.due, %s, %s, NULL, 0, NULL
+        FROM ({rows_sql}) item JOIN recipient ON recipient.org_id = item.unit_id
+        WHERE item.due IS NOT NULL
+        ON CONFLICT DO NOTHING
+    """
+    title = _TITLES[MessageKind(kind)].format(label=source.label)
+    params: list[Any] = [kind, title, before, after, source.record_type, now, True]
+    with connection.cursor() as cursor:
+        # The rows' own parameters sit inside the SELECT, after the column parameters.
+        # A key already written is skipped by the unique index (ON CONFLICT), whatever
+        # the planner knows of the messages table: an anti-join planned on stale
+        # statistics (a fresh table) read the table once per row.
+        cursor.execute(sql, [*params, *rows_params])
+        return max(cursor.rowcount, 0)
+
+
+def reminders_run(
+    *,
+    actor: Any,
+    on_date: dt.date | None = None,
+    deliver: bool = True,
+    lookback_days: int | None = None,
+) -> dict:
+    """The daily job: write the T−3, T−1 and overdue reminders due on ``on_date``
+    (default today), then deliver what is pending. Idempotent: a second run the same
+    day writes nothing. ``lookback_days`` overrides the overdue look-back (a first run
+    over old data). Returns the counts (per kind) and timings."""
+    today = on_date or timezone.localdate()
+    calendar = work_calendar()
+    windows = ReminderWindows.on(today, calendar, lookback_days=lookback_days)
+    now = timezone.now()
+    started = time.perf_counter()
+    written: dict[str, int] = {kind: 0 for kind in _TITLES}
+    with transaction.atomic():
+        for source in REMINDER_SOURCES:
+            cte = _recipients_cte(source.perm)
+            if cte is None:
+                continue
+            for kind, start, end in windows.ranges():
+                written[kind] += _insert_reminders(
+                    source, kind=kind, start=start, end=end, cte=cte, now=now
+                )
+        total = sum(written.values())
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="inbox.message",
+            summary=f"期限提醒（{today.isoformat()}）：新增站内消息{total}条",
+            changes={"date": today, **{str(k): v for k, v in written.items()}},
+        )
+    computed = time.perf_counter() - started
+    delivery = messages_deliver() if deliver else {"delivered": 0, "failed": 0}
+    return {
+        "date": today.isoformat(),
+        "windows": {
+            MessageKind.DUE_IN_3.value: [d.isoformat() for d in windows.due_in_3],
+            MessageKind.DUE_IN_1.value: [d.isoformat() for d in windows.due_in_1],
+            MessageKind.OVERDUE.value: [d.isoformat() for d in windows.overdue],
+        },
+        "written": {str(k): v for k, v in written.items()},
+        "total": total,
+        "seconds": round(computed, 3),
+        "delivery": delivery,
+    }
+
+
+# --- delivery to outside channels ----------------------------------------------------
+
+
+def _max_attempts() -> int:
+    return int(getattr(settings, "JIANDU_INBOX_DELIVERY_ATTEMPTS", 5))
+
+
+def messages_deliver(*, ids: Iterable[int] | None = None, batch: int = 500) -> dict[str, int]:
+    """Send messages through every configured adapter: the given ones, or every message
+    not yet delivered (new ones, and those with a failed adapter and attempts left).
+
+    An adapter that raises is recorded (``DeliveryFailure``: adapter, error, attempts)
+    and retried alone on the next sweep; the others are not held up, and the message
+    stays in the inbox whatever happens. Adapters are called outside any transaction."""
+    adapters = configured_adapters()
+    limit = _max_attempts()
+    pending = Message.objects.filter(delivered_at__isnull=True, delivery_attempts__lt=limit)
+    if ids is not None:
+        pending = pending.filter(pk__in=list(ids))
+    delivered = failed = 0
+    last = 0
+    while True:
+        chunk = list(pending.filter(pk__gt=last).order_by("pk")[:batch])
+        if not chunk:
+            break
+        last = chunk[-1].pk
+        open_failures: dict[int, set[str]] = {}
+        retried = [m.pk for m in chunk if m.delivery_attempts]
+        if retried:
+            for message_id, failed_path in DeliveryFailure.objects.filter(
+                message_id__in=retried, status=DeliveryStatus.FAILED
+            ).values_list("message_id", "adapter"):
+                open_failures.setdefault(message_id, set()).add(failed_path)
+        done: list[int] = []
+        errors: list[tuple[Message, str, str]] = []
+        recovered: list[tuple[int, str]] = []
+        for message in chunk:
+            # A retry goes only to the adapters that failed; the others already sent it.
+            todo = (
+                [(p, a) for p, a in adapters if p in open_failures.get(message.pk, set())]
+                if message.delivery_attempts
+                else adapters
+            )
+            ok = True
+            for path, adapter in todo:
+                try:
+                    adapter.deliver(message)
+                except Exception as exc:
+                    ok = False
+                    errors.append((message, path, f"{type(exc).__name__}: {exc}"[:2000]))
+                else:
+                    if message.delivery_attempts:
+                        recovered.append((message.pk, path))
+            if ok:
+                done.append(message.pk)
+        _record_attempts(chunk, done, errors, recovered)
+        delivered += len(done)
+        failed += len(chunk) - len(done)
+        if ids is None and len(chunk) < batch:
+            break
+    return {"delivered": delivered, "failed": failed}
+
+
+@transaction.atomic
+def _record_attempts(
+    chunk: list[Message],
+    done: list[int],
+    errors: list[tuple[Message, str, str]],
+    recovered: list[tuple[int, str]],
+) -> None:
+    now = timezone.now()
+    Message.objects.filter(pk__in=[m.pk for m in chunk]).update(
+        delivery_attempts=F("delivery_attempts") + 1
+    )
+    if done:
+        Message.objects.filter(pk__in=done).update(delivered_at=now)
+    for message_id, path in recovered:
+        DeliveryFailure.objects.filter(message_id=message_id, adapter=path).update(
+            status=DeliveryStatus.SENT, last_attempt_at=now
+        )
+    for message, path, error in errors:
+        updated = DeliveryFailure.objects.filter(message_id=message.pk, adapter=path).update(
+            status=DeliveryStatus.FAILED,
+            attempts=F("attempts") + 1,
+            error=error,
+            last_attempt_at=now,
+        )
+        if not updated:
+            DeliveryFailure.objects.create(
+                message_id=message.pk,
+                adapter=path,
+                error=error,
+                first_failed_at=now,
+                last_attempt_at=now,
+            )
+        log.warning("站内消息 #%s 经 %s 发送失败：%s", message.pk, path, error)

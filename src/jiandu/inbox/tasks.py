@@ -1,0 +1,24 @@
+"""The daily reminder job on the task layer: ``inbox.remind`` (params: ``date``,
+optional, YYYY-MM-DD). Started by ``jiandu inbox remind`` (cron, once a day) or
+submitted with :func:`jiandu.core.tasks.task_submit`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from jiandu.core.models import Task
+from jiandu.core.tasks import Progress, register
+from jiandu.inbox.services import reminders_run
+
+REMIND_TASK = "inbox.remind"
+
+
+@register(REMIND_TASK)
+def run_remind(task: Task, progress: Progress) -> dict[str, Any]:
+    raw = (task.params or {}).get("date")
+    on_date = dt.date.fromisoformat(raw) if raw else None
+    progress(0.1, "正在计算期限提醒")
+    result = reminders_run(actor=task.created_by, on_date=on_date)
+    progress(1.0, f"新增站内消息{result['total']}条")
+    return result
