@@ -35,6 +35,7 @@ from jiandu.boards.choices import (
     WarningKind,
     WarningStatus,
 )
+from jiandu.boards.messages import message_warning_moved
 from jiandu.boards.models import (
     Board,
     BoardIndicator,
@@ -50,7 +51,6 @@ from jiandu.core.audit import audit_record, diff, model_snapshot
 from jiandu.core.choices import AuditAction
 from jiandu.core.db import server_side_binding
 from jiandu.core.files import upload_size_check
-from jiandu.inbox import services as inbox
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org, OrgLabel
 from jiandu.orgs.services import org_label_get_or_create
@@ -977,7 +977,7 @@ def warning_transition(
             "sha256": event.sha256,
         },
     )
-    inbox.message_warning_moved(actor=actor, warning=warning, action=action)
+    message_warning_moved(actor=actor, warning=warning, action=action)
     return warning
 
 

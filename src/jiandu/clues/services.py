@@ -22,6 +22,7 @@ from jiandu.clues.choices import (
     PetitionAction,
     PetitionStatus,
 )
+from jiandu.clues.messages import message_clue_moved
 from jiandu.clues.models import (
     Attachment,
     Clue,
@@ -42,7 +43,6 @@ from jiandu.core.choices import AuditAction
 from jiandu.core.crypto import search_key
 from jiandu.core.deadlines import deadline_compute
 from jiandu.core.files import stored_file_add, upload_size_check
-from jiandu.inbox import services as inbox
 from jiandu.orgs.models import Org
 from jiandu.people.models import Person
 
@@ -647,7 +647,7 @@ def _move(
     _audit_transition(
         clue, actor=actor, summary=f"{label}：{current} → {to_org}", before=before, note=note
     )
-    inbox.message_clue_moved(actor=actor, clue=clue, action=action)
+    message_clue_moved(actor=actor, clue=clue, action=action)
     return clue
 
 

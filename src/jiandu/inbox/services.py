@@ -1,20 +1,20 @@
-"""Writes of the inbox.
+"""Writes of the inbox. The inbox knows no business app: the apps call it.
 
-* **Event messages**, written in the transaction of the business write that causes them
-  (one call from that service): a clue handed to a unit (:func:`message_clue_moved`), a
-  problem opened for a unit (:func:`message_problem_opened`), a rectification report
-  submitted (:func:`message_rectification_moved` → the supervising body's acceptance
-  request), a board warning delivered (:func:`message_warning_moved`).
+* **Event messages** (:func:`message_send`), written in the transaction of the business
+  write that causes them, by the service that makes the move (the app's ``messages``
+  module: a clue handed to a unit, a problem opened for a unit, a rectification report
+  submitted → the supervising body's acceptance request, a board warning delivered).
 * **Deadline reminders**, written by the daily job (:func:`reminders_run`): T−3 and T−1
-  working days before a due date and once overdue, for open rectifications and clue
-  stages, set-based (one INSERT … SELECT per source and window) and idempotent (the
+  working days before a due date and once overdue, for every registered
+  :class:`ReminderSource` (each app's ``reminders`` module: open rectifications, clue
+  stages), set-based (one INSERT … SELECT per source and window) and idempotent (the
   reminder key is unique; a conflict is skipped).
 * **Reading**: :func:`message_mark_read`, :func:`messages_mark_all_read`.
 * **Delivery** to outside channels: :func:`messages_deliver` (after commit for event
   messages, and as a sweep after each reminder run).
 
 Recipients are the users who act for the responsible unit with the permission the
-work needs (``RECIPIENT_PERMS``), never everybody who can see the record; the user who
+work needs (the caller names it), never everybody who can see the record; the user who
 made the move is not told about it.
 """
 
@@ -30,9 +30,9 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
@@ -45,23 +45,10 @@ from jiandu.inbox.selectors import acting_holders, recipients
 
 log = logging.getLogger(__name__)
 
-# Record types named in messages (``Message.record_type``).
-PROBLEM = "oversight.problem"
-CLUE = "clues.clue"
-BOARD_WARNING = "boards.boardwarning"
-
-# Who acts, by the work a message asks for.
-RECIPIENT_PERMS: dict[str, str] = {
-    "rectify": "oversight.rectify_problem",  # the responsible unit's 整改落实 staff
-    "accept": "oversight.accept_rectification",  # the supervising body
-    "clue": "clues.change_clue",  # the handling unit's 线索管理 staff
-    "warning": "boards.change_boardwarning",  # the warned unit's officers
-}
-
 _SENTINEL = 987654321
 
 
-def _link(url_name: str, pk: int) -> str:
+def record_link(url_name: str, pk: int) -> str:
     return reverse(url_name, args=[pk])
 
 
@@ -71,7 +58,7 @@ def _link_parts(url_name: str) -> tuple[str, str]:
     return before, after
 
 
-def _write(
+def message_send(
     *,
     kind: str,
     record_type: str,
@@ -114,93 +101,6 @@ def _deliver_quietly(ids: list[int]) -> None:
         messages_deliver(ids=ids)
     except Exception:
         log.exception("站内消息发送失败（将由下次发送补发）")
-
-
-# --- event messages (one call from the service that makes the move) ----------------
-
-
-def message_clue_moved(*, actor: Any, clue: Any, action: str) -> list[Message]:
-    """A clue handed to a unit (交办, 提级查办, 直查直办): its new handling unit's
-    线索管理 staff are told."""
-    from jiandu.clues.choices import ClueAction
-
-    label = ClueAction(action).label
-    return _write(
-        kind=MessageKind.ASSIGNMENT,
-        record_type=CLUE,
-        record_id=clue.pk,
-        title=f"{label}线索：{clue.number} {clue.title}",
-        body=f"问题线索“{clue.title}”已{label}至{clue.handling_org}，请按期办理（办理期限 "
-        f"{clue.due_date.isoformat() if clue.due_date else '未设'}）。",
-        link=_link("clues:clue_detail", clue.pk),
-        perm=RECIPIENT_PERMS["clue"],
-        org_id=clue.handling_org_id,
-        actor=actor,
-    )
-
-
-def message_problem_opened(*, actor: Any, problem: Any) -> list[Message]:
-    """A problem opened for a unit: its 整改落实 staff are told (not when it was
-    rectified on the spot, 立行立改, and so closed at once)."""
-    from jiandu.oversight.choices import RectificationStatus
-    from jiandu.oversight.models import Rectification
-
-    rectification = Rectification.objects.get(problem_id=problem.pk)
-    if rectification.status == RectificationStatus.CLOSED:
-        return []
-    return _write(
-        kind=MessageKind.ASSIGNMENT,
-        record_type=PROBLEM,
-        record_id=problem.pk,
-        title=f"新问题待整改：{problem.number}",
-        body=f"{problem.supervising_org}发现{problem.org}的问题（{problem.source}）："
-        f"{problem.description[:200]}。整改期限 {rectification.due_on.isoformat()}。",
-        link=_link("oversight:problem_detail", problem.pk),
-        perm=RECIPIENT_PERMS["rectify"],
-        org_id=problem.org_id,
-        actor=actor,
-    )
-
-
-def message_rectification_moved(*, actor: Any, rectification: Any, action: str) -> list[Message]:
-    """A rectification report submitted: the supervising body is asked to accept it."""
-    from jiandu.oversight.choices import RectificationAction
-
-    if action != RectificationAction.SUBMIT:
-        return []
-    problem = rectification.problem
-    return _write(
-        kind=MessageKind.ACCEPTANCE,
-        record_type=PROBLEM,
-        record_id=problem.pk,
-        title=f"整改报告待验收：{problem.number}（{problem.org}）",
-        body=f"{problem.org}已提交问题 {problem.number} 的整改报告，请验收。"
-        f"{rectification.report[:200]}",
-        link=_link("oversight:problem_detail", problem.pk),
-        perm=RECIPIENT_PERMS["accept"],
-        org_id=problem.supervising_org_id,
-        actor=actor,
-    )
-
-
-def message_warning_moved(*, actor: Any, warning: Any, action: str) -> list[Message]:
-    """A board warning delivered (送达): the warned unit's officers are told to sign
-    for it and report their rectification."""
-    from jiandu.boards.choices import WarningAction
-
-    if action != WarningAction.SEND_NOTICE:
-        return []
-    return _write(
-        kind=MessageKind.WARNING,
-        record_type=BOARD_WARNING,
-        record_id=warning.pk,
-        title=f"{warning.get_kind_display()}：{warning.board.title}",
-        body=f"{warning.description}。请签收并报送整改报告。",
-        link=_link("boards:warning_detail", warning.pk),
-        perm=RECIPIENT_PERMS["warning"],
-        org_id=warning.org_id,
-        actor=actor,
-    )
 
 
 # --- reading -----------------------------------------------------------------------
@@ -260,7 +160,7 @@ class ReminderSource:
     rows: Callable[[dt.date | None, dt.date | None], QuerySet]
 
 
-def _date_range(field: str, start: dt.date | None, end: dt.date | None) -> Q:
+def due_range(field: str, start: dt.date | None, end: dt.date | None) -> Q:
     q = Q(**{f"{field}__isnull": False})
     if start is not None:
         q &= Q(**{f"{field}__gte": start})
@@ -269,62 +169,26 @@ def _date_range(field: str, start: dt.date | None, end: dt.date | None) -> Q:
     return q
 
 
-def _rectification_rows(start: dt.date | None, end: dt.date | None) -> QuerySet:
-    from jiandu.oversight.choices import RectificationStatus
-    from jiandu.oversight.models import Rectification
-
-    # 已整改（待验收）waits on the supervising body, not on the unit: no deadline
-    # reminders for it (the acceptance request was its message).
-    return (
-        Rectification.objects.filter(
-            _date_range("due_on", start, end),
-            status__in=[RectificationStatus.PENDING, RectificationStatus.IN_PROGRESS],
-        )
-        .order_by()
-        .values(
-            record_id=F("problem_id"),
-            unit_id=F("problem__org_id"),
-            due=F("due_on"),
-            num=F("problem__number"),
-            summary=Substr("problem__description", 1, 200),
-        )
-    )
+_REMINDER_SOURCES: list[ReminderSource] = []
+_DISCOVERED = False
 
 
-def _clue_rows(start: dt.date | None, end: dt.date | None) -> QuerySet:
-    from jiandu.clues.choices import ClueStatus
-    from jiandu.clues.models import Clue
-
-    return (
-        Clue.objects.filter(_date_range("due_date", start, end))
-        .exclude(status=ClueStatus.CLOSED)
-        .order_by()
-        .values(
-            record_id=F("id"),
-            unit_id=F("handling_org_id"),
-            due=F("due_date"),
-            num=F("number"),
-            summary=Substr("title", 1, 200),
-        )
-    )
+def reminder_source_register(source: ReminderSource) -> ReminderSource:
+    """Add a kind of record the daily job watches. Each app that has records with due
+    dates registers its sources in its ``reminders`` module (the inbox knows no app)."""
+    _REMINDER_SOURCES[:] = [s for s in _REMINDER_SOURCES if s.record_type != source.record_type]
+    _REMINDER_SOURCES.append(source)
+    return source
 
 
-REMINDER_SOURCES: list[ReminderSource] = [
-    ReminderSource(
-        record_type=PROBLEM,
-        label="整改",
-        perm=RECIPIENT_PERMS["rectify"],
-        url_name="oversight:problem_detail",
-        rows=_rectification_rows,
-    ),
-    ReminderSource(
-        record_type=CLUE,
-        label="线索办理",
-        perm=RECIPIENT_PERMS["clue"],
-        url_name="clues:clue_detail",
-        rows=_clue_rows,
-    ),
-]
+def reminder_sources() -> list[ReminderSource]:
+    """Every registered source; the apps' ``reminders`` modules are imported on first use."""
+    global _DISCOVERED
+    if not _DISCOVERED:
+        autodiscover_modules("reminders")
+        _DISCOVERED = True
+    return list(_REMINDER_SOURCES)
+
 
 _TITLES = {
     MessageKind.DUE_IN_3: "{label}将于3个工作日内到期：",
@@ -444,7 +308,7 @@ def reminders_run(
     started = time.perf_counter()
     written: dict[str, int] = {kind: 0 for kind in _TITLES}
     with transaction.atomic():
-        for source in REMINDER_SOURCES:
+        for source in reminder_sources():
             cte = _recipients_cte(source.perm)
             if cte is None:
                 continue

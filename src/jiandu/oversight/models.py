@@ -152,6 +152,8 @@ class Problem(TimeStampedModel):
             models.Index(fields=["org", "found_on"]),
             models.Index(fields=["supervising_org", "found_on"]),
             models.Index(fields=["origin_type", "origin_id"]),
+            # The lists' order (newest first, keyset on 发现日期 and id).
+            models.Index(fields=["found_on", "id"], name="oversight_problem_found_id"),
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,6 @@ from jiandu.core.choices import AuditAction
 from jiandu.core.deadlines import deadline_compute
 from jiandu.core.files import stored_file_add
 from jiandu.core.workdays import add_months
-from jiandu.inbox import services as inbox
 from jiandu.oversight.choices import (
     AttachmentKind,
     FollowUpStatus,
@@ -30,6 +29,7 @@ from jiandu.oversight.choices import (
     RectificationStatus,
 )
 from jiandu.oversight.lifecycle import REASON_REQUIRED, Side, TransitionError, next_status
+from jiandu.oversight.messages import message_problem_opened, message_rectification_moved
 from jiandu.oversight.models import (
     FollowUp,
     Interview,
@@ -169,7 +169,7 @@ def problem_create(
             reason=immediate_reason,
             on_date=found_on,
         )
-    inbox.message_problem_opened(actor=actor, problem=problem)
+    message_problem_opened(actor=actor, problem=problem)
     return problem
 
 
@@ -273,7 +273,7 @@ def rectification_move(
     )
     if new_status == RectificationStatus.CLOSED:
         _schedule_follow_up(problem=problem, closed_on=on_date)
-    inbox.message_rectification_moved(actor=actor, rectification=rectification, action=action)
+    message_rectification_moved(actor=actor, rectification=rectification, action=action)
     return rectification
 
 
