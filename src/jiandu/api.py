@@ -226,6 +226,7 @@ def _register_routers() -> None:
     from jiandu.orgs.api import router as orgs_router
     from jiandu.oversight.api import router as oversight_router
     from jiandu.people.api import router as people_router
+    from jiandu.supervision.api import router as supervision_router
 
     api.add_router("/core/", core_router)
     api.add_router("/orgs/", orgs_router)
@@ -235,6 +236,7 @@ def _register_routers() -> None:
     api.add_router("/datacheck/", datacheck_router)
     api.add_router("/documents/", documents_router)
     api.add_router("/oversight/", oversight_router)
+    api.add_router("/supervision/", supervision_router)
 
 
 _register_routers()

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "jiandu.imports",
     "jiandu.oversight",
     "jiandu.documents",
+    "jiandu.supervision",
     "jiandu.demo",
 ]
 

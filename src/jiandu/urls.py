@@ -16,6 +16,7 @@ urlpatterns = [
     path("imports/", include("jiandu.imports.urls")),
     path("documents/", include("jiandu.documents.urls")),
     path("oversight/", include("jiandu.oversight.urls")),
+    path("supervision/", include("jiandu.supervision.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>[\s\S]*)$", not_found),
     # User administration is the platform's own pages (三员分立), not Django's admin.

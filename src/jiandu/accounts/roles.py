@@ -31,6 +31,17 @@ _VIEW_BUSINESS = [
     "clues.view_exposurebatch",
 ]
 
+# 督导 campaigns (seed 003): set up, 督导检查 and findings, lists, the 警示卡 check.
+_SUPERVISION_CAMPAIGNS = [
+    "supervision.view_campaign",
+    "supervision.add_campaign",
+    "supervision.change_campaign",
+    "supervision.add_inspection",
+    "supervision.fill_campaign_list",
+    "supervision.view_warningcard",
+    "supervision.issue_warning_card",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_PETITION: [
         *_VIEW_BUSINESS,
@@ -61,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "oversight.add_problem",
         "oversight.accept_rectification",
         "oversight.rectify_problem",
+        *_SUPERVISION_CAMPAIGNS,
     ],
     ROLE_TRIAL: [
         *_VIEW_BUSINESS,
@@ -83,6 +95,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "oversight.view_problem",
         "oversight.add_problem",
         "oversight.accept_rectification",
+        *_SUPERVISION_CAMPAIGNS,
     ],
     ROLE_LEADER: [
         *_VIEW_BUSINESS,
@@ -90,6 +103,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "datacheck.view_run",
         "documents.view_document",
         "oversight.view_problem",
+        "supervision.view_campaign",
+        "supervision.view_warningcard",
     ],
     ROLE_IDENTITY: [
         "clues.view_reporter_identity",
@@ -131,7 +146,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     ROLE_AUDIT_ADMIN: ["core.view_auditlog"],
     # Staff of a supervised unit: see their unit's problems, sign, plan and report.
-    ROLE_RECTIFICATION: ["oversight.view_problem", "oversight.rectify_problem"],
+    ROLE_RECTIFICATION: [
+        "oversight.view_problem",
+        "oversight.rectify_problem",
+        # 督导: see the campaigns it takes part in, fill its lists, see its 警示卡.
+        "supervision.view_campaign",
+        "supervision.fill_campaign_list",
+        "supervision.view_warningcard",
+    ],
 }
 
 ADMIN_ROLES = frozenset({ROLE_SYSTEM_ADMIN, ROLE_SECURITY_ADMIN, ROLE_AUDIT_ADMIN})

@@ -21,6 +21,8 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("整改闭环", "整改统计", "oversight:problem_counts", "oversight.view_problem"),
     ("整改闭环", "回头看", "oversight:follow_up_list", "oversight.view_problem"),
     ("整改闭环", "约谈记录", "oversight:interview_list", "oversight.view_problem"),
+    ("整改闭环", "督导", "supervision:campaign_list", "supervision.view_campaign"),
+    ("整改闭环", "整改警示卡", "supervision:card_list", "supervision.view_warningcard"),
     ("大数据比对", "比对任务", "datacheck:run_list", "datacheck.view_run"),
     ("大数据比对", "比对疑点", "datacheck:hit_list", "datacheck.view_run"),
     ("大数据比对", "数据集", "datacheck:dataset_list", "datacheck.view_run"),

@@ -266,6 +266,7 @@ def load_shipped_holidays(*, actor: Any, years: Iterable[int]) -> list[int]:
 REFERENCE_DATA_MIGRATIONS = (
     "jiandu.clues.migrations.0004_deadline_rules",
     "jiandu.oversight.migrations.0002_reference_data",
+    "jiandu.supervision.migrations.0002_reference_data",
 )
 
 

@@ -288,6 +288,11 @@ def rectification_move(
     )
     if new_status == RectificationStatus.CLOSED:
         _schedule_follow_up(problem=problem, closed_on=on_date)
+    if action == RectificationAction.REJECT and rectification.rejection_count >= 2:
+        # 验收两次未通过: the 整改警示卡 is issued with the rejection (supervision app).
+        from jiandu.supervision.services import warning_cards_for
+
+        warning_cards_for(actor=actor, rectification=rectification, today=on_date)
     return rectification
 
 
