@@ -55,7 +55,10 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         today = timezone.localdate()
-        initial = {"starts_on": today, "ends_on": today.replace(month=12, day=31)}
+        initial: dict[str, Any] = {
+            "starts_on": today,
+            "ends_on": today.replace(month=12, day=31),
+        }
         for i, name in enumerate(DEFAULT_CHAIN_NAMES, start=1):
             initial[f"chain_name_{i}"] = name
         kwargs.setdefault("initial", initial)
@@ -80,7 +83,8 @@ class CampaignForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for i in range(1, CHAIN_SIZE + 1):
             if data.get(f"chain_org_{i}") is not None and not (data.get(f"chain_name_{i}") or ""):
                 self.add_error(f"chain_name_{i}", "请填写该层级的名称")
@@ -100,7 +104,8 @@ class TeamForm(forms.Form):
     def ordered_members(self) -> list[Person]:
         """The chosen people in the order they were picked (the first is 组长)."""
         chosen = {p.pk: p for p in self.cleaned_data["members"]}
-        order = [int(i) for i in self.data.getlist("members") if str(i).isdigit()]
+        raw = self.data.getlist("members") if hasattr(self.data, "getlist") else []
+        order = [int(i) for i in raw if str(i).isdigit()]
         return [chosen[i] for i in dict.fromkeys(order) if i in chosen]
 
 
@@ -148,7 +153,8 @@ class FindingForm(forms.Form):
         ).queryset = ProblemCategory.objects.filter(archived_at__isnull=True)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("immediate"):
             if not (data.get("immediate_reason") or "").strip():
                 self.add_error("immediate_reason", "立行立改须填写整改情况")
@@ -171,7 +177,8 @@ class EntryForm(forms.Form):
     note = forms.CharField(label="备注", max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         others = any(data.get(k) for k in ("detail", "responsible", "due_on", "note"))
         if others and not (data.get("item") or "").strip():
             self.add_error("item", "填写了其他内容的行须填写“事项”")

@@ -144,14 +144,11 @@ class ChainLevel(models.Model):
 
 
 class Team(TimeStampedModel):
-    """A 督导组 of a campaign, its members people of the registry."""
+    """A 督导组 of a campaign; its members (:class:`TeamMember`) are people of the
+    registry."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(_("名称"), max_length=50)
-    members = models.ManyToManyField(
-        "people.Person", verbose_name=_("成员"), through="TeamMember", related_name="+"
-    )
-
     class Meta:
         verbose_name = _("督导组")
         verbose_name_plural = _("督导组")

@@ -376,6 +376,7 @@ def _list_page(
     formset: Any = None,
     upload_form: Any = None,
     import_errors: list[str] | None = None,
+    list_errors: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     entries = list(selectors.list_entries(user=request.user, campaign=campaign, org=org, kind=kind))
@@ -402,6 +403,7 @@ def _list_page(
             "formset": formset,
             "upload_form": upload_form or ListUploadForm(),
             "import_errors": import_errors or [],
+            "list_errors": list_errors or [],
         },
         status=status,
     )
@@ -422,10 +424,9 @@ def list_edit(request: HttpRequest, pk: int, org_id: int, key: str) -> HttpRespo
                 actor=request.user, campaign=campaign, org=org, kind=kind, rows=rows
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                formset._non_form_errors = formset.error_class(
-                    [*formset.non_form_errors(), message]
-                )
+            return _list_page(
+                request, campaign, org, kind, formset=formset, list_errors=exc.messages, status=422
+            )
         else:
             messages.success(request, f"已保存{kind.name}（{len(entries)}项）")
             return redirect("supervision:unit_lists", pk=campaign.pk, org_id=org.pk)

@@ -40,7 +40,7 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(f"日期“{options['date']}”格式错误，应为 YYYY-MM-DD") from None
         result = warning_cards_check(actor=actor, today=today)
-        data = {
+        data: dict[str, Any] = {
             "ok": True,
             "checked": result.checked,
             "issued": [
