@@ -149,6 +149,7 @@ class Team(TimeStampedModel):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(_("名称"), max_length=50)
+
     class Meta:
         verbose_name = _("督导组")
         verbose_name_plural = _("督导组")
