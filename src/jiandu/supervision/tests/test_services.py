@@ -206,7 +206,7 @@ def test_a_wrong_header_or_file_type_is_refused(campaign, rectify, rw):
             actor=rectify, campaign=campaign, org=org, kind=tasks_kind(), name="t.xlsx",
             data=xlsx([[1, "x"]], header=["编号", "名称"]),
         )  # fmt: skip
-    with pytest.raises(ValidationError, match="文件类型应为 .xlsx"):
+    with pytest.raises(ValidationError, match=r"文件类型应为 \.xlsx"):
         services.list_import(
             actor=rectify, campaign=campaign, org=org, kind=tasks_kind(), name="t.csv", data=b"a,b"
         )
