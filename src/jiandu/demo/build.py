@@ -220,6 +220,9 @@ def build_demo(
         Executor(plan=case_plan, orgs=orgs, people=people, actors=actors, tags=tags).run(
             case_progress
         )
+        from jiandu.demo.supervision import build_supervision_demo
+
+        build_supervision_demo(orgs=orgs, today=last_day + dt.timedelta(days=1))
     return DemoSummary(
         seed=seed,
         scale=scale,

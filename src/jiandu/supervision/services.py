@@ -58,6 +58,8 @@ ESCALATION_STEP = "supervision.warning_escalation"
 INSPECTION_SOURCE = "supervision"
 INSPECTION_ORIGIN = "supervision.inspection"
 CARD_RECORD = "supervision.warningcard"
+# The states in which a rectification past its due date is overdue (the unit's move).
+OVERDUE_STATUSES = (RectificationStatus.PENDING, RectificationStatus.IN_PROGRESS)
 
 # The levels a new campaign's chain is offered with (seed 003's 四级督导).
 DEFAULT_CHAIN_NAMES = ("牵头责任单位", "督导问责组", "领导小组办公室", "领导小组")
@@ -518,8 +520,9 @@ def chain_for(problem: Problem) -> list[Level]:
 def overdue_periods(rectification: Rectification, *, today: dt.date, calendar: WorkCalendar) -> int:
     """How many overdue periods have begun by ``today``: 0 when not overdue, 1 from the
     day after the due date, 2 once one escalation period (the deadline table's
-    ``supervision.warning_escalation``) has passed after it, and so on."""
-    if rectification.status == RectificationStatus.CLOSED or rectification.due_on >= today:
+    ``supervision.warning_escalation``) has passed after it, and so on. A rectification
+    whose report awaits acceptance is not overdue: the next move is the supervisor's."""
+    if rectification.status not in OVERDUE_STATUSES or rectification.due_on >= today:
         return 0
     rule = deadline_rule(ESCALATION_STEP)
     periods, boundary = 1, rectification.due_on
@@ -662,7 +665,7 @@ def warning_cards_check(*, actor: Any, today: dt.date | None = None) -> CardChec
     :func:`warning_cards_for`). Running it twice issues nothing new."""
     today = today or timezone.localdate()
     calendar = work_calendar()
-    due = Q(due_on__lt=today) | Q(rejection_count__gte=2)
+    due = Q(due_on__lt=today, status__in=OVERDUE_STATUSES) | Q(rejection_count__gte=2)
     candidates = (
         Rectification.objects.filter(problem__in=Problem.objects.restrict(actor).values("pk"))
         .exclude(status=RectificationStatus.CLOSED)

@@ -31,8 +31,8 @@ def forwards(apps, schema_editor):
             step="supervision.warning_escalation",
             label="整改警示卡提级",
             period_kind="workdays",
-            length=5,
-            basis="逾期整改每再超过5个工作日，整改警示卡提高一级督导层级发出",
+            length=10,
+            basis="逾期整改每再超过10个工作日，整改警示卡提高一级督导层级发出",
         )
 
 
