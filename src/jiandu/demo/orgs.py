@@ -374,7 +374,7 @@ def create_orgs(*, actor: Any, plan: OrgPlan) -> dict[str, Any]:
     from jiandu.core.choices import AuditAction
     from jiandu.demo.bulk import Ids, insert, link, reset_sequences
     from jiandu.orgs.models import Org
-    from jiandu.orgs.services import org_label_get_or_create
+    from jiandu.orgs.services import default_acts_for_commission, org_label_get_or_create
 
     labels = {
         POVERTY_LABEL: org_label_get_or_create(actor=actor, name=POVERTY_LABEL),
@@ -395,6 +395,8 @@ def create_orgs(*, actor: Any, plan: OrgPlan) -> dict[str, Any]:
             sort_order=spec.sort_order,
             path=f"{parent.path if parent else '/'}{pk}/",
             depth=parent.depth + 1 if parent else 0,
+            # As org_create marks them: the commission's offices act for it (ADR 0009).
+            acts_for_commission=default_acts_for_commission(kind=spec.kind, parent=parent),
         )
     insert(Org, orgs.values())
     link(
