@@ -143,3 +143,27 @@ def test_the_daily_check_is_idempotent_and_scoped(finding, stats, rw):
     again = services.warning_cards_check(actor=stats, today=day)
     assert (again.checked, again.issued) == (1, [])
     assert WarningCard.objects.count() == 1
+
+
+def test_a_report_awaiting_acceptance_is_not_overdue(finding, stats, rectify):
+    rect = finding.rectification
+    rectification_move(actor=rectify, rectification=rect, action=A.PLAN, text="清退")
+    rectification_move(actor=rectify, rectification=rect, action=A.SUBMIT, text="已清退")
+    later = rect.due_on + dt.timedelta(days=100)
+    assert services.warning_cards_for(actor=stats, rectification=rect, today=later) == []
+    assert services.warning_cards_check(actor=stats, today=later).checked == 0
+
+
+def test_the_command_runs_the_check_as_a_named_user(finding, stats):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    day = (finding.rectification.due_on + dt.timedelta(days=1)).isoformat()
+    out = io.StringIO()
+    call_command("supervision", "cards", "--user", "stats", "--date", day, "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert (data["checked"], len(data["issued"])) == (1, 1)
+    assert data["issued"][0]["level"] == "牵头责任单位"
+    with pytest.raises(CommandError, match="没有整改警示卡检查权限"):
+        call_command("supervision", "cards", "--user", "rectify")

@@ -211,3 +211,57 @@ def test_a_unit_without_the_role_cannot_fill(campaign, client, rw):
     client.force_login(viewer)
     url = reverse("supervision:list_edit", args=[campaign.pk, rw.world.unit_a.pk, "tasks"])
     assert client.get(url).status_code == 403
+
+
+def test_the_api_sets_up_a_campaign_records_a_finding_fills_a_list_and_checks_cards(
+    stats, rectify, category, client, rw
+):
+    import base64
+
+    w = rw.world
+    client.force_login(stats)
+    api = "/api/v1/supervision"
+    body = {
+        "name": "专项督导", "kind": "supervision", "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31", "lead_org": w.unit_b.pk, "units": [w.unit_a.pk],
+        "chain": [{"name": "牵头责任单位", "org": w.unit_b.pk},
+                  {"name": "领导小组", "org": w.city.pk}],
+    }  # fmt: skip
+    created = client.post(f"{api}/campaigns", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    campaign = Campaign.objects.get()
+    assert [c["name"] for c in created.json()["chain"]] == ["牵头责任单位", "领导小组"]
+    from jiandu.people.models import Person
+
+    person = Person.objects.create(name="督导员乙", registered_org=w.city)
+    team = services.team_create(actor=stats, campaign=campaign, name="督导组", members=[person])
+    held = (dt.date.today() - dt.timedelta(days=40)).isoformat()
+    inspection = client.post(
+        f"{api}/campaigns/{campaign.pk}/inspections",
+        {"held_on": held, "team": team.pk, "units": [w.unit_a.pk]},
+        content_type="application/json",
+    )
+    assert inspection.status_code == 201, inspection.content
+    finding = client.post(
+        f"{api}/inspections/{inspection.json()['id']}/findings",
+        {"org": w.unit_a.pk, "description": "公车私用", "category": category.pk, "notice": True},
+        content_type="application/json",
+    )
+    assert finding.status_code == 201 and "改〔" in finding.json()["notice_number"]
+    checked = client.post(f"{api}/cards/check").json()
+    assert checked["checked"] == 1 and checked["issued"][0]["level_name"] == "牵头责任单位"
+    assert client.post(f"{api}/cards/check").json()["issued"] == []
+    client.force_login(rectify)
+    url = f"{api}/campaigns/{campaign.pk}/units/{w.unit_a.pk}/lists/duties"
+    put = client.put(
+        url, {"rows": [{"item": "主要负责人第一责任"}]}, content_type="application/json"
+    )
+    assert put.status_code == 200 and put.json()["entries"][0]["position"] == 1
+    bad = base64.b64encode(xlsx([[1, "", "x", "", "", ""]])).decode()
+    refused = client.put(
+        url, {"file": {"name": "d.xlsx", "data_base64": bad}}, content_type="application/json"
+    )
+    assert refused.status_code == 422 and "第2行“事项”：不能为空" in refused.json()["detail"]
+    assert client.get(url).json()["entries"][0]["item"] == "主要负责人第一责任"
+    assert [c["org"]["id"] for c in client.get(f"{api}/cards").json()["items"]] == [w.unit_a.pk]
+    assert client.post(f"{api}/cards/check").status_code == 403
