@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from jiandu.core.access import get_or_404, jurisdiction_org_ids
 from jiandu.core.xlsx import HEADER_FILL, HEADER_FONT, put
@@ -69,8 +70,6 @@ def campaign_unit_get(*, user: Any, campaign: Campaign, org_id: int) -> Campaign
     for unit in campaign_units(user=user, campaign=campaign):
         if unit.org_id == org_id:
             return unit
-    from django.http import Http404
-
     raise Http404("记录不存在")
 
 

@@ -265,3 +265,36 @@ def test_the_api_sets_up_a_campaign_records_a_finding_fills_a_list_and_checks_ca
     assert client.get(url).json()["entries"][0]["item"] == "主要负责人第一责任"
     assert [c["org"]["id"] for c in client.get(f"{api}/cards").json()["items"]] == [w.unit_a.pk]
     assert client.post(f"{api}/cards/check").status_code == 403
+
+
+def test_the_pages_read_as_names(problems, stats, rectify, client, rw):
+    from jiandu.core.testing import code_like_text
+
+    campaign = problems
+    w = rw.world
+    services.warning_cards_check(actor=stats, today=dt.date.today() + dt.timedelta(days=40))
+    inspection = campaign.inspections.get()
+    pages = [
+        reverse("supervision:campaign_list"),
+        reverse("supervision:campaign_detail", args=[campaign.pk]),
+        reverse("supervision:campaign_problems", args=[campaign.pk]) + "?stage=working",
+        reverse("supervision:unit_lists", args=[campaign.pk, w.unit_a.pk]),
+        reverse("supervision:list_edit", args=[campaign.pk, w.unit_a.pk, "tasks"]),
+        reverse("supervision:inspection_detail", args=[inspection.pk]),
+        reverse("supervision:card_list"),
+    ]
+    for user in (stats, rectify):
+        client.force_login(user)
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, (user.username, url)
+            assert code_like_text(response.content.decode()) == [], (user.username, url)
+    client.force_login(stats)
+    forms = [
+        reverse("supervision:campaign_create"),
+        reverse("supervision:team_create", args=[campaign.pk]),
+        reverse("supervision:inspection_create", args=[campaign.pk]),
+    ]
+    for url in forms:
+        response = client.get(url)
+        assert response.status_code == 200 and code_like_text(response.content.decode()) == [], url
