@@ -322,8 +322,9 @@ def unit_lists(request: HttpRequest, pk: int, org_id: int) -> HttpResponse:
     """The seven lists of one unit: the entries of the lists it fills, and the campaign's
     problems and rectifications of the unit for the 问题清单 and 整改清单."""
     user = request.user
-    campaign, org = _unit(request, pk, org_id)
+    campaign = selectors.campaign_get(user=user, pk=pk)
     unit = selectors.campaign_unit_get(user=user, campaign=campaign, org_id=org_id)
+    org = unit.org
     problems = list(selectors.campaign_problems(user=user, campaign=campaign, org_id=org.pk))
     annotate_due(problems)
     lists = []
