@@ -254,6 +254,7 @@ def _register_routers() -> None:
     from jiandu.oversight.api import router as oversight_router
     from jiandu.people.api import router as people_router
     from jiandu.reconciliation.api import router as reconciliation_router
+    from jiandu.supervision.api import router as supervision_router
 
     api.add_router("/core/", core_router)
     api.add_router("/orgs/", orgs_router)
@@ -266,6 +267,7 @@ def _register_routers() -> None:
     api.add_router("/reconciliation/", reconciliation_router)
     api.add_router("/cards/", cards_router)
     api.add_router("/inbox/", inbox_router)
+    api.add_router("/supervision/", supervision_router)
 
 
 _register_routers()

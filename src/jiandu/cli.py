@@ -37,6 +37,7 @@ OVERVIEW: list[tuple[str, str]] = [
     ("datacheck", "大数据比对：导入数据、运行规则、生成演示数据"),
     ("calendar", "工作日历：计算期限（due，可不用数据库）、导入节假日安排（import）"),
     ("reconcile", "对账销账：零报告检测（zero-report）、自动对账（match）"),
+    ("supervision", "督导：整改警示卡检查（cards）"),
     ("audit", "审计日志：校验哈希链"),
     ("roles", "按角色权限表建立或更新角色"),
     ("tasks", "后台任务：独立进程运行（worker）"),

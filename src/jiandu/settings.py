@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "jiandu.reconciliation",
     "jiandu.cards",
     "jiandu.inbox",
+    "jiandu.supervision",
     "jiandu.demo",
     "jiandu.workbench",
 ]

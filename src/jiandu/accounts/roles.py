@@ -37,6 +37,17 @@ _RECONCILIATION_VIEW = [
     "reconciliation.view_inquirymeeting",
 ]
 
+# 督导 campaigns (seed 003): set up, 督导检查 and findings, lists, the 警示卡 check.
+_SUPERVISION_CAMPAIGNS = [
+    "supervision.view_campaign",
+    "supervision.add_campaign",
+    "supervision.change_campaign",
+    "supervision.add_inspection",
+    "supervision.fill_campaign_list",
+    "supervision.view_warningcard",
+    "supervision.issue_warning_card",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_PETITION: [
         *_VIEW_BUSINESS,
@@ -70,6 +81,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # 主体责任提醒卡: rooms and groups spot-check the leaders they supervise.
         "cards.view_remindercard",
         "cards.spot_check_card",
+        *_SUPERVISION_CAMPAIGNS,
     ],
     ROLE_TRIAL: [
         *_VIEW_BUSINESS,
@@ -105,6 +117,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cards.issue_reminder_card",
         "cards.spot_check_card",
         "cards.change_listtemplate",
+        *_SUPERVISION_CAMPAIGNS,
     ],
     ROLE_LEADER: [
         *_VIEW_BUSINESS,
@@ -114,6 +127,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "oversight.view_problem",
         *_RECONCILIATION_VIEW,
         "cards.view_remindercard",
+        "supervision.view_campaign",
+        "supervision.view_warningcard",
     ],
     ROLE_IDENTITY: [
         "clues.view_reporter_identity",
@@ -161,6 +176,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "oversight.rectify_problem",
         "cards.view_remindercard",
         "cards.submit_card_summary",
+        # 督导: see the campaigns it takes part in, fill its lists, see its 警示卡.
+        "supervision.view_campaign",
+        "supervision.fill_campaign_list",
+        "supervision.view_warningcard",
     ],
 }
 

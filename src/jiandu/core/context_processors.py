@@ -28,6 +28,8 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("提醒卡", "印发提醒卡", "cards:card_issue_batch", "cards.issue_reminder_card"),
     ("提醒卡", "提醒卡统计", "cards:stats", "cards.view_remindercard"),
     ("提醒卡", "清单模板", "cards:template_list", "cards.view_remindercard"),
+    ("整改闭环", "督导", "supervision:campaign_list", "supervision.view_campaign"),
+    ("整改闭环", "整改警示卡", "supervision:card_list", "supervision.view_warningcard"),
     ("大数据比对", "比对任务", "datacheck:run_list", "datacheck.view_run"),
     ("大数据比对", "比对疑点", "datacheck:hit_list", "datacheck.view_run"),
     ("大数据比对", "数据集", "datacheck:dataset_list", "datacheck.view_run"),

@@ -40,6 +40,7 @@ from jiandu.demo.orgs import create_orgs, org_specs
 from jiandu.demo.people import cadre_specs, create_people
 from jiandu.demo.plan import build_plan
 from jiandu.demo.reconciliation import create_reconciliation_demo
+from jiandu.demo.supervision import build_supervision_demo
 
 SETUP_USERNAME = "jiandu-demo"
 MAX_SCALE = 5.0
@@ -228,6 +229,7 @@ def build_demo(
         create_demo_cards(
             actor=setup, orgs=orgs, today=last_day + dt.timedelta(days=1), seed=seed, scale=scale
         )
+        build_supervision_demo(orgs=orgs, today=last_day + dt.timedelta(days=1))
         report(0.99, "期限提醒（站内消息）")
         run_demo_reminders(today=today)
     return DemoSummary(
