@@ -109,11 +109,13 @@ class CloseJob:
 class Ranked:
     """The calculator's output for a close: the month and the cumulative period
     (``result``), the quarter at its end, who is last in each (``lasts``: ``month``,
-    ``cumulative``, ``quarter``), and the reported figures counted as 0."""
+    ``cumulative``, ``quarter``), the bottom K of the cumulative period in the board's
+    month, and the reported figures counted as 0."""
 
     result: ranking.BoardResult
     quarter: ranking.PeriodResult | None
     lasts: dict[str, ranking.LastPlace]
+    bottom: ranking.BottomList | None
     missing: list[ranking.MissingValue]
 
 
@@ -259,7 +261,8 @@ def carry(job: CloseJob, figures: compute.MonthFigures) -> None:
 def rank(job: CloseJob, figures: compute.MonthFigures) -> Ranked:
     """The month and the cumulative period (and, at a quarter's end, the quarter's
     cumulative period) by the calculator's rules, and who is last in each by the board's
-    rule. A missing reported figure stops here unless the job counts it as 0."""
+    rule, and in the board's month its bottom K. A missing reported figure stops here
+    unless the job counts it as 0."""
     missing = compute.find_missing(
         figures=figures, columns=job.columns, units=job.units, months=job.months
     )
@@ -280,6 +283,7 @@ def rank(job: CloseJob, figures: compute.MonthFigures) -> Ranked:
         result=result,
         quarter=quarter,
         lasts=_last_places(job, result=result, quarter=quarter, previous=previous),
+        bottom=_bottom(job, result=result, previous=previous),
         missing=missing,
     )
 
@@ -345,14 +349,12 @@ def warn(job: CloseJob, ranked: Ranked) -> Warned:
     if quarter is not None:
         for finding in ranking.quarter_last(period=quarter, last=lasts["quarter"]):
             warned.findings.append((finding, [month]))
-    # "The bottom K" singles units out only when there are more than K of them.
-    participants = len(result.cumulative.rows)
-    if (
-        board.bottom_month
-        and int(month[5:]) == board.bottom_month
-        and participants > board.bottom_k
-    ):
-        for finding in ranking.cumulative_bottom(period=result.cumulative, k=board.bottom_k):
+    if ranked.bottom is not None:
+        if note := ranked.bottom.note(result.cumulative.label, result.spec):
+            warned.notes.append(note)
+        for finding in ranking.cumulative_bottom(
+            period=result.cumulative, k=board.bottom_k, bottom=ranked.bottom
+        ):
             warned.findings.append((finding, [month]))
     return warned
 
@@ -424,6 +426,7 @@ def store(
         "reported": reported_sources,
         "missing_as_zero": [m.to_dict() for m in result.cumulative.missing_as_zero],
         "last": {key: found.to_dict() for key, found in lasts.items()},
+        "bottom": ranked.bottom.to_dict() if ranked.bottom is not None else None,
         "computed_at": timezone.now().isoformat(),
     }
     snapshot = BoardSnapshot(
@@ -659,6 +662,22 @@ def _last_places(
     if quarter is not None:
         lasts["quarter"] = ranking.last_place(quarter, spec=spec, previous=previous["quarter"])
     return lasts
+
+
+def _bottom(
+    job: CloseJob, *, result: ranking.BoardResult, previous: dict[str, dict[str, int] | None]
+) -> ranking.BottomList | None:
+    """The bottom K of January to the board's month (the 集体诫勉谈话 list), cut by the
+    board's tie-breakers; None in other months, and when there are no more than K
+    participants (then "the bottom K" would single out everybody)."""
+    board = job.board
+    if not board.bottom_month or int(job.month[5:]) != board.bottom_month:
+        return None
+    if len(result.cumulative.rows) <= board.bottom_k:
+        return None
+    return ranking.bottom_list(
+        result.cumulative, k=board.bottom_k, spec=job.spec, previous=previous["cumulative"]
+    )
 
 
 def _leader(org_id: int) -> Post | None:
