@@ -1,5 +1,6 @@
-"""The Playwright fixture every browser test shares (Debian's chromium), and logging in
-through the login page."""
+"""The Playwright fixture every browser test shares (Debian's chromium), logging in
+through the login page, and the scan of every page a walk loads for text that looks like
+code (``no_code_like_text``)."""
 
 from __future__ import annotations
 
@@ -65,3 +66,45 @@ def log_in(page, live_server):
         return live_server.url
 
     return log_in
+
+
+class CodeLikeScan:
+    """Every HTML page and fragment the browser loads, read as it arrives (a route on the
+    context passes each response through unchanged): the visible text that looks like
+    code (``jiandu.testing.code_like_text``), by URL."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, list[str]]] = []
+
+    def route(self, route) -> None:
+        from jiandu.testing import code_like_text
+
+        request = route.request
+        # A file upload goes to the server untouched (an intercepted request does not
+        # carry the files' bytes); the page it leads to is read after its redirect.
+        uploads = "multipart/form-data" in (request.headers.get("content-type") or "")
+        if request.resource_type not in {"document", "xhr", "fetch"} or uploads:
+            route.continue_()
+            return
+        # Redirects reach the browser as they are: it follows them itself.
+        response = route.fetch(max_redirects=0)
+        if "text/html" in response.headers.get("content-type", ""):
+            found = code_like_text(response.text())
+            if found:
+                self.found.append((f"{request.method} {request.url}", found))
+        route.fulfill(response=response)
+
+    def report(self) -> str:
+        return "\n".join(f"{url}: {'、'.join(dict.fromkeys(texts))}" for url, texts in self.found)
+
+
+@pytest.fixture
+def no_code_like_text(page):
+    """Fail the test when a page it loaded shows code where a person reads names:
+    ``snake_case``, ``True``/``False``/``None``, Python list literals in text nodes."""
+    scan = CodeLikeScan()
+    page.context.route("**/*", scan.route)
+    yield scan
+    page.context.unroute("**/*", scan.route)
+    if scan.found:
+        pytest.fail("页面上出现了代码式的文字（应为名称）：\n" + scan.report(), pytrace=False)

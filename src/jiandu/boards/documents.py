@@ -37,6 +37,7 @@ from openpyxl.utils import get_column_letter
 from jiandu.boards.ranking import (
     DEFAULT_YELLOW_LABEL,
     BoardResult,
+    BottomList,
     Colour,
     Indicator,
     LastPlace,
@@ -113,7 +114,9 @@ class BoardSection:
     ``unit_names`` maps the ranking's unit keys to display names; ``warnings`` are
     the findings issued on this board; ``month`` the month shown (default: the last);
     ``lasts`` who is last in a period (by period key) as the close decided it —
-    without it, it is decided by the spec's rule without a previous period.
+    without it, it is decided by the spec's rule without a previous period;
+    ``bottom`` the bottom-K list of the cumulative period as the close cut it (its note
+    says why a list is short).
     """
 
     title: str
@@ -122,6 +125,7 @@ class BoardSection:
     warnings: Sequence[WarningFinding] = ()
     month: str | None = None
     lasts: Mapping[str, LastPlace] = field(default_factory=dict)
+    bottom: BottomList | None = None
 
     def last(self, period: PeriodResult) -> LastPlace:
         found = self.lasts.get(period.key)
@@ -327,13 +331,20 @@ def render_bulletin_docx(*, bulletin: Bulletin) -> bytes:
     _heading(document, f"{chinese_number(heading_number)}、预警情况")
     actions = {**DEFAULT_WARNING_ACTIONS, **bulletin.warning_actions}
     warned = False
+    notes: list[str] = []
     for board in bulletin.boards:
         for finding in board.warnings:
             warned = True
             sentence = finding.describe(unit_name=board.name(finding.unit))
             _paragraph(document, f"{sentence}，{actions[finding.kind]}。")
+        if board.bottom is not None:
+            cumulative = board.result.cumulative
+            if note := board.bottom.note(cumulative.label, board.result.spec):
+                notes.append(f"{board.title}{note}。")
     if not warned:
         _paragraph(document, "本期没有单位触发预警。")
+    for note in notes:
+        _paragraph(document, note)
 
     if bulletin.requirements:
         heading_number += 1

@@ -75,7 +75,15 @@ def _section(snapshot: BoardSnapshot, warnings: Sequence[BoardWarning]) -> docum
         warnings=_findings(warnings),
         month=snapshot.month,
         lasts=_lasts(snapshot),
+        bottom=_bottom(snapshot),
     )
+
+
+def _bottom(snapshot: BoardSnapshot) -> ranking.BottomList | None:
+    """The bottom-K list the close cut (snapshots closed before it was stored, and the
+    months without one: none)."""
+    stored = snapshot.data.get("bottom")
+    return ranking.BottomList.from_dict(stored) if stored else None
 
 
 def _snapshot_warnings(snapshot: BoardSnapshot) -> list[BoardWarning]:

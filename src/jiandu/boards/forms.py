@@ -126,7 +126,10 @@ class BoardForm(forms.Form):
         label="集体诫勉谈话名数",
         min_value=1,
         initial=10,
-        help_text="累计综合排名后几名列入集体诫勉谈话名单（并列者一并列入）；参评单位不多于该数时不启用",
+        help_text=(
+            "累计综合排名后几名列入集体诫勉谈话名单；分界处并列的按末位比较项依次比较，"
+            "仍并列的均不列入（结账时说明原因）；参评单位不多于该数时不启用"
+        ),
     )
     bottom_month = forms.IntegerField(
         label="集体诫勉谈话统计截至月份",
@@ -211,7 +214,7 @@ class BoardForm(forms.Form):
                 required=False,
                 help_text=(
                     "综合得分同为最低的单位，依次按这些项比较，每项只留下较差的单位；"
-                    "所选指标须在本榜上"
+                    "集体诫勉谈话名单分界处的并列也按这些项区分；所选指标须在本榜上"
                     if i == 1
                     else ""
                 ),

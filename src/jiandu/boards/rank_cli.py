@@ -3,6 +3,7 @@
 Usage::
 
     jiandu board rank --spec SPEC.json --values VALUES.csv [--json] [--missing error|zero]
+                      [--bottom K]
 
 SPEC.json is a :class:`~jiandu.boards.ranking.BoardSpec` as JSON::
 
@@ -31,6 +32,11 @@ or name) and ``previous_rank`` (the overall rank in the month before), compared 
 order; when more than ``max_tied`` (default 1) units are still tied, nobody is last.
 The output names each period's last unit (months only: the previous month is known to
 the calculator, the period before the cumulative one is not).
+
+``--bottom K`` lists the bottom K of the cumulative period (e.g. the 集体诫勉谈话 list)
+by the rule the platform's close applies (:func:`~jiandu.boards.ranking.bottom_list`):
+units tied at the K-th place from the bottom are told apart by the same tie-breakers;
+units still tied across the cut are not listed, and the output says why.
 
 VALUES.csv has exactly the columns ``unit, month, indicator, value`` (the Chinese
 headers ``单位, 月份, 指标, 数值`` are accepted too), one figure per row. The
@@ -61,6 +67,7 @@ from jiandu.boards.ranking import (
     BoardError,
     BoardResult,
     BoardSpec,
+    BottomList,
     LastPlace,
     MissingPolicy,
     MissingValuesError,
@@ -69,6 +76,7 @@ from jiandu.boards.ranking import (
     RankingBasis,
     SpecError,
     ValueInputError,
+    bottom_list,
     describe_missing,
     last_place,
     rank_board,
@@ -252,6 +260,15 @@ def describe_last(found: LastPlace) -> str:
     return text + (f"（{found.tie_break}）" if found.tie_break else "")
 
 
+def describe_bottom(bottom: BottomList, *, label: str, spec: BoardSpec) -> str:
+    """“后3名：丙、乙、甲（甲：…依次比较…后列入后3名）”, or why the list is short."""
+    if note := bottom.note(label, spec):
+        return note
+    text = f"{label}后{bottom.k}名：{'、'.join(bottom.units)}"
+    decided = "、".join(bottom.places)
+    return text + (f"（{decided}：{bottom.tie_break}）" if bottom.places else "")
+
+
 def format_period(result: BoardResult, period: PeriodResult, last: LastPlace | None = None) -> str:
     """One period as an aligned text table."""
     spec = result.spec
@@ -290,8 +307,9 @@ def format_period(result: BoardResult, period: PeriodResult, last: LastPlace | N
     return "\n".join(lines)
 
 
-def format_result(result: BoardResult) -> str:
-    """The whole board (each month, then the cumulative period) as readable text."""
+def format_result(result: BoardResult, *, bottom: BottomList | None = None) -> str:
+    """The whole board (each month, then the cumulative period) as readable text; with
+    ``bottom``, the bottom-K list of the cumulative period after it."""
     spec = result.spec
     lines = []
     if spec.title:
@@ -306,6 +324,8 @@ def format_result(result: BoardResult) -> str:
     for period in result.periods:
         lines.append("")
         lines.append(format_period(result, period, lasts[period.key]))
+    if bottom is not None:
+        lines.append(describe_bottom(bottom, label=result.cumulative.label, spec=spec))
     return "\n".join(lines) + "\n"
 
 
@@ -327,6 +347,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=[p.value for p in MissingPolicy],
         default=MissingPolicy.ERROR.value,
         help="缺少数据时：error 报错（默认），zero 按0计并注明",
+    )
+    parser.add_argument(
+        "--bottom",
+        type=int,
+        metavar="K",
+        help="另列累计期间后K名的名单（如集体诫勉谈话名单，K≥1）：分界处并列的按末位比较项"
+        "依次比较，仍并列的均不列入并说明原因",
     )
     return parser
 
@@ -365,6 +392,12 @@ def main(
         return _json_error(err, [usage_message(str(exc))], 2)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if args.bottom is not None and args.bottom < 1:
+        message = "--bottom：后几名的名数应至少为1"
+        if as_json:
+            return _json_error(err, [message], 2)
+        print(f"错误：{message}", file=err)
+        return 2
     try:
         result = rank_files(spec_path=args.spec, values_path=args.values, missing=args.missing)
     except InputError as exc:
@@ -373,13 +406,22 @@ def main(
         for line in exc.lines:
             print(f"错误：{line}", file=err)
         return 1
+    bottom = (
+        bottom_list(result.cumulative, k=args.bottom, spec=result.spec)
+        if args.bottom is not None
+        else None
+    )
     if args.json:
         data = result.to_dict()
         data["last"] = {key: found.to_dict() for key, found in period_lasts(result).items()}
+        if bottom is not None:
+            data["bottom"] = bottom.to_dict() | {
+                "note": bottom.note(result.cumulative.label, result.spec)
+            }
         json.dump(data, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        out.write(format_result(result))
+        out.write(format_result(result, bottom=bottom))
     return 0
 
 

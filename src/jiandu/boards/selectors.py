@@ -35,6 +35,8 @@ from jiandu.clues.statistics import statistic as get_statistic
 from jiandu.core.access import get_or_404, jurisdiction_org_ids
 from jiandu.core.pagination import KeysetPage, keyset_paginate
 from jiandu.orgs.models import Org
+from jiandu.oversight.selectors import problem_list
+from jiandu.oversight.services import BOARD_WARNING_ORIGIN
 
 DRILLDOWN_LIMIT = 500
 
@@ -916,6 +918,17 @@ def warning_get(*, user: Any, pk: int) -> tuple[BoardWarning, BoardAccess]:
     if access is None or not access.sees_warning(warning):
         raise Http404("记录不存在")
     return warning, access
+
+
+def warning_problems(*, user: Any, warnings: Iterable[BoardWarning]) -> dict[int, Any]:
+    """warning id → the problem it opened in the rectification loop (整改闭环, source
+    多色榜预警), with its rectification, for the problems the user may see (the
+    oversight app's jurisdiction); a problem outside it is left out."""
+    ids = [w.pk for w in warnings]
+    if not ids:
+        return {}
+    problems = problem_list(user=user).filter(origin_type=BOARD_WARNING_ORIGIN, origin_id__in=ids)
+    return {p.origin_id: p for p in problems if p.origin_id is not None}
 
 
 def warning_events(*, warning: BoardWarning) -> QuerySet[WarningEvent]:

@@ -10,6 +10,7 @@ one service call. htmx requests get the partial they target.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -40,6 +41,7 @@ from jiandu.boards.models import BoardSnapshot
 from jiandu.boards.tasks import CLOSE_TASK
 from jiandu.core.tasks import task_submit
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
+from jiandu.oversight.views import STATUS_TONES as PROBLEM_TONES
 
 VIEW = "boards.view_board"
 
@@ -522,19 +524,33 @@ def warning_list(request: HttpRequest) -> HttpResponse:
         user=request.user, filters=filters, after=request.GET.get("after"), query=request.GET
     )
     warnings = page.items
+    problems = _warning_problems(request, warnings)
     for warning in warnings:
         warning.kind_tone = KIND_TONES.get(warning.kind, "gray")
         warning.status_tone = STATUS_TONES.get(warning.status, "gray")
+        warning.problem = problems.get(warning.pk)
     context = {"filter_form": form, "warnings": warnings, "page": page, "total": total}
     if _targets(request, "warning-results"):
         return render(request, "boards/warning_list.html#results", context)
     return render(request, "boards/warning_list.html", context)
 
 
+def _warning_problems(request: HttpRequest, warnings: Sequence[Any]) -> dict[int, Any]:
+    """The problems the warnings opened (整改闭环), each with its rectification's
+    state, for a viewer who may see problems: only those in the viewer's jurisdiction."""
+    if not request.user.has_perm("oversight.view_problem"):
+        return {}
+    problems = selectors.warning_problems(user=request.user, warnings=warnings)
+    for problem in problems.values():
+        problem.status_tone = PROBLEM_TONES.get(problem.rectification.status, "gray")
+    return problems
+
+
 def _warning_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     warning, access = selectors.warning_get(user=request.user, pk=pk)
     warning.kind_tone = KIND_TONES.get(warning.kind, "gray")
     warning.status_tone = STATUS_TONES.get(warning.status, "gray")
+    warning.problem = _warning_problems(request, [warning]).get(warning.pk)
     events = [
         {
             "at": e.at,

@@ -92,9 +92,11 @@ from jiandu.boards.ranking.spec import (
     tie_breaker_label,
 )
 from jiandu.boards.ranking.warning_rules import (
+    BottomList,
     Evidence,
     LastPlace,
     WarningFinding,
+    bottom_list,
     consecutive_last,
     cumulative_bottom,
     last_place,
@@ -110,6 +112,7 @@ __all__ = [
     "BoardError",
     "BoardResult",
     "BoardSpec",
+    "BottomList",
     "CellResult",
     "Colour",
     "ColourSettings",
@@ -134,6 +137,7 @@ __all__ = [
     "ValueProblem",
     "WarningFinding",
     "WarningKind",
+    "bottom_list",
     "consecutive_last",
     "cumulative_bottom",
     "describe_missing",

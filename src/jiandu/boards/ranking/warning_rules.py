@@ -1,16 +1,17 @@
 """The warning rules: who is last in a period (tie-breakers, the maximum tied at last),
-consecutive months last, last of a quarter, the bottom K of a cumulative period, and the
+consecutive months last, last of a quarter, the bottom K of a cumulative period (cut by
+the same tie-breakers; a tie left across the cut stops the list above it), and the
 evidence each finding carries."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from jiandu.boards.ranking.formats import _month_index, join_month_labels, months_label, quarter_of
-from jiandu.boards.ranking.results import PeriodResult
+from jiandu.boards.ranking.results import PeriodResult, UnitResult
 from jiandu.boards.ranking.spec import (
     PREVIOUS_RANK,
     BoardSpec,
@@ -169,33 +170,9 @@ def last_place(
     tied = len(remaining)
     if tied == n:
         return LastPlace(units=(), participants=n, tied=n, remaining=n, all_equal=True)
-    used: list[str] = []
-    for breaker in rule.tie_breakers:
-        if len(remaining) <= 1:
-            break
-        if breaker == PREVIOUS_RANK:
-            if previous is None or any(r.unit not in previous for r in remaining):
-                continue
-            worst_rank = max(int(previous[r.unit]) for r in remaining)
-            narrowed = [r for r in remaining if int(previous[r.unit]) == worst_rank]
-        else:
-            assert spec is not None  # a tie-breaker other than previous_rank needs a spec
-            indicator = spec.indicator(breaker)
-            higher = indicator.direction is Direction.HIGHER
-            keys: dict[str, tuple[Decimal, ...]] = {}
-            for r in remaining:
-                found = [c for c in r.cells if c.indicator == indicator.key]
-                if not found:
-                    break
-                value = found[0].value
-                keys[r.unit] = value if higher else tuple(-v for v in value)
-            if len(keys) < len(remaining):
-                continue
-            worst_key = min(keys.values())
-            narrowed = [r for r in remaining if keys[r.unit] == worst_key]
-        if len(narrowed) < len(remaining):
-            used.append(breaker)
-        remaining = narrowed
+    remaining, used = _order_tied(
+        remaining, breakers=rule.tie_breakers, spec=spec, previous=previous
+    )[0]
     units = tuple(r.unit for r in remaining) if len(remaining) <= rule.max_tied else ()
     tie_break = ""
     if units and tied > 1:
@@ -212,6 +189,216 @@ def last_place(
         tied=tied,
         remaining=len(remaining),
         decided_by=tuple(used),
+        tie_break=tie_break,
+    )
+
+
+def _breaker_keys(
+    rows: Sequence[UnitResult],
+    breaker: str,
+    *,
+    spec: BoardSpec | None,
+    previous: Mapping[str, int] | None,
+) -> dict[str, tuple[Decimal, ...]] | None:
+    """unit → its key under one tie-breaker, the smaller the worse; None when the
+    tie-breaker cannot be applied to every one of ``rows`` (no previous period, a unit
+    absent from it, a period read without its cells)."""
+    if breaker == PREVIOUS_RANK:
+        if previous is None or any(r.unit not in previous for r in rows):
+            return None
+        return {r.unit: (Decimal(-int(previous[r.unit])),) for r in rows}
+    assert spec is not None  # a tie-breaker other than previous_rank needs a spec
+    indicator = spec.indicator(breaker)
+    higher = indicator.direction is Direction.HIGHER
+    keys: dict[str, tuple[Decimal, ...]] = {}
+    for r in rows:
+        found = [c for c in r.cells if c.indicator == indicator.key]
+        if not found:
+            return None
+        value = found[0].value
+        keys[r.unit] = value if higher else tuple(-v for v in value)
+    return keys
+
+
+def _order_tied(
+    rows: Sequence[UnitResult],
+    *,
+    breakers: Sequence[str],
+    spec: BoardSpec | None,
+    previous: Mapping[str, int] | None,
+    used: tuple[str, ...] = (),
+) -> list[tuple[list[UnitResult], tuple[str, ...]]]:
+    """Units of equal composite ordered worst first by the tie-breakers, in turn: the
+    classes of units still tied after all of them, each with the tie-breakers that set
+    it apart. A tie-breaker that cannot be applied to every unit of a class is passed
+    over for that class. The first class is who is last (:func:`last_place`); the
+    classes in order are how a bottom-K list is cut (:func:`bottom_list`)."""
+    rows = list(rows)
+    if len(rows) <= 1 or not breakers:
+        return [(rows, used)]
+    breaker, rest = breakers[0], breakers[1:]
+    keys = _breaker_keys(rows, breaker, spec=spec, previous=previous)
+    distinct = sorted(set(keys.values())) if keys is not None else []
+    if keys is None or len(distinct) == 1:
+        return _order_tied(rows, breakers=rest, spec=spec, previous=previous, used=used)
+    ordered: list[tuple[list[UnitResult], tuple[str, ...]]] = []
+    for key in distinct:
+        ordered += _order_tied(
+            [r for r in rows if keys[r.unit] == key],
+            breakers=rest,
+            spec=spec,
+            previous=previous,
+            used=(*used, breaker),
+        )
+    return ordered
+
+
+@dataclass(frozen=True)
+class BottomList:
+    """The bottom ``k`` units of a cumulative period (e.g. the 集体诫勉谈话 list), cut by
+    the same tie-breakers as :func:`last_place`.
+
+    ``units`` are listed worst first. Units sharing a composite at the K-th place from
+    the bottom are ordered by the spec's tie-breakers; units still tied across the cut
+    after all of them are neither included nor excluded silently: **the list stops
+    above the tie** — none of them is listed, and :meth:`note` says why. ``tied``: how
+    many units were tied across the cut (0: the cut was clear), ``tied_place`` the place
+    they share, ``composite`` their composite, ``tried`` the tie-breakers compared on
+    them. ``places`` gives, for a listed unit whose place was decided by tie-breakers,
+    its place, how many share it, and ``tie_break`` says how. ``all_equal``: every unit
+    has the same composite (nobody is singled out).
+    """
+
+    units: tuple[str, ...]
+    k: int
+    participants: int
+    tied: int = 0
+    tied_place: int = 0
+    composite: int = 0
+    tried: tuple[str, ...] = ()
+    places: Mapping[str, tuple[int, int]] = field(default_factory=dict, hash=False)
+    tie_break: str = ""
+    all_equal: bool = False
+
+    @property
+    def stopped(self) -> bool:
+        """Units tied across the K-th place left the list short of K."""
+        return self.tied > 0
+
+    def note(self, label: str = "", spec: BoardSpec | None = None) -> str:
+        """Why the list is short, e.g. “2020年1—7月后10名：倒数第10名处有18个单位综合得分
+        同为4分、并列第21位，无法确定谁在名单内，均不列入，名单列9个单位”; empty when
+        the list holds K units (or every participant)."""
+        if self.all_equal and self.participants:
+            return f"{label}各单位综合得分相同，无后{self.k}名，名单为空"
+        if not self.stopped:
+            return ""
+        compared = ""
+        if self.tried:
+            names = "、".join(tie_breaker_label(key, spec) for key in self.tried)
+            compared = f"，依次比较{names}后仍"
+        else:
+            compared = "、"
+        listed = f"名单列{len(self.units)}个单位" if self.units else "名单为空"
+        return (
+            f"{label}后{self.k}名：倒数第{self.k}名处有{self.tied}个单位综合得分同为"
+            f"{self.composite}分{compared}并列第{self.tied_place}位，无法确定谁在名单内，"
+            f"均不列入，{listed}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "units": list(self.units),
+            "k": self.k,
+            "participants": self.participants,
+            "tied": self.tied,
+            "tied_place": self.tied_place,
+            "composite": self.composite,
+            "tried": list(self.tried),
+            "places": {unit: list(pair) for unit, pair in self.places.items()},
+            "tie_break": self.tie_break,
+            "all_equal": self.all_equal,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BottomList:
+        return cls(
+            units=tuple(data["units"]),
+            k=int(data["k"]),
+            participants=int(data["participants"]),
+            tied=int(data.get("tied", 0)),
+            tied_place=int(data.get("tied_place", 0)),
+            composite=int(data.get("composite", 0)),
+            tried=tuple(data.get("tried", ())),
+            places={u: (int(p[0]), int(p[1])) for u, p in data.get("places", {}).items()},
+            tie_break=data.get("tie_break", ""),
+            all_equal=bool(data.get("all_equal", False)),
+        )
+
+
+def bottom_list(
+    period: PeriodResult,
+    *,
+    k: int,
+    spec: BoardSpec | None = None,
+    previous: Mapping[str, int] | None = None,
+) -> BottomList:
+    """The bottom ``k`` units of a cumulative ``period`` under the spec's tie-breakers
+    (``previous``: the overall ranks of the period before, for ``previous_rank``); see
+    :class:`BottomList` for the rule at the cut."""
+    if k < 1:
+        raise ValueError("后几名的名数应至少为1")
+    if period.kind is not PeriodKind.CUMULATIVE:
+        raise ValueError(f"{period.label}不是累计排名")
+    rows = sorted(period.rows, key=lambda r: r.composite)  # stable: ties in display order
+    n = len(rows)
+    if not rows or rows[0].composite == rows[-1].composite:
+        return BottomList(units=(), k=k, participants=n, all_equal=bool(rows))
+    if k >= n:
+        return BottomList(units=tuple(r.unit for r in rows), k=k, participants=n)
+    cut = rows[k - 1].composite
+    below = [r for r in rows if r.composite < cut]
+    at_cut = [r for r in rows if r.composite == cut]
+    wanted = k - len(below)
+    if len(at_cut) == wanted:
+        return BottomList(units=tuple(r.unit for r in below + at_cut), k=k, participants=n)
+    breakers = spec.last_place.tie_breakers if spec is not None else ()
+    classes = _order_tied(at_cut, breakers=breakers, spec=spec, previous=previous)
+    taken: list[UnitResult] = []
+    places: dict[str, tuple[int, int]] = {}
+    used: list[str] = []
+    tied: list[UnitResult] = []
+    for members, decided_by in classes:
+        if len(taken) == wanted:
+            break
+        if len(taken) + len(members) > wanted:
+            tied = members
+            break
+        start = len(below) + len(taken)  # members' positions from the bottom, 0-based
+        for r in members:
+            places[r.unit] = (n - (start + len(members)) + 1, len(members))
+        taken += members
+        used += [key for key in decided_by if key not in used]
+    tied_place = n - (len(below) + len(taken) + len(tied)) + 1
+    tie_break = ""
+    if taken:
+        names = "、".join(tie_breaker_label(key, spec) for key in used)
+        tie_break = f"{len(at_cut)}个单位综合得分同为{cut}分，依次比较{names}后列入后{k}名"
+    # The tie-breakers compared on the units left tied: all that could be applied.
+    tried = tuple(
+        key
+        for key in breakers
+        if _breaker_keys(tied, key, spec=spec, previous=previous) is not None
+    )
+    return BottomList(
+        units=tuple(r.unit for r in below + taken),
+        k=k,
+        participants=n,
+        tied=len(tied),
+        tied_place=tied_place,
+        composite=cut,
+        tried=tried,
+        places=places,
         tie_break=tie_break,
     )
 
@@ -428,29 +615,40 @@ def quarter_last(
     ]
 
 
-def cumulative_bottom(*, period: PeriodResult, k: int) -> list[WarningFinding]:
-    """The bottom ``k`` units of a cumulative result, all units tied at the cut included.
+def cumulative_bottom(
+    *,
+    period: PeriodResult,
+    k: int,
+    spec: BoardSpec | None = None,
+    previous: Mapping[str, int] | None = None,
+    bottom: BottomList | None = None,
+) -> list[WarningFinding]:
+    """The bottom ``k`` units of a cumulative result as findings, worst first, cut by
+    :func:`bottom_list` (the spec's tie-breakers; units still tied across the cut are
+    not listed), unless ``bottom`` gives the list.
 
     As with :func:`last_units`, a period where every unit has the same composite
     singles out nobody.
     """
-    if k < 1:
-        raise ValueError("后几名的名数应至少为1")
-    if period.kind is not PeriodKind.CUMULATIVE:
-        raise ValueError(f"{period.label}不是累计排名")
-    composites = sorted(r.composite for r in period.rows)
-    if not composites or composites[0] == composites[-1]:
-        return []
-    cut = composites[min(k, len(composites)) - 1]
-    chosen = [r for r in period.rows if r.composite <= cut]
-    chosen.sort(key=lambda r: r.composite)
+    if bottom is None:
+        bottom = bottom_list(period, k=k, spec=spec, previous=previous)
     return [
         WarningFinding(
             kind=WarningKind.CUMULATIVE_BOTTOM,
-            unit=row.unit,
-            evidence=(_evidence(period, row.unit),),
+            unit=unit,
+            evidence=(_bottom_evidence(period, unit, bottom),),
             threshold=k,
             scope=period.label,
         )
-        for row in chosen
+        for unit in bottom.units
     ]
+
+
+def _bottom_evidence(period: PeriodResult, unit: str, bottom: BottomList) -> Evidence:
+    """The unit's evidence on a bottom-K list: its place after the tie-breakers when
+    they decided it."""
+    evidence = _evidence(period, unit)
+    if unit not in bottom.places:
+        return evidence
+    place, shared = bottom.places[unit]
+    return replace(evidence, place=place, shared=shared, tie_break=bottom.tie_break)

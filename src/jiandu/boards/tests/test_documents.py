@@ -23,6 +23,7 @@ from jiandu.boards.documents import (
 )
 from jiandu.boards.ranking import (
     BoardSpec,
+    BottomList,
     Colour,
     Observation,
     consecutive_last,
@@ -354,3 +355,19 @@ def test_board_workbook_cumulative_sheet(mode):
         assert sheet["D4"].fill.fgColor.rgb in (None, "00000000")
     else:
         assert sheet["D4"].fill.fgColor.rgb == "00" + FILLS[top.cells[0].colour]
+
+
+def test_bulletin_says_why_a_bottom_k_list_is_short():
+    board = make_board()
+    cumulative = board.result.cumulative
+    lowest = cumulative.rows[-1].composite
+    bottom = BottomList(
+        units=(), k=1, participants=len(cumulative.rows), tied=2, tied_place=4, composite=lowest
+    )
+    board = BoardSection(title=board.title, result=board.result, unit_names=UNITS, bottom=bottom)
+    text = text_of(Document(io.BytesIO(render_bulletin_docx(bulletin=make_bulletin(board)))))
+    assert "本期没有单位触发预警。" in text
+    assert (
+        f"县区扶贫领域监督执纪问责工作情况2019年8—9月后1名：倒数第1名处有2个单位综合得分同为"
+        f"{lowest}分、并列第4位，无法确定谁在名单内，均不列入，名单为空。"
+    ) in text

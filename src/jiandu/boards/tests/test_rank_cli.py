@@ -212,3 +212,48 @@ def test_the_spec_decides_who_is_last_when_units_tie(tmp_path, capsys):
         "tie_break": "",
         "all_equal": False,
     }
+
+
+def test_bottom_k_is_cut_by_the_specs_tie_breakers_as_the_close_cuts_it(tmp_path, capsys):
+    spec = {
+        "months": ["2019-08", "2019-09"],
+        "indicators": [
+            {"key": "accepted", "name": "问题受理"},
+            {"key": "handled", "name": "处置办结"},
+        ],
+        "last_place": {"tie_breakers": ["处置办结", "previous_rank"]},
+    }
+    # 1—2月 summed: 甲 (6, 2), 乙 (2, 6), 丙 (6, 6): 甲 and 乙 both on 6 points, 丙 10.
+    figures = {"甲": [(5, 1), (1, 1)], "乙": [(1, 5), (1, 1)], "丙": [(3, 3), (3, 3)]}
+    rows = [
+        f"{unit},{month},{key},{value}"
+        for unit, months in figures.items()
+        for month, pair in zip(spec["months"], months, strict=True)
+        for key, value in zip(("accepted", "handled"), pair, strict=True)
+    ]
+    args = write_inputs(tmp_path, rows=rows, spec=spec)
+    assert main([*args, "--bottom", "1"]) == 0
+    text = capsys.readouterr().out
+    assert text.rstrip().endswith(
+        "2019年8—9月后1名：甲（甲：2个单位综合得分同为6分，依次比较“处置办结”后列入后1名）"
+    )
+    assert main([*args, "--bottom", "2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["bottom"]["units"], data["bottom"]["note"]) == (["甲", "乙"], "")
+
+    # Without tie-breakers nothing tells them apart: the list stops above the tie.
+    args = write_inputs(tmp_path, rows=rows, spec={**spec, "last_place": {}})
+    assert main([*args, "--bottom", "1"]) == 0
+    assert (
+        capsys.readouterr()
+        .out.rstrip()
+        .endswith(
+            "2019年8—9月后1名：倒数第1名处有2个单位综合得分同为6分、并列第2位，"
+            "无法确定谁在名单内，均不列入，名单为空"
+        )
+    )
+    assert main([*args, "--bottom", "1", "--json"]) == 0
+    bottom = json.loads(capsys.readouterr().out)["bottom"]
+    assert (bottom["units"], bottom["tied"]) == ([], 2)
+    assert main([*args, "--bottom", "0", "--json"]) == 2
+    assert json.loads(capsys.readouterr().err)["error"] == "--bottom：后几名的名数应至少为1"

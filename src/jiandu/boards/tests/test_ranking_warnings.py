@@ -7,12 +7,14 @@ import pytest
 
 from jiandu.boards.ranking import (
     BoardSpec,
+    BottomList,
     Evidence,
     Observation,
     PeriodResult,
     SpecError,
     WarningFinding,
     WarningKind,
+    bottom_list,
     consecutive_last,
     cumulative_bottom,
     last_place,
@@ -244,7 +246,7 @@ def test_quarter_last_with_ties_and_a_wrong_span():
         quarter_last(period=result.months[0])
 
 
-def test_bottom_k_of_a_cumulative_result_includes_ties_at_the_cut():
+def test_bottom_k_of_a_cumulative_result_stops_above_a_tie_across_the_cut():
     values = {"A": [9], "B": [7], "C": [5], "D": [5], "E": [3], "F": [1]}
     spec = BoardSpec.from_dict(
         {
@@ -265,19 +267,86 @@ def test_bottom_k_of_a_cumulative_result_includes_ties_at_the_cut():
     assert [(r.unit, r.composite) for r in cumulative.rows][-2:] == [("E", 6), ("F", 2)]
     assert [f.unit for f in cumulative_bottom(period=cumulative, k=1)] == ["F"]
     assert [f.unit for f in cumulative_bottom(period=cumulative, k=2)] == ["F", "E"]
-    # The 3rd lowest composite is 10, shared by A, B, C and D: all of them are at the cut.
-    assert [f.unit for f in cumulative_bottom(period=cumulative, k=3)] == [
-        "F",
-        "E",
-        "A",
-        "B",
-        "C",
-        "D",
-    ]
+    # The 3rd lowest composite is 10, shared by A, B, C and D, and nothing tells them
+    # apart: none of them is listed, and the list says why.
+    assert [f.unit for f in cumulative_bottom(period=cumulative, k=3, spec=spec)] == ["F", "E"]
+    bottom = bottom_list(cumulative, k=3, spec=spec)
+    assert (bottom.tied, bottom.tied_place, bottom.composite) == (4, 1, 10)
+    assert bottom.note(cumulative.label, spec) == (
+        "2019年7月后3名：倒数第3名处有4个单位综合得分同为10分、并列第1位，"
+        "无法确定谁在名单内，均不列入，名单列2个单位"
+    )
+    assert bottom_list(cumulative, k=2).note() == ""
     finding = cumulative_bottom(period=cumulative, k=2)[1]
     assert finding.kind is WarningKind.CUMULATIVE_BOTTOM
     assert finding.threshold == 2
     assert finding.describe() == "E2019年7月综合排名第5位（共6个单位），位列后2名"
+
+
+def _tied_at_the_cut(tie_breakers):
+    """A, then B, C, D tied on 6 points, E on 4, F on 2: B, C and D differ on “a”
+    (5, 4, 3) though their colours, and so their composites, are the same."""
+    spec = BoardSpec.from_dict(
+        {
+            "months": ["2019-07"],
+            "indicators": [{"key": "a", "name": "问题受理"}, {"key": "b", "name": "处置办结"}],
+            "colours": {"top_n": 1},
+            "last_place": {"tie_breakers": tie_breakers},
+        }
+    )
+    a = {"A": 10, "B": 5, "C": 4, "D": 3, "E": 2, "F": 1}
+    b = {"A": 10, "B": 9, "C": 8, "D": 7, "E": 6, "F": 6}
+    obs = [
+        Observation(unit=u, month="2019-07", indicator=k, value=v[u])
+        for u in a
+        for k, v in (("a", a), ("b", b))
+    ]
+    cumulative = rank_board(spec=spec, observations=obs).cumulative
+    assert [(r.unit, r.composite) for r in cumulative.rows] == [
+        ("A", 10),
+        ("B", 6),
+        ("C", 6),
+        ("D", 6),
+        ("E", 4),
+        ("F", 2),
+    ]
+    return spec, cumulative
+
+
+def test_bottom_k_cuts_a_tie_by_the_specs_tie_breakers_in_order():
+    spec, cumulative = _tied_at_the_cut(["a"])
+    three = cumulative_bottom(period=cumulative, k=3, spec=spec)
+    assert [f.unit for f in three] == ["F", "E", "D"]
+    evidence = three[2].evidence[0]
+    assert (evidence.place, evidence.shared) == (4, 1)
+    assert evidence.tie_break == "3个单位综合得分同为6分，依次比较“问题受理”后列入后3名"
+    assert three[2].describe() == "D2019年7月综合排名第4位（共6个单位），位列后3名"
+    # F and E are not in the tie: their places are their overall ranks.
+    assert (three[0].evidence[0].place, three[0].evidence[0].tie_break) == (6, "")
+    four = bottom_list(cumulative, k=4, spec=spec)
+    assert four.units == ("F", "E", "D", "C")
+    assert four.places == {"D": (4, 1), "C": (3, 1)}
+    assert not four.stopped
+
+    # The previous period's rank: C and D were both 3rd, B 2nd — B is spared, C and D
+    # are still tied across the cut of the bottom 3 after it: the list stops at two.
+    spec, cumulative = _tied_at_the_cut(["previous_rank"])
+    previous = {"A": 1, "B": 2, "C": 3, "D": 3, "E": 5, "F": 6}
+    bottom = bottom_list(cumulative, k=3, spec=spec, previous=previous)
+    assert bottom.units == ("F", "E")
+    assert (bottom.tied, bottom.tied_place, bottom.tried) == (2, 3, ("previous_rank",))
+    assert bottom.note("2019年7月", spec) == (
+        "2019年7月后3名：倒数第3名处有2个单位综合得分同为6分，依次比较上期综合排名后仍"
+        "并列第3位，无法确定谁在名单内，均不列入，名单列2个单位"
+    )
+    # Without the previous period the tie-breaker is passed over: B, C, D stay tied.
+    assert bottom_list(cumulative, k=3, spec=spec).tied == 3
+    # Then the board's next tie-breaker decides: “a” puts D behind C.
+    spec, cumulative = _tied_at_the_cut(["previous_rank", "a"])
+    bottom = bottom_list(cumulative, k=3, spec=spec, previous=previous)
+    assert bottom.units == ("F", "E", "D")
+    assert bottom.places == {"D": (4, 1)}
+    assert BottomList.from_dict(bottom.to_dict()) == bottom
 
 
 def test_bottom_k_singles_out_nobody_when_all_equal_and_refuses_monthly_periods():

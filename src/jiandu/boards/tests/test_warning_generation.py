@@ -146,17 +146,45 @@ def test_last_of_the_quarter_brings_an_interview_of_the_named_leader(bw):
     assert quarter.finding["evidence"][0]["months"] == ["2020-01", "2020-02", "2020-03"]
 
 
-def test_bottom_k_of_the_cumulative_board_includes_ties_at_the_cut(bw):
+def test_bottom_k_stops_above_units_still_tied_across_the_cut_and_says_why(bw):
     board_update(actor=bw.users["city"], board=bw.counties_board, bottom_k=1, bottom_month=2)
     bw.receive(bw.world.county, 1, 2)
     bw.receive(bw.dongchuan, 2, 1)
     bw.receive(bw.luquan, 2, 1)
     _close(bw, "2020-01")
     february = _close(bw, "2020-02")
-    bottom = [w for w in february.warnings if w.kind == WarningKind.CUMULATIVE_BOTTOM]
-    # 1—2月: 五华 2 clues, 东川 and 禄劝 1 each — tied last, both on the list of "bottom 1"
-    assert {w.org for w in bottom} == {bw.dongchuan, bw.luquan}
-    assert {w.scope for w in bottom} == {"2020年1—2月"}
+    # 1—2月: 五华 2 clues, 东川 and 禄劝 1 each — tied at the cut of "bottom 1" with no
+    # tie-breaker to tell them apart: neither is listed, and the close says why.
+    assert not [w for w in february.warnings if w.kind == WarningKind.CUMULATIVE_BOTTOM]
+    assert "2020年1—2月后1名：倒数第1名处有2个单位综合得分同为" in "".join(february.notes)
+    assert "均不列入，名单为空" in "".join(february.notes)
+    assert february.snapshot.data["bottom"]["tied"] == 2
+
+
+def test_bottom_k_cut_by_the_boards_tie_breakers(bw):
+    board_update(
+        actor=bw.users["city"],
+        board=bw.counties_board,
+        bottom_k=1,
+        bottom_month=2,
+        tie_breakers=["previous_rank"],
+    )
+    bw.receive(bw.world.county, 1, 2)
+    bw.receive(bw.dongchuan, 1, 1)
+    bw.receive(bw.luquan, 2, 1)
+    _close(bw, "2020-01")
+    february = _close(bw, "2020-02")
+    # 1—2月: 东川 and 禄劝 1 clue each; 1—1月 禄劝 was behind 东川: 禄劝 is the bottom 1.
+    (bottom,) = [w for w in february.warnings if w.kind == WarningKind.CUMULATIVE_BOTTOM]
+    assert bottom.org == bw.luquan
+    assert bottom.scope == "2020年1—2月"
+    (evidence,) = bottom.finding["evidence"]
+    assert (evidence["place"], evidence["shared"]) == (3, 1)
+    assert evidence["tie_break"] == "2个单位综合得分同为" + str(evidence["composite"]) + (
+        "分，依次比较上期综合排名后列入后1名"
+    )
+    assert "综合排名第3位（共3个单位），位列后1名" in bottom.description
+    assert not [n for n in february.notes if "后1名" in n]
 
 
 def test_bottom_k_needs_more_units_than_k(bw):

@@ -311,6 +311,7 @@ def test_boards_closed_under_default_settings_warn_a_handful_a_year(demo):
     bottom ten of 1—7月 → 集体诫勉谈话. Most units of the 38 派驻机构/监督检查室 tie at
     the bottom every month: by default such a tie singles nobody out, so the year brings a
     handful of notices, not one for every unit tied at zero."""
+    from jiandu.boards import ranking
     from jiandu.boards.demo import build_board_demo
     from jiandu.boards.models import BoardSnapshot, BoardWarning
 
@@ -318,9 +319,18 @@ def test_boards_closed_under_default_settings_warn_a_handful_a_year(demo):
     kinds = Counter(BoardWarning.objects.values_list("kind", flat=True))
     assert 1 <= kinds["consecutive_last"] <= 8
     assert 1 <= kinds["quarter_last"] <= 8  # at most one per board and quarter
-    # Seed: the bottom 10 of 1—7月 → 诫勉谈话; units tied at the cut are all on the list
-    # (ties there are not broken yet), so the list holds at least ten.
-    assert kinds["cumulative_bottom"] >= 10
+    # Seed: the bottom 10 of 1—7月 → 诫勉谈话. The built-in board compares nothing when
+    # units tie (no tie-breakers by default), and 19 of its 38 units share 10 points
+    # across the 10th place from the bottom: the list stops above that tie, at the 8
+    # units below it, and says why (with tie-breakers set, they would decide the cut).
+    bottom = BoardSnapshot.objects.get(board__key="poverty-stationed", month="2020-07").data[
+        "bottom"
+    ]
+    assert kinds["cumulative_bottom"] == len(bottom["units"]) == 8
+    assert (bottom["k"], bottom["tied"], bottom["composite"]) == (10, 19, 10)
+    note = ranking.BottomList.from_dict(bottom).note("2020年1—7月")
+    assert note.startswith("2020年1—7月后10名：倒数第10名处有19个单位综合得分同为10分")
+    assert note.endswith("均不列入，名单列8个单位")
     by_unit = Counter(BoardWarning.objects.values_list("org__name", flat=True))
     assert "富民县纪委监委" in by_unit
     # Every notice states the place truthfully: last of all the participants.
