@@ -30,8 +30,26 @@ def _media_and_tasks(request, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """A transactional test ends by flushing the database, reference data included (the
+    deadline table, problem sources, list kinds …): install it again for the tests that
+    follow in the same process, as they find it after migrating."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if not transactional:
+        return
+    from jiandu.core.reference import ensure_reference_data
+
+    with request.getfixturevalue("django_db_blocker").unblock():
+        ensure_reference_data()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(request):
-    # Rate-limit counters live in the cache: each test starts with none.
+    # Each test starts with an empty cache.
     if not request.config.pluginmanager.hasplugin("django"):
         return
     from django.core.cache import cache

@@ -28,6 +28,8 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.utils import timezone
+
 SEED_CARDS = 1247
 SEED_ITEMS = 7131
 SEED_TALKS = 28
@@ -219,9 +221,26 @@ def create_demo_cards(
             decision_date=after,
         )
         clue_close(actor=city_actor, clue=clue, conclusion=Conclusion.SUBSTANTIATED, on_date=after)
+        _date_clue_timeline(clue)
         followed["sanctions"] += 1
     return {
         "cards": total,
         "items": sum(c.items.count() for c in cards),
         **followed,
     }
+
+
+def _date_clue_timeline(clue: Any) -> None:
+    """Each step of the clue at ten o'clock of its business day (the services record the
+    moment they ran, which for the demo is the day it is built)."""
+    from jiandu.clues.models import Clue, ClueEvent
+
+    def ten(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+
+    clue.refresh_from_db()
+    for event in ClueEvent.objects.filter(clue=clue):
+        ClueEvent.objects.filter(pk=event.pk).update(at=ten(event.on_date))
+    Clue.objects.filter(pk=clue.pk).update(
+        created_at=ten(clue.received_date), updated_at=ten(clue.closed_at or clue.received_date)
+    )

@@ -14,8 +14,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jiandu.supervision.services import warning_cards_check
-
 
 class Command(BaseCommand):
     help = "督导：整改警示卡检查（cards）"
@@ -28,6 +26,10 @@ class Command(BaseCommand):
         cards.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Imported here: the check writes .docx cards, and `jiandu --help` should not load
+        # the document writer.
+        from jiandu.supervision.services import warning_cards_check
+
         actor = get_user_model().objects.filter(username=options["user"], is_active=True).first()
         if actor is None:
             raise CommandError(f"用户“{options['user']}”不存在或已停用")
