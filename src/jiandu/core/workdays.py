@@ -34,6 +34,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -150,6 +151,14 @@ class WorkCalendar:
             raise CalendarError(["第1行：表头应为“date,kind”或“日期,类型”"])
         return cls.from_rows(reader)
 
+    @cached_property
+    def exceptions(self) -> tuple[list[int], list[int]]:
+        """The ordinals, ascending, of the rest days that fall on a weekday and of the
+        working days that fall on a weekend: where the calendar departs from the week."""
+        rest = sorted(d.toordinal() for d in self.rest if d.weekday() < 5)
+        work = sorted(d.toordinal() for d in self.work if d.weekday() >= 5)
+        return rest, work
+
     # -- the table of working days, shared by the scalar and the vectorised answers --
 
     def workday_ordinals(self, first_year: int, last_year: int) -> list[int]:
@@ -235,12 +244,21 @@ def due_date(calendar: WorkCalendar, start: dt.date, kind: PeriodKind | str, n: 
 def workdays_between(calendar: WorkCalendar, start: dt.date, end: dt.date) -> int:
     """Working days after ``start`` up to and including ``end``: how many are left from
     today (``start``) to a due date (``end``); negative when ``end`` is earlier (the
-    working days an item is overdue by)."""
-    low, high = min(start, end), max(start, end)
-    table = calendar.workday_ordinals(low.year, high.year)
-    return bisect.bisect_right(table, end.toordinal()) - bisect.bisect_right(
-        table, start.toordinal()
-    )
+    working days an item is overdue by).
+
+    Counted without walking the days: Monday to Friday by arithmetic, then the
+    calendar's exceptions in between (a 休 on a weekday one fewer, a 班 on a weekend one
+    more), so a list of overdue items costs the same however long ago they were due."""
+    rest_weekdays, work_weekends = calendar.exceptions
+    a, b = start.toordinal(), end.toordinal()
+
+    def upto(n: int) -> int:  # working days with ordinal in [1, n]
+        weekdays = (n // 7) * 5 + min(n % 7, 5)  # ordinal 1 (0001-01-01) is a Monday
+        return (
+            weekdays - bisect.bisect_right(rest_weekdays, n) + bisect.bisect_right(work_weekends, n)
+        )
+
+    return upto(b) - upto(a)
 
 
 def due_dates(

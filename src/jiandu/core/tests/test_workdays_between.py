@@ -24,3 +24,20 @@ def test_same_day_is_zero_and_past_due_is_negative():
 
 def test_across_a_year_end():
     assert workdays_between(CAL, dt.date(2026, 12, 31), dt.date(2027, 1, 4)) == 2
+
+
+def test_counted_by_arithmetic_it_agrees_with_walking_the_days():
+    """Across years, both directions, weekends, holidays and 调休 days: the count equals
+    the working days found by walking from one date to the other."""
+    import random
+
+    rng = random.Random(7)
+    base = dt.date(2024, 6, 1)
+    for _ in range(2000):
+        a = base + dt.timedelta(days=rng.randrange(1100))
+        b = base + dt.timedelta(days=rng.randrange(1100))
+        low, high = min(a, b), max(a, b)
+        walked = sum(
+            CAL.is_workday(low + dt.timedelta(days=i)) for i in range(1, (high - low).days + 1)
+        )
+        assert workdays_between(CAL, a, b) == (walked if b >= a else -walked)
