@@ -37,13 +37,13 @@ from jiandu.reconciliation.schemas import (
     LedgerQuery,
     MarkIn,
     MatchIn,
-    MoveIn,
     PairIn,
     PairOut,
-    ReasonIn,
+    ReconcileMoveIn,
+    ReconcileReasonIn,
     RuleIn,
-    RuleOut,
     SuperviseIn,
+    ZeroReportRuleOut,
 )
 
 router = Router(tags=["对账销账"])
@@ -120,7 +120,9 @@ def _flag_detail(user: Any, flag: ZeroReportFlag) -> dict[str, Any]:
     return body
 
 
-@router.get("/zero-report-rules", response={200: list[RuleOut], **ERRORS}, summary="零报告规则")
+@router.get(
+    "/zero-report-rules", response={200: list[ZeroReportRuleOut], **ERRORS}, summary="零报告规则"
+)
 def list_rules(request: HttpRequest):
     """Every version, newest first (the first is in force)."""
     require_perm(request, "reconciliation.view_zeroreportflag")
@@ -128,7 +130,9 @@ def list_rules(request: HttpRequest):
     return [_rule(r) for r in selectors.zero_report_rules()]
 
 
-@router.post("/zero-report-rules", response={201: RuleOut, **ERRORS}, summary="修改零报告规则")
+@router.post(
+    "/zero-report-rules", response={201: ZeroReportRuleOut, **ERRORS}, summary="修改零报告规则"
+)
 def set_rule(request: HttpRequest, payload: RuleIn):
     """A new version; flags already raised keep the rule they were raised under."""
     require_perm(request, "reconciliation.change_zeroreportrule")
@@ -299,7 +303,7 @@ def pair(request: HttpRequest, reconciliation_id: int, payload: PairIn):
     response={200: PairOut, **ERRORS_WITH_CONFLICT},
     summary="解除配对",
 )
-def unpair(request: HttpRequest, pair_id: int, payload: ReasonIn):
+def unpair(request: HttpRequest, pair_id: int, payload: ReconcileReasonIn):
     require_perm(request, "reconciliation.change_reconciliation")
     visible = selectors.reconciliation_list(user=request.user).values("pk")
     found = get_or_404(LedgerPair.objects.filter(reconciliation__in=visible), pk=pair_id)
@@ -350,7 +354,7 @@ def account(request: HttpRequest, reconciliation_id: int, payload: Accountabilit
     response={200: LedgerOut, **ERRORS_WITH_CONFLICT},
     summary="销账、重新对账",
 )
-def move(request: HttpRequest, reconciliation_id: int, payload: MoveIn):
+def move(request: HttpRequest, reconciliation_id: int, payload: ReconcileMoveIn):
     require_perm(request, "reconciliation.change_reconciliation")
     reconciliation = selectors.reconciliation_get(user=request.user, pk=reconciliation_id)
     reconciliation = services.reconciliation_move(

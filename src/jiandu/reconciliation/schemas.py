@@ -17,7 +17,7 @@ from jiandu.reconciliation.choices import (
 PERIOD_HELP = "期间：2026Q3（季度）、2026-09（月）、2026H1（半年）或 2026（年）"
 
 
-class RuleOut(Schema):
+class ZeroReportRuleOut(Schema):
     id: int
     zero_min_other: int
     share_threshold: Decimal
@@ -152,7 +152,7 @@ class PairIn(Schema):
     reason: Line = Field(..., min_length=1)
 
 
-class ReasonIn(Schema):
+class ReconcileReasonIn(Schema):
     reason: Line = Field(..., min_length=1)
 
 
@@ -176,7 +176,7 @@ class AccountabilityOut(Schema):
     decision: str
 
 
-class MoveIn(Schema):
+class ReconcileMoveIn(Schema):
     action: ReconciliationAction
     reason: str = ""
 

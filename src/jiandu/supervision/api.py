@@ -28,14 +28,14 @@ from jiandu.supervision.schemas import (
     CampaignProblemPageOut,
     CampaignProblemQuery,
     CardCheckOut,
-    CardOut,
-    CardPageOut,
     FindingIn,
     FindingOut,
     InspectionIn,
     InspectionOut,
     ListOut,
     ListReplaceIn,
+    WarningCardOut,
+    WarningCardPageOut,
 )
 
 router = Router(tags=["督导"])
@@ -336,7 +336,7 @@ def create_finding(request: HttpRequest, inspection_id: int, payload: FindingIn)
 # --- 整改警示卡 -----------------------------------------------------------------------------
 
 
-@router.get("/cards", response={200: CardPageOut, **ERRORS}, summary="整改警示卡列表")
+@router.get("/cards", response={200: WarningCardPageOut, **ERRORS}, summary="整改警示卡列表")
 def list_cards(request: HttpRequest, after: str | None = None, limit: int = 50):
     require_perm(request, "supervision.view_warningcard")
     qs = selectors.warning_card_list(user=request.user)
@@ -344,7 +344,7 @@ def list_cards(request: HttpRequest, after: str | None = None, limit: int = 50):
     return {"items": [_card(c) for c in page.items], "next_cursor": page.next_cursor}
 
 
-@router.get("/cards/{int:card_id}", response={200: CardOut, **ERRORS}, summary="整改警示卡")
+@router.get("/cards/{int:card_id}", response={200: WarningCardOut, **ERRORS}, summary="整改警示卡")
 def get_card(request: HttpRequest, card_id: int):
     require_perm(request, "supervision.view_warningcard")
     return _card(selectors.warning_card_get(user=request.user, pk=card_id))

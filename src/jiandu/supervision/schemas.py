@@ -140,7 +140,7 @@ class FindingOut(Schema):
     notice_number: str = ""
 
 
-class CardOut(Schema):
+class WarningCardOut(Schema):
     id: int
     number: str
     issued_on: dt.date
@@ -155,11 +155,11 @@ class CardOut(Schema):
     campaign_id: int | None
 
 
-class CardPageOut(Schema):
-    items: list[CardOut]
+class WarningCardPageOut(Schema):
+    items: list[WarningCardOut]
     next_cursor: str | None
 
 
 class CardCheckOut(Schema):
     checked: int
-    issued: list[CardOut]
+    issued: list[WarningCardOut]
