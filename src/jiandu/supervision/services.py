@@ -611,7 +611,7 @@ def warning_cards_for(
     calendar = calendar or work_calendar()
     with transaction.atomic():
         rectification = (
-            Rectification.objects.select_for_update()
+            Rectification.objects.select_for_update(of=("self",))
             .select_related("problem__org", "problem__supervising_org__parent")
             .get(pk=rectification.pk)
         )
