@@ -12,14 +12,12 @@ row (and a :class:`CardEvent` for a card's moves, checked against
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +39,7 @@ from jiandu.core.access import jurisdiction_org_ids
 from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
 from jiandu.core.deadlines import deadline_compute
+from jiandu.core.files import stored_file_add
 from jiandu.documents import renderers
 from jiandu.documents.choices import DocumentType
 from jiandu.documents.services import document_issue, document_void
@@ -483,30 +482,15 @@ def card_void(*, actor: Any, card: ReminderCard, reason: str) -> ReminderCard:
 
 
 def _store(*, actor: Any, card: ReminderCard, item: CardItem | None, upload: Upload) -> None:
-    limit = settings.JIANDU_MAX_UPLOAD_BYTES
-    if len(upload.data) > limit:
-        raise ValidationError(
-            {"files": f"材料“{upload.name}”超过大小上限（{limit // (1024 * 1024)}MB）"}
-        )
-    digest = hashlib.sha256(upload.data).hexdigest()
-    attachment = CardAttachment(
-        card=card,
-        item=item,
-        original_name=upload.name[:200],
-        content_type=upload.content_type[:100],
-        size=len(upload.data),
-        sha256=digest,
-        uploaded_by=actor,
-        uploaded_at=timezone.now(),
-    )
-    attachment.file.save(digest, ContentFile(upload.data), save=False)
-    attachment.save()
-    audit_record(
+    stored_file_add(
+        CardAttachment(card=card, item=item),
         actor=actor,
-        action=AuditAction.CREATE,
-        obj=attachment,
+        name=upload.name,
+        data=upload.data,
+        content_type=upload.content_type,
+        what="材料",
         summary=f"上传履责材料“{upload.name}”",
-        changes={"card": card.pk, "size": len(upload.data), "sha256": digest},
+        changes={"card": card.pk},
     )
 
 

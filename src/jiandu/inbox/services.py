@@ -378,13 +378,13 @@ def messages_deliver(*, ids: Iterable[int] | None = None, batch: int = 500) -> d
         recovered: list[tuple[int, str]] = []
         for message in chunk:
             # A retry goes only to the adapters that failed; the others already sent it.
-            todo = (
+            targets = (
                 [(p, a) for p, a in adapters if p in open_failures.get(message.pk, set())]
                 if message.delivery_attempts
                 else adapters
             )
             ok = True
-            for path, adapter in todo:
+            for path, adapter in targets:
                 try:
                     adapter.deliver(message)
                 except Exception as exc:
