@@ -191,6 +191,9 @@ def main() -> None:
 
     django.setup()
     loaded = load(args.rows)
+    from jiandu.core.warmup import warm_up
+
+    warm_up()  # what every web worker does before its first request (jiandu.wsgi)
     result = {"db": args.db, "rows": args.rows, "load": loaded, **measure(args.requests)}
     print(json.dumps(result, ensure_ascii=False, indent=2))
 

@@ -255,6 +255,9 @@ def main() -> None:
     from django.utils import timezone
 
     loaded = load(args.rows, today=timezone.localdate())
+    from jiandu.core.warmup import warm_up
+
+    warm_up()  # what every web worker does before its first request (jiandu.wsgi)
     result = {"db": args.db, "rows": args.rows, "load": loaded, **measure(args.requests)}
     print(json.dumps(result, ensure_ascii=False, indent=2))
 

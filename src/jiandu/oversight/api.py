@@ -26,7 +26,7 @@ from jiandu.core.pagination import KeysetPage, decode_cursor, keyset_paginate
 from jiandu.core.schemas import ERRORS, ERRORS_WITH_CONFLICT
 from jiandu.orgs.selectors import visible_org
 from jiandu.oversight import selectors, services
-from jiandu.oversight.choices import RectificationAction
+from jiandu.oversight.choices import RectificationAction, RectificationStatus
 from jiandu.oversight.models import FollowUp, ProblemCategory, ProblemSource
 from jiandu.oversight.schemas import (
     CalendarImportIn,
@@ -141,13 +141,17 @@ def list_problems(request: HttpRequest, query: Query[ProblemQuery]):
         overdue=query.overdue,
         text=query.text,
     )
-    qs = selectors.problem_list(user=request.user, filters=filters)
+    qs = selectors.problem_rows(selectors.problem_list(user=request.user, filters=filters))
     page = _keyset(qs, after=query.after, limit=query.limit, date_field="found_on")
-    selectors.annotate_due(page.items)
-    return {
-        "items": [ProblemOut.from_problem(p) for p in page.items],
-        "next_cursor": page.next_cursor,
-    }
+    calendar, today = work_calendar(), timezone.localdate()
+    items = []
+    for row in selectors.problem_rows_named(page.items):
+        is_open = row["rectification__status"] != RectificationStatus.CLOSED
+        due = selectors.due_state_at(
+            row["rectification__due_on"], is_open, calendar=calendar, today=today
+        )
+        items.append(ProblemOut.from_row(row, due))
+    return ProblemPageOut.model_construct(items=items, next_cursor=page.next_cursor)
 
 
 @router.get(

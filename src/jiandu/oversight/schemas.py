@@ -10,8 +10,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from ninja import Field, Schema
 
-from jiandu.core.schemas import CursorPageQuery, OrgRef, QuerySchema
-from jiandu.oversight.choices import RectificationAction
+from jiandu.core.schemas import CursorPageQuery, OrgRef, QuerySchema, choice_label
+from jiandu.oversight.choices import RectificationAction, RectificationStatus
 from jiandu.oversight.services import Upload
 
 
@@ -65,6 +65,32 @@ class ProblemOut(Schema):
         None, description="距整改期限的工作日数（负数为超期工作日数）；已销号为空"
     )
     overdue: bool
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], due: Any) -> ProblemOut:
+        """A list row (:func:`~jiandu.oversight.selectors.problem_rows_named`) built from
+        trusted database values without re-validating them (as the clue list does): a page
+        costs a dict each, not a validation pass per field. ``due`` is the row's
+        :class:`~jiandu.oversight.selectors.DueState`."""
+        status = row["rectification__status"]
+        return cls.model_construct(
+            id=row["id"],
+            number=row["number"],
+            org=OrgRef.model_construct(id=row["org_id"], name=row["org__name"]),
+            supervising_org=OrgRef.model_construct(
+                id=row["supervising_org_id"], name=row["supervising_org__name"]
+            ),
+            description=row["description"],
+            source=RefOut.model_construct(id=row["source_id"], name=row["source__name"]),
+            category=RefOut.model_construct(id=row["category_id"], name=row["category__name"]),
+            found_on=row["found_on"],
+            status=status,
+            status_label=choice_label(RectificationStatus, status),
+            immediate=row["rectification__immediate"],
+            due_on=row["rectification__due_on"],
+            workdays_left=due.workdays_left if due.is_open else None,
+            overdue=due.overdue,
+        )
 
     @staticmethod
     def from_problem(problem: Any) -> dict[str, Any]:

@@ -12,9 +12,16 @@ from django.utils import timezone
 from jiandu.core.access import get_or_404
 from jiandu.core.deadlines import calendar_years, work_calendar
 from jiandu.core.workdays import WorkCalendar, workdays_between
+from jiandu.orgs.models import Org
 from jiandu.oversight.choices import FollowUpStatus, RectificationStatus
 from jiandu.oversight.lifecycle import Side, allowed_actions
-from jiandu.oversight.models import FollowUp, Interview, Problem
+from jiandu.oversight.models import (
+    FollowUp,
+    Interview,
+    Problem,
+    ProblemCategory,
+    ProblemSource,
+)
 
 
 def acting_org_ids(user: Any) -> set[int]:
@@ -91,6 +98,50 @@ def problem_list(*, user: Any, filters: ProblemFilters | None = None) -> QuerySe
         text = f.text.strip()
         qs = qs.filter(Q(number__iexact=text) | Q(description__icontains=text))
     return qs.select_related("org", "supervising_org", "category", "source", "rectification")
+
+
+# A list row: the problem's own columns and its rectification's (one join). The names of
+# its units, source and category are filled in afterwards for the whole page
+# (:func:`problem_rows_named`): joining four more tables costs the planner more than the
+# page itself (measured on 1 M problems: 4 ms planning against 0.7 ms).
+PROBLEM_ROW_FIELDS = (
+    "id", "number", "org_id", "supervising_org_id", "description", "source_id",
+    "category_id", "found_on", "rectification__status", "rectification__immediate",
+    "rectification__due_on",
+)  # fmt: skip
+
+
+def problem_rows(problems: QuerySet[Problem]) -> QuerySet:
+    """``problem_list`` as row dicts of :data:`PROBLEM_ROW_FIELDS`."""
+    return problems.select_related(None).values(*PROBLEM_ROW_FIELDS)
+
+
+def problem_rows_named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add ``org__name``, ``supervising_org__name``, ``source__name`` and
+    ``category__name`` to a page of rows, with one small query per table."""
+    if not rows:
+        return rows
+    orgs = dict(
+        Org.objects.filter(
+            pk__in={r["org_id"] for r in rows} | {r["supervising_org_id"] for r in rows}
+        ).values_list("id", "name")
+    )
+    sources = dict(
+        ProblemSource.objects.filter(pk__in={r["source_id"] for r in rows}).values_list(
+            "id", "name"
+        )
+    )
+    categories = dict(
+        ProblemCategory.objects.filter(pk__in={r["category_id"] for r in rows}).values_list(
+            "id", "name"
+        )
+    )
+    for r in rows:
+        r["org__name"] = orgs[r["org_id"]]
+        r["supervising_org__name"] = orgs[r["supervising_org_id"]]
+        r["source__name"] = sources[r["source_id"]]
+        r["category__name"] = categories[r["category_id"]]
+    return rows
 
 
 def problem_get(*, user: Any, pk: int) -> Problem:
@@ -185,11 +236,18 @@ class DueState:
 def due_state(
     rectification: Any, *, calendar: WorkCalendar, today: dt.date | None = None
 ) -> DueState:
+    return due_state_at(rectification.due_on, rectification.is_open, calendar=calendar, today=today)
+
+
+def due_state_at(
+    due_on: dt.date, is_open: bool, *, calendar: WorkCalendar, today: dt.date | None = None
+) -> DueState:
+    """The same from the two values a list row carries (no model instance needed)."""
     today = today or timezone.localdate()
-    left = workdays_between(calendar, today, rectification.due_on)
-    if left == 0 and rectification.due_on < today:
+    left = workdays_between(calendar, today, due_on)
+    if left == 0 and due_on < today:
         left = -1  # due on a rest day already past (an extension to a holiday)
-    return DueState(rectification.due_on, left, rectification.is_open)
+    return DueState(due_on, left, is_open)
 
 
 def annotate_due(problems: list[Problem], *, today: dt.date | None = None) -> None:

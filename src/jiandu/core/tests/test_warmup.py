@@ -1,0 +1,21 @@
+import gc
+import subprocess
+import sys
+
+from jiandu.core.warmup import warm_up
+
+
+def test_warm_up_freezes_what_exists_after_the_urls_are_loaded():
+    try:
+        warm_up()
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+
+
+def test_the_wsgi_entry_point_warms_up():
+    code = "import gc, jiandu.wsgi; print(gc.get_freeze_count())"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert int(out.stdout.strip().splitlines()[-1]) > 10_000
