@@ -498,6 +498,12 @@ class BoardWarning(TimeStampedModel):
         ]
         indexes = [models.Index(fields=["status", "month"])]
 
+    @property
+    def month_label(self) -> str:
+        from jiandu.boards.ranking import month_label
+
+        return month_label(self.month)
+
     def __str__(self) -> str:
         return f"{self.org} {self.get_kind_display()}（{self.month}）"
 

@@ -245,9 +245,20 @@ def replace_list(
         raise ValidationError({"rows": "rows 与 file 须且只须填写一项"})
     if payload.file is not None:
         upload = payload.file.upload("file")
-        services.list_import(
-            actor=user, campaign=campaign, org=org, kind=kind, name=upload.name, data=upload.data
-        )
+        try:
+            services.list_import(
+                actor=user,
+                campaign=campaign,
+                org=org,
+                kind=kind,
+                name=upload.name,
+                data=upload.data,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                raise
+            # What is wrong with the file's rows is an error of the ``file`` field.
+            raise ValidationError({"file": exc.messages}) from None
     else:
         rows = [services.EntryRow(**r.dict()) for r in payload.rows or []]
         services.list_replace(actor=user, campaign=campaign, org=org, kind=kind, rows=rows)

@@ -86,6 +86,9 @@ def test_the_unit_signs_and_reports_but_cannot_deliver(bw, warning, client):
     assert warning.status == WarningStatus.RECTIFICATION_RECEIVED
     page = client.get(reverse("boards:warning_detail", args=[warning.pk])).content.decode()
     assert "整改情况报告.docx" in page
+    # The month is read as a month, not as a code.
+    year, month = warning.month.split("-")
+    assert f"<dt>触发月份</dt><dd>{year}年{int(month)}月</dd>" in page
     event = warning.events.get(action="receive_rectification")
     download = client.get(reverse("boards:warning_file", args=[warning.pk, event.pk]))
     assert b"".join(download.streaming_content) == b"rectification"

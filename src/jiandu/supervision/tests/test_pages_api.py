@@ -262,6 +262,7 @@ def test_the_api_sets_up_a_campaign_records_a_finding_fills_a_list_and_checks_ca
         url, {"file": {"name": "d.xlsx", "data_base64": bad}}, content_type="application/json"
     )
     assert refused.status_code == 422 and "第2行“事项”：不能为空" in refused.json()["detail"]
+    assert any("第2行“事项”：不能为空" in m for m in refused.json()["errors"]["file"])
     assert client.get(url).json()["entries"][0]["item"] == "主要负责人第一责任"
     assert [c["org"]["id"] for c in client.get(f"{api}/cards").json()["items"]] == [w.unit_a.pk]
     assert client.post(f"{api}/cards/check").status_code == 403
