@@ -58,7 +58,9 @@ def _fresh_cache(request):
 
 
 @pytest.fixture(scope="session")
-def _small_demo_built(django_db_setup, django_db_blocker, tmp_path_factory):
+def small_demo_built(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The small demo's summary and table snapshot (``jiandu.testing.SharedDemo``), for
+    a transactional test to put back and commit (``small_demo`` for the others)."""
     from jiandu.testing import build_shared_demo
 
     with django_db_blocker.unblock():
@@ -66,7 +68,7 @@ def _small_demo_built(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def small_demo(_small_demo_built, django_db_blocker):
+def small_demo(small_demo_built, django_db_blocker):
     """The small demo (``jiandu.testing.SMALL_DEMO_SCALE``, "today"
     ``SMALL_DEMO_TODAY``; its :class:`DemoSummary`): built once per test process, its
     rows put back for each module that asks, inside a transaction rolled back after the
@@ -75,9 +77,9 @@ def small_demo(_small_demo_built, django_db_blocker):
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
-        _small_demo_built.snapshot.restore()
+        small_demo_built.snapshot.restore()
         # The content types' ids are the snapshot's (a flush in between renumbers them).
         ContentType.objects.clear_cache()
-        yield _small_demo_built.summary
+        yield small_demo_built.summary
         transaction.set_rollback(True)
     ContentType.objects.clear_cache()

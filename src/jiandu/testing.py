@@ -289,10 +289,12 @@ class TableSnapshot:
         only move forward (PostgreSQL does not roll them back), so they are still past
         the ids the build moved them past — and a build that forgot to move them is
         still caught (``test_records_added_after_the_demo_get_fresh_ids``)."""
-        from django.db import connection
+        from django.db import connection, transaction
 
         quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
+        # One transaction (a savepoint inside the caller's), so that the foreign keys
+        # are checked once every table is back.
+        with transaction.atomic(), connection.cursor() as cursor:
             raw = cursor.cursor
             for name, _columns, _rows in self.tables:
                 raw.execute(f"DELETE FROM {quote(name)}")
