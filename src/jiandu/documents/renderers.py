@@ -21,6 +21,7 @@ import enum
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -204,8 +205,8 @@ class WarningCard:
 def render_warning_card_docx(*, card: WarningCard) -> bytes:
     """One 整改警示卡 as a .docx file's bytes: a bordered card on one page (filled into
     the template of its dates and rows: the same file as rendering it anew)."""
-    names = ("number", "issuer", "recipient", "problem", "reference", "status", "reason")
-    names += ("level", "requirement")
+    names: tuple[str, ...] = ("number", "issuer", "recipient", "problem", "reference")
+    names += ("status", "reason", "level", "requirement")
     texts = {name: getattr(card, name) for name in names if getattr(card, name) != ""}
     key = (
         "warning_card",
@@ -217,7 +218,8 @@ def render_warning_card_docx(*, card: WarningCard) -> bytes:
     )
 
     def render(t: dict[str, str]) -> bytes:
-        return _render_warning_card(replace(card, **t))
+        changes: dict[str, Any] = dict(t)
+        return _render_warning_card(replace(card, **changes))
 
     return filled(key, render, texts)
 
