@@ -55,3 +55,31 @@ def _fresh_cache(request):
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def small_demo_built(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The small demo's summary and table snapshot (``jiandu.testing.SharedDemo``), for
+    a transactional test to put back and commit (``small_demo`` for the others)."""
+    from jiandu.testing import build_shared_demo
+
+    with django_db_blocker.unblock():
+        return build_shared_demo(media_root=tmp_path_factory.mktemp("small-demo-media"))
+
+
+@pytest.fixture(scope="module")
+def small_demo(small_demo_built, django_db_blocker):
+    """The small demo (``jiandu.testing.SMALL_DEMO_SCALE``, "today"
+    ``SMALL_DEMO_TODAY``; its :class:`DemoSummary`): built once per test process, its
+    rows put back for each module that asks, inside a transaction rolled back after the
+    module (a test's own writes roll back after the test, as usual)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        small_demo_built.snapshot.restore()
+        # The content types' ids are the snapshot's (a flush in between renumbers them).
+        ContentType.objects.clear_cache()
+        yield small_demo_built.summary
+        transaction.set_rollback(True)
+    ContentType.objects.clear_cache()

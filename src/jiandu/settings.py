@@ -303,6 +303,10 @@ LOGGING = {
         "django.request": {"level": os.environ.get("JIANDU_REQUEST_LOG_LEVEL", "ERROR")},
     },
 }
+# Django's DEFAULT_LOGGING and the above, applied here (jiandu.core.logconfig: without
+# the e-mail handler while ADMINS is empty, which keeps it out of every command's start).
+LOGGING_CONFIG = None
+ADMINS: list[tuple[str, str]] = []
 
 # Look-ups of people (lists, searches, profiles, ID-number views): at most LIMIT requests
 # per user in each WINDOW of seconds, then 429 (0 switches the limit off). Counted in
@@ -312,3 +316,8 @@ JIANDU_PERSON_LOOKUP_WINDOW = int(os.environ.get("JIANDU_PERSON_LOOKUP_WINDOW", 
 # The address people open the platform at: the QR code of a printed 提醒卡 leads there
 # when the card is issued outside a request (the demo, the command line).
 JIANDU_SITE_URL = os.environ.get("JIANDU_SITE_URL", "http://127.0.0.1:8000")
+
+# Last, so that it sees the final LOGGING and ADMINS (LOGGING_CONFIG is None above).
+from jiandu.core.logconfig import configure as _configure_logging  # noqa: E402
+
+_configure_logging(LOGGING, admins=ADMINS)

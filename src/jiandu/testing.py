@@ -30,14 +30,16 @@ TEST_PASSWORD = "Jiandu-Test-2020!"
 def role_group(name: str) -> Group:
     """The permission group of a role, created from ``ROLE_PERMISSIONS``."""
     group, _ = Group.objects.get_or_create(name=name)
-    perms = []
-    for dotted in ROLE_PERMISSIONS[name]:
-        app_label, codename = dotted.split(".", 1)
-        perm = Permission.objects.filter(
-            content_type__app_label=app_label, codename=codename
-        ).first()
-        if perm is not None:
-            perms.append(perm)
+    # One query for the role's permissions (a role lists dozens; a query each made the
+    # standard worlds take seconds, and most tests build one).
+    wanted = {tuple(dotted.split(".", 1)) for dotted in ROLE_PERMISSIONS[name]}
+    perms = [
+        perm
+        for perm in Permission.objects.filter(
+            codename__in={codename for _app, codename in wanted}
+        ).select_related("content_type")
+        if (perm.content_type.app_label, perm.codename) in wanted
+    ]
     group.permissions.set(perms)
     return group
 
@@ -245,3 +247,109 @@ def code_like_text(html: str) -> list[str]:
     parser = _Text()
     parser.feed(html)
     return parser.found
+
+
+# --------------------------------------------------------------------------- a shared demo
+
+# The small demo several test modules read (built once per test process, see conftest's
+# ``small_demo``): a twentieth of the full scale, "today" fixed.
+SMALL_DEMO_SCALE = 0.05
+SMALL_DEMO_TODAY = dt.date(2026, 12, 3)
+
+
+@dataclass
+class TableSnapshot:
+    """Every row of every table of the project's models, as the database stores it, to
+    put back later inside another transaction (:meth:`restore`): building a demo takes
+    tens of seconds, putting its rows back a second or two."""
+
+    tables: list[tuple[str, list[str], Any]]
+
+    @classmethod
+    def take(cls) -> TableSnapshot:
+        from django.db import connection
+
+        names = sorted(connection.introspection.django_table_names(only_existing=True))
+        quote = connection.ops.quote_name
+        tables = []
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # the driver's cursor: values as stored, no conversions
+            for name in names:
+                if connection.vendor == "postgresql":
+                    with raw.copy(f"COPY {quote(name)} TO STDOUT") as copy:
+                        rows: Any = b"".join(bytes(block) for block in copy)
+                    columns: list[str] = []
+                else:
+                    rows, columns = _sqlite_raw_rows(raw, f"SELECT * FROM {quote(name)}")
+                tables.append((name, columns, rows))
+        return cls(tables)
+
+    def restore(self) -> None:
+        """Replace the content of every table with the snapshot's (the caller's
+        transaction decides whether it stays). Foreign keys are checked at commit, so
+        the order of the tables does not matter. The id sequences are left alone: they
+        only move forward (PostgreSQL does not roll them back), so they are still past
+        the ids the build moved them past — and a build that forgot to move them is
+        still caught (``test_records_added_after_the_demo_get_fresh_ids``)."""
+        from django.db import connection, transaction
+
+        quote = connection.ops.quote_name
+        # One transaction (a savepoint inside the caller's), so that the foreign keys
+        # are checked once every table is back.
+        with transaction.atomic(), connection.cursor() as cursor:
+            raw = cursor.cursor
+            for name, _columns, _rows in self.tables:
+                raw.execute(f"DELETE FROM {quote(name)}")
+            for name, columns, rows in self.tables:
+                if connection.vendor == "postgresql":
+                    if rows:
+                        with raw.copy(f"COPY {quote(name)} FROM STDIN") as copy:
+                            copy.write(rows)
+                elif rows:
+                    marks = ", ".join("?" * len(columns))
+                    names = ", ".join(quote(c) for c in columns)
+                    raw.executemany(f"INSERT INTO {quote(name)} ({names}) VALUES ({marks})", rows)
+
+
+def _sqlite_raw_rows(cursor: Any, sql: str) -> tuple[list[tuple], list[str]]:
+    """Rows as SQLite stores them. Django registers converters by declared column type
+    (datetime, date, decimal, bool); reading without them gives back exactly what an
+    insert of the same values stores."""
+    import sqlite3
+
+    saved = dict(sqlite3.converters)
+    sqlite3.converters.clear()
+    try:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    finally:
+        sqlite3.converters.update(saved)
+    return rows, [d[0] for d in cursor.description]
+
+
+@dataclass
+class SharedDemo:
+    summary: Any
+    snapshot: TableSnapshot
+
+
+def build_shared_demo(*, media_root: Any) -> SharedDemo:
+    """Build the small demo (files under ``media_root``, passwords hashed as the tests
+    hash them, the audit chain sealed as the commits would have), take its snapshot and
+    roll it back: the database is left as it was."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from jiandu.core.audit import audit_seal
+    from jiandu.demo.build import build_demo
+
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        override_settings(MEDIA_ROOT=media_root, PASSWORD_HASHERS=hashers),
+        transaction.atomic(),
+    ):
+        summary = build_demo(scale=SMALL_DEMO_SCALE, today=SMALL_DEMO_TODAY)
+        audit_seal()
+        snapshot = TableSnapshot.take()
+        transaction.set_rollback(True)
+    return SharedDemo(summary=summary, snapshot=snapshot)

@@ -24,7 +24,6 @@ from jiandu.clues.choices import (
     PetitionStatus,
     ResponsibilityType,
 )
-from jiandu.clues.search import text_grams
 from jiandu.core.access import ScopedQuerySet
 from jiandu.core.crypto import EncryptedTextField
 from jiandu.core.models import ArchivableModel, TimeStampedModel
@@ -62,6 +61,10 @@ def domain_key_field(help_text: str) -> models.CharField:
 
 def _refresh_search_grams(record: Any, content_field: str, save_kwargs: dict[str, Any]) -> None:
     """Keep the text-search bigrams (clues.search) in step with 标题 and 内容."""
+    # Imported on first save: the search layer (and the list pagination it uses) is not
+    # needed by commands that only start Django.
+    from jiandu.clues.search import text_grams
+
     grams = text_grams(record.title, getattr(record, content_field))
     update_fields = save_kwargs.get("update_fields")
     if update_fields is not None:

@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from rapidfuzz import fuzz
 
 from jiandu.clues import lifecycle
 from jiandu.clues.choices import (
@@ -84,6 +83,10 @@ def _find_repeat(petition: Petition) -> Petition | None:
             return first.repeat_of or first
     people = list(petition.subject_people.values_list("pk", flat=True))
     if people:
+        # Imported here: the clue services are loaded by commands (``jiandu import``)
+        # that never compare titles, and rapidfuzz is some forty modules.
+        from rapidfuzz import fuzz
+
         for candidate in (
             earlier.filter(subject_people__in=people).distinct().order_by("received_date", "pk")
         ):

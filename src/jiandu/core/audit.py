@@ -209,8 +209,20 @@ def _seal_after_write() -> None:
     ``JIANDU_AUDIT_SEAL_AT_ONCE`` (a test's transaction never commits) at once, inside it."""
     if getattr(settings, "JIANDU_AUDIT_SEAL_AT_ONCE", False):
         audit_seal_quietly()
-    else:
+    elif not _seal_pending():
         transaction.on_commit(audit_seal_quietly)
+
+
+def _seal_pending() -> bool:
+    """Whether the open transaction will already seal when it commits: one seal after
+    the commit links every row it wrote, so a transaction that writes thousands of audit
+    rows (one per record) registers it once, not once per row (each further seal found
+    nothing to do, after a query and a lock of the chain head). A hook registered inside
+    a savepoint that is rolled back is dropped with it; the next write registers anew."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return False
+    return any(hook is audit_seal_quietly for _sids, hook, _robust in connection.run_on_commit)
 
 
 def audit_seal_quietly() -> None:

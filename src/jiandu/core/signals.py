@@ -11,13 +11,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 from django.dispatch import receiver
 
 from jiandu.core.access import access_changed
-from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
-from jiandu.core.middleware import client_ip
 
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
+    # Imported when a login happens: every command starts with this module loaded.
+    from jiandu.core.audit import audit_record
+    from jiandu.core.middleware import client_ip
+
     audit_record(
         actor=user,
         action=AuditAction.LOGIN,
@@ -29,6 +31,9 @@ def _logged_in(sender, request, user, **kwargs):
 
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
+    from jiandu.core.audit import audit_record
+    from jiandu.core.middleware import client_ip
+
     if user is None:
         return
     audit_record(
@@ -42,6 +47,9 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
+    from jiandu.core.audit import audit_record
+    from jiandu.core.middleware import client_ip
+
     audit_record(
         actor=None,
         action=AuditAction.LOGIN_FAILED,

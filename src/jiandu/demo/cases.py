@@ -19,8 +19,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from jiandu.clues import lifecycle, services
 from jiandu.clues.choices import (
     ClueAction,
@@ -190,6 +188,9 @@ class Executor:
             for earlier in self._by_person.get(person, []):
                 if earlier.received_date >= since:
                     seen[earlier.pk] = earlier
+        # Imported here, as by the clue services: not at the demo command's start.
+        from rapidfuzz import fuzz
+
         for earlier in sorted(seen.values(), key=lambda p: (p.received_date, p.pk)):
             similarity = fuzz.partial_ratio(earlier.title, petition.title)
             if similarity >= services.REPEAT_TITLE_SIMILARITY:

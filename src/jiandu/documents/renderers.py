@@ -20,7 +20,8 @@ import datetime as dt
 import enum
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -35,6 +36,7 @@ from jiandu.documents.layout import (
     cell_text,
     chinese_date,
     chinese_number,
+    filled,
     heading,
     masthead,
     new_document,
@@ -44,6 +46,7 @@ from jiandu.documents.layout import (
     signature,
     title,
     to_bytes,
+    token,
     usable_width_mm,
 )
 
@@ -200,7 +203,28 @@ class WarningCard:
 
 
 def render_warning_card_docx(*, card: WarningCard) -> bytes:
-    """One 整改警示卡 as a .docx file's bytes: a bordered card on one page."""
+    """One 整改警示卡 as a .docx file's bytes: a bordered card on one page (filled into
+    the template of its dates and rows: the same file as rendering it anew)."""
+    names: tuple[str, ...] = ("number", "issuer", "recipient", "problem", "reference")
+    names += ("status", "reason", "level", "requirement")
+    texts = {name: getattr(card, name) for name in names if getattr(card, name) != ""}
+    key = (
+        "warning_card",
+        card.date,
+        card.due_on,
+        card.rejections,
+        card.respond_by,
+        tuple(sorted(texts)),
+    )
+
+    def render(t: dict[str, str]) -> bytes:
+        changes: dict[str, Any] = dict(t)
+        return _render_warning_card(replace(card, **changes))
+
+    return filled(key, render, texts)
+
+
+def _render_warning_card(card: WarningCard) -> bytes:
     document = new_document()
     title(document, "整改警示卡")
     paragraph(
@@ -472,7 +496,47 @@ class ReminderCard:
 
 
 def render_reminder_card_docx(*, card: ReminderCard) -> bytes:
-    """One 主体责任提醒卡 as a .docx file's bytes."""
+    """One 主体责任提醒卡 as a .docx file's bytes (filled into the template of its
+    quarter, date and number of items: the same file as rendering it anew)."""
+    texts = {
+        "organ": card.organ,
+        "leader_name": card.leader_name,
+        "leader_title": card.leader_title,
+        "url": card.url,
+        **{f"item{i}": text for i, text in enumerate(card.items)},
+        **{f"note{i}": text for i, text in enumerate(card.notes)},
+    }
+    if card.number:
+        texts["number"] = card.number
+    key = (
+        "reminder_card",
+        card.year,
+        card.quarter,
+        card.date,
+        card.summary_due,
+        len(card.items),
+        len(card.notes),
+        bool(card.number),
+    )
+
+    def render(t: dict[str, str]) -> bytes:
+        return _render_reminder_card(
+            replace(
+                card,
+                organ=t["organ"],
+                leader_name=t["leader_name"],
+                leader_title=t["leader_title"],
+                url=t["url"],
+                items=[t[f"item{i}"] for i in range(len(card.items))],
+                notes=[t[f"note{i}"] for i in range(len(card.notes))],
+                number=t.get("number", ""),
+            )
+        )
+
+    return filled(key, render, texts, blobs=lambda: {qr_png(token("url")): qr_png(card.url)})
+
+
+def _render_reminder_card(card: ReminderCard) -> bytes:
     if not 1 <= card.quarter <= 4:
         raise ValueError(f"季度应为1至4，收到{card.quarter}")
     if not card.items:

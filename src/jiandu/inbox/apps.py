@@ -4,6 +4,5 @@ from django.apps import AppConfig
 class InboxConfig(AppConfig):
     name = "jiandu.inbox"
     verbose_name = "站内消息"
-
-    def ready(self) -> None:
-        from jiandu.inbox import tasks  # noqa: F401  (registers the "inbox.remind" task)
+    # Its "inbox.remind" task (inbox.tasks) is found on first use by
+    # core.tasks.task_functions, not imported at start-up.

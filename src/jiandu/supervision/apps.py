@@ -4,6 +4,5 @@ from django.apps import AppConfig
 class SupervisionConfig(AppConfig):
     name = "jiandu.supervision"
     verbose_name = "督导"
-
-    def ready(self) -> None:
-        from jiandu.supervision import tasks  # noqa: F401  (registers the task kind)
+    # Its card-check task (supervision.tasks) is found on first use by
+    # core.tasks.task_functions, not imported at start-up.

@@ -9,29 +9,19 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, connections, transaction
-from django.test import override_settings
+from django.db import connection, connections
 
 from jiandu.cli import main
-from jiandu.core.audit import audit_seal
 from jiandu.core.models import AuditLog
-from jiandu.demo.build import build_demo
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=hashers),
-        transaction.atomic(),
-    ):
-        summary = build_demo(scale=0.02)
-        audit_seal()  # what the commits would have done
-        yield summary
-        transaction.set_rollback(True)
+def demo(small_demo):
+    """The small demo the tests share, its audit chain sealed as the commits would have
+    done (``jiandu.testing.build_shared_demo``)."""
+    return small_demo
 
 
 @pytest.fixture

@@ -14,12 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.test import override_settings
 
-from jiandu.core.audit import audit_seal
 from jiandu.core.tests.backup_roundtrip import fingerprint
-from jiandu.demo.build import build_demo
 
 SRC = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,10 +37,10 @@ def _fingerprint_of(database_url: str) -> dict:
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
-def _original() -> dict:
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        build_demo(scale=0.02)
-    audit_seal()
+def _original(demo) -> dict:
+    """The small demo the tests share, committed (its audit chain sealed when built)."""
+    demo.snapshot.restore()
+    ContentType.objects.clear_cache()
     before = fingerprint()
     assert before["audit"]["ok"] and before["audit"]["rows_checked"] > 100
     assert before["audit"]["unsealed_rows"] == 0
@@ -51,10 +49,10 @@ def _original() -> dict:
     return before
 
 
-def test_sqlite_backup_and_restore_round_trip(tmp_path):
+def test_sqlite_backup_and_restore_round_trip(tmp_path, small_demo_built):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite run only")
-    before = _original()
+    before = _original(small_demo_built)
     backup = tmp_path / "jiandu-backup.sqlite3"
     connection.ensure_connection()
     target = sqlite3.connect(backup)
@@ -64,10 +62,10 @@ def test_sqlite_backup_and_restore_round_trip(tmp_path):
     assert after == before
 
 
-def test_postgres_dump_and_restore_round_trip(tmp_path):
+def test_postgres_dump_and_restore_round_trip(tmp_path, small_demo_built):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL run only (DATABASE_URL=postgres://...)")
-    before = _original()
+    before = _original(small_demo_built)
     db = connection.settings_dict
     conn_args = ["-h", db["HOST"] or "127.0.0.1", "-p", str(db["PORT"] or 5432)]
     conn_args += ["-U", db["USER"] or "postgres"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import jiandu
 
 # Top-level packages, by the name they are imported under.
-HEAVY = ("ninja", "pydantic", "openpyxl", "docx", "qrcode", "cryptography")
+HEAVY = ("ninja", "pydantic", "openpyxl", "docx", "qrcode", "cryptography", "rapidfuzz")
 
 
 LOADED = """
@@ -40,3 +40,40 @@ def test_commands_load_without_the_api_layer_admin_writers_or_cryptography():
     heavy, admin = _run(LOADED, *HEAVY)
     assert heavy == "", f"loaded when the commands start: {heavy}"
     assert admin == "", "Django's admin is loaded at start-up"
+
+
+SETUP = """
+import sys
+import django
+django.setup()
+print(" ".join(sorted(m for m in sys.argv[1:] if m in sys.modules)))
+"""
+
+# What django.setup() alone (every command's start) must not load: the task modules
+# (found when a task is first submitted or run), the audit writer (the login signals
+# import it when someone logs in), the text-search layer (a clue's first save), and
+# Django's debug page (its e-mail log handler is left out while ADMINS is empty).
+NOT_AT_SETUP = (
+    "jiandu.inbox.tasks",
+    "jiandu.inbox.services",
+    "jiandu.reconciliation.tasks",
+    "jiandu.supervision.tasks",
+    "jiandu.core.tasks",
+    "jiandu.core.audit",
+    "jiandu.clues.search",
+    "jiandu.core.pagination",
+    "django.views.debug",
+)
+
+
+def test_setup_loads_no_tasks_audit_writer_search_or_debug_page():
+    (loaded,) = _run(SETUP, *NOT_AT_SETUP) or [""]
+    assert loaded == "", f"loaded by django.setup(): {loaded}"
+
+
+def test_tasks_are_still_found_on_first_use():
+    from jiandu.core.tasks import task_functions
+
+    assert {"inbox.remind", "reconciliation.zero_report", "supervision.warning_cards"} <= set(
+        task_functions()
+    )

@@ -7,7 +7,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from docx import Document
@@ -20,22 +19,21 @@ from jiandu.boards.models import BoardSnapshot
 from jiandu.clues.choices import PetitionAction, PetitionStatus
 from jiandu.clues.models import Clue, ClueEvent, ExposureBatch, Outcome, Petition, PetitionEvent
 from jiandu.clues.selectors import clue_received_by_month
-from jiandu.demo.build import DemoError, build_demo, demo_dates
+from jiandu.demo.build import DemoError, demo_dates
 from jiandu.demo.orgs import org_specs
 from jiandu.demo.people import cadre_specs
 from jiandu.demo.plan import build_plan
+from jiandu.testing import SMALL_DEMO_SCALE, SMALL_DEMO_TODAY
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date(2026, 12, 3)
+TODAY = SMALL_DEMO_TODAY
 YESTERDAY = TODAY - dt.timedelta(days=1)
 
 
 @pytest.fixture(scope="module")
-def present(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        summary = build_demo(scale=0.05, today=TODAY)
-        yield summary
-        transaction.set_rollback(True)
+def present(small_demo):
+    assert small_demo.scale == SMALL_DEMO_SCALE
+    return small_demo
 
 
 def test_last_year_is_calibrated_and_this_year_runs_to_yesterday(present):

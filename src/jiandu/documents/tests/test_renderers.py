@@ -260,3 +260,63 @@ def test_reminder_card_holds_leader_quarter_items_and_the_qr_code():
     assert image.blob == layout.qr_png(url)
     with pytest.raises(ValueError, match="季度"):
         render_reminder_card_docx(card=ReminderCard(**{**card.__dict__, "quarter": 5}))
+
+
+def _parts(data: bytes) -> list[tuple[str, bytes]]:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return [(info.filename, package.read(info)) for info in package.infolist()]
+
+
+def test_cards_filled_into_a_template_equal_cards_rendered_anew():
+    """The 提醒卡 and 警示卡 come from a template per shape, filled with each card's
+    texts: every part of the file equals a full rendering's, whatever the texts (XML
+    characters escaped; a text the layout would split or strip is rendered in full)."""
+    from jiandu.documents import renderers
+
+    base = ReminderCard(
+        organ="中共昆明市委",
+        leader_name="李某",
+        leader_title="市财政局局长",
+        year=2026,
+        quarter=3,
+        items=["落实“一岗双责”", "管好班子带好队伍", "R&D <资金> 管理"],
+        url="https://jiandu.example/cards/1/",
+        date=dt.date(2026, 7, 5),
+        number="昆委提〔2026〕1号",
+    )
+    variants = [
+        base,
+        ReminderCard(**{**base.__dict__, "leader_name": "王某某", "url": "https://x.cn/c/22/"}),
+        ReminderCard(**{**base.__dict__, "number": "", "notes": ("另附：负面清单",)}),
+        ReminderCard(**{**base.__dict__, "items": ["第一项\n第二行", "二"]}),
+        ReminderCard(**{**base.__dict__, "leader_title": " 局长 "}),
+    ]
+    for card in variants:
+        assert _parts(render_reminder_card_docx(card=card)) == _parts(
+            renderers._render_reminder_card(card)
+        ), card
+    warning = WarningCard(
+        number="昆督警〔2026〕2号",
+        issuer="督导问责组",
+        recipient="五华区财政局",
+        date=DAY,
+        problem="“三公”经费超标 & 台账缺失",
+        due_on=dt.date(2026, 9, 1),
+        status="整改中",
+        reason="超过整改期限27日未完成整改",
+        level="督导问责组",
+        reference="WH-2026-7",
+        rejections=2,
+        respond_by=dt.date(2026, 10, 3),
+    )
+    for card in [
+        warning,
+        WarningCard(**{**warning.__dict__, "recipient": "盘龙区民政局", "number": ""}),
+        WarningCard(**{**warning.__dict__, "reference": "", "rejections": 0}),
+        WarningCard(**{**warning.__dict__, "issuer": "领导小组\n办公室"}),
+    ]:
+        assert _parts(render_warning_card_docx(card=card)) == _parts(
+            renderers._render_warning_card(card)
+        ), card

@@ -3,27 +3,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.db import transaction
 
 from jiandu.accounts.models import User
 from jiandu.clues.models import Clue
-from jiandu.demo.build import build_demo
 from jiandu.inbox.choices import MessageKind
 from jiandu.inbox.models import Message
 from jiandu.inbox.services import reminders_run
+from jiandu.testing import SMALL_DEMO_TODAY
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date(2026, 12, 3)
+TODAY = SMALL_DEMO_TODAY
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_demo(scale=0.05, today=TODAY)
-        transaction.set_rollback(True)
+def demo(small_demo):
+    return small_demo
 
 
 def test_the_demo_officers_have_their_reminders(demo):

@@ -1,13 +1,11 @@
 """The demo's 零报告 flag (with its evidence), 市委办公室's reconciliation with a gap
-list, and the 质询会 with its minutes, on a small demo built to the day before today;
-党风政风监督室's ``stats`` sees all three."""
+list, and the 质询会 with its minutes, on the small demo the tests share (built to the
+day before its "today"); 党风政风监督室's ``stats`` sees all three."""
 
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 
-from jiandu.demo.build import build_demo
 from jiandu.reconciliation import selectors
 from jiandu.reconciliation.choices import FlagReason, InquiryStatus
 from jiandu.reconciliation.models import InquiryMeeting, Reconciliation, ZeroReportFlag
@@ -16,10 +14,8 @@ from jiandu.reconciliation.selectors import ledgers, unit_principal
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_demo(scale=0.02)
-        transaction.set_rollback(True)
+def demo(small_demo):
+    return small_demo
 
 
 @pytest.mark.django_db

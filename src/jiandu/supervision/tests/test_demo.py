@@ -1,28 +1,26 @@
-"""The demo's 督导 campaign carries seed 003's figures (a small demo, built once)."""
+"""The demo's 督导 campaign carries seed 003's figures (the small demo shared by the
+tests, conftest's ``small_demo``)."""
 
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 
 from jiandu.accounts.models import User
-from jiandu.demo.build import build_demo
 from jiandu.demo.supervision import CAMPAIGN_NAME, TARGETS
 from jiandu.documents.choices import DocumentType
 from jiandu.documents.models import Document
 from jiandu.oversight.models import Interview
 from jiandu.supervision import selectors, services
 from jiandu.supervision.models import Campaign, CampaignProblem, ListEntry, WarningCard
+from jiandu.testing import SMALL_DEMO_TODAY
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        build_demo(scale=0.05)
-        yield Campaign.objects.get(name=CAMPAIGN_NAME)
-        transaction.set_rollback(True)
+def demo(small_demo, django_db_blocker):
+    with django_db_blocker.unblock():
+        return Campaign.objects.get(name=CAMPAIGN_NAME)
 
 
 def test_the_campaign_has_the_seeds_figures(demo):
@@ -57,4 +55,5 @@ def test_overdue_items_have_their_cards_and_the_check_is_idempotent(demo):
     assert WarningCard.objects.filter(campaign=demo).exists()
     mine = selectors.warning_card_list(user=rectify)
     assert mine.exists() and {c.org_id for c in mine} == {rectify.org_id}
-    assert services.warning_cards_check(actor=stats).issued == []
+    # On the demo's "today" (the day its cards were checked for).
+    assert services.warning_cards_check(actor=stats, today=SMALL_DEMO_TODAY).issued == []
