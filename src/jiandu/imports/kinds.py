@@ -61,8 +61,8 @@ from jiandu.people.choices import ManagementLevel, PoliticalStatus
 from jiandu.people.services import (
     ID_NUMBER_TAKEN,
     people_registered,
+    people_stage,
     person_build,
-    person_create_many,
     post_add,
 )
 
@@ -279,14 +279,19 @@ class PeopleImport(ImportKind):
                 writer.error(row, fields["id_number"], ID_NUMBER_TAKEN)
         writer.prepared = [person for _, person in people]
 
+    def stage(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        assert writer.staged is not None
+        people_stage(actor=writer.actor, people=writer.prepared, staged=writer.staged)
+
     def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        assert writer.staged is not None
         try:
             with transaction.atomic():
-                created = person_create_many(actor=writer.actor, people=writer.prepared)
+                writer.staged.publish()
         except IntegrityError:  # registered by someone else since ``prepare`` looked
             writer.errors.append(RowError(PEOPLE_SHEET.title, None, "身份证号码", ID_NUMBER_TAKEN))
             return
-        writer.created["people"] += len(created)
+        writer.created["people"] += len(writer.prepared)
 
 
 POSTS_SHEET = SheetSpec(

@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from jiandu.core import idnumbers
-from jiandu.core.audit import audit_record, audit_record_many, diff, model_snapshot
+from jiandu.core.audit import StagedWrite, audit_record, diff, model_snapshot
 from jiandu.core.choices import AuditAction
 from jiandu.core.crypto import search_key
+from jiandu.core.db import reserve_ids
 from jiandu.orgs.models import Org
 from jiandu.people.models import Person, Post
 
@@ -113,19 +114,34 @@ def people_registered(*, actor: Any, people: list[Person]) -> set[str]:
     return taken
 
 
-@transaction.atomic
-def person_create_many(*, actor: Any, people: list[Person]) -> list[Person]:
-    """Register people built by :func:`person_build` (and checked with
-    :func:`people_registered`): inserts in batches and one audit row each, as
-    :func:`person_create` writes them. The database's per-org uniqueness still guards a
-    number registered since the check (IntegrityError: nothing is written)."""
-    Person.objects.bulk_create(people, batch_size=500)
-    audit_record_many(
+def people_stage(*, actor: Any, people: list[Person], staged: StagedWrite) -> list[Person]:
+    """Stage the registration of people built by :func:`person_build` (and checked with
+    :func:`people_registered`), outside any transaction: their ids reserved, the rows
+    and one audit row each (as :func:`person_create` writes them) written where nobody
+    sees them until ``staged.publish()`` runs in the caller's transaction. The
+    database's per-org uniqueness still guards a number registered since the check
+    (IntegrityError at publication: nothing is written)."""
+    for person, pk in zip(people, reserve_ids(Person, len(people)), strict=True):
+        person.pk = pk
+    staged.add(Person, people)
+    staged.add_audit(
         [
             {"actor": actor, "action": AuditAction.CREATE, "obj": p, "changes": model_snapshot(p)}
             for p in people
         ]
     )
+    return people
+
+
+def person_create_many(*, actor: Any, people: list[Person]) -> list[Person]:
+    """Register people built by :func:`person_build` (and checked with
+    :func:`people_registered`), all or none: staged first (:func:`people_stage`), then
+    published in one short transaction. Call it outside a transaction, or the write
+    lock (SQLite) is held from the caller's start."""
+    with StagedWrite() as staged:
+        people_stage(actor=actor, people=people, staged=staged)
+        with transaction.atomic():
+            staged.publish()
     return people
 
 
