@@ -479,8 +479,10 @@ def freeze(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     # ``data`` and ``figures`` were built here from the calculator's output; checking
-    # that megabytes of it serialise would only encode it twice.
-    snapshot.full_clean(exclude=["data", "figures"])
+    # that megabytes of it serialise would only encode it twice. The version is unique
+    # per board and month: checked when storing (``still_current``; the database's
+    # constraint behind it), not here, before the board is locked.
+    snapshot.full_clean(exclude=["data", "figures"], validate_constraints=False)
     return snapshot
 
 
