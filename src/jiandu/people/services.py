@@ -220,6 +220,51 @@ def post_add(
     return post
 
 
+def post_build(
+    *,
+    actor: Any,
+    person: Person,
+    org: Org,
+    title: str,
+    management_level: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    is_leader: bool = False,
+) -> Post:
+    """An unsaved, validated post for a bulk registration (an import): what
+    :func:`post_add` checks, except that ``person`` and ``org`` exist, which the caller
+    knows (it looked them up: no query per post)."""
+    post = Post(
+        person=person,
+        org=org,
+        title=title,
+        management_level=management_level,
+        start_date=start_date,
+        end_date=end_date,
+        is_leader=is_leader,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    post.full_clean(exclude=["person", "org", "created_by"])
+    if end_date is not None and end_date < start_date:
+        raise ValidationError({"end_date": "免职日期不能早于任职日期"})
+    return post
+
+
+def posts_stage(*, actor: Any, posts: list[Post], staged: StagedWrite) -> list[Post]:
+    """Stage posts built by :func:`post_build` with one audit row each (as
+    :func:`post_add` writes them), outside any transaction, for ``staged.publish()``."""
+    for post, pk in zip(posts, reserve_ids(Post, len(posts)), strict=True):
+        post.pk = pk
+    staged.add(Post, posts)
+    staged.add_audit(
+        [
+            {"actor": actor, "action": AuditAction.CREATE, "obj": p, "changes": model_snapshot(p)}
+            for p in posts
+        ]
+    )
+    return posts
+
+
 @transaction.atomic
 def post_end(*, actor: Any, post: Post, end_date: dt.date) -> Post:
     if post.end_date is not None:
