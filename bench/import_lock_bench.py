@@ -55,9 +55,7 @@ def sqlite_copy(template: Path, target: Path) -> str:
         template.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{template}"}
         env["PYTHONPATH"] = str(ROOT / "src")
-        subprocess.run(
-            [sys.executable, "-m", "jiandu.cli", "migrate", "-v0"], env=env, check=True
-        )
+        subprocess.run([sys.executable, "-m", "jiandu.cli", "migrate", "-v0"], env=env, check=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(template, target)
@@ -68,9 +66,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=50000)
     parser.add_argument("--ways", default="staged,one-tx", help="staged,one-tx,per-row")
-    parser.add_argument(
-        "--template", default=str(ROOT / "var" / "bench-import-template.sqlite3")
-    )
+    parser.add_argument("--template", default=str(ROOT / "var" / "bench-import-template.sqlite3"))
     parser.add_argument("--db", default=str(ROOT / "var" / "bench-import.sqlite3"))
     parser.add_argument(
         "--postgres",
@@ -93,8 +89,9 @@ def main() -> None:
     for database, result in results:
         for way in result["imports"]:
             publish = way.get("publish_seconds")
+            took = way.get("sealed_seconds", way["import_seconds"])
             print(
-                f"{database:<12}{way['way']:<9}{way.get('sealed_seconds', way['import_seconds']):>9.1f}"
+                f"{database:<12}{way['way']:<9}{took:>9.1f}"
                 f"{(f'{publish:.2f}' if publish is not None else '-'):>10}{way['probes']:>7}"
                 f"{way['worst_write_seconds']:>10.2f}{way['p99_write_seconds']:>6.2f}"
                 f"{way['worst_login_seconds']:>10.2f}{way['p99_login_seconds']:>6.2f}"

@@ -148,9 +148,10 @@ class StagedTable:
     fails or is killed leaves nothing: the temporary table goes with the connection (and
     :meth:`discard` drops it at once).
 
-    The table has the real table's columns (``CREATE TEMPORARY TABLE … AS SELECT``: the
-    same types, none of its constraints or indexes, so uniqueness is checked once, at
-    publication) plus the order the rows were added in. With ``with_pk=False`` the
+    The table has the real table's columns (PostgreSQL: ``CREATE TEMPORARY TABLE … AS
+    SELECT``, the same types; SQLite: columns without a type, which store values as
+    given), none of its constraints or indexes, so uniqueness is checked once, at
+    publication, plus the order the rows were added in. With ``with_pk=False`` the
     primary key is left out and assigned by the database at publication.
     """
 
@@ -163,10 +164,19 @@ class StagedTable:
         self.name = quote(f"jiandu_stage_{next(_stage_numbers)}_{model._meta.db_table}")
         self._columns = ", ".join(quote(f.column) for f in self.fields)
         with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {self.name} AS SELECT {self._columns}, "
-                f"0 AS jiandu_stage_order FROM {quote(model._meta.db_table)} WHERE 1 = 0"
-            )
+            if self.connection.vendor == "sqlite":
+                # Columns without a type keep each value as the driver passed it (the
+                # real table's affinities apply when published); the order is the
+                # rowid, so publishing reads the rows in order without sorting them.
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {self.name} "
+                    f"(jiandu_stage_order INTEGER PRIMARY KEY, {self._columns})"
+                )
+            else:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {self.name} AS SELECT {self._columns}, "
+                    f"0 AS jiandu_stage_order FROM {quote(model._meta.db_table)} WHERE 1 = 0"
+                )
         self._dropped = False
 
     def add(self, objs: Iterable[models.Model], *, batch_size: int = 2000) -> int:

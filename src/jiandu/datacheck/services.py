@@ -78,7 +78,6 @@ def _require_region(actor: Any, region_code: str, field: str) -> str:
 # --- datasets --------------------------------------------------------------------
 
 
-@transaction.atomic
 def dataset_import(
     *,
     actor: Any,
@@ -91,7 +90,12 @@ def dataset_import(
     """Import a department file as a new version of ``dataset`` in the store of the
     actor's org. Rows with structural errors are rejected and listed in the report (the
     others imported); a file refused as a whole (missing columns, unreadable, no row
-    left) raises ``DatasetError`` and nothing is stored."""
+    left) raises ``DatasetError`` and nothing is stored.
+
+    Reading and normalising the file into the store happen before the write
+    transaction (on SQLite it holds the only write lock, ADR 0010); the transaction
+    records the version and its audit row. The store's file is written outside any
+    transaction either way."""
     org = actor.org
     if org is None:
         raise ValidationError({"__all__": "请先为当前用户设置所属单位"})
@@ -123,14 +127,20 @@ def dataset_import(
         uploaded_by=actor,
     )
     version.full_clean()
-    version.save()
+    with transaction.atomic():
+        version.save()
+        _audit_dataset_import(actor=actor, version=version, report=report, region=region)
+    return version
+
+
+def _audit_dataset_import(*, actor: Any, version: DatasetVersion, report: Any, region: str) -> None:
     audit_record(
         actor=actor,
         action=AuditAction.IMPORT,
         obj=version,
         summary=f"导入{version.get_dataset_display()}第{version.version}版",
         changes={
-            "dataset": dataset,
+            "dataset": version.dataset,
             "version": version.version,
             "region_code": region,
             "source": version.source_name,
@@ -139,7 +149,6 @@ def dataset_import(
             "mapping": version.mapping,
         },
     )
-    return version
 
 
 # --- runs ------------------------------------------------------------------------

@@ -121,6 +121,10 @@ def people_stage(*, actor: Any, people: list[Person], staged: StagedWrite) -> li
     sees them until ``staged.publish()`` runs in the caller's transaction. The
     database's per-org uniqueness still guards a number registered since the check
     (IntegrityError at publication: nothing is written)."""
+    # In the order of the number's search key: publishing then inserts into its indexes
+    # (and the table) in order rather than all over them, which on SQLite is about half
+    # the time the write lock is held.
+    people = sorted(people, key=lambda p: p.id_search_key)
     for person, pk in zip(people, reserve_ids(Person, len(people)), strict=True):
         person.pk = pk
     staged.add(Person, people)
