@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connections, models
+from django.db import DatabaseError, connections, models
 from django.db.models import QuerySet
+
+log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -228,10 +231,14 @@ class StagedTable:
         if self._dropped:
             return
         self._dropped = True
-        if self.connection.connection is None:
-            return  # closed: the temporary table went with it
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.name}")
+        if self.connection.connection is None or self.connection.needs_rollback:
+            return  # closed (the table went with it), or inside a failed transaction
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.name}")
+        except DatabaseError:
+            # Never hide the error that ended the job; the table goes with the connection.
+            log.warning("staged table %s left to its connection", self.name, exc_info=True)
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
