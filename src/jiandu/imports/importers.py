@@ -8,7 +8,10 @@ the person who filled in the sheet. The same specs produce the downloadable temp
 
 Reading never writes. :func:`jiandu.imports.services.import_file` reads and checks the
 whole file first and, only when no cell is wrong, writes every row through the existing
-service functions in one transaction (``ImportKind.write`` with a :class:`Writer`).
+service functions in one transaction (``ImportKind.write`` with a :class:`Writer`), or —
+for the kinds whose files run to tens of thousands of rows — builds every record first
+(``ImportKind.prepare``), writes them ahead where nobody sees them (``ImportKind.stage``)
+and publishes them in that transaction (ADR 0010).
 References are resolved within the actor's jurisdiction only: orgs through
 ``orgs.selectors.org_list``, people through ``person_find_by_id_number``, clues through
 ``clues.selectors.clue_list``.

@@ -256,7 +256,8 @@ class PeopleImport(ImportKind):
     def prepare(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
         """Build and check every person before the write transaction (as
         ``people.services.person_create`` does one at a time), looking registered
-        numbers up in bulk; ``write`` then only inserts."""
+        numbers up in bulk; ``stage`` writes them and their audit rows ahead where
+        nobody sees them, and ``write`` only publishes them (ADR 0010)."""
         fields = self.fields(PEOPLE_SHEET)
         sheet_rows = rows[PEOPLE_SHEET.title]
         people = []
