@@ -299,7 +299,7 @@ def _seal_unless_backlog() -> None:
     job's rows, which that job's own sealing (or the worker) is linking in batches; the
     request would only queue behind it for the lock."""
     try:
-        waiting = AuditLog.objects.filter(sequence__isnull=True).order_by("id")
+        waiting = AuditLog.objects.filter(sequence__isnull=True).order_by()
         if waiting[SEAL_BATCH : SEAL_BATCH + 1].exists():
             return
     except DatabaseError:
