@@ -99,6 +99,8 @@ class CloseJob:
     reason: str
     missing_as_zero: bool
     latest_version: int | None
+    # The board's newest snapshot (any month) when the close was drawn.
+    newest_snapshot: int | None = None
 
     @property
     def names(self) -> dict[str, str]:
@@ -133,7 +135,11 @@ class Warned:
 # --------------------------------------------------------------------------- the pipeline
 
 
-@transaction.atomic
+# A close drawn while someone else changed the board (its definition, or a snapshot of
+# it) is drawn again, at most this many times in all.
+CLOSE_ATTEMPTS = 3
+
+
 def board_close(
     *,
     actor: Any,
@@ -149,27 +155,36 @@ def board_close(
     A missing reported figure stops the close, naming the units, unless
     ``missing_as_zero`` (the snapshot then records which figures were counted as 0).
     Closing a month again needs a ``reason``; the earlier version stays as it was.
+
+    Counting, ranking and building the snapshot are done before the write transaction,
+    reading only; the transaction locks the board, checks that nothing the close read
+    about it changed meanwhile (its definition, participants, or any of its snapshots;
+    else the close is drawn again) and stores. On SQLite, where a write transaction
+    holds the only write lock, other users' writes and logins wait for the storing only
+    (ADR 0010).
     """
-    job = open_job(
-        board=board, month=month, missing_as_zero=missing_as_zero, reason=reason, today=today
-    )
-    figures = count(job)
-    carry(job, figures)
-    ranked = rank(job, figures)
-    warned = warn(job, ranked)
-    return store(actor=actor, job=job, figures=figures, ranked=ranked, warned=warned)
+    for _attempt in range(CLOSE_ATTEMPTS):
+        job = open_job(
+            board=board, month=month, missing_as_zero=missing_as_zero, reason=reason, today=today
+        )
+        figures = count(job)
+        carry(job, figures)
+        ranked = rank(job, figures)
+        warned = warn(job, ranked)
+        snapshot = freeze(actor=actor, job=job, figures=figures, ranked=ranked)
+        with transaction.atomic():
+            if still_current(job):
+                return store(actor=actor, job=job, snapshot=snapshot, warned=warned)
+    raise ValidationError("结账期间该多色榜的设置或快照被他人改动，请稍后重新结账")
 
 
 def open_job(
     *, board: Board, month: str, missing_as_zero: bool, reason: str, today: dt.date | None
 ) -> CloseJob:
-    """Lock the board and check it can be closed for ``month``."""
+    """Read the board and check it can be closed for ``month`` (no lock: the close is
+    drawn first and checked against the board when stored, :func:`still_current`)."""
     month = parse_month(month, today=today)
-    board = (
-        Board.objects.select_for_update(of=("self",))
-        .select_related("owner_org", "domain")
-        .get(pk=board.pk)
-    )
+    board = Board.objects.select_related("owner_org", "domain").get(pk=board.pk)
     if board.archived_at is not None:
         raise ValidationError("该多色榜已停用，不能结账")
     latest = BoardSnapshot.objects.filter(board=board, month=month).aggregate(v=Max("version"))["v"]
@@ -194,7 +209,32 @@ def open_job(
         reason=reason,
         missing_as_zero=missing_as_zero,
         latest_version=latest,
+        newest_snapshot=_newest_snapshot(board),
     )
+
+
+def _newest_snapshot(board: Board) -> int | None:
+    return BoardSnapshot.objects.filter(board=board).aggregate(pk=Max("pk"))["pk"]
+
+
+def still_current(job: CloseJob) -> bool:
+    """In the storing transaction: lock the board and tell whether what the close was
+    drawn from still holds — the board's settings, columns and participants, and its
+    snapshots (none added since: the months carried, the consecutive months last and
+    the version number all come from them). A board archived meanwhile stops the close."""
+    board = (
+        Board.objects.select_for_update(of=("self",))
+        .select_related("owner_org", "domain")
+        .get(pk=job.board.pk)
+    )
+    if board.archived_at is not None:
+        raise ValidationError("该多色榜已停用，不能结账")
+    if _newest_snapshot(board) != job.newest_snapshot:
+        return False
+    columns = compute.board_columns(board)
+    units = compute.board_units(board)
+    spec = compute.board_spec(board=board, columns=columns, units=units, months=job.months)
+    return columns == job.columns and units == job.units and spec == job.spec
 
 
 def count(job: CloseJob) -> compute.MonthFigures:
@@ -359,16 +399,15 @@ def warn(job: CloseJob, ranked: Ranked) -> Warned:
     return warned
 
 
-def store(
+def freeze(
     *,
     actor: Any,
     job: CloseJob,
     figures: compute.MonthFigures,
     ranked: Ranked,
-    warned: Warned,
-) -> CloseOutcome:
-    """Freeze the close as the month's next snapshot, issue its warnings (each with its
-    event and the problem the unit rectifies) and write the audit row."""
+) -> BoardSnapshot:
+    """The close as the month's next snapshot, built and checked but not yet saved
+    (outside the write transaction: megabytes of JSON for a large board)."""
     board, month, months = job.board, job.month, job.months
     columns, units = job.columns, job.units
     result, quarter, lasts = ranked.result, ranked.quarter, ranked.lasts
@@ -440,8 +479,24 @@ def store(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     # ``data`` and ``figures`` were built here from the calculator's output; checking
-    # that megabytes of it serialise would only encode it twice.
-    snapshot.full_clean(exclude=["data", "figures"])
+    # that megabytes of it serialise would only encode it twice. The version is unique
+    # per board and month: checked when storing (``still_current``; the database's
+    # constraint behind it), not here, before the board is locked.
+    snapshot.full_clean(exclude=["data", "figures"], validate_constraints=False)
+    return snapshot
+
+
+def store(
+    *,
+    actor: Any,
+    job: CloseJob,
+    snapshot: BoardSnapshot,
+    warned: Warned,
+) -> CloseOutcome:
+    """Save the frozen snapshot, issue the close's warnings (each with its event and the
+    problem the unit rectifies) and write the audit row."""
+    board, month, units = job.board, job.month, job.units
+    data = snapshot.data
     # Megabytes of JSON: sent as a parameter rather than quoted into the SQL text.
     with server_side_binding():
         snapshot.save()

@@ -20,6 +20,7 @@ import hmac
 import json
 import logging
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -31,7 +32,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from jiandu.core.choices import AuditAction
-from jiandu.core.db import insert_rows
+from jiandu.core.db import StagedTable, insert_rows
 from jiandu.core.middleware import current_ip
 from jiandu.core.models import AuditChainHead, AuditLog
 
@@ -175,16 +176,12 @@ def audit_record(
     return row
 
 
-def audit_record_many(entries: list[dict[str, Any]], *, batch_size: int = 2000) -> int:
-    """Append one unsealed audit row per entry (the keyword arguments of
+def audit_rows(entries: list[dict[str, Any]]) -> list[AuditLog]:
+    """One unsaved, unsealed audit row per entry (the keyword arguments of
     :func:`audit_record`, and ``object_repr`` when the caller has it at hand), in the
-    order given, with one insert per ``batch_size`` rows: for writers of thousands of
-    records in one transaction (the demo builder). They are sealed, in that order, once
-    the transaction commits. Returns the row count."""
-    if not entries:
-        return 0
+    order given."""
     now = timezone.now()
-    rows = [
+    return [
         _new_row(
             at=now,
             actor=entry.get("actor"),
@@ -199,40 +196,167 @@ def audit_record_many(entries: list[dict[str, Any]], *, batch_size: int = 2000) 
         )
         for entry in entries
     ]
+
+
+def audit_record_many(entries: list[dict[str, Any]], *, batch_size: int = 2000) -> int:
+    """Append one unsealed audit row per entry (see :func:`audit_rows`), in the order
+    given, with one insert per ``batch_size`` rows: for writers of thousands of records
+    in one transaction (the demo builder). They are sealed, in that order, once the
+    transaction commits. Returns the row count."""
+    if not entries:
+        return 0
+    rows = audit_rows(entries)
     insert_rows(AuditLog, rows, batch_size=batch_size)
-    _seal_after_write()
+    _seal_after_write(backlog=True, rows=len(rows))
     return len(rows)
 
 
-def _seal_after_write() -> None:
+def audit_stage(entries: list[dict[str, Any]]) -> StagedTable:
+    """The audit rows of a long job, built and written ahead of its transaction into a
+    table nobody else sees (:class:`jiandu.core.db.StagedTable`): call it outside any
+    transaction, then :func:`audit_publish` inside the short one that publishes the
+    job's business rows, and ``discard()`` the stage in a ``finally``."""
+    staged = StagedTable(AuditLog, with_pk=False)
+    staged.add(audit_rows(entries))
+    return staged
+
+
+def audit_publish(staged: StagedTable) -> int:
+    """Make staged audit rows part of the log, in the caller's transaction, timed now
+    (when they become visible); sealed, with pauses for other writers, after commit."""
+    count = staged.publish(overrides={"at": timezone.now()})
+    _seal_after_write(backlog=True)
+    return count
+
+
+class StagedWrite:
+    """What a long job writes — business rows of any models and their audit rows —
+    staged ahead of one short transaction that makes all of it visible at once.
+
+    Build everything first; then, outside any transaction, :meth:`add` the rows (ids
+    they need reserved with :func:`jiandu.core.db.reserve_ids`) and :meth:`add_audit`
+    their audit entries; then :meth:`publish` inside the transaction, which copies each
+    table with one ``INSERT … SELECT`` (on SQLite the write lock is held for that only,
+    whatever the number of rows). Use it as a context manager: leaving it discards what
+    is staged, published or not; a job killed before publishing leaves nothing."""
+
+    def __init__(self) -> None:
+        self.tables: list[StagedTable] = []
+        self.audit: StagedTable | None = None
+
+    def add(self, model: type[models.Model], objs: list[models.Model]) -> None:
+        table = next((t for t in self.tables if t.model is model), None)
+        if table is None:
+            table = StagedTable(model)
+            self.tables.append(table)
+        table.add(objs)
+
+    def add_audit(self, entries: list[dict[str, Any]]) -> None:
+        if self.audit is None:
+            self.audit = StagedTable(AuditLog, with_pk=False)
+        self.audit.add(audit_rows(entries))
+
+    def publish(self) -> None:
+        """Copy every staged table, in the order first added, then the audit rows (run
+        inside the transaction that is to make them visible). IntegrityError when a row
+        breaks a constraint (the caller's transaction then writes nothing)."""
+        for table in self.tables:
+            table.publish()
+        if self.audit is not None:
+            audit_publish(self.audit)
+
+    def discard(self) -> None:
+        for table in [*self.tables, *([self.audit] if self.audit else [])]:
+            table.discard()
+
+    def __enter__(self) -> StagedWrite:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+
+def _seal_after_write(*, backlog: bool = False, rows: int = 1) -> None:
     """Seal once the writing transaction has committed; with the test setting
-    ``JIANDU_AUDIT_SEAL_AT_ONCE`` (a test's transaction never commits) at once, inside it."""
+    ``JIANDU_AUDIT_SEAL_AT_ONCE`` (a test's transaction never commits) at once, inside it.
+
+    One transaction registers one hook (:class:`_SealAfterCommit`), however many audit
+    rows it writes: one seal after the commit links all of them. A transaction that wrote
+    more than a batch (a long job: ``backlog``, or many single records) seals all of its
+    rows, pausing between batches so that other writers get the lock (SQLite has one
+    writer). An ordinary write (a login, an edit) seals at most one batch, and none while
+    someone else's backlog waits: that request must not queue behind the long job's
+    sealing, which links its row too (or the worker's loop, or the next write, within
+    seconds)."""
     if getattr(settings, "JIANDU_AUDIT_SEAL_AT_ONCE", False):
         audit_seal_quietly()
-    elif not _seal_pending():
-        transaction.on_commit(audit_seal_quietly)
+        return
+    hook = _seal_pending()
+    if hook is None:
+        hook = _SealAfterCommit()
+        hook.add(rows, backlog=backlog)
+        transaction.on_commit(hook)  # outside a transaction: runs at once
+    else:
+        hook.add(rows, backlog=backlog)
 
 
-def _seal_pending() -> bool:
-    """Whether the open transaction will already seal when it commits: one seal after
-    the commit links every row it wrote, so a transaction that writes thousands of audit
-    rows (one per record) registers it once, not once per row (each further seal found
-    nothing to do, after a query and a lock of the chain head). A hook registered inside
+class _SealAfterCommit:
+    """The seal one transaction runs after its commit, counting the audit rows it wrote."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.backlog = False
+
+    def add(self, rows: int, *, backlog: bool) -> None:
+        self.rows += rows
+        self.backlog = self.backlog or backlog
+
+    def __call__(self) -> None:
+        if self.backlog or self.rows > SEAL_BATCH:
+            audit_seal_quietly()
+        else:
+            _seal_unless_backlog()
+
+
+def _seal_pending() -> _SealAfterCommit | None:
+    """The hook the open transaction already registered, if any. A hook registered inside
     a savepoint that is rolled back is dropped with it; the next write registers anew."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        return False
-    return any(hook is audit_seal_quietly for _sids, hook, _robust in connection.run_on_commit)
+        return None
+    for _sids, hook, _robust in connection.run_on_commit:
+        if isinstance(hook, _SealAfterCommit):
+            return hook
+    return None
 
 
-def audit_seal_quietly() -> None:
+def _seal_unless_backlog() -> None:
+    """After an ordinary write: seal (one batch) unless more than a batch waits — a long
+    job's rows, which that job's own sealing (or the worker) is linking in batches; the
+    request would only queue behind it for the lock."""
+    try:
+        waiting = AuditLog.objects.filter(sequence__isnull=True).order_by()
+        if waiting[SEAL_BATCH : SEAL_BATCH + 1].exists():
+            return
+    except DatabaseError:
+        log.warning("could not count unsealed audit rows", exc_info=True)
+        return
+    audit_seal_quietly(limit=SEAL_BATCH)
+
+
+def audit_seal_quietly(*, limit: int | None = None, pause: float | None = None) -> None:
     """Seal, logging instead of raising: used after a commit (the request's write has
     already succeeded) and by the worker's idle loop. Rows left unsealed are picked up
     by the next seal (any commit, the worker, ``jiandu audit seal`` from cron)."""
     try:
-        audit_seal()
+        audit_seal(limit=limit, pause=pause)
     except (DatabaseError, AuditKeyError):
         log.warning("audit rows left unsealed for the next seal", exc_info=True)
+
+
+# SQLite's busy handler retries a waiting writer about every 100 ms once it has waited a
+# while: a pause this long between a long sealing's batches lets every waiter in.
+SQLITE_SEAL_PAUSE = 0.12
 
 
 @dataclass(frozen=True)
@@ -242,16 +366,23 @@ class SealResult:
     head_missing: bool = False
 
 
-def audit_seal(*, limit: int | None = None) -> SealResult:
+def audit_seal(*, limit: int | None = None, pause: float | None = None) -> SealResult:
     """Link committed unsealed rows into the chain, oldest first, in batches of
-    ``SEAL_BATCH`` rows, each batch its own short transaction under the head lock.
+    ``SEAL_BATCH`` rows, each batch its own short transaction under the head lock, with
+    ``pause`` seconds between batches (None: ``SQLITE_SEAL_PAUSE`` on SQLite, where a
+    writer waiting for the lock would otherwise not get it between two batches; none on
+    PostgreSQL, whose lock queue is fair).
 
     A missing head row is not recreated here (that would hide a cut tail): rows stay
     unsealed, audited writes go on working, and ``audit_verify`` reports it until an
     operator runs ``jiandu audit recover-head`` (docs/operations.md)."""
+    if pause is None:
+        pause = SQLITE_SEAL_PAUSE if connection.vendor == "sqlite" else 0.0
     total = 0
     last = 0
     while limit is None or total < limit:
+        if total and pause:
+            time.sleep(pause)
         batch = SEAL_BATCH if limit is None else min(SEAL_BATCH, limit - total)
         with transaction.atomic():
             head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
@@ -601,10 +732,14 @@ def audit_checkpoint(*, directory: Path | str) -> Checkpoint:
 
 __all__ = [
     "AuditAction",
+    "StagedWrite",
     "audit_checkpoint",
+    "audit_publish",
     "audit_record",
     "audit_record_many",
+    "audit_rows",
     "audit_seal",
+    "audit_stage",
     "audit_verify",
     "diff",
     "model_snapshot",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connections, models
+from django.db import DatabaseError, connections, models
 from django.db.models import QuerySet
+
+log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -128,3 +132,153 @@ def insert_values(
         for start in range(0, len(rows), batch_size):
             cursor.executemany(sql, rows[start : start + batch_size])
     return len(rows)
+
+
+# --- staged writes: long jobs that must not hold the write lock -------------------------
+
+_stage_numbers = itertools.count(1)
+
+
+class StagedTable:
+    """Rows of ``model`` written ahead of the transaction that makes them visible.
+
+    A long job (an import of 50,000 people) writes its prepared rows here, outside any
+    transaction, into a temporary table of its own connection: on SQLite a write to the
+    temporary database takes no lock on the main one, so other users' writes and logins
+    go on; on PostgreSQL a temporary table is private to the session. :meth:`publish`
+    then copies them into the real table with one ``INSERT … SELECT`` inside the
+    caller's short transaction; until it commits nobody sees any of them. A job that
+    fails or is killed leaves nothing: the temporary table goes with the connection (and
+    :meth:`discard` drops it at once).
+
+    The table has the real table's columns (PostgreSQL: ``CREATE TEMPORARY TABLE … AS
+    SELECT``, the same types; SQLite: columns without a type, which store values as
+    given), none of its constraints or indexes, so uniqueness is checked once, at
+    publication, plus the order the rows were added in. With ``with_pk=False`` the
+    primary key is left out and assigned by the database at publication.
+    """
+
+    def __init__(self, model: type[models.Model], *, with_pk: bool = True) -> None:
+        self.model = model
+        self.connection = connections["default"]
+        self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+        self.rows = 0
+        quote = self.connection.ops.quote_name
+        self.name = quote(f"jiandu_stage_{next(_stage_numbers)}_{model._meta.db_table}")
+        self._columns = ", ".join(quote(f.column) for f in self.fields)
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "sqlite":
+                # Columns without a type keep each value as the driver passed it (the
+                # real table's affinities apply when published); the order is the
+                # rowid, so publishing reads the rows in order without sorting them.
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {self.name} "
+                    f"(jiandu_stage_order INTEGER PRIMARY KEY, {self._columns})"
+                )
+            else:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {self.name} AS SELECT {self._columns}, "
+                    f"0 AS jiandu_stage_order FROM {quote(model._meta.db_table)} WHERE 1 = 0"
+                )
+        self._dropped = False
+
+    def add(self, objs: Iterable[models.Model], *, batch_size: int = 2000) -> int:
+        """Write ``objs`` (each field's ``pre_save`` and database preparation as for
+        ``save()``) in batches; outside a transaction each batch commits on its own."""
+        connection = self.connection
+        sql = "INSERT INTO {} ({}, jiandu_stage_order) VALUES ({})".format(
+            self.name, self._columns, ", ".join(["%s"] * (len(self.fields) + 1))
+        )
+        objs = list(objs)
+        with connection.cursor() as cursor:
+            for start in range(0, len(objs), batch_size):
+                batch = []
+                for obj in objs[start : start + batch_size]:
+                    values = [
+                        f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self.fields
+                    ]
+                    values.append(self.rows)
+                    self.rows += 1
+                    batch.append(values)
+                cursor.executemany(sql, batch)
+        return len(objs)
+
+    def publish(self, *, overrides: dict[str, Any] | None = None) -> int:
+        """Copy the staged rows into the real table in the order they were added (run it
+        inside the transaction that is to make them visible). ``overrides`` sets a field
+        to one value on every row (the audit rows' time: when they became visible).
+        Raises IntegrityError when a row breaks a constraint: nothing is copied."""
+        overrides = overrides or {}
+        connection = self.connection
+        quote = connection.ops.quote_name
+        select = []
+        params = []
+        for f in self.fields:
+            if f.name in overrides:
+                select.append("%s")
+                params.append(f.get_db_prep_save(overrides[f.name], connection))
+            else:
+                select.append(quote(f.column))
+        sql = "INSERT INTO {} ({}) SELECT {} FROM {} ORDER BY jiandu_stage_order".format(
+            quote(self.model._meta.db_table), self._columns, ", ".join(select), self.name
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        return self.rows
+
+    def discard(self) -> None:
+        """Drop the temporary table (published or not)."""
+        if self._dropped:
+            return
+        self._dropped = True
+        if self.connection.connection is None or self.connection.needs_rollback:
+            return  # closed (the table went with it), or inside a failed transaction
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.name}")
+        except DatabaseError:
+            # Never hide the error that ended the job; the table goes with the connection.
+            log.warning("staged table %s left to its connection", self.name, exc_info=True)
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` primary keys of ``model`` that no other insert will take, without
+    inserting anything (so that rows staged ahead of their publication, and the audit rows
+    naming them, know their ids). SQLite: moves the table's AUTOINCREMENT counter past
+    them in a short transaction; PostgreSQL: draws them from the column's sequence. Ids
+    of a job that never publishes are skipped, as after any rolled-back insert."""
+    if count <= 0:
+        return []
+    connection = connections["default"]
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk, count],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+        if connection.vendor != "sqlite":
+            raise NotImplementedError(f"reserve_ids: {connection.vendor}")
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
+        row = cursor.fetchone()
+        if row is None or "AUTOINCREMENT" not in row[0].upper():
+            raise NotImplementedError(f"reserve_ids: {table} has no AUTOINCREMENT key")
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        cursor.execute(f"SELECT MAX({quote(pk)}) FROM {quote(table)}")
+        top = max(row[0] if row else 0, cursor.fetchone()[0] or 0)
+        if row is None:
+            cursor.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, top + count]
+            )
+        else:
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [top + count, table]
+            )
+    return list(range(top + 1, top + count + 1))

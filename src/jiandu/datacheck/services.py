@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,9 +29,10 @@ from jiandu.clues.models import Clue
 from jiandu.clues.services import clue_create
 from jiandu.core import idnumbers
 from jiandu.core.access import jurisdiction_org_ids
-from jiandu.core.audit import audit_record
+from jiandu.core.audit import StagedWrite, audit_record
 from jiandu.core.choices import AuditAction
 from jiandu.core.crypto import search_key
+from jiandu.core.db import reserve_ids
 from jiandu.core.models import Task
 from jiandu.core.tasks import task_run, task_submit
 from jiandu.datacheck import evidence as ev
@@ -76,7 +78,6 @@ def _require_region(actor: Any, region_code: str, field: str) -> str:
 # --- datasets --------------------------------------------------------------------
 
 
-@transaction.atomic
 def dataset_import(
     *,
     actor: Any,
@@ -89,7 +90,12 @@ def dataset_import(
     """Import a department file as a new version of ``dataset`` in the store of the
     actor's org. Rows with structural errors are rejected and listed in the report (the
     others imported); a file refused as a whole (missing columns, unreadable, no row
-    left) raises ``DatasetError`` and nothing is stored."""
+    left) raises ``DatasetError`` and nothing is stored.
+
+    Reading and normalising the file into the store happen before the write
+    transaction (on SQLite it holds the only write lock, ADR 0010); the transaction
+    records the version and its audit row. The store's file is written outside any
+    transaction either way."""
     org = actor.org
     if org is None:
         raise ValidationError({"__all__": "请先为当前用户设置所属单位"})
@@ -121,14 +127,20 @@ def dataset_import(
         uploaded_by=actor,
     )
     version.full_clean()
-    version.save()
+    with transaction.atomic():
+        version.save()
+        _audit_dataset_import(actor=actor, version=version, report=report, region=region)
+    return version
+
+
+def _audit_dataset_import(*, actor: Any, version: DatasetVersion, report: Any, region: str) -> None:
     audit_record(
         actor=actor,
         action=AuditAction.IMPORT,
         obj=version,
         summary=f"导入{version.get_dataset_display()}第{version.version}版",
         changes={
-            "dataset": dataset,
+            "dataset": version.dataset,
             "version": version.version,
             "region_code": region,
             "source": version.source_name,
@@ -137,7 +149,6 @@ def dataset_import(
             "mapping": version.mapping,
         },
     )
-    return version
 
 
 # --- runs ------------------------------------------------------------------------
@@ -291,8 +302,56 @@ def run_execute(*, run: Run, progress: Progress) -> dict[str, Any]:
     return {"比对任务": f"#{run.pk}", "比对规则": "、".join(run.rules), "疑点数": count, "url": url}
 
 
-@transaction.atomic
 def _record_results(*, run: Run, parsed: list[Any], summary: dict[str, Any]) -> int:
+    """Store the run's hits, linked to the earlier findings of the same identity.
+
+    The hits are built (their keyed hashes computed), linked and written ahead where
+    nobody sees them before the write transaction; the transaction checks that no
+    earlier hit of the org changed meanwhile (else it links again, inside it) and
+    publishes them with one statement. On SQLite, where a write transaction holds the
+    only write lock, other users' writes and logins wait for the publishing only
+    (ADR 0010)."""
+    found = _build_hits(run=run, parsed=parsed)
+    seen = _earlier_state(run)
+    superseded = _link_to_earlier(run=run, found=found)
+    for hit, pk in zip(found, reserve_ids(Hit, len(found)), strict=True):
+        hit.pk = pk
+    with StagedWrite() as staged:
+        staged.add(Hit, found)
+        with transaction.atomic():
+            if _earlier_state(run) == seen:
+                staged.publish()
+            else:  # an earlier hit changed while these were staged: link again, locked
+                for hit in found:
+                    _unlink(hit)
+                superseded = _link_to_earlier(run=run, found=found)
+                for start in range(0, len(found), HIT_BATCH):
+                    Hit.objects.bulk_create(found[start : start + HIT_BATCH])
+            return _record_linked(
+                run=run, parsed=parsed, found=found, superseded=superseded, summary=summary
+            )
+
+
+def _earlier_state(run: Run) -> tuple[Any, ...]:
+    """What linking to earlier findings depends on: the org's hits of earlier runs (a
+    new run's hits) and their verification (every change of it writes an event)."""
+    return (
+        Hit.objects.filter(run__org_id=run.org_id, run_id__lt=run.pk).aggregate(m=Max("pk"))["m"],
+        HitEvent.objects.filter(hit__run__org_id=run.org_id).aggregate(m=Max("pk"))["m"],
+    )
+
+
+def _unlink(hit: Hit) -> None:
+    hit.previous_id = None
+    hit.presence = Hit._meta.get_field("presence").get_default()
+    hit.status = Hit._meta.get_field("status").get_default()
+    hit.handling_org_id = None
+    hit.decision_reason = ""
+    hit.decided_at = None
+    hit.clue_id = None
+
+
+def _build_hits(*, run: Run, parsed: list[Any]) -> list[Hit]:
     now = timezone.now()
     found: list[Hit] = []
     for item in parsed:
@@ -321,9 +380,16 @@ def _record_results(*, run: Run, parsed: list[Any], summary: dict[str, Any]) -> 
                 created_at=now,
             )
         )
-    superseded = _link_to_earlier(run=run, found=found)
-    for start in range(0, len(found), HIT_BATCH):
-        Hit.objects.bulk_create(found[start : start + HIT_BATCH])
+    return found
+
+
+def _record_linked(
+    *, run: Run, parsed: list[Any], found: list[Hit], superseded: list[int], summary: dict[str, Any]
+) -> int:
+    """In the write transaction, the hits stored: the earlier findings they supersede
+    stop being current, the carried verifications get their events, the findings not
+    found again are gone, and the run is finished and audited."""
+    now = timezone.now()
     for start in range(0, len(superseded), HIT_BATCH):
         Hit.objects.filter(pk__in=superseded[start : start + HIT_BATCH]).update(is_current=False)
     carried = [h for h in found if h.previous_id and h.status != HitStatus.PENDING]

@@ -8,7 +8,10 @@ the person who filled in the sheet. The same specs produce the downloadable temp
 
 Reading never writes. :func:`jiandu.imports.services.import_file` reads and checks the
 whole file first and, only when no cell is wrong, writes every row through the existing
-service functions in one transaction (``ImportKind.write`` with a :class:`Writer`).
+service functions in one transaction (``ImportKind.write`` with a :class:`Writer`), or —
+for the kinds whose files run to tens of thousands of rows — builds every record first
+(``ImportKind.prepare``), writes them ahead where nobody sees them (``ImportKind.stage``)
+and publishes them in that transaction (ADR 0010).
 References are resolved within the actor's jurisdiction only: orgs through
 ``orgs.selectors.org_list``, people through ``person_find_by_id_number``, clues through
 ``clues.selectors.clue_list``.
@@ -37,6 +40,7 @@ from jiandu.clues import lifecycle
 from jiandu.clues.models import Clue, DomainTag
 from jiandu.clues.selectors import clue_list
 from jiandu.core import idnumbers
+from jiandu.core.audit import StagedWrite
 from jiandu.core.text import strip_invisible
 from jiandu.orgs.models import Org
 from jiandu.orgs.selectors import org_list
@@ -528,6 +532,9 @@ class Writer:
         self.references: dict[str, str] = {}
         # What ``ImportKind.prepare`` built before the write transaction, for ``write``.
         self.prepared: Any = None
+        # Rows ``ImportKind.stage`` wrote ahead of the write transaction, which ``write``
+        # publishes (set by ``import_file``; discarded when the import ends).
+        self.staged: StagedWrite | None = None
 
     def call(
         self,
@@ -604,6 +611,11 @@ class ImportKind:
         records (``writer.error`` for refusals, ``writer.prepared`` for ``write``). On
         SQLite the write transaction holds the database's only write lock, so whatever
         can be done here keeps other users' writes and logins from waiting."""
+
+    def stage(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        """Still before the write transaction, once ``prepare`` found no problem: write
+        the prepared rows into ``writer.staged`` (seen by nobody), for ``write`` to
+        publish in one short transaction whatever the number of rows (ADR 0010)."""
 
     def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
         raise NotImplementedError

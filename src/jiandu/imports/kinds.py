@@ -61,9 +61,10 @@ from jiandu.people.choices import ManagementLevel, PoliticalStatus
 from jiandu.people.services import (
     ID_NUMBER_TAKEN,
     people_registered,
+    people_stage,
     person_build,
-    person_create_many,
-    post_add,
+    post_build,
+    posts_stage,
 )
 
 # --- kinds -----------------------------------------------------------------------------
@@ -255,7 +256,8 @@ class PeopleImport(ImportKind):
     def prepare(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
         """Build and check every person before the write transaction (as
         ``people.services.person_create`` does one at a time), looking registered
-        numbers up in bulk; ``write`` then only inserts."""
+        numbers up in bulk; ``stage`` writes them and their audit rows ahead where
+        nobody sees them, and ``write`` only publishes them (ADR 0010)."""
         fields = self.fields(PEOPLE_SHEET)
         sheet_rows = rows[PEOPLE_SHEET.title]
         people = []
@@ -279,14 +281,19 @@ class PeopleImport(ImportKind):
                 writer.error(row, fields["id_number"], ID_NUMBER_TAKEN)
         writer.prepared = [person for _, person in people]
 
+    def stage(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        assert writer.staged is not None
+        people_stage(actor=writer.actor, people=writer.prepared, staged=writer.staged)
+
     def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        assert writer.staged is not None
         try:
             with transaction.atomic():
-                created = person_create_many(actor=writer.actor, people=writer.prepared)
+                writer.staged.publish()
         except IntegrityError:  # registered by someone else since ``prepare`` looked
             writer.errors.append(RowError(PEOPLE_SHEET.title, None, "身份证号码", ID_NUMBER_TAKEN))
             return
-        writer.created["people"] += len(created)
+        writer.created["people"] += len(writer.prepared)
 
 
 POSTS_SHEET = SheetSpec(
@@ -342,24 +349,46 @@ class PostsImport(ImportKind):
             return [("end_date", "免职日期不能早于任职日期")]
         return []
 
-    def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+    def prepare(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        """Build and check every post before the write transaction (as
+        ``people.services.post_add`` does one at a time); ``stage`` writes them ahead,
+        ``write`` publishes them."""
         fields = self.fields(POSTS_SHEET)
+        posts = []
         for row in rows[POSTS_SHEET.title]:
             v = row.values
-            post = writer.call(
-                row,
-                fields,
-                post_add,
-                person=v["person"],
-                org=v["org"].org,
-                title=v["title"],
-                management_level=v["management_level"],
-                is_leader=bool(v.get("is_leader")),
-                start_date=v["start_date"],
-                end_date=v.get("end_date"),
+            try:
+                posts.append(
+                    post_build(
+                        actor=writer.actor,
+                        person=v["person"],
+                        org=v["org"].org,
+                        title=v["title"],
+                        management_level=v["management_level"],
+                        is_leader=bool(v.get("is_leader")),
+                        start_date=v["start_date"],
+                        end_date=v.get("end_date"),
+                    )
+                )
+            except ValidationError as exc:
+                writer.refusal(row, fields, exc)
+        writer.prepared = posts
+
+    def stage(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        assert writer.staged is not None
+        posts_stage(actor=writer.actor, posts=writer.prepared, staged=writer.staged)
+
+    def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        assert writer.staged is not None
+        try:
+            with transaction.atomic():
+                writer.staged.publish()
+        except IntegrityError:  # a person or org removed since the file was read
+            writer.errors.append(
+                RowError(POSTS_SHEET.title, None, "", "导入期间人员或单位被他人改动，请重新导入")
             )
-            if post is not None:
-                writer.created["posts"] += 1
+            return
+        writer.created["posts"] += len(writer.prepared)
 
 
 def _subtype_notes() -> tuple[str, ...]:

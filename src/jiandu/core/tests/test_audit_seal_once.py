@@ -5,7 +5,8 @@ it, and the next write registers it again."""
 import pytest
 from django.db import transaction
 
-from jiandu.core.audit import audit_record, audit_seal_quietly
+from jiandu.core import audit
+from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
 from jiandu.core.models import AuditLog
 
@@ -22,7 +23,7 @@ def _write(n: int) -> None:
 
 
 def _seals(callbacks) -> int:
-    return sum(1 for callback in callbacks if callback is audit_seal_quietly)
+    return sum(1 for callback in callbacks if isinstance(callback, audit._SealAfterCommit))
 
 
 def test_many_rows_one_seal_after_commit(settings, django_capture_on_commit_callbacks):
@@ -47,4 +48,16 @@ def test_a_rolled_back_savepoint_takes_its_hook_and_the_next_write_registers_aga
             _write(1)  # the hook of the outer writes already covers it
     assert _seals(callbacks) == 1
     assert AuditLog.objects.filter(object_type="x.y").count() == 4
+    assert not AuditLog.objects.filter(sequence__isnull=True).exists()
+
+
+def test_a_transaction_of_more_than_a_batch_of_single_records_seals_all_of_them(
+    settings, django_capture_on_commit_callbacks
+):
+    """Not only long jobs' bulk writes: a transaction that audits record after record
+    past one batch seals every one of its rows after commit, not just the first batch."""
+    settings.JIANDU_AUDIT_SEAL_AT_ONCE = False
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _write(audit.SEAL_BATCH + 7)
+    assert _seals(callbacks) == 1
     assert not AuditLog.objects.filter(sequence__isnull=True).exists()
