@@ -159,7 +159,8 @@ def load_records(path: Path) -> dict[str, tuple[list[Sanction], list[ClueMatter]
     for index, raw in enumerate(header):
         column = unicodedata.normalize("NFKC", raw).strip().lower()
         if column not in COLUMNS:
-            problems.append(f"{name} 第1行第{index + 1}列：不认识的列“{raw}”（应为 {','.join(COLUMNS)}）")
+            expected = ",".join(COLUMNS)
+            problems.append(f"{name} 第1行第{index + 1}列：不认识的列“{raw}”（应为 {expected}）")
         elif column in positions:
             problems.append(f"{name} 第1行：列“{column}”重复")
         else:
@@ -220,9 +221,7 @@ def opinion_json(id_no: str, opinion: Opinion) -> dict:
     }
 
 
-def compute(
-    *, records: Path, as_of: dt.date, purpose: str, award_year: int | None = None
-) -> dict:
+def compute(*, records: Path, as_of: dt.date, purpose: str, award_year: int | None = None) -> dict:
     people = load_records(records)
     results = []
     for id_no, (sanctions, clues) in people.items():
@@ -268,14 +267,23 @@ def build_parser() -> argparse.ArgumentParser:
         prog="jiandu dossier opinion",
         description="按影响期规则，起草文件中每个身份证号码的廉政意见（无需数据库）。",
     )
-    parser.add_argument("--as-of", dest="as_of", required=True, type=_iso_date,
-                        help="截至日期 YYYY-MM-DD（此后的决定、解除和线索不计）")
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        required=True,
+        type=_iso_date,
+        help="截至日期 YYYY-MM-DD（此后的决定、解除和线索不计）",
+    )
     parser.add_argument("--purpose", required=True, choices=PURPOSES, help="用途")
-    parser.add_argument("--records", required=True, type=Path,
-                        help="记录 CSV（列：id_no,kind,category,decided_on,lifted_on,"
-                        "period_months,status）")
-    parser.add_argument("--award-year", dest="award_year", type=int,
-                        help="评先评优的年度（默认为截至日期所在年度）")
+    parser.add_argument(
+        "--records",
+        required=True,
+        type=Path,
+        help="记录 CSV（列：id_no,kind,category,decided_on,lifted_on,period_months,status）",
+    )
+    parser.add_argument(
+        "--award-year", dest="award_year", type=int, help="评先评优的年度（默认为截至日期所在年度）"
+    )
     parser.add_argument("--json", action="store_true", help="以 JSON 输出")
     return parser  # fmt: skip
 

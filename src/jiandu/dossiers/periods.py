@@ -129,28 +129,57 @@ PERIOD_TABLES: tuple[PeriodTable, ...] = (
         valid_from=dt.date(1900, 1, 1),
         title="党纪处分、政务处分影响期（2024年版）",
         rules=(
-            PeriodRule(SanctionKind.PARTY, "警告", 12, f"{_PARTY}第十条",
-                       "一年内不得在党内提拔职务或者进一步使用"),
-            PeriodRule(SanctionKind.PARTY, "严重警告", 18, f"{_PARTY}第十条",
-                       "一年半内不得在党内提拔职务或者进一步使用"),
-            PeriodRule(SanctionKind.PARTY, "撤销党内职务", 24, f"{_PARTY}第十一条",
-                       "二年内不得担任与其原任职务相当或者高于其原任职务的职务"),
-            PeriodRule(SanctionKind.PARTY, "留党察看", None, f"{_PARTY}第十二条",
-                       "留党察看一年或者二年，期间没有表决权、选举权和被选举权",
-                       variable=(12, 24)),
-            PeriodRule(SanctionKind.PARTY, "开除党籍", 60, f"{_PARTY}第十三条",
-                       "五年内不得重新入党"),
+            PeriodRule(
+                SanctionKind.PARTY,
+                "警告",
+                12,
+                f"{_PARTY}第十条",
+                "一年内不得在党内提拔职务或者进一步使用",
+            ),
+            PeriodRule(
+                SanctionKind.PARTY,
+                "严重警告",
+                18,
+                f"{_PARTY}第十条",
+                "一年半内不得在党内提拔职务或者进一步使用",
+            ),
+            PeriodRule(
+                SanctionKind.PARTY,
+                "撤销党内职务",
+                24,
+                f"{_PARTY}第十一条",
+                "二年内不得担任与其原任职务相当或者高于其原任职务的职务",
+            ),
+            PeriodRule(
+                SanctionKind.PARTY,
+                "留党察看",
+                None,
+                f"{_PARTY}第十二条",
+                "留党察看一年或者二年，期间没有表决权、选举权和被选举权",
+                variable=(12, 24),
+            ),
+            PeriodRule(
+                SanctionKind.PARTY, "开除党籍", 60, f"{_PARTY}第十三条", "五年内不得重新入党"
+            ),
             PeriodRule(SanctionKind.GOVERNMENT, "警告", 6, f"{_GOV}第八条", "处分期间为六个月"),
             PeriodRule(SanctionKind.GOVERNMENT, "记过", 12, f"{_GOV}第八条", "处分期间为十二个月"),
-            PeriodRule(SanctionKind.GOVERNMENT, "记大过", 18, f"{_GOV}第八条",
-                       "处分期间为十八个月"),
-            PeriodRule(SanctionKind.GOVERNMENT, "降级", 24, f"{_GOV}第八条",
-                       "处分期间为二十四个月"),
-            PeriodRule(SanctionKind.GOVERNMENT, "撤职", 24, f"{_GOV}第八条",
-                       "处分期间为二十四个月"),
-            PeriodRule(SanctionKind.GOVERNMENT, "开除", None, f"{_GOV}第八条",
-                       "开除无处分期间，不得再被录用"),
-        ),  # fmt: skip
+            PeriodRule(
+                SanctionKind.GOVERNMENT, "记大过", 18, f"{_GOV}第八条", "处分期间为十八个月"
+            ),
+            PeriodRule(
+                SanctionKind.GOVERNMENT, "降级", 24, f"{_GOV}第八条", "处分期间为二十四个月"
+            ),
+            PeriodRule(
+                SanctionKind.GOVERNMENT, "撤职", 24, f"{_GOV}第八条", "处分期间为二十四个月"
+            ),
+            PeriodRule(
+                SanctionKind.GOVERNMENT,
+                "开除",
+                None,
+                f"{_GOV}第八条",
+                "开除无处分期间，不得再被录用",
+            ),
+        ),
         award_article="当年受到党纪处分或者政务处分的，不得参加当年度评先评优",
     ),
 )
