@@ -1,0 +1,64 @@
+"""Forms of the 政治生态档案 pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from jiandu.dossiers.periods import PURPOSES
+
+
+class OpenForm(forms.Form):
+    """What opening a dossier asks: the purpose (查阅事由), recorded in the audit log."""
+
+    reason = forms.CharField(label="查阅事由", max_length=100, min_length=2)
+    as_of = forms.DateField(label="截至日期", required=False)
+    purpose = forms.ChoiceField(
+        label="用途（影响期结论）", choices=[(p, p) for p in PURPOSES], initial="提拔任用"
+    )
+
+    def clean_as_of(self) -> dt.date:
+        day = self.cleaned_data.get("as_of") or timezone.localdate()
+        if day > timezone.localdate():
+            raise forms.ValidationError("截至日期不能晚于今天")
+        return day
+
+
+class BatchForm(forms.Form):
+    requester = forms.CharField(label="来函单位", max_length=100, initial="市委组织部")
+    request_ref = forms.CharField(label="来函文号", max_length=100, required=False)
+    purpose = forms.ChoiceField(label="用途", choices=[(p, p) for p in PURPOSES])
+    as_of = forms.DateField(label="截至日期")
+    award_year = forms.IntegerField(
+        label="评先评优年度", required=False, min_value=2000, max_value=2100,
+        help_text="默认为截至日期所在年度",
+    )  # fmt: skip
+    received_on = forms.DateField(label="收函日期")
+    people_file = forms.FileField(label="干部名单（.xlsx：姓名、身份证号码）", required=False)
+    units = forms.CharField(
+        label="单位（每行一个单位全称）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReviewForm(forms.Form):
+    """Per line: keep the draft or override it with a reason (fields added per line)."""
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        choices = [("有影响", "有影响"), ("无影响", "无影响")]
+        for line in self.lines:
+            self.fields[f"v{line.pk}"] = forms.ChoiceField(
+                label=line.name, choices=choices, initial=line.drafted_verdict
+            )
+            self.fields[f"r{line.pk}"] = forms.CharField(
+                label="理由", max_length=300, required=False
+            )
+
+    def decisions(self) -> dict[int, tuple[str, str]]:
+        return {
+            line.pk: (self.cleaned_data[f"v{line.pk}"], self.cleaned_data[f"r{line.pk}"])
+            for line in self.lines
+        }

@@ -1,0 +1,361 @@
+"""Writes of the 政治生态档案: imported items, sanction details (effective date, period,
+lift, annulment), the audited opening of a dossier with its 查阅事由, and the 廉政意见
+batches (request → drafted lines → review → approval → 函复 with a 文号)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from jiandu.clues.choices import OutcomeKind
+from jiandu.clues.models import Outcome
+from jiandu.core.audit import audit_record
+from jiandu.core.choices import AuditAction
+from jiandu.documents.choices import DocumentType
+from jiandu.documents.services import document_issue
+from jiandu.dossiers import periods, selectors
+from jiandu.dossiers.choices import BatchStatus, ItemKind, Verdict
+from jiandu.dossiers.documents import Reply, ReplyLine, render_reply_docx
+from jiandu.dossiers.models import DossierItem, OpinionBatch, OpinionLine, SanctionDetail
+from jiandu.orgs.models import Org
+from jiandu.oversight.models import Problem
+from jiandu.people.models import Person
+
+
+def dossier_items_create(
+    *, actor: Any, items: list[dict[str, Any]], audit: bool = True
+) -> list[DossierItem]:
+    """Store imported items (the importer audits the file as a whole)."""
+    rows = [DossierItem(created_by=actor, **item) for item in items]
+    for row in rows:
+        if (row.person is None) == (row.org is None):
+            raise ValidationError("每条档案信息须属于一名干部或一个单位")
+    created = DossierItem.objects.bulk_create(rows, batch_size=1000)
+    if audit:
+        audit_record(
+            actor=actor, action=AuditAction.CREATE, object_type="dossiers.dossieritem",
+            summary=f"记入档案信息{len(created)}条",
+            changes={"count": len(created)},
+        )  # fmt: skip
+    return created
+
+
+@transaction.atomic
+def sanction_detail_set(
+    *,
+    actor: Any,
+    outcome: Outcome,
+    effective_on: dt.date | None = None,
+    period_months: int | None = None,
+    lifted_on: dt.date | None = None,
+    lift_reason: str = "",
+    annulled_on: dt.date | None = None,
+    annul_reason: str = "",
+) -> SanctionDetail:
+    """Record what the period rules need for a 党纪/政务 sanction; checked by the rules."""
+    if outcome.kind not in (OutcomeKind.PARTY_DISCIPLINE, OutcomeKind.GOVERNMENT_SANCTION):
+        raise ValidationError("只有党纪处分和政务处分有影响期")
+    category = selectors.SANCTION_CATEGORY.get(outcome.subtype)
+    if category is None:
+        raise ValidationError("处理结果未登记处分种类")
+    if lifted_on and not lift_reason.strip():
+        raise ValidationError({"lift_reason": "解除处分须填写理由"})
+    if annulled_on and not annul_reason.strip():
+        raise ValidationError({"annul_reason": "撤销处分须填写理由"})
+    if annulled_on and annulled_on < outcome.decision_date:
+        raise ValidationError({"annulled_on": "撤销日期不能早于决定日期"})
+    sanction = periods.Sanction(
+        kind=category[0], category=category[1], decided_on=outcome.decision_date,
+        effective_on=effective_on, period_months=period_months, lifted_on=lifted_on,
+    )  # fmt: skip
+    try:
+        periods.check_sanction(sanction)
+    except periods.RecordError as exc:
+        raise ValidationError(str(exc)) from None
+    detail, created = SanctionDetail.objects.update_or_create(
+        outcome=outcome,
+        defaults={
+            "effective_on": effective_on, "period_months": period_months,
+            "lifted_on": lifted_on, "lift_reason": lift_reason.strip(),
+            "annulled_on": annulled_on, "annul_reason": annul_reason.strip(),
+            "recorded_by": actor,
+        },
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=detail,
+        summary=f"登记处分影响期信息：{outcome}",
+        changes={"effective_on": effective_on, "period_months": period_months,
+                 "lifted_on": lifted_on, "annulled_on": annulled_on},
+    )  # fmt: skip
+    return detail
+
+
+def dossier_opened(*, actor: Any, subject: Person | Org, reason: str, as_of: dt.date) -> None:
+    """Every opening of a dossier is audited with its stated purpose (查阅事由)."""
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationError({"reason": "请填写查阅事由"})
+    kind = "干部" if isinstance(subject, Person) else "单位"
+    audit_record(
+        actor=actor, action=AuditAction.VIEW_PROTECTED, obj=subject,
+        summary=f"查阅{kind}政治生态档案：{subject}（事由：{reason}）"[:300],
+        changes={"reason": reason, "as_of": as_of, "dossier": kind},
+    )  # fmt: skip
+
+
+# --- 廉政意见 batches ------------------------------------------------------------------------
+
+
+def _post_text(posts: list[Any]) -> str:
+    return "；".join(f"{p.org.name}{p.title}" for p in posts[:2])
+
+
+def unit_opinion(org: Org, *, as_of: dt.date, award_year: int) -> tuple[str, str, dict]:
+    """A unit's opinion: problems found and not rectified (销号) by the as-of date, and
+    yellow or black items (imported: audit, police …) in the award year."""
+    open_problems = [
+        p for p in Problem.objects.filter(org=org, found_on__lte=as_of).select_related(
+            "rectification")
+        if not (getattr(p, "rectification", None) and p.rectification.closed_on
+                and p.rectification.closed_on <= as_of)
+    ]  # fmt: skip
+    tables = selectors.colour_tables()
+    table = selectors.dots.in_force(tables, as_of)
+    bad_items = [
+        i for i in DossierItem.objects.filter(
+            org=org, archived_at__isnull=True, occurred_on__year=award_year,
+            occurred_on__lte=as_of)
+        if table is not None and table.colour(i.kind) in ("yellow", "black")
+    ]  # fmt: skip
+    lines = [f"有{len(open_problems)}个问题尚未整改销号"] if open_problems else []
+    lines += [f"{i.occurred_on:%Y年%-m月}{i.get_kind_display()}：{i.title}" for i in bad_items]
+    facts = {
+        "open_problems": [p.pk for p in open_problems],
+        "items": [i.pk for i in bad_items],
+    }
+    if not lines:
+        return Verdict.NO_IMPACT, periods.NO_PROBLEM_TEXT + "。", facts
+    return Verdict.IMPACT, "；".join(lines) + "。", facts
+
+
+def draft_lines(
+    *, people: list[Person], orgs: list[Org], as_of: dt.date, purpose: str, award_year: int
+) -> list[OpinionLine]:
+    """The drafted lines (unsaved), people then units, from the same period code as the
+    calculator; the records of all people are read in one bulk pass."""
+    records = selectors.person_records([p.pk for p in people])
+    posts = selectors.current_posts([p.pk for p in people])
+    lines = []
+    for order, person in enumerate(people, start=1):
+        rec = records[person.pk]
+        opinion = periods.draft_opinion(
+            sanctions=rec.sanctions, clues=rec.clues, as_of=as_of, purpose=purpose,
+            award_year=award_year,
+        )  # fmt: skip
+        text = opinion.text()
+        verdict = opinion.verdict
+        if rec.incomplete:
+            text += "另有处分记录信息不全，需人工核对：" + "；".join(rec.incomplete) + "。"
+            verdict = Verdict.IMPACT
+        facts = {
+            "in_effect": [
+                {"category": p.sanction.category, "kind": p.sanction.kind.value,
+                 "from": p.start.isoformat(),
+                 "until": p.until.isoformat() if p.until else None,
+                 "outcome": getattr(p.sanction.ref, "pk", None), "article": p.rule.article}
+                for p in opinion.in_effect
+            ],
+            "open_matters": [
+                {"category": c.stage, "decided_on": c.decided_on.isoformat(),
+                 "clue": getattr(c.ref, "pk", None)}
+                for c in opinion.open_matters
+            ],
+            "eligible_for_award": opinion.eligible_for_award,
+            "incomplete": rec.incomplete,
+        }  # fmt: skip
+        lines.append(
+            OpinionLine(
+                order=order, person=person, name=person.name,
+                post=_post_text(posts.get(person.pk, [])), drafted_verdict=verdict,
+                drafted_text=text, facts=facts, verdict=verdict, text=text,
+            )
+        )  # fmt: skip
+    for order, org in enumerate(orgs, start=len(people) + 1):
+        verdict, text, facts = unit_opinion(org, as_of=as_of, award_year=award_year)
+        lines.append(
+            OpinionLine(
+                order=order, org=org, name=org.name, drafted_verdict=verdict,
+                drafted_text=text, facts=facts, verdict=verdict, text=text,
+            )
+        )  # fmt: skip
+    return lines
+
+
+@transaction.atomic
+def batch_create(
+    *,
+    actor: Any,
+    owner_org: Org,
+    requester: str,
+    purpose: str,
+    as_of: dt.date,
+    received_on: dt.date,
+    people: list[Person],
+    orgs: list[Org] = (),  # type: ignore[assignment]
+    award_year: int | None = None,
+    request_ref: str = "",
+    source_file: str = "",
+) -> OpinionBatch:
+    """Create a batch and draft every line. ``people`` must already be matched (within
+    the actor's jurisdiction); nothing is created when anything is wrong."""
+    if purpose not in periods.PURPOSES:
+        raise ValidationError({"purpose": f"用途应为：{'、'.join(periods.PURPOSES)}"})
+    if not requester.strip():
+        raise ValidationError({"requester": "请填写来函单位"})
+    if not people and not orgs:
+        raise ValidationError("名单中没有人员或单位")
+    if as_of > timezone.localdate():
+        raise ValidationError({"as_of": "截至日期不能晚于今天"})
+    people = list(dict.fromkeys(people))
+    orgs = list(dict.fromkeys(orgs))
+    batch = OpinionBatch.objects.create(
+        owner_org=owner_org, requester=requester.strip(), request_ref=request_ref.strip(),
+        purpose=purpose, as_of=as_of, award_year=award_year or as_of.year,
+        received_on=received_on, source_file=source_file[:200], created_by=actor,
+    )  # fmt: skip
+    lines = draft_lines(people=people, orgs=orgs, as_of=as_of, purpose=purpose,
+                        award_year=batch.award_year)  # fmt: skip
+    for line in lines:
+        line.batch = batch
+    OpinionLine.objects.bulk_create(lines, batch_size=1000)
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=batch,
+        summary=f"受理廉政意见请求：{requester}，{purpose}，{len(people)}人、{len(orgs)}家单位",
+        changes={"people": len(people), "units": len(orgs), "as_of": as_of,
+                 "source_file": source_file},
+    )  # fmt: skip
+    return batch
+
+
+def _lock(batch: OpinionBatch, expected: str, action: str) -> OpinionBatch:
+    locked = OpinionBatch.objects.select_for_update().get(pk=batch.pk)
+    if locked.status != expected:
+        raise ValidationError(f"当前状态为“{locked.get_status_display()}”，不能{action}")
+    return locked
+
+
+@transaction.atomic
+def batch_review(
+    *, actor: Any, batch: OpinionBatch, decisions: dict[int, tuple[str, str]] | None = None
+) -> OpinionBatch:
+    """The reviewer confirms every drafted line, or overrides some with a reason
+    (``{line id: (verdict, reason)}``; an override towards 有影响 is a 不同意见)."""
+    if not actor.has_perm("dossiers.review_opinion"):
+        raise PermissionDenied("没有审核廉政意见的权限")
+    locked = _lock(batch, BatchStatus.DRAFTED, "审核")
+    decisions = decisions or {}
+    lines = {line.pk: line for line in locked.lines.all()}
+    errors = []
+    changed = []
+    for line_id, (verdict, reason) in decisions.items():
+        line = lines.get(int(line_id))
+        if line is None:
+            errors.append(f"第{line_id}条意见不属于本批次")
+            continue
+        if verdict not in Verdict.values:
+            errors.append(f"{line.name}：意见应为“有影响”或“无影响”")
+            continue
+        if verdict == line.drafted_verdict:
+            continue
+        reason = (reason or "").strip()
+        if not reason:
+            errors.append(f"{line.name}：改变起草意见须填写理由")
+            continue
+        line.verdict = verdict
+        line.override_reason = reason[:300]
+        line.text = (
+            f"{line.drafted_text}审核意见：{verdict}（{reason}）。"
+            if verdict == Verdict.IMPACT else f"{periods.NO_PROBLEM_TEXT}。（{reason}）"
+        )  # fmt: skip
+        changed.append(line)
+    if errors:
+        raise ValidationError(errors)
+    OpinionLine.objects.bulk_update(changed, ["verdict", "override_reason", "text"])
+    locked.status = BatchStatus.REVIEWED
+    locked.reviewed_by = actor
+    locked.reviewed_at = timezone.now()
+    locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    audit_record(
+        actor=actor, action=AuditAction.TRANSITION, obj=locked,
+        summary=f"审核廉政意见：{len(lines)}条，改变{len(changed)}条",
+        changes={"overrides": {line.pk: [line.drafted_verdict, line.verdict,
+                                         line.override_reason] for line in changed}},
+    )  # fmt: skip
+    return locked
+
+
+@transaction.atomic
+def batch_approve(*, actor: Any, batch: OpinionBatch) -> OpinionBatch:
+    if not actor.has_perm("dossiers.approve_opinion"):
+        raise PermissionDenied("没有审批廉政意见的权限")
+    locked = _lock(batch, BatchStatus.REVIEWED, "审批")
+    locked.status = BatchStatus.APPROVED
+    locked.approved_by = actor
+    locked.approved_at = timezone.now()
+    locked.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=locked,
+                 summary="审批廉政意见", changes={"status": ["reviewed", "approved"]})  # fmt: skip
+    return locked
+
+
+def reply_lines(batch: OpinionBatch) -> list[ReplyLine]:
+    return [
+        ReplyLine(order=line.order, name=line.name, post=line.post, verdict=line.verdict,
+                  text=line.text, is_unit=line.org_id is not None)
+        for line in batch.lines.order_by("order")
+    ]  # fmt: skip
+
+
+def issuing_organ(org: Org) -> Org:
+    if org.acts_for_commission and org.parent_id:
+        return org.parent  # type: ignore[return-value]
+    return org
+
+
+@transaction.atomic
+def batch_issue(*, actor: Any, batch: OpinionBatch, issued_on: dt.date | None = None):
+    """Issue the 函复 with the next 文号 of the commission (documents register)."""
+    if not actor.has_perm("documents.add_document"):
+        raise PermissionDenied("没有印发公文的权限")
+    locked = _lock(batch, BatchStatus.APPROVED, "函复")
+    organ = issuing_organ(locked.owner_org)
+    lines = reply_lines(locked)
+
+    def render(number: str, day: dt.date) -> bytes:
+        return render_reply_docx(
+            Reply(number=number, issuer=organ.name, recipient=locked.requester,
+                  request_ref=locked.request_ref, purpose=locked.purpose, as_of=locked.as_of,
+                  date=day, lines=lines)
+        )  # fmt: skip
+
+    document = document_issue(
+        actor=actor, organ=organ, document_type=DocumentType.REPLY_LETTER,
+        title=f"关于{locked.purpose}人选党风廉政情况的函复（{locked.requester}）",
+        render=render, file_name=f"廉政意见函复-{locked.pk}.docx", issued_on=issued_on,
+        record_type="dossiers.opinionbatch", record_id=locked.pk,
+    )  # fmt: skip
+    locked.document = document
+    locked.issued_on = document.issued_on
+    locked.status = BatchStatus.ISSUED
+    locked.save(update_fields=["document", "issued_on", "status", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=locked,
+                 summary=f"函复廉政意见：{document.number}",
+                 changes={"status": ["approved", "issued"], "number": document.number})  # fmt: skip
+    return locked
+
+
+__all__ = ["ItemKind"]
