@@ -27,7 +27,10 @@ TABLE = GradingTable(
 COLOURS = ColourTable("c", D(2000, 1, 1), DEFAULT_COLOURS)
 
 
-def dots_of(*items, as_of=D(2026, 6, 30)):
+AS_OF = D(2026, 6, 30)
+
+
+def dots_of(*items, as_of=AS_OF):
     return colour_items([Item(k, on, k) for k, on in items], COLOURS, as_of)[0]
 
 
