@@ -35,6 +35,7 @@ from jiandu.oversight.models import Problem
 from jiandu.people.models import Person, Post
 
 INSPECTOR_PERM = "dossiers.view_inspector_dossier"
+ORIGIN = "dossiers.dossieritem"
 
 OUTCOME_ITEM_KIND = {
     OutcomeKind.CRITICISM: ItemKind.OUTCOME_CRITICISM,
@@ -231,7 +232,11 @@ def person_records(person_ids: Iterable[int]) -> dict[int, Records]:
 
 def org_records(org: Org) -> Records:
     rec = Records()
-    for problem in Problem.objects.filter(org=org).select_related("rectification"):
+    # A problem opened from an imported item (交办 of a yellow dot) is that item's dot.
+    problems = (
+        Problem.objects.filter(org=org).exclude(origin_type=ORIGIN).select_related("rectification")
+    )
+    for problem in problems:
         text = problem.description[:80]
         rec.items.append(dots.Item(ItemKind.PROBLEM.value, problem.found_on, text, problem))
         rectification = getattr(problem, "rectification", None)
@@ -271,7 +276,7 @@ def build_dossier(
     grading_tables_: list[dots.GradingTable],
     purpose: str = "提拔任用",
     award_year: int | None = None,
-    warning_days: int = 365,
+    warning_days: int | None = None,
 ) -> Dossier:
     colour_table = dots.in_force(colour_tables_, as_of)
     grading_table = dots.in_force(grading_tables_, as_of)
@@ -292,25 +297,37 @@ def build_dossier(
         grade=result,
         records=records,
         opinion=opinion,
-        warnings=pre_black_warnings(records, found, as_of=as_of, window_days=warning_days),
+        warnings=pre_black_warnings(
+            records, found, as_of=as_of, settings_=pre_black_settings(warning_days)
+        ),
     )
 
 
+def pre_black_settings(window_days: int | None = None) -> dict[str, Any]:
+    from django.conf import settings
+
+    found = dict(settings.JIANDU_DOSSIER_PRE_BLACK)
+    if window_days is not None:
+        found["yellow_then_clue_days"] = window_days
+    return found
+
+
 def pre_black_warnings(
-    records: Records, found: list[dots.Dot], *, as_of: dt.date, window_days: int
+    records: Records, found: list[dots.Dot], *, as_of: dt.date, settings_: dict[str, Any]
 ) -> list[str]:
     """预黑预警: an open 立案审查 clue; or a yellow dot followed within ``window_days`` by
     a new clue on the same matter (a clue naming the same person after the yellow dot).
     Each warning states its evidence."""
     out = []
+    window_days = int(settings_["yellow_then_clue_days"])
     for matter in periods.open_matters(records.clues, as_of):
-        if matter.stage == "立案审查":
+        if settings_["open_case_review"] and matter.stage == "立案审查":
             clue = matter.ref
             number = getattr(clue, "number", "") or ""
             out.append(f"问题线索{number}正在立案审查（{matter.decided_on}起），可能形成黑点")
     yellows = [d for d in found if d.colour == dots.YELLOW]
     clue_dots = [d for d in found if d.item.kind == ItemKind.CLUE_SUBJECT]
-    for y in yellows:
+    for y in yellows if window_days > 0 else []:
         for c in clue_dots:
             if y.on < c.on <= min(as_of, y.on + dt.timedelta(days=window_days)):
                 out.append(
@@ -419,3 +436,59 @@ def batch_statistics(*, user: Any) -> list[dict[str, Any]]:
 
 def not_found() -> Http404:
     return Http404("记录不存在")
+
+
+# --- 预黑预警 across the jurisdiction ----------------------------------------------------------
+
+
+@dataclass
+class Flag:
+    person: Person
+    supervisors: list[Org]
+    warnings: list[str]
+
+
+def supervising_bodies(org_ids: Iterable[int]) -> dict[int, list[Org]]:
+    """The bodies that supervise each org (派驻组, 监督检查室 …: orgs whose ``supervises``
+    names it or an ancestor of it)."""
+    found: dict[int, list[Org]] = {}
+    orgs = {o.pk: o for o in Org.objects.filter(pk__in=list(org_ids))}
+    for pk, org in orgs.items():
+        node: Org | None = org
+        bodies: list[Org] = []
+        while node is not None and not bodies:
+            bodies = list(Org.objects.filter(supervises=node, archived_at__isnull=True))
+            node = node.parent
+        found[pk] = bodies
+    return found
+
+
+def pre_black_flags(*, user: Any, as_of: dt.date) -> list[Flag]:
+    """People of the jurisdiction a pre-black rule flags as of ``as_of``, with the
+    evidence and the bodies that supervise them. Candidates are the subjects of clues
+    under 立案审查 or received within the window; each is checked by the same rules as
+    the dossier page."""
+    rules = pre_black_settings()
+    start = as_of - dt.timedelta(days=int(rules["yellow_then_clue_days"]))
+    clues = Clue.objects.filter(
+        Q(disposal_method=DisposalMethod.CASE_FILED) | Q(received_date__gte=start),
+        received_date__lte=as_of,
+    )
+    candidates = dossier_people(user=user).filter(
+        pk__in=Clue.subject_people.through.objects.filter(clue__in=clues).values("person_id")
+    )
+    people = list(candidates)
+    records = person_records([p.pk for p in people])
+    ctables, gtables = colour_tables(), grading_tables()
+    posts = current_posts([p.pk for p in people])
+    bodies = supervising_bodies({post.org_id for ps in posts.values() for post in ps})
+    flags = []
+    for person in people:
+        d = build_dossier(records[person.pk], as_of=as_of, colour_tables_=ctables,
+                          grading_tables_=gtables)  # fmt: skip
+        if d.warnings:
+            supervisors = list(
+                {b.pk: b for post in posts.get(person.pk, []) for b in bodies[post.org_id]}.values()
+            )
+            flags.append(Flag(person, supervisors, d.warnings))
+    return flags

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,8 +22,10 @@ from jiandu.dossiers import periods, selectors
 from jiandu.dossiers.choices import BatchStatus, ItemKind, Verdict
 from jiandu.dossiers.documents import Reply, ReplyLine, render_reply_docx
 from jiandu.dossiers.models import DossierItem, OpinionBatch, OpinionLine, SanctionDetail
+from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org
-from jiandu.oversight.models import Problem
+from jiandu.oversight.models import Problem, ProblemCategory, ProblemSource
+from jiandu.oversight.services import problem_create
 from jiandu.people.models import Person
 
 
@@ -35,11 +38,55 @@ def dossier_items_create(
         if (row.person is None) == (row.org is None):
             raise ValidationError("每条档案信息须属于一名干部或一个单位")
     created = DossierItem.objects.bulk_create(rows, batch_size=1000)
+    if settings.JIANDU_DOSSIER_PRE_BLACK["unit_yellow_assign"]:
+        unit_yellow_assign(actor=actor, items=[r for r in created if r.org_id])
     if audit:
         audit_record(
             actor=actor, action=AuditAction.CREATE, object_type="dossiers.dossieritem",
             summary=f"记入档案信息{len(created)}条",
             changes={"count": len(created)},
+        )  # fmt: skip
+    return created
+
+
+def supervising_group(org: Org) -> Org | None:
+    """The 派驻纪检监察组 that supervises ``org`` (or its nearest supervised ancestor)."""
+    node: Org | None = org
+    while node is not None:
+        group = (
+            Org.objects.filter(supervises=node, kind=OrgKind.STATIONED_GROUP,
+                               archived_at__isnull=True).order_by("pk").first()
+        )  # fmt: skip
+        if group is not None:
+            return group
+        node = node.parent
+    return None
+
+
+def unit_yellow_assign(*, actor: Any, items: list[DossierItem]) -> list[Problem]:
+    """预黑预警 for units: each new yellow item on a unit becomes a problem 交办 to the
+    派驻组 that supervises it (seed 001's canteen case), evidence = the item."""
+    tables = selectors.colour_tables()
+    source = ProblemSource.objects.filter(key="dossier").first()
+    category = ProblemCategory.objects.filter(name="其他").first()
+    if source is None or category is None:
+        return []
+    created = []
+    for item in items:
+        table = selectors.dots.in_force(tables, item.occurred_on)
+        if table is None or table.colour(item.kind) != "yellow":
+            continue
+        group = supervising_group(item.org)
+        if group is None:
+            continue
+        created.append(
+            problem_create(
+                actor=actor, org=item.org, category=category, source=source,
+                description=f"政治生态档案黄点：{item.get_kind_display()}（{item.source_body}）"
+                f"{item.title}",
+                found_on=min(item.occurred_on, timezone.localdate()), supervising_org=group,
+                origin=(selectors.ORIGIN, item.pk),
+            )
         )  # fmt: skip
     return created
 

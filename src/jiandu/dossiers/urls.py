@@ -8,6 +8,7 @@ app_name = "dossiers"
 
 urlpatterns = [
     path("", views.dossier_search, name="search"),
+    path("warnings/", views.warnings, name="warnings"),
     path("people/<int:pk>/", views.person_dossier, name="person"),
     path("units/<int:pk>/", views.org_dossier, name="org"),
     path("batches/", views.batch_list, name="batch_list"),

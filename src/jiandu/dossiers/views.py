@@ -109,6 +109,21 @@ def org_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dossiers/org.html", context)
 
 
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_GET
+def warnings(request: HttpRequest) -> HttpResponse:
+    as_of = timezone.localdate()
+    flags = selectors.pre_black_flags(user=request.user, as_of=as_of)
+    audit_record(
+        actor=request.user, action=AuditAction.VIEW_PROTECTED, object_type="dossiers.warnings",
+        summary=f"查阅预黑预警名单（{len(flags)}人）", changes={"as_of": as_of},
+    )  # fmt: skip
+    return render(request, "dossiers/warnings.html", {
+        "flags": flags, "as_of": as_of, "rules": selectors.pre_black_settings(),
+    })  # fmt: skip
+
+
 # --- batches -------------------------------------------------------------------------------
 
 
