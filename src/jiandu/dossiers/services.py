@@ -161,32 +161,39 @@ def _post_text(posts: list[Any]) -> str:
     return "；".join(f"{p.org.name}{p.title}" for p in posts[:2])
 
 
-def unit_opinion(org: Org, *, as_of: dt.date, award_year: int) -> tuple[str, str, dict]:
-    """A unit's opinion: problems found and not rectified (销号) by the as-of date, and
-    yellow or black items (imported: audit, police …) in the award year."""
-    open_problems = [
-        p for p in Problem.objects.filter(org=org, found_on__lte=as_of).select_related(
-            "rectification")
-        if not (getattr(p, "rectification", None) and p.rectification.closed_on
-                and p.rectification.closed_on <= as_of)
-    ]  # fmt: skip
-    tables = selectors.colour_tables()
-    table = selectors.dots.in_force(tables, as_of)
-    bad_items = [
-        i for i in DossierItem.objects.filter(
-            org=org, archived_at__isnull=True, occurred_on__year=award_year,
-            occurred_on__lte=as_of)
-        if table is not None and table.colour(i.kind) in ("yellow", "black")
-    ]  # fmt: skip
-    lines = [f"有{len(open_problems)}个问题尚未整改销号"] if open_problems else []
-    lines += [f"{i.occurred_on:%Y年%-m月}{i.get_kind_display()}：{i.title}" for i in bad_items]
-    facts = {
-        "open_problems": [p.pk for p in open_problems],
-        "items": [i.pk for i in bad_items],
-    }
-    if not lines:
-        return Verdict.NO_IMPACT, periods.NO_PROBLEM_TEXT + "。", facts
-    return Verdict.IMPACT, "；".join(lines) + "。", facts
+def unit_opinions(
+    orgs: list[Org], *, as_of: dt.date, award_year: int
+) -> dict[int, tuple[str, str, dict]]:
+    """Each unit's opinion (in three queries for any number of units): problems found and
+    not rectified (销号) by the as-of date, and yellow or black items (imported: audit,
+    police …) dated in the award year up to the as-of date."""
+    ids = [o.pk for o in orgs]
+    open_problems: dict[int, list[int]] = {pk: [] for pk in ids}
+    rows = Problem.objects.filter(org_id__in=ids, found_on__lte=as_of).values_list(
+        "pk", "org_id", "rectification__closed_on"
+    )
+    for pk, org_id, closed_on in rows:
+        if closed_on is None or closed_on > as_of:
+            open_problems[org_id].append(pk)
+    table = selectors.dots.in_force(selectors.colour_tables(), as_of)
+    bad: dict[int, list[DossierItem]] = {pk: [] for pk in ids}
+    items = DossierItem.objects.filter(
+        org_id__in=ids, archived_at__isnull=True, occurred_on__year=award_year,
+        occurred_on__lte=as_of,
+    ).order_by("occurred_on", "pk")  # fmt: skip
+    for item in items:
+        if table is not None and table.colour(item.kind) in ("yellow", "black"):
+            bad[item.org_id].append(item)
+    found = {}
+    for pk in ids:
+        lines = [f"有{len(open_problems[pk])}个问题尚未整改销号"] if open_problems[pk] else []
+        lines += [f"{i.occurred_on:%Y年%-m月}{i.get_kind_display()}：{i.title}" for i in bad[pk]]
+        facts = {"open_problems": open_problems[pk], "items": [i.pk for i in bad[pk]]}
+        if lines:
+            found[pk] = (Verdict.IMPACT.value, "；".join(lines) + "。", facts)
+        else:
+            found[pk] = (Verdict.NO_IMPACT.value, periods.NO_PROBLEM_TEXT + "。", facts)
+    return found
 
 
 def draft_lines(
@@ -231,8 +238,9 @@ def draft_lines(
                 drafted_text=text, facts=facts, verdict=verdict, text=text,
             )
         )  # fmt: skip
+    unit_answers = unit_opinions(orgs, as_of=as_of, award_year=award_year)
     for order, org in enumerate(orgs, start=len(people) + 1):
-        verdict, text, facts = unit_opinion(org, as_of=as_of, award_year=award_year)
+        verdict, text, facts = unit_answers[org.pk]
         lines.append(
             OpinionLine(
                 order=order, org=org, name=org.name, drafted_verdict=verdict,
