@@ -18,6 +18,8 @@ from jiandu.dossiers import dots, periods, selectors, services
 from jiandu.dossiers.models import OpinionBatch
 from jiandu.dossiers.schemas import (
     DossierOut,
+    DossierSanctionIn,
+    DossierSanctionOut,
     OpinionBatchIn,
     OpinionBatchOut,
     OpinionReviewIn,
@@ -199,3 +201,28 @@ def batch_approve(request: HttpRequest, pk: int) -> Any:
 def batch_issue(request: HttpRequest, pk: int) -> Any:
     require_perm(request, "documents.add_document")
     return _move(request, pk, services.batch_issue)
+
+
+@router.put("/sanctions/{pk}/", response={200: DossierSanctionOut, **ERRORS},
+            summary="登记处分影响期信息（生效日期、留党察看期限、解除、撤销）")  # fmt: skip
+def sanction_detail(request: HttpRequest, pk: int, payload: DossierSanctionIn) -> Any:
+    require_perm(request, "dossiers.record_sanction_detail")
+    outcome = selectors.sanction_outcome(user=request.user, pk=pk)
+    try:
+        detail = services.sanction_detail_set(actor=request.user, outcome=outcome,
+                                              **payload.dict())  # fmt: skip
+    except ValidationError as exc:
+        raise HttpError(422, "；".join(exc.messages)) from None
+    kind, category = selectors.SANCTION_CATEGORY[outcome.subtype]
+    sanction = periods.Sanction(
+        kind=kind, category=category, decided_on=outcome.decision_date,
+        effective_on=detail.effective_on, period_months=detail.period_months,
+        lifted_on=detail.lifted_on, annulled_on=detail.annulled_on,
+    )  # fmt: skip
+    period = periods.effect_period(sanction, dt.date.max)
+    return {
+        "outcome_id": outcome.pk, "category": outcome.get_subtype_display(),
+        "decided_on": outcome.decision_date, "until": period.until if period else None,
+        **{f: getattr(detail, f) for f in ("effective_on", "period_months", "lifted_on",
+                                            "lift_reason", "annulled_on", "annul_reason")},
+    }  # fmt: skip

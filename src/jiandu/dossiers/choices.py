@@ -28,6 +28,7 @@ class ItemKind(models.TextChoices):
     OUTCOME_NAME_CLEARED = "outcome_name_cleared", _("澄清正名")
     PROBLEM = "problem", _("发现问题（单位）")
     PROBLEM_RECTIFIED = "problem_rectified", _("问题整改销号（单位）")
+    BOARD_WARNING = "board_warning", _("多色榜预警（单位）")
     # imported
     COMMENDATION = "commendation", _("表彰嘉奖")
     APPRAISAL_EXCELLENT = "appraisal_excellent", _("年度考核优秀")

@@ -62,3 +62,15 @@ class ReviewForm(forms.Form):
             line.pk: (self.cleaned_data[f"v{line.pk}"], self.cleaned_data[f"r{line.pk}"])
             for line in self.lines
         }
+
+
+class SanctionDetailForm(forms.Form):
+    effective_on = forms.DateField(label="生效日期（与决定日期不同时填写）", required=False)
+    period_months = forms.TypedChoiceField(
+        label="留党察看期限", required=False, coerce=int, empty_value=None,
+        choices=[("", "（不适用）"), (12, "一年"), (24, "二年")],
+    )  # fmt: skip
+    lifted_on = forms.DateField(label="解除日期", required=False)
+    lift_reason = forms.CharField(label="解除理由", max_length=200, required=False)
+    annulled_on = forms.DateField(label="撤销日期（复查撤销）", required=False)
+    annul_reason = forms.CharField(label="撤销理由", max_length=200, required=False)

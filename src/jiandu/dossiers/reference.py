@@ -24,6 +24,7 @@ DEFAULT_COLOURS: dict[str, str] = {
     "outcome_name_cleared": "blue",
     "problem": "yellow",
     "problem_rectified": "blue",
+    "board_warning": "yellow",
     "commendation": "red",
     "appraisal_excellent": "red",
     "appraisal_competent": "blue",

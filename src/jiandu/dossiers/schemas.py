@@ -105,3 +105,19 @@ class OpinionYearOut(Schema):
     unit_objections: int
     distinct_people: int
     distinct_units: int
+
+
+class DossierSanctionIn(Schema):
+    effective_on: dt.date | None = None
+    period_months: int | None = None
+    lifted_on: dt.date | None = None
+    lift_reason: str = ""
+    annulled_on: dt.date | None = None
+    annul_reason: str = ""
+
+
+class DossierSanctionOut(DossierSanctionIn):
+    outcome_id: int
+    category: str
+    decided_on: dt.date
+    until: dt.date | None = None

@@ -6,6 +6,7 @@ only for holders of ``dossiers.view_inspector_dossier``."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from jiandu.boards.models import BoardWarning
 from jiandu.clues.choices import ClueAction, DisposalMethod, OutcomeKind, OutcomeSubtype
 from jiandu.clues.models import Clue, ClueEvent, Outcome
 from jiandu.core.access import get_or_404, jurisdiction_org_ids
@@ -244,6 +246,13 @@ def org_records(org: Org) -> Records:
             rec.items.append(
                 dots.Item(ItemKind.PROBLEM_RECTIFIED.value, rectification.closed_on, text, problem)
             )
+    # 多色榜 results: a warning (two months last, last of a quarter …) is the unit's dot,
+    # dated the last day of the month it was raised for.
+    for warning in BoardWarning.objects.filter(org=org).select_related("board"):
+        year, month = (int(x) for x in warning.month.split("-"))
+        day = dt.date(year, month, calendar.monthrange(year, month)[1])
+        label = f"{warning.board.title}：{warning.get_kind_display()}（{warning.description}）"
+        rec.items.append(dots.Item(ItemKind.BOARD_WARNING.value, day, label, warning))
     for item in DossierItem.objects.filter(org=org, archived_at__isnull=True):
         rec.items.append(dots.Item(item.kind, item.occurred_on, item.title, item))
     return rec
@@ -492,3 +501,16 @@ def pre_black_flags(*, user: Any, as_of: dt.date) -> list[Flag]:
             )
             flags.append(Flag(person, supervisors, d.warnings))
     return flags
+
+
+def sanction_outcome(*, user: Any, pk: Any) -> Outcome:
+    """A 党纪 or 政务 sanction outcome within the user's jurisdiction (else 404)."""
+    qs = (
+        Outcome.objects.restrict(user)
+        .filter(
+            archived_at__isnull=True,
+            kind__in=[OutcomeKind.PARTY_DISCIPLINE, OutcomeKind.GOVERNMENT_SANCTION],
+        )
+        .select_related("person")
+    )
+    return get_or_404(qs, pk=pk)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("warnings/", views.warnings, name="warnings"),
     path("people/<int:pk>/", views.person_dossier, name="person"),
     path("units/<int:pk>/", views.org_dossier, name="org"),
+    path("sanctions/<int:pk>/", views.sanction_detail, name="sanction_detail"),
     path("batches/", views.batch_list, name="batch_list"),
     path("batches/new/", views.batch_create, name="batch_create"),
     path("batches/template.xlsx", views.batch_template, name="batch_template"),

@@ -22,7 +22,8 @@ from jiandu.documents.services import document_file_read
 from jiandu.dossiers import dots, imports, selectors, services
 from jiandu.dossiers.choices import BatchStatus
 from jiandu.dossiers.documents import render_annex_xlsx
-from jiandu.dossiers.forms import BatchForm, OpenForm, ReviewForm
+from jiandu.dossiers.forms import BatchForm, OpenForm, ReviewForm, SanctionDetailForm
+from jiandu.dossiers.models import SanctionDetail
 from jiandu.orgs.models import Org
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -40,6 +41,7 @@ def _dots_context(d: selectors.Dossier) -> dict[str, Any]:
                 "label": dots.COLOUR_LABELS[x.colour],
                 "meaning": dots.COLOUR_MEANINGS[x.colour],
                 "kind": selectors.KIND_LABEL.get(x.item.kind, x.item.kind),
+                "sanction": x.item.kind in ("outcome_party", "outcome_government"),
                 "deciding": id(x) in deciding,
             }
             for x in d.dots
@@ -122,6 +124,44 @@ def warnings(request: HttpRequest) -> HttpResponse:
     return render(request, "dossiers/warnings.html", {
         "flags": flags, "as_of": as_of, "rules": selectors.pre_black_settings(),
     })  # fmt: skip
+
+
+@login_required
+@permission_required("dossiers.record_sanction_detail", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def sanction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The effective date, 留党察看 period, early lift or annulment of a sanction."""
+    outcome = selectors.sanction_outcome(user=request.user, pk=pk)
+    detail = SanctionDetail.objects.filter(outcome=outcome).first()
+    initial = {}
+    if detail is not None:
+        initial = {
+            f: getattr(detail, f)
+            for f in (
+                "effective_on",
+                "period_months",
+                "lifted_on",
+                "lift_reason",
+                "annulled_on",
+                "annul_reason",
+            )
+        }
+    form = SanctionDetailForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sanction_detail_set(actor=request.user, outcome=outcome, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                for error in exc.messages:
+                    form.add_error(None, error)
+        else:
+            messages.success(request, "已登记处分影响期信息")
+            return redirect("dossiers:sanction_detail", outcome.pk)
+    return render(request, "dossiers/sanction_form.html", {"outcome": outcome, "form": form})
 
 
 # --- batches -------------------------------------------------------------------------------
