@@ -194,6 +194,7 @@ ROLE_PERMISSIONS[ROLE_DOSSIER] = [
     "dossiers.view_dossier",
     "dossiers.import_dossier_item",
     "dossiers.record_sanction_detail",
+    "dossiers.manage_dossier_tables",
     "dossiers.view_opinionbatch",
     "dossiers.add_opinionbatch",
     "dossiers.review_opinion",

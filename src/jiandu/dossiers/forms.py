@@ -74,3 +74,63 @@ class SanctionDetailForm(forms.Form):
     lift_reason = forms.CharField(label="解除理由", max_length=200, required=False)
     annulled_on = forms.DateField(label="撤销日期（复查撤销）", required=False)
     annul_reason = forms.CharField(label="撤销理由", max_length=200, required=False)
+
+
+class ColourTableForm(forms.Form):
+    version = forms.CharField(label="版本", max_length=30)
+    valid_from = forms.DateField(label="施行日期")
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, current=None, **kwargs):
+        from jiandu.dossiers.choices import Colour, ItemKind
+
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        choices = [("", "（不上色）"), *Colour.choices]
+        for kind, label in ItemKind.choices:
+            self.fields[f"c_{kind}"] = forms.ChoiceField(
+                label=str(label), choices=choices, required=False, initial=current.get(kind, "")
+            )
+
+    def colours(self) -> dict[str, str]:
+        return {
+            name[2:]: value for name, value in self.cleaned_data.items()
+            if name.startswith("c_") and value
+        }  # fmt: skip
+
+
+class GradingTableForm(forms.Form):
+    version = forms.CharField(label="版本", max_length=30)
+    valid_from = forms.DateField(label="施行日期")
+    window_months = forms.IntegerField(label="回看期（月）", min_value=1, max_value=240)
+    red = forms.IntegerField(label="红点权重")
+    blue = forms.IntegerField(label="蓝点权重")
+    yellow = forms.IntegerField(label="黄点权重")
+    black = forms.IntegerField(label="黑点权重")
+    bands = forms.CharField(
+        label="等次（每行“最低分 等次”，从高到低，最后一行为其余）",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    caps = forms.CharField(
+        label="封顶（每行“颜色 个数 最高等次”，颜色写 red/blue/yellow/black）", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    @staticmethod
+    def _rows(text: str, width: int, field: str) -> list[list[str]]:
+        rows = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) != width:
+                raise forms.ValidationError(f"{field}第{number}行应有{width}项，以空格分隔")
+            rows.append(parts)
+        return rows
+
+    def clean_bands(self) -> list[list[str]]:
+        return self._rows(self.cleaned_data["bands"], 2, "等次")
+
+    def clean_caps(self) -> list[list[str]]:
+        return self._rows(self.cleaned_data.get("caps") or "", 3, "封顶")

@@ -19,9 +19,17 @@ from jiandu.core.choices import AuditAction
 from jiandu.documents.choices import DocumentType
 from jiandu.documents.services import document_issue
 from jiandu.dossiers import periods, selectors
-from jiandu.dossiers.choices import BatchStatus, ItemKind, Verdict
+from jiandu.dossiers.choices import BatchStatus, Colour, ItemKind, Verdict
 from jiandu.dossiers.documents import Reply, ReplyLine, render_reply_docx
-from jiandu.dossiers.models import DossierItem, OpinionBatch, OpinionLine, SanctionDetail
+from jiandu.dossiers.models import (
+    ColourRule,
+    ColourTable,
+    DossierItem,
+    GradingTable,
+    OpinionBatch,
+    OpinionLine,
+    SanctionDetail,
+)
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org
 from jiandu.oversight.models import Problem, ProblemCategory, ProblemSource
@@ -47,6 +55,66 @@ def dossier_items_create(
             changes={"count": len(created)},
         )  # fmt: skip
     return created
+
+
+def _check_new_version(model: Any, version: str, valid_from: dt.date) -> None:
+    """A new version starts today or later, after the latest one: what an earlier as-of
+    date shows never changes."""
+    if not version.strip():
+        raise ValidationError({"version": "请填写版本"})
+    if model.objects.filter(version=version.strip()).exists():
+        raise ValidationError({"version": f"版本“{version}”已存在"})
+    if valid_from < timezone.localdate():
+        raise ValidationError({"valid_from": "施行日期不能早于今天（已施行的规则不能追溯修改）"})
+    latest = model.objects.order_by("-valid_from").first()
+    if latest is not None and valid_from <= latest.valid_from:
+        raise ValidationError({"valid_from": f"施行日期应晚于现行版本（{latest.valid_from}）"})
+
+
+@transaction.atomic
+def colour_table_add(
+    *, actor: Any, version: str, valid_from: dt.date, colours: dict[str, str], note: str = ""
+) -> ColourTable:
+    """Add a version of the colour table (item kind → colour; a kind left out gets none)."""
+    _check_new_version(ColourTable, version, valid_from)
+    bad = [k for k, c in colours.items() if k not in ItemKind.values or c not in Colour.values]
+    if bad:
+        raise ValidationError({"colours": f"未知的信息类别或颜色：{'、'.join(bad)}"})
+    table = ColourTable.objects.create(version=version.strip(), valid_from=valid_from,
+                                       note=note.strip())  # fmt: skip
+    ColourRule.objects.bulk_create(
+        ColourRule(table=table, item_kind=k, colour=c) for k, c in colours.items() if c
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=table,
+                 summary=f"新增档案颜色表版本：{table}", changes={"colours": colours})  # fmt: skip
+    return table
+
+
+@transaction.atomic
+def grading_table_add(
+    *, actor: Any, version: str, valid_from: dt.date, window_months: int,
+    weights: dict[str, int], bands: list[list[Any]], caps: list[list[Any]], note: str = "",
+) -> GradingTable:  # fmt: skip
+    """Add a version of the grading table, checked as the grading code reads it."""
+    _check_new_version(GradingTable, version, valid_from)
+    try:
+        selectors.dots.GradingTable(
+            version=version, valid_from=valid_from, window_months=window_months, weights=weights,
+            bands=tuple(selectors.dots.Band(int(s), str(g)) for s, g in bands),
+            caps=tuple(selectors.dots.Cap(str(c), int(n), str(g)) for c, n, g in caps),
+        )  # fmt: skip
+    except (selectors.dots.TableError, TypeError, ValueError) as exc:
+        raise ValidationError({"bands": str(exc) or "等次或封顶的格式不正确"}) from None
+    table = GradingTable.objects.create(
+        version=version.strip(), valid_from=valid_from, window_months=window_months,
+        weights=weights, bands=[[int(s), str(g)] for s, g in bands],
+        caps=[[str(c), int(n), str(g)] for c, n, g in caps], note=note.strip(),
+    )  # fmt: skip
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=table,
+                 summary=f"新增档案评定表版本：{table}",
+                 changes={"window_months": window_months, "weights": weights, "bands": bands,
+                          "caps": caps})  # fmt: skip
+    return table
 
 
 def supervising_group(org: Org) -> Org | None:
@@ -411,6 +479,3 @@ def batch_issue(*, actor: Any, batch: OpinionBatch, issued_on: dt.date | None = 
                  summary=f"函复廉政意见：{document.number}",
                  changes={"status": ["approved", "issued"], "number": document.number})  # fmt: skip
     return locked
-
-
-__all__ = ["ItemKind"]

@@ -9,6 +9,7 @@ app_name = "dossiers"
 urlpatterns = [
     path("", views.dossier_search, name="search"),
     path("warnings/", views.warnings, name="warnings"),
+    path("tables/", views.tables, name="tables"),
     path("people/<int:pk>/", views.person_dossier, name="person"),
     path("units/<int:pk>/", views.org_dossier, name="org"),
     path("sanctions/<int:pk>/", views.sanction_detail, name="sanction_detail"),

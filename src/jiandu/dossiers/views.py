@@ -22,8 +22,15 @@ from jiandu.documents.services import document_file_read
 from jiandu.dossiers import dots, imports, selectors, services
 from jiandu.dossiers.choices import BatchStatus
 from jiandu.dossiers.documents import render_annex_xlsx
-from jiandu.dossiers.forms import BatchForm, OpenForm, ReviewForm, SanctionDetailForm
-from jiandu.dossiers.models import SanctionDetail
+from jiandu.dossiers.forms import (
+    BatchForm,
+    ColourTableForm,
+    GradingTableForm,
+    OpenForm,
+    ReviewForm,
+    SanctionDetailForm,
+)
+from jiandu.dossiers.models import ColourTable, GradingTable, SanctionDetail
 from jiandu.orgs.models import Org
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -162,6 +169,81 @@ def sanction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "已登记处分影响期信息")
             return redirect("dossiers:sanction_detail", outcome.pk)
     return render(request, "dossiers/sanction_form.html", {"outcome": outcome, "form": form})
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def tables(request: HttpRequest) -> HttpResponse:
+    """The colour and grading tables, every version; new versions (施行日期 today or
+    later) by holders of ``dossiers.manage_dossier_tables``."""
+    manage = request.user.has_perm("dossiers.manage_dossier_tables")
+    colour_versions = list(ColourTable.objects.prefetch_related("rules"))
+    grading_versions = list(GradingTable.objects.all())
+    latest = colour_versions[0] if colour_versions else None
+    current = {r.item_kind: r.colour for r in latest.rules.all()} if latest else {}
+    g = grading_versions[0] if grading_versions else None
+    grading_initial = {}
+    if g is not None:
+        grading_initial = {
+            "window_months": g.window_months, **{c: g.weights.get(c, 0) for c in dots.COLOURS},
+            "bands": "\n".join(f"{s} {n}" for s, n in g.bands),
+            "caps": "\n".join(f"{c} {n} {x}" for c, n, x in g.caps),
+        }  # fmt: skip
+    which = request.POST.get("table") if request.method == "POST" else None
+    colour_form = ColourTableForm(request.POST if which == "colour" else None, current=current)
+    grading_form = GradingTableForm(request.POST if which == "grading" else None,
+                                    initial=grading_initial)  # fmt: skip
+    if which and not manage:
+        raise PermissionDenied("没有维护档案颜色表和评定表的权限")
+    if which == "colour" and colour_form.is_valid():
+        data = colour_form.cleaned_data
+        try:
+            services.colour_table_add(actor=request.user, version=data["version"],
+                                      valid_from=data["valid_from"], note=data["note"],
+                                      colours=colour_form.colours())  # fmt: skip
+        except ValidationError as exc:
+            _add_errors(colour_form, exc)
+        else:
+            messages.success(request, "已新增颜色表版本")
+            return redirect("dossiers:tables")
+    if which == "grading" and grading_form.is_valid():
+        data = grading_form.cleaned_data
+        try:
+            services.grading_table_add(
+                actor=request.user, version=data["version"], valid_from=data["valid_from"],
+                window_months=data["window_months"],
+                weights={c: data[c] for c in dots.COLOURS}, bands=data["bands"],
+                caps=data["caps"], note=data["note"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            _add_errors(grading_form, exc)
+        else:
+            messages.success(request, "已新增评定表版本")
+            return redirect("dossiers:tables")
+    colour_rows = [
+        (str(label), [(t, dots.COLOUR_LABELS.get(
+            next((r.colour for r in t.rules.all() if r.item_kind == kind), ""), "（不上色）"))
+            for t in colour_versions])
+        for kind, label in selectors.ItemKind.choices
+    ]  # fmt: skip
+    described = {t.version: t.describe() for t in selectors.grading_tables()}
+    grading_rows = [(t, described[t.version]) for t in grading_versions]
+    return render(request, "dossiers/tables.html", {
+        "colour_versions": colour_versions, "colour_rows": colour_rows,
+        "grading_rows": grading_rows, "manage": manage,
+        "colour_form": colour_form, "grading_form": grading_form,
+    })  # fmt: skip
 
 
 # --- batches -------------------------------------------------------------------------------
