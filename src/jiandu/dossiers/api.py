@@ -74,8 +74,8 @@ def _dossier(subject: Any, d: selectors.Dossier) -> dict[str, Any]:
 
 def _check(query: DossierQuery) -> dt.date:
     as_of = query.as_of or timezone.localdate()
-    if as_of > timezone.localdate():
-        raise HttpError(422, "截至日期不能晚于今天")
+    if as_of > timezone.localdate() or as_of < periods.EARLIEST:
+        raise HttpError(422, "截至日期应在1950年以后、不晚于今天")
     if query.purpose not in periods.PURPOSES:
         raise HttpError(422, f"用途应为：{'、'.join(periods.PURPOSES)}")
     return as_of

@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from jiandu.dossiers.periods import PURPOSES
+from jiandu.dossiers.periods import EARLIEST, PURPOSES
 
 
 class OpenForm(forms.Form):
@@ -21,8 +21,8 @@ class OpenForm(forms.Form):
 
     def clean_as_of(self) -> dt.date:
         day = self.cleaned_data.get("as_of") or timezone.localdate()
-        if day > timezone.localdate():
-            raise forms.ValidationError("截至日期不能晚于今天")
+        if day > timezone.localdate() or day < EARLIEST:
+            raise forms.ValidationError("截至日期应在1950年以后、不晚于今天")
         return day
 
 

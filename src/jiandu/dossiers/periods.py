@@ -57,6 +57,18 @@ OPEN_MATTER_STAGES = frozenset({"初步核实", "立案审查"})
 PURPOSES = ("提拔任用", "进一步使用", "年度考核", "评先评优", "后备干部", "换届提名", "其他")
 AWARD_PURPOSE = "评先评优"
 
+# The dates the rules are asked about: records before 1950 or an as-of date before it are
+# refused (and the look-back windows stay within the calendar).
+EARLIEST = dt.date(1950, 1, 1)
+LATEST = dt.date(2099, 12, 31)
+
+
+def _check_range(*days: dt.date | None) -> None:
+    for day in days:
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise RecordError(f"日期 {day} 超出可计算的范围（1950-01-01 至 2099-12-31）")
+
+
 IMPACT = "有影响"
 NO_IMPACT = "无影响"
 NO_PROBLEM_TEXT = "未发现影响使用的问题"
@@ -219,6 +231,7 @@ class Sanction:
 
 def check_sanction(s: Sanction, tables: Sequence[PeriodTable] = PERIOD_TABLES) -> PeriodRule:
     """The rule for ``s``; raise :class:`RecordError` when the record breaks the table."""
+    _check_range(s.decided_on, s.effective_on, s.lifted_on, s.annulled_on)
     table = table_for(s.start, tables)
     rule = table.rule(s.kind, s.category)
     if rule is None:
@@ -317,6 +330,7 @@ class ClueMatter:
 
 
 def check_clue(c: ClueMatter) -> None:
+    _check_range(c.decided_on, c.closed_on)
     if c.stage not in CLUE_STAGES:
         raise RecordError(f"问题线索的处置方式“{c.stage}”无效（应为 {'、'.join(CLUE_STAGES)}）")
     if c.closed_on is not None and c.closed_on < c.decided_on:

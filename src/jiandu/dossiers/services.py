@@ -177,6 +177,14 @@ def sanction_detail_set(
     category = selectors.SANCTION_CATEGORY.get(outcome.subtype)
     if category is None:
         raise ValidationError("处理结果未登记处分种类")
+    today = timezone.localdate()
+    if effective_on and not (outcome.decision_date <= effective_on <= today + dt.timedelta(366)):
+        raise ValidationError({"effective_on": "生效日期应在决定日期之后、一年之内"})
+    for field, day in (("lifted_on", lifted_on), ("annulled_on", annulled_on)):
+        if day and day > today:
+            raise ValidationError({field: "日期不能晚于今天"})
+    if len(lift_reason) > 200 or len(annul_reason) > 200:
+        raise ValidationError("理由不能超过200字")
     if lifted_on and not lift_reason.strip():
         raise ValidationError({"lift_reason": "解除处分须填写理由"})
     if annulled_on and not annul_reason.strip():
@@ -341,8 +349,14 @@ def batch_create(
         raise ValidationError({"requester": "请填写来函单位"})
     if not people and not orgs:
         raise ValidationError("名单中没有人员或单位")
-    if as_of > timezone.localdate():
-        raise ValidationError({"as_of": "截至日期不能晚于今天"})
+    if as_of > timezone.localdate() or as_of < periods.EARLIEST:
+        raise ValidationError({"as_of": "截至日期应在1950年以后、不晚于今天"})
+    if not periods.EARLIEST <= received_on <= timezone.localdate():
+        raise ValidationError({"received_on": "收函日期应在1950年以后、不晚于今天"})
+    if award_year is not None and not 1950 <= award_year <= as_of.year + 1:
+        raise ValidationError({"award_year": "评先评优年度应在1950年至截至日期次年之间"})
+    if len(requester.strip()) > 100 or len(request_ref.strip()) > 100:
+        raise ValidationError("来函单位和来函文号不能超过100字")
     people = list(dict.fromkeys(people))
     orgs = list(dict.fromkeys(orgs))
     batch = OpinionBatch.objects.create(

@@ -315,3 +315,14 @@ def test_the_table_in_force_on_the_effective_date_applies():
     after = Sanction(kind=G, category="警告", decided_on=D(2030, 1, 1))
     assert effect_period(before, D(2031, 1, 1), tables).until == D(2030, 6, 30)
     assert effect_period(after, D(2031, 1, 1), tables).until == D(2030, 4, 1)
+
+
+def test_dates_outside_the_calculable_range_are_refused():
+    for day in (D(1949, 12, 31), D(2100, 1, 1)):
+        with pytest.raises(RecordError, match="超出可计算的范围"):
+            effect_period(Sanction(kind=G, category="警告", decided_on=day), D(2026, 1, 1))
+        with pytest.raises(RecordError, match="超出可计算的范围"):
+            open_matters([ClueMatter(stage="初步核实", decided_on=day)], D(2026, 1, 1))
+    # the last calculable day still has its period (开除党籍: 60 months on)
+    far = Sanction(kind=P, category="开除党籍", decided_on=D(2099, 12, 31))
+    assert effect_period(far, D(2099, 12, 31)).until == D(2104, 12, 31)
