@@ -139,7 +139,9 @@ def batch_statistics(request: HttpRequest) -> Any:
 @router.get("/batches/{pk}/", response={200: OpinionBatchOut, **ERRORS}, summary="批次详情")
 def batch_detail(request: HttpRequest, pk: int) -> Any:
     require_perm(request, BATCH_VIEW)
-    return _batch(selectors.batch_get(user=request.user, pk=pk))
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    services.batch_viewed(actor=request.user, batch=batch, via="api")
+    return _batch(batch)
 
 
 @router.post("/batches/", response={201: OpinionBatchOut, **ERRORS}, summary="受理请求并起草")

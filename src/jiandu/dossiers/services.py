@@ -230,6 +230,14 @@ def dossier_opened(*, actor: Any, subject: Person | Org, reason: str, as_of: dt.
     )  # fmt: skip
 
 
+def batch_viewed(*, actor: Any, batch: OpinionBatch, via: str = "page") -> None:
+    """A batch's lines tell each person's sanctions and open matters: every view is audited."""
+    audit_record(
+        actor=actor, action=AuditAction.VIEW_PROTECTED, obj=batch,
+        summary=f"查阅廉政意见：{batch}"[:300], changes={"via": via},
+    )  # fmt: skip
+
+
 # --- 廉政意见 batches ------------------------------------------------------------------------
 
 

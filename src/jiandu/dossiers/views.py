@@ -329,6 +329,7 @@ def batch_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_get(user=request.user, pk=pk)
+    services.batch_viewed(actor=request.user, batch=batch)
     lines = list(batch.lines.select_related("person", "org").order_by("order"))
     form = ReviewForm(lines=lines) if batch.status == BatchStatus.DRAFTED else None
     return render(request, "dossiers/batch_detail.html", {

@@ -95,3 +95,5 @@ def test_every_batch_endpoint_is_404_outside_the_jurisdiction(dw, client):
     assert client.get(f"/dossiers/batches/{batch.pk}/reply.docx").status_code == 404  # not issued
     assert client.get(f"/dossiers/batches/{batch.pk}/annex.xlsx").status_code == 200
     assert AuditLog.objects.filter(summary__startswith="导出廉政意见明细表").count() == 1
+    # the page and the API view were audited; the refused ones were not
+    assert AuditLog.objects.filter(summary__startswith="查阅廉政意见").count() == 2
