@@ -99,6 +99,10 @@ class ColourTableForm(forms.Form):
         }  # fmt: skip
 
 
+CAP_COLOURS = {"红": "red", "蓝": "blue", "黄": "yellow", "黑": "black"}
+CAP_NAMES = {v: k for k, v in CAP_COLOURS.items()}
+
+
 class GradingTableForm(forms.Form):
     version = forms.CharField(label="版本", max_length=30)
     valid_from = forms.DateField(label="施行日期")
@@ -112,7 +116,8 @@ class GradingTableForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     caps = forms.CharField(
-        label="封顶（每行“颜色 个数 最高等次”，颜色写 red/blue/yellow/black）", required=False,
+        label="封顶（每行“颜色 个数 最高等次”，颜色写 红、蓝、黄 或 黑，如“黑 1 较差”）",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
     note = forms.CharField(label="说明", max_length=200, required=False)
@@ -133,4 +138,10 @@ class GradingTableForm(forms.Form):
         return self._rows(self.cleaned_data["bands"], 2, "等次")
 
     def clean_caps(self) -> list[list[str]]:
-        return self._rows(self.cleaned_data.get("caps") or "", 3, "封顶")
+        rows = self._rows(self.cleaned_data.get("caps") or "", 3, "封顶")
+        for number, row in enumerate(rows, start=1):
+            colour = CAP_COLOURS.get(row[0].removesuffix("色").removesuffix("点"))
+            if colour is None:
+                raise forms.ValidationError(f"封顶第{number}行的颜色应为红、蓝、黄或黑")
+            row[0] = colour
+        return rows

@@ -23,6 +23,7 @@ from jiandu.dossiers import dots, imports, selectors, services
 from jiandu.dossiers.choices import BatchStatus
 from jiandu.dossiers.documents import render_annex_xlsx
 from jiandu.dossiers.forms import (
+    CAP_NAMES,
     BatchForm,
     ColourTableForm,
     GradingTableForm,
@@ -198,7 +199,7 @@ def tables(request: HttpRequest) -> HttpResponse:
         grading_initial = {
             "window_months": g.window_months, **{c: g.weights.get(c, 0) for c in dots.COLOURS},
             "bands": "\n".join(f"{s} {n}" for s, n in g.bands),
-            "caps": "\n".join(f"{c} {n} {x}" for c, n, x in g.caps),
+            "caps": "\n".join(f"{CAP_NAMES[c]} {n} {x}" for c, n, x in g.caps),
         }  # fmt: skip
     which = request.POST.get("table") if request.method == "POST" else None
     colour_form = ColourTableForm(request.POST if which == "colour" else None, current=current)

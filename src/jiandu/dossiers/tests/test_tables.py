@@ -65,3 +65,34 @@ def test_the_tables_page(dw, client):
     client.force_login(dw.leader)
     assert client.get(url).status_code == 200
     assert client.post(url, dict(form, version="x")).status_code == 403
+
+
+def test_grading_caps_are_written_with_chinese_colour_names(dw, client):
+    client.force_login(dw.stats)
+    url = reverse("dossiers:tables")
+    page = client.get(url).content.decode()
+    assert "黑 1 较差" in page and "black 1" not in page
+    today = timezone.localdate().isoformat()
+    form = {"table": "grading", "version": "g9", "valid_from": today, "window_months": 24,
+            "red": 2, "blue": 0, "yellow": -2, "black": -6, "bands": "2 好\n-9999 一般",
+            "caps": "黑 1 一般"}  # fmt: skip
+    bad = client.post(url, dict(form, caps="绿 1 一般"))
+    assert "颜色应为红、蓝、黄或黑" in bad.content.decode()
+    assert client.post(url, form).status_code == 302
+    assert GradingTable.objects.get(version="g9").caps == [["black", 1, "一般"]]
+
+
+def test_the_stats_command(dw):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    services.batch_create(actor=dw.stats, owner_org=dw.stats.org, requester="市委组织部",
+                          purpose="提拔任用", as_of=D(2026, 1, 31), received_on=D(2026, 2, 1),
+                          people=[dw.li, dw.wang], orgs=[dw.rw.world.unit_b])  # fmt: skip
+    out = io.StringIO()
+    call_command("dossier", "stats", "--user", dw.stats.username, "--json", stdout=out)
+    row = json.loads(out.getvalue())[0]
+    assert (row["year"], row["batches"], row["people"], row["units"]) == (2026, 1, 2, 1)
+    assert row["people_objections"] == 1  # 李华's open 初步核实
