@@ -11,7 +11,11 @@ import re
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_code_like_text"),
+]
 
 
 def _list(tmp_path, name, rows):
@@ -110,3 +114,15 @@ def test_stats_answers_a_request_and_the_leader_approves_the_reply(page, log_in,
     with page.expect_download() as annex:
         page.click("text=下载明细表（Excel）")
     assert annex.value.suggested_filename.endswith(".xlsx")
+
+    page.goto(f"{base}/dossiers/?q=张明")
+    page.click("a:text-is('张明')")
+    page.fill("input[name=reason]", "廉政意见复核")
+    page.click("button:has-text('查阅档案')")
+    page.wait_for_selector("text=评定等次")
+    assert "黑色" in page.content() and "影响期与未了事项" in page.content()
+    page.goto(f"{base}/dossiers/warnings/")
+    page.wait_for_selector("text=预黑预警")
+    assert "张明" in page.content()  # the case clue is still under 立案审查
+    page.goto(f"{base}/dossiers/tables/")
+    page.wait_for_selector("text=新增颜色表版本")
