@@ -16,6 +16,7 @@ from jiandu.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 OUR_COMMANDS = ["demo", "import", "board", "datacheck", "audit", "roles", "tasks", "reconcile"]
+OUR_COMMANDS += ["dossier"]
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "jiandu.cards",
     "jiandu.inbox",
     "jiandu.supervision",
+    "jiandu.dossiers",
     "jiandu.demo",
     "jiandu.workbench",
 ]
@@ -264,6 +265,15 @@ JIANDU_DATA_DIR = Path(os.environ.get("JIANDU_DATA_DIR", VAR_DIR / "data"))
 # server); "worker" leaves them queued for `jiandu tasks worker`; "eager" runs them
 # inline (tests).
 JIANDU_TASKS_MODE = os.environ.get("JIANDU_TASKS_MODE", "thread")
+
+# 政治生态档案 预黑预警 (docs/user-guide/dossiers.md): an open 立案审查 clue flags a person;
+# a yellow dot followed within N days by a new clue naming the person flags them; a new
+# yellow dot on a unit is 交办 (a problem) to the 派驻组 that supervises the unit.
+JIANDU_DOSSIER_PRE_BLACK = {
+    "open_case_review": os.environ.get("JIANDU_DOSSIER_WARN_CASE_REVIEW", "1") == "1",
+    "yellow_then_clue_days": int(os.environ.get("JIANDU_DOSSIER_YELLOW_CLUE_DAYS", "365")),
+    "unit_yellow_assign": os.environ.get("JIANDU_DOSSIER_UNIT_YELLOW_ASSIGN", "1") == "1",
+}
 
 # 站内消息 are also sent through these adapters (dotted paths; docs/operations.md shows
 # how to add SMS or 政务钉钉); a failed adapter is retried up to ATTEMPTS times.

@@ -21,6 +21,9 @@ ROLE_SYSTEM_ADMIN = "系统管理员"
 ROLE_SECURITY_ADMIN = "安全管理员"
 ROLE_AUDIT_ADMIN = "审计管理员"
 ROLE_RECTIFICATION = "整改落实"
+ROLE_DOSSIER = "政治生态档案"
+ROLE_DOSSIER_APPROVE = "廉政意见审批"
+ROLE_INSPECTOR_DOSSIER = "纪检监察干部档案查阅"
 
 _VIEW_BUSINESS = [
     "orgs.view_org",
@@ -182,6 +185,28 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "supervision.view_warningcard",
     ],
 }
+
+# 政治生态档案 (seed 001): keep the dossiers, draft and review the 廉政意见 the
+# organisation department asks for, issue the 函复; a leader approves; 纪检监察干部's own
+# dossiers are a separate permission (like reporter identities).
+ROLE_PERMISSIONS[ROLE_DOSSIER] = [
+    *_VIEW_BUSINESS,
+    "dossiers.view_dossier",
+    "dossiers.import_dossier_item",
+    "dossiers.record_sanction_detail",
+    "dossiers.manage_dossier_tables",
+    "dossiers.view_opinionbatch",
+    "dossiers.add_opinionbatch",
+    "dossiers.review_opinion",
+    "documents.view_document",
+    "documents.add_document",
+]
+ROLE_PERMISSIONS[ROLE_DOSSIER_APPROVE] = [
+    "dossiers.view_dossier",
+    "dossiers.view_opinionbatch",
+    "dossiers.approve_opinion",
+]
+ROLE_PERMISSIONS[ROLE_INSPECTOR_DOSSIER] = ["dossiers.view_inspector_dossier"]
 
 ADMIN_ROLES = frozenset({ROLE_SYSTEM_ADMIN, ROLE_SECURITY_ADMIN, ROLE_AUDIT_ADMIN})
 

@@ -30,6 +30,8 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("提醒卡", "清单模板", "cards:template_list", "cards.view_remindercard"),
     ("整改闭环", "督导", "supervision:campaign_list", "supervision.view_campaign"),
     ("整改闭环", "整改警示卡", "supervision:card_list", "supervision.view_warningcard"),
+    ("政治生态档案", "政治生态档案", "dossiers:search", "dossiers.view_dossier"),
+    ("政治生态档案", "廉政意见", "dossiers:batch_list", "dossiers.view_opinionbatch"),
     ("大数据比对", "比对任务", "datacheck:run_list", "datacheck.view_run"),
     ("大数据比对", "比对疑点", "datacheck:hit_list", "datacheck.view_run"),
     ("大数据比对", "数据集", "datacheck:dataset_list", "datacheck.view_run"),
@@ -40,7 +42,13 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
         "基础信息",
         "数据导入",
         "imports:index",
-        ("orgs.add_org", "people.add_person", "clues.add_clue", "clues.add_outcome"),
+        (
+            "orgs.add_org",
+            "people.add_person",
+            "clues.add_clue",
+            "clues.add_outcome",
+            "dossiers.import_dossier_item",
+        ),
     ),
     ("系统管理", "审计日志", "core:audit_list", "core.view_auditlog"),
     (

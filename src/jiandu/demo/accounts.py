@@ -10,7 +10,7 @@ The accounts people log in with (printed by ``jiandu demo``):
 ==========  ===========================  =================================
 账号         单位                          角色
 ==========  ===========================  =================================
-stats       党风政风监督室                  统计分析
+stats       党风政风监督室                  统计分析, 政治生态档案
 petition    信访室                         信访受理, 举报人身份查阅
 casemgmt    案件监督管理室                  线索管理
 room1       第一监督检查室                  线索管理
@@ -18,7 +18,7 @@ trial       案件审理室                      案件审理
 group1      派驻第一纪检监察组               线索管理, 案件审理
 wuhua       五华区纪委监委                  线索管理, 信访受理, 案件审理
 dongchuan   东川区纪委监委                  线索管理, 信访受理, 案件审理
-leader      昆明市纪委监委                  领导查阅
+leader      昆明市纪委监委                  领导查阅, 廉政意见审批
 data        昆明市纪委监委                  数据管理
 sysadmin    昆明市纪委监委                  系统管理员
 secadmin    昆明市纪委监委                  安全管理员
@@ -99,7 +99,7 @@ def account_specs(*, counties: list[str], rooms: list[str], groups: list[str]) -
     unit_roles = (r.ROLE_CLUES, r.ROLE_TRIAL)
     county_roles = (r.ROLE_CLUES, r.ROLE_PETITION, r.ROLE_TRIAL)
     specs = [
-        AccountSpec("stats", "conduct", (r.ROLE_STATISTICS,), "党风政风监督室干部"),
+        AccountSpec("stats", "conduct", (r.ROLE_STATISTICS, r.ROLE_DOSSIER), "党风政风监督室干部"),
         AccountSpec("petition", "petition", (r.ROLE_PETITION, r.ROLE_IDENTITY), "信访室干部",
                     actor_key="petition"),
         AccountSpec("casemgmt", "case_management", (r.ROLE_CLUES,), "案件监督管理室干部"),
@@ -112,7 +112,7 @@ def account_specs(*, counties: list[str], rooms: list[str], groups: list[str]) -
         # 东川区: on the 脱贫摘帽县 board, and the county of the comparison demo's data.
         AccountSpec("dongchuan", "county:530113", county_roles, "东川区纪委监委干部",
                     actor_key="county:530113"),
-        AccountSpec("leader", "city", (r.ROLE_LEADER,), "市纪委监委领导"),
+        AccountSpec("leader", "city", (r.ROLE_LEADER, r.ROLE_DOSSIER_APPROVE), "市纪委监委领导"),
         AccountSpec("data", "city", (r.ROLE_DATA,), "数据管理员", actor_key="data"),
         AccountSpec("sysadmin", "city", (r.ROLE_SYSTEM_ADMIN,), "系统管理员"),
         AccountSpec("secadmin", "city", (r.ROLE_SECURITY_ADMIN,), "安全管理员"),

@@ -400,8 +400,11 @@ class OrgDirectory:
 class ImportContext:
     """Look-ups for one file, always within the actor's jurisdiction, cached per file."""
 
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: Any, *, filename: str = "", sha256: str = "") -> None:
         self.actor = actor
+        # The uploaded file, for kinds that keep where each row came from.
+        self.filename = filename
+        self.sha256 = sha256
         self._people: dict[str, Person] = {}
         self._clues: dict[str, Clue] = {}
 

@@ -107,7 +107,7 @@ def import_file(
     if rows_count == 0:
         result.errors = [RowError(main_sheet, None, "", "文件中没有数据行（从第2行起填写）")]
         return result
-    ctx = ImportContext(actor)
+    ctx = ImportContext(actor, filename=filename, sha256=digest)
     rows, errors = parse_rows(spec, sheets, ctx)
     errors.extend(RowError(main_sheet, None, "", m) for m in spec.permission_errors(actor, rows))
     if errors:

@@ -344,3 +344,21 @@ def test_boards_closed_under_default_settings_warn_a_handful_a_year(demo):
         if not s.figures["last"]["units"]
     ]
     assert tied and all(t["remaining"] > 1 for t in tied)
+
+
+def test_integrity_opinions_match_seed_001_scaled(demo):
+    """Seed 001 (张家界, 2019): 63批次1128人、239家单位，31人、15家单位不同意见; the demo
+    gives the calibrated year one fifth of each, every batch issued with a 文号."""
+    from jiandu.accounts.models import User
+    from jiandu.demo.dossiers import scaled
+    from jiandu.dossiers.models import DossierItem, OpinionBatch
+    from jiandu.dossiers.selectors import batch_statistics
+
+    row = next(r for r in batch_statistics(user=User.objects.get(username="stats"))
+               if r["year"] == 2020)  # fmt: skip
+    target = scaled(1.0)
+    assert target == {"batches": 13, "people": 226, "units": 48, "people_objections": 6,
+                      "unit_objections": 3}  # fmt: skip
+    assert {k: row[k] for k in target} == target
+    assert not OpinionBatch.objects.filter(document__isnull=True).exists()
+    assert DossierItem.objects.filter(source_body="市委组织部", source_row__isnull=False).exists()

@@ -1,0 +1,230 @@
+"""API of the 政治生态档案 (``/api/v1/dossiers/``): a person's or unit's dossier (opened
+with a 查阅事由, audited; outside the jurisdiction 404), and the 廉政意见 batches."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from jiandu.core.access import require_perm
+from jiandu.core.schemas import ERRORS, ERRORS_WITH_CONFLICT
+from jiandu.dossiers import dots, periods, selectors, services
+from jiandu.dossiers.models import OpinionBatch
+from jiandu.dossiers.schemas import (
+    DossierOut,
+    DossierSanctionIn,
+    DossierSanctionOut,
+    OpinionBatchIn,
+    OpinionBatchOut,
+    OpinionReviewIn,
+    OpinionYearOut,
+)
+from jiandu.orgs.models import Org
+from jiandu.people.models import Person
+
+router = Router(tags=["政治生态档案"])
+VIEW = "dossiers.view_dossier"
+BATCH_VIEW = "dossiers.view_opinionbatch"
+
+
+class DossierQuery(Schema):
+    reason: str
+    as_of: dt.date | None = None
+    purpose: str = "提拔任用"
+
+
+def _dossier(subject: Any, d: selectors.Dossier) -> dict[str, Any]:
+    deciding = {id(x) for x in (d.grade.deciding if d.grade else ())}
+    grade = None
+    if d.grade is not None:
+        grade = {
+            "grade": d.grade.grade, "score": d.grade.score, "counts": d.grade.counts,
+            "window_from": d.grade.window_from, "window_to": d.grade.window_to,
+            "explanation": d.grade.explain(), "table_version": d.grading_table.version,
+        }  # fmt: skip
+    return {
+        "subject": str(subject),
+        "as_of": d.as_of,
+        "colour_table": d.colour_table.version if d.colour_table else None,
+        "grade": grade,
+        "dots": [
+            {"on": x.on, "colour": x.colour, "colour_label": dots.COLOUR_LABELS[x.colour],
+             "kind": x.item.kind, "kind_label": selectors.KIND_LABEL.get(x.item.kind, x.item.kind),
+             "label": x.item.label, "until": x.item.until, "deciding": id(x) in deciding}
+            for x in d.dots
+        ],
+        "in_effect": [
+            {"category": p.sanction.category, "kind": p.sanction.kind.label, "start": p.start,
+             "until": p.until, "article": p.rule.article}
+            for p in d.opinion.in_effect
+        ],
+        "open_matters": [{"category": c.stage, "decided_on": c.decided_on}
+                         for c in d.opinion.open_matters],
+        "eligible_for_award": d.opinion.eligible_for_award,
+        "opinion": d.opinion.verdict,
+        "warnings": d.warnings,
+    }  # fmt: skip
+
+
+def _check(query: DossierQuery) -> dt.date:
+    as_of = query.as_of or timezone.localdate()
+    if as_of > timezone.localdate() or as_of < periods.EARLIEST:
+        raise HttpError(422, "截至日期应在1950年以后、不晚于今天")
+    if query.purpose not in periods.PURPOSES:
+        raise HttpError(422, f"用途应为：{'、'.join(periods.PURPOSES)}")
+    return as_of
+
+
+@router.get("/people/{pk}/", response={200: DossierOut, **ERRORS}, summary="干部政治生态档案")
+def person_dossier(request: HttpRequest, pk: int, query: Query[DossierQuery]) -> Any:
+    require_perm(request, VIEW)
+    person: Person = selectors.dossier_person(user=request.user, pk=pk)
+    as_of = _check(query)
+    try:
+        services.dossier_opened(actor=request.user, subject=person, reason=query.reason,
+                                as_of=as_of)  # fmt: skip
+    except ValidationError as exc:
+        raise HttpError(422, "；".join(exc.messages)) from None
+    return _dossier(person, selectors.person_dossier(person, as_of=as_of, purpose=query.purpose))
+
+
+@router.get("/units/{pk}/", response={200: DossierOut, **ERRORS}, summary="单位政治生态档案")
+def org_dossier(request: HttpRequest, pk: int, query: Query[DossierQuery]) -> Any:
+    require_perm(request, VIEW)
+    org: Org = selectors.dossier_org(user=request.user, pk=pk)
+    as_of = _check(query)
+    try:
+        services.dossier_opened(actor=request.user, subject=org, reason=query.reason,
+                                as_of=as_of)  # fmt: skip
+    except ValidationError as exc:
+        raise HttpError(422, "；".join(exc.messages)) from None
+    return _dossier(org, selectors.org_dossier(org, as_of=as_of))
+
+
+def _batch(batch: OpinionBatch, *, lines: bool = True) -> dict[str, Any]:
+    return {
+        "id": batch.pk, "requester": batch.requester, "request_ref": batch.request_ref,
+        "purpose": batch.purpose, "as_of": batch.as_of, "award_year": batch.award_year,
+        "received_on": batch.received_on, "status": batch.status,
+        "status_label": batch.get_status_display(),
+        "document_number": batch.document.number if batch.document_id else None,
+        "lines": [
+            {"id": x.pk, "order": x.order, "name": x.name, "is_unit": x.org_id is not None,
+             "post": x.post, "drafted_verdict": x.drafted_verdict, "drafted_text": x.drafted_text,
+             "verdict": x.verdict, "text": x.text, "override_reason": x.override_reason}
+            for x in (batch.lines.order_by("order") if lines else [])
+        ],
+    }  # fmt: skip
+
+
+@router.get("/batches/", response={200: list[OpinionBatchOut], **ERRORS}, summary="廉政意见批次")
+def batch_list(request: HttpRequest) -> Any:
+    require_perm(request, BATCH_VIEW)
+    return [_batch(b, lines=False) for b in selectors.batch_list(user=request.user)[:500]]
+
+
+@router.get("/batches/statistics/", response={200: list[OpinionYearOut], **ERRORS},
+            summary="廉政意见年度统计")  # fmt: skip
+def batch_statistics(request: HttpRequest) -> Any:
+    require_perm(request, BATCH_VIEW)
+    return selectors.batch_statistics(user=request.user)
+
+
+@router.get("/batches/{pk}/", response={200: OpinionBatchOut, **ERRORS}, summary="批次详情")
+def batch_detail(request: HttpRequest, pk: int) -> Any:
+    require_perm(request, BATCH_VIEW)
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    services.batch_viewed(actor=request.user, batch=batch, via="api")
+    return _batch(batch)
+
+
+@router.post("/batches/", response={201: OpinionBatchOut, **ERRORS}, summary="受理请求并起草")
+def batch_create(request: HttpRequest, payload: OpinionBatchIn) -> Any:
+    require_perm(request, "dossiers.add_opinionbatch")
+    people_qs = selectors.dossier_people(user=request.user).filter(pk__in=payload.person_ids)
+    people = {p.pk: p for p in people_qs}
+    missing = [pk for pk in payload.person_ids if pk not in people]
+    ids = selectors.jurisdiction_org_ids(request.user)
+    orgs = {o.pk: o for o in Org.objects.filter(pk__in=payload.org_ids).filter(pk__in=ids)}
+    missing_orgs = [pk for pk in payload.org_ids if pk not in orgs]
+    if missing or missing_orgs:
+        raise HttpError(422, f"人员{missing}或单位{missing_orgs}不存在或不在管辖范围内")
+    try:
+        batch = services.batch_create(
+            actor=request.user, owner_org=request.user.org, requester=payload.requester,
+            request_ref=payload.request_ref, purpose=payload.purpose, as_of=payload.as_of,
+            award_year=payload.award_year, received_on=payload.received_on,
+            people=[people[pk] for pk in payload.person_ids],
+            orgs=[orgs[pk] for pk in payload.org_ids],
+        )  # fmt: skip
+    except ValidationError as exc:
+        raise HttpError(422, "；".join(exc.messages)) from None
+    return 201, _batch(batch)
+
+
+def _move(request: HttpRequest, pk: int, action: Any, **kwargs: Any) -> Any:
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    try:
+        batch = action(actor=request.user, batch=batch, **kwargs)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from None
+    except ValidationError as exc:
+        raise HttpError(409, "；".join(exc.messages)) from None
+    return _batch(batch)
+
+
+@router.post(
+    "/batches/{pk}/review/", response={200: OpinionBatchOut, **ERRORS_WITH_CONFLICT}, summary="审核"
+)
+def batch_review(request: HttpRequest, pk: int, payload: OpinionReviewIn) -> Any:
+    require_perm(request, "dossiers.review_opinion")
+    return _move(request, pk, services.batch_review, decisions=payload.overrides)
+
+
+@router.post(
+    "/batches/{pk}/approve/",
+    response={200: OpinionBatchOut, **ERRORS_WITH_CONFLICT},
+    summary="审批",
+)
+def batch_approve(request: HttpRequest, pk: int) -> Any:
+    require_perm(request, "dossiers.approve_opinion")
+    return _move(request, pk, services.batch_approve)
+
+
+@router.post(
+    "/batches/{pk}/issue/", response={200: OpinionBatchOut, **ERRORS_WITH_CONFLICT}, summary="函复"
+)
+def batch_issue(request: HttpRequest, pk: int) -> Any:
+    require_perm(request, "documents.add_document")
+    return _move(request, pk, services.batch_issue)
+
+
+@router.put("/sanctions/{pk}/", response={200: DossierSanctionOut, **ERRORS},
+            summary="登记处分影响期信息（生效日期、留党察看期限、解除、撤销）")  # fmt: skip
+def sanction_detail(request: HttpRequest, pk: int, payload: DossierSanctionIn) -> Any:
+    require_perm(request, "dossiers.record_sanction_detail")
+    outcome = selectors.sanction_outcome(user=request.user, pk=pk)
+    try:
+        detail = services.sanction_detail_set(actor=request.user, outcome=outcome,
+                                              **payload.dict())  # fmt: skip
+    except ValidationError as exc:
+        raise HttpError(422, "；".join(exc.messages)) from None
+    kind, category = selectors.SANCTION_CATEGORY[outcome.subtype]
+    sanction = periods.Sanction(
+        kind=kind, category=category, decided_on=outcome.decision_date,
+        effective_on=detail.effective_on, period_months=detail.period_months,
+        lifted_on=detail.lifted_on, annulled_on=detail.annulled_on,
+    )  # fmt: skip
+    period = periods.effect_period(sanction, dt.date.max)
+    return {
+        "outcome_id": outcome.pk, "category": outcome.get_subtype_display(),
+        "decided_on": outcome.decision_date, "until": period.until if period else None,
+        **{f: getattr(detail, f) for f in ("effective_on", "period_months", "lifted_on",
+                                            "lift_reason", "annulled_on", "annul_reason")},
+    }  # fmt: skip
