@@ -35,6 +35,7 @@ from jiandu.core.reference import ensure_reference_data
 from jiandu.demo.accounts import DEMO_PASSWORD, DemoAccount, account_specs, create_accounts
 from jiandu.demo.cards import create_demo_cards
 from jiandu.demo.cases import Executor, create_domain_tags
+from jiandu.demo.ecoindex import build_ecoindex_demo
 from jiandu.demo.inbox import run_demo_reminders
 from jiandu.demo.orgs import create_orgs, org_specs
 from jiandu.demo.people import cadre_specs, create_people
@@ -230,6 +231,8 @@ def build_demo(
             actor=setup, orgs=orgs, today=last_day + dt.timedelta(days=1), seed=seed, scale=scale
         )
         build_supervision_demo(orgs=orgs, today=last_day + dt.timedelta(days=1))
+        report(0.97, "政治生态指数（一年的月度结账）")
+        build_ecoindex_demo(actor=setup, today=last_day + dt.timedelta(days=1), seed=seed)
         report(0.99, "期限提醒（站内消息）")
         run_demo_reminders(today=today)
     return DemoSummary(

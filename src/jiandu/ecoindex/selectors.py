@@ -39,15 +39,18 @@ def visible_ids(user: Any) -> frozenset[int]:
     return jurisdiction_org_ids(user)
 
 
-def can_close(user: Any) -> bool:
-    """Closing scores every unit: it needs the permission and the whole city in view."""
-    if not user.has_perm("ecoindex.close_index"):
-        return False
+def sees_whole_city(user: Any) -> bool:
+    """Whether every participating unit is within the user's jurisdiction."""
     tree = IndexTree.objects.order_by("-effective_from").first()
     if tree is None:
         return False
     seen = visible_ids(user)
     return all(o.pk in seen for o in participants(tree))
+
+
+def can_close(user: Any) -> bool:
+    """Closing scores every unit: it needs the permission and the whole city in view."""
+    return user.has_perm("ecoindex.close_index") and sees_whole_city(user)
 
 
 def closed_months() -> list[str]:

@@ -159,3 +159,10 @@ def test_api_trees_and_series(closed):
 def test_bar_png_is_a_png():
     data = bar_png([3, 1, 0, 2], ["green", "yellow", "orange", "red"], width=40, height=20)
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and b"IEND" in data
+
+
+def test_city_leader_home_shows_the_map(closed):
+    html = login(closed.users["leader"]).get("/").content.decode()
+    assert 'data-chart="map"' in html and "政治生态“一图”" in html
+    html = login(closed.users["county"]).get("/").content.decode()
+    assert 'data-chart="map"' not in html
