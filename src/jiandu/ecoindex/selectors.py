@@ -129,22 +129,27 @@ class Table:
         return [{"colour": c, "label": LABEL_BY_COLOUR[c], "count": n} for c, n in counts.items()]
 
 
-def month_table(*, user: Any, month: str | None, version: int | None = None) -> Table:
+def month_table(
+    *, user: Any, month: str | None, version: int | None = None, light: bool = False
+) -> Table:
     """The ranked table of a month, for the user's units, with the 7 dimension scores and
-    the change from the month before."""
+    the change from the month before; ``light`` (the map) reads only index, colour and
+    rank."""
     snapshot = snapshot_for(month, version)
     if snapshot is None:
         return Table(snapshot=None)
     seen = visible_ids(user)
-    dims = list(snapshot.tree.nodes.filter(level=1).order_by("position"))
-    scores = list(
-        IndexScore.objects.filter(snapshot=snapshot, org_id__in=seen)
-        .select_related("org")
-        .order_by("rank", "org__path")
-    )
+    dims = [] if light else list(snapshot.tree.nodes.filter(level=1).order_by("position"))
+    qs = IndexScore.objects.filter(snapshot=snapshot, org_id__in=seen).select_related("org")
+    if light:
+        qs = qs.only(
+            "pk", "org_id", "index", "colour", "rank", "regreened", "month", "snapshot_id",
+            "org__id", "org__name", "org__path",
+        )  # fmt: skip
+    scores = list(qs.order_by("rank", "org__path"))
     scores.sort(key=lambda s: (s.rank is None, s.rank or 0, s.org.path))
     before_month = _shift(snapshot.month, -1)
-    previous = snapshot_for_exact(before_month)
+    previous = None if light else snapshot_for_exact(before_month)
     before: dict[int, tuple[Decimal | None, int | None]] = {}
     if previous is not None:
         before = {

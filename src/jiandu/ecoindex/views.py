@@ -51,7 +51,7 @@ def _float(value: Any) -> float | None:
 
 def map_context(user: Any, month: str | None) -> dict[str, Any]:
     """What the map needs (the city leader's home page shows it too)."""
-    table = selectors.month_table(user=user, month=month)
+    table = selectors.month_table(user=user, month=month, light=True)
     if table.snapshot is None:
         return {"table": table}
     data = selectors.map_data(table)
