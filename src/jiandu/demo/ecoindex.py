@@ -33,9 +33,9 @@ from django.utils import timezone
 
 from jiandu.core.db import insert_values
 from jiandu.ecoindex.calc import month_shift
-from jiandu.ecoindex.choices import LeafSource
+from jiandu.ecoindex.choices import EcoWarningStatus, LeafSource
 from jiandu.ecoindex.close import index_close, participants
-from jiandu.ecoindex.models import IndexTree, IndexUpload, IndexValue
+from jiandu.ecoindex.models import EcoWarning, IndexScore, IndexTree, IndexUpload, IndexValue
 
 MONTHS = 12
 ORANGE_STORIES = 9
@@ -85,6 +85,40 @@ def _write_values(rows: list[tuple[Any, ...]]) -> None:
     insert_values(table, columns, rows, batch_size=5000)
 
 
+def _write_month(
+    tree: Any, month: str, orgs: list[Any], departments: dict[str, list[Any]],
+    severity: dict[int, str], rng: random.Random, actor: Any,
+) -> int:  # fmt: skip
+    """One upload per department (marked as generated) and every unit's values."""
+    now = timezone.now()
+    uploads = {
+        department: IndexUpload(
+            tree=tree,
+            month=month,
+            department=department,
+            original_name="演示数据（系统生成，未保存原始文件）",
+            size=0,
+            sha256="",
+            rows=len(orgs),
+            uploaded_by=actor,
+            uploaded_at=now,
+        )
+        for department in departments
+    }
+    IndexUpload.objects.bulk_create(uploads.values())
+    values = []
+    for row, org in enumerate(orgs, start=2):
+        pattern = PATTERNS.get(severity.get(org.pk, ""), {})
+        for department, own in departments.items():
+            upload_id = uploads[department].pk
+            for leaf in own:
+                value = pattern.get(leaf.key)
+                number = Decimal(value) if value is not None else _ordinary(rng, leaf)
+                values.append((upload_id, month, org.pk, leaf.key, number, row))
+    _write_values(values)
+    return len(values)
+
+
 def demo_months(today: dt.date) -> list[str]:
     last = month_shift(f"{today.year:04d}-{today.month:02d}", -1)
     return [month_shift(last, -i) for i in range(MONTHS - 1, -1, -1)]
@@ -103,47 +137,53 @@ def build_ecoindex_demo(*, actor: Any, today: dt.date, seed: int = 2020) -> dict
     for leaf in leaves:
         departments.setdefault(leaf.department, []).append(leaf)
 
-    # Stories: units made orange / red for one month, green after (复绿 two months later).
-    pool = [o for o in orgs if o.kind in ("township", "city_unit")] or orgs
-    story_units = rng.sample(pool, min(len(pool), ORANGE_STORIES + RED_STORIES + 1))
-    severity: dict[tuple[int, str], str] = {}
-    for i, org in enumerate(story_units[: ORANGE_STORIES + RED_STORIES]):
-        month = months[1 + i % 8]
-        severity[(org.pk, month)] = "orange" if i < ORANGE_STORIES else "red"
-    if len(story_units) > ORANGE_STORIES + RED_STORIES:
-        severity[(story_units[-1].pk, months[-1])] = "red"  # still under warning
-    storied = {o.pk for o in story_units}
+    # Stories: in months 2–9, units made orange (9) or red (2) for one month, then left
+    # alone; one more made red in the last month. Each is drawn, just before its month is
+    # written, among the units that were green at 90 or more the month before and have
+    # no open warning, so that the month after it is green again.
+    story_at = {months[1 + i % 8]: [] for i in range(ORANGE_STORIES + RED_STORIES)}
+    for i in range(ORANGE_STORIES + RED_STORIES):
+        story_at[months[1 + i % 8]].append("orange" if i < ORANGE_STORIES else "red")
+    story_at.setdefault(months[-1], []).append("red")
+    storied: set[int] = set()
+    written = 0
+    closes = []
+    previous: dict[int, tuple[Any, str]] = {}
     for month in months:
+        severity: dict[int, str] = {}
+        warned = set(
+            EcoWarning.objects.filter(status=EcoWarningStatus.OPEN).values_list("org_id", flat=True)
+        )
+        candidates = [
+            o
+            for o in orgs
+            if o.kind in ("township", "city_unit")
+            and o.pk not in storied
+            and o.pk not in warned
+            and o.pk in previous
+            and previous[o.pk][1] == "green"
+            and previous[o.pk][0] >= 90
+        ]
+        for level in story_at.get(month, []):
+            if candidates:
+                org = candidates.pop(rng.randrange(len(candidates)))
+                severity[org.pk] = level
+                storied.add(org.pk)
         for org in orgs:
             if org.pk not in storied and rng.random() < YELLOW_SHARE:
-                severity[(org.pk, month)] = "yellow"
-
-    now = timezone.now()
-    uploads: dict[tuple[str, str], IndexUpload] = {}
-    for month in months:
-        for department in departments:
-            uploads[(month, department)] = IndexUpload(
-                tree=tree, month=month, department=department,
-                original_name="演示数据（系统生成，未保存原始文件）", size=0, sha256="",
-                rows=len(orgs), uploaded_by=actor, uploaded_at=now,
-            )  # fmt: skip
-    IndexUpload.objects.bulk_create(uploads.values())
-    values = []
-    for month in months:
-        for row, org in enumerate(orgs, start=2):
-            pattern = PATTERNS.get(severity.get((org.pk, month), ""), {})
-            for department, own in departments.items():
-                upload_id = uploads[(month, department)].pk
-                for leaf in own:
-                    value = pattern.get(leaf.key)
-                    number = Decimal(value) if value is not None else _ordinary(rng, leaf)
-                    values.append((upload_id, month, org.pk, leaf.key, number, row))
-    _write_values(values)
-    closes = [index_close(actor=actor, month=month) for month in months]
+                severity[org.pk] = "yellow"
+        written += _write_month(tree, month, orgs, departments, severity, rng, actor)
+        closes.append(index_close(actor=actor, month=month))
+        previous = {
+            org_id: (index, colour)
+            for org_id, index, colour in IndexScore.objects.filter(
+                snapshot=closes[-1].snapshot
+            ).values_list("org_id", "index", "colour")
+        }
     return {
         "months": months,
         "units": len(orgs),
-        "values": len(values),
+        "values": written,
         "warnings": sum(len(c.warnings) for c in closes),
         "regreened": sum(len(c.regreened) for c in closes),
         "last": closes[-1].snapshot.data["colours"] if closes else {},
