@@ -25,6 +25,12 @@ from jiandu.ecoindex.schemas import (
 
 router = Router(tags=["政治生态指数"])
 VIEW = "ecoindex.view_indextree"
+MAX_INT = 2**31 - 1  # a version beyond the column's range is simply not there
+
+
+def _version_or_404(version: int | None) -> None:
+    if version is not None and not 0 < version <= MAX_INT:
+        raise HttpError(404, "记录不存在")
 
 
 def _tree(tree: IndexTree) -> dict[str, Any]:
@@ -49,6 +55,7 @@ def list_trees(request: HttpRequest):
 @router.get("/trees/{int:version}", response={200: EcoTreeDetailOut, **ERRORS}, summary="指标体系")
 def get_tree(request: HttpRequest, version: int):
     require_perm(request, VIEW)
+    _version_or_404(version)
     tree = IndexTree.objects.filter(version=version).first()
     if tree is None:
         raise HttpError(404, "记录不存在")
@@ -81,7 +88,8 @@ def list_snapshots(request: HttpRequest):
 def get_snapshot(request: HttpRequest, month: str, version: int | None = None):
     """The month's latest version (or ``version``), with the scores of the user's units."""
     require_perm(request, VIEW)
-    qs = IndexSnapshot.objects.filter(month=month).select_related("tree")
+    _version_or_404(version)
+    qs = IndexSnapshot.objects.filter(month=month[:7]).select_related("tree")
     snap = (qs.filter(version=version) if version else qs.order_by("-version")).first()
     if snap is None:
         raise HttpError(404, "记录不存在")

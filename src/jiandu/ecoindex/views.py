@@ -90,7 +90,7 @@ def table_view(request: HttpRequest) -> HttpResponse:
     table = selectors.month_table(
         user=request.user,
         month=_month(request),
-        version=int(version) if version and version.isdigit() else None,
+        version=int(version) if version and version.isdigit() and len(version) < 10 else None,
     )
     area_id = request.GET.get("area")
     area = None

@@ -154,6 +154,9 @@ def test_api_trees_and_series(closed):
         ("2026-08", 100.0, "green"), ("2026-09", 71.67, "yellow"),
     ]  # fmt: skip
     assert client.get("/api/v1/ecoindex/snapshots/2030-01").status_code == 404
+    assert client.get("/api/v1/ecoindex/snapshots/2026-09?version=99999999999").status_code == 404
+    assert client.get("/api/v1/ecoindex/trees/99999999999").status_code == 404
+    assert client.get("/api/v1/ecoindex/snapshots/2026-09?version=1").json()["version"] == 1
 
 
 def test_bar_png_is_a_png():
