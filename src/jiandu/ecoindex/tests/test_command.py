@@ -53,3 +53,38 @@ def test_task_reports_progress_and_links_the_month(world):
     assert "宣传部：红云街道" in result["缺报"]
     assert result["url"].endswith("?month=2026-09")
     assert IndexSnapshot.objects.filter(month="2026-09").count() == 1
+
+
+def test_new_tree_version_from_a_month_keeps_closed_months(world, tmp_path):
+    report_all(actor=world.users["city"], month="2026-09", orgs=units(world),
+               overrides=yellow(world))  # fmt: skip
+    call_command("index", "close", "--month", "2026-09", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("index", "export-tree", stdout=out)
+    document = json.loads(out.getvalue())
+    assert len(document["tree"]["children"]) == 7
+    document["tree"]["children"][2]["weight"] = 0.0001  # 选人用人公信度 almost nothing
+    path = tmp_path / "tree.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    done = io.StringIO()
+    call_command("index", "new-version", "--file", str(path), "--from", "2026-10",
+                 "--reason", "调整板块权重", stdout=done)  # fmt: skip
+    assert "第2版，2026年10月起适用" in done.getvalue()
+    with pytest.raises(CommandError, match="已有从2026年10月起适用的版本"):
+        call_command("index", "new-version", "--file", str(path), "--from", "2026-10",
+                     "--reason", "再来", stdout=io.StringIO())  # fmt: skip
+    leaf = document["tree"]["children"][0]["children"][0]["children"][0]
+    leaf["source"], leaf["statistic"] = "computed", "no_such_count"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CommandError, match="statistic 应为平台能统计的口径之一"):
+        call_command("index", "new-version", "--file", str(path), "--from", "2026-11",
+                     "--reason", "错", stdout=io.StringIO())  # fmt: skip
+    # September keeps version 1 when closed again; October is computed with version 2.
+    again = io.StringIO()
+    call_command("index", "close", "--month", "2026-09", "--reason", "复核", "--json",
+                 stdout=again)  # fmt: skip
+    assert json.loads(again.getvalue())["tree_version"] == 1
+    report_all(actor=world.users["city"], month="2026-10", orgs=units(world))
+    october = io.StringIO()
+    call_command("index", "close", "--month", "2026-10", "--json", stdout=october)
+    assert json.loads(october.getvalue())["tree_version"] == 2

@@ -4,7 +4,10 @@
   [--json]`` — the monthly close (same service as the page's button);
 * ``jiandu index compute --spec SPEC.json --values VALUES.csv [--json]`` — the calculator
   on files, without a database (see :mod:`jiandu.ecoindex.index_cli`);
-* ``jiandu index trees [--json]`` — the tree versions and the months they apply from.
+* ``jiandu index trees [--json]`` — the tree versions and the months they apply from;
+* ``jiandu index export-tree [--version N]`` — a version as JSON (to edit into a new one);
+* ``jiandu index new-version --file TREE.json --from 2027-01 --reason TEXT [--json]`` — a
+  new version of the tree, applying from that month on (months closed before keep theirs).
 
 Errors are printed in Chinese and exit with 1.
 """
@@ -24,6 +27,7 @@ from jiandu.ecoindex.choices import LABEL_BY_COLOUR
 from jiandu.ecoindex.close import index_close
 from jiandu.ecoindex.models import IndexTree, month_label
 from jiandu.ecoindex.selectors import can_close
+from jiandu.ecoindex.services import tree_create_version, tree_document
 
 
 class Command(BaseCommand):
@@ -51,6 +55,15 @@ class Command(BaseCommand):
         compute.add_argument("compute_args", nargs="*", help="见 jiandu index compute --help")
         trees = sub.add_parser("trees", help="列出指标体系版本")
         trees.add_argument("--json", action="store_true", help="以 JSON 输出")
+        export = sub.add_parser("export-tree", help="以 JSON 输出一个版本的指标体系")
+        export.add_argument("--version", type=int, default=None, help="版本号（默认最新）")
+        new = sub.add_parser("new-version", help="建立指标体系新版本（从某月起适用）")
+        new.add_argument("--file", required=True, help="指标体系 JSON（格式同 export-tree 的输出）")
+        new.add_argument(
+            "--from", dest="effective_from", required=True, help="起用月份，如 2027-01"
+        )
+        new.add_argument("--reason", required=True, help="建立新版本的原因")
+        new.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "compute":
@@ -58,7 +71,13 @@ class Command(BaseCommand):
             if code:
                 raise CommandError("计算未完成", returncode=code)
             return
-        {"close": self._close, "trees": self._trees}[options["subcommand"]](options)
+        handler = {
+            "close": self._close,
+            "trees": self._trees,
+            "export-tree": self._export,
+            "new-version": self._new_version,
+        }[options["subcommand"]]
+        handler(options)
 
     def _emit(self, options: dict[str, Any], data: Any, text: str) -> None:
         if options.get("json"):
@@ -114,3 +133,31 @@ class Command(BaseCommand):
             for r in rows
         )
         self._emit(options, rows, text or "没有指标体系")
+
+    def _export(self, options: dict[str, Any]) -> None:
+        qs = IndexTree.objects.order_by("-version")
+        tree = qs.filter(version=options["version"]).first() if options["version"] else qs.first()
+        if tree is None:
+            raise CommandError("指标体系版本不存在")
+        self.stdout.write(json.dumps(tree_document(tree), ensure_ascii=False, indent=2))
+
+    def _new_version(self, options: dict[str, Any]) -> None:
+        try:
+            with open(options["file"], encoding="utf-8-sig") as handle:
+                document = json.load(handle)
+        except OSError as exc:
+            raise CommandError(f"无法读取文件 {options['file']}：{exc.strerror or exc}") from None
+        except json.JSONDecodeError as exc:
+            raise CommandError(
+                f"不是有效的 JSON（第{exc.lineno}行第{exc.colno}列：{exc.msg}）"
+            ) from None
+        try:
+            tree = tree_create_version(
+                actor=None, document=document, effective_from=options["effective_from"],
+                reason=options["reason"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from None
+        data = {"version": tree.version, "effective_from": tree.effective_from}
+        text = f"已建立指标体系第{tree.version}版，{month_label(tree.effective_from)}起适用"
+        self._emit(options, data, text)
