@@ -250,6 +250,7 @@ def _register_routers() -> None:
     from jiandu.datacheck.api import router as datacheck_router
     from jiandu.documents.api import router as documents_router
     from jiandu.dossiers.api import router as dossiers_router
+    from jiandu.ecoindex.api import router as ecoindex_router
     from jiandu.inbox.api import router as inbox_router
     from jiandu.orgs.api import router as orgs_router
     from jiandu.oversight.api import router as oversight_router
@@ -270,6 +271,7 @@ def _register_routers() -> None:
     api.add_router("/inbox/", inbox_router)
     api.add_router("/supervision/", supervision_router)
     api.add_router("/dossiers/", dossiers_router)
+    api.add_router("/ecoindex/", ecoindex_router)
 
 
 _register_routers()

@@ -28,6 +28,7 @@ PURE_COMMANDS: dict[tuple[str, ...], str] = {
     ("board", "rank"): "jiandu.boards.rank_cli",
     ("calendar", "due"): "jiandu.core.calendar_cli",
     ("dossier", "opinion"): "jiandu.dossiers.opinion_cli",
+    ("index", "compute"): "jiandu.ecoindex.index_cli",
 }
 
 # The platform's own commands, for the overview (Django's are listed by ``help --all``).
@@ -36,6 +37,7 @@ OVERVIEW: list[tuple[str, str]] = [
     ("import", "从 Excel 模板导入组织机构、干部、职务、问题线索、处理结果"),
     ("board", "多色榜：月度结账（close）、按文件计算排名（rank，无需数据库）、列表"),
     ("datacheck", "大数据比对：导入数据、运行规则、生成演示数据"),
+    ("index", "政治生态指数：月度结账（close）、按文件计算指数（compute，无需数据库）"),
     ("calendar", "工作日历：计算期限（due，可不用数据库）、导入节假日安排（import）"),
     ("dossier", "政治生态档案：廉政意见（opinion，无需数据库）、预黑预警、统计"),
     ("reconcile", "对账销账：零报告检测（zero-report）、自动对账（match）"),

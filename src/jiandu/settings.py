@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "jiandu.inbox",
     "jiandu.supervision",
     "jiandu.dossiers",
+    "jiandu.ecoindex",
     "jiandu.demo",
     "jiandu.workbench",
 ]

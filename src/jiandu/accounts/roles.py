@@ -71,6 +71,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # A unit on a 多色榜 sees its rows and answers its warnings (签收, 整改报告).
         "boards.view_board",
         "boards.change_boardwarning",
+        # 一图一表一指数: sees its units' index; county commissions report for their units.
+        "ecoindex.view_indextree",
+        "ecoindex.report_index",
         # Official documents with their 文号 (督促整改通知书 …).
         "documents.view_document",
         "documents.add_document",
@@ -98,6 +101,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "boards.add_board",
         "boards.change_board",
         "boards.close_board",
+        "ecoindex.view_indextree",
+        "ecoindex.close_index",
+        "ecoindex.report_index",
         "documents.view_document",
         "documents.add_document",
         "documents.void_document",
@@ -125,6 +131,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_LEADER: [
         *_VIEW_BUSINESS,
         "boards.view_board",
+        "ecoindex.view_indextree",
         "datacheck.view_run",
         "documents.view_document",
         "oversight.view_problem",

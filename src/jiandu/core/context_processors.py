@@ -16,6 +16,8 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("问题线索", "通报曝光", "clues:exposure_list", "clues.view_exposurebatch"),
     ("多色榜", "多色榜", "boards:board_list", "boards.view_board"),
     ("多色榜", "预警通知", "boards:warning_list", "boards.view_board"),
+    ("政治生态", "一图一表一指数", "ecoindex:map", "ecoindex.view_indextree"),
+    ("政治生态", "预警与复绿", "ecoindex:warning_list", "ecoindex.view_indextree"),
     ("整改闭环", "问题整改", "oversight:problem_list", "oversight.view_problem"),
     ("整改闭环", "登记问题", "oversight:problem_create", "oversight.add_problem"),
     ("整改闭环", "整改统计", "oversight:problem_counts", "oversight.view_problem"),

@@ -36,6 +36,7 @@ from jiandu.demo.accounts import DEMO_PASSWORD, DemoAccount, account_specs, crea
 from jiandu.demo.cards import create_demo_cards
 from jiandu.demo.cases import Executor, create_domain_tags
 from jiandu.demo.dossiers import build_dossier_demo
+from jiandu.demo.ecoindex import build_ecoindex_demo
 from jiandu.demo.inbox import run_demo_reminders
 from jiandu.demo.orgs import create_orgs, org_specs
 from jiandu.demo.people import cadre_specs, create_people
@@ -231,8 +232,10 @@ def build_demo(
             actor=setup, orgs=orgs, today=last_day + dt.timedelta(days=1), seed=seed, scale=scale
         )
         build_supervision_demo(orgs=orgs, today=last_day + dt.timedelta(days=1))
-        report(0.98, "政治生态档案与廉政意见")
+        report(0.97, "政治生态档案与廉政意见")
         build_dossier_demo(year=year, today=last_day + dt.timedelta(days=1), seed=seed, scale=scale)
+        report(0.98, "政治生态指数（一年的月度结账）")
+        build_ecoindex_demo(actor=setup, today=last_day + dt.timedelta(days=1), seed=seed)
         report(0.99, "期限提醒（站内消息）")
         run_demo_reminders(today=today)
     return DemoSummary(

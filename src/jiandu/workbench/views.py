@@ -94,6 +94,13 @@ def workbench(request: HtmxHttpRequest) -> HttpResponse:
     # a handler sees the clues on the own org's desk.
     whole = can_clues and not user.has_perm("clues.change_clue")
     context["whole_jurisdiction"] = whole
+    # The city leader's home page opens on the political-ecology map (一图).
+    if user.has_perm("ecoindex.view_indextree") and not user.has_perm("clues.change_clue"):
+        from jiandu.ecoindex.selectors import sees_whole_city
+        from jiandu.ecoindex.views import map_context
+
+        if sees_whole_city(user):
+            context["eco"] = map_context(user, None)
     if can_clues or can_petitions:
         bench = workbench_for(user=user, whole_jurisdiction=whole)
         context["bench"] = bench

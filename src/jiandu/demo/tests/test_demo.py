@@ -362,3 +362,27 @@ def test_integrity_opinions_match_seed_001_scaled(demo):
     assert {k: row[k] for k in target} == target
     assert not OpinionBatch.objects.filter(document__isnull=True).exists()
     assert DossierItem.objects.filter(source_body="市委组织部", source_row__isnull=False).exists()
+
+
+# --- 政治生态指数 (seed 004) -------------------------------------------------------------
+
+
+def test_ecoindex_year_of_closes_with_the_seeds_regreen_stories(demo):
+    from jiandu.ecoindex.models import EcoWarning, IndexScore, IndexSnapshot
+
+    months = list(IndexSnapshot.objects.order_by("month").values_list("month", flat=True))
+    assert months == [f"2020-{m:02d}" for m in range(5, 13)] + [
+        f"2021-{m:02d}" for m in range(1, 5)
+    ]
+    last = IndexSnapshot.objects.get(month="2021-04")
+    colours = last.data["colours"]
+    assert colours["green"] > 0.9 * last.data["units"] and colours["yellow"] > 0
+    regreened = Counter(w.colour for w in EcoWarning.objects.filter(status="regreened"))
+    assert regreened["orange"] == 9 and regreened["red"] == 2  # seed 004's 9 橙 and 2 红
+    still_red = EcoWarning.objects.filter(status="open", colour="red", month="2021-04")
+    assert still_red.count() == 1 and still_red.get().problem is not None
+    story = EcoWarning.objects.filter(status="regreened", colour="orange").first()
+    assert (
+        story.proving_months
+        and IndexScore.objects.get(snapshot__month=story.regreened_month, org=story.org).regreened
+    )
