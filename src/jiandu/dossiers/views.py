@@ -19,7 +19,7 @@ from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.documents.services import document_file_read
-from jiandu.dossiers import dots, imports, selectors, services
+from jiandu.dossiers import dots, import_kinds, selectors, services
 from jiandu.dossiers.choices import BatchStatus
 from jiandu.dossiers.documents import render_annex_xlsx
 from jiandu.dossiers.forms import (
@@ -303,7 +303,9 @@ def batch_create(request: HttpRequest) -> HttpResponse:
         people: list[Any] = []
         upload = data.get("people_file")
         if upload is not None:
-            people, row_errors = imports.read_request_list(actor=request.user, data=upload.read())
+            people, row_errors = import_kinds.read_request_list(
+                actor=request.user, data=upload.read()
+            )
         orgs, unit_errors = _units(request.user, data.get("units") or "")
         for error in unit_errors:
             form.add_error("units", error)

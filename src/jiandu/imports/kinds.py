@@ -9,6 +9,7 @@ historical clue is received, disposed, given its outcomes, then closed).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -804,10 +805,37 @@ class OutcomesImport(ImportKind):
             _record_outcome(writer, fields, row, row.values["clue"])
 
 
-KINDS: dict[str, ImportKind] = {
-    kind.key: kind
-    for kind in (OrgsImport(), PeopleImport(), PostsImport(), CluesImport(), OutcomesImport())
-}
+class ImportKinds(Mapping[str, ImportKind]):
+    """Every import kind: the registry's own, and those other apps register in their
+    ``import_kinds`` module (:func:`import_kind_register`), found on first use rather than
+    at start-up, as tasks are (a command that imports nothing loads none of them)."""
+
+    def __init__(self, kinds: Iterable[ImportKind]) -> None:
+        self._kinds = {kind.key: kind for kind in kinds}
+        self._discovered = False
+
+    def discover(self) -> dict[str, ImportKind]:
+        if not self._discovered:
+            self._discovered = True
+            from django.utils.module_loading import autodiscover_modules
+
+            autodiscover_modules("import_kinds")
+        return self._kinds
+
+    def register(self, kind: ImportKind) -> None:
+        self._kinds.setdefault(kind.key, kind)
+
+    def __getitem__(self, key: str) -> ImportKind:
+        return self.discover()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.discover())
+
+    def __len__(self) -> int:
+        return len(self.discover())
+
+
+KINDS = ImportKinds((OrgsImport(), PeopleImport(), PostsImport(), CluesImport(), OutcomesImport()))
 
 # What the created counts mean, for pages and the command line.
 CREATED_LABELS = {
@@ -823,6 +851,14 @@ CREATED_LABELS = {
 }
 
 
+def import_kind_register(kind: ImportKind, *, created_labels: dict[str, str]) -> None:
+    """Offer another app's kind on the import pages and command line (call it from that
+    app's ``import_kinds`` module); ``created_labels`` say what its counts mean."""
+    KINDS.register(kind)
+    for key, label in created_labels.items():
+        CREATED_LABELS.setdefault(key, label)
+
+
 def permitted_kinds(user: Any) -> list[ImportKind]:
     return [kind for kind in KINDS.values() if kind.permitted(user)]
 
@@ -834,6 +870,7 @@ def describe_created(created: dict[str, int]) -> str:
 
 def created_items(created: dict[str, int]) -> list[tuple[str, int]]:
     """(label, count) pairs in the order of ``CREATED_LABELS`` (the order work is done)."""
+    KINDS.discover()  # their labels come with the kinds
     keys = [key for key in CREATED_LABELS if key in created]
     keys += [key for key in created if key not in CREATED_LABELS]
     return [(CREATED_LABELS.get(key, key), created[key]) for key in keys if created[key]]

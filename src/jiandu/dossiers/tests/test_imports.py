@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from jiandu.dossiers.imports import ITEMS_SHEET, KIND_KEY
+from jiandu.dossiers.import_kinds import ITEMS_SHEET, KIND_KEY
 from jiandu.dossiers.models import DossierItem
 from jiandu.imports.services import import_file
 

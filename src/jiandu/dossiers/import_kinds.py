@@ -22,6 +22,7 @@ from jiandu.imports.importers import (
     person_by_id,
     text,
 )
+from jiandu.imports.kinds import import_kind_register
 
 KIND_KEY = "dossier_items"
 CREATED_KEY = "dossier_items"
@@ -93,11 +94,7 @@ class DossierItemsImport(ImportKind):
         )
 
 
-def register() -> None:
-    from jiandu.imports.kinds import CREATED_LABELS, KINDS
-
-    KINDS.setdefault(KIND_KEY, DossierItemsImport())
-    CREATED_LABELS.setdefault(CREATED_KEY, "记入档案信息")
+import_kind_register(DossierItemsImport(), created_labels={CREATED_KEY: "记入档案信息"})
 
 
 # --- the name list of a 廉政意见 request ----------------------------------------------------
