@@ -22,6 +22,7 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
@@ -244,7 +245,7 @@ class StagedWrite:
         self.tables: list[StagedTable] = []
         self.audit: StagedTable | None = None
 
-    def add(self, model: type[models.Model], objs: list[models.Model]) -> None:
+    def add(self, model: type[models.Model], objs: Sequence[models.Model]) -> None:
         table = next((t for t in self.tables if t.model is model), None)
         if table is None:
             table = StagedTable(model)

@@ -43,10 +43,12 @@ def build_dossier_demo(*, year: int, today: dt.date, seed: int = 2020, scale: fl
     from jiandu.orgs.choices import OrgKind
     from jiandu.orgs.models import Org
     from jiandu.people.choices import ManagementLevel
-    from jiandu.people.models import Post
+    from jiandu.people.models import Person, Post
 
     rng = random.Random(f"{seed}:dossiers")
     stats = User.objects.get(username="stats")
+    owner = stats.org
+    assert owner is not None  # the demo's 党风政风监督室
     leader = User.objects.get(username="leader")
     posts = list(
         Post.objects.filter(end_date__isnull=True, management_level=ManagementLevel.CITY_MANAGED)
@@ -109,7 +111,8 @@ def build_dossier_demo(*, year: int, today: dt.date, seed: int = 2020, scale: fl
     for index, received in enumerate(days):
         as_of = received - dt.timedelta(days=3)
         purpose = PURPOSE_CYCLE[index % len(PURPOSE_CYCLE)]
-        clean, marked = [], []
+        clean: list[Person] = []
+        marked: list[Person] = []
         for person in cadres:
             rec = records[person.pk]
             opinion = selectors.periods.draft_opinion(
@@ -131,7 +134,7 @@ def build_dossier_demo(*, year: int, today: dt.date, seed: int = 2020, scale: fl
         if open_units:
             orgs.append(rng.choice(open_units))
         batch = services.batch_create(
-            actor=stats, owner_org=stats.org, requester="市委组织部",
+            actor=stats, owner_org=owner, requester="市委组织部",
             request_ref=f"昆组函〔{year}〕{index + 3}号", purpose=purpose, as_of=as_of,
             award_year=as_of.year if purpose != "年度考核" else as_of.year - 1,
             received_on=received, people=chosen, orgs=orgs,
@@ -141,6 +144,6 @@ def build_dossier_demo(*, year: int, today: dt.date, seed: int = 2020, scale: fl
         services.batch_issue(actor=stats, batch=batch,
                              issued_on=min(received + dt.timedelta(days=7), today))  # fmt: skip
     stats_rows = selectors.batch_statistics(user=stats)
-    row = next((r for r in stats_rows if r["year"] == year), None)
-    return {"target": target, "drafted": row, "batches": OpinionBatch.objects.count(),
+    drafted = next((r for r in stats_rows if r["year"] == year), None)
+    return {"target": target, "drafted": drafted, "batches": OpinionBatch.objects.count(),
             "items": len(items) + len(audited)}  # fmt: skip

@@ -141,7 +141,9 @@ def build_ecoindex_demo(*, actor: Any, today: dt.date, seed: int = 2020) -> dict
     # alone; one more made red in the last month. Each is drawn, just before its month is
     # written, among the units that were green at 90 or more the month before and have
     # no open warning, so that the month after it is green again.
-    story_at = {months[1 + i % 8]: [] for i in range(ORANGE_STORIES + RED_STORIES)}
+    story_at: dict[str, list[str]] = {
+        months[1 + i % 8]: [] for i in range(ORANGE_STORIES + RED_STORIES)
+    }
     for i in range(ORANGE_STORIES + RED_STORIES):
         story_at[months[1 + i % 8]].append("orange" if i < ORANGE_STORIES else "red")
     story_at.setdefault(months[-1], []).append("red")

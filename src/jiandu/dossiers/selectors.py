@@ -21,6 +21,7 @@ from jiandu.clues.choices import ClueAction, DisposalMethod, OutcomeKind, Outcom
 from jiandu.clues.models import Clue, ClueEvent, Outcome
 from jiandu.core.access import get_or_404, jurisdiction_org_ids
 from jiandu.dossiers import dots, periods
+from jiandu.dossiers import dots as dot_rules  # the Dossier's field ``dots`` hides the module
 from jiandu.dossiers.choices import ItemKind
 from jiandu.dossiers.models import (
     ColourRule,
@@ -264,11 +265,11 @@ def org_records(org: Org) -> Records:
 @dataclass
 class Dossier:
     as_of: dt.date
-    colour_table: dots.ColourTable | None
-    grading_table: dots.GradingTable | None
-    dots: list[dots.Dot]
-    uncoloured: list[dots.Item]
-    grade: dots.Grade | None
+    colour_table: dot_rules.ColourTable | None
+    grading_table: dot_rules.GradingTable | None
+    dots: list[dot_rules.Dot]
+    uncoloured: list[dot_rules.Item]
+    grade: dot_rules.Grade | None
     records: Records
     opinion: periods.Opinion
     warnings: list[str] = field(default_factory=list)

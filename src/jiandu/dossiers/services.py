@@ -144,7 +144,7 @@ def unit_yellow_assign(*, actor: Any, items: list[DossierItem]) -> list[Problem]
         table = selectors.dots.in_force(tables, item.occurred_on)
         if table is None or table.colour(item.kind) != "yellow":
             continue
-        group = supervising_group(item.org)
+        group = supervising_group(item.org) if item.org is not None else None
         if group is None:
             continue
         created.append(

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 FIRST_MONTH = "2000-01"
-DEFAULT_BANDS = [
+DEFAULT_BANDS: list[dict[str, Any]] = [
     {"colour": "green", "min": "85"},
     {"colour": "yellow", "min": "70"},
     {"colour": "orange", "min": "60"},

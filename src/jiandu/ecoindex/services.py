@@ -91,7 +91,7 @@ def tree_create_version(
     problems: list[str] = []
     rules = calc.parse_rules(document, problems)
     _leaf_problems(document.get("tree"), "tree", problems)
-    bands = document.get("bands") or reference.DEFAULT_BANDS
+    bands: list[dict[str, Any]] = document.get("bands") or reference.DEFAULT_BANDS
     colours = {c.value for c in EcoColour}
     if any(not isinstance(b, dict) or b.get("colour") not in colours for b in bands):
         problems.append("bands：颜色应为 green、yellow、orange、red")
