@@ -7,7 +7,8 @@ Django ones (``migrate``, ``runserver``, ``createsuperuser``) share one entry po
 Three things are answered without starting Django, so that they answer at once:
 
 * ``jiandu``, ``jiandu -h``/``--help`` and ``jiandu help``: the overview below;
-* the pure calculators (``jiandu board rank``, ``jiandu calendar due``), which need no
+* the pure calculators (``jiandu board rank``, ``jiandu calendar due``,
+  ``jiandu inspection draw``), which need no
   database: they run the platform's own rule code on files;
 * nothing else: every other command starts Django and imports only what it uses.
 
@@ -27,6 +28,7 @@ from collections.abc import Sequence
 PURE_COMMANDS: dict[tuple[str, ...], str] = {
     ("board", "rank"): "jiandu.boards.rank_cli",
     ("calendar", "due"): "jiandu.core.calendar_cli",
+    ("inspection", "draw"): "jiandu.inspections.draw_cli",
 }
 
 # The platform's own commands, for the overview (Django's are listed by ``help --all``).
@@ -38,6 +40,7 @@ OVERVIEW: list[tuple[str, str]] = [
     ("calendar", "工作日历：计算期限（due，可不用数据库）、导入节假日安排（import）"),
     ("reconcile", "对账销账：零报告检测（zero-report）、自动对账（match）"),
     ("supervision", "督导：整改警示卡检查（cards）"),
+    ("inspection", "巡察：按回避规则抽取巡察组（draw，无需数据库）"),
     ("audit", "审计日志：校验哈希链"),
     ("roles", "按角色权限表建立或更新角色"),
     ("tasks", "后台任务：独立进程运行（worker）"),
