@@ -465,7 +465,7 @@ def draw_teams(request: DrawRequest) -> DrawResult:
                 target.org_id,
                 f"单独组队可行，但与其他被巡察单位共用的人员不足：{len(request.targets)}个单位"
                 f"共需{need}人，可参加的人员合计{union}人，每人只能参加一个组"
-                f"（可参加本单位的{len(elig.eligible[target.org_id])}人已被其他组用尽）",
+                f"（可参加本单位的{len(elig.eligible[target.org_id])}人，除去其他组所用，不够组成本组）",
                 "joint",
             )
         )
