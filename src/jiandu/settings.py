@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "jiandu.cards",
     "jiandu.inbox",
     "jiandu.supervision",
+    "jiandu.inspections",
     "jiandu.demo",
     "jiandu.workbench",
 ]

@@ -1,0 +1,45 @@
+"""Choices of the 巡察 rounds."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoundForm(models.TextChoices):
+    SECTOR = "sector", _("板块式")
+    LINKED = "linked", _("联动式")
+    MENU = "menu", _("菜单式")
+    REGULAR = "regular", _("常规巡察")
+    SPECIAL = "special", _("专项巡察")
+    MOBILE = "mobile", _("机动巡察")
+
+
+class RoundLevel(models.TextChoices):
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县级")
+    JOINT = "joint", _("市县统合")
+
+
+class RoundStage(models.TextChoices):
+    PREPARING = "preparing", _("准备")
+    STATIONED = "stationed", _("进驻")
+    REPORTING = "reporting", _("报告")
+    FEEDBACK = "feedback", _("反馈")
+    TRANSFER = "transfer", _("移交")
+    RECTIFYING = "rectifying", _("整改")
+    EVALUATING = "evaluating", _("整改评估")
+    ARCHIVED = "archived", _("归档")
+
+
+# The stages in order: a round moves one step forward at a time.
+STAGE_ORDER: list[str] = [s.value for s in RoundStage]
+
+
+class TeamRole(models.TextChoices):
+    LEADER = "leader", _("组长")
+    MEMBER = "member", _("组员")
+
+
+class ConflictReason(models.TextChoices):
+    RELATIVE = "relative", _("亲属在该单位任职")
+    FORMER = "former", _("曾在该单位任职")
+    OTHER = "other", _("其他应当回避的情形")

@@ -1,0 +1,270 @@
+"""巡察 rounds (seed 002) and the talent pool shared with 单元制 checks (seed 000).
+
+A round has a form, a level, its targets (units, villages) with the focus items chosen
+for each from a menu that is data, and moves through the stages 准备 → 进驻 → 报告 →
+反馈 → 移交 → 整改 → 整改评估 → 归档 (every move a :class:`RoundEvent` and an audit row).
+Teams are drawn from the talent pool with 回避 (:mod:`jiandu.inspections.draw`); every
+draw is stored with its inputs, seed and result (:class:`TeamDraw`). Findings are
+problems of the 整改闭环 (:class:`RoundProblem`), transferred clues are clues of the
+registry with source 巡察移交 (:class:`RoundClue`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jiandu.core.access import ScopedQuerySet
+from jiandu.core.models import ArchivableModel, TimeStampedModel
+from jiandu.inspections.choices import (
+    ConflictReason,
+    RoundForm,
+    RoundLevel,
+    RoundStage,
+    TeamRole,
+)
+
+
+class FocusItem(ArchivableModel):
+    """An item of the 菜单式 menu (reference data, archived never deleted)."""
+
+    key = models.SlugField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    sort_order = models.IntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("巡察重点事项")
+        verbose_name_plural = _("巡察重点事项")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TalentQuerySet(ScopedQuerySet):
+    scope_fields = ("owner_org",)
+
+
+class TalentEntry(TimeStampedModel):
+    """A cadre of the registry in the 人才库 of a commission: skills, whether the person
+    can lead a team, whether available now. Shared by 巡察 and 单元制 checks."""
+
+    owner_org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("人才库所属单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    skills = models.JSONField(_("专长"), default=list, blank=True)
+    can_lead = models.BooleanField(_("可任组长"), default=False)
+    available = models.BooleanField(_("可抽调"), default=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    objects = TalentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("人才库人员")
+        verbose_name_plural = _("人才库人员")
+        ordering = ["owner_org", "person__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner_org", "person"], name="talent_once_per_pool")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class DeclaredConflict(TimeStampedModel):
+    """A declared conflict (亲属在该单位任职 …): the person may not inspect a target that
+    covers the org."""
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("回避单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(
+        _("回避事由"),
+        max_length=16,
+        choices=ConflictReason.choices,
+        default=ConflictReason.RELATIVE,
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("申报回避")
+        verbose_name_plural = _("申报回避")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "org"], name="conflict_once_per_org")
+        ]
+
+
+class RoundQuerySet(ScopedQuerySet):
+    # The commission that runs it, and every target (a county sees its own rounds).
+    scope_fields = ("owner_org", "targets__org")
+
+
+class InspectionRound(TimeStampedModel):
+    """A 巡察 round."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    form = models.CharField(_("巡察形式"), max_length=16, choices=RoundForm.choices)
+    level = models.CharField(_("层级"), max_length=16, choices=RoundLevel.choices)
+    owner_org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    starts_on = models.DateField(_("进驻日期"))
+    ends_on = models.DateField(_("结束日期"))
+    stage = models.CharField(
+        _("阶段"), max_length=16, choices=RoundStage.choices, default=RoundStage.PREPARING
+    )
+    team_size = models.PositiveSmallIntegerField(_("每组人数"), default=5)
+    required_skills = models.JSONField(_("每组必需专长"), default=list, blank=True)
+    cooldown_months = models.PositiveSmallIntegerField(_("回避冷却期（月）"), default=36)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("建立人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("巡察轮次")
+        verbose_name_plural = _("巡察轮次")
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoundTarget(models.Model):
+    """A unit (or village) inspected in a round, with its focus items (菜单式)."""
+
+    round = models.ForeignKey(InspectionRound, on_delete=models.CASCADE, related_name="targets")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("被巡察单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    focus_items = models.ManyToManyField(FocusItem, verbose_name=_("巡察重点事项"), blank=True)
+
+    class Meta:
+        verbose_name = _("被巡察单位")
+        verbose_name_plural = _("被巡察单位")
+        ordering = ["round", "org__path"]
+        constraints = [models.UniqueConstraint(fields=["round", "org"], name="round_target_once")]
+
+    def __str__(self) -> str:
+        return str(self.org)
+
+
+class RoundEvent(models.Model):
+    """One stage move of a round, with actor and time."""
+
+    round = models.ForeignKey(InspectionRound, on_delete=models.CASCADE, related_name="events")
+    from_stage = models.CharField(max_length=16, choices=RoundStage.choices, blank=True)
+    to_stage = models.CharField(max_length=16, choices=RoundStage.choices)
+    note = models.TextField(_("说明"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("巡察阶段记录")
+        verbose_name_plural = _("巡察阶段记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage} → {self.to_stage}"
+
+
+class TeamDraw(models.Model):
+    """A team draw with its inputs (pool, targets, conflicts, history), seed and result.
+    At most one adopted draw per round: its teams are the round's teams."""
+
+    round = models.ForeignKey(InspectionRound, on_delete=models.CASCADE, related_name="draws")
+    seed = models.BigIntegerField(_("随机种子"))
+    as_of = models.DateField(_("抽取日期"))
+    inputs = models.JSONField(_("输入"))
+    result = models.JSONField(_("结果"))
+    feasible = models.BooleanField(_("组队成功"))
+    adopted = models.BooleanField(_("已采用"), default=False)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    drawn_at = models.DateTimeField(_("抽取时间"))
+
+    class Meta:
+        verbose_name = _("巡察组抽取")
+        verbose_name_plural = _("巡察组抽取")
+        ordering = ["-drawn_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round"], condition=models.Q(adopted=True), name="one_adopted_draw"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"随机种子 {self.seed}"
+
+
+class TeamAssignment(models.Model):
+    """A person on the team of a target, from an adopted draw (the history the cool-down
+    reads: the round's end date is when the stint ended)."""
+
+    draw = models.ForeignKey(TeamDraw, on_delete=models.CASCADE, related_name="assignments")
+    target = models.ForeignKey(RoundTarget, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("组内职务"), max_length=8, choices=TeamRole.choices)
+
+    class Meta:
+        verbose_name = _("巡察组成员")
+        verbose_name_plural = _("巡察组成员")
+        ordering = ["target", "role", "pk"]
+        constraints = [models.UniqueConstraint(fields=["draw", "person"], name="one_team_per_draw")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_role_display()}"
+
+
+class RoundProblem(models.Model):
+    """A finding of a round: a problem of the 整改闭环, linked to target and focus item."""
+
+    round = models.ForeignKey(InspectionRound, on_delete=models.PROTECT, related_name="problems")
+    target = models.ForeignKey(RoundTarget, on_delete=models.PROTECT, related_name="problems")
+    focus_item = models.ForeignKey(
+        FocusItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    problem = models.OneToOneField(
+        "oversight.Problem", on_delete=models.PROTECT, related_name="inspection_link"
+    )
+
+    class Meta:
+        verbose_name = _("巡察发现问题")
+        verbose_name_plural = _("巡察发现问题")
+
+    def __str__(self) -> str:
+        return str(self.problem)
+
+
+class RoundClue(models.Model):
+    """A clue transferred by a round (巡察移交) into the clue registry."""
+
+    round = models.ForeignKey(InspectionRound, on_delete=models.PROTECT, related_name="clues")
+    target = models.ForeignKey(RoundTarget, on_delete=models.PROTECT, related_name="clues")
+    clue = models.OneToOneField(
+        "clues.Clue", on_delete=models.PROTECT, related_name="inspection_link"
+    )
+
+    class Meta:
+        verbose_name = _("巡察移交线索")
+        verbose_name_plural = _("巡察移交线索")
+
+    def __str__(self) -> str:
+        return str(self.clue)

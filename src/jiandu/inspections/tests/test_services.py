@@ -1,0 +1,197 @@
+"""Rounds, stages, stored draws from the registry, findings into the loop, 巡察移交 clues."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from jiandu.clues.choices import ClueSource
+from jiandu.core.models import AuditLog
+from jiandu.inspections import services
+from jiandu.inspections.choices import STAGE_ORDER, ConflictReason, RoundStage
+from jiandu.inspections.draw import check_teams
+from jiandu.inspections.models import FocusItem, RoundEvent, TeamAssignment
+from jiandu.oversight.models import ProblemCategory
+from jiandu.people.choices import ManagementLevel
+from jiandu.people.models import Person, Post
+from jiandu.testing import build_role_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rw(world):
+    return build_role_world(world)
+
+
+@pytest.fixture
+def actor(rw):
+    return rw.accounts["stats"]
+
+
+@pytest.fixture
+def pool(rw, actor):
+    """Ten cadres: four can lead; 财务 and 审计 spread; homes across the world's units."""
+    w = rw.world
+    homes = [w.unit_a, w.unit_b, w.county, w.township, w.other_county, w.city] * 2
+    people = []
+    for i in range(10):
+        person = Person.objects.create(name=f"干部{i}", registered_org=w.city)
+        Post.objects.create(
+            person=person,
+            org=homes[i],
+            title="干部",
+            management_level=ManagementLevel.GENERAL,
+            start_date=dt.date(2020, 1, 1),
+        )
+        skills = ["财务"] if i % 3 == 0 else (["审计"] if i % 3 == 1 else ["法律"])
+        services.talent_set(actor=actor, person=person, skills=skills, can_lead=i < 4)
+        people.append(person)
+    return people
+
+
+def make_round(rw, actor, **kw):
+    w = rw.world
+    today = timezone.localdate()
+    args = dict(
+        actor=actor,
+        name="市委第一轮巡察",
+        form="menu",
+        level="joint",
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=60),
+        targets=[w.county, w.unit_a],
+        focus_items={w.county.pk: list(FocusItem.objects.filter(key__in=["poverty", "funds"]))},
+        team_size=3,
+        required_skills=["财务"],
+    )
+    args.update(kw)
+    return services.round_create(**args)
+
+
+def test_every_stage_move_legal_and_illegal(rw, actor, pool):
+    item = make_round(rw, actor)
+    assert item.stage == RoundStage.PREPARING
+    # Illegal: skipping, moving back, unknown, 进驻 without teams.
+    with pytest.raises(ValidationError, match="逐个阶段"):
+        services.round_advance(actor=actor, round=item, to_stage=RoundStage.REPORTING)
+    with pytest.raises(ValidationError, match="没有这个阶段"):
+        services.round_advance(actor=actor, round=item, to_stage="nowhere")
+    with pytest.raises(ValidationError, match="尚未抽取"):
+        services.round_advance(actor=actor, round=item, to_stage=RoundStage.STATIONED)
+    draw = services.round_draw(actor=actor, round=item, seed=11)
+    assert draw.feasible and draw.adopted
+    for before, after in itertools.pairwise(STAGE_ORDER):
+        assert item.stage == before
+        with pytest.raises(ValidationError):
+            services.round_advance(actor=actor, round=item, to_stage=before)  # not forward
+        services.round_advance(actor=actor, round=item, to_stage=after, note="按计划")
+        item.refresh_from_db()
+        assert item.stage == after
+    with pytest.raises(ValidationError):
+        services.round_advance(actor=actor, round=item, to_stage=RoundStage.PREPARING)
+    moves = list(RoundEvent.objects.filter(round=item).values_list("from_stage", "to_stage"))
+    assert moves == [("", "preparing"), *itertools.pairwise(STAGE_ORDER)]
+    transitions = AuditLog.objects.filter(object_id=str(item.pk), action="transition")
+    assert transitions.count() == len(STAGE_ORDER) - 1
+
+
+def test_draw_from_registry_keeps_avoidance_and_is_stored(rw, actor, pool):
+    w = rw.world
+    # 干部1 declared a relative in 红云街道, a subordinate unit of 五华区.
+    services.conflict_declare(
+        actor=actor, person=pool[1], org=w.township, reason=ConflictReason.RELATIVE
+    )
+    item = make_round(rw, actor)
+    draw = services.round_draw(actor=actor, round=item, seed=5, as_of=dt.date(2026, 10, 1))
+    assert draw.feasible, draw.result
+    request = services.draw_request_for(item, seed=5, as_of=dt.date(2026, 10, 1))
+    from jiandu.inspections.draw import LEADER, MEMBER, Team, TeamMember
+
+    teams = [
+        Team(t["target"], tuple(TeamMember(m["person_id"], m["role"]) for m in t["members"]))
+        for t in draw.result["teams"]
+    ]
+    assert {m.role for t in teams for m in t.members} <= {LEADER, MEMBER}
+    assert check_teams(request, teams) == []
+    county_team = {
+        a.person_id for a in TeamAssignment.objects.filter(draw=draw, target__org=w.county)
+    }
+    # Homes in 五华区 / 红云街道 and the declared conflict keep 干部1,2,3,7,9 out.
+    assert not county_team & {pool[1].pk, pool[2].pk, pool[3].pk, pool[8].pk, pool[9].pk}
+    assert draw.inputs["targets"][0]["covers"]
+    assert draw.inputs["avoid"] == [{"person_id": str(pool[1].pk), "org_id": str(w.township.pk)}]
+    # Stored inputs and seed reproduce the result.
+    again = services.round_draw(actor=actor, round=item, seed=5, as_of=dt.date(2026, 10, 1))
+    assert again.result == draw.result
+    draw.refresh_from_db()
+    assert not draw.adopted and again.adopted
+
+
+def test_cooldown_from_earlier_rounds(rw, actor, pool):
+    w = rw.world
+    first = make_round(rw, actor, targets=[w.county], required_skills=[])
+    services.round_draw(actor=actor, round=first, seed=1)
+    earlier = set(
+        TeamAssignment.objects.filter(draw__round=first).values_list("person_id", flat=True)
+    )
+    second = make_round(rw, actor, name="第二轮", targets=[w.county], required_skills=[])
+    request = services.draw_request_for(second, seed=1, as_of=timezone.localdate())
+    assert {int(h.person_id) for h in request.history} == earlier
+    draw = services.round_draw(actor=actor, round=second, seed=1)
+    if draw.feasible:
+        now = set(TeamAssignment.objects.filter(draw=draw).values_list("person_id", flat=True))
+        assert not now & earlier
+    else:
+        assert draw.result["infeasible"][0]["target"] == str(w.county.pk)
+
+
+def test_infeasible_draw_is_stored_and_not_adopted(rw, actor, pool):
+    item = make_round(rw, actor, team_size=8)
+    draw = services.round_draw(actor=actor, round=item, seed=2)
+    assert not draw.feasible and not draw.adopted
+    assert {r["target"] for r in draw.result["infeasible"]}
+    assert not TeamAssignment.objects.filter(draw=draw).exists()
+    with pytest.raises(ValidationError, match="尚未抽取"):
+        services.round_advance(actor=actor, round=item, to_stage=RoundStage.STATIONED)
+
+
+def test_findings_go_to_the_loop_and_clues_to_the_registry(rw, actor, pool):
+    w = rw.world
+    item = make_round(rw, actor)
+    with pytest.raises(ValidationError, match="进驻、报告、反馈"):
+        services.finding_add(actor=actor, round=item, org=w.county, description="x",
+                             category=ProblemCategory.objects.first())  # fmt: skip
+    services.round_draw(actor=actor, round=item, seed=3)
+    services.round_advance(actor=actor, round=item, to_stage=RoundStage.STATIONED)
+    poverty = FocusItem.objects.get(key="poverty")
+    problem = services.finding_add(
+        actor=actor,
+        round=item,
+        org=w.county,
+        description="扶贫项目资金拨付滞后",
+        category=ProblemCategory.objects.first(),
+        focus_item=poverty,
+    )
+    assert problem.source.name == "巡察"
+    assert problem.inspection_link.round == item
+    assert problem.inspection_link.focus_item == poverty
+    assert problem.rectification.due_on is not None
+    with pytest.raises(ValidationError, match="重点事项"):
+        services.finding_add(actor=actor, round=item, org=w.county, description="y",
+                             category=ProblemCategory.objects.first(),
+                             focus_item=FocusItem.objects.get(key="projects"))  # fmt: skip
+    with pytest.raises(ValidationError, match="不是本轮巡察"):
+        services.finding_add(actor=actor, round=item, org=w.unit_b, description="z",
+                             category=ProblemCategory.objects.first())  # fmt: skip
+    clue = services.clue_transfer(
+        actor=actor, round=item, org=w.county, title="某村干部侵占扶贫资金", handling_org=w.county
+    )
+    assert clue.source == ClueSource.INSPECTION
+    assert clue.get_source_display() == "巡察移交"
+    assert clue.inspection_link.round == item
+    assert clue.evidence["inspection_round"] == item.pk
