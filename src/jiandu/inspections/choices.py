@@ -43,3 +43,14 @@ class ConflictReason(models.TextChoices):
     RELATIVE = "relative", _("亲属在该单位任职")
     FORMER = "former", _("曾在该单位任职")
     OTHER = "other", _("其他应当回避的情形")
+
+
+class EscalationKind(models.TextChoices):
+    VILLAGE_COMMITTEE = "village_committee", _("被反映人是村（社区）两委成员")
+    DOMAIN = "domain", _("问题领域")
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已提级")
+    DECLINED = "declined", _("不提级")

@@ -19,9 +19,11 @@ from jiandu.core.access import ScopedQuerySet
 from jiandu.core.models import ArchivableModel, TimeStampedModel
 from jiandu.inspections.choices import (
     ConflictReason,
+    EscalationKind,
     RoundForm,
     RoundLevel,
     RoundStage,
+    SuggestionStatus,
     TeamRole,
 )
 
@@ -268,3 +270,54 @@ class RoundClue(models.Model):
 
     def __str__(self) -> str:
         return str(self.clue)
+
+
+class EscalationRule(ArchivableModel):
+    """A row of the 提级 rule table (data): clues transferred by a round that match it are
+    suggested for 提级 to the county commission; the handler confirms or declines."""
+
+    key = models.SlugField(_("代码"), max_length=32, unique=True)
+    label = models.CharField(_("规则"), max_length=60)
+    kind = models.CharField(_("依据"), max_length=20, choices=EscalationKind.choices)
+    domain_code = models.CharField(_("领域标签代码"), max_length=32, blank=True)
+    sort_order = models.IntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("提级规则")
+        verbose_name_plural = _("提级规则")
+        ordering = ["sort_order", "key"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class EscalationSuggestion(models.Model):
+    """A 提级 suggestion for a clue under a rule, until the handler decides."""
+
+    clue = models.ForeignKey(
+        "clues.Clue", on_delete=models.PROTECT, related_name="escalation_suggestions"
+    )
+    rule = models.ForeignKey(EscalationRule, on_delete=models.PROTECT, related_name="+")
+    to_org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("建议提级到"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
+    )
+    reason = models.TextField(_("理由"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("提级建议")
+        verbose_name_plural = _("提级建议")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["clue", "rule"], name="one_suggestion_per_rule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clue} {self.get_status_display()}"

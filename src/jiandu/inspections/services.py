@@ -19,11 +19,18 @@ from django.utils import timezone
 
 from jiandu.clues.choices import ClueSource
 from jiandu.clues.models import Clue
-from jiandu.clues.services import clue_create
+from jiandu.clues.services import clue_create, clue_escalate
 from jiandu.core.access import jurisdiction_org_ids
 from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
-from jiandu.inspections.choices import STAGE_ORDER, RoundStage, TeamRole
+from jiandu.core.deadlines import deadline_compute
+from jiandu.inspections.choices import (
+    STAGE_ORDER,
+    EscalationKind,
+    RoundStage,
+    SuggestionStatus,
+    TeamRole,
+)
 from jiandu.inspections.draw import (
     LEADER,
     Candidate,
@@ -35,6 +42,8 @@ from jiandu.inspections.draw import (
 )
 from jiandu.inspections.models import (
     DeclaredConflict,
+    EscalationRule,
+    EscalationSuggestion,
     FocusItem,
     InspectionRound,
     RoundClue,
@@ -45,6 +54,8 @@ from jiandu.inspections.models import (
     TeamAssignment,
     TeamDraw,
 )
+from jiandu.inspections.reference import PRIORITY_STEP
+from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org
 from jiandu.oversight.models import Problem, ProblemCategory, ProblemSource
 from jiandu.oversight.services import problem_create
@@ -414,28 +425,106 @@ def clue_transfer(
     content: str = "",
     handling_org: Org | None = None,
     received_date: dt.date | None = None,
+    subject_people: Sequence[Person] = (),
+    domains: Sequence[Any] = (),
 ) -> Clue:
     """Transfer a clue found by the round into the registry (source 巡察移交), linked
-    back to the round and target."""
+    back to the round and target. 优先办理: its first deadline is the deadline table's
+    own row for inspection clues when that is earlier; 提级 suggestions are raised by the
+    rule table."""
     if round.stage not in TRANSFER_STAGES:
         raise ValidationError({"round": "只有进驻至移交阶段可以移交问题线索"})
     target = _target(round, org)
+    received = received_date or timezone.localdate()
     clue = clue_create(
         actor=actor,
         source=ClueSource.INSPECTION,
         title=title,
         content=content,
-        received_date=received_date or timezone.localdate(),
+        received_date=received,
         handling_org=handling_org,
         subject_orgs=[org],
+        subject_people=list(subject_people) or None,
+        domains=list(domains) or None,
         evidence={"inspection_round": round.pk, "round_name": round.name},
     )
+    priority = deadline_compute(PRIORITY_STEP, received).due
+    regular_due = clue.due_date
+    if priority < clue.due_date:
+        clue.due_date = priority
+        clue.save(update_fields=["due_date"])
     RoundClue.objects.create(round=round, target=target, clue=clue)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
         obj=round,
-        summary=f"{round.name}：移交问题线索 {clue.number}（{org.name}）",
-        changes={"clue": clue.pk},
+        summary=f"{round.name}：移交问题线索 {clue.number}（{org.name}），优先办理",
+        changes={"clue": clue.pk, "due_date": [regular_due, clue.due_date]},
     )
+    escalation_suggest(clue=clue)
     return clue
+
+
+def _county_above(org: Org) -> Org | None:
+    """The nearest county commission strictly above ``org`` (提级 goes to the county)."""
+    ancestors = Org.objects.filter(pk__in=org.ancestor_ids(), kind=OrgKind.COUNTY)
+    found = [a for a in ancestors if a.pk != org.pk]
+    return max(found, key=lambda a: len(a.path), default=None)
+
+
+def _rule_matches(rule: EscalationRule, clue: Clue) -> bool:
+    if rule.kind == EscalationKind.DOMAIN:
+        return clue.domains.filter(code=rule.domain_code).exists()
+    if rule.kind == EscalationKind.VILLAGE_COMMITTEE:
+        return clue.subject_people.filter(
+            posts__end_date__isnull=True, posts__org__kind=OrgKind.VILLAGE
+        ).exists()
+    return False
+
+
+def escalation_suggest(*, clue: Clue) -> list[EscalationSuggestion]:
+    """Suggest 提级 for a clue under every rule it matches, when a county commission is
+    above its handling unit (a clue already at the county or above is not suggested)."""
+    to_org = _county_above(clue.handling_org)
+    if to_org is None:
+        return []
+    made = []
+    for rule in EscalationRule.objects.filter(archived_at__isnull=True):
+        if _rule_matches(rule, clue):
+            suggestion, _ = EscalationSuggestion.objects.get_or_create(
+                clue=clue, rule=rule, defaults={"to_org": to_org}
+            )
+            made.append(suggestion)
+    return made
+
+
+@transaction.atomic
+def escalation_decide(
+    *, actor: Any, suggestion: EscalationSuggestion, confirm: bool, reason: str
+) -> EscalationSuggestion:
+    """The handler confirms (the clue is 提级 to the county) or declines, with a reason."""
+    suggestion = EscalationSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status != SuggestionStatus.PENDING:
+        raise ValidationError({"suggestion": "这条提级建议已经处理过"})
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写理由"})
+    if confirm:
+        clue_escalate(
+            actor=actor,
+            clue=suggestion.clue,
+            to_org=suggestion.to_org,
+            note=f"{suggestion.rule.label}：{reason.strip()}",
+        )
+    suggestion.status = SuggestionStatus.CONFIRMED if confirm else SuggestionStatus.DECLINED
+    suggestion.reason = reason.strip()
+    suggestion.decided_by = actor
+    suggestion.decided_at = timezone.now()
+    suggestion.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=suggestion,
+        summary=f"提级建议（{suggestion.rule.label}）：{suggestion.get_status_display()}",
+        changes={"clue": suggestion.clue_id, "reason": suggestion.reason},
+    )
+    return suggestion

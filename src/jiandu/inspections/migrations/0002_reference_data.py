@@ -11,6 +11,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("inspections", "0001_initial")]
+    dependencies = [("inspections", "0001_initial"), ("core", "0004_calendar_and_deadline_table")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -195,3 +195,60 @@ def test_findings_go_to_the_loop_and_clues_to_the_registry(rw, actor, pool):
     assert clue.get_source_display() == "巡察移交"
     assert clue.inspection_link.round == item
     assert clue.evidence["inspection_round"] == item.pk
+
+
+def _stationed_round(rw, actor):
+    item = make_round(rw, actor, targets=[rw.world.county, rw.world.township])
+    services.round_draw(actor=actor, round=item, seed=3)
+    services.round_advance(actor=actor, round=item, to_stage=RoundStage.STATIONED)
+    return item
+
+
+def test_transferred_clue_is_handled_first(rw, actor, pool):
+    from jiandu.core.deadlines import deadline_compute
+
+    item = _stationed_round(rw, actor)
+    received = timezone.localdate() - dt.timedelta(days=2)
+    clue = services.clue_transfer(actor=actor, round=item, org=rw.world.township,
+                                  title="街道报账不规范", handling_org=rw.world.county,
+                                  received_date=received)  # fmt: skip
+    assert clue.due_date == deadline_compute("inspections.clue_priority", received).due
+    assert clue.due_date < deadline_compute("clues.received", received).due
+    # Handled at the county already: no 提级 suggestion.
+    assert not clue.escalation_suggestions.exists()
+
+
+def test_escalation_suggested_for_poverty_and_village_committee(rw, actor, pool):
+    from jiandu.orgs.choices import OrgKind
+    from jiandu.orgs.services import org_create
+
+    w = rw.world
+    item = _stationed_round(rw, actor)
+    village = org_create(actor=actor, name="红云社区", kind=OrgKind.VILLAGE, parent=w.township)
+    member = Person.objects.create(name="村委委员甲", registered_org=village)
+    Post.objects.create(person=member, org=village, title="村委会委员",
+                        management_level=ManagementLevel.VILLAGE,
+                        start_date=dt.date(2021, 1, 1))  # fmt: skip
+    clue = services.clue_transfer(actor=actor, round=item, org=w.township,
+                                  title="村委委员优亲厚友", handling_org=w.township,
+                                  subject_people=[member], domains=[w.poverty])  # fmt: skip
+    suggestions = list(clue.escalation_suggestions.order_by("rule__sort_order"))
+    assert [s.rule.key for s in suggestions] == ["village_committee", "poverty"]
+    assert {s.to_org for s in suggestions} == {w.county}
+    with pytest.raises(ValidationError, match="理由"):
+        services.escalation_decide(actor=actor, suggestion=suggestions[0], confirm=True,
+                                   reason=" ")  # fmt: skip
+    services.escalation_decide(actor=actor, suggestion=suggestions[1], confirm=False,
+                               reason="街道纪工委已掌握，继续办理")  # fmt: skip
+    clue.refresh_from_db()
+    assert clue.handling_org == w.township
+    services.escalation_decide(actor=actor, suggestion=suggestions[0], confirm=True,
+                               reason="涉及村两委，提级县纪委监委")  # fmt: skip
+    clue.refresh_from_db()
+    assert clue.handling_org == w.county and clue.is_escalated
+    with pytest.raises(ValidationError, match="已经处理过"):
+        services.escalation_decide(actor=actor, suggestion=suggestions[0], confirm=False,
+                                   reason="再次")  # fmt: skip
+    other = services.clue_transfer(actor=actor, round=item, org=w.township,
+                                   title="街道会议费超标", handling_org=w.township)  # fmt: skip
+    assert not other.escalation_suggestions.exists()
