@@ -250,6 +250,7 @@ def _register_routers() -> None:
     from jiandu.datacheck.api import router as datacheck_router
     from jiandu.documents.api import router as documents_router
     from jiandu.inbox.api import router as inbox_router
+    from jiandu.inspections.api import router as inspections_router
     from jiandu.orgs.api import router as orgs_router
     from jiandu.oversight.api import router as oversight_router
     from jiandu.people.api import router as people_router
@@ -268,6 +269,7 @@ def _register_routers() -> None:
     api.add_router("/cards/", cards_router)
     api.add_router("/inbox/", inbox_router)
     api.add_router("/supervision/", supervision_router)
+    api.add_router("/inspections/", inspections_router)
 
 
 _register_routers()

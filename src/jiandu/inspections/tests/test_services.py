@@ -15,62 +15,12 @@ from jiandu.inspections import services
 from jiandu.inspections.choices import STAGE_ORDER, ConflictReason, RoundStage
 from jiandu.inspections.draw import check_teams
 from jiandu.inspections.models import FocusItem, RoundEvent, TeamAssignment
+from jiandu.inspections.tests.helpers import make_round
 from jiandu.oversight.models import ProblemCategory
 from jiandu.people.choices import ManagementLevel
 from jiandu.people.models import Person, Post
-from jiandu.testing import build_role_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def rw(world):
-    return build_role_world(world)
-
-
-@pytest.fixture
-def actor(rw):
-    return rw.accounts["stats"]
-
-
-@pytest.fixture
-def pool(rw, actor):
-    """Ten cadres: four can lead; 财务 and 审计 spread; homes across the world's units."""
-    w = rw.world
-    homes = [w.unit_a, w.unit_b, w.county, w.township, w.other_county, w.city] * 2
-    people = []
-    for i in range(10):
-        person = Person.objects.create(name=f"干部{i}", registered_org=w.city)
-        Post.objects.create(
-            person=person,
-            org=homes[i],
-            title="干部",
-            management_level=ManagementLevel.GENERAL,
-            start_date=dt.date(2020, 1, 1),
-        )
-        skills = ["财务"] if i % 3 == 0 else (["审计"] if i % 3 == 1 else ["法律"])
-        services.talent_set(actor=actor, person=person, skills=skills, can_lead=i < 4)
-        people.append(person)
-    return people
-
-
-def make_round(rw, actor, **kw):
-    w = rw.world
-    today = timezone.localdate()
-    args = dict(
-        actor=actor,
-        name="市委第一轮巡察",
-        form="menu",
-        level="joint",
-        starts_on=today,
-        ends_on=today + dt.timedelta(days=60),
-        targets=[w.county, w.unit_a],
-        focus_items={w.county.pk: list(FocusItem.objects.filter(key__in=["poverty", "funds"]))},
-        team_size=3,
-        required_skills=["财务"],
-    )
-    args.update(kw)
-    return services.round_create(**args)
 
 
 def test_every_stage_move_legal_and_illegal(rw, actor, pool):

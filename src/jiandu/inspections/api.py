@@ -1,0 +1,130 @@
+"""API of the 巡察 rounds (``/api/v1/inspections/``): rounds with their targets and teams,
+stored draws and new draws, stage moves. Reads go through the selectors (outside the
+jurisdiction: 404), writes through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.errors import HttpError
+
+from jiandu.core.access import require_perm
+from jiandu.core.schemas import ERRORS, ERRORS_WITH_CONFLICT
+from jiandu.inspections import selectors, services
+from jiandu.inspections.models import InspectionRound, TeamDraw
+from jiandu.inspections.schemas import (
+    InspectionDrawIn,
+    InspectionDrawOut,
+    InspectionRoundDetailOut,
+    InspectionRoundOut,
+    InspectionStageIn,
+)
+
+router = Router(tags=["巡察"])
+VIEW = "inspections.view_inspectionround"
+
+
+def _round(r: InspectionRound) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "name": r.name,
+        "form": r.form,
+        "form_label": r.get_form_display(),
+        "level": r.level,
+        "level_label": r.get_level_display(),
+        "stage": r.stage,
+        "stage_label": r.get_stage_display(),
+        "starts_on": r.starts_on,
+        "ends_on": r.ends_on,
+        "owner_org": {"id": r.owner_org_id, "name": r.owner_org.name},
+        "problem_count": getattr(r, "problem_count", 0),
+        "clue_count": getattr(r, "clue_count", 0),
+    }
+
+
+def _detail(r: InspectionRound) -> dict[str, Any]:
+    targets = [
+        {"org": {"id": t.org_id, "name": t.org.name},
+         "focus_items": [f.name for f in t.focus_items.all()]}
+        for t in r.targets.select_related("org").prefetch_related("focus_items")
+    ]  # fmt: skip
+    return _round(r) | {
+        "team_size": r.team_size,
+        "required_skills": list(r.required_skills),
+        "targets": targets,
+        "teams": selectors.teams(r),
+    }
+
+
+def _draw(d: TeamDraw) -> dict[str, Any]:
+    return {"id": d.pk, "seed": d.seed, "as_of": d.as_of, "feasible": d.feasible,
+            "adopted": d.adopted, "result": d.result}  # fmt: skip
+
+
+def _managed(request: HttpRequest, round_id: int) -> InspectionRound:
+    item = selectors.round_get(user=request.user, pk=round_id)
+    if not selectors.may_manage(request.user, item):
+        raise HttpError(403, "只有组织本轮巡察的单位可以操作")
+    return item
+
+
+@router.get("/rounds", response={200: list[InspectionRoundOut], **ERRORS}, summary="巡察轮次列表")
+def list_rounds(request: HttpRequest):
+    """The rounds the user's jurisdiction runs or is inspected in."""
+    require_perm(request, VIEW)
+    return [_round(r) for r in selectors.round_list(user=request.user)]
+
+
+@router.get(
+    "/rounds/{int:round_id}", response={200: InspectionRoundDetailOut, **ERRORS}, summary="巡察详情"
+)
+def get_round(request: HttpRequest, round_id: int):
+    require_perm(request, VIEW)
+    return _detail(selectors.round_get(user=request.user, pk=round_id))
+
+
+@router.get(
+    "/rounds/{int:round_id}/draws",
+    response={200: list[InspectionDrawOut], **ERRORS},
+    summary="巡察组抽取记录",
+)
+def list_draws(request: HttpRequest, round_id: int):
+    """Every stored draw with its seed and result (the organising commission only)."""
+    require_perm(request, VIEW)
+    item = _managed(request, round_id)
+    return [_draw(d) for d in item.draws.all()]
+
+
+@router.post(
+    "/rounds/{int:round_id}/draws",
+    response={201: InspectionDrawOut, **ERRORS},
+    summary="按回避规则抽取巡察组",
+)
+def create_draw(request: HttpRequest, round_id: int, payload: InspectionDrawIn):
+    """Draw and store; a feasible draw is adopted. An infeasible one is stored too and
+    its ``result`` names each target that cannot be staffed and why."""
+    require_perm(request, "inspections.add_teamdraw")
+    item = _managed(request, round_id)
+    draw = services.round_draw(actor=request.user, round=item, seed=payload.seed,
+                               as_of=payload.as_of)  # fmt: skip
+    return Status(201, _draw(draw))
+
+
+@router.post(
+    "/rounds/{int:round_id}/stage",
+    response={200: InspectionRoundDetailOut, **ERRORS_WITH_CONFLICT},
+    summary="推进巡察阶段",
+)
+def advance_stage(request: HttpRequest, round_id: int, payload: InspectionStageIn):
+    """One stage forward; any other move is a 409 with the reason."""
+    require_perm(request, "inspections.change_inspectionround")
+    item = _managed(request, round_id)
+    try:
+        services.round_advance(actor=request.user, round=item, to_stage=payload.to_stage,
+                               note=payload.note)  # fmt: skip
+    except ValidationError as exc:
+        raise HttpError(409, "；".join(exc.messages)) from None
+    return _detail(selectors.round_get(user=request.user, pk=round_id))

@@ -1,0 +1,66 @@
+"""API schemas of the 巡察 rounds (names prefixed: unique across apps)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from jiandu.core.schemas import OrgRef
+
+
+class InspectionRoundOut(Schema):
+    id: int
+    name: str
+    form: str
+    form_label: str
+    level: str
+    level_label: str
+    stage: str
+    stage_label: str
+    starts_on: dt.date
+    ends_on: dt.date
+    owner_org: OrgRef
+    problem_count: int = Field(..., description="发现问题")
+    clue_count: int = Field(..., description="移交问题线索")
+
+
+class InspectionTargetOut(Schema):
+    org: OrgRef
+    focus_items: list[str]
+
+
+class InspectionTeamMemberOut(Schema):
+    name: str
+    role: str = Field(..., description="组长或组员")
+
+
+class InspectionTeamOut(Schema):
+    target: OrgRef
+    members: list[InspectionTeamMemberOut]
+
+
+class InspectionRoundDetailOut(InspectionRoundOut):
+    team_size: int
+    required_skills: list[str]
+    targets: list[InspectionTargetOut]
+    teams: list[InspectionTeamOut]
+
+
+class InspectionDrawIn(Schema):
+    seed: int | None = Field(None, ge=0, description="随机种子；不给时自动选取")
+    as_of: dt.date | None = Field(None, description="抽取日期，默认今天")
+
+
+class InspectionDrawOut(Schema):
+    id: int
+    seed: int
+    as_of: dt.date
+    feasible: bool
+    adopted: bool
+    result: dict = Field(..., description="组队结果，或组不齐的单位及原因（与命令行计算器相同）")
+
+
+class InspectionStageIn(Schema):
+    to_stage: str
+    note: str = Field("", max_length=500)
