@@ -54,3 +54,14 @@ class SuggestionStatus(models.TextChoices):
     PENDING = "pending", _("待确认")
     CONFIRMED = "confirmed", _("已提级")
     DECLINED = "declined", _("不提级")
+
+
+class ReportKind(models.TextChoices):
+    INSPECTION = "inspection", _("巡察报告")
+    CLUES = "clues", _("专题报告（问题线索报告）")
+
+
+class CommentOutcome(models.TextChoices):
+    NOTE = "note", _("意见")
+    PROBLEM = "problem", _("发现问题")
+    CLUE = "clue", _("发现问题线索")

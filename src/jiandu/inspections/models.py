@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from jiandu.core.access import ScopedQuerySet
 from jiandu.core.models import ArchivableModel, TimeStampedModel
 from jiandu.inspections.choices import (
+    CommentOutcome,
     ConflictReason,
     EscalationKind,
+    ReportKind,
     RoundForm,
     RoundLevel,
     RoundStage,
@@ -321,3 +323,52 @@ class EscalationSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clue} {self.get_status_display()}"
+
+
+class RoundReport(TimeStampedModel):
+    """One of the team's two reports (双报告) on a target: 巡察报告 and 专题/线索报告."""
+
+    round = models.ForeignKey(InspectionRound, on_delete=models.CASCADE, related_name="reports")
+    target = models.ForeignKey(RoundTarget, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("报告类型"), max_length=16, choices=ReportKind.choices)
+    text = models.TextField(_("报告内容"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("巡察报告")
+        verbose_name_plural = _("巡察报告")
+        ordering = ["target", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "kind"], name="one_report_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.get_kind_display()}"
+
+
+class ReportComment(models.Model):
+    """巡察办's review comment on a report; it may open a problem or a clue."""
+
+    report = models.ForeignKey(RoundReport, on_delete=models.CASCADE, related_name="comments")
+    text = models.TextField(_("审核意见"))
+    outcome = models.CharField(
+        _("处理"), max_length=16, choices=CommentOutcome.choices, default=CommentOutcome.NOTE
+    )
+    problem = models.OneToOneField(
+        "oversight.Problem", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    clue = models.OneToOneField(
+        "clues.Clue", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("报告审核意见")
+        verbose_name_plural = _("报告审核意见")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:30]

@@ -26,6 +26,7 @@ from jiandu.core.choices import AuditAction
 from jiandu.core.deadlines import deadline_compute
 from jiandu.inspections.choices import (
     STAGE_ORDER,
+    CommentOutcome,
     EscalationKind,
     RoundStage,
     SuggestionStatus,
@@ -46,9 +47,11 @@ from jiandu.inspections.models import (
     EscalationSuggestion,
     FocusItem,
     InspectionRound,
+    ReportComment,
     RoundClue,
     RoundEvent,
     RoundProblem,
+    RoundReport,
     RoundTarget,
     TalentEntry,
     TeamAssignment,
@@ -528,3 +531,64 @@ def escalation_decide(
         changes={"clue": suggestion.clue_id, "reason": suggestion.reason},
     )
     return suggestion
+
+
+@transaction.atomic
+def report_file(
+    *, actor: Any, round: InspectionRound, org: Org, kind: str, text: str
+) -> RoundReport:
+    """The team files (or files again) its 巡察报告 or 专题/线索报告 on a target (报告阶段)."""
+    if round.stage != RoundStage.REPORTING:
+        raise ValidationError({"round": "只有报告阶段可以提交巡察报告"})
+    if not text.strip():
+        raise ValidationError({"text": "请填写报告内容"})
+    target = _target(round, org)
+    report, created = RoundReport.objects.update_or_create(
+        round=round, target=target, kind=kind, defaults={"text": text.strip(), "filed_by": actor}
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        obj=report,
+        summary=f"{round.name}：{org.name}{report.get_kind_display()}",
+    )
+    return report
+
+
+@transaction.atomic
+def report_comment(
+    *,
+    actor: Any,
+    report: RoundReport,
+    text: str,
+    outcome: str = CommentOutcome.NOTE,
+    category: ProblemCategory | None = None,
+    clue_title: str = "",
+    handling_org: Org | None = None,
+) -> ReportComment:
+    """巡察办's review comment (seed 002: the review caught a missed clue). With outcome
+    发现问题 it opens a problem of the loop, with 发现问题线索 a 巡察移交 clue, both linked
+    to the round and the report's target."""
+    if not text.strip():
+        raise ValidationError({"text": "请填写审核意见"})
+    round, org = report.round, report.target.org
+    comment = ReportComment(report=report, text=text.strip(), outcome=outcome, author=actor,
+                            at=timezone.now())  # fmt: skip
+    if outcome == CommentOutcome.PROBLEM:
+        if category is None:
+            raise ValidationError({"category": "请选择问题类别"})
+        comment.problem = finding_add(actor=actor, round=round, org=org,
+                                      description=text, category=category)  # fmt: skip
+    elif outcome == CommentOutcome.CLUE:
+        comment.clue = clue_transfer(actor=actor, round=round, org=org,
+                                     title=clue_title.strip() or text.strip()[:60],
+                                     content=text, handling_org=handling_org)  # fmt: skip
+    comment.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=comment,
+        summary=f"审核{report}：{comment.get_outcome_display()}",
+        changes={"problem": comment.problem_id, "clue": comment.clue_id},
+    )
+    return comment

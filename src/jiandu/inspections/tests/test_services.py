@@ -202,3 +202,41 @@ def test_escalation_suggested_for_poverty_and_village_committee(rw, actor, pool)
     other = services.clue_transfer(actor=actor, round=item, org=w.township,
                                    title="街道会议费超标", handling_org=w.township)  # fmt: skip
     assert not other.escalation_suggestions.exists()
+
+
+def test_two_reports_and_a_review_that_catches_a_missed_clue(rw, actor, pool):
+    from jiandu.inspections.choices import CommentOutcome, ReportKind
+
+    w = rw.world
+    item = make_round(rw, actor)
+    with pytest.raises(ValidationError, match="报告阶段"):
+        services.report_file(actor=actor, round=item, org=w.county,
+                             kind=ReportKind.INSPECTION, text="x")  # fmt: skip
+    services.round_draw(actor=actor, round=item, seed=3)
+    services.round_advance(actor=actor, round=item, to_stage=RoundStage.STATIONED)
+    services.round_advance(actor=actor, round=item, to_stage=RoundStage.REPORTING)
+    report = services.report_file(
+        actor=actor, round=item, org=w.county, kind=ReportKind.INSPECTION, text="主体责任不到位"
+    )
+    services.report_file(actor=actor, round=item, org=w.county, kind=ReportKind.CLUES,
+                         text="移交问题线索2件")  # fmt: skip
+    assert item.reports.count() == 2
+    note = services.report_comment(actor=actor, report=report, text="请补充整改建议")
+    assert note.problem is None and note.clue is None
+    caught = services.report_comment(
+        actor=actor,
+        report=report,
+        text="报告第三部分提到的村集体资金问题未作为线索移交",
+        outcome=CommentOutcome.CLUE,
+        clue_title="红云街道村集体资金问题（审核发现）",
+        handling_org=w.county,
+    )
+    assert caught.clue.get_source_display() == "巡察移交"
+    assert caught.clue.inspection_link.round == item
+    opened = services.report_comment(actor=actor, report=report, text="三重一大制度未执行",
+                                     outcome=CommentOutcome.PROBLEM,
+                                     category=ProblemCategory.objects.first())  # fmt: skip
+    assert opened.problem.inspection_link.target.org == w.county
+    with pytest.raises(ValidationError, match="问题类别"):
+        services.report_comment(actor=actor, report=report, text="x",
+                                outcome=CommentOutcome.PROBLEM)  # fmt: skip
