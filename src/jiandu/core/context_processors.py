@@ -30,6 +30,7 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("提醒卡", "清单模板", "cards:template_list", "cards.view_remindercard"),
     ("整改闭环", "督导", "supervision:campaign_list", "supervision.view_campaign"),
     ("整改闭环", "整改警示卡", "supervision:card_list", "supervision.view_warningcard"),
+    ("整改闭环", "巡察", "inspections:round_list", "inspections.view_inspectionround"),
     ("大数据比对", "比对任务", "datacheck:run_list", "datacheck.view_run"),
     ("大数据比对", "比对疑点", "datacheck:hit_list", "datacheck.view_run"),
     ("大数据比对", "数据集", "datacheck:dataset_list", "datacheck.view_run"),

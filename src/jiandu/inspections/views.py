@@ -1,0 +1,172 @@
+"""Pages of the 巡察 rounds: the list, a round (targets, teams, draws, stage, findings),
+and its writes (draw, stage move, finding). Outside the jurisdiction: 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from jiandu.core.audit import audit_record
+from jiandu.core.choices import AuditAction
+from jiandu.inspections import selectors, services
+from jiandu.inspections.choices import STAGE_ORDER, RoundStage
+from jiandu.inspections.forms import DrawForm, FindingForm, StageForm
+from jiandu.inspections.models import InspectionRound
+
+VIEW = "inspections.view_inspectionround"
+
+
+def _managed(request: HttpRequest, pk: int) -> InspectionRound:
+    item = selectors.round_get(user=request.user, pk=pk)
+    if not selectors.may_manage(request.user, item):
+        raise PermissionDenied("只有组织本轮巡察的单位可以操作")
+    return item
+
+
+def _next_stage(item: InspectionRound) -> RoundStage | None:
+    index = STAGE_ORDER.index(item.stage)
+    return RoundStage(STAGE_ORDER[index + 1]) if index + 1 < len(STAGE_ORDER) else None
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_GET
+def round_list(request: HttpRequest) -> HttpResponse:
+    rounds = list(selectors.round_list(user=request.user))
+    return render(request, "inspections/round_list.html", {"rounds": rounds})
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_GET
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.round_get(user=request.user, pk=pk)
+    manage = selectors.may_manage(request.user, item)
+    draws = list(item.draws.all()[:10]) if manage else []
+    names = {}
+    for d in draws:
+        names.update({t["org_id"]: t["name"] for t in d.inputs.get("targets", [])})
+    context = {
+        "round": item,
+        "stages": [(RoundStage(s).label, s == item.stage) for s in STAGE_ORDER],
+        "targets": list(item.targets.select_related("org").prefetch_related("focus_items")),
+        "teams": selectors.teams(item),
+        "draws": [
+            {
+                "draw": d,
+                "infeasible": [
+                    {"target": names.get(r["target"], r["target"]), "reason": r["reason"]}
+                    for r in d.result.get("infeasible", [])
+                ],
+            }
+            for d in draws
+        ],
+        "findings": list(
+            item.problems.select_related("problem", "problem__org", "focus_item").order_by("pk")
+        ),
+        "clues": list(item.clues.select_related("clue", "target__org").order_by("pk")),
+        "manage": manage,
+        "next_stage": _next_stage(item) if manage else None,
+        "draw_form": DrawForm() if manage and item.stage == RoundStage.PREPARING else None,
+        "stage_form": StageForm(),
+        "finding_form": (
+            FindingForm(round=item)
+            if manage
+            and item.stage in services.FINDING_STAGES
+            and request.user.has_perm("oversight.add_problem")
+            else None
+        ),
+    }
+    return render(request, "inspections/round_detail.html", context)
+
+
+@login_required
+@permission_required("inspections.add_teamdraw", raise_exception=True)
+@require_POST
+def round_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _managed(request, pk)
+    form = DrawForm(request.POST)
+    if form.is_valid():
+        try:
+            draw = services.round_draw(
+                actor=request.user, round=item, seed=form.cleaned_data["seed"]
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            if draw.feasible:
+                messages.success(request, f"已抽取巡察组（随机种子 {draw.seed}）")
+            else:
+                messages.error(request, "有单位组不齐，见抽组记录中的原因")
+    else:
+        messages.error(request, "随机种子应为非负整数")
+    return redirect("inspections:round_detail", pk=item.pk)
+
+
+@login_required
+@permission_required("inspections.change_inspectionround", raise_exception=True)
+@require_POST
+def round_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _managed(request, pk)
+    form = StageForm(request.POST)
+    target = request.POST.get("to_stage", "")
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.round_advance(actor=request.user, round=item, to_stage=target, note=note)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已进入“{RoundStage(target).label}”阶段")
+    return redirect("inspections:round_detail", pk=item.pk)
+
+
+@login_required
+@permission_required("oversight.add_problem", raise_exception=True)
+@require_POST
+def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _managed(request, pk)
+    form = FindingForm(request.POST, round=item)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            problem = services.finding_add(
+                actor=request.user,
+                round=item,
+                org=data["target"].org,
+                description=data["description"],
+                category=data["category"],
+                focus_item=data["focus_item"],
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已登记问题 {problem.number}，进入整改闭环")
+    else:
+        messages.error(request, "请填写被巡察单位、问题类别和问题描述")
+    return redirect("inspections:round_detail", pk=item.pk)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_GET
+def draw_inputs(request: HttpRequest, pk: int, draw_id: int) -> HttpResponse:
+    """A stored draw's inputs and result as JSON (to check it with the calculator)."""
+    import json
+
+    item = _managed(request, pk)
+    draw = item.draws.filter(pk=draw_id).first()
+    if draw is None:
+        from django.http import Http404
+
+        raise Http404("记录不存在")
+    audit_record(actor=request.user, action=AuditAction.EXPORT, obj=draw,
+                 summary=f"{item.name}：导出抽组输入（随机种子 {draw.seed}）")  # fmt: skip
+    body = {"seed": draw.seed, "inputs": draw.inputs, "result": draw.result}
+    response = HttpResponse(json.dumps(body, ensure_ascii=False, indent=2),
+                            content_type="application/json; charset=utf-8")  # fmt: skip
+    response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}.json"'
+    return response
