@@ -56,6 +56,7 @@ def _detail(r: InspectionRound) -> dict[str, Any]:
         "required_skills": list(r.required_skills),
         "targets": targets,
         "teams": selectors.teams(r),
+        "figures": selectors.round_figures(r),
     }
 
 

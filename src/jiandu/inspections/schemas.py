@@ -40,7 +40,18 @@ class InspectionTeamOut(Schema):
     members: list[InspectionTeamMemberOut]
 
 
+class InspectionRoundFiguresOut(Schema):
+    problems: int = Field(..., description="发现问题")
+    closed: int = Field(..., description="已销号")
+    completion: float | None = Field(..., description="整改完成率（%）")
+    clues: int = Field(..., description="移交问题线索")
+    case_filed: int = Field(..., description="其中立案审查")
+    case_rate: float | None = Field(..., description="成案率（%）= 立案审查 / 移交")
+    funds_recovered: float = Field(..., description="追缴挽回资金（元）")
+
+
 class InspectionRoundDetailOut(InspectionRoundOut):
+    figures: InspectionRoundFiguresOut
     team_size: int
     required_skills: list[str]
     targets: list[InspectionTargetOut]

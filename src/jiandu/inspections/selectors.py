@@ -53,3 +53,37 @@ def teams(item: InspectionRound) -> list[dict[str, Any]]:
         )  # fmt: skip
         row["members"].append({"name": a.person.name, "role": a.get_role_display()})
     return list(rows.values())
+
+
+def round_figures(item: InspectionRound) -> dict[str, Any]:
+    """The round's figures, each with the records it counts (drill-down on the page):
+    problems found, rectifications closed (完成率), clues transferred, clues that became
+    立案审查 (成案率 = 立案审查 / 移交), funds recovered on those clues."""
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from jiandu.clues.choices import DisposalMethod
+    from jiandu.clues.models import Outcome
+    from jiandu.oversight.choices import RectificationStatus
+
+    links = item.problems.select_related("problem__rectification")
+    problems = len(links)
+    closed = sum(
+        1
+        for link in links
+        if getattr(link.problem, "rectification", None) is not None
+        and link.problem.rectification.status == RectificationStatus.CLOSED
+    )
+    clue_ids = list(item.clues.values_list("clue_id", flat=True))
+    filed = item.clues.filter(clue__disposal_method=DisposalMethod.CASE_FILED).count()
+    funds = Outcome.objects.filter(clue_id__in=clue_ids).aggregate(s=Sum("funds_recovered"))["s"]
+    return {
+        "problems": problems,
+        "closed": closed,
+        "completion": round(100 * closed / problems, 1) if problems else None,
+        "clues": len(clue_ids),
+        "case_filed": filed,
+        "case_rate": round(100 * filed / len(clue_ids), 1) if clue_ids else None,
+        "funds_recovered": funds or Decimal("0"),
+    }

@@ -69,6 +69,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             item.problems.select_related("problem", "problem__org", "focus_item").order_by("pk")
         ),
         "clues": list(item.clues.select_related("clue", "target__org").order_by("pk")),
+        "figures": selectors.round_figures(item),
         "manage": manage,
         "next_stage": _next_stage(item) if manage else None,
         "draw_form": DrawForm() if manage and item.stage == RoundStage.PREPARING else None,

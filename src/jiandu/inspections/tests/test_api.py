@@ -36,6 +36,8 @@ def test_commission_draws_and_moves_the_round(client, actor, item):
     assert team["target"]["name"] == "五华区纪委监委"
     assert [m["role"] for m in team["members"]] == ["组长", "组员", "组员"]
     assert detail["targets"][0]["focus_items"]
+    figures = detail["figures"]
+    assert figures["problems"] == 0 and figures["clues"] == 0 and figures["case_rate"] is None
     skip = client.post(f"{API}/rounds/{item.pk}/stage", {"to_stage": "archived"},
                        content_type="application/json")  # fmt: skip
     assert skip.status_code == 409

@@ -74,3 +74,34 @@ def test_other_county_gets_404(client, rw, item):
         url = reverse(f"inspections:{name}", args=[item.pk])
         response = client.post(url) if name != "round_detail" else client.get(url)
         assert response.status_code == 404, name
+
+
+def test_round_figures_drill_to_their_records(client, actor, item, rw):
+    from jiandu.clues.choices import DisposalMethod
+    from jiandu.clues.services import clue_dispose
+    from jiandu.inspections import selectors, services
+
+    w = rw.world
+    services.round_draw(actor=actor, round=item, seed=1)
+    services.round_advance(actor=actor, round=item, to_stage="stationed")
+    category = ProblemCategory.objects.first()
+    for text in ("问题一", "问题二"):
+        services.finding_add(actor=actor, round=item, org=w.county, description=text,
+                             category=category)  # fmt: skip
+    clues = [
+        services.clue_transfer(
+            actor=actor, round=item, org=w.county, title=t, handling_org=w.county
+        )
+        for t in ("线索一", "线索二", "线索三", "线索四")
+    ]
+    clue_dispose(actor=actor, clue=clues[0], method=DisposalMethod.CASE_FILED, note="立案")
+    figures = selectors.round_figures(item)
+    assert figures["problems"] == 2 and figures["closed"] == 0 and figures["completion"] == 0
+    assert figures["clues"] == 4 and figures["case_filed"] == 1 and figures["case_rate"] == 25.0
+    client.force_login(actor)
+    page = client.get(reverse("inspections:round_detail", args=[item.pk])).content.decode()
+    assert "成案率25.0%" in page and "立案审查1件" in page
+    # The figures' records are the rows listed below them.
+    assert page.count(reverse("oversight:problem_detail", args=[0]).replace("/0/", "/")) >= 2
+    for clue in clues:
+        assert reverse("clues:clue_detail", args=[clue.pk]) in page
