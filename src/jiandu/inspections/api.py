@@ -14,14 +14,16 @@ from ninja.errors import HttpError
 from jiandu.core.access import require_perm
 from jiandu.core.schemas import ERRORS, ERRORS_WITH_CONFLICT
 from jiandu.inspections import selectors, services
-from jiandu.inspections.models import InspectionRound, TeamDraw
+from jiandu.inspections.models import FocusItem, InspectionRound, TeamDraw
 from jiandu.inspections.schemas import (
     InspectionDrawIn,
     InspectionDrawOut,
+    InspectionRoundCreateIn,
     InspectionRoundDetailOut,
     InspectionRoundOut,
     InspectionStageIn,
 )
+from jiandu.orgs.selectors import visible_orgs
 
 router = Router(tags=["巡察"])
 VIEW = "inspections.view_inspectionround"
@@ -77,6 +79,32 @@ def list_rounds(request: HttpRequest):
     """The rounds the user's jurisdiction runs or is inspected in."""
     require_perm(request, VIEW)
     return [_round(r) for r in selectors.round_list(user=request.user)]
+
+
+@router.post("/rounds", response={201: InspectionRoundDetailOut, **ERRORS}, summary="建立巡察轮次")
+def create_round(request: HttpRequest, payload: InspectionRoundCreateIn):
+    """Run by the user's commission; every target in the jurisdiction (else 422)."""
+    require_perm(request, "inspections.add_inspectionround")
+    user = request.user
+    orgs = visible_orgs(user, [t.org for t in payload.targets], "targets")
+    items = {f.key: f for f in FocusItem.objects.filter(archived_at__isnull=True)}
+    unknown = sorted({k for t in payload.targets for k in t.focus_items} - set(items))
+    if unknown:
+        raise ValidationError({"focus_items": f"没有这些重点事项：{'、'.join(unknown)}"})
+    item = services.round_create(
+        actor=user,
+        name=payload.name,
+        form=payload.form,
+        level=payload.level,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        targets=orgs,
+        focus_items={t.org: [items[k] for k in t.focus_items] for t in payload.targets},
+        team_size=payload.team_size,
+        required_skills=payload.required_skills,
+        cooldown_months=payload.cooldown_months,
+    )
+    return Status(201, _detail(selectors.round_get(user=user, pk=item.pk)))
 
 
 @router.get(

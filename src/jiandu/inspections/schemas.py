@@ -58,6 +58,23 @@ class InspectionRoundDetailOut(InspectionRoundOut):
     teams: list[InspectionTeamOut]
 
 
+class InspectionTargetIn(Schema):
+    org: int = Field(..., description="被巡察单位编号")
+    focus_items: list[str] = Field([], description="重点事项代码（菜单式，按单位选定）")
+
+
+class InspectionRoundCreateIn(Schema):
+    name: str = Field(..., max_length=100)
+    form: str = Field(..., description="sector/linked/menu/regular/special/mobile")
+    level: str = Field(..., description="city/county/joint")
+    starts_on: dt.date
+    ends_on: dt.date
+    targets: list[InspectionTargetIn] = Field(..., min_length=1)
+    team_size: int = Field(5, ge=1, le=30)
+    required_skills: list[str] = []
+    cooldown_months: int = Field(36, ge=0, le=120)
+
+
 class InspectionDrawIn(Schema):
     seed: int | None = Field(None, ge=0, description="随机种子；不给时自动选取")
     as_of: dt.date | None = Field(None, description="抽取日期，默认今天")

@@ -8,6 +8,7 @@ app_name = "inspections"
 
 urlpatterns = [
     path("", views.round_list, name="round_list"),
+    path("new/", views.round_create, name="round_create"),
     path("<int:pk>/", views.round_detail, name="round_detail"),
     path("<int:pk>/draw/", views.round_draw, name="round_draw"),
     path("<int:pk>/stage/", views.round_stage, name="round_stage"),

@@ -8,14 +8,15 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
 from jiandu.inspections import selectors, services
 from jiandu.inspections.choices import STAGE_ORDER, RoundStage
-from jiandu.inspections.forms import DrawForm, FindingForm, StageForm
+from jiandu.inspections.forms import DrawForm, FindingForm, RoundCreateForm, StageForm
 from jiandu.inspections.models import InspectionRound
+from jiandu.orgs.forms import add_service_errors
 
 VIEW = "inspections.view_inspectionround"
 
@@ -38,6 +39,36 @@ def _next_stage(item: InspectionRound) -> RoundStage | None:
 def round_list(request: HttpRequest) -> HttpResponse:
     rounds = list(selectors.round_list(user=request.user))
     return render(request, "inspections/round_list.html", {"rounds": rounds})
+
+
+@login_required
+@permission_required("inspections.add_inspectionround", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def round_create(request: HttpRequest) -> HttpResponse:
+    form = RoundCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        targets = list(data["targets"])
+        try:
+            item = services.round_create(
+                actor=request.user,
+                name=data["name"],
+                form=data["form"],
+                level=data["level"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                targets=targets,
+                focus_items={t.pk: list(data["focus_items"]) for t in targets},
+                team_size=data["team_size"],
+                required_skills=form.skills(),
+                cooldown_months=data["cooldown_months"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已建立巡察轮次，下一步抽取巡察组")
+            return redirect("inspections:round_detail", pk=item.pk)
+    return render(request, "inspections/round_form.html", {"form": form})
 
 
 @login_required

@@ -67,3 +67,29 @@ def test_other_county_gets_404_everywhere(client, rw, item):
 
 def test_anonymous_is_401(client, item):
     assert client.get(f"{API}/rounds").status_code == 401
+
+
+def test_create_round_through_the_api(client, actor, rw, pool):
+    w = rw.world
+    client.force_login(actor)
+    body = {
+        "name": "市县统合第二轮巡察",
+        "form": "linked",
+        "level": "joint",
+        "starts_on": "2026-03-01",
+        "ends_on": "2026-05-01",
+        "targets": [{"org": w.county.pk, "focus_items": ["poverty"]}, {"org": w.unit_a.pk}],
+        "required_skills": ["财务"],
+    }
+    made = client.post(f"{API}/rounds", body, content_type="application/json")
+    assert made.status_code == 201, made.content
+    data = made.json()
+    assert data["form_label"] == "联动式" and data["stage_label"] == "准备"
+    focus = {t["org"]["id"]: t["focus_items"] for t in data["targets"]}
+    assert focus == {w.county.pk: ["脱贫攻坚和乡村振兴政策落实"], w.unit_a.pk: []}
+    bad = client.post(f"{API}/rounds", body | {"form": "nonsense"}, content_type="application/json")
+    assert bad.status_code == 422
+    unknown = body | {"targets": [{"org": w.county.pk, "focus_items": ["nope"]}]}
+    assert client.post(f"{API}/rounds", unknown, content_type="application/json").status_code == 422
+    client.force_login(rw.accounts["wuhua"])
+    assert client.post(f"{API}/rounds", body, content_type="application/json").status_code == 403

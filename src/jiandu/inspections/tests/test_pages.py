@@ -105,3 +105,22 @@ def test_round_figures_drill_to_their_records(client, actor, item, rw):
     assert page.count(reverse("oversight:problem_detail", args=[0]).replace("/0/", "/")) >= 2
     for clue in clues:
         assert reverse("clues:clue_detail", args=[clue.pk]) in page
+
+
+def test_create_round_on_the_page(client, actor, rw, pool):
+    w = rw.world
+    client.force_login(actor)
+    url = reverse("inspections:round_create")
+    assert "被巡察单位" in client.get(url).content.decode()
+    response = client.post(url, {
+        "name": "机动巡察", "form": "mobile", "level": "city", "starts_on": "2026-03-01",
+        "ends_on": "2026-04-01", "targets": [w.county.pk, w.unit_b.pk],
+        "focus_items": [], "team_size": "3", "required_skills": "财务、审计",
+        "cooldown_months": "24",
+    })  # fmt: skip
+    item = InspectionRound.objects.get(name="机动巡察")
+    assert response.status_code == 302
+    assert item.required_skills == ["财务", "审计"] and item.cooldown_months == 24
+    assert set(item.targets.values_list("org_id", flat=True)) == {w.county.pk, w.unit_b.pk}
+    client.force_login(rw.accounts["wuhua"])
+    assert client.get(url).status_code == 403
