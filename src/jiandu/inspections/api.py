@@ -14,16 +14,20 @@ from ninja.errors import HttpError
 from jiandu.core.access import require_perm
 from jiandu.core.schemas import ERRORS, ERRORS_WITH_CONFLICT
 from jiandu.inspections import selectors, services
-from jiandu.inspections.models import FocusItem, InspectionRound, TeamDraw
+from jiandu.inspections.models import FocusItem, InspectionRound, TalentEntry, TeamDraw
 from jiandu.inspections.schemas import (
+    InspectionConflictIn,
     InspectionDrawIn,
     InspectionDrawOut,
     InspectionRoundCreateIn,
     InspectionRoundDetailOut,
     InspectionRoundOut,
     InspectionStageIn,
+    InspectionTalentIn,
+    InspectionTalentOut,
 )
-from jiandu.orgs.selectors import visible_orgs
+from jiandu.orgs.selectors import visible_org, visible_orgs
+from jiandu.people.selectors import person_get
 
 router = Router(tags=["巡察"])
 VIEW = "inspections.view_inspectionround"
@@ -157,3 +161,40 @@ def advance_stage(request: HttpRequest, round_id: int, payload: InspectionStageI
     except ValidationError as exc:
         raise HttpError(409, "；".join(exc.messages)) from None
     return _detail(selectors.round_get(user=request.user, pk=round_id))
+
+
+def _talent(e: TalentEntry) -> dict[str, Any]:
+    return {"person_id": e.person_id, "name": e.person.name, "skills": list(e.skills),
+            "can_lead": e.can_lead, "available": e.available}  # fmt: skip
+
+
+@router.get("/talent", response={200: list[InspectionTalentOut], **ERRORS}, summary="人才库")
+def list_talent(request: HttpRequest):
+    """The 人才库 of the user's commission (shared by 巡察 and 单元制 checks)."""
+    require_perm(request, "inspections.add_teamdraw")
+    owner = services.owner_org_of(request.user)
+    rows = TalentEntry.objects.filter(owner_org=owner).select_related("person")
+    return [_talent(e) for e in rows]
+
+
+@router.put(
+    "/talent/{int:person_id}", response={200: InspectionTalentOut, **ERRORS}, summary="放入人才库"
+)
+def put_talent(request: HttpRequest, person_id: int, payload: InspectionTalentIn):
+    """Put a cadre of the registry (within the jurisdiction, else 404) into the pool."""
+    require_perm(request, "inspections.add_teamdraw")
+    person = person_get(user=request.user, pk=person_id)
+    entry = services.talent_set(actor=request.user, person=person, skills=payload.skills,
+                                can_lead=payload.can_lead, available=payload.available,
+                                note=payload.note)  # fmt: skip
+    return _talent(entry)
+
+
+@router.post("/conflicts", response={201: dict, **ERRORS}, summary="登记申报回避")
+def create_conflict(request: HttpRequest, payload: InspectionConflictIn):
+    require_perm(request, "inspections.add_teamdraw")
+    person = person_get(user=request.user, pk=payload.person)
+    org = visible_org(request.user, payload.org, "org")
+    conflict = services.conflict_declare(actor=request.user, person=person, org=org,
+                                         reason=payload.reason, note=payload.note)  # fmt: skip
+    return Status(201, {"id": conflict.pk})

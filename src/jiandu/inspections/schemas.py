@@ -92,3 +92,25 @@ class InspectionDrawOut(Schema):
 class InspectionStageIn(Schema):
     to_stage: str
     note: str = Field("", max_length=500)
+
+
+class InspectionTalentOut(Schema):
+    person_id: int
+    name: str
+    skills: list[str]
+    can_lead: bool = Field(..., description="可任组长")
+    available: bool = Field(..., description="可抽调")
+
+
+class InspectionTalentIn(Schema):
+    skills: list[str] = []
+    can_lead: bool = False
+    available: bool = True
+    note: str = Field("", max_length=200)
+
+
+class InspectionConflictIn(Schema):
+    person: int
+    org: int
+    reason: str = Field("relative", description="relative/former/other")
+    note: str = Field("", max_length=200)

@@ -82,6 +82,11 @@ def _owner_org(actor: Any) -> Org:
     return org
 
 
+def owner_org_of(actor: Any) -> Org:
+    """The commission whose 人才库 and rounds a user works with."""
+    return _owner_org(actor)
+
+
 def _require_jurisdiction(actor: Any, orgs: Sequence[Org], field: str) -> None:
     ids = jurisdiction_org_ids(actor)
     outside = [o.name for o in orgs if o.pk not in ids]

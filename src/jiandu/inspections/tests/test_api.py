@@ -93,3 +93,23 @@ def test_create_round_through_the_api(client, actor, rw, pool):
     assert client.post(f"{API}/rounds", unknown, content_type="application/json").status_code == 422
     client.force_login(rw.accounts["wuhua"])
     assert client.post(f"{API}/rounds", body, content_type="application/json").status_code == 403
+
+
+def test_talent_pool_and_conflicts_through_the_api(client, actor, rw, pool):
+    from jiandu.inspections.models import DeclaredConflict
+
+    w = rw.world
+    client.force_login(actor)
+    rows = client.get(f"{API}/talent").json()
+    assert len(rows) == 10 and {r["name"] for r in rows} >= {"干部0", "干部9"}
+    put = client.put(f"{API}/talent/{pool[5].pk}",
+                     {"skills": ["工程", "财务"], "can_lead": True, "available": False},
+                     content_type="application/json")  # fmt: skip
+    assert put.status_code == 200 and put.json()["skills"] == ["工程", "财务"]
+    made = client.post(f"{API}/conflicts", {"person": pool[5].pk, "org": w.township.pk},
+                       content_type="application/json")  # fmt: skip
+    assert made.status_code == 201
+    assert DeclaredConflict.objects.filter(person=pool[5], org=w.township).exists()
+    assert (
+        client.put(f"{API}/talent/999999", {}, content_type="application/json").status_code == 404
+    )
