@@ -597,3 +597,84 @@ def report_comment(
         changes={"problem": comment.problem_id, "clue": comment.clue_id},
     )
     return comment
+
+
+def _target_team(round: InspectionRound, target: RoundTarget) -> tuple[str, list[str]]:
+    draw = round.draws.filter(adopted=True).first()
+    if draw is None:
+        raise ValidationError({"round": "尚未采用巡察组"})
+    rows = list(draw.assignments.filter(target=target).select_related("person"))
+    leader = next((a.person.name for a in rows if a.role == TeamRole.LEADER), "")
+    return leader, [a.person.name for a in rows if a.role == TeamRole.MEMBER]
+
+
+@transaction.atomic
+def entry_notice_issue(*, actor: Any, round: InspectionRound, org: Org) -> Any:
+    """The 巡察进驻通知 to a target (numbered; one per target: issuing again returns it)."""
+    from jiandu.documents.choices import DocumentType
+    from jiandu.documents.services import document_issue
+    from jiandu.inspections.documents import EntryNotice, render_entry_notice_docx
+
+    target = _target(round, org)
+    leader, members = _target_team(round, target)
+    items = [f.name for f in target.focus_items.all()]
+
+    def render(number: str, day: dt.date) -> bytes:
+        return render_entry_notice_docx(notice=EntryNotice(
+            number=number, issuer=round.owner_org.name, recipient=org.name,
+            round_name=round.name, starts_on=round.starts_on, ends_on=round.ends_on,
+            leader=leader, members=members, focus_items=items, date=day,
+        ))  # fmt: skip
+
+    return document_issue(
+        actor=actor,
+        organ=round.owner_org,
+        document_type=DocumentType.INSPECTION_ENTRY,
+        title=f"关于{round.name}进驻{org.name}的通知",
+        render=render,
+        file_name=f"巡察进驻通知-{org.name}.docx",
+        recipient_org=org,
+        record_type="inspections.roundtarget",
+        record_id=target.pk,
+    )
+
+
+@transaction.atomic
+def feedback_issue(*, actor: Any, round: InspectionRound, org: Org, due_days: int = 30) -> Any:
+    """The 巡察反馈意见 to a target, from its findings (反馈阶段)."""
+    from jiandu.documents.choices import DocumentType
+    from jiandu.documents.services import document_issue
+    from jiandu.inspections.documents import FeedbackOpinion, FeedbackProblem, render_feedback_docx
+
+    if round.stage != RoundStage.FEEDBACK:
+        raise ValidationError({"round": "只有反馈阶段可以印发巡察反馈意见"})
+    target = _target(round, org)
+    links = list(target.problems.select_related("problem", "focus_item").order_by("pk"))
+    if not links:
+        raise ValidationError({"org": f"{org.name}没有登记发现的问题"})
+    problems = [
+        FeedbackProblem(
+            link.problem.number,
+            link.focus_item.name if link.focus_item else "",
+            link.problem.description,
+        )
+        for link in links
+    ]
+
+    def render(number: str, day: dt.date) -> bytes:
+        return render_feedback_docx(opinion=FeedbackOpinion(
+            number=number, issuer=round.owner_org.name, recipient=org.name,
+            round_name=round.name, problems=problems, due_days=due_days, date=day,
+        ))  # fmt: skip
+
+    return document_issue(
+        actor=actor,
+        organ=round.owner_org,
+        document_type=DocumentType.INSPECTION_FEEDBACK,
+        title=f"{round.name}对{org.name}的巡察反馈意见",
+        render=render,
+        file_name=f"巡察反馈意见-{org.name}.docx",
+        recipient_org=org,
+        record_type="inspections.roundtarget.feedback",
+        record_id=target.pk,
+    )

@@ -13,5 +13,10 @@ urlpatterns = [
     path("<int:pk>/draw/", views.round_draw, name="round_draw"),
     path("<int:pk>/stage/", views.round_stage, name="round_stage"),
     path("<int:pk>/findings/", views.finding_create, name="finding_create"),
+    path(
+        "<int:pk>/targets/<int:org_id>/<slug:kind>.docx",
+        views.target_document,
+        name="target_document",
+    ),
     path("<int:pk>/draws/<int:draw_id>/inputs.json", views.draw_inputs, name="draw_inputs"),
 ]

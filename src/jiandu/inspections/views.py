@@ -202,3 +202,31 @@ def draw_inputs(request: HttpRequest, pk: int, draw_id: int) -> HttpResponse:
                             content_type="application/json; charset=utf-8")  # fmt: skip
     response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}.json"'
     return response
+
+
+@login_required
+@permission_required("documents.add_document", raise_exception=True)
+@require_POST
+def target_document(request: HttpRequest, pk: int, org_id: int, kind: str) -> HttpResponse:
+    """Issue (or fetch the one already issued) 巡察进驻通知 / 巡察反馈意见 of a target and
+    download it."""
+    from django.http import Http404
+    from django.utils.http import content_disposition_header
+
+    from jiandu.documents.services import document_file_read
+    from jiandu.documents.views import DOCX_CONTENT_TYPE
+
+    item = _managed(request, pk)
+    target = item.targets.select_related("org").filter(org_id=org_id).first()
+    if target is None or kind not in ("entry", "feedback"):
+        raise Http404("记录不存在")
+    issue = services.entry_notice_issue if kind == "entry" else services.feedback_issue
+    try:
+        document = issue(actor=request.user, round=item, org=target.org)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("inspections:round_detail", pk=item.pk)
+    data = document_file_read(actor=request.user, document=document)
+    response = HttpResponse(data, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, document.file_name) or ""
+    return response
