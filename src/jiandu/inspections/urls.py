@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/draw/", views.round_draw, name="round_draw"),
     path("<int:pk>/stage/", views.round_stage, name="round_stage"),
     path("<int:pk>/findings/", views.finding_create, name="finding_create"),
+    path("<int:pk>/problems.xlsx", views.problem_sheet, name="problem_sheet"),
     path(
         "<int:pk>/targets/<int:org_id>/<slug:kind>.docx",
         views.target_document,

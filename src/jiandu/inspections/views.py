@@ -230,3 +230,39 @@ def target_document(request: HttpRequest, pk: int, org_id: int, kind: str) -> Ht
     response = HttpResponse(data, content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, document.file_name) or ""
     return response
+
+
+PROBLEM_SHEET_COLUMNS = [
+    ("问题编号", lambda link: link.problem.number, 16),
+    ("被巡察单位", lambda link: link.problem.org.name, 24),
+    ("重点事项", lambda link: link.focus_item.name if link.focus_item else "", 24),
+    ("问题类别", lambda link: link.problem.category.name, 16),
+    ("问题描述", lambda link: link.problem.description, 60),
+    ("发现日期", lambda link: link.problem.found_on, 12),
+    ("整改状态", lambda link: link.problem.rectification.get_status_display(), 14),
+    ("整改期限", lambda link: link.problem.rectification.due_on, 12),
+]
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_GET
+def problem_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """问题底稿: the round's findings as .xlsx (the shared, formula-safe writer), audited."""
+    from django.utils.http import content_disposition_header
+
+    from jiandu.core.xlsx import XLSX_CONTENT_TYPE, Column, export_rows
+
+    item = _managed(request, pk)
+    links = item.problems.select_related(
+        "problem__org", "problem__category", "problem__rectification", "focus_item"
+    ).order_by("target__org__path", "pk")
+    columns = [Column(h, f, w) for h, f, w in PROBLEM_SHEET_COLUMNS]
+    data = export_rows(title="问题底稿", columns=columns, rows=links)
+    audit_record(actor=request.user, action=AuditAction.EXPORT, obj=item,
+                 summary=f"{item.name}：导出问题底稿（{len(links)}个问题）")  # fmt: skip
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        content_disposition_header(True, f"{item.name}-问题底稿.xlsx") or ""
+    )
+    return response

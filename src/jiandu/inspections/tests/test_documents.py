@@ -73,3 +73,25 @@ def test_download_entry_notice_on_the_page(client, rw, actor, pool):
     assert early.status_code == 302
     client.force_login(rw.accounts["dongchuan"])
     assert client.post(url).status_code in (403, 404)
+
+
+def test_problem_sheet_is_formula_safe(client, rw, actor, pool):
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    w = rw.world
+    item = make_round(rw, actor, targets=[w.county])
+    services.round_draw(actor=actor, round=item, seed=2)
+    services.round_advance(actor=actor, round=item, to_stage=RoundStage.STATIONED)
+    services.finding_add(actor=actor, round=item, org=w.county, description="=HYPERLINK(1)",
+                         category=ProblemCategory.objects.first())  # fmt: skip
+    client.force_login(actor)
+    response = client.get(reverse("inspections:problem_sheet", args=[item.pk]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("问题编号", "被巡察单位", "重点事项")
+    assert rows[1][1] == "五华区纪委监委" and rows[1][4] == "=HYPERLINK(1)"
+    assert sheet.cell(row=2, column=5).data_type == "s"
+    client.force_login(rw.accounts["wuhua"])
+    assert client.get(reverse("inspections:problem_sheet", args=[item.pk])).status_code == 403
