@@ -65,3 +65,31 @@ class CommentOutcome(models.TextChoices):
     NOTE = "note", _("意见")
     PROBLEM = "problem", _("发现问题")
     CLUE = "clue", _("发现问题线索")
+
+
+class UnitMemberRole(models.TextChoices):
+    STATIONED = "stationed", _("派驻纪检监察组")
+    TOWNSHIP = "township", _("镇（园区）纪（工）委、纪检监察室")
+    DEPARTMENT = "department", _("职能部门")
+    VILLAGE_COMMITTEE = "village_committee", _("村务监督委员会")
+
+
+class CheckStep(models.TextChoices):
+    """The six steps of a 单元制 check (seed 000), in order."""
+
+    PROBLEMS = "problems", _("看问题")
+    LEDGERS = "ledgers", _("查台账")
+    VISITS = "visits", _("走访谈")
+    CAUSES = "causes", _("找症结")
+    RECTIFY = "rectify", _("促整改")
+    REVIEW = "review", _("回头看")
+    DONE = "done", _("已完成")
+
+
+CHECK_STEP_ORDER: list[str] = [s.value for s in CheckStep]
+
+
+class CheckOutcomeKind(models.TextChoices):
+    ORDER = "order", _("责令整改")
+    TALK = "talk", _("责任提醒谈话")
+    ADMONISH = "admonish", _("纠错诫勉")

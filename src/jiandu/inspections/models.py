@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from jiandu.core.access import ScopedQuerySet
 from jiandu.core.models import ArchivableModel, TimeStampedModel
 from jiandu.inspections.choices import (
+    CheckOutcomeKind,
+    CheckStep,
     CommentOutcome,
     ConflictReason,
     EscalationKind,
@@ -27,6 +29,7 @@ from jiandu.inspections.choices import (
     RoundStage,
     SuggestionStatus,
     TeamRole,
+    UnitMemberRole,
 )
 
 
@@ -372,3 +375,129 @@ class ReportComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:30]
+
+
+class UnitQuerySet(ScopedQuerySet):
+    scope_fields = ("owner_org", "members__org")
+
+
+class SupervisionUnit(TimeStampedModel):
+    """A standing 单元制 supervision unit (seed 000): 1 派驻组 + 1 镇/园区纪(工)委 or 纪检
+    监察室 + x departments and 村务监督委员会, covering a set of units."""
+
+    name = models.CharField(_("名称"), max_length=60)
+    owner_org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    covered = models.ManyToManyField("orgs.Org", verbose_name=_("监督单位"), related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("监督单元")
+        verbose_name_plural = _("监督单元")
+        ordering = ["owner_org", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitMember(models.Model):
+    unit = models.ForeignKey(SupervisionUnit, on_delete=models.CASCADE, related_name="members")
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("成员类别"), max_length=20, choices=UnitMemberRole.choices)
+
+    class Meta:
+        verbose_name = _("监督单元成员单位")
+        verbose_name_plural = _("监督单元成员单位")
+        constraints = [models.UniqueConstraint(fields=["unit", "org"], name="unit_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_role_display()}"
+
+
+class CoveragePlan(models.Model):
+    """Which covered unit is to be checked in a year, and whether for 重点检查."""
+
+    unit = models.ForeignKey(SupervisionUnit, on_delete=models.CASCADE, related_name="plans")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    key_check = models.BooleanField(_("重点检查"), default=False)
+
+    class Meta:
+        verbose_name = _("年度监督计划")
+        verbose_name_plural = _("年度监督计划")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "org"], name="plan_once_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}"
+
+
+class SpecialCheck(TimeStampedModel):
+    """A 专项检查 of a unit (扶贫, 节假日, 高档烟酒 …) through the six steps, with a team
+    drawn from the talent pool with 回避 (stored like a round's draw)."""
+
+    unit = models.ForeignKey(SupervisionUnit, on_delete=models.PROTECT, related_name="checks")
+    name = models.CharField(_("名称"), max_length=100)
+    topic = models.CharField(_("检查专题"), max_length=30)
+    held_on = models.DateField(_("检查日期"))
+    targets = models.ManyToManyField("orgs.Org", verbose_name=_("被检查单位"), related_name="+")
+    step = models.CharField(
+        _("步骤"), max_length=12, choices=CheckStep.choices, default=CheckStep.PROBLEMS
+    )
+    team_size = models.PositiveSmallIntegerField(_("检查组人数"), default=3)
+    required_skills = models.JSONField(_("必需专长"), default=list, blank=True)
+    draw = models.JSONField(_("抽组输入和结果"), null=True, blank=True)
+    members = models.ManyToManyField("people.Person", verbose_name=_("检查组"), related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("专项检查")
+        verbose_name_plural = _("专项检查")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CheckProblem(models.Model):
+    check_item = models.ForeignKey(SpecialCheck, on_delete=models.PROTECT, related_name="problems")
+    problem = models.OneToOneField(
+        "oversight.Problem", on_delete=models.PROTECT, related_name="unit_check_link"
+    )
+
+    class Meta:
+        verbose_name = _("单元制检查问题")
+        verbose_name_plural = _("单元制检查问题")
+
+    def __str__(self) -> str:
+        return str(self.problem)
+
+
+class CheckOutcome(models.Model):
+    """What followed a check: 责令整改, 责任提醒谈话, 纠错诫勉 (recorded outcomes)."""
+
+    check_item = models.ForeignKey(SpecialCheck, on_delete=models.PROTECT, related_name="outcomes")
+    kind = models.CharField(_("处理"), max_length=12, choices=CheckOutcomeKind.choices)
+    org = models.ForeignKey("orgs.Org", on_delete=models.PROTECT, related_name="+")
+    person_name = models.CharField(_("对象"), max_length=50, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"))
+
+    class Meta:
+        verbose_name = _("检查处理")
+        verbose_name_plural = _("检查处理")
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

@@ -41,4 +41,5 @@ def pool(rw, actor):
         skills = ["财务"] if i % 3 == 0 else (["审计"] if i % 3 == 1 else ["法律"])
         services.talent_set(actor=actor, person=person, skills=skills, can_lead=i < 4)
         people.append(person)
+    rw.pool_people = people
     return people
