@@ -93,3 +93,16 @@ class CheckOutcomeKind(models.TextChoices):
     ORDER = "order", _("责令整改")
     TALK = "talk", _("责任提醒谈话")
     ADMONISH = "admonish", _("纠错诫勉")
+
+
+class LedgerKind(models.TextChoices):
+    """The 三本账 a county keeps (seed 002)."""
+
+    TRANSFERRED = "transferred", _("巡察移交问题线索台账")
+    GOVERNANCE = "governance", _("专项治理建议台账")
+    ASSIGNED = "assigned", _("市级交办事项台账")
+
+
+class LedgerStatus(models.TextChoices):
+    OPEN = "open", _("办理中")
+    DONE = "done", _("已办结")

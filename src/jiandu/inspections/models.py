@@ -23,6 +23,8 @@ from jiandu.inspections.choices import (
     CommentOutcome,
     ConflictReason,
     EscalationKind,
+    LedgerKind,
+    LedgerStatus,
     ReportKind,
     RoundForm,
     RoundLevel,
@@ -501,3 +503,65 @@ class CheckOutcome(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class LedgerRowQuerySet(ScopedQuerySet):
+    scope_fields = ("county",)
+
+
+class LedgerRow(TimeStampedModel):
+    """A row of one of a county's 三本账, linked to the round, clue or problem it tracks."""
+
+    county = models.ForeignKey(
+        "orgs.Org", verbose_name=_("县区"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("台账"), max_length=16, choices=LedgerKind.choices)
+    title = models.CharField(_("事项"), max_length=200)
+    round = models.ForeignKey(
+        InspectionRound, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    clue = models.ForeignKey(
+        "clues.Clue", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    problem = models.ForeignKey(
+        "oversight.Problem", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=8, choices=LedgerStatus.choices, default=LedgerStatus.OPEN
+    )
+    progress = models.TextField(_("最新进展"), blank=True)
+
+    objects = LedgerRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("三本账条目")
+        verbose_name_plural = _("三本账条目")
+        ordering = ["county", "kind", "pk"]
+        indexes = [models.Index(fields=["county", "kind", "status"], name="ledger_county_kind")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LedgerReport(models.Model):
+    """A row's monthly progress report (月报)."""
+
+    row = models.ForeignKey(LedgerRow, on_delete=models.CASCADE, related_name="reports")
+    month = models.DateField(_("月份"))  # first day of the month
+    progress = models.TextField(_("进展"))
+    status = models.CharField(_("状态"), max_length=8, choices=LedgerStatus.choices)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("报送时间"))
+
+    class Meta:
+        verbose_name = _("三本账月报")
+        verbose_name_plural = _("三本账月报")
+        ordering = ["row", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["row", "month"], name="ledger_report_once_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.row} {self.month:%Y-%m}"
