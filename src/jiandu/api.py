@@ -252,6 +252,7 @@ def _register_routers() -> None:
     from jiandu.dossiers.api import router as dossiers_router
     from jiandu.ecoindex.api import router as ecoindex_router
     from jiandu.inbox.api import router as inbox_router
+    from jiandu.inspections.api import router as inspections_router
     from jiandu.orgs.api import router as orgs_router
     from jiandu.oversight.api import router as oversight_router
     from jiandu.people.api import router as people_router
@@ -272,6 +273,7 @@ def _register_routers() -> None:
     api.add_router("/supervision/", supervision_router)
     api.add_router("/dossiers/", dossiers_router)
     api.add_router("/ecoindex/", ecoindex_router)
+    api.add_router("/inspections/", inspections_router)
 
 
 _register_routers()

@@ -7,7 +7,8 @@ Django ones (``migrate``, ``runserver``, ``createsuperuser``) share one entry po
 Three things are answered without starting Django, so that they answer at once:
 
 * ``jiandu``, ``jiandu -h``/``--help`` and ``jiandu help``: the overview below;
-* the pure calculators (``jiandu board rank``, ``jiandu calendar due``), which need no
+* the pure calculators (``jiandu board rank``, ``jiandu calendar due``,
+  ``jiandu inspection draw``), which need no
   database: they run the platform's own rule code on files;
 * nothing else: every other command starts Django and imports only what it uses.
 
@@ -29,6 +30,7 @@ PURE_COMMANDS: dict[tuple[str, ...], str] = {
     ("calendar", "due"): "jiandu.core.calendar_cli",
     ("dossier", "opinion"): "jiandu.dossiers.opinion_cli",
     ("index", "compute"): "jiandu.ecoindex.index_cli",
+    ("inspection", "draw"): "jiandu.inspections.draw_cli",
 }
 
 # The platform's own commands, for the overview (Django's are listed by ``help --all``).
@@ -42,6 +44,7 @@ OVERVIEW: list[tuple[str, str]] = [
     ("dossier", "政治生态档案：廉政意见（opinion，无需数据库）、预黑预警、统计"),
     ("reconcile", "对账销账：零报告检测（zero-report）、自动对账（match）"),
     ("supervision", "督导：整改警示卡检查（cards）"),
+    ("inspection", "巡察：按回避规则抽取巡察组（draw，无需数据库）"),
     ("audit", "审计日志：校验哈希链"),
     ("roles", "按角色权限表建立或更新角色"),
     ("tasks", "后台任务：独立进程运行（worker）"),

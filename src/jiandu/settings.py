@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "jiandu.supervision",
     "jiandu.dossiers",
     "jiandu.ecoindex",
+    "jiandu.inspections",
     "jiandu.demo",
     "jiandu.workbench",
 ]

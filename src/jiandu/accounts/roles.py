@@ -51,6 +51,14 @@ _SUPERVISION_CAMPAIGNS = [
     "supervision.issue_warning_card",
 ]
 
+# 巡察 rounds (seed 002): set up, team draws with 回避, stage moves.
+_INSPECTION_ROUNDS = [
+    "inspections.view_inspectionround",
+    "inspections.add_inspectionround",
+    "inspections.change_inspectionround",
+    "inspections.add_teamdraw",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_PETITION: [
         *_VIEW_BUSINESS,
@@ -60,6 +68,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     ROLE_CLUES: [
         *_VIEW_BUSINESS,
+        # A county sees the rounds that inspect it.
+        "inspections.view_inspectionround",
         "clues.add_clue",
         "clues.change_clue",
         "people.add_person",
@@ -127,6 +137,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cards.spot_check_card",
         "cards.change_listtemplate",
         *_SUPERVISION_CAMPAIGNS,
+        *_INSPECTION_ROUNDS,
     ],
     ROLE_LEADER: [
         *_VIEW_BUSINESS,
@@ -139,6 +150,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cards.view_remindercard",
         "supervision.view_campaign",
         "supervision.view_warningcard",
+        "inspections.view_inspectionround",
     ],
     ROLE_IDENTITY: [
         "clues.view_reporter_identity",

@@ -16,6 +16,8 @@ class DocumentType(models.TextChoices):
     REPLY_LETTER = "reply_letter", _("函复")
     INQUIRY_MINUTES = "inquiry_minutes", _("质询会纪要")
     REMINDER_CARD = "reminder_card", _("主体责任提醒卡")
+    INSPECTION_ENTRY = "inspection_entry", _("巡察进驻通知")
+    INSPECTION_FEEDBACK = "inspection_feedback", _("巡察反馈意见")
 
 
 # The type character of a 文号 (昆纪预〔2026〕3号) when an organ has not set its own.
@@ -28,6 +30,8 @@ DEFAULT_TYPE_CHARACTERS: dict[str, str] = {
     DocumentType.REPLY_LETTER: "函",
     DocumentType.INQUIRY_MINUTES: "纪要",
     DocumentType.REMINDER_CARD: "提",
+    DocumentType.INSPECTION_ENTRY: "巡",
+    DocumentType.INSPECTION_FEEDBACK: "巡反",
 }
 
 

@@ -1,0 +1,89 @@
+"""Reads of the 巡察 rounds, scoped: the commission that runs a round and every target
+(a county sees its own rounds) see it; outside the jurisdiction a round is a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from jiandu.core.access import get_or_404
+from jiandu.inspections.models import InspectionRound, TeamDraw
+from jiandu.oversight.selectors import acting_org_ids
+
+
+def round_list(*, user: Any) -> QuerySet[InspectionRound]:
+    return (
+        InspectionRound.objects.restrict(user)
+        .select_related("owner_org")
+        .annotate(
+            problem_count=Count("problems", distinct=True),
+            clue_count=Count("clues", distinct=True),
+        )
+    )
+
+
+def round_get(*, user: Any, pk: int) -> InspectionRound:
+    return get_or_404(round_list(user=user), pk=pk)
+
+
+def may_manage(user: Any, item: InspectionRound) -> bool:
+    """The round's commission (its offices) with the right to run rounds."""
+    return item.owner_org_id in acting_org_ids(user) and user.has_perm(
+        "inspections.change_inspectionround"
+    )
+
+
+def adopted_draw(item: InspectionRound) -> TeamDraw | None:
+    return item.draws.filter(adopted=True).first()
+
+
+def teams(item: InspectionRound) -> list[dict[str, Any]]:
+    """The adopted draw's teams: per target, the leader first, names as people read them."""
+    draw = adopted_draw(item)
+    if draw is None:
+        return []
+    rows: dict[int, dict[str, Any]] = {}
+    for a in draw.assignments.select_related("person", "target__org").order_by(
+        "target__org__path", "role", "person__name"
+    ):
+        row = rows.setdefault(
+            a.target_id, {"target": {"id": a.target.org_id, "name": a.target.org.name},
+                          "members": []}
+        )  # fmt: skip
+        row["members"].append({"name": a.person.name, "role": a.get_role_display()})
+    return list(rows.values())
+
+
+def round_figures(item: InspectionRound) -> dict[str, Any]:
+    """The round's figures, each with the records it counts (drill-down on the page):
+    problems found, rectifications closed (完成率), clues transferred, clues that became
+    立案审查 (成案率 = 立案审查 / 移交), funds recovered on those clues."""
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from jiandu.clues.choices import DisposalMethod
+    from jiandu.clues.models import Outcome
+    from jiandu.oversight.choices import RectificationStatus
+
+    links = item.problems.select_related("problem__rectification")
+    problems = len(links)
+    closed = sum(
+        1
+        for link in links
+        if getattr(link.problem, "rectification", None) is not None
+        and link.problem.rectification.status == RectificationStatus.CLOSED
+    )
+    clue_ids = list(item.clues.values_list("clue_id", flat=True))
+    filed = item.clues.filter(clue__disposal_method=DisposalMethod.CASE_FILED).count()
+    funds = Outcome.objects.filter(clue_id__in=clue_ids).aggregate(s=Sum("funds_recovered"))["s"]
+    return {
+        "problems": problems,
+        "closed": closed,
+        "completion": round(100 * closed / problems, 1) if problems else None,
+        "clues": len(clue_ids),
+        "case_filed": filed,
+        "case_rate": round(100 * filed / len(clue_ids), 1) if clue_ids else None,
+        "funds_recovered": funds or Decimal("0"),
+    }
