@@ -331,7 +331,7 @@ def _loop(
     outcome: CloseOutcome,
 ) -> None:
     from jiandu.oversight.models import ProblemCategory, ProblemSource
-    from jiandu.oversight.services import problem_create
+    from jiandu.oversight.services import ProblemSpec, problems_create_many
 
     month = snapshot.month
     open_warnings = {w.org_id: w for w in EcoWarning.objects.filter(status=EcoWarningStatus.OPEN)}
@@ -342,6 +342,7 @@ def _loop(
         if u.colour and u.colour != rules.green and int(u.unit) not in open_warnings
     ]
     now = timezone.now()
+    closed = []
     for unit in scores.units:
         warning = open_warnings.get(int(unit.unit))
         if unit.regreened and warning is not None and warning.month < month:
@@ -349,11 +350,15 @@ def _loop(
             warning.regreened_month = month
             warning.proving_months = calc.proving_months(month, rules.regreen_months)
             warning.closed_at = now
-            warning.save(update_fields=["status", "regreened_month", "proving_months", "closed_at"])
-            outcome.regreened.append(warning)
+            closed.append(warning)
+    EcoWarning.objects.bulk_update(
+        closed, ["status", "regreened_month", "proving_months", "closed_at"], batch_size=500
+    )
+    outcome.regreened.extend(closed)
     if not warned:
         return
     supervisors = _supervisors([by_id[int(u.unit)] for u in warned])
+    supervising = Org.objects.in_bulk(set(supervisors.values()))
     source = ProblemSource.objects.filter(key="index_warning").first()
     category = (
         ProblemCategory.objects.filter(name__in=("主体责任落实", "其他"), archived_at__isnull=True)
@@ -362,37 +367,50 @@ def _loop(
     )
     sequence = EcoWarning.objects.filter(month=month).count()
     found_on = min(timezone.localdate(), month_bounds(month)[1])
+    if not isinstance(found_on, dt.date):
+        found_on = timezone.localdate()
+    warnings = []
     for unit in warned:
         org = by_id[int(unit.unit)]
         supervisor = supervisors.get(org.pk)
         if supervisor is None:
             continue
         sequence += 1
-        reasons = pulled_down(rules, unit.nodes)
-        warning = EcoWarning.objects.create(
-            org=org,
-            month=month,
-            snapshot=snapshot,
-            colour=unit.colour,
-            index=unit.index,
-            number=warning_number(month, sequence),
-            pulled_down=reasons,
-            supervising_org_id=supervisor,
-        )
-        if source is not None and category is not None:
-            colour = LABEL_BY_COLOUR.get(unit.colour, unit.colour)
-            weak = "、".join(r["name"] for r in reasons[:2])
-            warning.problem = problem_create(
-                actor=actor,
+        warnings.append(
+            EcoWarning(
                 org=org,
-                description=f"{month_label(month)}政治生态指数{unit.index}，纳入{colour}色管理"
-                f"（{warning.number}）；得分较低的板块：{weak}。请分析原因，抓好整改。",
-                category=category,
-                source=source,
-                found_on=found_on if isinstance(found_on, dt.date) else timezone.localdate(),
-                supervising_org=Org.objects.get(pk=supervisor),
-                found_by_org=Org.objects.get(pk=supervisor),
-                origin=("ecoindex.ecowarning", warning.pk),
+                month=month,
+                snapshot=snapshot,
+                colour=unit.colour,
+                index=unit.index,
+                number=warning_number(month, sequence),
+                pulled_down=pulled_down(rules, unit.nodes),
+                supervising_org_id=supervisor,
             )
-            warning.save(update_fields=["problem"])
-        outcome.warnings.append(warning)
+        )
+    EcoWarning.objects.bulk_create(warnings, batch_size=500)
+    if source is not None and category is not None:
+        specs = []
+        for warning in warnings:
+            colour = LABEL_BY_COLOUR.get(warning.colour, warning.colour)
+            weak = "、".join(r["name"] for r in warning.pulled_down[:2])
+            supervisor = supervising[warning.supervising_org_id]
+            specs.append(
+                ProblemSpec(
+                    org=warning.org,
+                    description=f"{month_label(month)}政治生态指数{warning.index}，"
+                    f"纳入{colour}色管理（{warning.number}）；得分较低的板块：{weak}。"
+                    "请分析原因，抓好整改。",
+                    category=category,
+                    source=source,
+                    found_on=found_on,
+                    supervising_org=supervisor,
+                    found_by_org=supervisor,
+                    origin=("ecoindex.ecowarning", warning.pk),
+                )
+            )
+        problems = problems_create_many(actor=actor, specs=specs)
+        for warning, problem in zip(warnings, problems, strict=True):
+            warning.problem = problem
+        EcoWarning.objects.bulk_update(warnings, ["problem"], batch_size=500)
+    outcome.warnings.extend(warnings)

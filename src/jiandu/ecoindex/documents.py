@@ -2,17 +2,19 @@
 分析研判 report with its charts, laid out to GB/T 9704-2012 with the shared helpers of
 :mod:`jiandu.documents.layout`.
 
-The charts are PNG images drawn here (bars on a white ground, written with zlib as the QR
-code of the layout module is): the virtual environment has no plotting or imaging
-library, so the charts carry no text; each one's figures are printed under it.
+The charts are PNG images drawn with matplotlib (the Agg renderer, imported when a chart
+is drawn, never at start-up) with Chinese titles, axis labels and category names in a
+CJK font found on the system (Noto Sans CJK, Source Han Sans, WenQuanYi …). Without
+one, a chart carries only numbers (its categories numbered 1, 2, …) and the document
+says that the names are listed under it; each chart's figures are printed under it
+either way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
-import struct
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,50 +43,74 @@ RGB = {
     "gray": (201, 205, 212),
 }
 COLOUR_NAMES = {"green": "绿", "yellow": "黄", "orange": "橙", "red": "红"}
+# CJK fonts in order of preference (matplotlib's family names); failing these, any
+# installed family whose name says CJK.
+CJK_FONTS = (
+    "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei", "Noto Sans SC", "Droid Sans Fallback", "Noto Serif CJK SC",
+)  # fmt: skip
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    """The family name of a CJK font matplotlib can use, or None when there is none."""
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in names:
+            return name
+    return next((n for n in sorted(names) if "CJK" in n.upper()), None)
+
+
+def _hex(colour: str) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*RGB.get(colour, RGB["blue"]))
 
 
 def bar_png(
-    values: Sequence[float], colours: Sequence[str], *, width: int = 640, height: int = 240,
-    top: float | None = None,
+    values: Sequence[float], colours: Sequence[str], *, labels: Sequence[str] = (),
+    title: str = "", ylabel: str = "", top: float | None = None, value_format: str = "{:g}",
+    width: int = 1200, height: int = 560,
 ) -> bytes:  # fmt: skip
-    """A bar chart as PNG bytes: one bar per value, on a baseline with light grid lines at
-    each quarter of ``top`` (default: the largest value)."""
-    top = top or max([*values, 1])
-    n = max(len(values), 1)
-    margin = 16
-    slot = (width - 2 * margin) / n
-    bar = max(2, int(slot * 0.6))
-    pixels = [[(255, 255, 255)] * width for _ in range(height)]
-    plot_h = height - 2 * margin
-    for q in range(1, 5):
-        y = height - margin - int(plot_h * q / 4)
-        for x in range(margin, width - margin):
-            pixels[y][x] = (237, 239, 243)
-    for i, value in enumerate(values):
-        h = int(plot_h * max(value, 0) / top)
-        x0 = margin + int(slot * i + (slot - bar) / 2)
-        colour = RGB.get(colours[i] if i < len(colours) else "blue", RGB["blue"])
-        for y in range(height - margin - h, height - margin):
-            row = pixels[y]
-            for x in range(x0, min(x0 + bar, width)):
-                row[x] = colour
-    for x in range(margin, width - margin):
-        pixels[height - margin][x] = (134, 144, 156)
-    raw = bytearray()
-    for row in pixels:
-        raw += b"\x00" + bytes(c for px in row for c in px)
+    """A bar chart as PNG bytes (``width`` × ``height`` pixels): one bar per value, its
+    figure above it, with ``labels`` under the bars and ``title``/``ylabel`` in a CJK
+    font; without a CJK font the bars are numbered 1, 2, … and text that is not ASCII is
+    left out (the caller lists the names under the chart)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(bytes(raw), 6))
-        + chunk(b"IEND", b"")
-    )
+    font = cjk_font()
+    dpi = 200
+    figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    text = {"family": [font, "DejaVu Sans"]} if font else {"family": ["DejaVu Sans"]}
+    n = len(values)
+    names = list(labels) if font and len(labels) == n else [str(i) for i in range(1, n + 1)]
+    positions = list(range(n))
+    bars = axes.bar(
+        positions, [max(float(v), 0) for v in values], width=0.6,
+        color=[_hex(colours[i] if i < len(colours) else "blue") for i in positions],
+    )  # fmt: skip
+    axes.bar_label(bars, labels=[value_format.format(v) for v in values], padding=2,
+                   fontsize=7, **text)  # fmt: skip
+    axes.set_xticks(positions, names, fontsize=7, **text)
+    axes.tick_params(axis="y", labelsize=7)
+    high = top or max([float(v) for v in values] + [1])
+    axes.set_ylim(0, high * 1.15)
+    axes.grid(axis="y", color="#edeff3", linewidth=0.8)
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    if font:
+        if title:
+            axes.set_title(title, fontsize=9, **text)
+        if ylabel:
+            axes.set_ylabel(ylabel, fontsize=8, **text)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=dpi, facecolor="white")
+    return out.getvalue()
 
 
 @dataclass
@@ -149,6 +175,21 @@ def _caption(document: Any, text: str) -> None:
     paragraph(document, text, align=WD_ALIGN_PARAGRAPH.CENTER, indent=0, size=12)
 
 
+def _chart(document: Any, png: bytes, caption: str, names: Sequence[str]) -> None:
+    """The chart, its caption with the figures, and — when the chart could not be
+    labelled in Chinese — what its numbered bars stand for."""
+    document.add_picture(io.BytesIO(png), width=Mm(150))
+    _caption(document, caption)
+    if cjk_font() is None:
+        listed = "；".join(f"{i}为{name}" for i, name in enumerate(names, start=1))
+        _caption(document, f"（本机无中文字体，图中以序号标示，名称列于图下：{listed}）")
+
+
+def _wrap(name: str, width: int = 4) -> str:
+    """A long Chinese name on lines of ``width`` characters (under a bar)."""
+    return "\n".join(name[i : i + width] for i in range(0, len(name), width))
+
+
 def _movers(rows: Sequence[dict[str, Any]]) -> str:
     return "；".join(f"{r['unit']}（{r['change']:+.2f}，现为{r['index']}）" for r in rows)
 
@@ -179,23 +220,26 @@ def render_analysis(report: Analysis) -> bytes:
         f"{report.month_label}，对{report.units}个单位开展政治生态监测评估，评估结果为：{counts}。",
     )
     heading(document, "一、总体分布")
+    names = [f"{d['label']}色" for d in report.distribution]
     counts_png = bar_png(
-        [d["count"] for d in report.distribution], [d["colour"] for d in report.distribution]
-    )
-    document.add_picture(io.BytesIO(counts_png), width=Mm(150))
+        [d["count"] for d in report.distribution], [d["colour"] for d in report.distribution],
+        labels=names, title=f"{report.month_label}各颜色单位数", ylabel="单位数（个）",
+    )  # fmt: skip
     figures = "、".join(f"{d['label']} {d['count']}" for d in report.distribution)
-    _caption(document, f"图1 各颜色单位数（从左至右：{figures}）")
+    _chart(document, counts_png, f"图1 各颜色单位数（从左至右：{figures}）", names)
     if report.previous_distribution:
         before = "，".join(f"{d['label']}色{d['count']}个" for d in report.previous_distribution)
         paragraph(document, f"上月为：{before}。")
     heading(document, "二、薄弱板块")
     if report.dimensions:
+        names = [d["name"] for d in report.dimensions]
         means_png = bar_png(
-            [d["mean"] for d in report.dimensions], ["blue"] * len(report.dimensions), top=100
-        )
-        document.add_picture(io.BytesIO(means_png), width=Mm(150))
+            [d["mean"] for d in report.dimensions], ["blue"] * len(report.dimensions),
+            labels=[_wrap(n) for n in names], title=f"{report.month_label}各板块平均得分",
+            ylabel="平均得分（分）", top=100, value_format="{:.2f}",
+        )  # fmt: skip
         figures = "、".join(f"{d['name']} {d['mean']:.2f}" for d in report.dimensions)
-        _caption(document, f"图2 各板块平均得分（从左至右：{figures}）")
+        _chart(document, means_png, f"图2 各板块平均得分（从左至右：{figures}）", names)
         weakest = "、".join(d["name"] for d in report.dimensions[:2])
         paragraph(document, f"平均得分最低的板块是{weakest}，应作为下一步监督的重点。")
     heading(document, "三、变化较大的单位")

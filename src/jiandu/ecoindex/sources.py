@@ -24,6 +24,9 @@ from jiandu.core.db import fetch_rows
 from jiandu.oversight.choices import RectificationStatus
 from jiandu.oversight.models import Interview, Problem, Rectification
 
+# Above this many units, Source.values groups every unit and keeps the wanted ones.
+MANY_UNITS = 50
+
 Records = Callable[[dt.date, dt.date, str], QuerySet]
 
 
@@ -43,7 +46,13 @@ class Source:
         """org id → value for every org in ``org_ids``: a count (0 without records), or a
         percentage (absent when the unit has nothing in the denominator)."""
         ids = list(org_ids)
-        qs = self.records(start, end, month).filter(**{f"{self.org_field}__in": ids})
+        wanted = set(ids)
+        # For many units (a close), every unit's group is counted and the wanted ones
+        # kept: cheaper than sending hundreds of ids for the database to match.
+        if len(ids) > MANY_UNITS:
+            qs = self.records(start, end, month).filter(**{f"{self.org_field}__isnull": False})
+        else:
+            qs = self.records(start, end, month).filter(**{f"{self.org_field}__in": ids})
         grouped = qs.values(self.org_field).order_by()
         if self.numerator is None:
             counts = dict(fetch_rows(grouped.annotate(n=Count("pk", distinct=True)).values_list(
@@ -55,7 +64,7 @@ class Source:
         ).values_list(self.org_field, "n", "done")
         out: dict[int, Decimal] = {}
         for org_id, n, done in fetch_rows(rows):
-            if n:
+            if n and org_id in wanted:
                 out[org_id] = (Decimal(100) * done / n).quantize(Decimal("0.01"))
         return out
 

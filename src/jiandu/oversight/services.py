@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiandu.core.access import jurisdiction_org_ids
-from jiandu.core.audit import audit_record
+from jiandu.core.audit import audit_record, audit_record_many
 from jiandu.core.choices import AuditAction
-from jiandu.core.deadlines import deadline_compute
+from jiandu.core.deadlines import deadline_compute, work_calendar
 from jiandu.core.files import stored_file_add
 from jiandu.core.workdays import add_months
 from jiandu.oversight.choices import (
@@ -29,7 +29,11 @@ from jiandu.oversight.choices import (
     RectificationStatus,
 )
 from jiandu.oversight.lifecycle import REASON_REQUIRED, Side, TransitionError, next_status
-from jiandu.oversight.messages import message_problem_opened, message_rectification_moved
+from jiandu.oversight.messages import (
+    message_problem_opened,
+    message_rectification_moved,
+    messages_problems_opened,
+)
 from jiandu.oversight.models import (
     FollowUp,
     Interview,
@@ -171,6 +175,106 @@ def problem_create(
         )
     message_problem_opened(actor=actor, problem=problem)
     return problem
+
+
+@dataclass
+class ProblemSpec:
+    """One problem for :func:`problems_create_many`: the arguments of
+    :func:`problem_create` without evidence or 立行立改."""
+
+    org: Any
+    description: str
+    category: ProblemCategory
+    source: ProblemSource
+    found_on: dt.date
+    supervising_org: Any
+    found_by_org: Any = None
+    person: Any = None
+    responsible_leader: Any = None
+    origin: tuple[str, int] | None = None
+    recurrence_of: Problem | None = None
+
+
+# Foreign keys are given as instances: their lookups are not repeated per problem.
+_BULK_CLEAN_EXCLUDE = [
+    "number", "found_by", "org", "person", "category", "source", "found_by_org",
+    "responsible_leader", "supervising_org", "recurrence_of",
+]  # fmt: skip
+
+
+@transaction.atomic
+def problems_create_many(*, actor: Any, specs: list[ProblemSpec]) -> list[Problem]:
+    """:func:`problem_create` for many problems at once (a monthly close warning a
+    hundred units): the same problems, rectifications, audit rows and inbox messages,
+    written set-based — one insert per table, the deadline table and the calendar read
+    once. Returns the problems in the order given, each with ``rectification`` set."""
+    if not specs:
+        return []
+    today = timezone.localdate()
+    for spec in specs:
+        if spec.source.is_archived or spec.category.is_archived:
+            raise ValidationError({"source": "问题来源或类别已停用"})
+        if spec.found_on > today:
+            raise ValidationError({"found_on": "发现日期不能晚于今天"})
+    found_by = actor if getattr(actor, "pk", None) else None
+    problems = []
+    for spec in specs:
+        problem = Problem(
+            org=spec.org,
+            person=spec.person,
+            description=spec.description.strip(),
+            category=spec.category,
+            source=spec.source,
+            found_on=spec.found_on,
+            found_by=found_by,
+            found_by_org=spec.found_by_org or actor.org,
+            responsible_leader=spec.responsible_leader,
+            supervising_org=spec.supervising_org,
+            origin_type=spec.origin[0] if spec.origin else "",
+            origin_id=spec.origin[1] if spec.origin else None,
+            recurrence_of=spec.recurrence_of,
+        )
+        problem.full_clean(exclude=_BULK_CLEAN_EXCLUDE)
+        problems.append(problem)
+    Problem.objects.bulk_create(problems, batch_size=500)
+    for problem in problems:
+        problem.number = f"WT{problem.found_on:%Y}{problem.pk:07d}"
+    Problem.objects.bulk_update(problems, ["number"], batch_size=500)
+    calendar = work_calendar()
+    deadlines = {
+        day: deadline_compute(RECTIFICATION_STEP, day, calendar=calendar)
+        for day in {p.found_on for p in problems}
+    }
+    rectifications = [
+        Rectification(
+            problem=p, due_on=deadlines[p.found_on].due, deadline_rule=deadlines[p.found_on].rule
+        )
+        for p in problems
+    ]
+    Rectification.objects.bulk_create(rectifications, batch_size=500)
+    audit_record_many(
+        [
+            {
+                "actor": actor,
+                "action": AuditAction.CREATE,
+                "obj": p,
+                "summary": f"登记问题 {p.number}（{spec.org}）",
+                "changes": {
+                    "org": spec.org.pk,
+                    "source": spec.source.name,
+                    "category": spec.category.name,
+                    "found_on": p.found_on,
+                    "due_on": deadlines[p.found_on].due,
+                    "origin": list(spec.origin) if spec.origin else None,
+                },
+            }
+            for p, spec in zip(problems, specs, strict=True)
+        ]
+    )
+    for problem, rectification in zip(problems, rectifications, strict=True):
+        problem.rectification = rectification
+    messages_problems_opened(actor=actor, problems=problems)
+    return problems
 
 
 @transaction.atomic

@@ -168,3 +168,22 @@ def test_computed_leaf_counts_records_and_drills_down_to_them(world):
                                            month="2026-09", org_id=world.unit_a.pk)  # fmt: skip
     assert len(rows) == 1 and "公务用车管理不规范" in rows[0]["text"]
     assert rows[0]["url"].endswith(f"/problems/{Problem.objects.get().pk}/")
+
+
+def test_many_units_grouped_without_their_ids_give_the_same_values(world, monkeypatch):
+    from jiandu.ecoindex import sources
+
+    city = world.users["city"]
+    for org in (world.unit_a, world.unit_a, world.unit_b):
+        problem_create(
+            actor=city, org=org, description="台账不全",
+            category=ProblemCategory.objects.get(name="其他"),
+            source=ProblemSource.objects.get(key="supervision"),
+            found_on=dt.date(2026, 9, 15), supervising_org=world.city,
+        )  # fmt: skip
+    span = {"start": dt.date(2026, 9, 1), "end": dt.date(2026, 9, 30), "month": "2026-09"}
+    ids = [world.unit_a.pk]  # unit_b has records but is not asked for
+    few = {k: s.values(**span, org_ids=ids) for k, s in SOURCES.items()}
+    monkeypatch.setattr(sources, "MANY_UNITS", 0)
+    many = {k: s.values(**span, org_ids=ids) for k, s in SOURCES.items()}
+    assert many == few and few["problems_found"] == {world.unit_a.pk: 2}

@@ -10,9 +10,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
+from PIL import Image
 
 from jiandu.accounts import roles as r
 from jiandu.core.models import AuditLog, Task
+from jiandu.ecoindex import documents
 from jiandu.ecoindex.close import index_close
 from jiandu.ecoindex.documents import bar_png
 from jiandu.ecoindex.models import EcoWarning
@@ -118,6 +120,12 @@ def test_scoping_county_sees_its_units_only(closed):
     assert client.post(reverse("ecoindex:close"), {"month": "2026-10"}).status_code == 403
 
 
+def _docx_text(data: bytes) -> str:
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+
+
 def test_warning_notice_and_analysis_docx(closed):
     client = login(closed.users["stats"])
     warning = EcoWarning.objects.get()
@@ -129,8 +137,29 @@ def test_warning_notice_and_analysis_docx(closed):
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     text = archive.read("word/document.xml").decode()
     assert "2026年9月政治生态分析研判报告" in text and "市民政局" in text
-    assert sum(1 for n in archive.namelist() if n.endswith(".png")) == 2
+    text = _docx_text(response.content)
+    images = [archive.read(n) for n in archive.namelist() if n.endswith(".png")]
+    assert len(images) == 2
+    for data in images:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+            assert image.format == "PNG" and 800 <= image.width <= 2000
+            assert 300 <= image.height <= 1000
+    assert "图1 各颜色单位数（从左至右：绿 2、黄 1、橙 0、红 0）" in text
+    assert "图2 各板块平均得分（从左至右：" in text and "选人用人公信度 " in text
+    assert "本机无中文字体" not in text
     assert client.get(reverse("ecoindex:warning_list")).status_code == 200
+
+
+def test_analysis_without_a_cjk_font_lists_the_names_under_the_charts(closed, monkeypatch):
+    monkeypatch.setattr(documents, "cjk_font", lambda: None)
+    client = login(closed.users["stats"])
+    response = client.get(reverse("ecoindex:analysis", args=["2026-09"]))
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    text = _docx_text(response.content)
+    assert "图中以序号标示，名称列于图下：1为绿色；2为黄色；3为橙色；4为红色" in text
+    assert "图1 各颜色单位数（从左至右：绿 2、黄 1、橙 0、红 0）" in text
+    assert sum(1 for n in archive.namelist() if n.endswith(".png")) == 2
 
 
 def test_close_button_submits_a_background_task(closed, django_capture_on_commit_callbacks):
@@ -159,9 +188,15 @@ def test_api_trees_and_series(closed):
     assert client.get("/api/v1/ecoindex/snapshots/2026-09?version=1").json()["version"] == 1
 
 
-def test_bar_png_is_a_png():
-    data = bar_png([3, 1, 0, 2], ["green", "yellow", "orange", "red"], width=40, height=20)
-    assert data.startswith(b"\x89PNG\r\n\x1a\n") and b"IEND" in data
+def test_bar_png_is_a_png_of_the_size_asked():
+    data = bar_png([3, 1, 0, 2], ["green", "yellow", "orange", "red"],
+                   labels=["绿色", "黄色", "橙色", "红色"], title="各颜色单位数",
+                   width=800, height=400)  # fmt: skip
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "PNG" and image.size == (800, 400)
+        # not blank: the bars' colours are drawn
+        colours = {c for _, c in image.convert("RGB").getcolors(maxcolors=1 << 20)}
+    assert (63, 159, 95) in colours and (200, 49, 43) in colours
 
 
 def test_city_leader_home_shows_the_map(closed):
