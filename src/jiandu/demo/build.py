@@ -42,7 +42,7 @@ from jiandu.demo.orgs import create_orgs, org_specs
 from jiandu.demo.people import cadre_specs, create_people
 from jiandu.demo.plan import build_plan
 from jiandu.demo.reconciliation import create_reconciliation_demo
-from jiandu.demo.supervision import build_supervision_demo
+from jiandu.demo.supervision import build_supervision_demo, run_demo_card_check
 
 SETUP_USERNAME = "jiandu-demo"
 MAX_SCALE = 5.0
@@ -236,7 +236,8 @@ def build_demo(
         build_dossier_demo(year=year, today=last_day + dt.timedelta(days=1), seed=seed, scale=scale)
         report(0.98, "政治生态指数（一年的月度结账）")
         build_ecoindex_demo(actor=setup, today=last_day + dt.timedelta(days=1), seed=seed)
-        report(0.99, "期限提醒（站内消息）")
+        report(0.99, "每日检查：整改警示卡、期限提醒（站内消息）")
+        run_demo_card_check(today=last_day + dt.timedelta(days=1))
         run_demo_reminders(today=today)
     return DemoSummary(
         seed=seed,

@@ -317,3 +317,16 @@ def build_supervision_demo(*, orgs: dict[str, Any], today: dt.date) -> Any:
             source="演示数据",
         )
     return campaign
+
+
+def run_demo_card_check(*, today: dt.date) -> int:
+    """The daily 警示卡 check once more at the end of the build, for the demo's "today":
+    the mechanisms built after the 督导 demo (the index's warnings) opened problems of
+    their own, and overdue ones are owed their cards as in a system in daily use.
+    Returns the number of cards issued."""
+    from jiandu.accounts.models import User
+    from jiandu.supervision import services
+
+    return len(
+        services.warning_cards_check(actor=User.objects.get(username="stats"), today=today).issued
+    )
