@@ -458,7 +458,7 @@ def clue_transfer(
     )
     priority = deadline_compute(PRIORITY_STEP, received).due
     regular_due = clue.due_date
-    if priority < clue.due_date:
+    if clue.due_date is None or priority < clue.due_date:
         clue.due_date = priority
         clue.save(update_fields=["due_date"])
     RoundClue.objects.create(round=round, target=target, clue=clue)
@@ -654,7 +654,7 @@ def feedback_issue(*, actor: Any, round: InspectionRound, org: Org, due_days: in
         raise ValidationError({"org": f"{org.name}没有登记发现的问题"})
     problems = [
         FeedbackProblem(
-            link.problem.number,
+            link.problem.number or "",
             link.focus_item.name if link.focus_item else "",
             link.problem.description,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from jiandu.core.access import WholeTree
 from jiandu.orgs.models import Org
 
 
@@ -35,4 +36,7 @@ def org_jurisdiction(org_id: int) -> frozenset[int]:
     for path in supervised_paths:
         query |= Q(path__startswith=path)
     extra = set(Org.objects.filter(query).values_list("id", flat=True)) if query else set()
-    return frozenset(sub_ids | extra)
+    ids = sub_ids | extra
+    if len(ids) == Org.objects.count():
+        return WholeTree(ids)
+    return frozenset(ids)
