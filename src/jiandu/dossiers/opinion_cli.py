@@ -46,10 +46,23 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TextIO
 
 from jiandu.core import idnumbers
 from jiandu.core.cli_messages import usage_message
+from jiandu.core.pure_cli import (
+    InputError,
+    UsageError,
+)
+from jiandu.core.pure_cli import (
+    json_error as _json_error,
+)
+from jiandu.core.pure_cli import (
+    raise_usage as _raise_usage,
+)
+from jiandu.core.pure_cli import (
+    read_text as _read_text,
+)
 from jiandu.dossiers.periods import (
     PURPOSES,
     ClueMatter,
@@ -67,25 +80,6 @@ REQUIRED = ("id_no", "kind", "category", "decided_on")
 KINDS = ("party", "government", "clue")
 SANCTION_STATUSES = ("", "annulled")
 CLUE_STATUSES = ("open", "closed")
-
-
-class InputError(Exception):
-    def __init__(self, lines: Sequence[str]):
-        self.lines = list(lines)
-        super().__init__("\n".join(self.lines))
-
-
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError([f"无法读取文件 {path}：{exc.strerror or exc}"]) from None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError([f"{path}：无法识别文件编码，请保存为 UTF-8"])
 
 
 def _date(text: str, column: str) -> dt.date:
@@ -247,14 +241,6 @@ def format_text(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-class UsageError(Exception):
-    pass
-
-
-def _raise_usage(message: str) -> NoReturn:
-    raise UsageError(message)
-
-
 def _iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -286,12 +272,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="以 JSON 输出")
     return parser  # fmt: skip
-
-
-def _json_error(err: TextIO, lines: Sequence[str], code: int) -> int:
-    body = {"ok": False, "error": "；".join(lines), "errors": list(lines), "code": code}
-    err.write(json.dumps(body, ensure_ascii=False) + "\n")
-    return code
 
 
 def main(

@@ -46,10 +46,23 @@ import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TextIO
 
 from jiandu.boards.ranking.formats import parse_month, to_decimal
 from jiandu.core.cli_messages import usage_message
+from jiandu.core.pure_cli import (
+    InputError,
+    UsageError,
+)
+from jiandu.core.pure_cli import (
+    json_error as _json_error,
+)
+from jiandu.core.pure_cli import (
+    raise_usage as _raise_usage,
+)
+from jiandu.core.pure_cli import (
+    read_text as _read_text,
+)
 from jiandu.ecoindex.calc import (
     IndexSpec,
     MonthScores,
@@ -61,25 +74,6 @@ from jiandu.ecoindex.calc import (
 
 COLUMNS = ("unit", "month", "indicator", "value")
 COLUMN_ALIASES = {"单位": "unit", "月份": "month", "指标": "indicator", "数值": "value"}
-
-
-class InputError(Exception):
-    def __init__(self, lines: Sequence[str]):
-        self.lines = list(lines)
-        super().__init__("\n".join(self.lines))
-
-
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError([f"无法读取文件 {path}：{exc.strerror or exc}"]) from None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError([f"{path}：无法识别文件编码，请保存为 UTF-8"])
 
 
 def load_spec(path: Path) -> IndexSpec:
@@ -212,20 +206,6 @@ def format_text(months: Sequence[MonthScores]) -> str:
             )
         lines.append("")
     return "\n".join(lines)
-
-
-class UsageError(Exception):
-    pass
-
-
-def _raise_usage(message: str) -> NoReturn:
-    raise UsageError(message)
-
-
-def _json_error(err: TextIO, lines: Sequence[str], code: int) -> int:
-    body = {"ok": False, "error": "；".join(lines), "errors": list(lines), "code": code}
-    err.write(json.dumps(body, ensure_ascii=False) + "\n")
-    return code
 
 
 def build_parser() -> argparse.ArgumentParser:

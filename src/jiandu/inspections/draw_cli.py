@@ -40,9 +40,16 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TextIO
 
 from jiandu.core.cli_messages import usage_message
+from jiandu.core.pure_cli import (
+    InputError,
+    UsageError,
+)
+from jiandu.core.pure_cli import (
+    raise_usage as _raise_usage,
+)
 from jiandu.inspections.draw import (
     DEFAULT_COOLDOWN_MONTHS,
     LEADER,
@@ -55,22 +62,6 @@ from jiandu.inspections.draw import (
     Target,
     draw_teams,
 )
-
-
-class InputError(Exception):
-    """Bad input; ``lines`` are the messages, one per problem."""
-
-    def __init__(self, lines: Sequence[str]):
-        self.lines = list(lines)
-        super().__init__("\n".join(self.lines))
-
-
-class UsageError(Exception):
-    """argparse's usage error, raised instead of printed."""
-
-
-def _raise_usage(message: str) -> NoReturn:
-    raise UsageError(message)
 
 
 def _read_rows(path: Path, columns: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
