@@ -22,7 +22,9 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
@@ -359,6 +361,22 @@ def audit_seal_quietly(*, limit: int | None = None, pause: float | None = None) 
 # while: a pause this long between a long sealing's batches lets every waiter in.
 SQLITE_SEAL_PAUSE = 0.12
 
+# Set by :func:`sealing_without_pauses` for a writer that has the database to itself.
+_NO_SEAL_PAUSES: ContextVar[bool] = ContextVar("jiandu_audit_no_seal_pauses", default=False)
+
+
+@contextmanager
+def sealing_without_pauses() -> Iterator[None]:
+    """Seals run inside this block (after-commit hooks included) link their batches
+    back to back, without :data:`SQLITE_SEAL_PAUSE` between them: for a writer that has
+    the database to itself (the demo builder on a new, empty database), where nobody
+    waits for the lock and the pauses would only add seconds (0.12 s per 500 rows)."""
+    marker = _NO_SEAL_PAUSES.set(True)
+    try:
+        yield
+    finally:
+        _NO_SEAL_PAUSES.reset(marker)
+
 
 @dataclass(frozen=True)
 class SealResult:
@@ -378,7 +396,11 @@ def audit_seal(*, limit: int | None = None, pause: float | None = None) -> SealR
     unsealed, audited writes go on working, and ``audit_verify`` reports it until an
     operator runs ``jiandu audit recover-head`` (docs/operations.md)."""
     if pause is None:
-        pause = SQLITE_SEAL_PAUSE if connection.vendor == "sqlite" else 0.0
+        pause = (
+            SQLITE_SEAL_PAUSE
+            if connection.vendor == "sqlite" and not _NO_SEAL_PAUSES.get()
+            else 0.0
+        )
     total = 0
     last = 0
     while limit is None or total < limit:
@@ -744,6 +766,7 @@ __all__ = [
     "audit_verify",
     "diff",
     "model_snapshot",
+    "sealing_without_pauses",
 ]
 
 

@@ -504,7 +504,6 @@ def render_reminder_card_docx(*, card: ReminderCard) -> bytes:
         "leader_title": card.leader_title,
         "url": card.url,
         **{f"item{i}": text for i, text in enumerate(card.items)},
-        **{f"note{i}": text for i, text in enumerate(card.notes)},
     }
     if card.number:
         texts["number"] = card.number
@@ -515,7 +514,9 @@ def render_reminder_card_docx(*, card: ReminderCard) -> bytes:
         card.date,
         card.summary_due,
         len(card.items),
-        len(card.notes),
+        # The notes (a committee's 负面清单, the same on each of its cards) are part of
+        # the template, not filled: their heading ends with a colon (no safe text).
+        tuple(card.notes),
         bool(card.number),
     )
 
@@ -528,7 +529,6 @@ def render_reminder_card_docx(*, card: ReminderCard) -> bytes:
                 leader_title=t["leader_title"],
                 url=t["url"],
                 items=[t[f"item{i}"] for i in range(len(card.items))],
-                notes=[t[f"note{i}"] for i in range(len(card.notes))],
                 number=t.get("number", ""),
             )
         )

@@ -9,14 +9,13 @@ turned into :class:`~jiandu.ecoindex.calc.IndexRules` by :meth:`IndexTree.rules`
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiandu.ecoindex import calc
 from jiandu.ecoindex.choices import (
     EcoColour,
     EcoWarningStatus,
@@ -25,6 +24,9 @@ from jiandu.ecoindex.choices import (
     NodeDirection,
     NodeMethod,
 )
+
+if TYPE_CHECKING:
+    from jiandu.ecoindex import calc
 
 MONTH_LENGTH = 7  # "YYYY-MM"
 
@@ -86,6 +88,10 @@ class IndexTree(models.Model):
 
 
 def rules_from_nodes(tree: IndexTree, nodes: list[IndexNode]) -> calc.IndexRules:
+    # The pure calculator (and the board formats it shares) loads when a tree is first
+    # used, not with the models at every command's start.
+    from jiandu.ecoindex import calc
+
     children: dict[int | None, list[IndexNode]] = {}
     for node in sorted(nodes, key=lambda n: (n.position, n.pk or 0)):
         children.setdefault(node.parent_id, []).append(node)

@@ -52,7 +52,8 @@ print(" ".join(sorted(m for m in sys.argv[1:] if m in sys.modules)))
 # What django.setup() alone (every command's start) must not load: the task modules
 # (found when a task is first submitted or run), the audit writer (the login signals
 # import it when someone logs in), the text-search layer (a clue's first save), and
-# Django's debug page (its e-mail log handler is left out while ADMINS is empty).
+# Django's debug page (its e-mail log handler is left out while ADMINS is empty), the
+# pure calculators of the index and the boards.
 NOT_AT_SETUP = (
     "jiandu.inbox.tasks",
     "jiandu.inbox.services",
@@ -63,6 +64,10 @@ NOT_AT_SETUP = (
     "jiandu.clues.search",
     "jiandu.core.pagination",
     "django.views.debug",
+    # The index calculator and the board ranking it shares formats with: loaded when an
+    # indicator tree is first turned into rules, not with the ecoindex models.
+    "jiandu.ecoindex.calc",
+    "jiandu.boards.ranking",
 )
 
 
