@@ -192,7 +192,7 @@ def load(units: int, records: int, seed: int = 7) -> dict[str, Any]:
         "id", "number", "source", "title", "content", "received_date", "registered_org_id",
         "handling_org_id", "status", "disposal_method", "disposed_at", "closed_at",
         "conclusion", "conclusion_text", "is_escalated", "is_direct", "evidence",
-        "created_by_id", "created_at", "updated_at", "domain_key",
+        "created_by_id", "created_at", "updated_at", "domain_key", "search_grams",
     ]  # fmt: skip
     outcome_columns = [
         "clue_id", "subject_name", "kind", "subtype", "responsibility_type", "decision_date",
@@ -228,7 +228,7 @@ def load(units: int, records: int, seed: int = 7) -> dict[str, Any]:
                     (
                         i, f"XS{YEAR}{i:08d}", "petition", f"问题线索{i}", "", received, org, org,
                         status, "dismissed" if disposed else "", disposed, closed, "", "",
-                        False, False, "{}", officer.pk, now, now, keys[tag],
+                        False, False, "{}", officer.pk, now, now, keys[tag], "",
                     )
                 )  # fmt: skip
                 links.append((i, tag))

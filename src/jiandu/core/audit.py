@@ -247,10 +247,14 @@ class StagedWrite:
         self.tables: list[StagedTable] = []
         self.audit: StagedTable | None = None
 
-    def add(self, model: type[models.Model], objs: Sequence[models.Model]) -> None:
+    def add(
+        self, model: type[models.Model], objs: Sequence[models.Model], *, with_pk: bool = True
+    ) -> None:
+        """Stage ``objs`` of ``model``; ``with_pk=False`` leaves their primary key to the
+        database (rows nobody refers to, such as many-to-many links)."""
         table = next((t for t in self.tables if t.model is model), None)
         if table is None:
-            table = StagedTable(model)
+            table = StagedTable(model, with_pk=with_pk)
             self.tables.append(table)
         table.add(objs)
 

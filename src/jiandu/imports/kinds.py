@@ -29,6 +29,7 @@ from jiandu.clues.choices import (
 from jiandu.clues.models import Clue
 from jiandu.clues.services import clue_close, clue_create, clue_dispose, outcome_record
 from jiandu.core import idnumbers
+from jiandu.core.access import access_changed
 from jiandu.imports.importers import (
     CellError,
     Column,
@@ -56,8 +57,8 @@ from jiandu.imports.importers import (
     yes_no,
 )
 from jiandu.orgs.choices import OrgKind
-from jiandu.orgs.models import OrgLabel
-from jiandu.orgs.services import org_create, org_label_get_or_create, org_set_supervised
+from jiandu.orgs.models import Org
+from jiandu.orgs.services import org_build, orgs_stage
 from jiandu.people.choices import ManagementLevel, PoliticalStatus
 from jiandu.people.services import (
     ID_NUMBER_TAKEN,
@@ -170,49 +171,60 @@ class OrgsImport(ImportKind):
             row.values["supervised_nodes"] = targets
         return errors
 
-    def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+    def prepare(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        """Build and check every org before the write transaction (as ``org_create``
+        does one at a time), parents before children; ``stage`` writes them, their
+        labels and supervision links ahead where nobody sees them, and ``write`` only
+        publishes them (ADR 0010)."""
         fields = self.fields(ORGS_SHEET)
-        label_header = {"name": ORGS_SHEET.header("labels")}
-        wanted = {name for row in rows[ORGS_SHEET.title] for name in row.values.get("labels") or []}
-        existing = set(OrgLabel.objects.filter(name__in=wanted).values_list("name", flat=True))
-        labels: dict[str, OrgLabel] = {}
+        built: list[tuple[Org, list[str]]] = []
         for row in rows[ORGS_SHEET.title]:
             v = row.values
-            row_labels = []
-            for name in v.get("labels") or []:
-                if name not in labels:
-                    label = writer.call(row, label_header, org_label_get_or_create, name=name)
-                    if label is None:
-                        continue
-                    labels[name] = label
-                    writer.created["org_labels"] += name not in existing
-                row_labels.append(labels[name])
             parent: OrgNode = v["parent"]
             if parent.org is None:
                 continue  # its row failed and is reported there
-            org = writer.call(
-                row,
-                fields,
-                org_create,
-                name=v["name"],
-                short_name=v.get("short_name") or "",
-                kind=v["kind"],
-                parent=parent.org,
-                region_code=v.get("region_code") or "",
-                labels=row_labels,
-            )
-            if org is not None:
-                v["node"].org = org
-                writer.created["orgs"] += 1
+            try:
+                org = org_build(
+                    name=v["name"],
+                    short_name=v.get("short_name") or "",
+                    kind=v["kind"],
+                    parent=parent.org,
+                    region_code=v.get("region_code") or "",
+                )
+            except ValidationError as exc:
+                writer.refusal(row, fields, exc)
+                continue
+            v["node"].org = org
+            built.append((org, list(dict.fromkeys(v.get("labels") or []))))
+        supervision: list[tuple[Org, list[Org]]] = []
         for row in rows[ORGS_SHEET.title]:
             targets = row.values.get("supervised_nodes") or []
             node: OrgNode = row.values["node"]
-            if not targets or node.org is None or any(t.org is None for t in targets):
-                continue
-            if writer.call(
-                row, fields, org_set_supervised, org=node.org, supervised=[t.org for t in targets]
-            ):
-                writer.created["supervision"] += len(targets)
+            if targets and node.org is not None and all(t.org is not None for t in targets):
+                supervision.append((node.org, [t.org for t in targets]))
+        writer.prepared = (built, supervision)
+
+    def stage(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        assert writer.staged is not None
+        built, supervision = writer.prepared
+        counts = orgs_stage(
+            actor=writer.actor, orgs=built, supervision=supervision, staged=writer.staged
+        )
+        writer.prepared = counts
+
+    def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        assert writer.staged is not None
+        try:
+            with transaction.atomic():
+                writer.staged.publish()
+                access_changed()  # new orgs and supervision links change jurisdictions
+        except IntegrityError:  # a parent removed, or a label or name taken, meanwhile
+            writer.errors.append(
+                RowError(ORGS_SHEET.title, None, "", "导入期间单位或标签被他人改动，请重新导入")
+            )
+            return
+        for key, count in writer.prepared.items():
+            writer.created[key] += count
 
 
 PEOPLE_SHEET = SheetSpec(

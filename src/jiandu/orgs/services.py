@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from jiandu.core.audit import audit_record, diff, model_snapshot
@@ -138,3 +138,112 @@ def org_label_get_or_create(*, actor: Any, name: str) -> OrgLabel:
     if created:
         audit_record(actor=actor, action=AuditAction.CREATE, obj=label)
     return label
+
+
+# --------------------------------------------------------------------------- bulk (imports)
+
+
+def org_build(
+    *,
+    name: str,
+    kind: str,
+    parent: Org,
+    short_name: str = "",
+    region_code: str = "",
+    sort_order: int = 0,
+) -> Org:
+    """An unsaved, validated org for a bulk creation (an import): what :func:`org_create`
+    checks, for an org under ``parent`` (an existing org, or one built earlier in the
+    same batch); its id and path are set by :func:`orgs_stage`."""
+    org = Org(
+        name=name,
+        short_name=short_name,
+        kind=kind,
+        parent=parent,
+        region_code=region_code,
+        sort_order=sort_order,
+        acts_for_commission=default_acts_for_commission(kind=kind, parent=parent),
+    )
+    org.full_clean(exclude=["path", "parent"], validate_unique=False, validate_constraints=False)
+    return org
+
+
+def orgs_stage(
+    *,
+    actor: Any,
+    orgs: list[tuple[Org, list[str]]],
+    supervision: list[tuple[Org, list[Org]]],
+    staged: Any,
+) -> dict[str, int]:
+    """Stage what a run of :func:`org_create` (with :func:`org_label_get_or_create`)
+    and :func:`org_set_supervised` calls would write, outside any transaction, for
+    ``staged.publish()`` to make visible in the caller's short transaction (ADR 0010):
+    ``orgs`` built by :func:`org_build`, parents before their children, each with its
+    label names (labels not yet in the system are created); ``supervision`` the units
+    each org supervises. Ids are reserved, paths set, one audit row per write as the
+    services record them. The caller renews the access stamp in the publishing
+    transaction (:func:`jiandu.core.access.access_changed`). Returns the counts:
+    ``orgs``, ``org_labels`` (new), ``supervision`` (links)."""
+    from jiandu.core.db import reserve_ids
+
+    wanted = sorted({name for _, names in orgs for name in names})
+    labels = {label.name: label for label in OrgLabel.objects.filter(name__in=wanted)}
+    new_labels = [OrgLabel(name=name) for name in wanted if name not in labels]
+    for label, pk in zip(new_labels, reserve_ids(OrgLabel, len(new_labels)), strict=True):
+        label.pk = pk
+        labels[label.name] = label
+    created_labels = {label.name for label in new_labels}
+    for (org, _names), pk in zip(orgs, reserve_ids(Org, len(orgs)), strict=True):
+        org.pk = pk
+        parent = org.parent
+        assert parent is not None and parent.pk is not None, "parents come before children"
+        org.parent_id = parent.pk  # a parent built in the same batch had no id when set
+        org.path = f"{parent.path}{org.pk}/"
+        org.depth = parent.depth + 1
+    now = timezone.now()
+    for org, _names in orgs:
+        org.updated_at = now  # as saved by org_create, for its audit snapshot
+    audit: list[dict[str, Any]] = []
+    links: list[models.Model] = []
+    announced: set[str] = set()
+    for org, names in orgs:
+        for name in names:
+            if name in created_labels and name not in announced:
+                announced.add(name)
+                audit.append({"actor": actor, "action": AuditAction.CREATE, "obj": labels[name]})
+            links.append(Org.labels.through(org_id=org.pk, orglabel_id=labels[name].pk))
+        audit.append(
+            {
+                "actor": actor,
+                "action": AuditAction.CREATE,
+                "obj": org,
+                "changes": model_snapshot(org),
+            }
+        )
+    supervises: list[models.Model] = []
+    for org, targets in supervision:
+        if any(target.pk == org.pk for target in targets):
+            raise ValidationError({"supervises": "单位不能监督它自己"})
+        supervises += [Org.supervises.through(from_org_id=org.pk, to_org_id=t.pk) for t in targets]
+        audit.append(
+            {
+                "actor": actor,
+                "action": AuditAction.UPDATE,
+                "obj": org,
+                "summary": "设置监督对象",
+                "changes": {"supervises": {"before": [], "after": sorted(t.pk for t in targets)}},
+            }
+        )
+    if new_labels:
+        staged.add(OrgLabel, new_labels)
+    staged.add(Org, [org for org, _ in orgs])
+    if links:
+        staged.add(Org.labels.through, links, with_pk=False)
+    if supervises:
+        staged.add(Org.supervises.through, supervises, with_pk=False)
+    staged.add_audit(audit)
+    return {
+        "orgs": len(orgs),
+        "org_labels": len(new_labels),
+        "supervision": sum(len(targets) for _, targets in supervision),
+    }

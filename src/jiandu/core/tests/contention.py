@@ -354,11 +354,104 @@ def measure_import(
         return out
 
 
-def stall_while_staging(*, rows: int) -> None:
-    """Start a ``rows``-row people import and stop it for good in the middle of
-    staging, printing ``people=<n> audit=<n>`` (the visible rows before it began) and
-    then ``staging`` once the first staged batch is written: for a test to kill -9 the
-    process there."""
+def probe_while(job: Any, *, probe_every: float = 0.05) -> dict[str, Any]:
+    """Run ``job()`` (a board close, a comparison write-back …) in a thread while
+    another user keeps writing an audited row in its own transaction and logging in,
+    one after the other, until the job has finished and its audit rows are sealed: the
+    job's time and the worst and 99th-percentile waits of the probes."""
+    import uuid
+
+    from jiandu.core.audit import audit_record, audit_seal, audit_verify
+    from jiandu.core.choices import AuditAction
+    from jiandu.core.models import AuditLog
+    from jiandu.testing import TEST_PASSWORD, make_user
+
+    tag = uuid.uuid4().hex[:6]
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS, ALLOWED_HOSTS=["testserver"]):
+        other = make_user(f"probe-{tag}", None)
+        login = {"username": other.username, "password": TEST_PASSWORD}
+        Client().post(reverse("accounts:login"), login)  # warm the login path
+        audit_seal()
+        out: dict[str, Any] = {"vendor": connection.vendor}
+        done = threading.Event()
+
+        def run() -> None:
+            t0 = time.monotonic()
+            try:
+                job()
+                out["job_seconds"] = round(time.monotonic() - t0, 3)
+                audit_seal()
+                out["sealed_seconds"] = round(time.monotonic() - t0, 3)
+            except Exception as exc:  # reported, not raised: the measurement goes on
+                out["job_error"] = repr(exc)
+            finally:
+                done.set()
+                connection.close()
+
+        worker = threading.Thread(target=run)
+        worker.start()
+        writes: list[float] = []
+        logins: list[float] = []
+        errors: list[str] = []
+        while not done.is_set():
+            t0 = time.monotonic()
+            try:
+                audit_record(
+                    actor=other, action=AuditAction.UPDATE, summary="长任务期间别人的写操作"
+                )
+            except Exception as exc:
+                errors.append(f"write {time.monotonic() - t0:.1f}s {exc}")
+            writes.append(time.monotonic() - t0)
+            t0 = time.monotonic()
+            try:
+                status = (
+                    Client(raise_request_exception=True)
+                    .post(reverse("accounts:login"), login)
+                    .status_code
+                )
+                if status != 302:
+                    errors.append(f"login answered {status}")
+            except Exception as exc:
+                errors.append(f"login {time.monotonic() - t0:.1f}s {exc}")
+            logins.append(time.monotonic() - t0)
+            time.sleep(probe_every)
+        worker.join()
+        audit_seal()
+        out["probe_errors"] = errors[:5]
+        out["probe_error_count"] = len(errors)
+        out["probes"] = len(writes)
+        out["worst_write_seconds"] = round(max(writes, default=0.0), 3)
+        out["p99_write_seconds"] = round(_p99(writes), 3)
+        out["worst_login_seconds"] = round(max(logins, default=0.0), 3)
+        out["p99_login_seconds"] = round(_p99(logins), 3)
+        out["verify_ok"] = audit_verify().ok
+        out["unsealed"] = AuditLog.objects.filter(sequence__isnull=True).count()
+        return out
+
+
+def orgs_workbook(rows: int, parent_name: str) -> bytes:
+    """A 组织机构 import file of ``rows`` new 乡镇街道 under ``parent_name``."""
+    import io
+
+    from openpyxl import Workbook
+
+    from jiandu.orgs.choices import OrgKind
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("组织机构")
+    sheet.append(["名称", "简称", "类型", "上级单位", "行政区划代码", "标签", "监督对象"])
+    for i in range(rows):
+        sheet.append([f"压测街道{i}", "", str(OrgKind.TOWNSHIP.label), parent_name, "", "压测", ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def stall_while_staging(*, rows: int, kind: str = "people") -> None:
+    """Start a ``rows``-row import of ``kind`` (people or orgs) and stop it for good in
+    the middle of staging, printing ``people=<n> audit=<n>`` (or ``orgs=<n> …``: the
+    visible rows before it began) and then ``staging`` once the first staged batch is
+    written: for a test to kill -9 the process there."""
     import sys
     import uuid
 
@@ -367,6 +460,7 @@ def stall_while_staging(*, rows: int) -> None:
     from jiandu.core.models import AuditLog
     from jiandu.imports.services import import_file
     from jiandu.orgs.choices import OrgKind
+    from jiandu.orgs.models import Org
     from jiandu.orgs.services import org_create
     from jiandu.people.models import Person
     from jiandu.testing import make_user
@@ -376,8 +470,14 @@ def stall_while_staging(*, rows: int) -> None:
     org = org_create(
         actor=system, name=f"中断测试区{tag}", kind=OrgKind.COUNTY, region_code="530102"
     )
-    importer = make_user(f"importer-{tag}", org, roles.ROLE_CLUES)
-    data = people_workbook(rows, org.name)
+    if kind == "orgs":
+        importer = make_user(f"importer-{tag}", org, roles.ROLE_DATA)
+        data = orgs_workbook(rows, org.name)
+        visible = f"orgs={Org.objects.count()}"
+    else:
+        importer = make_user(f"importer-{tag}", org, roles.ROLE_CLUES)
+        data = people_workbook(rows, org.name)
+        visible = f"people={Person.objects.count()}"
     original = StagedTable.add
 
     def add(self: StagedTable, objs: Any, **kwargs: Any) -> int:
@@ -387,9 +487,9 @@ def stall_while_staging(*, rows: int) -> None:
         return written
 
     StagedTable.add = add  # type: ignore[method-assign]
-    print(f"people={Person.objects.count()} audit={AuditLog.objects.count()}", flush=True)
-    import_file(actor=importer, kind="people", filename="人员.xlsx", data=data, max_rows=10**6)
-    sys.exit("the import was not stopped")
+    print(f"{visible} audit={AuditLog.objects.count()}", flush=True)
+    result = import_file(actor=importer, kind=kind, filename="导入.xlsx", data=data, max_rows=10**6)
+    sys.exit(f"the import was not stopped: {result.errors[:3]}")
 
 
 if __name__ == "__main__":
@@ -410,13 +510,14 @@ if __name__ == "__main__":
     parser.add_argument(
         "--stall-while-staging", type=int, default=0, help="see stall_while_staging (rows)"
     )
+    parser.add_argument("--stall-kind", default="people", help="people or orgs")
     args = parser.parse_args()
     if args.migrate:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
     if args.stall_while_staging:
-        stall_while_staging(rows=args.stall_while_staging)
+        stall_while_staging(rows=args.stall_while_staging, kind=args.stall_kind)
     result = measure(hold=args.hold) if args.hold > 0 else {"vendor": connection.vendor}
     if args.import_rows:
         result["imports"] = [
