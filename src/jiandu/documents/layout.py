@@ -353,11 +353,11 @@ def qr_png(text: str, *, box: int = 8, border: int = 4) -> bytes:
     code.make(fit=True)
     matrix = code.get_matrix()
     size = len(matrix) * box
+    dark_px, light_px = b"\x00" * box, b"\xff" * box
     rows = bytearray()
     for line in matrix:
-        pixels = bytes(0 if dark else 255 for dark in line for _ in range(box))
-        for _ in range(box):
-            rows += b"\x00" + pixels  # filter type 0 per scanline, 8-bit grey
+        pixels = b"".join(dark_px if dark else light_px for dark in line)
+        rows += (b"\x00" + pixels) * box  # filter type 0 per scanline, 8-bit grey
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         crc = zlib.crc32(kind + data) & 0xFFFFFFFF

@@ -5,9 +5,9 @@ actor's jurisdiction, checks across rows). Only a file without a single problem 
 written, in one transaction, row by row through the same service functions the pages
 use, so each record is validated and audited as if entered by hand; a refusal by a
 service on any row rolls the whole file back. A kind whose files run to tens of
-thousands of rows (党员干部) builds and checks every record first and writes them ahead
-into a stage nobody sees (``ImportKind.stage``), so that its transaction only publishes
-them, in one statement per table (ADR 0010). A successful import adds one IMPORT audit
+thousands of rows (党员干部, 任职, 组织机构) builds and checks every record first and writes
+them ahead into a stage nobody sees (``ImportKind.stage``), so that its transaction only
+publishes them, in one statement per table (ADR 0010). A successful import adds one IMPORT audit
 row naming the file, its kind, its size and hash, and what it created.
 """
 
