@@ -6,9 +6,10 @@ hits written and audited: ``datacheck.services.run_execute``).
 
 While each job runs, a second thread (another user) writes an audited row in its own
 transaction and logs in, one after the other, every 50 ms, until the job's audit rows
-are sealed (``jiandu.core.tests.contention.probe_while``). Printed: the job's time, the
-number of probes, the worst and 99th-percentile wait of a write and of a login, failed
-probes, and whether the audit chain verifies afterwards.
+are sealed (``jiandu.core.tests.contention.probe_while``); first the same probes for
+20 s with no job (the machine's own latency at its load). Printed: the job's time, the
+number of probes, the median, 99th-percentile and worst wait of a write and of a login,
+failed probes, and whether the audit chain verifies afterwards.
 
 Usage::
 
@@ -74,7 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=2000)
     parser.add_argument("--records", type=int, default=5_000_000)
-    parser.add_argument("--jobs", default="board,write-back")
+    parser.add_argument("--jobs", default="idle,board,write-back")
     args = parser.parse_args()
     import board_close_bench as boards
 
@@ -90,6 +91,10 @@ def main() -> None:
 
     out: dict[str, Any] = {"load": loaded, "loadavg_before": os.getloadavg()}
     jobs = args.jobs.split(",")
+    if "idle" in jobs:
+        # The same probes with no job running: what a write and a login take on this
+        # machine at this load (a loaded machine's queueing, not a lock).
+        out["no_job"] = probe_while(lambda: time.sleep(20))
     if "board" in jobs:
         out["board_close"] = probe_while(board_close_job(args.units))
     if "write-back" in jobs:

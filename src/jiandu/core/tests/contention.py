@@ -422,8 +422,10 @@ def probe_while(job: Any, *, probe_every: float = 0.05) -> dict[str, Any]:
         out["probes"] = len(writes)
         out["worst_write_seconds"] = round(max(writes, default=0.0), 3)
         out["p99_write_seconds"] = round(_p99(writes), 3)
+        out["p50_write_seconds"] = round(sorted(writes)[len(writes) // 2], 3) if writes else 0.0
         out["worst_login_seconds"] = round(max(logins, default=0.0), 3)
         out["p99_login_seconds"] = round(_p99(logins), 3)
+        out["p50_login_seconds"] = round(sorted(logins)[len(logins) // 2], 3) if logins else 0.0
         out["verify_ok"] = audit_verify().ok
         out["unsealed"] = AuditLog.objects.filter(sequence__isnull=True).count()
         return out
