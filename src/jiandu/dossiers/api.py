@@ -69,6 +69,11 @@ def _dossier(subject: Any, d: selectors.Dossier) -> dict[str, Any]:
         "eligible_for_award": d.opinion.eligible_for_award,
         "opinion": d.opinion.verdict,
         "warnings": d.warnings,
+        "annulled": [
+            {"on": i.on, "kind": i.kind, "kind_label": selectors.KIND_LABEL.get(i.kind, i.kind),
+             "label": i.label, "annulled_on": i.annulled_on, "annul_reason": i.annul_reason}
+            for i in d.annulled
+        ],
     }  # fmt: skip
 
 

@@ -18,6 +18,15 @@ class DossierDotOut(Schema):
     deciding: bool
 
 
+class DossierAnnulledOut(Schema):
+    on: dt.date
+    kind: str
+    kind_label: str
+    label: str
+    annulled_on: dt.date
+    annul_reason: str
+
+
 class DossierGradeOut(Schema):
     grade: str
     score: int
@@ -52,6 +61,7 @@ class DossierOut(Schema):
     eligible_for_award: bool
     opinion: str
     warnings: list[str]
+    annulled: list[DossierAnnulledOut] = []
 
 
 class OpinionLineOut(Schema):

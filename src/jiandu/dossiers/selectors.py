@@ -7,6 +7,7 @@ only for holders of ``dossiers.view_inspector_dossier``."""
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
@@ -188,14 +189,20 @@ def person_records(person_ids: Iterable[int]) -> dict[int, Records]:
                     rec.incomplete.append(f"{o.decision_date} {label}：{exc}")
                     sanction = None
         until = None
+        annulled_on, annul_reason = None, ""
         if sanction is not None:
             rec.sanctions.append(sanction)
-            period = periods.effect_period(sanction, dt.date.max)
-            until = period.until if period is not None else None
             if detail and detail.annulled_on:
-                continue  # annulled: archived with its reason, counts for nothing
+                # Annulled: from that date on it is shown greyed with its reason and
+                # counts for nothing (as of an earlier date it was still a sanction).
+                annulled_on, annul_reason = detail.annulled_on, detail.annul_reason
+            unannulled = dataclasses.replace(sanction, annulled_on=None)
+            period = periods.effect_period(unannulled, dt.date.max)
+            until = period.until if period is not None else None
         if kind is not None:
-            rec.items.append(dots.Item(kind.value, o.decision_date, label, o, until))
+            rec.items.append(
+                dots.Item(kind.value, o.decision_date, label, o, until, annulled_on, annul_reason)
+            )
     through = Clue.subject_people.through
     links = list(through.objects.filter(person_id__in=ids).values_list("person_id", "clue_id"))
     clue_ids = {c for _, c in links}
@@ -273,6 +280,7 @@ class Dossier:
     records: Records
     opinion: periods.Opinion
     warnings: list[str] = field(default_factory=list)
+    annulled: list[dot_rules.Item] = field(default_factory=list)
 
     def count(self, colour: str) -> int:
         return sum(1 for d in self.dots if d.colour == colour)
@@ -310,6 +318,7 @@ def build_dossier(
         warnings=pre_black_warnings(
             records, found, as_of=as_of, settings_=pre_black_settings(warning_days)
         ),
+        annulled=dots.annulled_items(records.items, as_of),
     )
 
 

@@ -54,6 +54,9 @@ def _dots_context(d: selectors.Dossier) -> dict[str, Any]:
             }
             for x in d.dots
         ],
+        "annulled_rows": [
+            {"item": i, "kind": selectors.KIND_LABEL.get(i.kind, i.kind)} for i in d.annulled
+        ],
         "counts": [(dots.COLOUR_LABELS[c], c, d.count(c)) for c in dots.COLOURS],
         "uncoloured": [(selectors.KIND_LABEL.get(i.kind, i.kind), i) for i in d.uncoloured],
     }
