@@ -17,7 +17,8 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from jiandu.boards.models import BoardWarning
+from jiandu.boards.models import BoardSnapshot, BoardWarning
+from jiandu.boards.ranking import month_label
 from jiandu.clues.choices import ClueAction, DisposalMethod, OutcomeKind, OutcomeSubtype
 from jiandu.clues.models import Clue, ClueEvent, Outcome
 from jiandu.core.access import get_or_404, jurisdiction_org_ids
@@ -65,6 +66,20 @@ SANCTION_CATEGORY: dict[str, tuple[periods.SanctionKind, str]] = {
     OutcomeSubtype.GOV_DISMISSAL_FROM_POST: (periods.SanctionKind.GOVERNMENT, "撤职"),
     OutcomeSubtype.GOV_EXPULSION: (periods.SanctionKind.GOVERNMENT, "开除"),
 }
+
+def evidence_url(item: dots.Item) -> str | None:
+    """Where the record behind a dot opens (the board snapshot of a rank, the board
+    warning); the target page checks the viewer's access itself."""
+    from django.urls import reverse
+
+    ref = item.ref
+    if isinstance(ref, BoardRank):
+        url = reverse("boards:board_detail", args=[ref.board_id])
+        return f"{url}?month={ref.month}&version={ref.version}"
+    if isinstance(ref, BoardWarning):
+        return reverse("boards:warning_detail", args=[ref.pk])
+    return None
+
 
 STAGE_LABEL = {m.value: str(m.label) for m in DisposalMethod}
 KIND_LABEL = {k.value: str(k.label) for k in ItemKind}
@@ -240,8 +255,71 @@ def person_records(person_ids: Iterable[int]) -> dict[int, Records]:
     return found
 
 
-def org_records(org: Org) -> Records:
+@dataclass(frozen=True)
+class BoardRank:
+    """A unit's place on a closed month of a 多色榜 (the evidence of a red dot): the
+    snapshot version that was in force on the as-of date, the unit's overall rank and
+    the board's frozen top band (``top_n``: the places its colour rules make red)."""
+
+    board_id: int
+    board_title: str
+    snapshot_id: int
+    month: str
+    version: int
+    rank: int
+    participants: int
+    top_n: int
+
+    @property
+    def pk(self) -> int:
+        return self.snapshot_id
+
+
+def board_top_items(org: Org, *, as_of: dt.date | None = None) -> list[dots.Item]:
+    """多色榜 results that give a unit a red dot: in each closed month (the latest
+    snapshot version closed on or before ``as_of``), an overall rank within the board's
+    top band (rank ≤ the frozen ``top_n``, the places the board colours red). Dated the
+    last day of the month; the item kind is ``board_top`` and its colour comes from the
+    colour table (data)."""
+    rows = BoardSnapshot.objects.filter(figures__overall__has_key=str(org.pk))
+    if as_of is not None:
+        rows = rows.filter(created_at__date__lte=as_of)
+    latest: dict[tuple[int, str], tuple[Any, ...]] = {}
+    for row in rows.order_by("board_id", "month", "-version").values_list(
+        "board_id", "month", "pk", "version", "figures__overall", "board__title",
+        "board__top_n",
+    ):  # fmt: skip
+        latest.setdefault((row[0], row[1]), row)
+    if not latest:
+        return []
+    frozen = dict(
+        BoardSnapshot.objects.filter(pk__in=[r[2] for r in latest.values()]).values_list(
+            "pk", "data__result__settings__colours__top_n"
+        )
+    )
+    items = []
+    for board_id, month, pk, version, overall, title, top_n in latest.values():
+        composite_rank = overall.get(str(org.pk))
+        if not composite_rank or composite_rank[1] is None:
+            continue
+        band = int(frozen.get(pk) or top_n)
+        rank = int(composite_rank[1])
+        if rank > band:
+            continue
+        year, number = (int(x) for x in month.split("-"))
+        day = dt.date(year, number, calendar.monthrange(year, number)[1])
+        ref = BoardRank(board_id, title, pk, month, version, rank, len(overall), band)
+        label = (
+            f"{title}：{month_label(month)}综合排名第{rank}名（共{len(overall)}个单位，"
+            f"前{band}名为红色；第{version}版结账）"
+        )
+        items.append(dots.Item(ItemKind.BOARD_TOP.value, day, label, ref))
+    return items
+
+
+def org_records(org: Org, *, as_of: dt.date | None = None) -> Records:
     rec = Records()
+    rec.items.extend(board_top_items(org, as_of=as_of))
     # A problem opened from an imported item (交办 of a yellow dot) is that item's dot.
     problems = (
         Problem.objects.filter(org=org).exclude(origin_type=ORIGIN).select_related("rectification")
@@ -368,7 +446,7 @@ def person_dossier(
 
 def org_dossier(org: Org, *, as_of: dt.date) -> Dossier:
     return build_dossier(
-        org_records(org), as_of=as_of, colour_tables_=colour_tables(),
+        org_records(org, as_of=as_of), as_of=as_of, colour_tables_=colour_tables(),
         grading_tables_=grading_tables(),
     )  # fmt: skip
 

@@ -51,6 +51,7 @@ def _dots_context(d: selectors.Dossier) -> dict[str, Any]:
                 "kind": selectors.KIND_LABEL.get(x.item.kind, x.item.kind),
                 "sanction": x.item.kind in ("outcome_party", "outcome_government"),
                 "deciding": id(x) in deciding,
+                "url": selectors.evidence_url(x.item),
             }
             for x in d.dots
         ],
