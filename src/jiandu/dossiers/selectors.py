@@ -67,6 +67,7 @@ SANCTION_CATEGORY: dict[str, tuple[periods.SanctionKind, str]] = {
     OutcomeSubtype.GOV_EXPULSION: (periods.SanctionKind.GOVERNMENT, "开除"),
 }
 
+
 def evidence_url(item: dots.Item) -> str | None:
     """Where the record behind a dot opens (the board snapshot of a rank, the board
     warning); the target page checks the viewer's access itself."""

@@ -88,8 +88,8 @@ def test_the_unit_page_links_the_dot_to_the_board_snapshot(dw, board, client):
     unit = dw.rw.world.unit_a
     v1 = snapshot(board, "2025-03", 1, D(2025, 4, 3), ranks(unit, [], 1))
     client.force_login(dw.stats)
-    page = client.get(reverse("dossiers:org", args=[unit.pk]),
-                      {"reason": "年度考核", "as_of": "2025-04-05", "purpose": "年度考核"})  # fmt: skip
+    query = {"reason": "年度考核", "as_of": "2025-04-05", "purpose": "年度考核"}
+    page = client.get(reverse("dossiers:org", args=[unit.pk]), query)
     html = page.content.decode()
     assert page.status_code == 200
     url = reverse("boards:board_detail", args=[board.pk])

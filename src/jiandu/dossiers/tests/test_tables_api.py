@@ -69,8 +69,11 @@ def test_bad_versions_are_refused_with_the_field_named(dw, client):
                 {"version": "old", "valid_from": today - dt.timedelta(days=1),
                  "colours": DEFAULT_COLOURS})  # fmt: skip
     assert past.status_code == 422 and "valid_from" in past.json()["detail"]
-    unknown = post(client, f"{BASE}/colour-tables/",
-                   {"version": "x", "valid_from": today, "colours": {"no_such": "red"}})
+    unknown = post(
+        client,
+        f"{BASE}/colour-tables/",
+        {"version": "x", "valid_from": today, "colours": {"no_such": "red"}},
+    )
     assert unknown.status_code == 422 and "no_such" in unknown.json()["detail"]
     bands = post(client, f"{BASE}/grading-tables/",
                  {"version": "g", "valid_from": today, "window_months": 12,
