@@ -72,7 +72,9 @@ def _breakpoints(raw: str, key: str, problems: list[str]) -> list[list[Any]]:
             continue
         bits = part.split(":")
         if len(bits) != 2:
-            problems.append(f"“{key}”：breakpoints 应写成“数值:得分”，以逗号分隔（现为“{part.strip()}”）")
+            problems.append(
+                f"“{key}”：breakpoints 应写成“数值:得分”，以逗号分隔（现为“{part.strip()}”）"
+            )
             continue
         pairs.append([_number(bits[0]), _number(bits[1])])
     return pairs
@@ -210,12 +212,13 @@ def parents_of(document: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
-def new_rows(post: Any = None) -> list[dict[str, str]]:
+def new_rows(post: Any = None) -> list[dict[str, Any]]:
     rows = []
     for i in range(NEW_LEAVES):
         prefix = f"new-{i}-"
-        names = ("parent", "key", "name", "weight", "method", "direction", "points", "floor",
-                 "breakpoints", "source", "statistic", "department", "unit", "definition")  # fmt: skip
+        names = ("parent", "key", "name", "weight", "method", "direction", "points",
+                 "floor", "breakpoints", "source", "statistic", "department", "unit",
+                 "definition")  # fmt: skip
         rows.append({"i": i, **{n: (post.get(prefix + n, "") if post is not None else "")
                                 for n in names}})  # fmt: skip
     return rows

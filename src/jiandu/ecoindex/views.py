@@ -348,9 +348,8 @@ def tree_edit(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 problems = exc.messages
             else:
-                messages.success(
-                    request, f"已建立指标体系第{tree.version}版，{month_label(tree.effective_from)}起适用"
-                )
+                since = month_label(tree.effective_from)
+                messages.success(request, f"已建立指标体系第{tree.version}版，{since}起适用")
                 return redirect(f"{reverse('ecoindex:tree')}?version={tree.version}")
     return render(request, "ecoindex/tree_edit.html", {
         "base": base_tree, "form": form, "problems": problems,

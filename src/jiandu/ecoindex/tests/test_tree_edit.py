@@ -36,7 +36,8 @@ def copy_post(**changes):
     """What the page posts when nothing is touched, with ``changes`` on top."""
     document = services.tree_document(IndexTree.objects.get(version=1))
     data = {"effective_from": "2026-11", "reason": "年度调整", "missing": "reweight",
-            "regreen_months": "2", "band_green": "85", "band_yellow": "70", "band_orange": "60"}  # fmt: skip
+            "regreen_months": "2", "band_green": "85", "band_yellow": "70",
+            "band_orange": "60"}  # fmt: skip
     for row in rows_of(document):
         if row["level"]:
             data[f"n-{row['key']}-weight"] = str(row["weight"])
@@ -95,7 +96,11 @@ def test_a_new_version_from_a_month_on_with_every_kind_of_edit(world, stats):
     assert third["key"] not in nodes
     new = nodes["study_sessions"]
     assert (new.source, new.department, new.level, new.parent.key) == (
-        "reported", "县委宣传部", 3, data["new-0-parent"])
+        "reported",
+        "县委宣传部",
+        3,
+        data["new-0-parent"],
+    )
     rules = tree.rules()
     assert rules.tree.weight > 0 and len(rules.tree.leaves()) == 46
     # the month already closed keeps its version, the new one applies from November
