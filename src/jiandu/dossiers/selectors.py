@@ -167,9 +167,11 @@ def _clue_stages(clue_ids: Iterable[int]) -> dict[int, list[tuple[dt.date, str]]
     return stages
 
 
-def person_records(person_ids: Iterable[int]) -> dict[int, Records]:
+def person_records(person_ids: Iterable[int], *, items: bool = True) -> dict[int, Records]:
     """Records of many people in a fixed number of queries (outcomes with their sanction
-    details, clues with their disposal history, imported items)."""
+    details, clues with their disposal history, imported items). ``items=False`` leaves
+    out the imported items (the largest table): what an opinion needs are the sanctions
+    and the clues only."""
     ids = list(dict.fromkeys(person_ids))
     found: dict[int, Records] = {pk: Records() for pk in ids}
     if not ids:
@@ -251,6 +253,8 @@ def person_records(person_ids: Iterable[int]) -> dict[int, Records]:
                     closed_on=ends, ref=clue,
                 )
             )  # fmt: skip
+    if not items:
+        return found
     for item in DossierItem.objects.filter(person_id__in=ids, archived_at__isnull=True):
         found[item.person_id].items.append(dots.Item(item.kind, item.occurred_on, item.title, item))
     return found
