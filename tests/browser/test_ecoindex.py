@@ -146,3 +146,26 @@ def test_leader_opens_the_map_clicks_an_area_and_drills_a_leaf_to_its_records(
     assert "村级财务公开不及时" in records
     page.click("[data-testid=leaf-records] >> text=村级财务公开不及时")
     page.wait_for_url(re.compile(r"/oversight/problems/\d+/$"))
+
+
+def test_city_account_writes_a_new_tree_version_and_sees_errors_first(live_server, page, log_in):
+    """The tree page's 建立新版本: an error named by node key and field, then saved."""
+    from jiandu.ecoindex.models import IndexTree
+    from jiandu.testing import build_role_world
+
+    build_role_world()
+    base = log_in("city")
+    page.goto(f"{base}/ecoindex/tree/")
+    page.click("text=建立新版本")
+    page.wait_for_url(f"{base}/ecoindex/tree/new/")
+    page.fill("input[name=effective_from]", "2030-01")
+    page.fill("input[name=reason]", "调整板块权重")
+    page.fill("input[name='n-loyalty-weight']", "0")
+    page.click("button:has-text('建立新版本')")
+    assert "“loyalty”：weight（权重）应大于0" in page.inner_text(".form-errors")
+    assert not IndexTree.objects.filter(version=2).exists()
+    page.fill("input[name='n-loyalty-weight']", "20")
+    page.click("button:has-text('建立新版本')")
+    page.wait_for_url(re.compile(r"/ecoindex/tree/\?version=2$"))
+    assert "第2版" in page.inner_text("h1")
+    assert IndexTree.objects.get(version=2).nodes.get(key="loyalty").weight == 20

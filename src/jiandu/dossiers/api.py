@@ -12,11 +12,16 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from jiandu.core.access import require_perm
+from jiandu.core.access import get_or_404, require_perm
 from jiandu.core.schemas import ERRORS, ERRORS_WITH_CONFLICT
 from jiandu.dossiers import dots, periods, selectors, services
-from jiandu.dossiers.models import OpinionBatch
+from jiandu.dossiers.choices import ItemKind
+from jiandu.dossiers.models import ColourTable, GradingTable, OpinionBatch
 from jiandu.dossiers.schemas import (
+    DossierColourTableIn,
+    DossierColourTableOut,
+    DossierGradingTableIn,
+    DossierGradingTableOut,
     DossierOut,
     DossierSanctionIn,
     DossierSanctionOut,
@@ -69,6 +74,11 @@ def _dossier(subject: Any, d: selectors.Dossier) -> dict[str, Any]:
         "eligible_for_award": d.opinion.eligible_for_award,
         "opinion": d.opinion.verdict,
         "warnings": d.warnings,
+        "annulled": [
+            {"on": i.on, "kind": i.kind, "kind_label": selectors.KIND_LABEL.get(i.kind, i.kind),
+             "label": i.label, "annulled_on": i.annulled_on, "annul_reason": i.annul_reason}
+            for i in d.annulled
+        ],
     }  # fmt: skip
 
 
@@ -228,3 +238,112 @@ def sanction_detail(request: HttpRequest, pk: int, payload: DossierSanctionIn) -
         **{f: getattr(detail, f) for f in ("effective_on", "period_months", "lifted_on",
                                             "lift_reason", "annulled_on", "annul_reason")},
     }  # fmt: skip
+
+
+# --- the versioned colour and grading tables (reference data, the same for every
+# jurisdiction: read with the dossier permission, new versions with the tables
+# permission, each creation audited by the service) ------------------------------------------
+
+TABLES_MANAGE = "dossiers.manage_dossier_tables"
+
+
+def _in_force_today(model: Any) -> int | None:
+    table = model.objects.filter(valid_from__lte=timezone.localdate()).order_by("-valid_from")
+    return table.values_list("pk", flat=True).first()
+
+
+def _colour_table(table: ColourTable, current: int | None) -> dict[str, Any]:
+    labels = dict(ItemKind.choices)
+    return {
+        "id": table.pk, "version": table.version, "valid_from": table.valid_from,
+        "note": table.note, "in_force_today": table.pk == current,
+        "rules": [
+            {"item_kind": r.item_kind, "item_kind_label": str(labels.get(r.item_kind, r.item_kind)),
+             "colour": r.colour, "colour_label": dots.COLOUR_LABELS.get(r.colour, r.colour)}
+            for r in sorted(table.rules.all(), key=lambda r: list(labels).index(r.item_kind)
+                            if r.item_kind in labels else len(labels))
+        ],
+    }  # fmt: skip
+
+
+def _grading_table(table: GradingTable, current: int | None) -> dict[str, Any]:
+    described = next(
+        (t.describe() for t in selectors.grading_tables() if t.version == table.version), ""
+    )
+    return {
+        "id": table.pk, "version": table.version, "valid_from": table.valid_from,
+        "note": table.note, "in_force_today": table.pk == current,
+        "window_months": table.window_months, "weights": table.weights,
+        "bands": [tuple(b) for b in table.bands], "caps": [tuple(c) for c in table.caps],
+        "description": described,
+    }  # fmt: skip
+
+
+def _unprocessable(exc: ValidationError) -> HttpError:
+    if hasattr(exc, "error_dict"):
+        text = "；".join(f"{field}：{m}" for field, ms in exc.message_dict.items() for m in ms)
+    else:
+        text = "；".join(exc.messages)
+    return HttpError(422, text)
+
+
+@router.get("/colour-tables/", response={200: list[DossierColourTableOut], **ERRORS},
+            summary="档案颜色表（各版本）")  # fmt: skip
+def colour_table_list(request: HttpRequest) -> Any:
+    require_perm(request, VIEW)
+    current = _in_force_today(ColourTable)
+    return [_colour_table(t, current) for t in ColourTable.objects.prefetch_related("rules")]
+
+
+@router.get("/colour-tables/{pk}/", response={200: DossierColourTableOut, **ERRORS},
+            summary="档案颜色表的一个版本")  # fmt: skip
+def colour_table_detail(request: HttpRequest, pk: int) -> Any:
+    require_perm(request, VIEW)
+    table = get_or_404(ColourTable.objects.prefetch_related("rules"), pk=pk)
+    return _colour_table(table, _in_force_today(ColourTable))
+
+
+@router.post("/colour-tables/", response={201: DossierColourTableOut, **ERRORS},
+             summary="新增档案颜色表版本（施行日期不早于今天）")  # fmt: skip
+def colour_table_create(request: HttpRequest, payload: DossierColourTableIn) -> Any:
+    require_perm(request, TABLES_MANAGE)
+    try:
+        table = services.colour_table_add(
+            actor=request.user, version=payload.version, valid_from=payload.valid_from,
+            colours=payload.colours, note=payload.note,
+        )  # fmt: skip
+    except ValidationError as exc:
+        raise _unprocessable(exc) from None
+    return 201, _colour_table(table, _in_force_today(ColourTable))
+
+
+@router.get("/grading-tables/", response={200: list[DossierGradingTableOut], **ERRORS},
+            summary="档案评定表（各版本）")  # fmt: skip
+def grading_table_list(request: HttpRequest) -> Any:
+    require_perm(request, VIEW)
+    current = _in_force_today(GradingTable)
+    return [_grading_table(t, current) for t in GradingTable.objects.all()]
+
+
+@router.get("/grading-tables/{pk}/", response={200: DossierGradingTableOut, **ERRORS},
+            summary="档案评定表的一个版本")  # fmt: skip
+def grading_table_detail(request: HttpRequest, pk: int) -> Any:
+    require_perm(request, VIEW)
+    table = get_or_404(GradingTable.objects.all(), pk=pk)
+    return _grading_table(table, _in_force_today(GradingTable))
+
+
+@router.post("/grading-tables/", response={201: DossierGradingTableOut, **ERRORS},
+             summary="新增档案评定表版本（施行日期不早于今天）")  # fmt: skip
+def grading_table_create(request: HttpRequest, payload: DossierGradingTableIn) -> Any:
+    require_perm(request, TABLES_MANAGE)
+    try:
+        table = services.grading_table_add(
+            actor=request.user, version=payload.version, valid_from=payload.valid_from,
+            window_months=payload.window_months, weights=payload.weights,
+            bands=[list(b) for b in payload.bands], caps=[list(c) for c in payload.caps],
+            note=payload.note,
+        )  # fmt: skip
+    except ValidationError as exc:
+        raise _unprocessable(exc) from None
+    return 201, _grading_table(table, _in_force_today(GradingTable))

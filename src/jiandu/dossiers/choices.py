@@ -29,6 +29,7 @@ class ItemKind(models.TextChoices):
     PROBLEM = "problem", _("发现问题（单位）")
     PROBLEM_RECTIFIED = "problem_rectified", _("问题整改销号（单位）")
     BOARD_WARNING = "board_warning", _("多色榜预警（单位）")
+    BOARD_TOP = "board_top", _("多色榜综合排名前列（单位）")
     # imported
     COMMENDATION = "commendation", _("表彰嘉奖")
     APPRAISAL_EXCELLENT = "appraisal_excellent", _("年度考核优秀")

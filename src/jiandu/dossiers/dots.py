@@ -133,6 +133,12 @@ class Item:
     label: str
     ref: object = None
     until: dt.date | None = None  # for sanctions: last day of the effect period
+    annulled_on: dt.date | None = None  # for sanctions: 撤销 on review (then no dot)
+    annul_reason: str = ""
+
+    def annulled_by(self, as_of: dt.date) -> bool:
+        """Annulled on or before ``as_of``: on that date it was not a sanction."""
+        return self.annulled_on is not None and self.annulled_on <= as_of
 
 
 @dataclass(frozen=True)
@@ -149,10 +155,11 @@ def colour_items(
     items: Iterable[Item], table: ColourTable, as_of: dt.date
 ) -> tuple[list[Dot], list[Item]]:
     """Dots of the items dated on or before ``as_of`` (newest first), and the items the
-    table gives no colour (shown as such, never silently dropped)."""
+    table gives no colour (shown as such, never silently dropped). A sanction annulled
+    by ``as_of`` gives no dot (see :func:`annulled_items`)."""
     dots, uncoloured = [], []
     for item in items:
-        if item.on > as_of:
+        if item.on > as_of or item.annulled_by(as_of):
             continue
         colour = table.colour(item.kind)
         if colour is None:
@@ -161,6 +168,14 @@ def colour_items(
             dots.append(Dot(item, colour))
     dots.sort(key=lambda d: d.on, reverse=True)
     return dots, uncoloured
+
+
+def annulled_items(items: Iterable[Item], as_of: dt.date) -> list[Item]:
+    """Sanctions annulled (撤销 on review) by ``as_of``, newest first: shown on the
+    timeline as 已撤销 with the reason, counting for nothing (no colour, no grade)."""
+    found = [i for i in items if i.on <= as_of and i.annulled_by(as_of)]
+    found.sort(key=lambda i: i.on, reverse=True)
+    return found
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ DEFAULT_COLOURS: dict[str, str] = {
     "problem": "yellow",
     "problem_rectified": "blue",
     "board_warning": "yellow",
+    "board_top": "red",
     "commendation": "red",
     "appraisal_excellent": "red",
     "appraisal_competent": "blue",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class DossierDotOut(Schema):
@@ -16,6 +16,15 @@ class DossierDotOut(Schema):
     label: str
     until: dt.date | None = None
     deciding: bool
+
+
+class DossierAnnulledOut(Schema):
+    on: dt.date
+    kind: str
+    kind_label: str
+    label: str
+    annulled_on: dt.date
+    annul_reason: str
 
 
 class DossierGradeOut(Schema):
@@ -52,6 +61,7 @@ class DossierOut(Schema):
     eligible_for_award: bool
     opinion: str
     warnings: list[str]
+    annulled: list[DossierAnnulledOut] = []
 
 
 class OpinionLineOut(Schema):
@@ -121,3 +131,55 @@ class DossierSanctionOut(DossierSanctionIn):
     category: str
     decided_on: dt.date
     until: dt.date | None = None
+
+
+# --- the versioned colour and grading tables ---------------------------------------------
+
+
+class DossierColourRuleOut(Schema):
+    item_kind: str
+    item_kind_label: str
+    colour: str
+    colour_label: str
+
+
+class DossierColourTableOut(Schema):
+    id: int
+    version: str
+    valid_from: dt.date
+    note: str
+    in_force_today: bool
+    rules: list[DossierColourRuleOut]
+
+
+class DossierColourTableIn(Schema):
+    version: str = Field(min_length=1, max_length=30)
+    valid_from: dt.date
+    note: str = Field("", max_length=200)
+    # item kind → colour (red / blue / yellow / black); a kind left out gets no colour
+    colours: dict[str, str]
+
+
+class DossierGradingTableOut(Schema):
+    id: int
+    version: str
+    valid_from: dt.date
+    note: str
+    in_force_today: bool
+    window_months: int
+    weights: dict[str, int]
+    bands: list[tuple[int, str]]
+    caps: list[tuple[str, int, str]]
+    description: str
+
+
+class DossierGradingTableIn(Schema):
+    version: str = Field(min_length=1, max_length=30)
+    valid_from: dt.date
+    note: str = Field("", max_length=200)
+    window_months: int = Field(ge=1, le=240)
+    weights: dict[str, int]
+    # [[minimum score, grade], …] best first; the last one is the floor
+    bands: list[tuple[int, str]] = Field(min_length=1, max_length=10)
+    # [[colour, count, grade], …]: that many dots of the colour hold the grade at most
+    caps: list[tuple[str, int, str]] = Field(default_factory=list, max_length=10)

@@ -7,6 +7,7 @@ only for holders of ``dossiers.view_inspector_dossier``."""
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
@@ -16,7 +17,8 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from jiandu.boards.models import BoardWarning
+from jiandu.boards.models import BoardSnapshot, BoardWarning
+from jiandu.boards.ranking import month_label
 from jiandu.clues.choices import ClueAction, DisposalMethod, OutcomeKind, OutcomeSubtype
 from jiandu.clues.models import Clue, ClueEvent, Outcome
 from jiandu.core.access import get_or_404, jurisdiction_org_ids
@@ -64,6 +66,21 @@ SANCTION_CATEGORY: dict[str, tuple[periods.SanctionKind, str]] = {
     OutcomeSubtype.GOV_DISMISSAL_FROM_POST: (periods.SanctionKind.GOVERNMENT, "撤职"),
     OutcomeSubtype.GOV_EXPULSION: (periods.SanctionKind.GOVERNMENT, "开除"),
 }
+
+
+def evidence_url(item: dots.Item) -> str | None:
+    """Where the record behind a dot opens (the board snapshot of a rank, the board
+    warning); the target page checks the viewer's access itself."""
+    from django.urls import reverse
+
+    ref = item.ref
+    if isinstance(ref, BoardRank):
+        url = reverse("boards:board_detail", args=[ref.board_id])
+        return f"{url}?month={ref.month}&version={ref.version}"
+    if isinstance(ref, BoardWarning):
+        return reverse("boards:warning_detail", args=[ref.pk])
+    return None
+
 
 STAGE_LABEL = {m.value: str(m.label) for m in DisposalMethod}
 KIND_LABEL = {k.value: str(k.label) for k in ItemKind}
@@ -150,9 +167,11 @@ def _clue_stages(clue_ids: Iterable[int]) -> dict[int, list[tuple[dt.date, str]]
     return stages
 
 
-def person_records(person_ids: Iterable[int]) -> dict[int, Records]:
+def person_records(person_ids: Iterable[int], *, items: bool = True) -> dict[int, Records]:
     """Records of many people in a fixed number of queries (outcomes with their sanction
-    details, clues with their disposal history, imported items)."""
+    details, clues with their disposal history, imported items). ``items=False`` leaves
+    out the imported items (the largest table): what an opinion needs are the sanctions
+    and the clues only."""
     ids = list(dict.fromkeys(person_ids))
     found: dict[int, Records] = {pk: Records() for pk in ids}
     if not ids:
@@ -188,14 +207,20 @@ def person_records(person_ids: Iterable[int]) -> dict[int, Records]:
                     rec.incomplete.append(f"{o.decision_date} {label}：{exc}")
                     sanction = None
         until = None
+        annulled_on, annul_reason = None, ""
         if sanction is not None:
             rec.sanctions.append(sanction)
-            period = periods.effect_period(sanction, dt.date.max)
-            until = period.until if period is not None else None
             if detail and detail.annulled_on:
-                continue  # annulled: archived with its reason, counts for nothing
+                # Annulled: from that date on it is shown greyed with its reason and
+                # counts for nothing (as of an earlier date it was still a sanction).
+                annulled_on, annul_reason = detail.annulled_on, detail.annul_reason
+            unannulled = dataclasses.replace(sanction, annulled_on=None)
+            period = periods.effect_period(unannulled, dt.date.max)
+            until = period.until if period is not None else None
         if kind is not None:
-            rec.items.append(dots.Item(kind.value, o.decision_date, label, o, until))
+            rec.items.append(
+                dots.Item(kind.value, o.decision_date, label, o, until, annulled_on, annul_reason)
+            )
     through = Clue.subject_people.through
     links = list(through.objects.filter(person_id__in=ids).values_list("person_id", "clue_id"))
     clue_ids = {c for _, c in links}
@@ -228,13 +253,78 @@ def person_records(person_ids: Iterable[int]) -> dict[int, Records]:
                     closed_on=ends, ref=clue,
                 )
             )  # fmt: skip
+    if not items:
+        return found
     for item in DossierItem.objects.filter(person_id__in=ids, archived_at__isnull=True):
         found[item.person_id].items.append(dots.Item(item.kind, item.occurred_on, item.title, item))
     return found
 
 
-def org_records(org: Org) -> Records:
+@dataclass(frozen=True)
+class BoardRank:
+    """A unit's place on a closed month of a 多色榜 (the evidence of a red dot): the
+    snapshot version that was in force on the as-of date, the unit's overall rank and
+    the board's frozen top band (``top_n``: the places its colour rules make red)."""
+
+    board_id: int
+    board_title: str
+    snapshot_id: int
+    month: str
+    version: int
+    rank: int
+    participants: int
+    top_n: int
+
+    @property
+    def pk(self) -> int:
+        return self.snapshot_id
+
+
+def board_top_items(org: Org, *, as_of: dt.date | None = None) -> list[dots.Item]:
+    """多色榜 results that give a unit a red dot: in each closed month (the latest
+    snapshot version closed on or before ``as_of``), an overall rank within the board's
+    top band (rank ≤ the frozen ``top_n``, the places the board colours red). Dated the
+    last day of the month; the item kind is ``board_top`` and its colour comes from the
+    colour table (data)."""
+    rows = BoardSnapshot.objects.filter(figures__overall__has_key=str(org.pk))
+    if as_of is not None:
+        rows = rows.filter(created_at__date__lte=as_of)
+    latest: dict[tuple[int, str], tuple[Any, ...]] = {}
+    for row in rows.order_by("board_id", "month", "-version").values_list(
+        "board_id", "month", "pk", "version", "figures__overall", "board__title",
+        "board__top_n",
+    ):  # fmt: skip
+        latest.setdefault((row[0], row[1]), row)
+    if not latest:
+        return []
+    frozen = dict(
+        BoardSnapshot.objects.filter(pk__in=[r[2] for r in latest.values()]).values_list(
+            "pk", "data__result__settings__colours__top_n"
+        )
+    )
+    items = []
+    for board_id, month, pk, version, overall, title, top_n in latest.values():
+        composite_rank = overall.get(str(org.pk))
+        if not composite_rank or composite_rank[1] is None:
+            continue
+        band = int(frozen.get(pk) or top_n)
+        rank = int(composite_rank[1])
+        if rank > band:
+            continue
+        year, number = (int(x) for x in month.split("-"))
+        day = dt.date(year, number, calendar.monthrange(year, number)[1])
+        ref = BoardRank(board_id, title, pk, month, version, rank, len(overall), band)
+        label = (
+            f"{title}：{month_label(month)}综合排名第{rank}名（共{len(overall)}个单位，"
+            f"前{band}名为红色；第{version}版结账）"
+        )
+        items.append(dots.Item(ItemKind.BOARD_TOP.value, day, label, ref))
+    return items
+
+
+def org_records(org: Org, *, as_of: dt.date | None = None) -> Records:
     rec = Records()
+    rec.items.extend(board_top_items(org, as_of=as_of))
     # A problem opened from an imported item (交办 of a yellow dot) is that item's dot.
     problems = (
         Problem.objects.filter(org=org).exclude(origin_type=ORIGIN).select_related("rectification")
@@ -273,6 +363,7 @@ class Dossier:
     records: Records
     opinion: periods.Opinion
     warnings: list[str] = field(default_factory=list)
+    annulled: list[dot_rules.Item] = field(default_factory=list)
 
     def count(self, colour: str) -> int:
         return sum(1 for d in self.dots if d.colour == colour)
@@ -310,6 +401,7 @@ def build_dossier(
         warnings=pre_black_warnings(
             records, found, as_of=as_of, settings_=pre_black_settings(warning_days)
         ),
+        annulled=dots.annulled_items(records.items, as_of),
     )
 
 
@@ -359,7 +451,7 @@ def person_dossier(
 
 def org_dossier(org: Org, *, as_of: dt.date) -> Dossier:
     return build_dossier(
-        org_records(org), as_of=as_of, colour_tables_=colour_tables(),
+        org_records(org, as_of=as_of), as_of=as_of, colour_tables_=colour_tables(),
         grading_tables_=grading_tables(),
     )  # fmt: skip
 

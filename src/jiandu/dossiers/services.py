@@ -285,7 +285,7 @@ def draft_lines(
 ) -> list[OpinionLine]:
     """The drafted lines (unsaved), people then units, from the same period code as the
     calculator; the records of all people are read in one bulk pass."""
-    records = selectors.person_records([p.pk for p in people])
+    records = selectors.person_records([p.pk for p in people], items=False)
     posts = selectors.current_posts([p.pk for p in people])
     lines = []
     for order, person in enumerate(people, start=1):

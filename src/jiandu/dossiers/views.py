@@ -51,8 +51,12 @@ def _dots_context(d: selectors.Dossier) -> dict[str, Any]:
                 "kind": selectors.KIND_LABEL.get(x.item.kind, x.item.kind),
                 "sanction": x.item.kind in ("outcome_party", "outcome_government"),
                 "deciding": id(x) in deciding,
+                "url": selectors.evidence_url(x.item),
             }
             for x in d.dots
+        ],
+        "annulled_rows": [
+            {"item": i, "kind": selectors.KIND_LABEL.get(i.kind, i.kind)} for i in d.annulled
         ],
         "counts": [(dots.COLOUR_LABELS[c], c, d.count(c)) for c in dots.COLOURS],
         "uncoloured": [(selectors.KIND_LABEL.get(i.kind, i.kind), i) for i in d.uncoloured],

@@ -30,7 +30,7 @@ import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, localcontext
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
@@ -523,7 +523,7 @@ def compute_month(
     ties."""
     unit_list = list(units) if units is not None else list(values)
     leaves = rules.tree.leaves()
-    with localcontext(_CONTEXT):
+    with localcontext(_CONTEXT) as context:
         bounds: dict[str, tuple[Decimal, Decimal]] = {}
         for leaf in leaves:
             if leaf.method is not Method.MINMAX:
@@ -533,8 +533,11 @@ def compute_month(
                 bounds[leaf.key] = (min(present), max(present))
         results: list[UnitScore] = []
         empty: Mapping[str, Decimal] = {}
+        # (leaf, value) → exact leaf score, shared by the units recomputed in fractions
+        exact_leaves: dict[tuple[str, Decimal], Fraction] = {}
         for unit in unit_list:
             own = values.get(unit, empty)
+            context.clear_flags()
             scores: dict[str, Decimal] = {}
             for leaf in leaves:
                 x = own.get(leaf.key)
@@ -546,8 +549,11 @@ def compute_month(
             root = _evaluate(rules.tree, scores, missing=rules.missing, zero=Decimal(0), out=nodes)
             index = None
             if root is not None:
-                if _near_half_cent(root):
-                    root_exact = _exact_root(rules, own, bounds)
+                # Only a root that some operation rounded (Inexact) and that lies within
+                # 10⁻³⁰ of a half-cent is recomputed in fractions: an exact root rounds
+                # as it is.
+                if context.flags[Inexact] and _near_half_cent(root):
+                    root_exact = _exact_root(rules, own, bounds, exact_leaves)
                     index = round_half_up(root_exact)
                 else:
                     index = round_half_up(root)
@@ -558,16 +564,25 @@ def compute_month(
 
 
 def _exact_root(
-    rules: IndexRules, own: Mapping[str, Decimal], bounds: Mapping[str, tuple[Decimal, Decimal]]
+    rules: IndexRules,
+    own: Mapping[str, Decimal],
+    bounds: Mapping[str, tuple[Decimal, Decimal]],
+    cache: dict[tuple[str, Decimal], Fraction] | None = None,
 ) -> Fraction:
-    """The root's score in exact fractions (for a root within 10⁻³⁰ of a half-cent)."""
+    """The root's score in exact fractions (for a root within 10⁻³⁰ of a half-cent);
+    ``cache`` keeps each (leaf, value)'s exact score for the next unit of the month."""
     scores: dict[str, Fraction] = {}
+    cache = {} if cache is None else cache
     for leaf in rules.tree.leaves():
         x = own.get(leaf.key)
         if x is None:
             continue
-        lo, hi = bounds.get(leaf.key, (x, x))
-        scores[leaf.key] = _leaf_score(leaf, Fraction(x), Fraction(lo), Fraction(hi), Fraction(100))
+        found = cache.get((leaf.key, x))
+        if found is None:
+            lo, hi = bounds.get(leaf.key, (x, x))
+            found = _leaf_score(leaf, Fraction(x), Fraction(lo), Fraction(hi), Fraction(100))
+            cache[(leaf.key, x)] = found
+        scores[leaf.key] = found
     return _evaluate(rules.tree, scores, missing=rules.missing, zero=Fraction(0), out=None)
 
 

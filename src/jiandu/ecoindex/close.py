@@ -84,6 +84,10 @@ class CloseOutcome:
         }
 
 
+# How the problem a warning opens names it (``oversight.origins`` links it back).
+WARNING_ORIGIN = "ecoindex.ecowarning"
+
+
 def tree_for_month(month: str) -> IndexTree:
     tree = IndexTree.objects.filter(effective_from__lte=month).order_by("-effective_from").first()
     if tree is None:
@@ -406,7 +410,7 @@ def _loop(
                     found_on=found_on,
                     supervising_org=supervisor,
                     found_by_org=supervisor,
-                    origin=("ecoindex.ecowarning", warning.pk),
+                    origin=(WARNING_ORIGIN, warning.pk),
                 )
             )
         problems = problems_create_many(actor=actor, specs=specs)

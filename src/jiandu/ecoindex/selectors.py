@@ -17,7 +17,6 @@ from django.http import Http404
 from jiandu.boards.compute import month_bounds
 from jiandu.core.access import jurisdiction_org_ids
 from jiandu.ecoindex.choices import LABEL_BY_COLOUR, EcoColour, LeafSource
-from jiandu.ecoindex.close import participants
 from jiandu.ecoindex.models import (
     EcoWarning,
     IndexNode,
@@ -45,7 +44,8 @@ def sees_whole_city(user: Any) -> bool:
     if tree is None:
         return False
     seen = visible_ids(user)
-    return all(o.pk in seen for o in participants(tree))
+    ids = Org.objects.filter(kind__in=tree.participant_kinds, archived_at__isnull=True)
+    return all(pk in seen for pk in ids.values_list("pk", flat=True))
 
 
 def can_close(user: Any) -> bool:
@@ -140,13 +140,13 @@ def month_table(
         return Table(snapshot=None)
     seen = visible_ids(user)
     dims = [] if light else list(snapshot.tree.nodes.filter(level=1).order_by("position"))
-    qs = IndexScore.objects.filter(snapshot=snapshot, org_id__in=seen).select_related("org")
+    # The jurisdiction is applied in Python: a city's few thousand ids as an SQL ``IN``
+    # list cost more to compile than the rows of the whole snapshot cost to read.
     if light:
-        qs = qs.only(
-            "pk", "org_id", "index", "colour", "rank", "regreened", "month", "snapshot_id",
-            "org__id", "org__name", "org__path",
-        )  # fmt: skip
-    scores = list(qs.order_by("rank", "org__path"))
+        scores = _light_scores(snapshot, seen)
+    else:
+        qs = IndexScore.objects.filter(snapshot=snapshot).select_related("org")
+        scores = [s for s in qs.order_by("rank", "org__path") if s.org_id in seen]
     scores.sort(key=lambda s: (s.rank is None, s.rank or 0, s.org.path))
     before_month = _shift(snapshot.month, -1)
     previous = None if light else snapshot_for_exact(before_month)
@@ -154,9 +154,10 @@ def month_table(
     if previous is not None:
         before = {
             org_id: (index, rank)
-            for org_id, index, rank in IndexScore.objects.filter(
-                snapshot=previous, org_id__in=[s.org_id for s in scores]
-            ).values_list("org_id", "index", "rank")
+            for org_id, index, rank in IndexScore.objects.filter(snapshot=previous).values_list(
+                "org_id", "index", "rank"
+            )
+            if org_id in seen
         }
     areas = area_of([s.org for s in scores])
     rows = []
@@ -174,6 +175,39 @@ def month_table(
             )
         )
     return Table(snapshot=snapshot, dimensions=dims, rows=rows, previous=previous)
+
+
+@dataclass
+class LightOrg:
+    pk: int
+    name: str
+    path: str
+
+
+@dataclass
+class LightScore:
+    """What the map reads of a unit's score (no node scores or values)."""
+
+    pk: int
+    org_id: int
+    index: Decimal | None
+    colour: str
+    rank: int | None
+    regreened: bool
+    org: LightOrg
+
+
+def _light_scores(snapshot: IndexSnapshot, seen: frozenset[int]) -> list[Any]:
+    """Index, colour and rank of each seen unit with the unit's id, name and path, read
+    as plain rows (building model instances costs more than the query for 2,000 units)."""
+    rows = IndexScore.objects.filter(snapshot=snapshot).values_list(
+        "pk", "org_id", "index", "colour", "rank", "regreened", "org__name", "org__path"
+    )
+    return [
+        LightScore(pk, org_id, index, colour, rank, regreened, LightOrg(org_id, name, path))
+        for pk, org_id, index, colour, rank, regreened, name, path in rows
+        if org_id in seen
+    ]
 
 
 def snapshot_for_exact(month: str) -> IndexSnapshot | None:

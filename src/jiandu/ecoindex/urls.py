@@ -15,6 +15,7 @@ urlpatterns = [
     path("warnings/", views.warning_list, name="warning_list"),
     path("warnings/<int:pk>/notice/", views.warning_notice, name="warning_notice"),
     path("tree/", views.tree_view, name="tree"),
+    path("tree/new/", views.tree_edit, name="tree_edit"),
     path("reported/", views.reported_view, name="reported"),
     path("reported/template/", views.reported_template_view, name="reported_template"),
 ]

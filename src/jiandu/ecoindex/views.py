@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiandu.boards.ranking.formats import parse_month
 from jiandu.core.tasks import task_submit
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
-from jiandu.ecoindex import exports, reported, selectors
+from jiandu.ecoindex import calc, exports, forms, reported, selectors, services
 from jiandu.ecoindex.choices import LABEL_BY_COLOUR
 from jiandu.ecoindex.close import latest_snapshot, tree_for_month
 from jiandu.ecoindex.documents import DOCX_CONTENT_TYPE
@@ -264,7 +264,9 @@ def tree_view(request: HttpRequest) -> HttpResponse:
 
     for root in children.get(None, []):
         walk(root)
-    return render(request, "ecoindex/tree.html", {"trees": trees, "tree": tree, "rows": rows})
+    return render(request, "ecoindex/tree.html", {
+        "trees": trees, "tree": tree, "rows": rows, "can_edit": selectors.can_close(request.user),
+    })  # fmt: skip
 
 
 @login_required
@@ -313,3 +315,44 @@ def reported_template_view(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         raise Http404("；".join(exc.messages)) from None
     return _download(data, f"政治生态指数填报_{department}_{month}.xlsx", XLSX_CONTENT_TYPE)
+
+
+@login_required
+@permission_required("ecoindex.close_index", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def tree_edit(request: HttpRequest) -> HttpResponse:
+    """A new version of the indicator tree from a month on: a copy of the latest version
+    edited (weights, leaf methods and parameters, leaves removed or added, bands, missing
+    rule, 复绿 months), checked by the calculator's rules; as closing, for users whose
+    jurisdiction holds every participating unit; audited by the service."""
+    if not selectors.can_close(request.user):
+        raise PermissionDenied("指标体系适用于全部参评单位，只有管辖全部参评单位的用户可以调整")
+    base_tree = IndexTree.objects.order_by("-version").first()
+    if base_tree is None:
+        raise Http404("还没有指标体系")
+    base = services.tree_document(base_tree)
+    post = request.POST if request.method == "POST" else None
+    form = forms.TreeVersionForm(post, initial=forms.initial_of(base))
+    problems: list[str] = []
+    if post is not None and form.is_valid():
+        document, problems = forms.document_from_post(base, post, form.cleaned_data)
+        if problems:  # the fields that could not be read, and all the calculator finds
+            calc.parse_rules(document, problems)
+        else:
+            try:
+                tree = services.tree_create_version(
+                    actor=request.user, document=document,
+                    effective_from=form.cleaned_data["effective_from"],
+                    reason=form.cleaned_data["reason"],
+                )  # fmt: skip
+            except ValidationError as exc:
+                problems = exc.messages
+            else:
+                since = month_label(tree.effective_from)
+                messages.success(request, f"已建立指标体系第{tree.version}版，{since}起适用")
+                return redirect(f"{reverse('ecoindex:tree')}?version={tree.version}")
+    return render(request, "ecoindex/tree_edit.html", {
+        "base": base_tree, "form": form, "problems": problems,
+        "rows": forms.rows_of(base, post), "new_rows": forms.new_rows(post),
+        "parents": forms.parents_of(base), **forms.choices(),
+    })  # fmt: skip

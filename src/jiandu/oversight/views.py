@@ -47,6 +47,7 @@ from jiandu.oversight.forms import (
 )
 from jiandu.oversight.lifecycle import Side, TransitionError
 from jiandu.oversight.models import InterviewAttachment, Problem, ProblemAttachment
+from jiandu.oversight.origins import origin_link
 
 PAGE_SIZE = 50
 
@@ -133,7 +134,11 @@ def _move_forms(user: Any, problem: Problem, bound: MoveForm | None) -> list[dic
 
 
 def _origin_link(user: Any, problem: Problem) -> dict[str, str] | None:
-    """The record a problem came from, when the user may open it."""
+    """The record a problem came from, when the user may open it: the app that opened
+    the problem links it (``oversight.origins``); 多色榜 warnings as before."""
+    found = origin_link(user, problem.origin_type, problem.origin_id)
+    if found is not None:
+        return {"label": found.label, "url": found.url}
     if problem.origin_type == services.BOARD_WARNING_ORIGIN and user.has_perm("boards.view_board"):
         return {
             "label": "多色榜预警",

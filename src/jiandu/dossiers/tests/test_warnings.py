@@ -80,3 +80,20 @@ def test_a_yellow_dot_on_a_unit_is_assigned_to_its_stationed_group(dw, settings)
         {"org": unit, "kind": ItemKind.AUDIT_FINDING, "occurred_on": D(2026, 1, 12),
          "title": "另一问题", "source_body": "市审计局"}])  # fmt: skip
     assert Problem.objects.count() == 1
+
+
+def test_the_assigned_problem_links_back_to_the_unit_dossier(dw):
+    from django.urls import reverse
+
+    from jiandu.oversight.origins import origin_link
+
+    unit = dw.rw.world.unit_a
+    services.dossier_items_create(actor=dw.stats, items=[
+        {"org": unit, "kind": ItemKind.AUDIT_FINDING, "occurred_on": D(2026, 1, 10),
+         "title": "单位食堂违规接待", "source_body": "市审计局"},
+    ])  # fmt: skip
+    problem = Problem.objects.get()
+    link = origin_link(dw.stats, problem.origin_type, problem.origin_id)
+    assert link.url == reverse("dossiers:org", args=[unit.pk])
+    assert "政治生态档案黄点" in link.label and "审计发现问题" in link.label
+    assert origin_link(dw.county_user, problem.origin_type, problem.origin_id) is None
