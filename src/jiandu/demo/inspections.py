@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -162,7 +163,6 @@ def _rounds(
         EscalationRule,
         EscalationSuggestion,
         FocusItem,
-        InspectionRound,
         LedgerReport,
         LedgerRow,
         ReportComment,
@@ -199,9 +199,8 @@ def _rounds(
     by_county: dict[str, list[Any]] = {}
     for key in counties:
         code = key.split(":")[1]
-        by_county[code] = [orgs[f"cunit:{code}:农业农村局"]] + [
-            o for k, o in orgs.items() if k.startswith(f"town:{code}")
-        ][:3]
+        towns = [o for k, o in orgs.items() if k.startswith(f"town:{code}")]
+        by_county[code] = [orgs[f"cunit:{code}:农业农村局"], *towns[:3]]
     villages = [o for k, o in sorted(orgs.items()) if k.startswith("village:")]
     village_pick = villages[:: max(1, len(villages) // 25)][:25]
     unit_rounds: list[list[Any]] = [
@@ -224,11 +223,9 @@ def _rounds(
     rounds: list[Any] = []
     for n, (name, form, start, end, _stage, units_n, villages_n) in enumerate(ROUNDS):
         targets = unit_rounds[n][:units_n] + village_rounds[n][:villages_n]
-        chosen = None
+        chosen: dict[int, Sequence[Any]] | None = None
         if form == "menu":
-            chosen = {
-                o.pk: [focus[k] for k in rng.sample(focus_keys, 3)] for o in targets
-            }
+            chosen = {o.pk: [focus[k] for k in rng.sample(focus_keys, 3)] for o in targets}
         item = services.round_create(
             actor=actor, name=name, form=form, level="joint",
             starts_on=today - dt.timedelta(days=start), ends_on=today - dt.timedelta(days=end),
@@ -259,7 +256,9 @@ def _rounds(
             target = targets[i % len(targets)]
             menu = list(target.focus_items.all())
             key = menu[i % len(menu)].key if menu else focus_keys[i % len(focus_keys)]
-            found_on = item.starts_on + dt.timedelta(days=i % max(1, (item.ends_on - item.starts_on).days))
+            found_on = item.starts_on + dt.timedelta(
+                days=i % max(1, (item.ends_on - item.starts_on).days)
+            )
             specs.append(ProblemSpec(
                 org=target.org, description=f"{FINDINGS[key]}（第{i // len(targets) + 1}项）",
                 category=categories[CATEGORY_BY_FOCUS[key]], source=source, found_on=found_on,
@@ -287,9 +286,7 @@ def _rounds(
         rule = rules[step]
         return due_date(calendar, start, rule.period_kind, rule.length)
 
-    county_users = {
-        u.org_id: u for u in User.objects.filter(username__in=COUNTY_ACCOUNTS.values())
-    }
+    county_users = {u.org_id: u for u in User.objects.filter(username__in=COUNTY_ACCOUNTS.values())}
     county_of = {}
     for code in by_county:
         county = orgs[f"county:{code}"]
@@ -308,7 +305,11 @@ def _rounds(
             plans.append((r, t, village, i < filed))
     # The missed clue of seed 002 is the first one: a community of the first round, filed.
     missed_target = plans[0][1]
-    clues, events, escalations, outcomes, audit = [], [], [], [], []
+    clues: list[Any] = []
+    events: list[tuple[Any, ...]] = []
+    escalations: list[tuple[Any, Any, Any]] = []
+    outcomes: list[Any] = []
+    audit: list[dict[str, Any]] = []
     case_filed = [i for i, p in enumerate(plans) if p[3]]
     funds_each = (FUNDS_RECOVERED / len(case_filed)).quantize(Decimal("1"))
     statuses = (["confirmed"] * ESCALATIONS["confirmed"] + ["pending"] * ESCALATIONS["pending"]
@@ -350,9 +351,13 @@ def _rounds(
                         DisposalMethod.DISMISSED)[i % 3])  # fmt: skip
         if disposed < today:
             clue.status, clue.disposal_method, clue.disposed_at = (
-                ClueStatus.DISPOSING, method, disposed)
+                ClueStatus.DISPOSING,
+                method,
+                disposed,
+            )
             clue.due_date = deadline_compute(
-                lifecycle.DEADLINE_STEPS[method], disposed, calendar=calendar).due
+                lifecycle.DEADLINE_STEPS[method], disposed, calendar=calendar
+            ).due
             events.append((clue, ClueAction.DISPOSE, ClueStatus.RECEIVED, ClueStatus.DISPOSING,
                            method, None, None, handler, disposed, ""))  # fmt: skip
         clues.append(clue)
@@ -414,14 +419,18 @@ def _rounds(
     first = rounds[0]
     reports = RoundReport.objects.bulk_create(
         RoundReport(round=first, target=t, kind=kind, filed_by=actor,
-                    text=f"{t.org.name}：{'巡察报告' if kind == ReportKind.INSPECTION else '问题线索报告'}。"
+                    text=f"{t.org.name}：{ReportKind(kind).label}。"
                     "发现问题已逐项列出，问题线索已按规定移交。")
         for t in first.targets.select_related("org") for kind in ReportKind.values
     )  # fmt: skip
     missed = next(r for r in reports if r.target_id == missed_target.pk and r.kind == "inspection")
     ReportComment.objects.create(
-        report=missed, text=MISSED_CLUE[1], outcome=CommentOutcome.CLUE, clue=clues[0],
-        author=actor, at=moment(first.ends_on + dt.timedelta(days=2), 10),
+        report=missed,
+        text=MISSED_CLUE[1],
+        outcome=CommentOutcome.CLUE,
+        clue=clues[0],
+        author=actor,
+        at=moment(first.ends_on + dt.timedelta(days=2), 10),
     )
 
     # --- 三本账 per county, monthly progress since the round ended ---
@@ -571,6 +580,7 @@ def _units(
     *, orgs: dict[str, Any], today: dt.date, rng: random.Random, actor: Any, seed: int
 ) -> dict[str, int]:
     """嵩明's 4 supervision units, 14 special checks and their outcomes (seed 000)."""
+    from jiandu.core.db import insert_rows
     from jiandu.inspections.choices import CHECK_STEP_ORDER, CheckOutcomeKind, UnitMemberRole
     from jiandu.inspections.draw import Candidate, DrawRequest, Target, draw_teams
     from jiandu.inspections.models import (
@@ -582,7 +592,6 @@ def _units(
         TalentEntry,
         UnitMember,
     )
-    from jiandu.core.db import insert_rows
     from jiandu.inspections.units import CHECK_ORIGIN, CHECK_SOURCE
     from jiandu.oversight.models import ProblemCategory, ProblemSource
     from jiandu.oversight.services import ProblemSpec

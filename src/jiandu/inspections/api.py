@@ -25,10 +25,10 @@ from jiandu.inspections.schemas import (
     InspectionStageIn,
     InspectionStatisticsOut,
     InspectionStatisticsRecordOut,
-    InspectionUnitRecordOut,
-    InspectionUnitStatisticsOut,
     InspectionTalentIn,
     InspectionTalentOut,
+    InspectionUnitRecordOut,
+    InspectionUnitStatisticsOut,
 )
 from jiandu.orgs.selectors import visible_org, visible_orgs
 from jiandu.people.selectors import person_get

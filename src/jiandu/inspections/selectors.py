@@ -16,9 +16,9 @@ def _member_round_ids(user: Any) -> QuerySet[Any]:
     """Rounds whose adopted team has the user's own person on it (accounts.User.person)."""
     from jiandu.inspections.models import TeamAssignment
 
-    return TeamAssignment.objects.filter(
-        draw__adopted=True, person_id=getattr(user, "person_id", None)
-    ).values("draw__round_id")
+    return TeamAssignment.objects.filter(draw__adopted=True, person_id=user.person_id).values(
+        "draw__round_id"
+    )
 
 
 def round_list(*, user: Any) -> QuerySet[InspectionRound]:
@@ -29,12 +29,9 @@ def round_list(*, user: Any) -> QuerySet[InspectionRound]:
         rounds = InspectionRound.objects.filter(
             Q(pk__in=rounds.values("pk")) | Q(pk__in=_member_round_ids(user))
         )
-    return (
-        rounds.select_related("owner_org")
-        .annotate(
-            problem_count=Count("problems", distinct=True),
-            clue_count=Count("clues", distinct=True),
-        )
+    return rounds.select_related("owner_org").annotate(
+        problem_count=Count("problems", distinct=True),
+        clue_count=Count("clues", distinct=True),
     )
 
 

@@ -106,9 +106,7 @@ def home_org_ids(person_ids: Sequence[int]) -> dict[int, int | None]:
     ):
         found[person_id] = org_id  # the latest current post wins
     missing = [p for p in person_ids if p not in found]
-    found.update(
-        Person.objects.filter(pk__in=missing).values_list("pk", "registered_org_id")
-    )
+    found.update(Person.objects.filter(pk__in=missing).values_list("pk", "registered_org_id"))
     return found
 
 

@@ -126,9 +126,9 @@ def _labels(by: str, keys: list[Any]) -> dict[Any, str]:
     if by == "round":
         return dict(InspectionRound.objects.filter(pk__in=keys).values_list("pk", "name"))
     if by == "form":
-        return {k: RoundForm(k).label for k in keys}
+        return {k: str(RoundForm(k).label) for k in keys}
     if by == "level":
-        return {k: RoundLevel(k).label for k in keys}
+        return {k: str(RoundLevel(k).label) for k in keys}
     return {k: KIND_LABELS[k] for k in keys}
 
 
@@ -228,17 +228,17 @@ def _group_filter(by: str, key: str, path: str) -> Q:
 def round_records(*, user: Any, figure: str, by: str, key: str) -> QuerySet[Any]:
     """Exactly the records a figure of :func:`round_statistics` counts (or sums)."""
     if figure in ("problems", "closed"):
-        qs = _problems(user).filter(_group_filter(by, key, ""))
+        problems = _problems(user).filter(_group_filter(by, key, ""))
         if figure == "closed":
-            qs = qs.filter(problem__rectification__status=RectificationStatus.CLOSED)
-        return qs.select_related(
+            problems = problems.filter(problem__rectification__status=RectificationStatus.CLOSED)
+        return problems.select_related(
             "round", "target__org", "problem__rectification", "problem__category"
         ).order_by("round_id", "problem_id")
     if figure in ("clues", "case_filed"):
-        qs = _clues(user).filter(_group_filter(by, key, ""))
+        clues = _clues(user).filter(_group_filter(by, key, ""))
         if figure == "case_filed":
-            qs = qs.filter(clue__disposal_method=DisposalMethod.CASE_FILED)
-        return qs.select_related("round", "target__org", "clue").order_by("round_id", "clue_id")
+            clues = clues.filter(clue__disposal_method=DisposalMethod.CASE_FILED)
+        return clues.select_related("round", "target__org", "clue").order_by("round_id", "clue_id")
     if figure == "funds":
         return (
             _outcomes(user)
@@ -347,7 +347,7 @@ def unit_records(*, user: Any, unit_id: int, figure: str, year: int) -> QuerySet
         )
     if figure in ("covered", "checked", "unchecked"):
         covered = SupervisionUnit.covered.through
-        qs = (
+        qs: QuerySet[Any] = (
             covered.objects.filter(supervisionunit__in=units.values("pk"))
             .annotate(was_checked=_checked_subquery(year))
             .select_related("org")
@@ -361,7 +361,6 @@ def unit_records(*, user: Any, unit_id: int, figure: str, year: int) -> QuerySet
     raise StatisticsError(f"没有这项数字：{figure}")
 
 
-
 def group_label(*, user: Any, by: str, key: str) -> str:
     """How a group reads (a round's name only when the user sees the round)."""
     if by == "round":
@@ -369,8 +368,12 @@ def group_label(*, user: Any, by: str, key: str) -> str:
         if found is None:
             raise StatisticsError("记录不存在")
         return found.name
-    labels = {"form": dict(RoundForm.choices), "level": dict(RoundLevel.choices),
-              "kind": KIND_LABELS}[by]  # fmt: skip
+    tables: dict[str, dict[str, Any]] = {
+        "form": dict(RoundForm.choices),
+        "level": dict(RoundLevel.choices),
+        "kind": KIND_LABELS,
+    }
+    labels = tables[by]  # fmt: skip
     if key not in labels:
         raise StatisticsError(f"没有这一类：{key}")
     return str(labels[key])

@@ -33,7 +33,9 @@ def item(rw, actor, pool):
 @pytest.fixture
 def member(rw, item):
     """A 盘龙区 officer (outside 五华区) who sits on the round's team."""
-    person = Person.objects.get(pk=TeamAssignment.objects.filter(draw__round=item).first().person_id)
+    person = Person.objects.get(
+        pk=TeamAssignment.objects.filter(draw__round=item).first().person_id
+    )
     user = make_user("member", rw.world.other_county, r.ROLE_CLUES)
     user.person = person
     user.save()
@@ -54,7 +56,8 @@ def test_member_sees_the_round_on_pages_and_api(client, item, member):
 
 def test_member_sees_nothing_else_of_the_targets(client, rw, actor, item, member):
     problem = services.finding_add(actor=actor, round=item, org=rw.world.county,
-                                   description="问题", category=ProblemCategory.objects.first())  # fmt: skip
+                                   description="问题",
+                                   category=ProblemCategory.objects.first())  # fmt: skip
     clue = services.clue_transfer(actor=actor, round=item, org=rw.world.county, title="线索",
                                   handling_org=rw.world.county)  # fmt: skip
     client.force_login(member)

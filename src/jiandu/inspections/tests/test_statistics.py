@@ -60,7 +60,7 @@ def data(rw, actor, pool):
     a 五华区 community (village: 2 problems, 2 销号; 4 clues, 3 立案, 500 + 250元),
     盘龙区 (unit: 1 problem; 1 clue). Round B (联动式): 市财政局 (3 problems; 2 clues, 2 立案)."""
     w = rw.world
-    village = org_create(actor=rw.accounts["data"] if "data" in rw.accounts else actor,
+    village = org_create(actor=rw.accounts.get("data", actor),
                          name="红云社区", kind=OrgKind.VILLAGE, parent=w.township,
                          region_code="530102001001")  # fmt: skip
     a = _round(rw, actor, name="第一轮", form="sector", targets=[w.county, village, w.other_county],
@@ -143,16 +143,20 @@ def test_county_counts_its_own_targets_and_outsiders_see_nothing(client, rw, dat
         f"{API}/statistics/records?figure=problems&by=round&key={data['a'].pk}"
     ).json()
     assert {r["org"]["name"] for r in listed} == {"五华区纪委监委", "红云社区"}
-    assert client.get(
-        f"/inspections/statistics/records/?figure=clues&by=round&key={data['b'].pk}"
-    ).status_code == 404
+    assert (
+        client.get(
+            f"/inspections/statistics/records/?figure=clues&by=round&key={data['b'].pk}"
+        ).status_code
+        == 404
+    )
     other = rw.accounts["dongchuan"]
     assert statistics.round_statistics(user=other, by="round") == []
     client.force_login(other)
     assert client.get(f"{API}/statistics?by=round").json()["rows"] == []
-    assert client.get(
-        f"{API}/statistics/records?figure=problems&by=round&key={data['a'].pk}"
-    ).json() == []
+    assert (
+        client.get(f"{API}/statistics/records?figure=problems&by=round&key={data['a'].pk}").json()
+        == []
+    )
     assert client.get(f"{API}/statistics?by=nonsense").status_code == 400
 
 
@@ -190,8 +194,9 @@ def unit_data(rw, actor, pool):
     units.check_outcome_record(actor=actor, check=checks[1], kind=CheckOutcomeKind.ADMONISH,
                                org=w.county, person_name="李某")  # fmt: skip
     # Last year's check does not count this year.
-    units.check_create(actor=actor, unit=unit, name="去年", topic="扶贫",
-                       held_on=today - dt.timedelta(days=400), targets=[w.other_county])  # fmt: skip
+    last_year = today - dt.timedelta(days=400)
+    units.check_create(actor=actor, unit=unit, name="去年", topic="扶贫", held_on=last_year,
+                       targets=[w.other_county])  # fmt: skip
     return unit
 
 
@@ -211,14 +216,22 @@ def test_unit_figures_and_their_records(client, rw, actor, unit_data):
     body = client.get(f"{API}/statistics/units?year={year}").json()
     assert body[0]["orders"] == 5
     assert len(client.get(body[0]["records"]["orders"]).json()) == 5
-    page = client.get(f"/inspections/statistics/units/{row.unit_id}/records/?figure=talks&year={year}")
+    page = client.get(
+        f"/inspections/statistics/units/{row.unit_id}/records/?figure=talks&year={year}"
+    )
     assert "共1条" in page.content.decode() and "王某" in page.content.decode()
     other = rw.accounts["dongchuan"]
     assert statistics.unit_statistics(user=other, year=year) == []
     client.force_login(other)
-    assert client.get(
-        f"{API}/statistics/units/{row.unit_id}/records?figure=checks&year={year}"
-    ).status_code == 404
-    assert client.get(
-        f"/inspections/statistics/units/{row.unit_id}/records/?figure=checks&year={year}"
-    ).status_code == 404
+    assert (
+        client.get(
+            f"{API}/statistics/units/{row.unit_id}/records?figure=checks&year={year}"
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            f"/inspections/statistics/units/{row.unit_id}/records/?figure=checks&year={year}"
+        ).status_code
+        == 404
+    )
