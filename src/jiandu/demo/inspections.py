@@ -139,7 +139,13 @@ def _rounds(
 
     from jiandu.accounts.models import User
     from jiandu.clues import lifecycle
-    from jiandu.clues.choices import ClueAction, ClueSource, ClueStatus, DisposalMethod
+    from jiandu.clues.choices import (
+        ClueAction,
+        ClueSource,
+        ClueStatus,
+        Conclusion,
+        DisposalMethod,
+    )
     from jiandu.clues.models import Clue, ClueEvent, Outcome
     from jiandu.clues.search import text_grams
     from jiandu.core.audit import audit_record_many
@@ -360,6 +366,16 @@ def _rounds(
             ).due
             events.append((clue, ClueAction.DISPOSE, ClueStatus.RECEIVED, ClueStatus.DISPOSING,
                            method, None, None, handler, disposed, ""))  # fmt: skip
+            # A clue whose deadline has passed by the demo's day was closed in time.
+            closing = max(clue.due_date - dt.timedelta(days=5), disposed + dt.timedelta(days=1))
+            if closing < today - dt.timedelta(days=1):
+                text = "经查，反映问题属实，已依规依纪处理。" if filed else "经核查，已作出结论。"
+                clue.status, clue.closed_at, clue.due_date = ClueStatus.CLOSED, closing, None
+                clue.conclusion = Conclusion.SUBSTANTIATED if filed else Conclusion.OTHER
+                clue.conclusion_text = text
+                clue.updated_at = moment(closing, 5)
+                events.append((clue, ClueAction.CLOSE, ClueStatus.DISPOSING, ClueStatus.CLOSED,
+                               method, None, None, handler, closing, text))  # fmt: skip
         clues.append(clue)
         escalations.append((clue, status, county))
         if filed:
@@ -367,7 +383,8 @@ def _rounds(
                 clue=clue, subject_name=f"{org.name}相关责任人", kind="party_discipline",
                 subtype="party_warning", discipline_form=lifecycle.discipline_form(
                     "party_discipline", "party_warning"),
-                decision_date=min(disposed + dt.timedelta(days=40), today - dt.timedelta(days=1)),
+                decision_date=min(disposed + dt.timedelta(days=40), clue.closed_at or today,
+                                  today - dt.timedelta(days=1)),
                 decided_by=county, funds_recovered=funds_each, recorded_by=handler,
                 note="收回和清退违规资金",
             ))  # fmt: skip
@@ -435,11 +452,11 @@ def _rounds(
 
     # --- 三本账 per county, monthly progress since the round ended ---
     rows = []
-    for clue, (r, target, _v, filed) in zip(clues, plans, strict=True):
+    for clue, (r, target, _v, _f) in zip(clues, plans, strict=True):
         rows.append(LedgerRow(county=county_of[target.org_id], kind=LedgerKind.TRANSFERRED,
                               title=clue.title, round=r, clue=clue,
-                              status=LedgerStatus.DONE if not filed and clue.disposal_method ==
-                              DisposalMethod.DISMISSED else LedgerStatus.OPEN))  # fmt: skip
+                              status=LedgerStatus.DONE if clue.status == ClueStatus.CLOSED
+                              else LedgerStatus.OPEN))  # fmt: skip
     for code in by_county:
         county = orgs[f"county:{code}"]
         rows += [

@@ -78,6 +78,9 @@ def test_clues_escalations_reports_and_ledgers(small_demo):
     }
     assert statuses == {"confirmed": 90, "pending": 12, "declined": 8}
     assert transferred.filter(is_escalated=True).count() == 90
+    # Clues past their deadline were closed in time: none is overdue on the demo's day.
+    assert transferred.filter(status="closed").exists()
+    assert not transferred.open().filter(due_date__lt=small_demo.last_day).exists()
     comment = ReportComment.objects.get()
     assert comment.clue is not None and "18周岁" in comment.text
     assert comment.clue.disposal_method == "case_filed"
