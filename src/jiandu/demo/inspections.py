@@ -155,6 +155,7 @@ def _rounds(
     from jiandu.core.workdays import due_date
     from jiandu.demo.accounts import COUNTY_ACCOUNTS
     from jiandu.demo.bulk import moment
+    from jiandu.demo.cases import business_times
     from jiandu.inspections import services
     from jiandu.inspections.choices import (
         STAGE_ORDER,
@@ -366,6 +367,7 @@ def _rounds(
             ).due
             events.append((clue, ClueAction.DISPOSE, ClueStatus.RECEIVED, ClueStatus.DISPOSING,
                            method, None, None, handler, disposed, ""))  # fmt: skip
+            clue.updated_at = moment(disposed, 3)
             # A clue whose deadline has passed by the demo's day was closed in time.
             closing = max(clue.due_date - dt.timedelta(days=5), disposed + dt.timedelta(days=1))
             if closing < today - dt.timedelta(days=1):
@@ -392,7 +394,12 @@ def _rounds(
     outcomes[-1].funds_recovered = FUNDS_RECOVERED - funds_each * (len(outcomes) - 1)
     for clue, pk in zip(clues, reserve_ids(Clue, len(clues)), strict=True):
         clue.pk, clue.number = pk, f"XS{clue.received_date:%Y}{pk:07d}"
-    Clue.objects.bulk_create(clues)
+    for outcome in outcomes:
+        outcome.clue_id = outcome.clue.pk
+        outcome.created_at = outcome.updated_at = moment(outcome.decision_date, 30)
+    with business_times(Clue, Outcome):  # a clue closed in October was last changed then
+        Clue.objects.bulk_create(clues)
+        Outcome.objects.bulk_create(outcomes)
     through = Clue.subject_orgs.through
     through.objects.bulk_create(
         through(clue_id=c.pk, org_id=p[1].org_id) for c, p in zip(clues, plans, strict=True)
@@ -402,10 +409,6 @@ def _rounds(
                   from_org=fo, to_org=to, actor=by, on_date=day, at=moment(day, 1), note=note)
         for c, a, fs, ts, m, fo, to, by, day, note in events
     ))  # fmt: skip
-    for outcome in outcomes:
-        outcome.clue_id = outcome.clue.pk
-        outcome.created_at = outcome.updated_at = moment(outcome.decision_date, 30)
-    Outcome.objects.bulk_create(outcomes)
     RoundClue.objects.bulk_create(
         RoundClue(round=p[0], target=p[1], clue=c) for c, p in zip(clues, plans, strict=True)
     )
