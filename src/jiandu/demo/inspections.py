@@ -195,7 +195,7 @@ def _rounds(
     pool = pool[:TALENT_POOL]
     entries = TalentEntry.objects.bulk_create(
         TalentEntry(owner_org=city, person=p, skills=[SKILLS[i % 6], SKILLS[(i * 5 + 1) % 6]],
-                    can_lead=i % 3 == 0)
+                    can_lead=i % 2 == 0)
         for i, p in enumerate(pool)
     )  # fmt: skip
     _audit_import(actor, city, f"人才库：导入{len(entries)}名市直单位干部",
