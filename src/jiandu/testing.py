@@ -164,6 +164,10 @@ def build_role_world(world: World | None = None) -> RoleWorld:
         actor=system, name="案件监督管理室", kind=OrgKind.CASE_MANAGEMENT_ROOM, parent=world.city
     )
     trial = org_create(actor=system, name="案件审理室", kind=OrgKind.TRIAL_ROOM, parent=world.city)
+    # 市委巡察办 (the ``xuncha`` account): an office acting for the commission.
+    inspection = org_create(
+        actor=system, name="市委巡察办", kind=OrgKind.INSPECTION_OFFICE, parent=world.city
+    )
     dongchuan = Org.objects.filter(kind=OrgKind.COUNTY, region_code="530113").first()
     if dongchuan is None:
         dongchuan = org_create(
@@ -185,6 +189,7 @@ def build_role_world(world: World | None = None) -> RoleWorld:
         "county:530113": dongchuan,
         # The demo's 市委办公室 (整改落实): a city unit that 派驻第一组 supervises.
         "unit:市委办公室": world.unit_a,
+        "inspection": inspection,
     }
     accounts: dict[str, User] = {}
     for spec in account_specs(counties=[], rooms=[], groups=[]):

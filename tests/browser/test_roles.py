@@ -730,3 +730,71 @@ def test_the_matrix_rows_are_the_demo_accounts_and_each_has_its_test():
             assert admin in text
             continue
         assert re.search(rf"^def test_{username}_", here, flags=re.M), username
+
+
+def test_xuncha_draws_with_avoidance_advances_records_a_finding_and_reads_statistics(
+    rw, page, log_in
+):
+    """市委巡察办 (acting for the commission): the team drawn on the page with 回避 (a
+    declared relative in the target is never on its team), the round moved to 进驻, a
+    finding recorded into the 整改闭环, and the cross-round statistics read down to the
+    finding."""
+    from django.utils import timezone
+
+    from jiandu.inspections import services
+    from jiandu.inspections.models import TeamAssignment
+    from jiandu.people.choices import ManagementLevel
+    from jiandu.people.models import Person, Post
+
+    w = rw.world
+    xuncha = rw.accounts["xuncha"]
+    homes = [w.unit_a, w.unit_b, w.other_county, w.city, w.group1]
+    people = []
+    for i in range(8):
+        person = Person.objects.create(name=f"巡察人才{i}", registered_org=w.city)
+        Post.objects.create(person=person, org=homes[i % len(homes)], title="干部",
+                            management_level=ManagementLevel.GENERAL,
+                            start_date=dt.date(2020, 1, 1))  # fmt: skip
+        services.talent_set(actor=xuncha, person=person, skills=["财务"], can_lead=i < 4)
+        people.append(person)
+    related = people[0]
+    services.conflict_declare(actor=xuncha, person=related, org=w.county, reason="relative",
+                              note="配偶在该单位任职")  # fmt: skip
+    today = timezone.localdate()
+    item = services.round_create(
+        actor=xuncha, name="市县统合巡察第一轮", form="sector", level="joint", starts_on=today,
+        ends_on=today + dt.timedelta(days=45), targets=[w.county], team_size=3,
+        required_skills=["财务"],
+    )  # fmt: skip
+
+    log_in("xuncha")
+    page.click("nav >> text=巡察")
+    page.click("text=市县统合巡察第一轮")
+    page.wait_for_url(re.compile(rf".*/inspections/{item.pk}/$"))
+    page.fill("input[name=seed]", "11")
+    page.click("button:has-text('抽取巡察组')")
+    page.wait_for_selector("text=组队成功（已采用）")
+    team = set(TeamAssignment.objects.filter(draw__round=item).values_list("person", flat=True))
+    assert len(team) == 3 and related.pk not in team
+    assert related.name not in page.inner_text("section:has-text('被巡察单位和巡察组')")
+    page.click("button:has-text('进入“进驻”阶段')")
+    page.wait_for_selector("text=已进入“进驻”阶段")
+    page.select_option("select[name=target]", label="五华区纪委监委")
+    page.select_option("select[name=category]", index=1)
+    page.fill("textarea[name=description]", "村集体资产出租未经民主程序")
+    page.click("button:has-text('登记问题')")
+    page.wait_for_selector("text=进入整改闭环")
+    problem = item.problems.get().problem
+
+    page.click("nav >> text=巡察统计")
+    page.wait_for_url(re.compile(r".*/inspections/statistics/$"))
+    row = page.locator("#round-statistics tr", has_text="市县统合巡察第一轮")
+    assert row.locator("td").nth(1).inner_text() == "1"
+    page.click("a:has-text('按对象类别')")
+    row = page.locator("#round-statistics tr", has_text="单位")
+    row.locator("td").nth(1).locator("a").click()
+    page.wait_for_url(re.compile(r".*/inspections/statistics/records/\?.*"))
+    assert "共1条" in page.content()
+    page.click(f"a:has-text('{problem.number}')")
+    page.wait_for_url(re.compile(rf".*/oversight/problems/{problem.pk}/$"))
+    assert "村集体资产出租未经民主程序" in page.content()

@@ -96,12 +96,20 @@ class UserForm(forms.Form):
     full_name = forms.CharField(label=_("姓名"), max_length=50)
     title = forms.CharField(label=_("职务"), max_length=50, required=False)
     org = OrgChoiceField(label=_("所属单位"))
+    id_number = forms.CharField(
+        label=_("本人身份证号"),
+        max_length=18,
+        required=False,
+        help_text=_("关联干部信息库中的本人（如巡察组成员可看到所在巡察组的轮次）；留空则不关联"),
+    )
 
     def __init__(self, *args: Any, actor: Any, creating: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = manageable_orgs(user=actor)  # type: ignore[attr-defined]
         if not creating:
             del self.fields["username"]
+        else:
+            del self.fields["id_number"]
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()

@@ -25,6 +25,16 @@ class User(AbstractUser):
     )
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     title = models.CharField(_("职务"), max_length=50, blank=True)
+    # The account holder's own record in the cadre registry, if any: a 巡察组 member sees
+    # the rounds they sit on (inspections.selectors), even outside the jurisdiction.
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("本人干部信息"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     must_change_password = models.BooleanField(
         _("须修改密码"),
         default=False,

@@ -227,6 +227,21 @@ ROLE_PERMISSIONS[ROLE_DOSSIER_APPROVE] = [
 ]
 ROLE_PERMISSIONS[ROLE_INSPECTOR_DOSSIER] = ["dossiers.view_inspector_dossier"]
 
+# 巡察 (seed 002): 市委巡察办 (acting for the commission) runs the rounds — 人才库, team
+# draws with 回避, stage moves, findings into the 整改闭环 and their acceptance, the
+# 进驻通知 and 反馈意见 with their 文号 — and reads the statistics across rounds.
+ROLE_INSPECTION = "巡察工作"
+ROLE_PERMISSIONS[ROLE_INSPECTION] = [
+    *_VIEW_BUSINESS,
+    *_INSPECTION_ROUNDS,
+    "clues.add_clue",
+    "oversight.view_problem",
+    "oversight.add_problem",
+    "oversight.accept_rectification",
+    "documents.view_document",
+    "documents.add_document",
+]
+
 ADMIN_ROLES = frozenset({ROLE_SYSTEM_ADMIN, ROLE_SECURITY_ADMIN, ROLE_AUDIT_ADMIN})
 
 

@@ -392,3 +392,37 @@ def user_roles_set(*, actor: User, user: User, roles: list[str] | set[str]) -> U
             changes={"added": added, "removed": removed},
         )
     return user
+
+
+def user_person_set(*, actor: User, user: User, id_number: str) -> User:
+    """Link an account to its holder's record in the cadre registry, found by 身份证号
+    (its keyed search hash; the number itself is not stored on the account); an empty
+    number removes the link. Audited (the id of the record, never the number)."""
+    from django.apps import apps
+
+    from jiandu.core.crypto import search_key
+
+    _require(actor, "accounts.change_user", "只有系统管理员可以修改用户信息。")
+    number = (id_number or "").strip().upper()
+    person = None
+    if number:
+        # The registry is a sibling app: looked up by name, not imported (layers).
+        person_model = apps.get_model("people", "Person")
+        found = list(person_model.objects.filter(id_search_key=search_key(number))[:2])
+        if not found:
+            raise ValidationError({"id_number": "干部信息库中没有这个身份证号的人员。"})
+        person = found[0]
+    if user.person_id == getattr(person, "pk", None):
+        return user
+    before = user.person_id
+    with transaction.atomic():
+        user.person = person
+        user.save(update_fields=["person"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=user,
+            summary="关联本人干部信息" if person else "取消关联本人干部信息",
+            changes={"person": {"before": before, "after": user.person_id}},
+        )
+    return user

@@ -52,6 +52,7 @@ from jiandu.accounts.services import (
     user_enable,
     user_password_change,
     user_password_reset,
+    user_person_set,
     user_roles_set,
     user_unlock,
     user_update,
@@ -360,6 +361,8 @@ def user_edit_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 title=data["title"],
                 org=data["org"],
             )
+            if data["id_number"] or "clear_person" in request.POST:
+                user_person_set(actor=request.user, user=account, id_number=data["id_number"])
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

@@ -24,6 +24,7 @@ sysadmin    昆明市纪委监委                  系统管理员
 secadmin    昆明市纪委监委                  安全管理员
 auditor     昆明市纪委监委                  审计管理员
 rectify     市委办公室                      整改落实
+xuncha      市委巡察办                      巡察工作
 ==========  ===========================  =================================
 
 Besides these, every other 监督检查室, 派驻组 and county commission has a staff account
@@ -125,6 +126,8 @@ def account_specs(*, counties: list[str], rooms: list[str], groups: list[str]) -
     specs.append(
         AccountSpec("rectify", "unit:市委办公室", (r.ROLE_RECTIFICATION,), "市委办公室干部")
     )
+    # 市委巡察办 (acting for the commission): the 巡察 rounds, draws, findings, statistics.
+    specs.append(AccountSpec("xuncha", "inspection", (r.ROLE_INSPECTION,), "市委巡察办干部"))
     for n, key in enumerate(rooms, start=1):
         if n > 1:
             specs.append(AccountSpec(f"room{n}", key, unit_roles, "监督检查室干部", False,

@@ -38,6 +38,7 @@ from jiandu.demo.cases import Executor, create_domain_tags
 from jiandu.demo.dossiers import build_dossier_demo
 from jiandu.demo.ecoindex import build_ecoindex_demo
 from jiandu.demo.inbox import run_demo_reminders
+from jiandu.demo.inspections import build_inspections_demo
 from jiandu.demo.orgs import create_orgs, org_specs
 from jiandu.demo.people import cadre_specs, create_people
 from jiandu.demo.plan import build_plan
@@ -232,6 +233,7 @@ def build_demo(
             actor=setup, orgs=orgs, today=last_day + dt.timedelta(days=1), seed=seed, scale=scale
         )
         build_supervision_demo(orgs=orgs, today=last_day + dt.timedelta(days=1))
+        build_inspections_demo(orgs=orgs, today=last_day + dt.timedelta(days=1), seed=seed)
         report(0.97, "政治生态档案与廉政意见")
         build_dossier_demo(year=year, today=last_day + dt.timedelta(days=1), seed=seed, scale=scale)
         report(0.98, "政治生态指数（一年的月度结账）")

@@ -5,21 +5,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from jiandu.core.access import get_or_404
 from jiandu.inspections.models import InspectionRound, TeamDraw
 from jiandu.oversight.selectors import acting_org_ids
 
 
+def _member_round_ids(user: Any) -> QuerySet[Any]:
+    """Rounds whose adopted team has the user's own person on it (accounts.User.person)."""
+    from jiandu.inspections.models import TeamAssignment
+
+    return TeamAssignment.objects.filter(draw__adopted=True, person_id=user.person_id).values(
+        "draw__round_id"
+    )
+
+
 def round_list(*, user: Any) -> QuerySet[InspectionRound]:
-    return (
-        InspectionRound.objects.restrict(user)
-        .select_related("owner_org")
-        .annotate(
-            problem_count=Count("problems", distinct=True),
-            clue_count=Count("clues", distinct=True),
+    """The rounds in the user's jurisdiction, and those the user sits on as a team member
+    (even outside it: the round, not the targets' other records)."""
+    rounds = InspectionRound.objects.restrict(user)
+    if getattr(user, "person_id", None):
+        rounds = InspectionRound.objects.filter(
+            Q(pk__in=rounds.values("pk")) | Q(pk__in=_member_round_ids(user))
         )
+    return rounds.select_related("owner_org").annotate(
+        problem_count=Count("problems", distinct=True),
+        clue_count=Count("clues", distinct=True),
     )
 
 

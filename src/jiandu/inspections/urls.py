@@ -21,3 +21,13 @@ urlpatterns = [
     ),
     path("<int:pk>/draws/<int:draw_id>/inputs.json", views.draw_inputs, name="draw_inputs"),
 ]
+
+urlpatterns += [
+    path("statistics/", views.statistics, name="statistics"),
+    path("statistics/records/", views.statistics_records, name="statistics_records"),
+    path(
+        "statistics/units/<int:unit_id>/records/",
+        views.unit_statistics_records,
+        name="unit_statistics_records",
+    ),
+]

@@ -204,8 +204,10 @@ def test_demo_accounts_and_roles(demo):
     listed = {a.username: a for a in demo.accounts}
     assert set(listed) == {
         "stats", "petition", "casemgmt", "room1", "trial", "group1", "wuhua", "dongchuan",
-        "leader", "data", "sysadmin", "secadmin", "auditor", "rectify",
+        "leader", "data", "sysadmin", "secadmin", "auditor", "rectify", "xuncha",
     }  # fmt: skip
+    xuncha = User.objects.get(username="xuncha")
+    assert xuncha.org.name == "市委巡察办" and xuncha.has_perm("inspections.add_teamdraw")
     rectify = User.objects.get(username="rectify")
     assert rectify.org.name == "市委办公室" and rectify.has_perm("oversight.rectify_problem")
     petition = User.objects.get(username="petition")
