@@ -317,7 +317,7 @@ def put_plan(request: HttpRequest, unit_id: int, year: int, payload: InspectionP
     if not selectors.may_plan_unit(request.user, unit):
         raise HttpError(403, "只有建立监督单元的纪委监委可以制定监督计划")
     orgs = {o.pk: o for o in Org.objects.filter(pk__in=[*payload.orgs, *payload.key])}
-    missing = sorted(set(payload.orgs) | set(payload.key) - set(orgs))
+    missing = sorted((set(payload.orgs) | set(payload.key)) - set(orgs))
     if missing:
         raise ValidationError({"orgs": f"单位（编号{'、'.join(map(str, missing))}）不存在"})
     units.coverage_plan_set(actor=request.user, unit=unit, year=year,
