@@ -188,7 +188,7 @@ def city_overview(*, user: Any, month: dt.date) -> list[dict[str, Any]]:
     )
     return [
         {"county": {"id": c["county_id"], "name": c["county__name"]},
-         "kind": LedgerKind(c["kind"]).label, "kind_key": c["kind"],
+         "kind": str(LedgerKind(c["kind"]).label), "kind_key": c["kind"],
          "total": c["total"], "done": c["done"], "open": c["total"] - c["done"],
          "reported": c["reported"]}
         for c in counts

@@ -440,7 +440,7 @@ def get_inquiry(request: HttpRequest, meeting_id: int):
 def create_inquiry(request: HttpRequest, payload: InquiryIn):
     require_perm(request, "reconciliation.add_inquirymeeting")
     user = request.user
-    org = _unit(user, payload.org)
+    org = get_or_404(services.inquiry_units(actor=user), pk=payload.org)
     from jiandu.oversight.selectors import supervising_orgs
 
     convening = supervising_orgs(user).filter(pk=payload.convening_org).first()

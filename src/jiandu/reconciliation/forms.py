@@ -19,7 +19,7 @@ from jiandu.people.models import Person
 from jiandu.reconciliation.choices import AccountabilityForm as AccountabilityKind
 from jiandu.reconciliation.choices import InquiryDecision
 from jiandu.reconciliation.periods import Period, period_of, period_parse
-from jiandu.reconciliation.services import scope_units
+from jiandu.reconciliation.services import inquiry_units, scope_units
 
 __all__ = ["add_service_errors"]
 
@@ -168,7 +168,8 @@ class InquiryOrgForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["org"]).queryset = _units(user)
+        units = inquiry_units(actor=user).order_by("path")
+        cast(forms.ModelChoiceField, self.fields["org"]).queryset = units
 
 
 class ProblemMultipleField(forms.ModelMultipleChoiceField):

@@ -161,6 +161,18 @@ def scope_units(*, actor: Any, within: Org | None = None) -> QuerySet[Org]:
     return qs
 
 
+def inquiry_units(*, actor: Any) -> QuerySet[Org]:
+    """The units a 质询会 may question: the supervised units of the jurisdiction and its
+    county commissions (seed 002: counties account for their 三本账 at the meeting)."""
+    from django.db.models import Q
+
+    from jiandu.orgs.choices import OrgKind
+
+    return Org.objects.filter(archived_at__isnull=True, pk__in=jurisdiction_org_ids(actor)).filter(
+        ~Q(kind__in=COMMISSION_KINDS) | Q(kind=OrgKind.COUNTY)
+    )
+
+
 def unit_records(*, units: QuerySet[Org], period: Period) -> dict[int, UnitRecords]:
     """Per unit, the ids of its self-found problems, its problems from other sources and
     the petitions about it, of the period (two queries whatever the number of units)."""

@@ -150,5 +150,6 @@ def test_escalation_api_confirms_once(client, rw, suggested):
     clue.refresh_from_db()
     assert clue.handling_org_id == rw.world.county.pk
     again = client.post(f"{API}/escalations/{suggestion.pk}/decide",
-                        {"confirm": False, "reason": "x"}, content_type="application/json")  # fmt: skip
+                        {"confirm": False, "reason": "x"},
+                        content_type="application/json")  # fmt: skip
     assert again.status_code == 409

@@ -94,7 +94,8 @@ def test_plan_then_a_check_through_the_six_steps_to_a_finding(client, rw, actor,
                           {"kind": "talk", "org": w.unit_a.pk}, follow=True)  # fmt: skip
     assert "须写明对象" in refused.content.decode()
     client.post(reverse("inspections:check_outcome", args=[check.pk]),
-                {"kind": "talk", "org": w.unit_a.pk, "person_name": "张某（办公室主任）"})  # fmt: skip
+                {"kind": "talk", "org": w.unit_a.pk,
+                 "person_name": "张某（办公室主任）"})  # fmt: skip
     for to in ("causes", "rectify", "review", "done"):
         client.post(step, {"to_step": to})
     page = client.get(detail).content.decode()
@@ -166,7 +167,8 @@ def test_unit_api_as_the_roles_that_do_the_work(client, rw, actor, pool):
     assert skip.status_code == 409
     found = client.post(f"{url}/findings",
                         {"org": w.unit_a.pk, "category": ProblemCategory.objects.first().pk,
-                         "description": "公款购买高档烟酒"}, content_type="application/json")  # fmt: skip
+                         "description": "公款购买高档烟酒"},
+                        content_type="application/json")  # fmt: skip
     assert found.status_code == 201 and found.json()["problems"][0]["status_label"]
     stranger = client.post(f"{url}/findings",
                            {"org": w.county.pk, "category": ProblemCategory.objects.first().pk,
