@@ -35,7 +35,9 @@ def escalation_panel(request: Any, clue: Any) -> Panel | None:
         and clue.handling_org_id in jurisdiction_org_ids(user)
     )
     for s in suggestions:
-        s.form = EscalationDecideForm(auto_id=f"id_esc{s.pk}_%s") if may_decide else None
+        s.form = (  # type: ignore[attr-defined]
+            EscalationDecideForm(auto_id=f"id_esc{s.pk}_%s") if may_decide else None
+        )
     return Panel("inspections/_escalation_panel.html", {"suggestions": suggestions, "clue": clue})
 
 

@@ -25,7 +25,7 @@ from jiandu.inspections.choices import LedgerKind, LedgerStatus
 from jiandu.inspections.models import InspectionRound, LedgerReport, LedgerRow
 from jiandu.orgs.models import Org
 
-STATUS_BY_LABEL = {label: value for value, label in LedgerStatus.choices}
+STATUS_BY_LABEL: dict[str, str] = {str(label): value for value, label in LedgerStatus.choices}
 
 
 @transaction.atomic

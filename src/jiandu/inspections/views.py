@@ -783,7 +783,7 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
     from jiandu.inspections.forms import LedgerRowForm
 
     qs = selectors.ledger_rows(user=request.user).select_related("county")
-    filters = {}
+    filters: dict[str, Any] = {}
     county = request.GET.get("county", "")
     if county.isdigit():
         qs = qs.filter(county_id=int(county))
