@@ -29,8 +29,12 @@ class RoundCreateForm(forms.Form):
     name = forms.CharField(label="名称", max_length=100)
     form = forms.ChoiceField(label="巡察形式", choices=RoundForm.choices)
     level = forms.ChoiceField(label="层级", choices=RoundLevel.choices)
-    starts_on = forms.DateField(label="进驻日期", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label="进驻日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label="结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     targets = OrgMultipleChoiceField(
         label="被巡察单位",
         queryset=Org.objects.none(),
@@ -169,7 +173,9 @@ class CheckCreateForm(forms.Form):
         label="专项检查类别", queryset=CheckTopic.objects.filter(archived_at__isnull=True),
         to_field_name="name",
     )  # fmt: skip
-    held_on = forms.DateField(label="检查日期", widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(
+        label="检查日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     targets = OrgMultipleChoiceField(
         label="被检查单位", queryset=Org.objects.none(), widget=forms.CheckboxSelectMultiple
     )
