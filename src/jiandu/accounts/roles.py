@@ -59,6 +59,31 @@ _INSPECTION_ROUNDS = [
     "inspections.add_teamdraw",
 ]
 
+# 单元制 checks, 双报告, 提级 and 三本账 (seed 000, 002): the work a role does on its own
+# units (the commission plans; the unit's 派驻组 and 镇纪委 run checks; a county keeps and
+# reports its 三本账; the handling unit decides on a 提级 suggestion).
+_INSPECTION_OFFICE = [
+    "inspections.view_supervisionunit",
+    "inspections.add_supervisionunit",
+    "inspections.change_supervisionunit",
+    "inspections.add_specialcheck",
+    "inspections.change_specialcheck",
+    "inspections.add_roundreport",
+    "inspections.add_reportcomment",
+    "inspections.view_ledgerrow",
+    "inspections.add_ledgerrow",
+    "inspections.add_ledgerreport",
+]
+_INSPECTION_UNIT_WORK = [
+    "inspections.view_supervisionunit",
+    "inspections.add_specialcheck",
+    "inspections.change_specialcheck",
+    "inspections.change_escalationsuggestion",
+    "inspections.view_ledgerrow",
+    "inspections.add_ledgerrow",
+    "inspections.add_ledgerreport",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ROLE_PETITION: [
         *_VIEW_BUSINESS,
@@ -98,6 +123,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cards.view_remindercard",
         "cards.spot_check_card",
         *_SUPERVISION_CAMPAIGNS,
+        *_INSPECTION_UNIT_WORK,
     ],
     ROLE_TRIAL: [
         *_VIEW_BUSINESS,
@@ -138,6 +164,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cards.change_listtemplate",
         *_SUPERVISION_CAMPAIGNS,
         *_INSPECTION_ROUNDS,
+        *_INSPECTION_OFFICE,
     ],
     ROLE_LEADER: [
         *_VIEW_BUSINESS,

@@ -52,6 +52,7 @@ from jiandu.clues.lifecycle import TransitionError
 from jiandu.clues.models import Clue, ClueEvent, Petition, PetitionEvent
 from jiandu.core import idnumbers
 from jiandu.core.access import get_or_404
+from jiandu.core.hooks import detail_panels
 from jiandu.core.ids import parse_id
 from jiandu.core.pagination import SortOption, paginate_list
 from jiandu.core.ratelimit import answers_429
@@ -528,6 +529,8 @@ def _clue_context(request: HtmxHttpRequest, clue: Clue, **extra: Any) -> dict[st
         "petition_visible": clue.petition_id is not None
         and selectors.petition_list(user=user).filter(pk=clue.petition_id).exists(),
         "evidence": evidence_tree(clue.evidence) if clue.evidence else None,
+        # Panels of apps above this one (提级 suggestions of a 巡察移交 clue …).
+        "panels": detail_panels("clues.clue", request, clue),
     }
 
 

@@ -36,6 +36,8 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("政治生态档案", "廉政意见", "dossiers:batch_list", "dossiers.view_opinionbatch"),
     ("整改闭环", "巡察", "inspections:round_list", "inspections.view_inspectionround"),
     ("整改闭环", "巡察统计", "inspections:statistics", "inspections.view_inspectionround"),
+    ("整改闭环", "单元制监督", "inspections:unit_list", "inspections.view_supervisionunit"),
+    ("整改闭环", "三本账", "inspections:ledger_list", "inspections.view_ledgerrow"),
     ("大数据比对", "比对任务", "datacheck:run_list", "datacheck.view_run"),
     ("大数据比对", "比对疑点", "datacheck:hit_list", "datacheck.view_run"),
     ("大数据比对", "数据集", "datacheck:dataset_list", "datacheck.view_run"),

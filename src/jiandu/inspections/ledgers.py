@@ -25,7 +25,7 @@ from jiandu.inspections.choices import LedgerKind, LedgerStatus
 from jiandu.inspections.models import InspectionRound, LedgerReport, LedgerRow
 from jiandu.orgs.models import Org
 
-STATUS_BY_LABEL = {label: value for value, label in LedgerStatus.choices}
+STATUS_BY_LABEL: dict[str, str] = {str(label): value for value, label in LedgerStatus.choices}
 
 
 @transaction.atomic
@@ -72,6 +72,7 @@ class ProgressLine:
     row_id: int
     progress: str
     status: str  # LedgerStatus value
+    line: int = 0  # the sheet's row number, when read from the template
 
 
 def _month(day: dt.date) -> dt.date:
@@ -90,13 +91,14 @@ def monthly_report(
         r.pk: r for r in LedgerRow.objects.filter(county=county, pk__in=[x.row_id for x in lines])
     }
     errors = []
-    for n, line in enumerate(lines, start=first_row):
+    for i, line in enumerate(lines, start=first_row):
+        n = line.line or i
         if line.row_id not in rows:
-            errors.append(f"第{n}行：编号 {line.row_id} 不是{county.name}三本账中的条目")
+            errors.append(f"第{n}行“编号”列：编号 {line.row_id} 不是{county.name}三本账中的条目")
         if not line.progress.strip():
-            errors.append(f"第{n}行：请填写进展")
+            errors.append(f"第{n}行“进展”列：请填写进展")
         if line.status not in LedgerStatus.values:
-            errors.append(f"第{n}行：状态应为“办理中”或“已办结”")
+            errors.append(f"第{n}行“状态”列：状态应为“办理中”或“已办结”")
     if errors:
         raise ValidationError({"lines": errors})
     month = _month(month)
@@ -156,11 +158,14 @@ def lines_from_xlsx(data: bytes) -> list[ProgressLine]:
         try:
             row_id = int(number)
         except (TypeError, ValueError):
-            errors.append(f"第{n}行：编号“{number}”不是数字")
+            errors.append(f"第{n}行“编号”列：编号“{number}”不是数字")
             continue
         lines.append(
             ProgressLine(
-                row_id, str(progress or ""), STATUS_BY_LABEL.get(str(status or "").strip(), "")
+                row_id,
+                str(progress or ""),
+                STATUS_BY_LABEL.get(str(status or "").strip(), ""),
+                line=n,
             )
         )
     if errors:
@@ -183,7 +188,8 @@ def city_overview(*, user: Any, month: dt.date) -> list[dict[str, Any]]:
     )
     return [
         {"county": {"id": c["county_id"], "name": c["county__name"]},
-         "kind": LedgerKind(c["kind"]).label, "total": c["total"], "done": c["done"],
+         "kind": str(LedgerKind(c["kind"]).label), "kind_key": c["kind"],
+         "total": c["total"], "done": c["done"], "open": c["total"] - c["done"],
          "reported": c["reported"]}
         for c in counts
     ]  # fmt: skip

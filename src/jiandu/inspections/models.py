@@ -537,7 +537,11 @@ class LedgerRow(TimeStampedModel):
         verbose_name = _("三本账条目")
         verbose_name_plural = _("三本账条目")
         ordering = ["county", "kind", "pk"]
-        indexes = [models.Index(fields=["county", "kind", "status"], name="ledger_county_kind")]
+        indexes = [
+            models.Index(fields=["county", "kind", "status"], name="ledger_county_kind"),
+            # The ledger list pages by id within a county and ledger (keyset).
+            models.Index(fields=["county", "kind", "id"], name="ledger_county_kind_id"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -565,3 +569,46 @@ class LedgerReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.row} {self.month:%Y-%m}"
+
+
+class CheckTopic(ArchivableModel):
+    """A kind of 专项检查 (扶贫, 节假日, 高档烟酒 …): reference data, archived never deleted."""
+
+    key = models.SlugField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    sort_order = models.IntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("专项检查类别")
+        verbose_name_plural = _("专项检查类别")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def report_file_path(instance: ReportFile, filename: str) -> str:
+    return f"inspections/reports/{filename[:2]}/{filename}"
+
+
+class ReportFile(models.Model):
+    """A file of a 巡察报告 or 专题/线索报告 (the signed report as filed), stored by hash."""
+
+    report = models.ForeignKey(RoundReport, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("文件"), upload_to=report_file_path)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.BigIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("巡察报告文件")
+        verbose_name_plural = _("巡察报告文件")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -18,6 +18,16 @@ FOCUS_ITEMS = [
 ]
 
 
+# Kinds of 专项检查 of the 单元制 units (seed 000).
+CHECK_TOPICS = [
+    ("poverty", "扶贫"),
+    ("holidays", "节假日"),
+    ("liquor", "高档烟酒"),
+    ("funds", "惠民惠农资金"),
+    ("village_assets", "村集体“三资”"),
+    ("projects", "工程项目"),
+]
+
 # 提级 rule table (seed 002): key, label, kind, domain tag code.
 ESCALATION_RULES = [
     ("village_committee", "被反映人是村（社区）两委成员", "village_committee", ""),
@@ -33,6 +43,12 @@ def install_reference_data(apps: Any) -> None:
     FocusItem = apps.get_model("inspections", "FocusItem")
     for order, (key, name) in enumerate(FOCUS_ITEMS):
         FocusItem.objects.get_or_create(key=key, defaults={"name": name, "sort_order": order})
+    try:  # migrations before 0006 have no CheckTopic yet
+        CheckTopic = apps.get_model("inspections", "CheckTopic")
+    except LookupError:
+        CheckTopic = None
+    for order, (key, name) in enumerate(CHECK_TOPICS if CheckTopic else []):
+        CheckTopic.objects.get_or_create(key=key, defaults={"name": name, "sort_order": order})
     EscalationRule = apps.get_model("inspections", "EscalationRule")
     for order, (key, label, kind, domain) in enumerate(ESCALATION_RULES):
         EscalationRule.objects.get_or_create(

@@ -149,6 +149,39 @@ class InspectionUnitStatisticsOut(Schema):
     unit: OrgRef
     checks: int
     problems: int
+
+
+# --- 单元制, 双报告, 提级, 三本账 -----------------------------------------------------------
+
+
+class InspectionUnitMemberIn(Schema):
+    org: int
+    role: str = Field(..., description="stationed/township/department/village_committee")
+
+
+class InspectionUnitIn(Schema):
+    name: str = Field(..., min_length=1, max_length=60)
+    members: list[InspectionUnitMemberIn] = Field(..., min_length=2)
+    covered: list[int] = Field(..., min_length=1, description="监督单位编号")
+
+
+class InspectionUnitMemberOut(Schema):
+    org: OrgRef
+    role: str
+    role_label: str
+
+
+class InspectionUnitOut(Schema):
+    id: int
+    name: str
+    owner_org: OrgRef
+    members: list[InspectionUnitMemberOut]
+    covered: list[OrgRef]
+
+
+class InspectionUnitFiguresOut(Schema):
+    checks: int = Field(..., description="专项检查")
+    problems: int = Field(..., description="发现问题")
     orders: int = Field(..., description="责令整改")
     talks: int = Field(..., description="责任提醒谈话")
     admonitions: int = Field(..., description="纠错诫勉")
@@ -164,3 +197,183 @@ class InspectionUnitRecordOut(Schema):
     text: str
     org: OrgRef | None = None
     status: str = ""
+
+
+class InspectionPlanRowOut(Schema):
+    org: OrgRef
+    key_check: bool = Field(..., description="重点检查")
+
+
+class InspectionOpenProblemOut(Schema):
+    id: int
+    number: str
+    org: OrgRef
+    description: str
+    status_label: str = Field(..., description="整改状态")
+    due_on: dt.date | None
+
+
+class InspectionUnitDetailOut(InspectionUnitOut):
+    year: int
+    figures: InspectionUnitFiguresOut
+    plan: list[InspectionPlanRowOut]
+    unchecked: list[OrgRef] = Field(..., description="本年尚未检查的监督单位（列入计划的在前）")
+    open_problems: list[InspectionOpenProblemOut] = Field(
+        ..., description="下次检查前：本单元未销号的问题"
+    )
+
+
+class InspectionPlanIn(Schema):
+    orgs: list[int] = Field(..., description="年度监督单位")
+    key: list[int] = Field([], description="其中重点检查")
+
+
+class InspectionCheckIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    topic: str = Field(..., description="专项检查类别名称（如 扶贫、节假日、高档烟酒）")
+    held_on: dt.date
+    targets: list[int] = Field(..., min_length=1)
+    team_size: int = Field(3, ge=1, le=15)
+    required_skills: list[str] = []
+
+
+class InspectionCheckOutcomeOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    org: OrgRef
+    person_name: str
+    note: str
+    recorded_at: dt.datetime
+
+
+class InspectionCheckOut(Schema):
+    id: int
+    unit: int
+    name: str
+    topic: str
+    held_on: dt.date
+    step: str
+    step_label: str
+    targets: list[OrgRef]
+    team: list[InspectionTeamMemberOut]
+    draw: dict | None = Field(..., description="抽组的随机种子、日期和结果")
+    problems: list[InspectionOpenProblemOut]
+    outcomes: list[InspectionCheckOutcomeOut]
+
+
+class InspectionCheckStepIn(Schema):
+    to_step: str = Field(..., description="problems/ledgers/visits/causes/rectify/review/done")
+
+
+class InspectionCheckFindingIn(Schema):
+    org: int
+    category: int = Field(..., description="问题类别编号")
+    description: str = Field(..., min_length=1)
+
+
+class InspectionCheckOutcomeIn(Schema):
+    kind: str = Field(..., description="order 责令整改 / talk 责任提醒谈话 / admonish 纠错诫勉")
+    org: int
+    person_name: str = Field("", max_length=50)
+    note: str = ""
+
+
+class InspectionReportIn(Schema):
+    org: int = Field(..., description="被巡察单位")
+    kind: str = Field(..., description="inspection 巡察报告 / clues 专题报告（问题线索报告）")
+    text: str = Field(..., min_length=1)
+
+
+class InspectionReportCommentOut(Schema):
+    id: int
+    text: str
+    outcome: str
+    outcome_label: str
+    problem_id: int | None
+    problem_number: str | None
+    clue_id: int | None
+    clue_number: str | None
+    at: dt.datetime
+
+
+class InspectionReportOut(Schema):
+    id: int
+    round: int
+    org: OrgRef
+    kind: str
+    kind_label: str
+    text: str
+    files: list[str]
+    comments: list[InspectionReportCommentOut]
+
+
+class InspectionReportCommentIn(Schema):
+    text: str = Field(..., min_length=1)
+    outcome: str = Field("note", description="note 意见 / problem 发现问题 / clue 发现问题线索")
+    category: int | None = Field(None, description="发现问题时：问题类别编号")
+    clue_title: str = Field("", max_length=100)
+
+
+class InspectionEscalationOut(Schema):
+    id: int
+    clue_id: int
+    rule: str
+    to_org: OrgRef
+    status: str
+    status_label: str
+    reason: str
+
+
+class InspectionEscalationDecideIn(Schema):
+    confirm: bool
+    reason: str = Field(..., min_length=1)
+
+
+class InspectionLedgerRowOut(Schema):
+    id: int
+    county: OrgRef
+    kind: str
+    kind_label: str
+    title: str
+    status: str
+    status_label: str
+    progress: str
+    round_id: int | None
+    clue_id: int | None
+    problem_id: int | None
+
+
+class InspectionLedgerPageOut(Schema):
+    items: list[InspectionLedgerRowOut]
+    next_cursor: str | None
+
+
+class InspectionLedgerRowIn(Schema):
+    county: int
+    kind: str = Field(..., description="transferred/governance/assigned")
+    title: str = Field(..., min_length=1, max_length=200)
+    clue: int | None = None
+    problem: int | None = None
+
+
+class InspectionLedgerLineIn(Schema):
+    row: int = Field(..., description="台账条目编号")
+    progress: str
+    status: str = Field(..., description="open 办理中 / done 已办结")
+
+
+class InspectionLedgerMonthIn(Schema):
+    county: int
+    month: dt.date = Field(..., description="月份（该月任一日）")
+    lines: list[InspectionLedgerLineIn] = Field(..., min_length=1)
+
+
+class InspectionLedgerOverviewOut(Schema):
+    county: OrgRef
+    kind: str
+    kind_key: str
+    total: int
+    done: int
+    open: int
+    reported: int = Field(..., description="本月已报送")

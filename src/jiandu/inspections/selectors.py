@@ -99,3 +99,81 @@ def round_figures(item: InspectionRound) -> dict[str, Any]:
         "case_rate": round(100 * filed / len(clue_ids), 1) if clue_ids else None,
         "funds_recovered": funds or Decimal("0"),
     }
+
+
+# --- 单元制, 双报告, 三本账 (pages and API) ----------------------------------------------
+
+
+def unit_list(*, user: Any) -> QuerySet[Any]:
+    """The supervision units of the user's commission, and those the user's unit sits in
+    (a 派驻组, a 镇纪委, a department)."""
+    from jiandu.inspections.models import SupervisionUnit
+
+    return SupervisionUnit.objects.restrict(user).select_related("owner_org")
+
+
+def unit_get(*, user: Any, pk: int) -> Any:
+    return get_or_404(unit_list(user=user), pk=pk)
+
+
+def may_plan_unit(user: Any, unit: Any) -> bool:
+    """The commission that set the unit up plans its coverage."""
+    return unit.owner_org_id in acting_org_ids(user) and user.has_perm(
+        "inspections.change_supervisionunit"
+    )
+
+
+def may_run_checks(user: Any, unit: Any) -> bool:
+    """The commission, the unit's 派驻组 and its 镇（园区）纪（工）委 run its checks."""
+    if not user.has_perm("inspections.change_specialcheck"):
+        return False
+    orgs = acting_org_ids(user)
+    return (
+        unit.owner_org_id in orgs
+        or unit.members.filter(org_id__in=orgs, role__in=("stationed", "township")).exists()
+    )
+
+
+def check_get(*, user: Any, pk: int) -> Any:
+    from jiandu.inspections.models import SpecialCheck
+
+    visible = unit_list(user=user).values("pk")
+    return get_or_404(
+        SpecialCheck.objects.filter(unit__in=visible).select_related("unit", "unit__owner_org"),
+        pk=pk,
+    )
+
+
+def report_get(*, user: Any, pk: int) -> Any:
+    """A round's report, for those who see the round."""
+    from jiandu.inspections.models import RoundReport
+
+    visible = round_list(user=user).values("pk")
+    return get_or_404(
+        RoundReport.objects.filter(round__in=visible).select_related("round", "target__org"),
+        pk=pk,
+    )
+
+
+def ledger_rows(*, user: Any) -> QuerySet[Any]:
+    """三本账 rows in the jurisdiction (a county: its own)."""
+    from jiandu.inspections.models import LedgerRow
+
+    return LedgerRow.objects.restrict(user)
+
+
+def ledger_row_get(*, user: Any, pk: int) -> Any:
+    return get_or_404(
+        ledger_rows(user=user).select_related("county", "round", "clue", "problem"), pk=pk
+    )
+
+
+def ledger_counties(*, user: Any) -> QuerySet[Any]:
+    """The counties whose 三本账 the user keeps or oversees (the jurisdiction's counties)."""
+    from jiandu.core.access import jurisdiction_org_ids
+    from jiandu.orgs.choices import OrgKind
+    from jiandu.orgs.models import Org
+
+    return Org.objects.filter(pk__in=jurisdiction_org_ids(user), kind=OrgKind.COUNTY).order_by(
+        "path"
+    )

@@ -695,3 +695,28 @@ def feedback_issue(*, actor: Any, round: InspectionRound, org: Org, due_days: in
         record_type="inspections.roundtarget.feedback",
         record_id=target.pk,
     )
+
+
+@transaction.atomic
+def report_file_attach(
+    *, actor: Any, report: RoundReport, name: str, data: bytes, content_type: str = ""
+) -> Any:
+    """Attach the signed file of a 巡察报告 or 专题/线索报告 (core.files: size limit, hash,
+    audit). Only while the round is 报告 (the report may be filed again until then)."""
+    from jiandu.core.files import stored_file_add
+    from jiandu.inspections.models import ReportFile
+
+    if report.round.stage != RoundStage.REPORTING:
+        raise ValidationError({"file": "只有报告阶段可以上传报告文件"})
+    if not data:
+        raise ValidationError({"file": f"文件“{name}”是空的"})
+    return stored_file_add(
+        ReportFile(report=report),
+        actor=actor,
+        name=name,
+        data=data,
+        content_type=content_type,
+        what="报告文件",
+        summary=f"{report.round.name}：{report}上传文件“{name}”",
+        changes={"report": report.pk, "name": name},
+    )

@@ -33,6 +33,7 @@ from jiandu.inspections.draw import (
 from jiandu.inspections.models import (
     CheckOutcome,
     CheckProblem,
+    CheckTopic,
     CoveragePlan,
     DeclaredConflict,
     SpecialCheck,
@@ -113,6 +114,12 @@ def check_create(
     covered = set(unit.covered.values_list("pk", flat=True))
     if not targets or any(o.pk not in covered for o in targets):
         raise ValidationError({"targets": "被检查单位须是本单元的监督单位"})
+    if not CheckTopic.objects.filter(name=topic.strip(), archived_at__isnull=True).exists():
+        names = "、".join(CheckTopic.objects.filter(archived_at__isnull=True)
+                         .values_list("name", flat=True))  # fmt: skip
+        raise ValidationError({"topic": f"没有“{topic}”这类专项检查（可选：{names}）"})
+    if team_size < 1:
+        raise ValidationError({"team_size": "检查组人数至少为1"})
     check = SpecialCheck.objects.create(
         unit=unit, name=name.strip(), topic=topic.strip(), held_on=held_on, team_size=team_size,
         required_skills=list(required_skills), created_by=actor,

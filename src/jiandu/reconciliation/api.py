@@ -20,7 +20,13 @@ from jiandu.oversight.selectors import problem_list
 from jiandu.people.models import Person
 from jiandu.reconciliation import selectors, services
 from jiandu.reconciliation.choices import EvidenceKind
-from jiandu.reconciliation.models import InquiryItem, LedgerPair, ZeroReportFlag, ZeroReportRule
+from jiandu.reconciliation.models import (
+    InquiryItem,
+    InquiryRecordItem,
+    LedgerPair,
+    ZeroReportFlag,
+    ZeroReportRule,
+)
 from jiandu.reconciliation.periods import period_parse
 from jiandu.reconciliation.schemas import (
     AccountabilityIn,
@@ -397,6 +403,20 @@ def _inquiry(meeting: Any) -> dict[str, Any]:
             }
             for i in selectors.inquiry_items(meeting)
         ],
+        "records": [
+            {
+                "id": r.pk,
+                "order": r.order,
+                "record_type": r.record_type,
+                "record_id": r.record_id,
+                "reference": r.reference,
+                "text": r.text,
+                "decision": r.decision,
+                "decision_label": r.get_decision_display() if r.decision else "",
+                "decision_text": r.decision_text,
+            }
+            for r in meeting.record_items.order_by("order")
+        ],
     }
 
 
@@ -420,7 +440,7 @@ def get_inquiry(request: HttpRequest, meeting_id: int):
 def create_inquiry(request: HttpRequest, payload: InquiryIn):
     require_perm(request, "reconciliation.add_inquirymeeting")
     user = request.user
-    org = _unit(user, payload.org)
+    org = get_or_404(services.inquiry_units(actor=user), pk=payload.org)
     from jiandu.oversight.selectors import supervising_orgs
 
     convening = supervising_orgs(user).filter(pk=payload.convening_org).first()
@@ -437,8 +457,28 @@ def create_inquiry(request: HttpRequest, payload: InquiryIn):
         participants="\n".join(payload.participants),
         requirements="\n".join(payload.requirements),
         problems=[_problem(user, pk, "problems") for pk in payload.problems],
+        records=_records(user, org, payload.records),
     )
     return Status(201, _inquiry(meeting))
+
+
+def _records(user: Any, org: Any, wanted: list[Any]) -> list[Any]:
+    """The chosen records of other apps about the unit, resolved by their source
+    (unknown, foreign or out-of-jurisdiction ones: 422 naming them)."""
+    from jiandu.core.hooks import agenda_source
+
+    found = []
+    for record_type in dict.fromkeys(w.record_type for w in wanted):
+        ids = [w.record_id for w in wanted if w.record_type == record_type]
+        source = agenda_source(record_type)
+        got = source.resolve(user, org.pk, ids) if source is not None else []
+        missing = sorted(set(ids) - {r.record_id for r in got})
+        if missing:
+            raise ValidationError(
+                {"records": f"{org.name}没有这些台账事项：{record_type} {missing}"}
+            )
+        found += got
+    return found
 
 
 @router.post(
@@ -479,3 +519,18 @@ def issue_minutes(request: HttpRequest, meeting_id: int):
     meeting = selectors.inquiry_get(user=request.user, pk=meeting_id)
     services.inquiry_minutes_issue(actor=request.user, meeting=meeting)
     return _inquiry(selectors.inquiry_get(user=request.user, pk=meeting_id))
+
+
+@router.post(
+    "/inquiry-records/{int:item_id}/mark",
+    response={200: InquiryOut, **ERRORS_WITH_CONFLICT},
+    summary="台账事项标记交账、销账、清账",
+)
+def mark_record(request: HttpRequest, item_id: int, payload: MarkIn):
+    require_perm(request, "reconciliation.change_inquirymeeting")
+    visible = selectors.inquiry_list(user=request.user).values("pk")
+    item = get_or_404(InquiryRecordItem.objects.filter(meeting__in=visible), pk=item_id)
+    services.inquiry_record_mark(
+        actor=request.user, item=item, decision=payload.decision, text=payload.text
+    )
+    return _inquiry(selectors.inquiry_get(user=request.user, pk=item.meeting_id))

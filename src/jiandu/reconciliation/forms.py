@@ -19,7 +19,7 @@ from jiandu.people.models import Person
 from jiandu.reconciliation.choices import AccountabilityForm as AccountabilityKind
 from jiandu.reconciliation.choices import InquiryDecision
 from jiandu.reconciliation.periods import Period, period_of, period_parse
-from jiandu.reconciliation.services import scope_units
+from jiandu.reconciliation.services import inquiry_units, scope_units
 
 __all__ = ["add_service_errors"]
 
@@ -168,7 +168,8 @@ class InquiryOrgForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["org"]).queryset = _units(user)
+        units = inquiry_units(actor=user).order_by("path")
+        cast(forms.ModelChoiceField, self.fields["org"]).queryset = units
 
 
 class ProblemMultipleField(forms.ModelMultipleChoiceField):
@@ -195,10 +196,21 @@ class InquiryForm(forms.Form):
         help_text="每行一条，写入纪要",
     )
     problems = ProblemMultipleField(
-        label="质询的问题", queryset=Problem.objects.none(), widget=forms.CheckboxSelectMultiple
+        label="质询的问题",
+        queryset=Problem.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    records = forms.MultipleChoiceField(
+        label="质询的台账事项",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="被质询单位三本账中的条目，逐条交账、销账、清账",
     )
 
-    def __init__(self, *args: Any, user: Any, org: Org, problems: Any, **kwargs: Any):
+    def __init__(
+        self, *args: Any, user: Any, org: Org, problems: Any, records: Any = (), **kwargs: Any
+    ):
         kwargs.setdefault(
             "initial",
             {"title": f"{org.name}问题整改质询会", "held_on": timezone.localdate()},
@@ -209,6 +221,17 @@ class InquiryForm(forms.Form):
         if not self.is_bound and conveners.exists():
             self.initial.setdefault("convening_org", conveners.last())
         cast(forms.ModelChoiceField, self.fields["problems"]).queryset = problems
+        self.record_map = {f"{r.record_type}:{r.record_id}": r for r in records}
+        field = cast(forms.MultipleChoiceField, self.fields["records"])
+        field.choices = [
+            (key, f"{r.reference} {r.text[:40]}（{r.status}）")
+            for key, r in self.record_map.items()
+        ]
+        if not records:
+            del self.fields["records"]
+
+    def chosen_records(self) -> list[Any]:
+        return [self.record_map[k] for k in self.cleaned_data.get("records") or []]
 
 
 class MarkForm(forms.Form):

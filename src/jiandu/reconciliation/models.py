@@ -448,3 +448,40 @@ class InquiryItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id}-{self.order}"
+
+
+class InquiryRecordItem(models.Model):
+    """A record of another app on a 质询会's agenda (a county's 三本账 row), put there
+    through :mod:`jiandu.core.hooks` (this app imports no app above it): its reference
+    and text are kept as the meeting read them, and it is marked 交账 / 销账 / 清账 like
+    a problem. 销账 asks the record's app whether the record may be struck off."""
+
+    meeting = models.ForeignKey(
+        InquiryMeeting, on_delete=models.PROTECT, related_name="record_items"
+    )
+    record_type = models.CharField(_("类别"), max_length=40)
+    record_id = models.BigIntegerField(_("编号"))
+    reference = models.CharField(_("台账"), max_length=100)
+    text = models.TextField(_("事项"))
+    order = models.PositiveSmallIntegerField(_("序号"))
+    decision = models.CharField(
+        _("决定"), max_length=16, choices=InquiryDecision.choices, blank=True
+    )
+    decision_text = models.TextField(_("决定内容"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("标记时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("质询台账事项")
+        verbose_name_plural = _("质询台账事项")
+        ordering = ["meeting", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "record_type", "record_id"], name="inquiry_record_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}-{self.record_type}-{self.record_id}"

@@ -192,6 +192,23 @@ class InquiryItemOut(Schema):
     decision_text: str
 
 
+class InquiryRecordItemOut(Schema):
+    id: int
+    order: int
+    record_type: str = Field(..., description="inspections.ledgerrow：三本账条目")
+    record_id: int
+    reference: str
+    text: str
+    decision: str
+    decision_label: str
+    decision_text: str
+
+
+class InquiryRecordIn(Schema):
+    record_type: str = Field(..., description="inspections.ledgerrow：三本账条目")
+    record_id: Id
+
+
 class InquiryOut(Schema):
     id: int
     title: str
@@ -206,6 +223,7 @@ class InquiryOut(Schema):
     status_label: str
     minutes_number: str | None
     items: list[InquiryItemOut]
+    records: list[InquiryRecordItemOut] = Field([], description="质询的台账事项（三本账条目）")
 
 
 class InquiryPageOut(Schema):
@@ -222,7 +240,8 @@ class InquiryIn(Schema):
     chair: Line = Field(..., min_length=1, max_length=100)
     participants: list[Line] = Field(..., min_length=1)
     requirements: list[Line] = []
-    problems: list[Id] = Field(..., min_length=1)
+    problems: list[Id] = Field([], description="质询的问题；与 records 至少有一项")
+    records: list[InquiryRecordIn] = Field([], description="质询的台账事项（三本账条目）")
 
 
 class MarkIn(Schema):

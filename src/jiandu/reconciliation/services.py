@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -28,6 +29,7 @@ from django.utils import timezone
 from jiandu.core.access import jurisdiction_org_ids
 from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
+from jiandu.core.hooks import AgendaRecord
 from jiandu.orgs.choices import COMMISSION_KINDS
 from jiandu.orgs.models import Org
 from jiandu.oversight.choices import RectificationStatus
@@ -49,6 +51,7 @@ from jiandu.reconciliation.models import (
     GapAccountability,
     InquiryItem,
     InquiryMeeting,
+    InquiryRecordItem,
     LedgerPair,
     Reconciliation,
     ReconciliationEvent,
@@ -156,6 +159,18 @@ def scope_units(*, actor: Any, within: Org | None = None) -> QuerySet[Org]:
     if within is not None:
         qs = qs.filter(path__startswith=within.path)
     return qs
+
+
+def inquiry_units(*, actor: Any) -> QuerySet[Org]:
+    """The units a 质询会 may question: the supervised units of the jurisdiction and its
+    county commissions (seed 002: counties account for their 三本账 at the meeting)."""
+    from django.db.models import Q
+
+    from jiandu.orgs.choices import OrgKind
+
+    return Org.objects.filter(archived_at__isnull=True, pk__in=jurisdiction_org_ids(actor)).filter(
+        ~Q(kind__in=COMMISSION_KINDS) | Q(kind=OrgKind.COUNTY)
+    )
 
 
 def unit_records(*, units: QuerySet[Org], period: Period) -> dict[int, UnitRecords]:
@@ -625,16 +640,19 @@ def inquiry_create(
     participants: str,
     problems: list[Problem],
     requirements: str = "",
+    records: Sequence[AgendaRecord] = (),
 ) -> InquiryMeeting:
     """Plan a 质询会 of ``convening_org`` (the actor's own body, or the commission an office
-    acts for) on problems of one unit of the actor's jurisdiction."""
+    acts for) on problems of one unit of the actor's jurisdiction, and on ``records`` of
+    other apps about that unit (its 三本账 rows, resolved by their source in
+    :mod:`jiandu.core.hooks`)."""
     from jiandu.oversight.selectors import acting_org_ids
 
     _in_jurisdiction(actor, org)
     if convening_org.pk not in acting_org_ids(actor):
         raise ValidationError({"convening_org": "召集单位应为本单位或本单位所代表的纪委监委"})
-    if not problems:
-        raise ValidationError({"problems": "请至少选择一个质询的问题"})
+    if not problems and not records:
+        raise ValidationError({"problems": "请至少选择一个质询的问题或台账事项"})
     strangers = [p.number or "" for p in problems if p.org_id != org.pk]
     if strangers:
         raise ValidationError({"problems": f"问题{'、'.join(strangers)}不是被质询单位的问题"})
@@ -655,12 +673,21 @@ def inquiry_create(
         InquiryItem(meeting=meeting, problem=p, order=i)
         for i, p in enumerate(dict.fromkeys(problems), start=1)
     )
+    InquiryRecordItem.objects.bulk_create(
+        InquiryRecordItem(meeting=meeting, record_type=r.record_type, record_id=r.record_id,
+                          reference=r.reference[:100], text=r.text, order=i)
+        for i, r in enumerate(dict.fromkeys(records), start=1)
+    )  # fmt: skip
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
         obj=meeting,
         summary=f"筹备质询会：{meeting.title}（{org.name}）"[:300],
-        changes={"problems": [p.pk for p in problems], "held_on": held_on},
+        changes={
+            "problems": [p.pk for p in problems],
+            "held_on": held_on,
+            "records": [[r.record_type, r.record_id] for r in records],
+        },
     )
     return meeting
 
@@ -753,7 +780,9 @@ def inquiry_minutes_issue(*, actor: Any, meeting: InquiryMeeting) -> Any:
     _in_jurisdiction(actor, meeting.org)
     inquiry_next(meeting.status, InquiryAction.ISSUE_MINUTES)
     items = list(meeting.items.select_related("problem").order_by("order"))
+    record_items = list(meeting.record_items.order_by("order"))
     unmarked = [i.problem.number or "" for i in items if not i.decision]
+    unmarked += [f"{r.reference} {r.text[:20]}" for r in record_items if not r.decision]
     if unmarked:
         raise TransitionError(f"还有{len(unmarked)}个问题未作决定（{'、'.join(unmarked[:5])}）")
     organ = _issuing_organ(meeting.convening_org)
@@ -776,6 +805,15 @@ def inquiry_minutes_issue(*, actor: Any, meeting: InquiryMeeting) -> Any:
                     note=i.decision_text,
                 )
                 for i in items
+            ]
+            + [
+                renderers.InquiryItem(
+                    unit=meeting.org.name,
+                    problem=f"{r.text}（{r.reference}）",
+                    decision=_ledger_decision(r.decision),
+                    note=r.decision_text,
+                )
+                for r in record_items
             ],
             date=day,
             requirements=meeting.requirement_list,
@@ -819,6 +857,10 @@ def inquiry_agenda_docx(*, actor: Any, meeting: InquiryMeeting) -> bytes:
                 status=i.problem.rectification.get_status_display(),
             )
             for i in items
+        ]
+        + [
+            renderers.InquiryAgendaItem(problem=r.text, reference=r.reference, status="")
+            for r in meeting.record_items.order_by("order")
         ],
         date=timezone.localdate(),
     )
@@ -831,3 +873,42 @@ def inquiry_agenda_docx(*, actor: Any, meeting: InquiryMeeting) -> bytes:
         changes={"format": "docx", "size": len(data)},
     )
     return data
+
+
+@transaction.atomic
+def inquiry_record_mark(
+    *, actor: Any, item: InquiryRecordItem, decision: str, text: str
+) -> InquiryRecordItem:
+    """Mark a record on the agenda (a 三本账 row) 交账, 销账 or 清账 with the decision, as
+    :func:`inquiry_item_mark` marks a problem. 销账 asks the record's source whether it
+    may be struck off (a ledger row must be 已办结)."""
+    from jiandu.core.hooks import agenda_source
+
+    item = InquiryRecordItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    meeting = item.meeting
+    _in_jurisdiction(actor, meeting.org)
+    decision = InquiryDecision(decision)
+    if meeting.status != InquiryStatus.HELD:
+        raise TransitionError(f"“{meeting.get_status_display()}”的质询会不能标记“{decision.label}”")
+    if not text.strip():
+        raise ValidationError({"text": f"请填写“{decision.label}”的决定内容"})
+    if decision == InquiryDecision.CLOSE:
+        source = agenda_source(item.record_type)
+        refusal = source.close_refusal(item.record_id) if source is not None else "来源模块未安装"
+        if refusal:
+            raise ValidationError({"decision": f"{item.reference}：{refusal}，不能销账"})
+    before = item.decision
+    item.decision = decision
+    item.decision_text = text.strip()
+    item.decided_by = actor
+    item.decided_at = timezone.now()
+    item.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=meeting,
+        summary=f"{meeting.title}：{item.reference} {decision.label}"[:300],
+        changes={"record_item": item.pk, "record": [item.record_type, item.record_id],
+                 "before": before, "after": decision, "text": item.decision_text},
+    )  # fmt: skip
+    return item

@@ -27,4 +27,5 @@ urlpatterns = [
     path("inquiries/<int:pk>/agenda/", views.inquiry_agenda, name="inquiry_agenda"),
     path("inquiries/<int:pk>/minutes/", views.inquiry_minutes, name="inquiry_minutes"),
     path("inquiry-items/<int:pk>/mark/", views.inquiry_mark, name="inquiry_mark"),
+    path("inquiry-records/<int:pk>/mark/", views.inquiry_record_mark, name="inquiry_record_mark"),
 ]

@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiandu.core.access import get_or_404
+from jiandu.core.hooks import agenda_sources
 from jiandu.core.pagination import keyset_paginate
 from jiandu.core.tasks import task_submit
 from jiandu.orgs.models import Org
@@ -44,7 +45,7 @@ from jiandu.reconciliation.forms import (
     current_period_key,
 )
 from jiandu.reconciliation.lifecycle import TransitionError
-from jiandu.reconciliation.models import InquiryItem, LedgerPair
+from jiandu.reconciliation.models import InquiryItem, InquiryRecordItem, LedgerPair
 from jiandu.reconciliation.periods import Period, period_parse, recent_periods
 from jiandu.reconciliation.tasks import ZERO_REPORT_TASK
 
@@ -496,7 +497,10 @@ def inquiry_create(request: HttpRequest) -> HttpResponse:
         .select_related("source", "rectification")
         .order_by("-found_on", "-pk")
     )
-    form = InquiryForm(request.POST or None, user=request.user, org=org, problems=problems)
+    records = [r for source in agenda_sources() for r in source.records_for(request.user, org.pk)]
+    form = InquiryForm(
+        request.POST or None, user=request.user, org=org, problems=problems, records=records
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -511,6 +515,7 @@ def inquiry_create(request: HttpRequest) -> HttpResponse:
                 participants=data["participants"],
                 requirements=data["requirements"],
                 problems=list(data["problems"]),
+                records=form.chosen_records(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -537,7 +542,17 @@ def _inquiry_context(request: HttpRequest, meeting: Any, **extra: Any) -> dict[s
                 initial={"decision": item.decision, "text": item.decision_text},
                 auto_id=f"id_item{item.pk}_%s",
             )
-    counts = {label: sum(1 for i in items if i.get_decision_display() == label)
+    record_items = list(meeting.record_items.select_related("decided_by").order_by("order"))
+    for record in record_items:
+        if bound is not None and bound[0] == ("record", record.pk):
+            record.form = bound[1]
+        else:
+            record.form = MarkForm(
+                initial={"decision": record.decision, "text": record.decision_text},
+                auto_id=f"id_record{record.pk}_%s",
+            )
+    marked = [*items, *record_items]
+    counts = {label: sum(1 for i in marked if i.get_decision_display() == label)
               for label in ("交账", "销账", "清账")}  # fmt: skip
     user = request.user
     can_change = user.has_perm("reconciliation.change_inquirymeeting")
@@ -545,7 +560,8 @@ def _inquiry_context(request: HttpRequest, meeting: Any, **extra: Any) -> dict[s
         "meeting": meeting,
         "items": items,
         "counts": counts,
-        "unmarked": sum(1 for i in items if not i.decision),
+        "record_items": record_items,
+        "unmarked": sum(1 for i in marked if not i.decision),
         "can_hold": can_change and meeting.status == InquiryStatus.PLANNED,
         "can_mark": can_change and meeting.status == InquiryStatus.HELD,
         "can_issue": can_change
@@ -634,3 +650,33 @@ def inquiry_agenda(request: HttpRequest, pk: int) -> HttpResponse:
     name = f"质询会议程_{meeting.org.name}_{meeting.held_on:%Y%m%d}.docx"
     response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
+
+
+@login_required
+@permission_required("reconciliation.change_inquirymeeting", raise_exception=True)
+@require_POST
+def inquiry_record_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    """交账 / 销账 / 清账 of a 三本账 row (or another app's record) on the agenda."""
+    visible = selectors.inquiry_list(user=request.user).values("pk")
+    item = get_or_404(InquiryRecordItem.objects.filter(meeting__in=visible), pk=pk)
+    meeting = selectors.inquiry_get(user=request.user, pk=item.meeting_id)
+    form = MarkForm(request.POST, auto_id=f"id_record{item.pk}_%s")
+    if form.is_valid():
+        try:
+            services.inquiry_record_mark(
+                actor=request.user,
+                item=item,
+                decision=form.cleaned_data["decision"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已标记")
+            return redirect(
+                f"{reverse('reconciliation:inquiry_detail', args=[meeting.pk])}#record-{item.pk}"
+            )
+    context = _inquiry_context(request, meeting, bound=(("record", item.pk), form))
+    return render(request, "reconciliation/inquiry_detail.html", context, status=422)

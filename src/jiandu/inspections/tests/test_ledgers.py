@@ -46,7 +46,7 @@ def test_rows_and_monthly_report_all_or_nothing(rw, actor, rows):
     with pytest.raises(ValidationError) as caught:
         ledgers.monthly_report(actor=actor, county=w.county, month=MONTH, lines=[good, bad])
     text = str(caught.value)
-    assert "第2行：编号 999999" in text and "第2行：请填写进展" in text
+    assert "第2行“编号”列：编号 999999" in text and "第2行“进展”列：请填写进展" in text
     assert not LedgerReport.objects.exists()
     ledgers.monthly_report(actor=actor, county=w.county, month=MONTH, lines=[
         good, ledgers.ProgressLine(rows[2].pk, "已制定制度", LedgerStatus.DONE)])  # fmt: skip
@@ -83,7 +83,7 @@ def test_xlsx_template_round_trip(rw, actor, rows):
     buffer = io.BytesIO()
     book.save(buffer)
     lines = ledgers.lines_from_xlsx(buffer.getvalue())
-    with pytest.raises(ValidationError, match="第3行：状态"):
+    with pytest.raises(ValidationError, match="第3行“状态”列"):
         ledgers.monthly_report(actor=actor, county=w.county, month=MONTH, lines=lines, first_row=2)
     with pytest.raises(ValidationError, match="不是有效的"):
         ledgers.lines_from_xlsx(b"not a workbook")
