@@ -261,3 +261,27 @@ def test_clarification_and_false_accusation_counted_and_listed(world, holidays, 
     assert "钱七" in listed.content.decode()
     client.force_login(world.users["outsider"])
     assert "钱七" not in client.get(reverse("followup:clarification_list")).content.decode()
+
+
+def test_api_records_feedback_within_the_jurisdiction_only(world, holidays, client):
+    petition = _petition(world, dt.date(2026, 3, 2))
+    step = _step(petition, FeedbackKind.ACCEPTANCE)
+    client.force_login(world.users["outsider"])
+    url = f"/api/v1/followup/feedback/{step.pk}"
+    assert client.get(url).status_code == 404
+    assert client.post(url + "/record", {"done_on": "2026-03-04", "method": "phone"},
+                       content_type="application/json").status_code == 404  # fmt: skip
+    client.force_login(world.users["room"])  # 线索管理 only: may not record feedback
+    assert client.post(url + "/record", {"done_on": "2026-03-04", "method": "phone"},
+                       content_type="application/json").status_code in (403, 404)  # fmt: skip
+    client.force_login(world.users["petition_officer"])
+    bad = client.post(url + "/record", {"done_on": "2026-03-01", "method": "phone"},
+                      content_type="application/json")  # fmt: skip
+    assert bad.status_code == 422 and "不能早于受理日期" in str(bad.json())
+    ok = client.post(url + "/record", {"done_on": "2026-03-04", "method": "phone"},
+                     content_type="application/json")  # fmt: skip
+    assert ok.status_code == 200 and ok.json()["method_label"] == "电话"
+    listed = client.get("/api/v1/followup/feedback?state=done").json()["items"]
+    assert [i["id"] for i in listed] == [step.pk]
+    counts = client.get("/api/v1/followup/counts?start=2026-03-01&end=2026-03-31").json()
+    assert (counts["real_name"], counts["petitions"]) == (1, 1)
