@@ -234,7 +234,7 @@ def build_followup_demo(*, actor: Any, today: dt.date, seed: int = 2020) -> dict
     want_clar = round(total_petitions * SEED_CLARIFIED / SEED_PETITIONS)
     want_false = max(1, round(total_petitions * SEED_FALSE / SEED_PETITIONS))
     through = Clue.subject_people.through
-    candidates = list(
+    candidates: list[tuple[int, int, int, Any]] = list(
         through.objects.filter(
             clue__status=ClueStatus.CLOSED,
             clue__conclusion__in=CLARIFIABLE_CONCLUSIONS,

@@ -72,7 +72,9 @@ class ClueNumberForm(forms.Form):
 
 
 class ClarificationForm(forms.Form):
-    person = forms.ModelChoiceField(label="被澄清人", queryset=None, empty_label=None)
+    person: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="被澄清人", queryset=None, empty_label=None
+    )
     method = forms.ChoiceField(label="澄清方式", choices=ClarificationMethod.choices)
     held_on = _date("澄清日期", initial=timezone.localdate)
     scope = forms.CharField(
@@ -87,7 +89,9 @@ class ClarificationForm(forms.Form):
 
 
 class FalseAccusationForm(forms.Form):
-    outcome = forms.ModelChoiceField(label="处理结果", queryset=None, empty_label=None)
+    outcome: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="处理结果", queryset=None, empty_label=None
+    )
     nature = forms.ChoiceField(label="性质", choices=AccusationNature.choices)
     found_on = _date("认定日期", initial=timezone.localdate)
     description = _text("认定情况", rows=4)

@@ -71,7 +71,7 @@ def feedback_list(
     *, user: Any, state: str = "", kind: str = "", today: dt.date | None = None
 ) -> QuerySet[FeedbackStep]:
     today = today or timezone.localdate()
-    qs = FeedbackStep.objects.restrict(user)
+    qs: QuerySet = FeedbackStep.objects.restrict(user)
     if kind in FeedbackKind.values:
         qs = qs.filter(kind=kind)
     qs = _state(qs, state, due="due_on", done=Q(done_on__isnull=False), today=today)
@@ -99,7 +99,9 @@ def execution_list(
     *, user: Any, state: str = "", heavy_only: bool = False, today: dt.date | None = None
 ) -> QuerySet[SanctionExecution]:
     today = today or timezone.localdate()
-    qs = SanctionExecution.objects.restrict(user).filter(outcome__archived_at__isnull=True)
+    qs: QuerySet = SanctionExecution.objects.restrict(user).filter(
+        outcome__archived_at__isnull=True
+    )
     if heavy_only or state in (OVERDUE, DUE_SOON):
         qs = qs.filter(personnel_required=True)
     qs = _state(qs, state, due="personnel_due", done=Q(completed_on__isnull=False), today=today)
@@ -119,7 +121,7 @@ def visit_list(
     *, user: Any, state: str = "", today: dt.date | None = None
 ) -> QuerySet[FollowUpVisit]:
     today = today or timezone.localdate()
-    qs = FollowUpVisit.objects.restrict(user).filter(outcome__archived_at__isnull=True)
+    qs: QuerySet = FollowUpVisit.objects.restrict(user).filter(outcome__archived_at__isnull=True)
     qs = _state(qs, state, due="planned_on", done=Q(held_on__isnull=False), today=today)
     return qs.select_related("outcome", "outcome__clue", "outcome__person", "org")
 
