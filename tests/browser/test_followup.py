@@ -56,11 +56,11 @@ def test_petition_gives_both_feedback_steps_and_records_the_reply(rw, page, log_
     assert "张实名" not in page.content()
     row.get_by_role("link", name=petition.number).click()
     page.wait_for_selector("#feedback-form")
-    page.fill("#feedback-form input[name=done_on]", (today - dt.timedelta(days=30)).isoformat())
+    page.fill("#feedback-form input[name=done_on]", (today - dt.timedelta(days=5)).isoformat())
     page.select_option("#feedback-form select[name=method]", "phone")
     page.locator("#feedback-form button[type=submit]").click()
     page.wait_for_selector("#done:has-text('电话')")
-    assert "已超期" in page.locator("#due").inner_text()  # given after its due date
+    assert "超期完成" in page.locator("#due").inner_text()  # given after its due date
     # 结果反馈, from the page of the other step.
     page.get_by_role("link", name="尚未告知").click()
     page.wait_for_selector("#feedback-form")
@@ -117,6 +117,6 @@ def test_trial_records_the_execution_of_a_demotion(rw, page, log_in):
     )
     page.fill("#execution-form input[name=pay_changed_on]", today.isoformat())
     page.locator("#execution-form button[type=submit]").click()
-    page.wait_for_selector("#personnel:has-text('已完成')")
+    page.wait_for_selector("#personnel:has-text('超期完成')")
     row = SanctionExecution.objects.get(outcome=outcome)
     assert row.completed_on == today and row.recorded_by == rw.accounts["trial"]
