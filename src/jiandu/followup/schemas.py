@@ -8,7 +8,10 @@ from ninja import Field, Schema
 
 from jiandu.core.schemas import CursorPageQuery, Id, QuerySchema
 
-STATE_HELP = "overdue 已超期，due_soon 3个工作日内到期，open 未完成，done 已完成；不填为全部"
+STATE_HELP = (
+    "overdue 已超期，due_soon 3个工作日内到期，due 已超期或3个工作日内到期，open 未完成，"
+    "done 已完成；不填为全部"
+)
 
 
 class StateQuery(CursorPageQuery):

@@ -37,9 +37,11 @@ OVERDUE = "overdue"
 DUE_SOON = "due_soon"
 OPEN = "open"
 DONE = "done"
+DUE = "due"
 STATES = [
     (OVERDUE, "已超期"),
     (DUE_SOON, "3个工作日内到期"),
+    (DUE, "已超期或3个工作日内到期"),
     (OPEN, "未完成"),
     (DONE, "已完成"),
 ]
@@ -57,6 +59,8 @@ def _state(qs: QuerySet, state: str, *, due: str, done: Q, today: dt.date) -> Qu
         return qs.exclude(done).filter(**{f"{due}__lt": today})
     if state == DUE_SOON:
         return qs.exclude(done).filter(**{f"{due}__gte": today, f"{due}__lt": soon_end(today)})
+    if state == DUE:
+        return qs.exclude(done).filter(**{f"{due}__lt": soon_end(today)})
     if state == OPEN:
         return qs.exclude(done)
     if state == DONE:
@@ -102,7 +106,7 @@ def execution_list(
     qs: QuerySet = SanctionExecution.objects.restrict(user).filter(
         outcome__archived_at__isnull=True
     )
-    if heavy_only or state in (OVERDUE, DUE_SOON):
+    if heavy_only or state in (OVERDUE, DUE_SOON, DUE):
         qs = qs.filter(personnel_required=True)
     qs = _state(qs, state, due="personnel_due", done=Q(completed_on__isnull=False), today=today)
     return qs.select_related("outcome", "outcome__clue", "outcome__person", "outcome__decided_by")
@@ -145,32 +149,61 @@ def false_accusation_list(*, user: Any) -> QuerySet[FalseAccusation]:
 
 @dataclass(frozen=True)
 class Workload:
-    """The follow-up work on a user's desk: open items by state, for the workbench."""
+    """The follow-up work on a user's desk: open items by state, for the workbench, and
+    the real-name feedback overdue or due soon (first ``limit``, most urgent first)."""
 
     feedback_overdue: int
     feedback_due_soon: int
     execution_overdue: int
     visits_due: int
+    feedback_items: list[FeedbackStep]
 
 
-def workload(*, user: Any, today: dt.date | None = None) -> Workload:
+def workload(
+    *,
+    user: Any,
+    today: dt.date | None = None,
+    feedback: bool = True,
+    execution: bool = True,
+    visits: bool = True,
+    limit: int = 10,
+) -> Workload:
+    """At most one query per kind of work asked for, plus the calendar and the list."""
     today = today or timezone.localdate()
     end = soon_end(today)
-    fb = (
-        FeedbackStep.objects.restrict(user)
-        .filter(done_on__isnull=True)
-        .aggregate(
-            overdue=Count("pk", filter=Q(due_on__lt=today)),
-            soon=Count("pk", filter=Q(due_on__gte=today, due_on__lt=end)),
+    overdue = soon = executions = due_visits = 0
+    items: list[FeedbackStep] = []
+    if feedback:
+        fb = (
+            FeedbackStep.objects.restrict(user)
+            .filter(done_on__isnull=True)
+            .aggregate(
+                overdue=Count("pk", filter=Q(due_on__lt=today)),
+                soon=Count("pk", filter=Q(due_on__gte=today, due_on__lt=end)),
+            )
         )
-    )
+        overdue, soon = fb["overdue"], fb["soon"]
+        if overdue or soon:
+            items = list(
+                FeedbackStep.objects.restrict(user)
+                .filter(done_on__isnull=True, due_on__lt=end)
+                .select_related("petition")
+                .order_by("due_on", "pk")[:limit]
+            )
+    if execution:
+        executions = execution_list(user=user, state=OVERDUE, today=today).count()
+    if visits:
+        due_visits = (
+            FollowUpVisit.objects.restrict(user)
+            .filter(held_on__isnull=True, planned_on__lt=end, outcome__archived_at__isnull=True)
+            .count()
+        )
     return Workload(
-        feedback_overdue=fb["overdue"],
-        feedback_due_soon=fb["soon"],
-        execution_overdue=execution_list(user=user, state=OVERDUE, today=today).count(),
-        visits_due=visit_list(user=user, state=OPEN, today=today)
-        .filter(planned_on__lt=end)
-        .count(),
+        feedback_overdue=overdue,
+        feedback_due_soon=soon,
+        execution_overdue=executions,
+        visits_due=due_visits,
+        feedback_items=items,
     )
 
 

@@ -279,6 +279,8 @@ def visit_plan(
 ) -> FollowUpVisit:
     if not is_sanction(outcome) or outcome.archived_at is not None:
         raise ValidationError({"outcome": "回访教育针对受党纪处分或政务处分的人员"})
+    if org is None:
+        raise ValidationError({"org": "请先为当前用户设置所属单位"})
     if not visitors.strip():
         raise ValidationError({"visitors": "请填写回访人员"})
     if planned_on is None or planned_on < outcome.decision_date:

@@ -111,7 +111,7 @@ def index(request: HttpRequest) -> HttpResponse:
         ("告知反馈已超期", load.feedback_overdue, "feedback/?state=overdue"),
         ("告知反馈3个工作日内到期", load.feedback_due_soon, "feedback/?state=due_soon"),
         ("职务工资变更已超期", load.execution_overdue, "executions/?state=overdue"),
-        ("回访教育到期未回访", load.visits_due, "visits/?state=open"),
+        ("回访教育到期未回访", load.visits_due, "visits/?state=due"),
     ]
     return render(
         request,

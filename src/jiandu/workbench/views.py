@@ -136,7 +136,7 @@ def _followup_work(user: Any) -> dict[str, Any] | None:
     visits = user.has_perm("clues.change_clue")
     if not (feedback or execution or visits):
         return None
-    load = followup.workload(user=user)
+    load = followup.workload(user=user, feedback=feedback, execution=execution, visits=visits)
     rows = []
     if feedback:
         rows += [
@@ -149,15 +149,12 @@ def _followup_work(user: Any) -> dict[str, Any] | None:
             ("职务工资变更已超期", load.execution_overdue, "followup:execution_list", "overdue")
         )
     if visits:
-        rows.append(("回访教育到期未回访", load.visits_due, "followup:visit_list", "open"))
-    items = (list(followup.feedback_list(user=user, state="overdue")[:10]) if feedback else []) + (
-        list(followup.feedback_list(user=user, state="due_soon")[:10]) if feedback else []
-    )
+        rows.append(("回访教育到期未回访", load.visits_due, "followup:visit_list", "due"))
     return {
         "rows": [
             {"label": label, "count": n, "url": _with_query(_url_or_empty(name), state=state)}
             for label, n, name, state in rows
         ],
-        "feedback": items,
+        "feedback": load.feedback_items,
         "today": timezone.localdate(),
     }
