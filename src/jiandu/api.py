@@ -275,5 +275,9 @@ def _register_routers() -> None:
     api.add_router("/ecoindex/", ecoindex_router)
     api.add_router("/inspections/", inspections_router)
 
+    from jiandu.followup.api import router as followup_router
+
+    api.add_router("/followup/", followup_router)
+
 
 _register_routers()

@@ -73,6 +73,12 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("安全管理", "角色分配", "accounts:role_list", "accounts.change_user_roles"),
     ("安全管理", "账号锁定", "accounts:lockout_list", "accounts.view_signin"),
     ("安全管理", "登录记录", "accounts:signin_list", "accounts.view_signin"),
+    ("信访举报", "实名举报告知反馈", "followup:feedback_list", "clues.view_petition"),
+    ("信访举报", "三名统计", "followup:index", "clues.view_petition"),
+    ("问题线索", "处分执行", "followup:execution_list", "clues.view_outcome"),
+    ("问题线索", "回访教育", "followup:visit_list", "clues.view_outcome"),
+    ("问题线索", "澄清正名", "followup:clarification_list", "clues.view_clue"),
+    ("问题线索", "严查诬名", "followup:false_accusation_list", "clues.view_clue"),
 ]
 
 

@@ -238,6 +238,9 @@ def build_demo(
         build_dossier_demo(year=year, today=last_day + dt.timedelta(days=1), seed=seed, scale=scale)
         report(0.98, "政治生态指数（一年的月度结账）")
         build_ecoindex_demo(actor=setup, today=last_day + dt.timedelta(days=1), seed=seed)
+        from jiandu.demo.followup import build_followup_demo
+
+        build_followup_demo(actor=setup, today=last_day + dt.timedelta(days=1), seed=seed)
         report(0.99, "每日检查：整改警示卡、期限提醒（站内消息）")
         run_demo_card_check(today=last_day + dt.timedelta(days=1))
         run_demo_reminders(today=today)

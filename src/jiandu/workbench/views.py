@@ -121,4 +121,40 @@ def workbench(request: HtmxHttpRequest) -> HttpResponse:
         context["overdue_url"] = _with_query(_url_or_empty("clues:clue_list"), overdue=1)
         context["chart"] = _monthly_chart(user)
         context["chart_empty"] = not any(context["chart"]["series"][0]["data"])
+    context["followup"] = _followup_work(user)
     return render(request, "workbench/workbench.html", context)
+
+
+def _followup_work(user: Any) -> dict[str, Any] | None:
+    """The follow-up work on the desk of who does it: real-name feedback overdue or due
+    within 3 working days (信访受理), overdue personnel and pay changes (案件审理),
+    回访教育 due (线索管理) — each figure opening its list."""
+    from jiandu.followup import selectors as followup
+
+    feedback = user.has_perm("clues.change_petition")
+    execution = user.has_perm("clues.change_outcome")
+    visits = user.has_perm("clues.change_clue")
+    if not (feedback or execution or visits):
+        return None
+    load = followup.workload(user=user, feedback=feedback, execution=execution, visits=visits)
+    rows = []
+    if feedback:
+        rows += [
+            ("告知反馈已超期", load.feedback_overdue, "followup:feedback_list", "overdue"),
+            ("告知反馈3个工作日内到期", load.feedback_due_soon, "followup:feedback_list",
+             "due_soon"),
+        ]  # fmt: skip
+    if execution:
+        rows.append(
+            ("职务工资变更已超期", load.execution_overdue, "followup:execution_list", "overdue")
+        )
+    if visits:
+        rows.append(("回访教育到期未回访", load.visits_due, "followup:visit_list", "due"))
+    return {
+        "rows": [
+            {"label": label, "count": n, "url": _with_query(_url_or_empty(name), state=state)}
+            for label, n, name, state in rows
+        ],
+        "feedback": load.feedback_items,
+        "today": timezone.localdate(),
+    }

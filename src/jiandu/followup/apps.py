@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class FollowupConfig(AppConfig):
+    name = "jiandu.followup"
+    verbose_name = "实名反馈与处分执行"
+
+    def ready(self) -> None:
+        # Feedback steps and 处分执行 rows follow the registry's writes (pages, API and
+        # imports alike): see jiandu.followup.signals.
+        from jiandu.followup import signals  # noqa: F401
