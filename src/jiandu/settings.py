@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "jiandu.dossiers",
     "jiandu.ecoindex",
     "jiandu.inspections",
+    "jiandu.statcentre",
     "jiandu.demo",
     "jiandu.workbench",
 ]

@@ -35,6 +35,8 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("政治生态档案", "政治生态档案", "dossiers:search", "dossiers.view_dossier"),
     ("政治生态档案", "廉政意见", "dossiers:batch_list", "dossiers.view_opinionbatch"),
     ("整改闭环", "巡察", "inspections:round_list", "inspections.view_inspectionround"),
+    ("统计中心", "统计中心", "statcentre:index", "statcentre.view_statistics"),
+    ("统计中心", "统计报表", "statcentre:return_list", ("statcentre.prepare_return", "statcentre.receive_return")),
     ("大数据比对", "比对任务", "datacheck:run_list", "datacheck.view_run"),
     ("大数据比对", "比对疑点", "datacheck:hit_list", "datacheck.view_run"),
     ("大数据比对", "数据集", "datacheck:dataset_list", "datacheck.view_run"),
