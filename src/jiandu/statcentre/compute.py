@@ -130,11 +130,16 @@ def grouped_counts(
     for figure in counts:
         sources.setdefault(figure.source, []).append(figure)
     result: dict[str, dict[int, dict[str, Value]]] = {name: {} for name in periods}
+    # A period asked for twice (a year's 环比 is its 同比) is counted once.
+    distinct: dict[tuple[Any, Any], str] = {}
+    for name, period in periods.items():
+        distinct.setdefault((period.start, period.end), name)
+    counted = {name: periods[name] for name in distinct.values()}
     for (model, org_field, _key), members in sources.items():
         aggregates: dict[str, Any] = {}
         names: dict[str, tuple[str, CountFigure]] = {}
         where = Q()
-        for p_index, (p_name, period) in enumerate(periods.items()):
+        for p_index, (p_name, period) in enumerate(counted.items()):
             where |= members[0].where(period.start, period.end)
             for f_index, figure in enumerate(members):
                 alias = f"v{p_index}_{f_index}"
@@ -154,6 +159,10 @@ def grouped_counts(
                 if figure.sum_field:
                     value = Decimal(value or 0).quantize(Decimal("0.01"))
                 result[p_name].setdefault(org_id, {})[figure.key] = value
+    for name, period in periods.items():
+        first = distinct[(period.start, period.end)]
+        if first != name:
+            result[name] = result[first]
     return Grouped(result)
 
 
@@ -223,3 +232,24 @@ def compare_periods(period: Period) -> dict[str, Period]:
         "last_year": period.same_period_last_year(),
         "previous": period.previous(),
     }
+
+
+def monthly_counts(
+    figure: CountFigure, *, org_ids: Iterable[int] | None, periods: list[Period]
+) -> dict[tuple[int, int], int]:
+    """(year, month) -> count of a plain date-range figure over ``periods``, in one
+    query grouped by calendar month (for the trend lines)."""
+    from django.db.models.functions import TruncMonth
+
+    where = Q()
+    for period in periods:
+        where |= figure.condition(period.start, period.end)
+    qs = (
+        figure.model._default_manager.filter(org_filter(figure, org_ids))
+        .filter(where)
+        .order_by()
+        .annotate(month=TruncMonth(figure.date_field))
+        .values("month")
+        .annotate(n=Count("pk"))
+    )
+    return {(row["month"].year, row["month"].month): row["n"] for row in qs}

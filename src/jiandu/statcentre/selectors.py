@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from jiandu.core.access import get_or_404, jurisdiction_org_ids
+from jiandu.core.access import WholeTree, get_or_404, jurisdiction_org_ids
 from jiandu.core.figures import CountFigure, RatioFigure, figure, figures
 from jiandu.orgs.choices import ACTED_FOR_KINDS
 from jiandu.orgs.models import Org
@@ -61,6 +61,11 @@ class Scope:
     ids: list[int]
     child_of: dict[int, int]  # org id in scope -> the direct child of ``org`` above it
     children: list[Org] = field(default_factory=list)
+    whole: bool = False  # the whole tree: no org filter needed
+
+    @property
+    def filter_ids(self) -> list[int] | None:
+        return None if self.whole else self.ids
 
 
 def scope(*, user: Any, org: Org) -> Scope:
@@ -81,7 +86,8 @@ def scope(*, user: Any, org: Org) -> Scope:
             "sort_order", "path"
         )
     )
-    return Scope(org=org, ids=ids, child_of=child_of, children=children)
+    whole = isinstance(allowed, WholeTree) and org.parent_id is None
+    return Scope(org=org, ids=ids, child_of=child_of, children=children, whole=whole)
 
 
 def table_keys() -> list[str]:
@@ -108,7 +114,9 @@ def statistics_page(
     sc = scope(user=user, org=org)
     periods = compute.compare_periods(period)
     keys = table_keys()
-    grouped = compute.grouped_counts(compute.needed_counts(keys), org_ids=sc.ids, periods=periods)
+    grouped = compute.grouped_counts(
+        compute.needed_counts(keys), org_ids=sc.filter_ids, periods=periods
+    )
     rows = compute.table(keys, grouped)
     groups: dict[str, list[Any]] = {}
     for row in rows:
@@ -161,20 +169,22 @@ def statistics_page(
         groups=list(groups.items()),
         bars=bars,
         forms_chart=forms_chart,
-        trends=trends(ids=sc.ids, period=period),
+        trends=trends(ids=sc.filter_ids, period=period),
     )
 
 
-def trends(*, ids: list[int], period: Period) -> list[dict[str, Any]]:
-    """Monthly lines of the trend figures, with the same months a year earlier (one
-    query per source, no grouping by org)."""
+def trends(*, ids: list[int] | None, period: Period) -> list[dict[str, Any]]:
+    """Monthly lines of the trend figures (plain date-range counts), with the same months
+    a year earlier: one query per figure, grouped by calendar month."""
     months = period.months()
-    periods: dict[str, Period] = {}
-    for i, month in enumerate(months):
-        periods[f"m{i}"] = month
-        periods[f"y{i}"] = month.same_period_last_year()
-    counts = [f for f in figures() if f.key in TREND_KEYS and isinstance(f, CountFigure)]
-    grouped = compute.grouped_counts(counts, org_ids=ids, periods=periods, by_org=False)
+    earlier = [m.same_period_last_year() for m in months]
+    counts = {
+        key: compute.monthly_counts(
+            fig, org_ids=ids, periods=[period, period.same_period_last_year()]
+        )
+        for key in TREND_KEYS
+        if isinstance(fig := figure(key), CountFigure)
+    }
     out = []
     for key in TREND_KEYS:
         fig = figure(key)
@@ -188,11 +198,15 @@ def trends(*, ids: list[int], period: Period) -> list[dict[str, Any]]:
                     "series": [
                         {
                             "name": "本期",
-                            "data": [grouped.total(f"m{i}", key) for i in range(len(months))],
+                            "data": [
+                                counts[key].get((m.start.year, m.start.month), 0) for m in months
+                            ],
                         },
                         {
                             "name": "上年同期",
-                            "data": [grouped.total(f"y{i}", key) for i in range(len(months))],
+                            "data": [
+                                counts[key].get((m.start.year, m.start.month), 0) for m in earlier
+                            ],
                         },
                     ],
                     "unit": fig.unit,
@@ -210,7 +224,7 @@ def drill_records(*, user: Any, org: Org, key: str, period: Period) -> tuple[Cou
     if isinstance(fig, RatioFigure):
         raise KeyError(f"“{fig.label}”是比率，请点开它的分子或分母")
     sc = scope(user=user, org=org)
-    return fig, compute.records(fig, org_ids=sc.ids, period=period)
+    return fig, compute.records(fig, org_ids=sc.filter_ids, period=period)
 
 
 # --- returns ---------------------------------------------------------------------------
