@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from clue_data import configure, ensure_pg_database  # noqa: E402
+from clue_data import configure, ensure_pg_database
 
 YEAR = 2025
 
@@ -94,7 +94,8 @@ def _setup(petitions: int, clues: int) -> tuple[object, object]:
                     status, is_first_time, repeat_of_id, reporter_key, closed_at,
                     transferred_to, created_by_id, search_grams)
                 SELECT now(), now(), {start} + (g % {days}), 'letter', g % 3 = 0,
-                    ({orgs})[1 + (g * 7) % {n}], ({orgs})[1 + (g * 7) % {n}], '反映问题', '内容', '',
+                    ({orgs})[1 + (g * 7) % {n}], ({orgs})[1 + (g * 7) % {n}],
+                    '反映问题', '内容', '',
                     'filed', g % 5 <> 0, NULL, '',
                     CASE WHEN g % 10 = 0 THEN NULL
                          ELSE ({start} + (g % {days}) + (g % 40))::timestamptz END,
@@ -221,7 +222,7 @@ def main() -> None:
         mine = {"current": row.value, "last_year": row.last_year, "previous": row.previous}[which]
         if (value or 0) != (mine or 0):
             mismatches.append((key, value, mine))
-    print(f"data: {args.petitions:,} petitions, {args.clues:,} clues; city, year {YEAR} with 同比/环比")
+    print(f"data: {args.petitions:,} petitions, {args.clues:,} clues; year {YEAR}, 同比/环比")
     print(f"ours : median {statistics.median(ours):.2f} s over {args.repeat} runs "
           f"(runs {', '.join(f'{x:.2f}' for x in ours)}), {queries} queries")  # fmt: skip
     print(f"naive: {naive_time:.2f} s, {len(naive_ctx.captured_queries)} queries "

@@ -30,11 +30,11 @@ That is the whole API:
   decimal field over them). ``condition(start, end)`` is a ``Q`` over ``model`` for the
   closed date range [start, end]; it alone decides which records count, so the figure
   and its drill-down (``model`` filtered by the org field and the condition) are the
-  same set by construction. Figures sharing ``(model, org_field, query_key)`` are
-  counted together in one grouped query (one conditional aggregate per figure and
-  period), so declare ``query_key`` (default: ``date_field``) alike for figures whose
-  conditions share a date range; ``envelope(start, end)`` narrows the query's WHERE
-  to the rows any period can count (default: ``date_field`` in the range).
+  same set by construction. All figures of one model are counted together in ONE
+  grouped query (``GROUP BY`` their org fields, one conditional aggregate per figure
+  and period); ``envelope(start, end)`` narrows that query's WHERE to the rows a period
+  can count (default: ``date_field`` in the range), ``query_key`` names figures sharing
+  an envelope (default: ``date_field``).
 - :class:`RatioFigure` — numerator ÷ denominator (two count keys) as a percentage with
   one decimal place (``ROUND_HALF_UP``); no value when the denominator is 0.
 - :func:`register` adds or replaces a figure by key; :func:`figures` lists them in

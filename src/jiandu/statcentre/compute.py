@@ -1,10 +1,10 @@
 """Figures computed in a few set-based queries.
 
-Count figures are grouped by their source ``(model, org field, query key)``; each source
-is read in ONE query: ``GROUP BY`` the org field, one conditional aggregate
-(``COUNT(*) FILTER (WHERE …)``, or ``SUM``) per figure and period. The totals of an org
-and its subtree are the sums of the grouped rows, the bars by unit the same rows
-summed per child unit; ratios are computed from the counts, never stored.
+Count figures are grouped by model; each model is read in ONE query: ``GROUP BY`` the
+org fields its figures place records by, one conditional aggregate (``COUNT(*) FILTER
+(WHERE …)``, or ``SUM``) per figure and period (the trend lines' months included).
+The totals of an org and its subtree are the sums of the grouped rows, the bars by
+unit the same rows summed per child unit; ratios are computed from the counts, never stored.
 
 Numbers are exact: counts are ints, sums ``Decimal``; a ratio is ``numerator × 100 ÷
 denominator`` rounded once to one decimal place (``ROUND_HALF_UP``), and has no value
@@ -116,49 +116,63 @@ def needed_counts(keys: Iterable[str]) -> list[CountFigure]:
     return list(out.values())
 
 
+Request = tuple[CountFigure, str, Period]  # a figure counted over one named period
+
+
 def grouped_counts(
     counts: list[CountFigure],
     *,
     org_ids: Iterable[int] | None,
     periods: dict[str, Period],
     by_org: bool = True,
+    extra: Iterable[Request] = (),
 ) -> Grouped:
-    """Every count figure for every period: one query per source, grouped by org (or
-    one aggregate row when ``by_org`` is False)."""
-    ids = None if org_ids is None else list(org_ids)
-    sources: dict[tuple[Any, str, str], list[CountFigure]] = {}
-    for figure in counts:
-        sources.setdefault(figure.source, []).append(figure)
-    result: dict[str, dict[int, dict[str, Value]]] = {name: {} for name in periods}
-    # A period asked for twice (a year's 环比 is its 同比) is counted once.
+    """Every count figure for every period (and the ``extra`` requests, e.g. a trend's
+    months): ONE query per model, ``GROUP BY`` the org fields its figures place records
+    by, one conditional aggregate per figure and period. A period asked for twice (a
+    year's 环比 is its 同比) is counted once. ``by_org`` is kept for callers; the rows are
+    always per org and summed by :meth:`Grouped.total`."""
+    ids = None if org_ids is None else set(org_ids)
     distinct: dict[tuple[Any, Any], str] = {}
     for name, period in periods.items():
         distinct.setdefault((period.start, period.end), name)
-    counted = {name: periods[name] for name in distinct.values()}
-    for (model, org_field, _key), members in sources.items():
-        aggregates: dict[str, Any] = {}
-        names: dict[str, tuple[str, CountFigure]] = {}
-        where = Q()
-        for p_index, (p_name, period) in enumerate(counted.items()):
-            where |= members[0].where(period.start, period.end)
-            for f_index, figure in enumerate(members):
-                alias = f"v{p_index}_{f_index}"
-                aggregates[alias] = _aggregate(figure, period)
-                names[alias] = (p_name, figure)
-        qs = model._default_manager.filter(org_filter(members[0], ids)).filter(where).order_by()
-        if by_org:
-            grouped = qs.values(org_field).annotate(**aggregates)
-            rows = list(grouped.values_list(org_field, *aggregates))
-        else:
-            row = qs.aggregate(**aggregates)
-            rows = [(0, *(row[a] for a in aggregates))]
+    requests: list[Request] = [
+        (figure, name, periods[name]) for figure in counts for name in distinct.values()
+    ]
+    requests += list(extra)
+    by_model: dict[Any, list[Request]] = {}
+    for request in requests:
+        by_model.setdefault(request[0].model, []).append(request)
+    result: dict[str, dict[int, dict[str, Value]]] = {name: {} for name in periods}
+    for model, reqs in by_model.items():
+        org_fields = sorted({figure.org_field for figure, _n, _p in reqs})
+        where, seen = Q(), set()
+        for figure, _name, period in reqs:
+            envelope = (figure.query_key or figure.date_field, period.start, period.end)
+            if envelope not in seen:
+                seen.add(envelope)
+                where |= figure.where(period.start, period.end)
+        placed = Q()
+        if ids is not None:
+            for org_field in org_fields:
+                placed |= Q(**{f"{org_field}__in": sorted(ids)})
+        aggregates = {
+            f"v{i}": _aggregate(figure, period) for i, (figure, _n, period) in enumerate(reqs)
+        }
+        qs = model._default_manager.filter(placed).filter(where).order_by()
+        rows = qs.values(*org_fields).annotate(**aggregates).values_list(*org_fields, *aggregates)
         for row in rows:
-            org_id, values = row[0], row[1:]
-            for alias, value in zip(aggregates, values, strict=True):
-                p_name, figure = names[alias]
+            orgs = dict(zip(org_fields, row[: len(org_fields)], strict=True))
+            for (figure, name, _p), value in zip(reqs, row[len(org_fields) :], strict=True):
+                org_id = orgs[figure.org_field]
+                if ids is not None and org_id not in ids:
+                    continue
+                bucket = result.setdefault(name, {}).setdefault(org_id, {})
                 if figure.sum_field:
                     value = Decimal(value or 0).quantize(Decimal("0.01"))
-                result[p_name].setdefault(org_id, {})[figure.key] = value
+                    bucket[figure.key] = bucket.get(figure.key, Decimal("0.00")) + value
+                else:
+                    bucket[figure.key] = bucket.get(figure.key, 0) + (value or 0)
     for name, period in periods.items():
         first = distinct[(period.start, period.end)]
         if first != name:
@@ -232,24 +246,3 @@ def compare_periods(period: Period) -> dict[str, Period]:
         "last_year": period.same_period_last_year(),
         "previous": period.previous(),
     }
-
-
-def monthly_counts(
-    figure: CountFigure, *, org_ids: Iterable[int] | None, periods: list[Period]
-) -> dict[tuple[int, int], int]:
-    """(year, month) -> count of a plain date-range figure over ``periods``, in one
-    query grouped by calendar month (for the trend lines)."""
-    from django.db.models.functions import TruncMonth
-
-    where = Q()
-    for period in periods:
-        where |= figure.condition(period.start, period.end)
-    qs = (
-        figure.model._default_manager.filter(org_filter(figure, org_ids))
-        .filter(where)
-        .order_by()
-        .annotate(month=TruncMonth(figure.date_field))
-        .values("month")
-        .annotate(n=Count("pk"))
-    )
-    return {(row["month"].year, row["month"].month): row["n"] for row in qs}

@@ -100,7 +100,7 @@ def _register_petitions() -> None:
         numerator="petitions_first_closed", denominator="petitions_first",
         definition="初信初访办结 ÷ 初信初访。",
     ))  # fmt: skip
-    backlog = {"query_key": "backlog", "envelope": _backlog}
+    backlog = {"query_key": "backlog", "envelope": _backlog}  # its own envelope, same scan
     register(CountFigure(
         key="petitions_backlog", label="信访积案", unit="件", group=PETITIONS,
         definition="期初积案：受理日期在期间开始之前、到期间开始时仍未办结的信访件数，按登记单位计。",

@@ -114,8 +114,16 @@ def statistics_page(
     sc = scope(user=user, org=org)
     periods = compute.compare_periods(period)
     keys = table_keys()
+    # The trend lines' months ride in the same queries (one per model).
+    months = period.months()
+    extra: list[compute.Request] = []
+    for key in TREND_KEYS:
+        fig = figure(key)
+        if isinstance(fig, CountFigure):
+            for i, month in enumerate(months):
+                extra += [(fig, f"m{i}", month), (fig, f"y{i}", month.same_period_last_year())]
     grouped = compute.grouped_counts(
-        compute.needed_counts(keys), org_ids=sc.filter_ids, periods=periods
+        compute.needed_counts(keys), org_ids=sc.filter_ids, periods=periods, extra=extra
     )
     rows = compute.table(keys, grouped)
     groups: dict[str, list[Any]] = {}
@@ -169,22 +177,14 @@ def statistics_page(
         groups=list(groups.items()),
         bars=bars,
         forms_chart=forms_chart,
-        trends=trends(ids=sc.filter_ids, period=period),
+        trends=trends(grouped, period),
     )
 
 
-def trends(*, ids: list[int] | None, period: Period) -> list[dict[str, Any]]:
-    """Monthly lines of the trend figures (plain date-range counts), with the same months
-    a year earlier: one query per figure, grouped by calendar month."""
+def trends(grouped: compute.Grouped, period: Period) -> list[dict[str, Any]]:
+    """Monthly lines of the trend figures with the same months a year earlier, from the
+    page's grouped counts (periods ``m0``… and ``y0``…)."""
     months = period.months()
-    earlier = [m.same_period_last_year() for m in months]
-    counts = {
-        key: compute.monthly_counts(
-            fig, org_ids=ids, periods=[period, period.same_period_last_year()]
-        )
-        for key in TREND_KEYS
-        if isinstance(fig := figure(key), CountFigure)
-    }
     out = []
     for key in TREND_KEYS:
         fig = figure(key)
@@ -198,15 +198,11 @@ def trends(*, ids: list[int] | None, period: Period) -> list[dict[str, Any]]:
                     "series": [
                         {
                             "name": "本期",
-                            "data": [
-                                counts[key].get((m.start.year, m.start.month), 0) for m in months
-                            ],
+                            "data": [grouped.total(f"m{i}", key) for i in range(len(months))],
                         },
                         {
                             "name": "上年同期",
-                            "data": [
-                                counts[key].get((m.start.year, m.start.month), 0) for m in earlier
-                            ],
+                            "data": [grouped.total(f"y{i}", key) for i in range(len(months))],
                         },
                     ],
                     "unit": fig.unit,
