@@ -168,11 +168,12 @@ def grouped_counts(
                 if ids is not None and org_id not in ids:
                     continue
                 bucket = result.setdefault(name, {}).setdefault(org_id, {})
+                before = bucket.get(figure.key)
                 if figure.sum_field:
-                    value = Decimal(value or 0).quantize(Decimal("0.01"))
-                    bucket[figure.key] = bucket.get(figure.key, Decimal("0.00")) + value
+                    amount = Decimal(value or 0).quantize(Decimal("0.01"))
+                    bucket[figure.key] = (before or Decimal("0.00")) + amount
                 else:
-                    bucket[figure.key] = bucket.get(figure.key, 0) + (value or 0)
+                    bucket[figure.key] = (before or 0) + int(value or 0)
     for name, period in periods.items():
         first = distinct[(period.start, period.end)]
         if first != name:
