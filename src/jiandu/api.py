@@ -257,6 +257,7 @@ def _register_routers() -> None:
     from jiandu.oversight.api import router as oversight_router
     from jiandu.people.api import router as people_router
     from jiandu.reconciliation.api import router as reconciliation_router
+    from jiandu.statcentre.api import router as statcentre_router
     from jiandu.supervision.api import router as supervision_router
 
     api.add_router("/core/", core_router)
@@ -274,6 +275,7 @@ def _register_routers() -> None:
     api.add_router("/dossiers/", dossiers_router)
     api.add_router("/ecoindex/", ecoindex_router)
     api.add_router("/inspections/", inspections_router)
+    api.add_router("/statistics/", statcentre_router)
 
     from jiandu.followup.api import router as followup_router
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "jiandu.ecoindex",
     "jiandu.inspections",
     "jiandu.followup",
+    "jiandu.statcentre",
     "jiandu.demo",
     "jiandu.workbench",
 ]

@@ -268,6 +268,16 @@ ROLE_PERMISSIONS[ROLE_INSPECTION] = [
     "documents.view_document",
     "documents.add_document",
 ]
+# 统计中心 and upward returns (统计报表): a county commission prepares and submits its
+# return; the city's statistics office consolidates, reopens and submits the city's.
+ROLE_RETURNS = "统计填报"
+ROLE_PERMISSIONS[ROLE_RETURNS] = ["statcentre.view_statistics", "statcentre.prepare_return"]
+ROLE_PERMISSIONS[ROLE_STATISTICS] += [
+    "statcentre.view_statistics",
+    "statcentre.prepare_return",
+    "statcentre.receive_return",
+]
+ROLE_PERMISSIONS[ROLE_LEADER] += ["statcentre.view_statistics"]
 
 ADMIN_ROLES = frozenset({ROLE_SYSTEM_ADMIN, ROLE_SECURITY_ADMIN, ROLE_AUDIT_ADMIN})
 

@@ -16,8 +16,8 @@ casemgmt    案件监督管理室                  线索管理
 room1       第一监督检查室                  线索管理
 trial       案件审理室                      案件审理
 group1      派驻第一纪检监察组               线索管理, 案件审理
-wuhua       五华区纪委监委                  线索管理, 信访受理, 案件审理
-dongchuan   东川区纪委监委                  线索管理, 信访受理, 案件审理
+wuhua       五华区纪委监委                  线索管理, 信访受理, 案件审理, 统计填报
+dongchuan   东川区纪委监委                  线索管理, 信访受理, 案件审理, 统计填报
 leader      昆明市纪委监委                  领导查阅, 廉政意见审批
 data        昆明市纪委监委                  数据管理
 sysadmin    昆明市纪委监委                  系统管理员
@@ -98,7 +98,7 @@ class DemoAccount:
 
 def account_specs(*, counties: list[str], rooms: list[str], groups: list[str]) -> list[AccountSpec]:
     unit_roles = (r.ROLE_CLUES, r.ROLE_TRIAL)
-    county_roles = (r.ROLE_CLUES, r.ROLE_PETITION, r.ROLE_TRIAL)
+    county_roles = (r.ROLE_CLUES, r.ROLE_PETITION, r.ROLE_TRIAL, r.ROLE_RETURNS)
     specs = [
         AccountSpec("stats", "conduct", (r.ROLE_STATISTICS, r.ROLE_DOSSIER), "党风政风监督室干部"),
         AccountSpec("petition", "petition", (r.ROLE_PETITION, r.ROLE_IDENTITY), "信访室干部",

@@ -244,6 +244,10 @@ def build_demo(
         report(0.99, "每日检查：整改警示卡、期限提醒（站内消息）")
         run_demo_card_check(today=last_day + dt.timedelta(days=1))
         run_demo_reminders(today=today)
+        report(0.995, "统计报表（上上个月，各县区与市本级已上报）")
+        from jiandu.demo.statcentre import build_statcentre_demo
+
+        build_statcentre_demo(orgs=orgs, today=last_day + dt.timedelta(days=1))
     return DemoSummary(
         seed=seed,
         scale=scale,

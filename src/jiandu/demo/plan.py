@@ -105,6 +105,17 @@ OTHER_DOMAINS: dict[str, tuple[int, ...]] = {
 }
 PETITION_EXTRA_RATIO = 0.3  # petitions that do not become clues, per clue received
 
+# 三降三升 (seed 004, 衢州): against the same months of the calibrated year, the current
+# year's petitions fall like 检举控告 there (−45.4 %) and its repeats less (重复举报
+# −30.2 %; the registry also finds repeats among the other petitions, hence the tuned
+# values, measured in docs/user-guide/statistics.md). After the whole plan is drawn,
+# each current-year petition is kept with
+# CURRENT_YEAR_PETITIONS (a repeat with CURRENT_YEAR_REPEATS, keeping the petition it
+# repeats); a dropped petition's clue stays, recorded as found by 监督检查. Its own random
+# draws: the calibrated year is not touched (docs/user-guide/statistics.md).
+CURRENT_YEAR_PETITIONS = 0.60
+CURRENT_YEAR_REPEATS = 0.40
+
 SOURCES: dict[str, tuple[tuple[str, int], ...]] = {
     POVERTY: (
         (ClueSource.PETITION, 55), (ClueSource.SUPERVISION, 18), (ClueSource.INSPECTION, 10),
@@ -530,6 +541,7 @@ class Planner:
             self._finish_dates(clue)
         self._exposures(poverty, others)
         self._petitions(poverty, others)
+        self._current_year_fall()
         self.plan.clues = sorted([*poverty, *others], key=lambda c: (c.received, c.index))
         self.plan.petitions.sort(key=lambda p: (p.received, p.index))
         self.plan.exposures.sort(key=lambda e: e.published)
@@ -1278,6 +1290,31 @@ class Planner:
                 petition.handled = self.cal.working_day(
                     dates, petition.received, petition.received + dt.timedelta(days=8)
                 )
+
+    def _current_year_fall(self) -> None:
+        """Thin the current year's petitions (see CURRENT_YEAR_PETITIONS)."""
+        rng = random.Random(f"{self.seed}:current-year-petitions")
+        first = dt.date(self.cal.year + 1, 1, 1)
+        by_index = {p.index: p for p in self.plan.petitions}
+        keep: set[int] = set()
+        for p in self.plan.petitions:
+            if p.received >= first and p.fate == "repeat" and rng.random() < CURRENT_YEAR_REPEATS:
+                keep.add(p.index)
+                if p.repeat_of is not None:
+                    keep.add(p.repeat_of)
+        kept = []
+        for p in self.plan.petitions:
+            if p.received < first or p.index in keep:
+                kept.append(p)
+                continue
+            if p.fate == "repeat" or rng.random() >= CURRENT_YEAR_PETITIONS:
+                if p.clue is not None:
+                    p.clue.petition = None
+                    p.clue.source = ClueSource.SUPERVISION
+                continue
+            kept.append(p)
+        self.plan.petitions = kept
+        assert all(p.repeat_of is None or p.repeat_of in by_index for p in kept)
 
     def _extra_petition(self, model: CluePlan, by_unit: dict[str, list[PetitionPlan]]) -> None:
         """A petition in the same unit and month as ``model`` that is not converted."""

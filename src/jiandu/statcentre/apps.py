@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StatcentreConfig(AppConfig):
+    name = "jiandu.statcentre"
+    verbose_name = "统计中心"
