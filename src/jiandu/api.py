@@ -274,6 +274,9 @@ def _register_routers() -> None:
     api.add_router("/dossiers/", dossiers_router)
     api.add_router("/ecoindex/", ecoindex_router)
     api.add_router("/inspections/", inspections_router)
+    from jiandu.approvals.api import router as approvals_router
+
+    api.add_router("/approvals/", approvals_router)
 
 
 _register_routers()

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "jiandu.dossiers",
     "jiandu.ecoindex",
     "jiandu.inspections",
+    "jiandu.approvals",
     "jiandu.demo",
     "jiandu.workbench",
 ]
