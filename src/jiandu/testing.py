@@ -371,7 +371,9 @@ def approval_signer(org: Org, role: str) -> User:
         where = commission_of(org)
         name, group = f"approver-{where.pk}", r.ROLE_APPROVAL_APPROVE
     user = User.objects.filter(username=name).first()
-    return user or make_user(name, where, group, full_name=f"{where.name}{SignerRole(role).label}人")
+    return user or make_user(
+        name, where, group, full_name=f"{where.name}{SignerRole(role).label}人"
+    )
 
 
 def approve_request(request: Any) -> Any:

@@ -10,9 +10,9 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 
 from jiandu.approvals import selectors, services
-from jiandu.approvals.selectors import request_data
 from jiandu.approvals.choices import RequestStatus
 from jiandu.approvals.schemas import ReasonIn, RequestOut, RequestQuery, SignIn
+from jiandu.approvals.selectors import request_data
 from jiandu.core.access import require_perm
 from jiandu.core.schemas import ERRORS, ERRORS_WITH_CONFLICT
 
@@ -75,9 +75,7 @@ def withdraw_request(request: HttpRequest, request_id: int, payload: ReasonIn):
     return request_data(selectors.request_get(user=request.user, pk=req.pk))
 
 
-@router.post(
-    "/{int:request_id}/resubmit", response={200: RequestOut, **ERRORS}, summary="重新呈批"
-)
+@router.post("/{int:request_id}/resubmit", response={200: RequestOut, **ERRORS}, summary="重新呈批")
 def resubmit_request(request: HttpRequest, request_id: int, payload: ReasonIn):
     require_perm(request, VIEW)
     req = selectors.request_get(user=request.user, pk=request_id)

@@ -29,7 +29,10 @@ class ApprovalRoute(TimeStampedModel, ArchivableModel):
     )
     kind = models.CharField(_("呈批事项"), max_length=40)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("设置人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("设置人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -62,6 +65,9 @@ class ApprovalRouteStep(models.Model):
             models.UniqueConstraint(fields=["route", "order"], name="approvals_route_step_order")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.order}. {self.get_signer_role_display()}"
+
 
 class ApprovalRequestQuerySet(ScopedQuerySet):
     scope_fields = ("org",)
@@ -87,7 +93,10 @@ class ApprovalRequest(TimeStampedModel):
     )
     round = models.PositiveSmallIntegerField(_("呈批轮次"), default=1)
     drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     submitted_at = models.DateTimeField(_("呈批时间"), default=timezone.now)
     decided_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
@@ -146,3 +155,6 @@ class ApprovalStep(models.Model):
                 fields=["request", "round", "order"], name="approvals_step_order"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"第{self.round}次·{self.get_signer_role_display()}"

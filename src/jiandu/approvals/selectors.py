@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from jiandu.approvals import registry
 from jiandu.approvals.choices import RequestStatus, StepDecision
 from jiandu.approvals.models import ApprovalRequest, ApprovalStep
-from jiandu.approvals import registry
 from jiandu.approvals.services import current_step, may_sign
 from jiandu.core.access import get_or_404
 
@@ -54,9 +54,7 @@ def requests_awaiting(*, user: Any, limit: int | None = None) -> list[ApprovalRe
 
 
 def requests_for_target(*, user: Any, target_type: str, target_id: int) -> list[ApprovalRequest]:
-    return list(
-        request_list(user=user).filter(target_type=target_type, target_id=target_id)[:20]
-    )
+    return list(request_list(user=user).filter(target_type=target_type, target_id=target_id)[:20])
 
 
 def requests_drafted(*, user: Any) -> QuerySet[ApprovalRequest]:
@@ -93,6 +91,6 @@ def request_data(request: ApprovalRequest) -> dict[str, Any]:
                 "opinion": s.opinion,
                 "signed_at": s.signed_at,
             }
-            for s in selectors.request_steps(request=request)
+            for s in request_steps(request=request)
         ],
     }

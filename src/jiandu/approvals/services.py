@@ -110,7 +110,10 @@ def request_submit(
     ).first()
     if under_way is not None:
         raise ValidationError(
-            {"kind": f"该{target_label}已有呈批件在审批中（{under_way.summary}），请待其审批后再呈批"}
+            {
+                "kind": f"“{target_label}”已有呈批件在审批中（{under_way.summary}），"
+                "请待其审批后再呈批"
+            }
         )
     roles, _route = route_steps(org=org, kind=kind)
     request = ApprovalRequest(
@@ -163,9 +166,7 @@ def request_sign(
     step.signed_at = now
     step.decision = StepDecision.APPROVED if approve else StepDecision.RETURNED
     step.save()
-    is_last = not request.steps.filter(
-        round=request.round, decision=StepDecision.WAITING
-    ).exists()
+    is_last = not request.steps.filter(round=request.round, decision=StepDecision.WAITING).exists()
     if not approve:
         request.status = RequestStatus.RETURNED
         request.save(update_fields=["status", "updated_at"])

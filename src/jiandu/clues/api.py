@@ -16,9 +16,9 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from jiandu.clues.choices import ClueAction
 from jiandu.approvals.schemas import RequestOut
 from jiandu.approvals.selectors import request_data
+from jiandu.clues.choices import ClueAction
 from jiandu.clues.decisions import clue_request_action
 from jiandu.clues.lifecycle import TransitionError
 from jiandu.clues.models import Clue, DomainTag, ExposureCase, Petition

@@ -31,6 +31,7 @@ from jiandu.clues.choices import (
     PetitionAction,
     PetitionStatus,
 )
+from jiandu.clues.decisions import clue_approval_requests, clue_request_action
 from jiandu.clues.forms import (
     CLUE_ACTION_FORMS,
     PICKER_FIELD,
@@ -48,7 +49,6 @@ from jiandu.clues.forms import (
     PetitionTransferForm,
     add_service_errors,
 )
-from jiandu.clues.decisions import clue_approval_requests, clue_request_action
 from jiandu.clues.lifecycle import TransitionError
 from jiandu.clues.models import Clue, ClueEvent, Petition, PetitionEvent
 from jiandu.core import idnumbers
