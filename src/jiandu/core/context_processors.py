@@ -70,6 +70,7 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("安全管理", "角色分配", "accounts:role_list", "accounts.change_user_roles"),
     ("安全管理", "账号锁定", "accounts:lockout_list", "accounts.view_signin"),
     ("安全管理", "登录记录", "accounts:signin_list", "accounts.view_signin"),
+    ("问题线索", "呈批", "approvals:request_list", "approvals.view_approvalrequest"),
 ]
 
 

@@ -121,4 +121,8 @@ def workbench(request: HtmxHttpRequest) -> HttpResponse:
         context["overdue_url"] = _with_query(_url_or_empty("clues:clue_list"), overdue=1)
         context["chart"] = _monthly_chart(user)
         context["chart_empty"] = not any(context["chart"]["series"][0]["data"])
+    # 呈批: the requests waiting for this user's signature (室主任, 分管领导).
+    from jiandu.approvals.selectors import requests_awaiting
+
+    context["awaiting_approvals"] = requests_awaiting(user=user, limit=10)
     return render(request, "workbench/workbench.html", context)
