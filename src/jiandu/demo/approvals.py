@@ -1,0 +1,132 @@
+"""Demo 呈批: routes for the city and the counties, and requests at every stage.
+
+The city keeps the shipped route (室主任审核 → 分管领导审批) written out for each kind
+of clue decision, each county a one-step route (its 分管领导审批). Then a handful of
+requests go through the real services: 第一监督检查室 (``room1``) has requests waiting for
+its 室主任 (``room1head``), others waiting for the city ``leader``, one returned with an
+opinion and one approved (its 处置 took effect); 五华区 (``wuhua``) has requests waiting
+for ``wuhualeader``. The history of earlier years is entered as decided: it predates the
+routes (docs/user-guide/approvals.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from jiandu.approvals.choices import SignerRole
+from jiandu.approvals.models import ApprovalRoute, ApprovalRouteStep
+from jiandu.approvals.services import request_sign
+from jiandu.clues.choices import ClueAction, ClueSource, ClueStatus, DisposalMethod
+from jiandu.clues.decisions import KIND_BY_ACTION, clue_request_action
+from jiandu.clues.models import Clue
+from jiandu.clues.services import clue_create
+
+CITY_STEPS = (SignerRole.OFFICE_HEAD, SignerRole.LEADER)
+COUNTY_STEPS = (SignerRole.LEADER,)
+
+
+def _routes(*, actor: Any, orgs: dict[str, Any]) -> int:
+    plan = [(orgs["city"], CITY_STEPS)] + [
+        (org, COUNTY_STEPS) for key, org in orgs.items() if key.startswith("county:")
+    ]
+    routes = ApprovalRoute.objects.bulk_create(
+        ApprovalRoute(org=org, kind=kind, created_by=actor)
+        for org, _steps in plan
+        for kind in KIND_BY_ACTION.values()
+    )
+    steps_by_org = {org.pk: steps for org, steps in plan}
+    ApprovalRouteStep.objects.bulk_create(
+        ApprovalRouteStep(route=route, order=n, signer_role=role)
+        for route in routes
+        for n, role in enumerate(steps_by_org[route.org_id], start=1)
+    )
+    return len(routes)
+
+
+def _submit(user: Any, clue: Clue, method: str) -> Any:
+    return clue_request_action(
+        actor=user,
+        clue=clue,
+        action=ClueAction.DISPOSE,
+        method=method,
+        note="经初步研判，拟按此方式处置",
+    )
+
+
+TITLES = [
+    "反映某局干部违规收受购物卡",
+    "反映某街道低保审核把关不严",
+    "反映某校食堂采购价格虚高",
+    "反映某村集体资金使用不公开",
+    "反映某站所工作人员吃拿卡要",
+    "反映某项目招投标围标串标",
+]
+
+
+def _clues(org: Any, count: int, *, user: Any, received: dt.date) -> list[Clue]:
+    """Open clues of ``org`` to draft on: the newest received ones, topped up with
+    clues received on ``received`` (the demo's last day) when there are too few."""
+    clues = list(
+        Clue.objects.filter(handling_org=org, status=ClueStatus.RECEIVED).order_by("-pk")[:count]
+    )
+    for title in TITLES[: count - len(clues)]:
+        clues.append(
+            clue_create(
+                actor=user,
+                source=ClueSource.PETITION,
+                title=title,
+                content=f"群众来信{title}，请予核查。",
+                received_date=received,
+                handling_org=org,
+            )
+        )
+    return clues
+
+
+def build_approvals_demo(*, actor: Any, orgs: dict[str, Any], last_day: dt.date) -> dict[str, int]:
+    from jiandu.accounts.models import User
+
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["room1", "room1head", "leader", "wuhua", "wuhualeader"]
+        )
+    }
+    routes = _routes(actor=actor, orgs=orgs)
+    methods = [
+        DisposalMethod.TALK_INQUIRY,
+        DisposalMethod.PRELIMINARY_VERIFICATION,
+        DisposalMethod.SHELVED,
+        DisposalMethod.TALK_INQUIRY,
+        DisposalMethod.DISMISSED,
+        DisposalMethod.PRELIMINARY_VERIFICATION,
+    ]
+    room = _clues(orgs["room:1"], 6, user=users["room1"], received=last_day)
+    requests = [
+        _submit(users["room1"], clue, method) for clue, method in zip(room, methods, strict=False)
+    ]
+    head, leader = users["room1head"], users["leader"]
+    # 0, 1: waiting for the 室主任; 2, 3: reviewed, waiting for the leader; 4 returned;
+    # 5 approved (its decision took effect).
+    for request in requests[2:4]:
+        request_sign(actor=head, request=request, approve=True, opinion="拟同意，呈领导审批")
+    if len(requests) > 4:
+        request_sign(
+            actor=head,
+            request=requests[4],
+            approve=False,
+            opinion="反映问题具体、有可查性，不宜予以了结，请重新研判",
+        )
+    if len(requests) > 5:
+        request_sign(actor=head, request=requests[5], approve=True, opinion="拟同意")
+        request_sign(actor=leader, request=requests[5], approve=True, opinion="同意")
+    county = _clues(orgs["county:530102"], 3, user=users["wuhua"], received=last_day)
+    county_requests = [
+        _submit(users["wuhua"], clue, method) for clue, method in zip(county, methods, strict=False)
+    ]
+    if county_requests:
+        request_sign(
+            actor=users["wuhualeader"], request=county_requests[-1], approve=True, opinion="同意"
+        )
+    return {"routes": routes, "requests": len(requests) + len(county_requests)}
