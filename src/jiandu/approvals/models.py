@@ -1,7 +1,7 @@
 """呈批: a decision proposed by the 承办人 and signed step by step along its office's
 approval route; it takes effect only when the last step approves.
 
-The approvals app sits below the apps whose decisions it carries (ADR 0016): a request
+The approvals app sits below the apps whose decisions it carries (ADR 0015): a request
 names its target generically (app label, model, id), and the target app registers each
 kind of decision with the function that applies it (``approvals.registry``).
 """

@@ -2,7 +2,7 @@
 
 An app above this one (clues) registers each decision kind with the function that
 applies an approved request; the approvals services call it when the last step approves.
-This keeps the dependency downward (ADR 0016): approvals knows no app's models.
+This keeps the dependency downward (ADR 0015): approvals knows no app's models.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Pages, the API and imports never apply a lifecycle action to a clue directly: th
 submit a request (``clue_request_action``); the decision takes effect when the last step
 of its route approves, through ``clue_apply_approved`` — the same ``clue_apply`` a
 direct action used, with the approved payload. The kinds are registered with the
-approvals app when Django starts (CluesConfig.ready), see ADR 0016.
+approvals app when Django starts (CluesConfig.ready), see ADR 0015.
 """
 
 from __future__ import annotations
