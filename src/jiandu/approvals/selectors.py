@@ -37,16 +37,19 @@ def requests_awaiting(*, user: Any, limit: int | None = None) -> list[ApprovalRe
     pending = list(request_list(user=user, status=RequestStatus.PENDING).order_by("submitted_at"))
     if not pending:
         return []
+    rounds = {r.pk: r.round for r in pending}
     waiting: dict[int, ApprovalStep] = {}
     for step in ApprovalStep.objects.filter(
-        request__in=[r.pk for r in pending], decision=StepDecision.WAITING
+        request__in=list(rounds), decision=StepDecision.WAITING
     ).order_by("order"):
-        waiting.setdefault(step.request_id, step)
+        # Steps left unsigned in an earlier (returned) round are not waiting any more.
+        if step.round == rounds[step.request_id]:
+            waiting.setdefault(step.request_id, step)
     found = []
     for request in pending:
-        step = waiting.get(request.pk)
-        if step is not None and step.round == request.round and may_sign(user, request, step):
-            request.current = step  # type: ignore[attr-defined]
+        current = waiting.get(request.pk)
+        if current is not None and may_sign(user, request, current):
+            request.current = current  # type: ignore[attr-defined]
             found.append(request)
             if limit is not None and len(found) >= limit:
                 break

@@ -217,3 +217,15 @@ def test_county_route_signed_inside_the_county(world, users):
     approve_request(request)
     clue.refresh_from_db()
     assert clue.disposal_method == DisposalMethod.SHELVED
+
+
+def test_a_request_returned_at_the_first_step_and_resubmitted_awaits_its_new_first_step(
+    users, clue, head
+):
+    from jiandu.approvals.selectors import requests_awaiting
+
+    request = _dispose(users, clue)
+    request = request_sign(actor=head, request=request, approve=False, opinion="请补充")
+    assert requests_awaiting(user=head) == []
+    request_resubmit(actor=users["room"], request=request, reason="已补充")
+    assert [r.pk for r in requests_awaiting(user=head)] == [request.pk]

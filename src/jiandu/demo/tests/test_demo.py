@@ -204,7 +204,8 @@ def test_demo_accounts_and_roles(demo):
     listed = {a.username: a for a in demo.accounts}
     assert set(listed) == {
         "stats", "petition", "casemgmt", "room1", "trial", "group1", "wuhua", "dongchuan",
-        "leader", "data", "sysadmin", "secadmin", "auditor", "rectify",
+        "leader", "data", "sysadmin", "secadmin", "auditor", "rectify", "room1head",
+        "wuhualeader",
     }  # fmt: skip
     rectify = User.objects.get(username="rectify")
     assert rectify.org.name == "市委办公室" and rectify.has_perm("oversight.rectify_problem")
