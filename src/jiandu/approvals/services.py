@@ -277,3 +277,17 @@ def route_set(*, actor: Any, org: Org, kind: str, steps: list[str]) -> ApprovalR
         changes={"steps": steps},
     )
     return route
+
+
+@transaction.atomic
+def request_record_document(*, actor: Any, request: ApprovalRequest, number: str) -> None:
+    """Note the 文号 of the request's 呈批表 (issued by the documents register)."""
+    ApprovalRequest.objects.filter(pk=request.pk).update(document_number=number)
+    request.document_number = number
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=request,
+        summary=f"呈批表编号：{number}",
+        changes={"document_number": number},
+    )

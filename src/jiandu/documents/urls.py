@@ -16,4 +16,5 @@ urlpatterns = [
         views.rectification_notice,
         name="rectification-notice",
     ),
+    path("approval-form/<int:request_pk>/", views.approval_form, name="approval-form"),
 ]

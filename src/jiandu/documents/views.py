@@ -142,3 +142,23 @@ def rules(request: HttpRequest) -> HttpResponse:
             "defaults": defaults,
         },
     )
+
+
+@login_required
+@permission_required("approvals.view_approvalrequest", raise_exception=True)
+@require_http_methods(["POST"])
+def approval_form(request: HttpRequest, request_pk: int) -> HttpResponse:
+    """The 呈批表 of an approved request (numbered on first use), downloaded (audited)."""
+    from jiandu.approvals.selectors import request_get
+    from jiandu.documents.approval_form import approval_form_issue
+
+    approval = request_get(user=request.user, pk=request_pk)
+    try:
+        document = approval_form_issue(actor=request.user, request=approval)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("approvals:request_detail", pk=approval.pk)
+    data = services.document_file_read(actor=request.user, document=document)
+    response = HttpResponse(data, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, document.file_name) or ""
+    return response
