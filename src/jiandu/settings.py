@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "jiandu.ecoindex",
     "jiandu.inspections",
     "jiandu.approvals",
+    "jiandu.sweeps",
     "jiandu.demo",
     "jiandu.workbench",
 ]

@@ -71,6 +71,7 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("安全管理", "账号锁定", "accounts:lockout_list", "accounts.view_signin"),
     ("安全管理", "登录记录", "accounts:signin_list", "accounts.view_signin"),
     ("问题线索", "呈批", "approvals:request_list", "approvals.view_approvalrequest"),
+    ("问题线索", "线索大起底", "sweeps:sweep_list", "clues.view_clue"),
 ]
 
 
