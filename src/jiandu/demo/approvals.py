@@ -130,3 +130,45 @@ def build_approvals_demo(*, actor: Any, orgs: dict[str, Any], last_day: dt.date)
             actor=users["wuhualeader"], request=county_requests[-1], approve=True, opinion="同意"
         )
     return {"routes": routes, "requests": len(requests) + len(county_requests)}
+
+
+def build_sweep_demo(*, last_day: dt.date) -> dict[str, int]:
+    """One 线索大起底 (seed 004 re-swept 416 clues): every 暂存待查 clue received since
+    2018 in the city's jurisdiction, started by the city's staff; up to four reviewed (维持,
+    and the last one 重新处置 as 初步核实, now waiting for approval). The number of clues follows the
+    demo's scale (the demo's history starts last year)."""
+    from jiandu.accounts.models import User
+    from jiandu.sweeps.choices import SweepDecision
+    from jiandu.sweeps.services import sweep_create, sweep_review
+
+    city = User.objects.select_related("org").get(username="city")
+    if not Clue.objects.filter(disposal_method=DisposalMethod.SHELVED).exists():
+        return {"sweep_items": 0}
+    sweep = sweep_create(
+        actor=city,
+        name=f"{last_day.year}年暂存待查问题线索大起底",
+        org=city.org,
+        filters={
+            "disposal_method": DisposalMethod.SHELVED,
+            "status": ClueStatus.DISPOSING,
+            "received_from": dt.date(2018, 1, 1),
+        },
+    )
+    items = list(sweep.items.select_related("clue").order_by("pk")[:4])
+    *maintained, last = items
+    for item in maintained:
+        sweep_review(
+            actor=city,
+            item=item,
+            decision=SweepDecision.MAINTAIN,
+            note="经复核，反映问题仍不具备可查性，维持暂存待查",
+        )
+    if maintained:
+        sweep_review(
+            actor=city,
+            item=last,
+            decision=SweepDecision.REDISPOSE,
+            new_method=DisposalMethod.PRELIMINARY_VERIFICATION,
+            note="出现新的问题线索材料，具备初步核实条件",
+        )
+    return {"sweep_items": sweep.items.count()}
