@@ -134,9 +134,9 @@ def build_approvals_demo(*, actor: Any, orgs: dict[str, Any], last_day: dt.date)
 
 def build_sweep_demo(*, last_day: dt.date) -> dict[str, int]:
     """One 线索大起底 (seed 004 re-swept 416 clues): every 暂存待查 clue received since
-    2018 in the city's jurisdiction, started by the city's staff; up to four reviewed (维持,
-    and the last one 重新处置 as 初步核实, now waiting for approval). The number of clues follows the
-    demo's scale (the demo's history starts last year)."""
+    2018 in the city's jurisdiction, started by the city's staff; up to four reviewed
+    (维持, and the last one 重新处置 as 初步核实, now waiting for approval). The number of
+    clues follows the demo's scale (the demo's history starts last year)."""
     from jiandu.accounts.models import User
     from jiandu.sweeps.choices import SweepDecision
     from jiandu.sweeps.services import sweep_create, sweep_review
