@@ -389,9 +389,13 @@ def test_casemgmt_registers_assigns_and_supervises_clues(rw, page, log_in):
         page,
         "^交办$",
         {"assign_down-to_org": str(world.room1.pk), "assign_down-note": "按监督检查室分工交办"},
-        "确认交办",
-        "text=交办：案件监督管理室 → 第一监督检查室",
+        "呈批交办",
+        "text=已呈批",
     )
+    # 分办 is a 呈批 too: it takes effect once approved.
+    _approve_pending(clue.pk)
+    page.reload()
+    page.wait_for_selector("text=交办：案件监督管理室 → 第一监督检查室")
     clue.refresh_from_db()
     assert clue.handling_org == world.room1
 
