@@ -33,6 +33,9 @@ class DecisionKind:
     apply: Callable[..., Any]
     describe: Callable[[dict[str, Any]], list[tuple[str, str]]]
     url: Callable[[int], str]
+    # The owning app's own "this move is not allowed now" errors: a final approval that
+    # meets one is refused with its message (as a ValidationError).
+    refusals: tuple[type[Exception], ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 

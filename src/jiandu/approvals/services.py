@@ -176,7 +176,11 @@ def request_sign(
         request.decided_at = now
         request.save(update_fields=["status", "decided_at", "updated_at"])
         # The decision takes effect now, in this transaction: if it cannot, nothing is signed.
-        registry.get(request.kind).apply(actor=actor, request=request)
+        decision = registry.get(request.kind)
+        try:
+            decision.apply(actor=actor, request=request)
+        except decision.refusals as exc:
+            raise ValidationError({"opinion": f"决定不能生效：{exc}"}) from exc
         summary = f"批准呈批件：{request.summary}"
     else:
         summary = f"{step.get_signer_role_display()}同意：{request.summary}"

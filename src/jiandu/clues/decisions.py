@@ -172,6 +172,7 @@ def register_kinds() -> None:
                 apply=clue_apply_approved,
                 describe=describe,
                 url=_url,
+                refusals=(lifecycle.TransitionError,),
             )
         )
 

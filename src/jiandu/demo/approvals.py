@@ -142,6 +142,7 @@ def build_sweep_demo(*, last_day: dt.date) -> dict[str, int]:
     from jiandu.sweeps.services import sweep_create, sweep_review
 
     city = User.objects.select_related("org").get(username="city")
+    assert city.org is not None
     if not Clue.objects.filter(disposal_method=DisposalMethod.SHELVED).exists():
         return {"sweep_items": 0}
     sweep = sweep_create(

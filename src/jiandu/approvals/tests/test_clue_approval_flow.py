@@ -188,7 +188,7 @@ def test_a_decision_the_clue_outgrew_is_not_applied(users, clue, head, approver)
         payload={**second.payload, "method": DisposalMethod.DISMISSED}
     )
     second.refresh_from_db()
-    with pytest.raises(TransitionError):
+    with pytest.raises(ValidationError, match="决定不能生效：处置方式不能由"):
         request_sign(actor=approver, request=second, approve=True)
     second.refresh_from_db()
     assert second.status == RequestStatus.PENDING
