@@ -72,6 +72,7 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("安全管理", "登录记录", "accounts:signin_list", "accounts.view_signin"),
     ("问题线索", "呈批", "approvals:request_list", "approvals.view_approvalrequest"),
     ("问题线索", "线索大起底", "sweeps:sweep_list", "clues.view_clue"),
+    ("问题线索", "集体排查", "sweeps:review_list", "clues.view_clue"),
 ]
 
 

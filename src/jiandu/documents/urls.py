@@ -17,4 +17,9 @@ urlpatterns = [
         name="rectification-notice",
     ),
     path("approval-form/<int:request_pk>/", views.approval_form, name="approval-form"),
+    path(
+        "collective-minutes/<int:review_pk>/",
+        views.collective_minutes,
+        name="collective-minutes",
+    ),
 ]

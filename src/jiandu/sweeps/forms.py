@@ -34,3 +34,14 @@ class ReviewForm(forms.Form):
     note = forms.CharField(
         label="复核说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class CollectiveReviewForm(forms.Form):
+    title = forms.CharField(label="会议名称", max_length=100)
+    held_on = forms.DateField(label="会议日期", widget=forms.DateInput(attrs={"type": "date"}))
+    attendees = forms.CharField(label="参会人员", widget=forms.Textarea(attrs={"rows": 2}))
+    minutes = forms.CharField(label="会议纪要", widget=forms.Textarea(attrs={"rows": 4}))
+    decisions = forms.CharField(
+        label="排查决定（每行：线索编号，处置方式，理由）",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

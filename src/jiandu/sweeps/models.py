@@ -97,3 +97,61 @@ class SweepItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sweep}·{self.clue_id}"
+
+
+class CollectiveReviewQuerySet(ScopedQuerySet):
+    scope_fields = ("org",)
+
+
+class CollectiveReview(TimeStampedModel):
+    """集体排查: a meeting that goes through a list of clues and decides on each; the
+    decisions then go through their approval routes (one 呈批件 each)."""
+
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("召开单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("会议名称"), max_length=100)
+    held_on = models.DateField(_("会议日期"))
+    attendees = models.TextField(_("参会人员"))
+    minutes = models.TextField(_("会议纪要"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = CollectiveReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("集体排查")
+        verbose_name_plural = _("集体排查")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CollectiveReviewItem(models.Model):
+    review = models.ForeignKey(
+        CollectiveReview, verbose_name=_("集体排查"), on_delete=models.CASCADE, related_name="items"
+    )
+    clue = models.ForeignKey(
+        "clues.Clue", verbose_name=_("问题线索"), on_delete=models.PROTECT, related_name="+"
+    )
+    method = models.CharField(_("排查决定"), max_length=32, choices=DisposalMethod.choices)
+    note = models.TextField(_("理由"))
+    request = models.ForeignKey(
+        "approvals.ApprovalRequest",
+        verbose_name=_("呈批件"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("排查线索")
+        verbose_name_plural = _("排查线索")
+        ordering = ["review", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.review}·{self.clue_id}"

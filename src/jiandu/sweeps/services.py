@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from jiandu.clues.choices import ClueAction, ClueStatus, DisposalMethod
 from jiandu.clues.decisions import clue_request_action
+from jiandu.clues.lifecycle import TransitionError
 from jiandu.clues.selectors import ClueFilters, clue_list
 from jiandu.core.access import jurisdiction_org_ids
 from jiandu.core.audit import audit_record
@@ -141,3 +142,96 @@ def sweep_review(
         changes={"decision": decision, "new_method": new_method, "note": note},
     )
     return item
+
+
+# --- 集体排查 ------------------------------------------------------------------------
+
+
+def parse_decisions(text: str) -> list[tuple[int, str, str, str]]:
+    """The meeting's decisions, one a line: ``线索编号，处置方式，理由`` (Chinese or ASCII
+    commas). Returns (line, number, method, note); a bad line raises naming it."""
+    methods = {str(label): value for value, label in DisposalMethod.choices}
+    rows = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.replace(",", "，").split("，", 2)]
+        if len(parts) < 3 or not all(parts):
+            raise ValidationError({"decisions": f"第{n}行应为“线索编号，处置方式，理由”"})
+        number, method_label, note = parts
+        if method_label not in methods:
+            offered = "、".join(methods)
+            message = f"第{n}行：处置方式“{method_label}”不存在（可选：{offered}）"
+            raise ValidationError({"decisions": message})
+        rows.append((n, number.upper(), methods[method_label], note))
+    if not rows:
+        raise ValidationError({"decisions": "请逐行填写排查决定"})
+    return rows
+
+
+@transaction.atomic
+def collective_review_record(
+    *,
+    actor: Any,
+    title: str,
+    held_on: dt.date,
+    attendees: str,
+    minutes: str,
+    decisions: str,
+) -> Any:
+    """Record a 集体排查 meeting and submit each decision for approval (all or nothing: a
+    decision that cannot be submitted names its line)."""
+    from jiandu.sweeps.models import CollectiveReview, CollectiveReviewItem
+
+    if not actor.has_perm("clues.change_clue") or actor.org is None:
+        raise PermissionDenied("没有办理问题线索的权限")
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": "会议日期不能晚于今天"})
+    for field, value in (("title", title), ("attendees", attendees), ("minutes", minutes)):
+        if not value.strip():
+            raise ValidationError({field: "不能为空"})
+    rows = parse_decisions(decisions)
+    clues = {c.number: c for c in clue_list(user=actor).filter(number__in=[r[1] for r in rows])}
+    review = CollectiveReview.objects.create(
+        org=actor.org,
+        title=title.strip(),
+        held_on=held_on,
+        attendees=attendees.strip(),
+        minutes=minutes.strip(),
+        created_by=actor,
+    )
+    items = []
+    for line, number, method, note in rows:
+        clue = clues.get(number)
+        if clue is None:
+            raise ValidationError({"decisions": f"第{line}行：线索“{number}”不存在"})
+        action = (
+            ClueAction.DISPOSE if clue.status == ClueStatus.RECEIVED else ClueAction.CHANGE_DISPOSAL
+        )
+        try:
+            request = clue_request_action(
+                actor=actor,
+                clue=clue,
+                action=action,
+                method=method,
+                note=f"{review.held_on:%Y-%m-%d}集体排查决定：{note}",
+                source=f"collective:{review.pk}",
+            )
+        except ValidationError as exc:
+            raise ValidationError({"decisions": f"第{line}行：{'；'.join(exc.messages)}"}) from exc
+        except TransitionError as exc:
+            raise ValidationError({"decisions": f"第{line}行：{exc}"}) from exc
+        items.append(
+            CollectiveReviewItem(
+                review=review, clue=clue, method=method, note=note, request=request
+            )
+        )
+    CollectiveReviewItem.objects.bulk_create(items)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=review,
+        summary=f"集体排查：{review.title}（{len(items)} 条线索）",
+        changes={"held_on": held_on.isoformat(), "items": len(items)},
+    )
+    return review

@@ -91,3 +91,44 @@ def item_review(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     else:
         messages.error(request, f"{item.clue.number}：请选择复核意见")
     return redirect(f"{request.path.rsplit('/items/', 1)[0]}/?bucket=unreviewed")
+
+
+# --- 集体排查 ------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("clues.view_clue", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def review_list(request: HttpRequest) -> HttpResponse:
+    from jiandu.sweeps.forms import CollectiveReviewForm
+    from jiandu.sweeps.models import CollectiveReview
+
+    user: Any = request.user
+    can_record = bool(user.has_perm("clues.change_clue") and user.org_id)
+    form = CollectiveReviewForm(request.POST or None)
+    if request.method == "POST" and can_record and form.is_valid():
+        try:
+            review = services.collective_review_record(actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(request, "已记录集体排查，各项决定已逐件呈批")
+            return redirect("sweeps:review_detail", pk=review.pk)
+    reviews = list(CollectiveReview.objects.restrict(user).select_related("org")[:100])
+    return render(
+        request,
+        "sweeps/review_list.html",
+        {"reviews": reviews, "form": form, "can_record": can_record},
+    )
+
+
+@login_required
+@permission_required("clues.view_clue", raise_exception=True)
+@require_http_methods(["GET"])
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from jiandu.core.access import get_or_404
+    from jiandu.sweeps.models import CollectiveReview
+
+    review = get_or_404(CollectiveReview.objects.restrict(request.user), pk=pk)
+    items = list(review.items.select_related("clue", "request"))
+    return render(request, "sweeps/review_detail.html", {"review": review, "items": items})
