@@ -173,3 +173,35 @@ def build_sweep_demo(*, last_day: dt.date) -> dict[str, int]:
             note="出现新的问题线索材料，具备初步核实条件",
         )
     return {"sweep_items": sweep.items.count()}
+
+
+def build_collective_review_demo(*, last_day: dt.date) -> dict[str, int]:
+    """One 集体排查 of the city (with minutes): two 暂存待查 clues not yet reviewed in the
+    大起底 are decided 予以了结, each decision now a 呈批件 waiting for approval."""
+    from jiandu.accounts.models import User
+    from jiandu.approvals.choices import RequestStatus
+    from jiandu.approvals.models import ApprovalRequest
+    from jiandu.sweeps.services import collective_review_record
+
+    city = User.objects.get(username="city")
+    busy = ApprovalRequest.objects.filter(status=RequestStatus.PENDING).values("target_id")
+    clues = list(
+        Clue.objects.filter(disposal_method=DisposalMethod.SHELVED, status=ClueStatus.DISPOSING)
+        .exclude(pk__in=busy)
+        .order_by("-pk")[:2]
+    )
+    if not clues:
+        return {"collective_items": 0}
+    decisions = "\n".join(
+        f"{clue.number}，予以了结，经集体研判，反映问题失实且无新的线索材料" for clue in clues
+    )
+    review = collective_review_record(
+        actor=city,
+        title=f"{last_day.year}年第{(last_day.month - 1) // 3 + 1}季度问题线索集体排查",
+        held_on=last_day,
+        attendees="市纪委监委分管领导（主持）、案件监督管理室主任、第一监督检查室主任、承办人",
+        minutes="会议逐条听取承办人汇报，对暂存待查线索进行集体研判。\n"
+        "经研究，下列线索反映问题失实且无新的线索材料，拟予以了结，按程序呈批。",
+        decisions=decisions,
+    )
+    return {"collective_items": review.items.count()}

@@ -28,6 +28,7 @@ def test_routes_requests_and_who_signs_next(small_demo, client):
         SignerRole.LEADER,
     ]
     statuses = list(ApprovalRequest.objects.filter(source="").values_list("status", flat=True))
+    # (the 大起底 and the 集体排查 add their own requests, see below)
     assert statuses.count(RequestStatus.PENDING) == 6
     assert statuses.count(RequestStatus.RETURNED) == 1
     assert statuses.count(RequestStatus.APPROVED) == 2
@@ -60,12 +61,22 @@ def test_one_sweep_over_the_shelved_clues(small_demo):
     assert items.filter(decision="redispose", request__status="pending").count() == 1
 
 
+def test_one_collective_review_with_minutes(small_demo):
+    from jiandu.sweeps.models import CollectiveReview
+
+    review = CollectiveReview.objects.get()
+    assert "集体排查" in review.title and review.minutes and review.attendees
+    assert review.items.count() >= 1
+    assert all(i.request.status == RequestStatus.PENDING for i in review.items.all())
+
+
 def test_the_demo_step_is_quick(small_demo):
     """Measured on top of the small demo (routes are already there: archive them)."""
-    from jiandu.demo.approvals import build_sweep_demo
+    from jiandu.demo.approvals import build_collective_review_demo, build_sweep_demo
     from jiandu.demo.build import SETUP_USERNAME
-    from jiandu.sweeps.models import Sweep, SweepItem
+    from jiandu.sweeps.models import CollectiveReview, Sweep, SweepItem
 
+    CollectiveReview.objects.all().delete()
     SweepItem.objects.all().delete()
     Sweep.objects.all().delete()
     ApprovalRequest.objects.all().delete()
@@ -78,6 +89,7 @@ def test_the_demo_step_is_quick(small_demo):
         actor=User.objects.get(username=SETUP_USERNAME), orgs=orgs, last_day=small_demo.last_day
     )
     build_sweep_demo(last_day=small_demo.last_day)
+    build_collective_review_demo(last_day=small_demo.last_day)
     seconds = time.monotonic() - started
     print(f"demo approvals and sweep step: {seconds:.2f} s")
     # A guard against per-row work creeping in (the figure itself is measured idle and
