@@ -9,11 +9,11 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiandu.approvals import registry, selectors, services
-from jiandu.approvals.choices import RequestStatus
-from jiandu.approvals.forms import ResubmitForm, SignForm, WithdrawForm
+from jiandu.approvals.choices import RequestStatus, SignerRole
+from jiandu.approvals.forms import ResubmitForm, RouteForm, SignForm, WithdrawForm
 from jiandu.approvals.models import ApprovalRequest
 
 VIEW = "approvals.view_approvalrequest"
@@ -141,3 +141,38 @@ def request_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("approvals:request_detail", pk=req.pk)
     context = _context(request.user, req, resubmit_form=form, error="请填写修改情况。")
     return render(request, "approvals/request_detail.html", context, status=422)
+
+
+@login_required
+@permission_required("approvals.manage_route", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def route_list(request: HttpRequest) -> HttpResponse:
+    """审批流程 of the signer's commission, one row per 呈批事项 (its own route or the
+    shipped default), and the form to set one."""
+    user: Any = request.user
+    if user.org is None:
+        raise PermissionDenied("账号未设置单位")
+    org = services.commission_of(user.org)
+    kinds = [(k.key, k.label) for k in registry.kinds()]
+    form = RouteForm(request.POST or None, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        order = [role for role, _label in SignerRole.choices]
+        steps = sorted(form.cleaned_data["steps"], key=order.index)
+        try:
+            services.route_set(actor=user, org=org, kind=form.cleaned_data["kind"], steps=steps)
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, "已设置审批流程（在途的呈批件不受影响）")
+            return redirect("approvals:route_list")
+    rows = []
+    for key, label in kinds:
+        roles, route = services.route_steps(org=org, kind=key)
+        rows.append(
+            {
+                "label": label,
+                "steps": " → ".join(str(SignerRole(r).label) for r in roles),
+                "own": route is not None,
+            }
+        )
+    return render(request, "approvals/route_list.html", {"org": org, "rows": rows, "form": form})

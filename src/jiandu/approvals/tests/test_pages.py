@@ -82,3 +82,20 @@ def test_outside_the_jurisdiction_a_request_does_not_exist(client, users, reques
     client.force_login(users["outsider"])
     assert client.get(reverse("approvals:request_detail", args=[request_.pk])).status_code == 404
     assert request_.summary not in client.get(reverse("approvals:request_list")).content.decode()
+
+
+def test_the_leader_sets_a_route_for_the_commission(client, world, users):
+    leader = approval_signer(world.room1, SignerRole.LEADER)
+    client.force_login(leader)
+    url = reverse("approvals:route_list")
+    page = client.get(url).content.decode()
+    assert "线索办结" in page and "室主任审核 → 分管领导审批" in page and "系统默认" in page
+    response = client.post(url, {"kind": "clues.close", "steps": ["leader"]})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "本机关设置" in page
+    from jiandu.approvals.services import route_steps
+
+    assert route_steps(org=world.room1, kind="clues.close")[0] == [SignerRole.LEADER]
+    client.force_login(users["room"])
+    assert client.get(url).status_code == 403
