@@ -280,6 +280,9 @@ def _register_routers() -> None:
     from jiandu.followup.api import router as followup_router
 
     api.add_router("/followup/", followup_router)
+    from jiandu.approvals.api import router as approvals_router
+
+    api.add_router("/approvals/", approvals_router)
 
 
 _register_routers()

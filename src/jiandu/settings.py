@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "jiandu.inspections",
     "jiandu.followup",
     "jiandu.statcentre",
+    "jiandu.approvals",
+    "jiandu.sweeps",
     "jiandu.demo",
     "jiandu.workbench",
 ]

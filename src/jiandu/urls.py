@@ -29,6 +29,8 @@ urlpatterns = [
     path("inspections/", include("jiandu.inspections.urls")),
     path("followup/", include("jiandu.followup.urls")),
     path("statistics/", include("jiandu.statcentre.urls")),
+    path("approvals/", include("jiandu.approvals.urls")),
+    path("sweeps/", include("jiandu.sweeps.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>[\s\S]*)$", not_found),
     # User administration is the platform's own pages (三员分立), not Django's admin.

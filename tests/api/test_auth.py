@@ -8,7 +8,9 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
+from jiandu.approvals.models import ApprovalRequest
 from jiandu.clues.choices import ClueStatus
+from jiandu.testing import approve_request
 
 ENDPOINTS = [
     ("get", "/api/v1/core/me"),
@@ -83,7 +85,11 @@ def test_a_token_client_can_write_without_a_csrf_token(bearer, users, county_clu
         {"action": "dispose", "method": "shelved", "on_date": "2020-03-05"},
         content_type="application/json",
     )
-    assert response.status_code == 200, response.content
+    # 呈批: the action is a request; it takes effect once its route approves it.
+    assert response.status_code == 202, response.content
+    county_clue.refresh_from_db()
+    assert county_clue.status == ClueStatus.RECEIVED
+    approve_request(ApprovalRequest.objects.get(pk=response.json()["id"]))
     county_clue.refresh_from_db()
     assert county_clue.status == ClueStatus.DISPOSING
 

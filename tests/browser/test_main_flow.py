@@ -12,6 +12,15 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _approve_pending(number: str) -> None:
+    from jiandu.approvals.models import ApprovalRequest
+    from jiandu.clues.models import Clue
+    from jiandu.testing import approve_request
+
+    clue = Clue.objects.get(number=number)
+    approve_request(ApprovalRequest.objects.get(target_id=clue.pk, status="pending"))
+
+
 def test_petition_to_closed_clue(live_server, page):
     from jiandu.core import idnumbers
     from jiandu.people.services import person_create
@@ -60,7 +69,11 @@ def test_petition_to_closed_clue(live_server, page):
     page.wait_for_url(re.compile(r".*/clues/clues/\d+/$"))
     page.locator("summary", has_text=re.compile("^处置$")).click()
     page.select_option("select[name=dispose-method]", "case_filed")
-    page.get_by_role("button", name="确认处置").click()
+    page.get_by_role("button", name="呈批处置").click()
+    page.wait_for_selector("#clue-workflow >> text=已呈批")
+    # 呈批: the 室主任 and the 分管领导 approve it (their own walk is in test_roles.py).
+    _approve_pending(number)
+    page.reload()
     page.wait_for_selector("#clue-workflow >> text=立案审查")
 
     # Record a 党纪处分 for 李建国.
@@ -78,7 +91,10 @@ def test_petition_to_closed_clue(live_server, page):
     page.reload()
     page.locator("summary", has_text=re.compile("^办结$")).click()
     page.select_option("select[name=close-conclusion]", "substantiated")
-    page.get_by_role("button", name="确认办结").click()
+    page.get_by_role("button", name="呈批办结").click()
+    page.wait_for_selector("#clue-workflow >> text=已呈批")
+    _approve_pending(number)
+    page.reload()
     page.wait_for_selector("#clue-workflow >> text=已办结")
 
     # Find it among the closed clues.

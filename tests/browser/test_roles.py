@@ -89,11 +89,26 @@ def _register_petition(
     return int(page.url.rstrip("/").rsplit("/", 1)[1])
 
 
+def _approve_pending(clue_pk: int) -> None:
+    """The clue's request under way signed by its route's signers (their own walks are
+    ``test_room1head_…``, ``test_wuhualeader_…``)."""
+    from jiandu.approvals.models import ApprovalRequest
+    from jiandu.testing import approve_request
+
+    approve_request(ApprovalRequest.objects.get(target_id=clue_pk, status="pending"))
+
+
+def _clue_pk(page) -> int:
+    return int(re.search(r"/clues/clues/(\d+)/", page.url).group(1))
+
+
 def _dispose_and_close(page, *, method: str, done: str) -> None:
-    """On a clue's page: 处置 by ``method`` (waiting for ``done``), then 办结 it as not
-    substantiated."""
-    _act(page, "^处置$", {"dispose-method": method}, "确认处置", done)
+    """On a clue's page: 呈批 处置 by ``method``; once approved ``done`` shows; then 呈批
+    办结 as not substantiated, approved."""
+    _act(page, "^处置$", {"dispose-method": method}, "呈批处置", "text=已呈批")
+    _approve_pending(_clue_pk(page))
     page.reload()
+    page.wait_for_selector(done)
     _act(
         page,
         "^办结$",
@@ -101,9 +116,12 @@ def _dispose_and_close(page, *, method: str, done: str) -> None:
             "close-conclusion": "unsubstantiated",
             "close-conclusion_text": "经谈话函询，反映问题不属实",
         },
-        "确认办结",
-        "#clue-workflow >> text=已办结",
+        "呈批办结",
+        "text=已呈批",
     )
+    _approve_pending(_clue_pk(page))
+    page.reload()
+    page.wait_for_selector("#clue-workflow >> text=已办结")
 
 
 def _person(rw, name: str, org, sequence: int):
@@ -371,9 +389,13 @@ def test_casemgmt_registers_assigns_and_supervises_clues(rw, page, log_in):
         page,
         "^交办$",
         {"assign_down-to_org": str(world.room1.pk), "assign_down-note": "按监督检查室分工交办"},
-        "确认交办",
-        "text=交办：案件监督管理室 → 第一监督检查室",
+        "呈批交办",
+        "text=已呈批",
     )
+    # 分办 is a 呈批 too: it takes effect once approved.
+    _approve_pending(clue.pk)
+    page.reload()
+    page.wait_for_selector("text=交办：案件监督管理室 → 第一监督检查室")
     clue.refresh_from_db()
     assert clue.handling_org == world.room1
 
@@ -457,9 +479,12 @@ def test_group1_handles_a_clue_and_answers_its_warning(rw, page, log_in):
         page,
         "^处置$",
         {"dispose-method": "preliminary_verification"},
-        "确认处置",
-        "text=处置：初步核实",
+        "呈批处置",
+        "text=已呈批",
     )
+    _approve_pending(clue.pk)
+    page.reload()
+    page.wait_for_selector("text=处置：初步核实")
 
     # Its own row on the board, and the warning: sign it, report the rectification.
     _goto(page, f"{base}/boards/{board.pk}/?month=2020-02")
@@ -714,6 +739,96 @@ def test_rectify_signs_plans_and_reports_the_problem_of_its_unit(rw, page, log_i
     assert "已整改（待验收）" in page.content()
     # Acceptance is the supervising group's: no button for the unit.
     assert page.locator("form[data-action=accept]").count() == 0
+
+
+def test_room1head_reviews_a_request_of_its_room_and_the_leader_approves_it(rw, page, log_in):
+    """The whole route through the pages: room1 drafts, room1head reviews, the city
+    leader approves as 分管领导, and only then the disposal takes effect."""
+    from jiandu.clues.models import Clue
+
+    world = rw.world
+    clue = _clue(
+        rw,
+        actor=world.users["city"],
+        org=world.room1,
+        title="五华区某局违规公款吃喝",
+        received=dt.date(2020, 3, 2),
+    )
+    base = log_in("room1")
+    _goto(page, f"{base}/clues/clues/{clue.pk}/")
+    _act(
+        page,
+        "^处置$",
+        {"dispose-method": "talk_inquiry", "dispose-note": "反映问题较具体，拟谈话函询"},
+        "呈批处置",
+        "text=已呈批",
+    )
+    assert Clue.objects.get(pk=clue.pk).status == "received"
+
+    # The room head finds it on the workbench, reads it and agrees.
+    log_in("room1head")
+    page.locator("#awaiting-approvals").get_by_role("link", name=re.compile(clue.number)).click()
+    page.wait_for_url(re.compile(r".*/approvals/\d+/$"))
+    assert "拟谈话函询" in page.content() and "待签" in page.content()
+    page.get_by_label("同意").check()
+    page.fill("textarea[name=opinion]", "拟同意，呈领导审批")
+    page.get_by_role("button", name="提交签批").click()
+    page.wait_for_selector("text=已签批")
+    assert Clue.objects.get(pk=clue.pk).status == "received"
+
+    # The leader approves as 分管领导: the disposal takes effect now.
+    log_in("leader")
+    page.locator("#awaiting-approvals").get_by_role("link", name=re.compile(clue.number)).click()
+    page.get_by_label("同意").check()
+    page.fill("textarea[name=opinion]", "同意")
+    page.get_by_role("button", name="提交签批").click()
+    page.wait_for_selector("text=已批准")
+    clue.refresh_from_db()
+    assert (clue.status, clue.disposal_method) == ("disposing", "talk_inquiry")
+    _follow(page, f"{clue.number} {clue.title}", f"/clues/clues/{clue.pk}/")
+    page.wait_for_selector("text=处置：谈话函询")
+
+
+def test_wuhualeader_approves_a_disposal_of_the_county(rw, page, log_in):
+    from jiandu.approvals.models import ApprovalRoute, ApprovalRouteStep
+    from jiandu.clues.decisions import clue_request_action
+
+    world = rw.world
+    # 五华区's route: the one step of its 分管领导 (as in the demo).
+    route = ApprovalRoute.objects.create(
+        org=world.county, kind="clues.dispose", created_by=world.users["county"]
+    )
+    ApprovalRouteStep.objects.create(route=route, order=1, signer_role="leader")
+    clue = _clue(
+        rw,
+        actor=world.users["county"],
+        org=world.county,
+        title="红云街道某干部违规领取补贴",
+        received=dt.date(2020, 3, 2),
+    )
+    clue_request_action(
+        actor=rw.accounts["wuhua"], clue=clue, action="dispose", method="shelved", note="暂存"
+    )
+    elsewhere = _clue(
+        rw,
+        actor=world.users["outsider"],
+        org=world.other_county,
+        title="盘龙区的问题线索",
+        received=dt.date(2020, 3, 2),
+    )
+    other = clue_request_action(
+        actor=world.users["outsider"], clue=elsewhere, action="dispose", method="shelved", note="x"
+    )
+    base = log_in("wuhualeader")
+    _goto(page, f"{base}/approvals/")
+    page.locator("#awaiting").get_by_role("link", name=re.compile(clue.number)).click()
+    page.get_by_label("同意").check()
+    page.get_by_role("button", name="提交签批").click()
+    page.wait_for_selector("text=已批准")
+    clue.refresh_from_db()
+    assert clue.disposal_method == "shelved"
+    # Another county's request does not exist for it.
+    assert page.goto(f"{base}/approvals/{other.pk}/").status == 404
 
 
 def test_the_matrix_rows_are_the_demo_accounts_and_each_has_its_test():

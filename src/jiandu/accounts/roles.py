@@ -281,6 +281,25 @@ ROLE_PERMISSIONS[ROLE_LEADER] += ["statcentre.view_statistics"]
 
 ADMIN_ROLES = frozenset({ROLE_SYSTEM_ADMIN, ROLE_SECURITY_ADMIN, ROLE_AUDIT_ADMIN})
 
+# 呈批 (docs/user-guide/approvals.md): the handling roles see their requests; 室主任 review
+# the requests drafted in their office, 分管领导 approve for their commission and set the
+# routes.
+ROLE_APPROVAL_REVIEW = "呈批审核"
+ROLE_APPROVAL_APPROVE = "呈批审批"
+for _role in (ROLE_PETITION, ROLE_CLUES, ROLE_TRIAL, ROLE_LEADER):
+    ROLE_PERMISSIONS[_role].append("approvals.view_approvalrequest")
+ROLE_PERMISSIONS[ROLE_APPROVAL_REVIEW] = [
+    *_VIEW_BUSINESS,
+    "approvals.view_approvalrequest",
+    "approvals.review_request",
+]
+ROLE_PERMISSIONS[ROLE_APPROVAL_APPROVE] = [
+    *_VIEW_BUSINESS,
+    "approvals.view_approvalrequest",
+    "approvals.approve_request",
+    "approvals.manage_route",
+]
+
 
 # --- writing the table into the database (``jiandu roles sync``, the demo) ----------
 

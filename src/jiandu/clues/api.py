@@ -16,7 +16,10 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from jiandu.approvals.schemas import RequestOut
+from jiandu.approvals.selectors import request_data
 from jiandu.clues.choices import ClueAction
+from jiandu.clues.decisions import clue_request_action
 from jiandu.clues.lifecycle import TransitionError
 from jiandu.clues.models import Clue, DomainTag, ExposureCase, Petition
 from jiandu.clues.schemas import (
@@ -58,7 +61,6 @@ from jiandu.clues.selectors import (
     petition_list,
 )
 from jiandu.clues.services import (
-    clue_apply,
     clue_create,
     exposure_batch_create,
     outcome_archive,
@@ -356,12 +358,16 @@ _MOVES = {ClueAction.ESCALATE, ClueAction.DIRECT_HANDLE, ClueAction.ASSIGN_DOWN}
 
 @router.post(
     "/clues/{int:clue_id}/actions",
-    response={200: ClueDetailOut, **ERRORS_WITH_CONFLICT},
-    summary="办理问题线索（处置、变更处置方式、办结、提级查办、直查直办、交办）",
+    response={202: RequestOut, **ERRORS_WITH_CONFLICT},
+    summary="呈批问题线索办理事项（处置、变更处置方式、办结、提级查办、直查直办、交办）",
 )
 def apply_clue_action(request: HttpRequest, clue_id: int, payload: ClueActionIn):
-    """One lifecycle step. An action the clue's state does not allow is refused with
-    409 and a message naming the move; missing or bad fields give 422."""
+    """One lifecycle step, submitted for approval (呈批): answers 202 with the request;
+    the step takes effect when the last step of its route approves
+    (/api/v1/approvals/{id}/sign). An action the clue's state does not allow is refused
+    with 409 and a message naming the move; missing or bad fields give 422; a clue with a
+    request under way refuses another (422). ``on_date`` is not used: an approved
+    decision takes effect on the day of its last approval."""
     require_perm(request, "clues.change_clue")
     user = request.user
     clue = clue_get(user=user, pk=clue_id)
@@ -379,8 +385,8 @@ def apply_clue_action(request: HttpRequest, clue_id: int, payload: ClueActionIn)
         if payload.to_org is None:
             raise ValidationError({"to_org": "请选择目标单位"})
         data.update(to_org=visible_org(user, payload.to_org, "to_org"), note=payload.note)
-    clue_apply(actor=user, clue=clue, action=action, **data)
-    return _clue_detail(user, clue.pk)
+    submitted = clue_request_action(actor=user, clue=clue, action=action, **data)
+    return Status(202, request_data(submitted))
 
 
 # --- outcomes --------------------------------------------------------------------

@@ -18,3 +18,7 @@ class CluesConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="clues-search")
+        # The clue decisions that go through 呈批 (ADR 0015).
+        from jiandu.clues.decisions import register_kinds
+
+        register_kinds()

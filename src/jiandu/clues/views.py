@@ -31,6 +31,7 @@ from jiandu.clues.choices import (
     PetitionAction,
     PetitionStatus,
 )
+from jiandu.clues.decisions import clue_approval_requests, clue_request_action
 from jiandu.clues.forms import (
     CLUE_ACTION_FORMS,
     PICKER_FIELD,
@@ -486,11 +487,14 @@ def _action_forms(user: Any, clue: Clue, bound: Any = None) -> list[dict[str, An
 
 
 def _clue_workflow(user: Any, clue: Clue, **extra: Any) -> dict[str, Any]:
+    requests = clue_approval_requests(user, clue)
     return {
         "clue": clue,
         "status_tone": CLUE_TONES.get(clue.status, "gray"),
         "is_overdue": _is_overdue(clue, timezone.localdate()),
         "action_forms": _action_forms(user, clue, extra.pop("bound", None)),
+        "approval_requests": requests,
+        "pending_request": any(row["waiting_for"] for row in requests),
         "events": _clue_events(clue),
         **extra,
     }
@@ -546,8 +550,9 @@ def clue_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @permission_required(["clues.view_clue", "clues.change_clue"], raise_exception=True)
 @require_POST
 def clue_action(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """One lifecycle action (处置, 变更处置方式, 办结, 提级查办, 直查直办, 交办) through
-    ``clue_apply``; answers with the refreshed actions and timeline."""
+    """One lifecycle action (处置, 变更处置方式, 办结, 提级查办, 直查直办, 交办) submitted
+    for approval (呈批, ``clue_request_action``); it takes effect when approved. Answers
+    with the refreshed actions, pending requests and timeline."""
     clue = selectors.clue_get(user=request.user, pk=pk)
     action = request.POST.get("action", "")
     form = None
@@ -566,7 +571,8 @@ def clue_action(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             form = form_class(request.POST, user=request.user, clue=clue)
             if form.is_valid():
                 try:
-                    services.clue_apply(
+                    # 呈批: the action takes effect when its route's last step approves.
+                    submitted = clue_request_action(
                         actor=request.user, clue=clue, action=action, **form.service_fields()
                     )
                 except TransitionError as exc:
@@ -574,7 +580,7 @@ def clue_action(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 except ValidationError as exc:
                     add_service_errors(form, exc)
                 else:
-                    success = f"已{ClueAction(action).label}"
+                    success = f"已呈批：{submitted.summary}（批准后生效）"
             if not success and not error:
                 error = f"“{ClueAction(action).label}”未完成，请按提示修改。"
     clue = selectors.clue_get(user=request.user, pk=pk)

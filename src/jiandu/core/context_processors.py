@@ -81,6 +81,9 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("问题线索", "回访教育", "followup:visit_list", "clues.view_outcome"),
     ("问题线索", "澄清正名", "followup:clarification_list", "clues.view_clue"),
     ("问题线索", "严查诬名", "followup:false_accusation_list", "clues.view_clue"),
+    ("问题线索", "呈批", "approvals:request_list", "approvals.view_approvalrequest"),
+    ("问题线索", "线索大起底", "sweeps:sweep_list", "clues.view_clue"),
+    ("问题线索", "集体排查", "sweeps:review_list", "clues.view_clue"),
 ]
 
 

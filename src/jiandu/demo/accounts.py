@@ -18,13 +18,15 @@ trial       案件审理室                      案件审理
 group1      派驻第一纪检监察组               线索管理, 案件审理
 wuhua       五华区纪委监委                  线索管理, 信访受理, 案件审理, 统计填报
 dongchuan   东川区纪委监委                  线索管理, 信访受理, 案件审理, 统计填报
-leader      昆明市纪委监委                  领导查阅, 廉政意见审批
+leader      昆明市纪委监委                  领导查阅, 廉政意见审批, 呈批审批
 data        昆明市纪委监委                  数据管理
 sysadmin    昆明市纪委监委                  系统管理员
 secadmin    昆明市纪委监委                  安全管理员
 auditor     昆明市纪委监委                  审计管理员
 rectify     市委办公室                      整改落实
 xuncha      市委巡察办                      巡察工作
+room1head   第一监督检查室                  呈批审核
+wuhualeader 五华区纪委监委                  呈批审批
 ==========  ===========================  =================================
 
 Besides these, every other 监督检查室, 派驻组 and county commission has a staff account
@@ -113,7 +115,8 @@ def account_specs(*, counties: list[str], rooms: list[str], groups: list[str]) -
         # 东川区: on the 脱贫摘帽县 board, and the county of the comparison demo's data.
         AccountSpec("dongchuan", "county:530113", county_roles, "东川区纪委监委干部",
                     actor_key="county:530113"),
-        AccountSpec("leader", "city", (r.ROLE_LEADER, r.ROLE_DOSSIER_APPROVE), "市纪委监委领导"),
+        AccountSpec("leader", "city", (r.ROLE_LEADER, r.ROLE_DOSSIER_APPROVE,
+                                       r.ROLE_APPROVAL_APPROVE), "市纪委监委领导"),
         AccountSpec("data", "city", (r.ROLE_DATA,), "数据管理员", actor_key="data"),
         AccountSpec("sysadmin", "city", (r.ROLE_SYSTEM_ADMIN,), "系统管理员"),
         AccountSpec("secadmin", "city", (r.ROLE_SECURITY_ADMIN,), "安全管理员"),
@@ -136,6 +139,17 @@ def account_specs(*, counties: list[str], rooms: list[str], groups: list[str]) -
         if n > 1:
             specs.append(AccountSpec(f"group{n}", key, unit_roles, "派驻纪检监察组干部", False,
                                      actor_key=key))  # fmt: skip
+    # 呈批: the 室主任 of 第一监督检查室 reviews its requests (the city ``leader`` approves
+    # as 分管领导); each county's 分管领导 approves the county's (docs/user-guide/approvals.md).
+    specs.append(AccountSpec("room1head", "room:1", (r.ROLE_APPROVAL_REVIEW,),
+                             "第一监督检查室主任"))  # fmt: skip
+    specs.append(AccountSpec("wuhualeader", "county:530102", (r.ROLE_APPROVAL_APPROVE,),
+                             "五华区纪委监委分管领导"))  # fmt: skip
+    for key in counties:
+        name = COUNTY_ACCOUNTS[key.split(":")[1]]
+        if name != "wuhua":
+            specs.append(AccountSpec(f"{name}leader", key, (r.ROLE_APPROVAL_APPROVE,),
+                                     "县区纪委监委分管领导", False))  # fmt: skip
     for key in counties:
         username = COUNTY_ACCOUNTS[key.split(":")[1]]
         if username not in ("wuhua", "dongchuan"):

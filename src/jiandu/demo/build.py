@@ -241,6 +241,16 @@ def build_demo(
         from jiandu.demo.followup import build_followup_demo
 
         build_followup_demo(actor=setup, today=last_day + dt.timedelta(days=1), seed=seed)
+        report(0.99, "呈批：审批流程与呈批件")
+        from jiandu.demo.approvals import (
+            build_approvals_demo,
+            build_collective_review_demo,
+            build_sweep_demo,
+        )
+
+        build_approvals_demo(actor=setup, orgs=orgs, last_day=last_day)
+        build_sweep_demo(last_day=last_day)
+        build_collective_review_demo(last_day=last_day)
         report(0.99, "每日检查：整改警示卡、期限提醒（站内消息）")
         run_demo_card_check(today=last_day + dt.timedelta(days=1))
         run_demo_reminders(today=today)

@@ -18,6 +18,7 @@ class DocumentType(models.TextChoices):
     REMINDER_CARD = "reminder_card", _("主体责任提醒卡")
     INSPECTION_ENTRY = "inspection_entry", _("巡察进驻通知")
     INSPECTION_FEEDBACK = "inspection_feedback", _("巡察反馈意见")
+    APPROVAL_FORM = "approval_form", _("呈批表")
 
 
 # The type character of a 文号 (昆纪预〔2026〕3号) when an organ has not set its own.
@@ -32,6 +33,7 @@ DEFAULT_TYPE_CHARACTERS: dict[str, str] = {
     DocumentType.REMINDER_CARD: "提",
     DocumentType.INSPECTION_ENTRY: "巡",
     DocumentType.INSPECTION_FEEDBACK: "巡反",
+    DocumentType.APPROVAL_FORM: "批",
 }
 
 

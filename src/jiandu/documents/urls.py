@@ -16,4 +16,10 @@ urlpatterns = [
         views.rectification_notice,
         name="rectification-notice",
     ),
+    path("approval-form/<int:request_pk>/", views.approval_form, name="approval-form"),
+    path(
+        "collective-minutes/<int:review_pk>/",
+        views.collective_minutes,
+        name="collective-minutes",
+    ),
 ]

@@ -142,3 +142,40 @@ def rules(request: HttpRequest) -> HttpResponse:
             "defaults": defaults,
         },
     )
+
+
+@login_required
+@permission_required("approvals.view_approvalrequest", raise_exception=True)
+@require_http_methods(["POST"])
+def approval_form(request: HttpRequest, request_pk: int) -> HttpResponse:
+    """The 呈批表 of an approved request (numbered on first use), downloaded (audited)."""
+    from jiandu.approvals.selectors import request_get
+    from jiandu.documents.approval_form import approval_form_issue
+
+    approval = request_get(user=request.user, pk=request_pk)
+    try:
+        document = approval_form_issue(actor=request.user, request=approval)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("approvals:request_detail", pk=approval.pk)
+    data = services.document_file_read(actor=request.user, document=document)
+    response = HttpResponse(data, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, document.file_name) or ""
+    return response
+
+
+@login_required
+@permission_required("clues.view_clue", raise_exception=True)
+@require_http_methods(["POST"])
+def collective_minutes(request: HttpRequest, review_pk: int) -> HttpResponse:
+    """The 会议纪要 of a 集体排查 (.docx), downloaded (audited)."""
+    from jiandu.core.access import get_or_404
+    from jiandu.documents.collective_minutes import collective_minutes_read
+    from jiandu.sweeps.models import CollectiveReview
+
+    review = get_or_404(CollectiveReview.objects.restrict(request.user), pk=review_pk)
+    data = collective_minutes_read(actor=request.user, review=review)
+    response = HttpResponse(data, content_type=DOCX_CONTENT_TYPE)
+    name = f"集体排查会议纪要-{review.held_on:%Y%m%d}.docx"
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
+    return response

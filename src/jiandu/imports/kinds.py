@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 
 from jiandu.clues import lifecycle
 from jiandu.clues.choices import (
+    ClueAction,
     ClueSource,
     Conclusion,
     DisposalMethod,
@@ -26,8 +27,9 @@ from jiandu.clues.choices import (
     OutcomeSubtype,
     ResponsibilityType,
 )
+from jiandu.clues.decisions import clue_request_action
 from jiandu.clues.models import Clue
-from jiandu.clues.services import clue_close, clue_create, clue_dispose, outcome_record
+from jiandu.clues.services import clue_create, outcome_record
 from jiandu.core import idnumbers
 from jiandu.core.access import access_changed
 from jiandu.imports.importers import (
@@ -618,13 +620,15 @@ class CluesImport(ImportKind):
     key = "clues"
     label = "问题线索（含处理结果）"
     description = (
-        "录入历史问题线索及其处置、办结情况；同一工作簿的“处理结果”工作表按外部编号录入"
+        "录入问题线索，处置方式形成待审批的呈批件；同一工作簿的“处理结果”工作表按外部编号录入"
         "各线索的处理结果。"
     )
     permission = "clues.add_clue"
     sheets = (CLUES_SHEET, CLUE_OUTCOMES_SHEET)
     notes = (
-        "一行一条线索：受理、处置、办结按日期依次记入线索的办理记录。",
+        "一行一条线索：受理按日期记入线索的办理记录；填写了处置方式的，导入后形成待审批的"
+        "处置呈批件，批准后生效（呈批，见使用说明）。",
+        "办结须经呈批：办结日期、办结结论须留空，处置批准后在线索页呈批办结。",
         "办结日期不能早于处置日期，处置日期不能早于受理日期，都不能晚于今天。",
         "“立案审查”的线索办结前须有处理结果：请在“处理结果”工作表中填写，外部编号与线索一致。",
         "有处置或办结内容须有线索办理权限；有处理结果须有案件审理权限。",
@@ -655,6 +659,16 @@ class CluesImport(ImportKind):
                 problems.append(("disposed_at", "填写了处置方式时须填写处置日期"))
             if v["disposed_at"] and not v["disposal_method"]:
                 problems.append(("disposal_method", "填写了处置日期时须填写处置方式"))
+        if v.get("closed_at"):
+            # 呈批 (docs/user-guide/approvals.md): 办结 takes effect only when approved;
+            # an import cannot close a clue, nor chain a close on a pending disposal.
+            problems.append(
+                (
+                    "closed_at",
+                    "办结须经呈批批准后生效，导入不能直接办结：请将办结日期、办结结论留空，"
+                    "处置批准后在线索页呈批办结",
+                )
+            )
         if v.get("closed_at") and _left_empty(v, "disposal_method"):
             problems.append(("closed_at", "办结前须先处置：请填写处置方式和处置日期"))
         if "closed_at" in v and "conclusion" in v:
@@ -733,10 +747,6 @@ class CluesImport(ImportKind):
             "on_date": CLUES_SHEET.header("disposed_at"),
             "method": CLUES_SHEET.header("disposal_method"),
         }
-        close_fields = {
-            "on_date": CLUES_SHEET.header("closed_at"),
-            "conclusion": CLUES_SHEET.header("conclusion"),
-        }
         outcomes: dict[str, list[ParsedRow]] = {}
         for row in rows[CLUE_OUTCOMES_SHEET.title]:
             outcomes.setdefault(row.values["external_ref"], []).append(row)
@@ -761,31 +771,23 @@ class CluesImport(ImportKind):
             if ref:
                 writer.references[ref] = clue.number
             if v.get("disposal_method"):
-                clue = writer.call(
+                # 呈批: the row's 处置 becomes a request on its route, in the importer's
+                # name; it takes effect when approved (docs/user-guide/approvals.md).
+                submitted = writer.call(
                     row,
                     dispose_fields,
-                    clue_dispose,
+                    clue_request_action,
                     clue=clue,
+                    action=ClueAction.DISPOSE,
                     method=v["disposal_method"],
-                    on_date=v["disposed_at"],
+                    note=f"导入：处置日期 {v['disposed_at']:%Y-%m-%d}",
+                    source="import",
                 )
-                if clue is None:
+                if submitted is None:
                     continue
-                writer.created["disposed"] += 1
-            # Outcomes before closing: a 立案审查 clue closes only with an outcome.
+                writer.created["disposal_requests"] += 1
             for outcome_row in outcomes.get(ref, []) if ref else []:
                 _record_outcome(writer, outcome_fields, outcome_row, clue)
-            if v.get("closed_at"):
-                closed = writer.call(
-                    row,
-                    close_fields,
-                    clue_close,
-                    clue=clue,
-                    conclusion=v["conclusion"],
-                    on_date=v["closed_at"],
-                )
-                if closed is not None:
-                    writer.created["closed"] += 1
 
 
 class OutcomesImport(ImportKind):
@@ -858,6 +860,7 @@ CREATED_LABELS = {
     "posts": "登记任职",
     "clues": "受理线索",
     "disposed": "处置线索",
+    "disposal_requests": "呈批处置（待审批）",
     "closed": "办结线索",
     "outcomes": "录入处理结果",
 }

@@ -122,6 +122,10 @@ def workbench(request: HtmxHttpRequest) -> HttpResponse:
         context["chart"] = _monthly_chart(user)
         context["chart_empty"] = not any(context["chart"]["series"][0]["data"])
     context["followup"] = _followup_work(user)
+    # 呈批: the requests waiting for this user's signature (室主任, 分管领导).
+    from jiandu.approvals.selectors import requests_awaiting
+
+    context["awaiting_approvals"] = requests_awaiting(user=user, limit=10)
     return render(request, "workbench/workbench.html", context)
 
 

@@ -5,10 +5,13 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from jiandu.approvals.models import ApprovalRequest
 from jiandu.clues.choices import ClueAction, ClueSource, ClueStatus, DisposalMethod
 from jiandu.clues.models import ClueEvent
 from jiandu.clues.services import clue_create, clue_dispose
+from jiandu.testing import approve_request
 
 HTMX = {"HX-Request": "true", "HX-Target": "clue-workflow"}
 
@@ -29,7 +32,7 @@ def _act(client, clue, action, **fields):
     return client.post(reverse("clues:clue_action", args=[clue.pk]), data, headers=HTMX)
 
 
-def test_dispose_moves_the_clue_and_refreshes_actions_and_timeline(client, users, clue):
+def test_dispose_is_submitted_for_approval_and_takes_effect_when_approved(client, users, clue):
     client.force_login(users["county"])
     response = _act(
         client,
@@ -39,19 +42,28 @@ def test_dispose_moves_the_clue_and_refreshes_actions_and_timeline(client, users
         on_date="2020-03-05",
     )
     assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "已呈批：处置" in html and "拟初步核实" in html and "待室主任审核" in html
+    # While the request is under way nothing else is offered, and nothing moved.
+    assert 'value="dispose"' not in html and "有呈批件在审批中" in html
+    clue.refresh_from_db()
+    assert clue.status == ClueStatus.RECEIVED
+    assert not clue.events.filter(action=ClueAction.DISPOSE).exists()
+
+    approve_request(ApprovalRequest.objects.get(target_id=clue.pk))
     clue.refresh_from_db()
     assert (clue.status, clue.disposal_method) == (
         ClueStatus.DISPOSING,
         DisposalMethod.PRELIMINARY_VERIFICATION,
     )
-    assert clue.disposed_at == dt.date(2020, 3, 5)
+    assert clue.disposed_at == timezone.localdate()  # the day of the last approval
     event = clue.events.get(action=ClueAction.DISPOSE)
     assert (event.actor, event.to_status) == (users["county"], ClueStatus.DISPOSING)
-    html = response.content.decode()
-    assert "<html" not in html
-    assert "已处置" in html and "处置：初步核实" in html
+    html = client.get(reverse("clues:clue_detail", args=[clue.pk])).content.decode()
+    assert "处置：初步核实" in html and "已批准" in html
     # Next actions are those of a clue under disposal: no second 处置.
-    assert "确认变更处置方式" in html and "确认办结" in html
+    assert "呈批变更处置方式" in html and "呈批办结" in html
     assert 'value="dispose"' not in html
 
 
@@ -86,9 +98,11 @@ def test_escalation_offers_only_higher_commissions_in_reach(client, world, users
     client.force_login(users["city"])
     response = _act(client, clue, "escalate", to_org=world.city.pk, note="涉及面广，提级查办")
     assert response.status_code == 200
+    approve_request(ApprovalRequest.objects.get(target_id=clue.pk))
     clue.refresh_from_db()
     assert clue.handling_org == world.city and clue.is_escalated
-    assert "提级查办：五华区纪委监委 → 昆明市纪委监委" in response.content.decode()
+    page = client.get(reverse("clues:clue_detail", args=[clue.pk])).content.decode()
+    assert "提级查办：五华区纪委监委 → 昆明市纪委监委" in page
 
 
 def test_actions_need_the_change_permission(client, users, clue):

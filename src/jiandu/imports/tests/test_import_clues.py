@@ -1,13 +1,16 @@
 import datetime as dt
 from decimal import Decimal
 
-from jiandu.clues.choices import ClueAction, ClueStatus, Conclusion, DisciplineForm, DisposalMethod
+from jiandu.approvals.choices import RequestStatus
+from jiandu.approvals.models import ApprovalRequest
+from jiandu.clues.choices import ClueAction, ClueStatus, DisciplineForm, DisposalMethod
 from jiandu.clues.models import Clue, Outcome
 from jiandu.core.audit import audit_verify
 from jiandu.core.choices import AuditAction
 from jiandu.core.models import AuditLog
 from jiandu.imports.services import import_file
 from jiandu.imports.tests.helpers import ID_1, ID_2, headers, register, workbook
+from jiandu.testing import approve_request
 
 
 def _clues_file(clue_rows, outcome_rows):
@@ -19,7 +22,8 @@ def _clues_file(clue_rows, outcome_rows):
     )
 
 
-CLUE_ROWS = [
+# Rows as a register of past years has them: received, disposed and closed.
+HISTORY_ROWS = [
     [
         "信访举报",
         "某村干部截留低保金",
@@ -50,13 +54,17 @@ CLUE_ROWS = [
     ],
     ["巡察移交", "某社区吃喝", "", "2020-05-06", "五华区纪委监委", "", "", "", "", "", "", ""],
 ]
+# 呈批: an import may not close a clue; the same rows with 办结 left empty.
+CLUE_ROWS = [[*row[:9], "", "", row[11]] for row in HISTORY_ROWS]
 OUTCOME_ROWS = [
     ["WH-001", ID_1, "张某某", "党纪处分", "严重警告", "", "2020-06-20", "12000"],
     ["WH-002", ID_2, "", "批评教育", "诫勉", "", "2020-04-28", ""],
 ]
 
 
-def test_historical_clues_are_received_disposed_given_outcomes_and_closed(users, world):
+def test_clues_are_received_their_disposals_submitted_for_approval_and_outcomes_recorded(
+    users, world
+):
     register(world, ID_1, "张某某")
     register(world, ID_2, "李某")
     data = _clues_file(CLUE_ROWS, OUTCOME_ROWS)
@@ -65,35 +73,39 @@ def test_historical_clues_are_received_disposed_given_outcomes_and_closed(users,
 
     assert result.ok, result.errors
     assert result.rows == 5
-    assert result.created == {"clues": 3, "disposed": 2, "outcomes": 2, "closed": 2}
+    assert result.created == {"clues": 3, "disposal_requests": 2, "outcomes": 2}
     case = Clue.objects.get(title="某村干部截留低保金")
     assert result.references == {
         "WH-001": case.number,
         "WH-002": Clue.objects.get(title="某街道违规发放津贴").number,
     }
-    assert case.status == ClueStatus.CLOSED
-    assert case.disposal_method == DisposalMethod.CASE_FILED
-    assert case.conclusion == Conclusion.SUBSTANTIATED
-    assert (case.received_date, case.disposed_at, case.closed_at) == (
-        dt.date(2020, 3, 2),
-        dt.date(2020, 3, 10),
-        dt.date(2020, 6, 30),
-    )
-    assert list(case.domains.values_list("name", flat=True)) == ["扶贫"]
+    # The 处置 waits for its route: nothing but the receipt is on the clue yet.
+    assert case.status == ClueStatus.RECEIVED and case.disposal_method == ""
     assert list(case.events.values_list("action", "on_date")) == [
         (ClueAction.RECEIVE, dt.date(2020, 3, 2)),
-        (ClueAction.DISPOSE, dt.date(2020, 3, 10)),
-        (ClueAction.CLOSE, dt.date(2020, 6, 30)),
     ]
+    request = ApprovalRequest.objects.get(target_id=case.pk)
+    assert (request.status, request.source, request.drafted_by) == (
+        RequestStatus.PENDING,
+        "import",
+        users["county"],
+    )
+    assert request.payload["method"] == DisposalMethod.CASE_FILED
+    assert "2020-03-10" in request.payload["note"]
+    approve_request(request)
+    case.refresh_from_db()
+    assert (case.status, case.disposal_method) == (ClueStatus.DISPOSING, DisposalMethod.CASE_FILED)
+    assert list(case.domains.values_list("name", flat=True)) == ["扶贫"]
     outcome = Outcome.objects.get(clue=case)
     assert outcome.person.name == "张某某"
     assert outcome.discipline_form == DisciplineForm.SECOND
     assert outcome.funds_recovered == Decimal("12000.00")
     talk = Clue.objects.get(title="某街道违规发放津贴")
     assert talk.handling_org == world.township and talk.received_date == dt.date(2020, 4, 1)
-    assert talk.closed_at == dt.date(2020, 5, 1)
     assert sorted(talk.subject_people.values_list("name", flat=True)) == ["张某某", "李某"]
-    assert Clue.objects.get(title="某社区吃喝").status == ClueStatus.RECEIVED
+    assert not ApprovalRequest.objects.filter(
+        target_id=Clue.objects.get(title="某社区吃喝").pk
+    ).exists()
 
     imported = AuditLog.objects.get(action=AuditAction.IMPORT)
     assert imported.changes["references"]["WH-001"] == case.number
@@ -103,13 +115,29 @@ def test_historical_clues_are_received_disposed_given_outcomes_and_closed(users,
     assert audit_verify().ok
 
 
-def test_a_case_filed_clue_closed_without_outcomes_is_refused_before_writing(users, world):
+def test_an_import_cannot_close_a_clue(users, world):
+    """办结 takes effect only when approved: a row with 办结 is refused, nothing written."""
     register(world, ID_1, "张某某")
-    data = _clues_file(CLUE_ROWS[:1], [])
+    register(world, ID_2, "李某")
+    data = _clues_file(HISTORY_ROWS, OUTCOME_ROWS)
     result = import_file(actor=users["county"], kind="clues", filename="t.xlsx", data=data)
     assert not result.ok
-    assert [(e.sheet, e.row, e.column) for e in result.errors] == [("线索", 2, "办结日期")]
-    assert "须录入处理结果" in result.errors[0].message
+    assert [(e.sheet, e.row, e.column) for e in result.errors] == [
+        ("线索", 2, "办结日期"),
+        ("线索", 3, "办结日期"),
+    ]
+    assert "办结须经呈批批准后生效" in result.errors[0].message
+    assert not Clue.objects.exists() and not ApprovalRequest.objects.exists()
+
+
+def test_a_case_filed_clue_closed_without_outcomes_is_refused_before_writing(users, world):
+    register(world, ID_1, "张某某")
+    data = _clues_file(HISTORY_ROWS[:1], [])
+    result = import_file(actor=users["county"], kind="clues", filename="t.xlsx", data=data)
+    assert not result.ok
+    assert [(e.sheet, e.row, e.column) for e in result.errors] == [("线索", 2, "办结日期")] * 2
+    assert "办结须经呈批" in result.errors[0].message
+    assert "须录入处理结果" in result.errors[1].message
     assert not Clue.objects.exists()
 
 

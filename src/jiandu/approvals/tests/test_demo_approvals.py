@@ -1,0 +1,97 @@
+"""The demo's 呈批: routes for the city and every county, requests at each stage, each
+signer's 待我审批."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from jiandu.accounts.models import User
+from jiandu.approvals.choices import RequestStatus, SignerRole
+from jiandu.approvals.models import ApprovalRequest, ApprovalRoute
+from jiandu.approvals.selectors import requests_awaiting
+from jiandu.approvals.services import route_steps
+from jiandu.clues.models import Clue
+from jiandu.demo.approvals import build_approvals_demo
+from jiandu.orgs.choices import OrgKind
+from jiandu.orgs.models import Org
+
+pytestmark = pytest.mark.django_db
+
+
+def test_routes_requests_and_who_signs_next(small_demo, client):
+    counties = Org.objects.filter(kind=OrgKind.COUNTY).count()
+    assert ApprovalRoute.objects.filter(archived_at__isnull=True).count() == 6 * (1 + counties)
+    room1 = User.objects.get(username="room1").org
+    assert route_steps(org=room1, kind="clues.close")[0] == [
+        SignerRole.OFFICE_HEAD,
+        SignerRole.LEADER,
+    ]
+    statuses = list(ApprovalRequest.objects.filter(source="").values_list("status", flat=True))
+    # (the 大起底 and the 集体排查 add their own requests, see below)
+    assert statuses.count(RequestStatus.PENDING) == 6
+    assert statuses.count(RequestStatus.RETURNED) == 1
+    assert statuses.count(RequestStatus.APPROVED) == 2
+    assert len(requests_awaiting(user=User.objects.get(username="room1head"))) == 2
+    assert len(requests_awaiting(user=User.objects.get(username="leader"))) == 2
+    assert len(requests_awaiting(user=User.objects.get(username="wuhualeader"))) == 2
+    approved = ApprovalRequest.objects.filter(status=RequestStatus.APPROVED).first()
+    clue = Clue.objects.get(pk=approved.target_id)
+    assert clue.events.filter(note__contains="经呈批批准").exists()
+
+    client.force_login(User.objects.get(username="leader"))
+    page = client.get(reverse("core:workbench")).content.decode()
+    assert "待我审批" in page and "已受理" not in page.split("待我审批")[0][-10:]
+
+
+def test_one_sweep_over_the_shelved_clues(small_demo):
+    from jiandu.sweeps.models import Sweep, SweepItem
+
+    sweep = Sweep.objects.get()
+    assert sweep.filters["disposal_method"] == "shelved"
+    items = SweepItem.objects.filter(sweep=sweep)
+    assert (
+        items.count()
+        == Clue.objects.filter(
+            disposal_method="shelved", status="disposing", received_date__gte="2018-01-01"
+        ).count()
+    )
+    assert items.count() > 0
+    assert items.filter(decision="maintain").count() == min(3, items.count() - 1)
+    assert items.filter(decision="redispose", request__status="pending").count() == 1
+
+
+def test_one_collective_review_with_minutes(small_demo):
+    from jiandu.sweeps.models import CollectiveReview
+
+    review = CollectiveReview.objects.get()
+    assert "集体排查" in review.title and review.minutes and review.attendees
+    assert review.items.count() >= 1
+    assert all(i.request.status == RequestStatus.PENDING for i in review.items.all())
+
+
+def test_the_demo_step_is_quick(small_demo):
+    """Measured on top of the small demo (routes are already there: archive them)."""
+    from jiandu.demo.approvals import build_collective_review_demo, build_sweep_demo
+    from jiandu.demo.build import SETUP_USERNAME
+    from jiandu.sweeps.models import CollectiveReview, Sweep, SweepItem
+
+    CollectiveReview.objects.all().delete()
+    SweepItem.objects.all().delete()
+    Sweep.objects.all().delete()
+    ApprovalRequest.objects.all().delete()
+    ApprovalRoute.objects.all().delete()
+    orgs = {"city": Org.objects.get(kind=OrgKind.COMMISSION, parent=None)}
+    orgs.update({f"county:{o.region_code}": o for o in Org.objects.filter(kind=OrgKind.COUNTY)})
+    orgs["room:1"] = User.objects.get(username="room1").org
+    started = time.monotonic()
+    build_approvals_demo(
+        actor=User.objects.get(username=SETUP_USERNAME), orgs=orgs, last_day=small_demo.last_day
+    )
+    build_sweep_demo(last_day=small_demo.last_day)
+    build_collective_review_demo(last_day=small_demo.last_day)
+    seconds = time.monotonic() - started
+    print(f"demo approvals and sweep step: {seconds:.2f} s")
+    # A guard against per-row work creeping in (the figure itself is measured idle and
+    # reported; this machine is shared and loaded).
+    assert seconds < 5

@@ -1,0 +1,196 @@
+"""The clue decisions that go through 呈批 (docs/user-guide/approvals.md).
+
+Pages, the API and imports never apply a lifecycle action to a clue directly: they
+submit a request (``clue_request_action``); the decision takes effect when the last step
+of its route approves, through ``clue_apply_approved`` — the same ``clue_apply`` a
+direct action used, with the approved payload. The kinds are registered with the
+approvals app when Django starts (CluesConfig.ready), see ADR 0015.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from jiandu.approvals import registry
+from jiandu.approvals.choices import RequestStatus
+from jiandu.approvals.models import ApprovalRequest
+from jiandu.approvals.services import request_submit
+from jiandu.clues import lifecycle
+from jiandu.clues.choices import ClueAction, Conclusion, DisposalMethod
+from jiandu.clues.models import Clue
+from jiandu.clues.services import clue_apply
+from jiandu.orgs.models import Org
+
+TARGET_TYPE = "clues.clue"
+# 呈批事项 of a clue: one per lifecycle action (分办 = 交办; 移送 = 提级查办 / 直查直办).
+KIND_BY_ACTION: dict[str, str] = {
+    ClueAction.DISPOSE: "clues.dispose",
+    ClueAction.CHANGE_DISPOSAL: "clues.change_disposal",
+    ClueAction.CLOSE: "clues.close",
+    ClueAction.ESCALATE: "clues.escalate",
+    ClueAction.DIRECT_HANDLE: "clues.direct_handle",
+    ClueAction.ASSIGN_DOWN: "clues.assign_down",
+}
+ACTION_BY_KIND = {kind: action for action, kind in KIND_BY_ACTION.items()}
+KIND_LABELS: dict[str, str] = {
+    "clues.dispose": "线索处置（选择处置方式）",
+    "clues.change_disposal": "变更处置方式",
+    "clues.close": "线索办结",
+    "clues.escalate": "移送（提级查办）",
+    "clues.direct_handle": "移送（直查直办）",
+    "clues.assign_down": "分办（交办下级）",
+}
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _label(choices: Any, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _payload(action: str, data: dict[str, Any]) -> dict[str, Any]:
+    payload: dict[str, Any] = {"action": action}
+    for key in ("method", "note", "conclusion", "conclusion_text"):
+        if key in data and data[key] is not None:
+            payload[key] = data[key]
+    if data.get("to_org") is not None:
+        org = data["to_org"]
+        payload["to_org"] = org.pk
+        payload["to_org_name"] = str(org)
+    return payload
+
+
+def _service_data(payload: dict[str, Any]) -> dict[str, Any]:
+    data = {k: v for k, v in payload.items() if k not in ("action", "to_org_name")}
+    if "to_org" in data:
+        data["to_org"] = Org.objects.get(pk=data["to_org"])
+    return data
+
+
+def _summary(clue: Clue, action: str, payload: dict[str, Any]) -> str:
+    label = ClueAction(action).label
+    if "method" in payload:
+        detail = f"拟{_label(DisposalMethod, payload['method'])}"
+    elif "conclusion" in payload:
+        detail = f"结论：{_label(Conclusion, payload['conclusion'])}"
+    elif "to_org_name" in payload:
+        detail = f"至{payload['to_org_name']}"
+    else:
+        detail = ""
+    return f"{label}：{clue.number} {clue.title} {detail}".strip()
+
+
+def describe(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    rows = [("办理动作", _label(ClueAction, payload.get("action", "")))]
+    if payload.get("method"):
+        rows.append(("处置方式", _label(DisposalMethod, payload["method"])))
+    if payload.get("to_org_name"):
+        rows.append(("目标单位", payload["to_org_name"]))
+    if payload.get("conclusion"):
+        rows.append(("办结结论", _label(Conclusion, payload["conclusion"])))
+    if payload.get("conclusion_text"):
+        rows.append(("办结情况", payload["conclusion_text"]))
+    if payload.get("note"):
+        rows.append(("理由", payload["note"]))
+    return rows
+
+
+def clue_request_action(
+    *, actor: Any, clue: Clue, action: str, reason: str = "", source: str = "", **data: Any
+) -> ApprovalRequest:
+    """呈批 one lifecycle action on a clue. The action is checked now exactly as it would
+    be applied (a dry run of ``clue_apply`` rolled back), so a request that could never
+    take effect is refused at once with the same message; ``on_date`` is ignored — an
+    approved decision takes effect on the day of the last approval."""
+    kind = KIND_BY_ACTION.get(action)
+    if kind is None:
+        raise lifecycle.TransitionError(f"未知的线索办理动作“{action}”")
+    data.pop("on_date", None)
+    try:
+        with transaction.atomic():
+            clue_apply(actor=actor, clue=clue, action=action, **data)
+            raise _DryRun
+    except _DryRun:
+        pass
+    payload = _payload(action, data)
+    return request_submit(
+        actor=actor,
+        kind=kind,
+        target_type=TARGET_TYPE,
+        target_id=clue.pk,
+        target_label=f"{clue.number} {clue.title}",
+        org=actor.org or clue.handling_org,
+        summary=_summary(clue, action, payload),
+        payload=payload,
+        reason=reason or str(data.get("note") or data.get("conclusion_text") or ""),
+        source=source,
+    )
+
+
+def clue_apply_approved(*, actor: Any, request: ApprovalRequest) -> Clue:
+    """Make an approved 呈批 take effect: the approved action through ``clue_apply``, as
+    of today, in the 承办人's name, the timeline noting the approval."""
+    if request.status != RequestStatus.APPROVED or request.target_type != TARGET_TYPE:
+        raise ValidationError({"request": "只有已批准的线索呈批件才能生效"})
+    clue = Clue.objects.get(pk=request.target_id)
+    data = _service_data(request.payload)
+    stamp = f"（经呈批批准，{request.document_number or f'呈批件 {request.pk}'}）"
+    if "note" in data or request.payload["action"] != ClueAction.CLOSE:
+        data["note"] = f"{data.get('note', '')}{stamp}".strip()
+    on_date: dt.date = timezone.localdate()
+    return clue_apply(
+        actor=request.drafted_by,
+        clue=clue,
+        action=ACTION_BY_KIND[request.kind],
+        on_date=on_date,
+        **data,
+    )
+
+
+def _url(target_id: int) -> str:
+    return reverse("clues:clue_detail", args=[target_id])
+
+
+def register_kinds() -> None:
+    for kind, label in KIND_LABELS.items():
+        registry.register(
+            registry.DecisionKind(
+                key=kind,
+                label=label,
+                target_type=TARGET_TYPE,
+                apply=clue_apply_approved,
+                describe=describe,
+                url=_url,
+                refusals=(lifecycle.TransitionError,),
+            )
+        )
+
+
+def clue_approval_requests(user: Any, clue: Clue) -> list[dict[str, Any]]:
+    """The clue's 呈批件 the user may see (newest first), each with where it stands."""
+    from jiandu.approvals.selectors import requests_for_target
+    from jiandu.approvals.services import current_step
+
+    if not user.has_perm("approvals.view_approvalrequest"):
+        return []
+    rows = []
+    for request in requests_for_target(user=user, target_type=TARGET_TYPE, target_id=clue.pk):
+        step = current_step(request)
+        rows.append(
+            {
+                "request": request,
+                "waiting_for": step.get_signer_role_display() if step else "",
+            }
+        )
+    return rows

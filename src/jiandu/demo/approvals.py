@@ -1,0 +1,207 @@
+"""Demo 呈批: routes for the city and the counties, and requests at every stage.
+
+The city keeps the shipped route (室主任审核 → 分管领导审批) written out for each kind
+of clue decision, each county a one-step route (its 分管领导审批). Then a handful of
+requests go through the real services: 第一监督检查室 (``room1``) has requests waiting for
+its 室主任 (``room1head``), others waiting for the city ``leader``, one returned with an
+opinion and one approved (its 处置 took effect); 五华区 (``wuhua``) has requests waiting
+for ``wuhualeader``. The history of earlier years is entered as decided: it predates the
+routes (docs/user-guide/approvals.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from jiandu.approvals.choices import SignerRole
+from jiandu.approvals.models import ApprovalRoute, ApprovalRouteStep
+from jiandu.approvals.services import request_sign
+from jiandu.clues.choices import ClueAction, ClueSource, ClueStatus, DisposalMethod
+from jiandu.clues.decisions import KIND_BY_ACTION, clue_request_action
+from jiandu.clues.models import Clue
+from jiandu.clues.services import clue_create
+
+CITY_STEPS = (SignerRole.OFFICE_HEAD, SignerRole.LEADER)
+COUNTY_STEPS = (SignerRole.LEADER,)
+
+
+def _routes(*, actor: Any, orgs: dict[str, Any]) -> int:
+    plan = [(orgs["city"], CITY_STEPS)] + [
+        (org, COUNTY_STEPS) for key, org in orgs.items() if key.startswith("county:")
+    ]
+    routes = ApprovalRoute.objects.bulk_create(
+        ApprovalRoute(org=org, kind=kind, created_by=actor)
+        for org, _steps in plan
+        for kind in KIND_BY_ACTION.values()
+    )
+    steps_by_org = {org.pk: steps for org, steps in plan}
+    ApprovalRouteStep.objects.bulk_create(
+        ApprovalRouteStep(route=route, order=n, signer_role=role)
+        for route in routes
+        for n, role in enumerate(steps_by_org[route.org_id], start=1)
+    )
+    return len(routes)
+
+
+def _submit(user: Any, clue: Clue, method: str) -> Any:
+    return clue_request_action(
+        actor=user,
+        clue=clue,
+        action=ClueAction.DISPOSE,
+        method=method,
+        note="经初步研判，拟按此方式处置",
+    )
+
+
+TITLES = [
+    "反映某局干部违规收受购物卡",
+    "反映某街道低保审核把关不严",
+    "反映某校食堂采购价格虚高",
+    "反映某村集体资金使用不公开",
+    "反映某站所工作人员吃拿卡要",
+    "反映某项目招投标围标串标",
+]
+
+
+def _clues(org: Any, count: int, *, user: Any, received: dt.date) -> list[Clue]:
+    """Open clues of ``org`` to draft on: the newest received ones, topped up with
+    clues received on ``received`` (the demo's last day) when there are too few."""
+    clues = list(
+        Clue.objects.filter(handling_org=org, status=ClueStatus.RECEIVED).order_by("-pk")[:count]
+    )
+    for title in TITLES[: count - len(clues)]:
+        clues.append(
+            clue_create(
+                actor=user,
+                source=ClueSource.PETITION,
+                title=title,
+                content=f"群众来信{title}，请予核查。",
+                received_date=received,
+                handling_org=org,
+            )
+        )
+    return clues
+
+
+def build_approvals_demo(*, actor: Any, orgs: dict[str, Any], last_day: dt.date) -> dict[str, int]:
+    from jiandu.accounts.models import User
+
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["room1", "room1head", "leader", "wuhua", "wuhualeader"]
+        )
+    }
+    routes = _routes(actor=actor, orgs=orgs)
+    methods = [
+        DisposalMethod.TALK_INQUIRY,
+        DisposalMethod.PRELIMINARY_VERIFICATION,
+        DisposalMethod.SHELVED,
+        DisposalMethod.TALK_INQUIRY,
+        DisposalMethod.DISMISSED,
+        DisposalMethod.PRELIMINARY_VERIFICATION,
+    ]
+    room = _clues(orgs["room:1"], 6, user=users["room1"], received=last_day)
+    requests = [
+        _submit(users["room1"], clue, method) for clue, method in zip(room, methods, strict=False)
+    ]
+    head, leader = users["room1head"], users["leader"]
+    # 0, 1: waiting for the 室主任; 2, 3: reviewed, waiting for the leader; 4 returned;
+    # 5 approved (its decision took effect).
+    for request in requests[2:4]:
+        request_sign(actor=head, request=request, approve=True, opinion="拟同意，呈领导审批")
+    if len(requests) > 4:
+        request_sign(
+            actor=head,
+            request=requests[4],
+            approve=False,
+            opinion="反映问题具体、有可查性，不宜予以了结，请重新研判",
+        )
+    if len(requests) > 5:
+        request_sign(actor=head, request=requests[5], approve=True, opinion="拟同意")
+        request_sign(actor=leader, request=requests[5], approve=True, opinion="同意")
+    county = _clues(orgs["county:530102"], 3, user=users["wuhua"], received=last_day)
+    county_requests = [
+        _submit(users["wuhua"], clue, method) for clue, method in zip(county, methods, strict=False)
+    ]
+    if county_requests:
+        request_sign(
+            actor=users["wuhualeader"], request=county_requests[-1], approve=True, opinion="同意"
+        )
+    return {"routes": routes, "requests": len(requests) + len(county_requests)}
+
+
+def build_sweep_demo(*, last_day: dt.date) -> dict[str, int]:
+    """One 线索大起底 (seed 004 re-swept 416 clues): every 暂存待查 clue received since
+    2018 in the city's jurisdiction, started by the city's staff; up to four reviewed
+    (维持, and the last one 重新处置 as 初步核实, now waiting for approval). The number of
+    clues follows the demo's scale (the demo's history starts last year)."""
+    from jiandu.accounts.models import User
+    from jiandu.sweeps.choices import SweepDecision
+    from jiandu.sweeps.services import sweep_create, sweep_review
+
+    city = User.objects.select_related("org").get(username="city")
+    assert city.org is not None
+    if not Clue.objects.filter(disposal_method=DisposalMethod.SHELVED).exists():
+        return {"sweep_items": 0}
+    sweep = sweep_create(
+        actor=city,
+        name=f"{last_day.year}年暂存待查问题线索大起底",
+        org=city.org,
+        filters={
+            "disposal_method": DisposalMethod.SHELVED,
+            "status": ClueStatus.DISPOSING,
+            "received_from": dt.date(2018, 1, 1),
+        },
+    )
+    items = list(sweep.items.select_related("clue").order_by("pk")[:4])
+    *maintained, last = items
+    for item in maintained:
+        sweep_review(
+            actor=city,
+            item=item,
+            decision=SweepDecision.MAINTAIN,
+            note="经复核，反映问题仍不具备可查性，维持暂存待查",
+        )
+    if maintained:
+        sweep_review(
+            actor=city,
+            item=last,
+            decision=SweepDecision.REDISPOSE,
+            new_method=DisposalMethod.PRELIMINARY_VERIFICATION,
+            note="出现新的问题线索材料，具备初步核实条件",
+        )
+    return {"sweep_items": sweep.items.count()}
+
+
+def build_collective_review_demo(*, last_day: dt.date) -> dict[str, int]:
+    """One 集体排查 of the city (with minutes): two 暂存待查 clues not yet reviewed in the
+    大起底 are decided 予以了结, each decision now a 呈批件 waiting for approval."""
+    from jiandu.accounts.models import User
+    from jiandu.approvals.choices import RequestStatus
+    from jiandu.approvals.models import ApprovalRequest
+    from jiandu.sweeps.services import collective_review_record
+
+    city = User.objects.get(username="city")
+    busy = ApprovalRequest.objects.filter(status=RequestStatus.PENDING).values("target_id")
+    clues = list(
+        Clue.objects.filter(disposal_method=DisposalMethod.SHELVED, status=ClueStatus.DISPOSING)
+        .exclude(pk__in=busy)
+        .order_by("-pk")[:2]
+    )
+    if not clues:
+        return {"collective_items": 0}
+    decisions = "\n".join(
+        f"{clue.number}，予以了结，经集体研判，反映问题失实且无新的线索材料" for clue in clues
+    )
+    review = collective_review_record(
+        actor=city,
+        title=f"{last_day.year}年第{(last_day.month - 1) // 3 + 1}季度问题线索集体排查",
+        held_on=last_day,
+        attendees="市纪委监委分管领导（主持）、案件监督管理室主任、第一监督检查室主任、承办人",
+        minutes="会议逐条听取承办人汇报，对暂存待查线索进行集体研判。\n"
+        "经研究，下列线索反映问题失实且无新的线索材料，拟予以了结，按程序呈批。",
+        decisions=decisions,
+    )
+    return {"collective_items": review.items.count()}

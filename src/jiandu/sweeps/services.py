@@ -1,0 +1,237 @@
+"""Writes of 线索大起底: start a campaign (its filters stored, the clues they select now
+become its items), review one clue (维持 / 重新处置 → a 呈批件 on the clue's route)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from jiandu.clues.choices import ClueAction, ClueStatus, DisposalMethod
+from jiandu.clues.decisions import clue_request_action
+from jiandu.clues.lifecycle import TransitionError
+from jiandu.clues.selectors import ClueFilters, clue_list
+from jiandu.core.access import jurisdiction_org_ids
+from jiandu.core.audit import audit_record
+from jiandu.core.choices import AuditAction
+from jiandu.orgs.models import Org
+from jiandu.sweeps.choices import SweepDecision
+from jiandu.sweeps.models import Sweep, SweepItem
+
+MAX_ITEMS = 50_000
+
+
+def _label(choices: Any, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def filters_from(data: dict[str, Any]) -> ClueFilters:
+    """The stored filters (JSON) as the clue list's filters."""
+
+    def day(key: str) -> dt.date | None:
+        return dt.date.fromisoformat(data[key]) if data.get(key) else None
+
+    return ClueFilters(
+        status=data.get("status", ""),
+        disposal_method=data.get("disposal_method", ""),
+        received_from=day("received_from"),
+        received_to=day("received_to"),
+    )
+
+
+def describe_filters(data: dict[str, Any]) -> str:
+    parts = []
+    if data.get("status"):
+        parts.append(f"状态：{_label(ClueStatus, data['status'])}")
+    if data.get("disposal_method"):
+        parts.append(f"处置方式：{_label(DisposalMethod, data['disposal_method'])}")
+    if data.get("received_from"):
+        parts.append(f"受理日期自 {data['received_from']}")
+    if data.get("received_to"):
+        parts.append(f"受理日期至 {data['received_to']}")
+    return "；".join(parts) or "管辖范围内全部线索"
+
+
+@transaction.atomic
+def sweep_create(*, actor: Any, name: str, org: Org, filters: dict[str, Any]) -> Sweep:
+    """发起线索大起底 over the clues the filters select in the actor's jurisdiction now."""
+    if not actor.has_perm("clues.change_clue"):
+        raise PermissionDenied("没有办理问题线索的权限")
+    if org.pk not in jurisdiction_org_ids(actor):
+        raise ValidationError({"org": "组织单位不在您的管辖范围内"})
+    if not name.strip():
+        raise ValidationError({"name": "请填写名称"})
+    data = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in filters.items() if v}
+    clues = list(
+        clue_list(user=actor, filters=filters_from(data))
+        .order_by("pk")
+        .values_list("pk", "disposal_method")[: MAX_ITEMS + 1]
+    )
+    if not clues:
+        raise ValidationError({"filters": "按此条件没有可复核的线索"})
+    if len(clues) > MAX_ITEMS:
+        raise ValidationError({"filters": f"线索超过 {MAX_ITEMS} 条，请缩小范围"})
+    sweep = Sweep.objects.create(
+        name=name.strip(),
+        org=org,
+        filters=data,
+        filters_text=describe_filters(data)[:300],
+        created_by=actor,
+    )
+    SweepItem.objects.bulk_create(
+        SweepItem(sweep=sweep, clue_id=pk, method_at_start=method) for pk, method in clues
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=sweep,
+        summary=f"发起线索大起底：{sweep.name}（{len(clues)} 条）",
+        changes={"filters": data, "items": len(clues)},
+    )
+    return sweep
+
+
+@transaction.atomic
+def sweep_review(
+    *, actor: Any, item: SweepItem, decision: str, new_method: str = "", note: str = ""
+) -> SweepItem:
+    """复核 one clue: 维持原处置, or 重新处置 with a new 处置方式, which is submitted for
+    approval on the clue's route (it takes effect when approved, as any disposal)."""
+    item = SweepItem.objects.select_for_update().select_related("clue").get(pk=item.pk)
+    if not actor.has_perm("clues.change_clue"):
+        raise PermissionDenied("没有办理问题线索的权限")
+    if item.decision:
+        raise ValidationError({"decision": "该线索已复核"})
+    if decision not in (SweepDecision.MAINTAIN, SweepDecision.REDISPOSE):
+        raise ValidationError({"decision": "请选择复核意见"})
+    note = note.strip()
+    if decision == SweepDecision.REDISPOSE:
+        if new_method not in DisposalMethod.values:
+            raise ValidationError({"new_method": "重新处置须选择处置方式"})
+        if not note:
+            raise ValidationError({"note": "重新处置须说明理由"})
+        clue = item.clue
+        action = (
+            ClueAction.DISPOSE if clue.status == ClueStatus.RECEIVED else ClueAction.CHANGE_DISPOSAL
+        )
+        item.request = clue_request_action(
+            actor=actor,
+            clue=clue,
+            action=action,
+            method=new_method,
+            note=f"线索大起底“{item.sweep.name}”复核：{note}",
+            source=f"sweep:{item.sweep_id}",
+        )
+        item.new_method = new_method
+    item.decision = decision
+    item.note = note
+    item.reviewer = actor
+    item.reviewed_at = timezone.now()
+    item.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=item,
+        summary=f"线索大起底复核：{item.clue.number} {_label(SweepDecision, decision)}",
+        changes={"decision": decision, "new_method": new_method, "note": note},
+    )
+    return item
+
+
+# --- 集体排查 ------------------------------------------------------------------------
+
+
+def parse_decisions(text: str) -> list[tuple[int, str, str, str]]:
+    """The meeting's decisions, one a line: ``线索编号，处置方式，理由`` (Chinese or ASCII
+    commas). Returns (line, number, method, note); a bad line raises naming it."""
+    methods = {str(label): value for value, label in DisposalMethod.choices}
+    rows = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.replace(",", "，").split("，", 2)]
+        if len(parts) < 3 or not all(parts):
+            raise ValidationError({"decisions": f"第{n}行应为“线索编号，处置方式，理由”"})
+        number, method_label, note = parts
+        if method_label not in methods:
+            offered = "、".join(methods)
+            message = f"第{n}行：处置方式“{method_label}”不存在（可选：{offered}）"
+            raise ValidationError({"decisions": message})
+        rows.append((n, number.upper(), methods[method_label], note))
+    if not rows:
+        raise ValidationError({"decisions": "请逐行填写排查决定"})
+    return rows
+
+
+@transaction.atomic
+def collective_review_record(
+    *,
+    actor: Any,
+    title: str,
+    held_on: dt.date,
+    attendees: str,
+    minutes: str,
+    decisions: str,
+) -> Any:
+    """Record a 集体排查 meeting and submit each decision for approval (all or nothing: a
+    decision that cannot be submitted names its line)."""
+    from jiandu.sweeps.models import CollectiveReview, CollectiveReviewItem
+
+    if not actor.has_perm("clues.change_clue") or actor.org is None:
+        raise PermissionDenied("没有办理问题线索的权限")
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": "会议日期不能晚于今天"})
+    for field, value in (("title", title), ("attendees", attendees), ("minutes", minutes)):
+        if not value.strip():
+            raise ValidationError({field: "不能为空"})
+    rows = parse_decisions(decisions)
+    clues = {c.number: c for c in clue_list(user=actor).filter(number__in=[r[1] for r in rows])}
+    review = CollectiveReview.objects.create(
+        org=actor.org,
+        title=title.strip(),
+        held_on=held_on,
+        attendees=attendees.strip(),
+        minutes=minutes.strip(),
+        created_by=actor,
+    )
+    items = []
+    for line, number, method, note in rows:
+        clue = clues.get(number)
+        if clue is None:
+            raise ValidationError({"decisions": f"第{line}行：线索“{number}”不存在"})
+        action = (
+            ClueAction.DISPOSE if clue.status == ClueStatus.RECEIVED else ClueAction.CHANGE_DISPOSAL
+        )
+        try:
+            request = clue_request_action(
+                actor=actor,
+                clue=clue,
+                action=action,
+                method=method,
+                note=f"{review.held_on:%Y-%m-%d}集体排查决定：{note}",
+                source=f"collective:{review.pk}",
+            )
+        except ValidationError as exc:
+            raise ValidationError({"decisions": f"第{line}行：{'；'.join(exc.messages)}"}) from exc
+        except TransitionError as exc:
+            raise ValidationError({"decisions": f"第{line}行：{exc}"}) from exc
+        items.append(
+            CollectiveReviewItem(
+                review=review, clue=clue, method=method, note=note, request=request
+            )
+        )
+    CollectiveReviewItem.objects.bulk_create(items)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=review,
+        summary=f"集体排查：{review.title}（{len(items)} 条线索）",
+        changes={"held_on": held_on.isoformat(), "items": len(items)},
+    )
+    return review
