@@ -39,7 +39,12 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
     ("整改闭环", "单元制监督", "inspections:unit_list", "inspections.view_supervisionunit"),
     ("整改闭环", "三本账", "inspections:ledger_list", "inspections.view_ledgerrow"),
     ("统计中心", "统计中心", "statcentre:index", "statcentre.view_statistics"),
-    ("统计中心", "统计报表", "statcentre:return_list", ("statcentre.prepare_return", "statcentre.receive_return")),
+    (
+        "统计中心",
+        "统计报表",
+        "statcentre:return_list",
+        ("statcentre.prepare_return", "statcentre.receive_return"),
+    ),
     ("大数据比对", "比对任务", "datacheck:run_list", "datacheck.view_run"),
     ("大数据比对", "比对疑点", "datacheck:hit_list", "datacheck.view_run"),
     ("大数据比对", "数据集", "datacheck:dataset_list", "datacheck.view_run"),

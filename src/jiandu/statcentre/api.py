@@ -81,11 +81,6 @@ def get_table(request: HttpRequest, org: int | None = None, period: str | None =
     rows = []
     for _group, items in page.groups:
         for row in items:
-            if isinstance(row, dict):
-                rows.append({"key": row["key"], "label": row["label"], "unit": "%",
-                             "value": None, "last_year": None, "previous": None,
-                             "yoy": None, "mom": None, "change_unit": "个百分点"})  # fmt: skip
-                continue
             rows.append(
                 {"key": row.key, "label": row.figure.label, "unit": row.figure.unit,
                  "value": _text(row.value), "last_year": _text(row.last_year),

@@ -22,8 +22,6 @@ from jiandu.statcentre.figures import FORM_KEYS
 from jiandu.statcentre.models import StatReturn
 from jiandu.statcentre.periods import Period
 
-# Placeholders the page shows until an app registers them (never a made-up value).
-PENDING_FIGURES = {"real_name_satisfaction_rate": ("信访举报", "实名举报满意率")}
 TREND_KEYS = ["petitions_received", "clues_received"]
 BAR_KEYS = ["petitions_received", "clues_received", "discipline_forms"]
 
@@ -129,10 +127,6 @@ def statistics_page(
     groups: dict[str, list[Any]] = {}
     for row in rows:
         groups.setdefault(row.figure.group, []).append(row)
-    registered = {f.key for f in figures()}
-    for key, (group, label) in PENDING_FIGURES.items():
-        if key not in registered:
-            groups.setdefault(group, []).append({"key": key, "label": label})
     # Bars by unit: the same grouped rows summed per direct child.
     per_child: dict[int, dict[str, int]] = {}
     for org_id, values in grouped.by_org["current"].items():

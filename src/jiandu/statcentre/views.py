@@ -71,9 +71,7 @@ def _records_url(key: str, org: int, period: Period, which: str) -> str:
     return f"{reverse('statcentre:records', args=[key])}?{query}"
 
 
-def _row(row: Row | dict[str, str], org: int, period: Period) -> dict[str, Any]:
-    if isinstance(row, dict):
-        return {"label": row["label"], "pending": True, "definition": "尚未接入数据来源，暂无数据"}
+def _row(row: Row, org: int, period: Period) -> dict[str, Any]:
     fig = row.figure
     change_unit = "个百分点" if row.is_ratio else "%"
     out: dict[str, Any] = {

@@ -113,6 +113,16 @@ def test_feedback_recorded_replied_and_counted(world, holidays):
     assert selectors.satisfaction([world.other_county.pk], today, today) == (0, 0)
     assert list(selectors.satisfaction_records(None, today, today)) == [result]
     assert selectors.real_name_share(None, dt.date(2026, 3, 1), dt.date(2026, 3, 31)) == (1, 1)
+    # The statistics centre counts the same records (followup/figures.py).
+    from jiandu.core.figures import figure
+
+    rate = figure("real_name_satisfaction_rate")
+    for key, expected in ((rate.numerator, [result]), (rate.denominator, [result])):
+        counted = figure(key)
+        assert list(counted.model.objects.filter(counted.condition(today, today))) == expected
+    assert not FeedbackStep.objects.filter(
+        figure("feedback_satisfied").condition(dt.date(2026, 1, 1), today - dt.timedelta(days=1))
+    ).exists()
 
 
 def test_overdue_and_due_soon_lists_and_jurisdiction(world, holidays, client):
@@ -255,6 +265,14 @@ def test_clarification_and_false_accusation_counted_and_listed(world, holidays, 
     assert selectors.clarifications(None, start, end) == 1
     assert selectors.clarifications([world.other_county.pk], start, end) == 0
     assert selectors.false_accusations([world.county.pk], start, end) == 1
+    from jiandu.core.figures import figure
+
+    for key, records in (("clarifications", selectors.clarification_records),
+                         ("false_accusations", selectors.false_accusation_records)):  # fmt: skip
+        counted = figure(key)
+        assert set(counted.model.objects.filter(counted.condition(start, end))) == set(
+            records(None, start, end)
+        )
     index = client.get(reverse("followup:index") + "?from=2026-07-01&to=2026-07-31")
     assert index.status_code == 200
     listed = client.get(reverse("followup:clarification_list") + "?from=2026-07-01&to=2026-07-31")

@@ -204,7 +204,7 @@ def test_the_statistics_page_renders_for_the_city_leader(rw, client):
     response = client.get("/statistics/?period=2026-03")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "口径：" in html and "暂无数据" in html and 'data-chart="bar"' in html
+    assert "口径：" in html and "实名举报满意率" in html and 'data-chart="bar"' in html
     from jiandu.testing import code_like_text
 
     assert code_like_text(html) == []
