@@ -455,7 +455,7 @@ def _rounds(
 
     # --- 三本账 per county, monthly progress since the round ended ---
     rows = []
-    for clue, (r, target, _v, _f) in zip(clues, plans, strict=True):
+    for clue, (r, target, _villager, _is_case) in zip(clues, plans, strict=True):
         rows.append(LedgerRow(county=county_of[target.org_id], kind=LedgerKind.TRANSFERRED,
                               title=clue.title, round=r, clue=clue,
                               status=LedgerStatus.DONE if clue.status == ClueStatus.CLOSED
