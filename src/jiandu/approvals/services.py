@@ -7,6 +7,7 @@ applied (the record moved on meanwhile) leaves the request pending with the reas
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -147,10 +148,17 @@ def _lock(request: ApprovalRequest) -> ApprovalRequest:
 
 @transaction.atomic
 def request_sign(
-    *, actor: Any, request: ApprovalRequest, approve: bool, opinion: str = ""
+    *,
+    actor: Any,
+    request: ApprovalRequest,
+    approve: bool,
+    opinion: str = "",
+    at: dt.datetime | None = None,
 ) -> ApprovalRequest:
-    """Sign the current step: 同意 moves it on (the last 同意 applies the decision);
-    退回 returns it to the 承办人 with the opinion (required)."""
+    """Sign the current step: 同意 moves it on (the last 同意 applies the decision, dated
+    the day of that signature); 退回 returns it to the 承办人 with the opinion (required).
+    ``at`` is the signing time when it is not now (records entered after the fact, the
+    demo's history)."""
     request = _lock(request)
     step = current_step(request)
     if step is None:
@@ -160,7 +168,7 @@ def request_sign(
     opinion = opinion.strip()
     if not approve and not opinion:
         raise ValidationError({"opinion": "退回须写明意见"})
-    now = timezone.now()
+    now = at or timezone.now()
     step.signer = actor
     step.opinion = opinion
     step.signed_at = now

@@ -20,11 +20,9 @@ from django.utils import timezone
 from jiandu.approvals import registry
 from jiandu.approvals.choices import RequestStatus
 from jiandu.approvals.models import ApprovalRequest
-from jiandu.approvals.services import request_submit
 from jiandu.clues import lifecycle
 from jiandu.clues.choices import ClueAction, Conclusion, DisposalMethod
 from jiandu.clues.models import Clue
-from jiandu.clues.services import clue_apply
 from jiandu.orgs.models import Org
 
 TARGET_TYPE = "clues.clue"
@@ -113,6 +111,10 @@ def clue_request_action(
     be applied (a dry run of ``clue_apply`` rolled back), so a request that could never
     take effect is refused at once with the same message; ``on_date`` is ignored — an
     approved decision takes effect on the day of the last approval."""
+    # Imported here: the kinds are registered at start-up, the services load on use.
+    from jiandu.approvals.services import request_submit
+    from jiandu.clues.services import clue_apply
+
     kind = KIND_BY_ACTION.get(action)
     if kind is None:
         raise lifecycle.TransitionError(f"未知的线索办理动作“{action}”")
@@ -141,6 +143,9 @@ def clue_request_action(
 def clue_apply_approved(*, actor: Any, request: ApprovalRequest) -> Clue:
     """Make an approved 呈批 take effect: the approved action through ``clue_apply``, as
     of today, in the 承办人's name, the timeline noting the approval."""
+    # Imported here: the kinds are registered at start-up, the services load on use.
+    from jiandu.clues.services import clue_apply
+
     if request.status != RequestStatus.APPROVED or request.target_type != TARGET_TYPE:
         raise ValidationError({"request": "只有已批准的线索呈批件才能生效"})
     clue = Clue.objects.get(pk=request.target_id)
@@ -148,7 +153,8 @@ def clue_apply_approved(*, actor: Any, request: ApprovalRequest) -> Clue:
     stamp = f"（经呈批批准，{request.document_number or f'呈批件 {request.pk}'}）"
     if "note" in data or request.payload["action"] != ClueAction.CLOSE:
         data["note"] = f"{data.get('note', '')}{stamp}".strip()
-    on_date: dt.date = timezone.localdate()
+    # The day of the last approval (the decision took effect then).
+    on_date: dt.date = timezone.localdate(request.decided_at or timezone.now())
     return clue_apply(
         actor=request.drafted_by,
         clue=clue,

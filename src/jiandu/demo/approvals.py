@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from jiandu.approvals.choices import SignerRole
 from jiandu.approvals.models import ApprovalRoute, ApprovalRouteStep
 from jiandu.approvals.services import request_sign
@@ -107,27 +109,35 @@ def build_approvals_demo(*, actor: Any, orgs: dict[str, Any], last_day: dt.date)
         _submit(users["room1"], clue, method) for clue, method in zip(room, methods, strict=False)
     ]
     head, leader = users["room1head"], users["leader"]
+    # Signed on the demo's last day (the business date), not on the day it is built.
+    signed = timezone.make_aware(dt.datetime.combine(last_day, dt.time(16, 0)))
     # 0, 1: waiting for the 室主任; 2, 3: reviewed, waiting for the leader; 4 returned;
     # 5 approved (its decision took effect).
     for request in requests[2:4]:
-        request_sign(actor=head, request=request, approve=True, opinion="拟同意，呈领导审批")
+        request_sign(actor=head, request=request, approve=True, opinion="拟同意，呈领导审批",
+                     at=signed)  # fmt: skip
     if len(requests) > 4:
         request_sign(
             actor=head,
             request=requests[4],
             approve=False,
             opinion="反映问题具体、有可查性，不宜予以了结，请重新研判",
+            at=signed,
         )
     if len(requests) > 5:
-        request_sign(actor=head, request=requests[5], approve=True, opinion="拟同意")
-        request_sign(actor=leader, request=requests[5], approve=True, opinion="同意")
+        request_sign(actor=head, request=requests[5], approve=True, opinion="拟同意", at=signed)
+        request_sign(actor=leader, request=requests[5], approve=True, opinion="同意", at=signed)
     county = _clues(orgs["county:530102"], 3, user=users["wuhua"], received=last_day)
     county_requests = [
         _submit(users["wuhua"], clue, method) for clue, method in zip(county, methods, strict=False)
     ]
     if county_requests:
         request_sign(
-            actor=users["wuhualeader"], request=county_requests[-1], approve=True, opinion="同意"
+            actor=users["wuhualeader"],
+            request=county_requests[-1],
+            approve=True,
+            opinion="同意",
+            at=signed,
         )
     return {"routes": routes, "requests": len(requests) + len(county_requests)}
 
@@ -205,3 +215,14 @@ def build_collective_review_demo(*, last_day: dt.date) -> dict[str, int]:
         decisions=decisions,
     )
     return {"collective_items": review.items.count()}
+
+
+def date_on_last_day(*, last_day: dt.date) -> int:
+    """The 呈批 demo's clue records were entered through the services on the day the demo
+    is built; they belong to the demo's last day (its business date). Returns the number
+    of timeline events moved."""
+    from jiandu.clues.models import ClueEvent
+
+    end = timezone.make_aware(dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time()))
+    moment = timezone.make_aware(dt.datetime.combine(last_day, dt.time(17, 0)))
+    return ClueEvent.objects.filter(at__gte=end).update(at=moment, on_date=last_day)

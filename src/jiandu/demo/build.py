@@ -246,11 +246,13 @@ def build_demo(
             build_approvals_demo,
             build_collective_review_demo,
             build_sweep_demo,
+            date_on_last_day,
         )
 
         build_approvals_demo(actor=setup, orgs=orgs, last_day=last_day)
         build_sweep_demo(last_day=last_day)
         build_collective_review_demo(last_day=last_day)
+        date_on_last_day(last_day=last_day)
         report(0.99, "每日检查：整改警示卡、期限提醒（站内消息）")
         run_demo_card_check(today=last_day + dt.timedelta(days=1))
         run_demo_reminders(today=today)

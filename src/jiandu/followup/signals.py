@@ -10,12 +10,13 @@ from typing import Any
 from django.db.models.signals import post_save
 
 from jiandu.clues.models import Clue, Outcome, Petition
-from jiandu.followup import services
 
 
 def _petition_saved(sender: Any, instance: Petition, raw: bool = False, **kwargs: Any) -> None:
     if raw or not instance.is_real_name:
         return
+    from jiandu.followup import services  # loaded on first save, not at start-up
+
     services.feedback_steps_ensure(instance)
 
 
@@ -24,12 +25,16 @@ def _clue_saved(sender: Any, instance: Clue, raw: bool = False, **kwargs: Any) -
         return
     petition = Petition.objects.filter(pk=instance.petition_id, is_real_name=True).first()
     if petition is not None:
+        from jiandu.followup import services
+
         services.feedback_steps_ensure(petition)
 
 
 def _outcome_saved(sender: Any, instance: Outcome, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         return
+    from jiandu.followup import services
+
     services.execution_ensure(instance)
 
 

@@ -223,121 +223,6 @@ def create_conflict(request: HttpRequest, payload: InspectionConflictIn):
     return Status(201, {"id": conflict.pk})
 
 
-# --- statistics across rounds and per 单元 (inspections.statistics) ------------------
-
-_ROUND_FIGURES = ("problems", "closed", "clues", "case_filed", "funds")
-_UNIT_FIGURES = ("checks", "problems", "orders", "talks", "admonitions", "covered", "checked")
-
-
-def _statistics_error(exc: Exception) -> HttpError:
-    return HttpError(404, str(exc))
-
-
-@router.get(
-    "/statistics", response={200: InspectionStatisticsOut, **ERRORS}, summary="巡察统计（跨轮次）"
-)
-def get_statistics(request: HttpRequest, by: str = "round"):
-    """Problems, clues, 成案率, funds and 整改完成率 by ``round``, ``form``, ``level`` or
-    ``kind`` (unit / village), scoped; each figure's records under ``records``."""
-    from urllib.parse import urlencode
-
-    from jiandu.inspections import statistics as stats
-
-    require_perm(request, VIEW)
-    if by not in stats.GROUPINGS:
-        raise HttpError(400, f"分组应为 {'、'.join(stats.GROUPINGS)} 之一")
-    base = "/api/v1/inspections/statistics/records?"
-    rows = [
-        row.as_dict()
-        | {"records": {f: base + urlencode({"figure": f, "by": by, "key": row.key})
-                       for f in _ROUND_FIGURES}}
-        for row in stats.round_statistics(user=request.user, by=by)
-    ]  # fmt: skip
-    return {"by": by, "rows": rows}
-
-
-@router.get(
-    "/statistics/records",
-    response={200: list[InspectionStatisticsRecordOut], **ERRORS},
-    summary="巡察统计数字对应的记录",
-)
-def get_statistics_records(request: HttpRequest, figure: str, by: str, key: str):
-    """Exactly the records a figure counts (problems, clues, or outcomes for funds)."""
-    from jiandu.inspections import statistics as stats
-
-    require_perm(request, VIEW)
-    try:
-        rows = list(stats.round_records(user=request.user, figure=figure, by=by, key=key))
-    except stats.StatisticsError as exc:
-        raise _statistics_error(exc) from None
-    if figure in ("problems", "closed"):
-        return [{"kind": "problem", "id": r.problem_id, "number": r.problem.number or "",
-                 "text": r.problem.description, "round": r.round.name,
-                 "org": {"id": r.target.org_id, "name": r.target.org.name},
-                 "status": r.problem.rectification.get_status_display()} for r in rows]  # fmt: skip
-    if figure in ("clues", "case_filed"):
-        return [{"kind": "clue", "id": r.clue_id, "number": r.clue.number or "",
-                 "text": r.clue.title, "round": r.round.name,
-                 "org": {"id": r.target.org_id, "name": r.target.org.name},
-                 "status": r.clue.get_disposal_method_display()} for r in rows]  # fmt: skip
-    return [{"kind": "outcome", "id": o.pk, "number": o.clue.number or "", "text": o.subject_name,
-             "org": {"id": o.decided_by_id, "name": o.decided_by.name},
-             "funds_recovered": o.funds_recovered} for o in rows]  # fmt: skip
-
-
-@router.get(
-    "/statistics/units",
-    response={200: list[InspectionUnitStatisticsOut], **ERRORS},
-    summary="“单元制”监督统计",
-)
-def get_unit_statistics(request: HttpRequest, year: int):
-    """Per 监督单元 the user sees: checks, problems, 责令整改, 谈话, 诫勉, coverage."""
-    from urllib.parse import urlencode
-
-    from jiandu.inspections import statistics as stats
-
-    require_perm(request, VIEW)
-    out = []
-    for row in stats.unit_statistics(user=request.user, year=year):
-        base = f"/api/v1/inspections/statistics/units/{row.unit_id}/records?"
-        data = row.as_dict()
-        data["records"] = {f: base + urlencode({"figure": f, "year": year}) for f in _UNIT_FIGURES}
-        out.append(data)
-    return out
-
-
-@router.get(
-    "/statistics/units/{int:unit_id}/records",
-    response={200: list[InspectionUnitRecordOut], **ERRORS},
-    summary="“单元制”统计数字对应的记录",
-)
-def get_unit_statistics_records(request: HttpRequest, unit_id: int, figure: str, year: int):
-    from jiandu.inspections import statistics as stats
-
-    require_perm(request, VIEW)
-    if not stats.units_visible(request.user).filter(pk=unit_id).exists():
-        raise HttpError(404, "记录不存在")
-    try:
-        rows = list(stats.unit_records(user=request.user, unit_id=unit_id, figure=figure,
-                                       year=year))  # fmt: skip
-    except stats.StatisticsError as exc:
-        raise _statistics_error(exc) from None
-    if figure == "checks":
-        return [{"kind": "check", "id": c.pk, "text": c.name, "status": c.get_step_display()}
-                for c in rows]  # fmt: skip
-    if figure == "problems":
-        return [{"kind": "problem", "id": r.problem_id, "text": r.problem.description,
-                 "org": {"id": r.problem.org_id, "name": r.problem.org.name},
-                 "status": r.problem.rectification.get_status_display()} for r in rows]  # fmt: skip
-    if figure in ("covered", "checked", "unchecked"):
-        return [{"kind": "org", "id": r.org_id, "text": r.org.name,
-                 "org": {"id": r.org_id, "name": r.org.name},
-                 "status": "已检查" if r.was_checked else "未检查"} for r in rows]  # fmt: skip
-    return [{"kind": "outcome", "id": o.pk, "text": o.person_name or o.note,
-             "org": {"id": o.org_id, "name": o.org.name}, "status": o.get_kind_display()}
-            for o in rows]  # fmt: skip
-
-
 # --- 单元制 supervision units -------------------------------------------------------------
 
 
@@ -833,3 +718,118 @@ def report_ledger_month(request: HttpRequest, payload: InspectionLedgerMonthIn):
     ledgers.monthly_report(actor=user, county=county, month=payload.month, lines=lines)
     rows = selectors.ledger_rows(user=user).filter(pk__in=[x.row for x in payload.lines])
     return [_ledger_row(r) for r in rows.select_related("county").order_by("pk")]
+
+
+# --- statistics across rounds and per 单元 (inspections.statistics) ------------------
+
+_ROUND_FIGURES = ("problems", "closed", "clues", "case_filed", "funds")
+_UNIT_FIGURES = ("checks", "problems", "orders", "talks", "admonitions", "covered", "checked")
+
+
+def _statistics_error(exc: Exception) -> HttpError:
+    return HttpError(404, str(exc))
+
+
+@router.get(
+    "/statistics", response={200: InspectionStatisticsOut, **ERRORS}, summary="巡察统计（跨轮次）"
+)
+def get_statistics(request: HttpRequest, by: str = "round"):
+    """Problems, clues, 成案率, funds and 整改完成率 by ``round``, ``form``, ``level`` or
+    ``kind`` (unit / village), scoped; each figure's records under ``records``."""
+    from urllib.parse import urlencode
+
+    from jiandu.inspections import statistics as stats
+
+    require_perm(request, VIEW)
+    if by not in stats.GROUPINGS:
+        raise HttpError(400, f"分组应为 {'、'.join(stats.GROUPINGS)} 之一")
+    base = "/api/v1/inspections/statistics/records?"
+    rows = [
+        row.as_dict()
+        | {"records": {f: base + urlencode({"figure": f, "by": by, "key": row.key})
+                       for f in _ROUND_FIGURES}}
+        for row in stats.round_statistics(user=request.user, by=by)
+    ]  # fmt: skip
+    return {"by": by, "rows": rows}
+
+
+@router.get(
+    "/statistics/records",
+    response={200: list[InspectionStatisticsRecordOut], **ERRORS},
+    summary="巡察统计数字对应的记录",
+)
+def get_statistics_records(request: HttpRequest, figure: str, by: str, key: str):
+    """Exactly the records a figure counts (problems, clues, or outcomes for funds)."""
+    from jiandu.inspections import statistics as stats
+
+    require_perm(request, VIEW)
+    try:
+        rows = list(stats.round_records(user=request.user, figure=figure, by=by, key=key))
+    except stats.StatisticsError as exc:
+        raise _statistics_error(exc) from None
+    if figure in ("problems", "closed"):
+        return [{"kind": "problem", "id": r.problem_id, "number": r.problem.number or "",
+                 "text": r.problem.description, "round": r.round.name,
+                 "org": {"id": r.target.org_id, "name": r.target.org.name},
+                 "status": r.problem.rectification.get_status_display()} for r in rows]  # fmt: skip
+    if figure in ("clues", "case_filed"):
+        return [{"kind": "clue", "id": r.clue_id, "number": r.clue.number or "",
+                 "text": r.clue.title, "round": r.round.name,
+                 "org": {"id": r.target.org_id, "name": r.target.org.name},
+                 "status": r.clue.get_disposal_method_display()} for r in rows]  # fmt: skip
+    return [{"kind": "outcome", "id": o.pk, "number": o.clue.number or "", "text": o.subject_name,
+             "org": {"id": o.decided_by_id, "name": o.decided_by.name},
+             "funds_recovered": o.funds_recovered} for o in rows]  # fmt: skip
+
+
+@router.get(
+    "/statistics/units",
+    response={200: list[InspectionUnitStatisticsOut], **ERRORS},
+    summary="“单元制”监督统计",
+)
+def get_unit_statistics(request: HttpRequest, year: int):
+    """Per 监督单元 the user sees: checks, problems, 责令整改, 谈话, 诫勉, coverage."""
+    from urllib.parse import urlencode
+
+    from jiandu.inspections import statistics as stats
+
+    require_perm(request, VIEW)
+    out = []
+    for row in stats.unit_statistics(user=request.user, year=year):
+        base = f"/api/v1/inspections/statistics/units/{row.unit_id}/records?"
+        data = row.as_dict()
+        data["records"] = {f: base + urlencode({"figure": f, "year": year}) for f in _UNIT_FIGURES}
+        out.append(data)
+    return out
+
+
+@router.get(
+    "/statistics/units/{int:unit_id}/records",
+    response={200: list[InspectionUnitRecordOut], **ERRORS},
+    summary="“单元制”统计数字对应的记录",
+)
+def get_unit_statistics_records(request: HttpRequest, unit_id: int, figure: str, year: int):
+    from jiandu.inspections import statistics as stats
+
+    require_perm(request, VIEW)
+    if not stats.units_visible(request.user).filter(pk=unit_id).exists():
+        raise HttpError(404, "记录不存在")
+    try:
+        rows = list(stats.unit_records(user=request.user, unit_id=unit_id, figure=figure,
+                                       year=year))  # fmt: skip
+    except stats.StatisticsError as exc:
+        raise _statistics_error(exc) from None
+    if figure == "checks":
+        return [{"kind": "check", "id": c.pk, "text": c.name, "status": c.get_step_display()}
+                for c in rows]  # fmt: skip
+    if figure == "problems":
+        return [{"kind": "problem", "id": r.problem_id, "text": r.problem.description,
+                 "org": {"id": r.problem.org_id, "name": r.problem.org.name},
+                 "status": r.problem.rectification.get_status_display()} for r in rows]  # fmt: skip
+    if figure in ("covered", "checked", "unchecked"):
+        return [{"kind": "org", "id": r.org_id, "text": r.org.name,
+                 "org": {"id": r.org_id, "name": r.org.name},
+                 "status": "已检查" if r.was_checked else "未检查"} for r in rows]  # fmt: skip
+    return [{"kind": "outcome", "id": o.pk, "text": o.person_name or o.note,
+             "org": {"id": o.org_id, "name": o.org.name}, "status": o.get_kind_display()}
+            for o in rows]  # fmt: skip

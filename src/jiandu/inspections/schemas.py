@@ -116,41 +116,6 @@ class InspectionConflictIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class InspectionStatisticsRowOut(Schema):
-    key: str = Field(..., description="分组代码（轮次编号、形式、层级或 unit/village）")
-    label: str
-    problems: int = Field(..., description="发现问题")
-    closed: int = Field(..., description="已销号")
-    completion: float | None = Field(..., description="整改完成率（%）")
-    clues: int = Field(..., description="移交问题线索")
-    case_filed: int = Field(..., description="立案审查")
-    case_rate: float | None = Field(..., description="成案率（%）= 立案审查 / 移交")
-    funds_recovered: float = Field(..., description="追缴挽回资金（元）")
-    records: dict[str, str] = Field(..., description="每项数字对应记录的接口地址")
-
-
-class InspectionStatisticsOut(Schema):
-    by: str
-    rows: list[InspectionStatisticsRowOut]
-
-
-class InspectionStatisticsRecordOut(Schema):
-    kind: str = Field(..., description="problem / clue / outcome")
-    id: int
-    number: str
-    text: str = Field(..., description="问题描述、线索标题或处理对象")
-    org: OrgRef
-    round: str = ""
-    status: str = ""
-    funds_recovered: float | None = None
-
-
-class InspectionUnitStatisticsOut(Schema):
-    unit: OrgRef
-    checks: int
-    problems: int
-
-
 # --- 单元制, 双报告, 提级, 三本账 -----------------------------------------------------------
 
 
@@ -187,16 +152,6 @@ class InspectionUnitFiguresOut(Schema):
     admonitions: int = Field(..., description="纠错诫勉")
     covered: int = Field(..., description="监督单位")
     checked: int = Field(..., description="本年已检查")
-    coverage: float | None = Field(..., description="覆盖率（%）")
-    records: dict[str, str]
-
-
-class InspectionUnitRecordOut(Schema):
-    kind: str = Field(..., description="check / problem / outcome / org")
-    id: int
-    text: str
-    org: OrgRef | None = None
-    status: str = ""
 
 
 class InspectionPlanRowOut(Schema):
@@ -377,3 +332,53 @@ class InspectionLedgerOverviewOut(Schema):
     done: int
     open: int
     reported: int = Field(..., description="本月已报送")
+
+
+class InspectionStatisticsRowOut(Schema):
+    key: str = Field(..., description="分组代码（轮次编号、形式、层级或 unit/village）")
+    label: str
+    problems: int = Field(..., description="发现问题")
+    closed: int = Field(..., description="已销号")
+    completion: float | None = Field(..., description="整改完成率（%）")
+    clues: int = Field(..., description="移交问题线索")
+    case_filed: int = Field(..., description="立案审查")
+    case_rate: float | None = Field(..., description="成案率（%）= 立案审查 / 移交")
+    funds_recovered: float = Field(..., description="追缴挽回资金（元）")
+    records: dict[str, str] = Field(..., description="每项数字对应记录的接口地址")
+
+
+class InspectionStatisticsOut(Schema):
+    by: str
+    rows: list[InspectionStatisticsRowOut]
+
+
+class InspectionStatisticsRecordOut(Schema):
+    kind: str = Field(..., description="problem / clue / outcome")
+    id: int
+    number: str
+    text: str = Field(..., description="问题描述、线索标题或处理对象")
+    org: OrgRef
+    round: str = ""
+    status: str = ""
+    funds_recovered: float | None = None
+
+
+class InspectionUnitStatisticsOut(Schema):
+    unit: OrgRef
+    checks: int
+    problems: int
+    orders: int = Field(..., description="责令整改")
+    talks: int = Field(..., description="责任提醒谈话")
+    admonitions: int = Field(..., description="纠错诫勉")
+    covered: int = Field(..., description="监督单位")
+    checked: int = Field(..., description="本年已检查")
+    coverage: float | None = Field(..., description="覆盖率（%）")
+    records: dict[str, str]
+
+
+class InspectionUnitRecordOut(Schema):
+    kind: str = Field(..., description="check / problem / outcome / org")
+    id: int
+    text: str
+    org: OrgRef | None = None
+    status: str = ""

@@ -273,7 +273,6 @@ def problem_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-# --- statistics across rounds and per 单元 (inspections.statistics) ------------------
 # --- 单元制 supervision units (seed 000) -------------------------------------------------
 
 UNIT_VIEW = "inspections.view_supervisionunit"
@@ -286,53 +285,6 @@ def _year(request: HttpRequest) -> int:
         return int(request.GET.get("year", ""))
     except ValueError:
         return timezone.localdate().year
-
-
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
-def statistics(request: HttpRequest) -> HttpResponse:
-    """巡察统计: the figures by round, form, level or target kind, and per 单元; every
-    figure links to the records it counts."""
-    from jiandu.inspections import statistics as stats
-
-    by = request.GET.get("by", "round")
-    if by not in stats.GROUPINGS:
-        by = "round"
-    year = _year(request)
-    context = {
-        "by": by,
-        "groupings": list(stats.GROUPINGS.items()),
-        "rows": stats.round_statistics(user=request.user, by=by),
-        "units": stats.unit_statistics(user=request.user, year=year),
-        "year": year,
-    }
-    return render(request, "inspections/statistics.html", context)
-
-
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_GET
-def statistics_records(request: HttpRequest) -> HttpResponse:
-    """The records one figure of the round statistics counts."""
-    from django.http import Http404
-
-    from jiandu.inspections import statistics as stats
-
-    figure, by, key = (request.GET.get(k, "") for k in ("figure", "by", "key"))
-    try:
-        records = list(stats.round_records(user=request.user, figure=figure, by=by, key=key))
-        label = stats.group_label(user=request.user, by=by, key=key)
-    except stats.StatisticsError as exc:
-        raise Http404(str(exc)) from None
-    context = {
-        "figure": figure,
-        "figure_label": stats.ROUND_FIGURES[figure],
-        "group_label": f"{stats.GROUPINGS[by]}：{label}",
-        "records": records,
-        "by": by,
-    }
-    return render(request, "inspections/statistics_records.html", context)
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -731,28 +683,6 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(VIEW, raise_exception=True)
 @require_GET
-def unit_statistics_records(request: HttpRequest, unit_id: int) -> HttpResponse:
-    """The records one figure of a 单元's statistics counts (outside the user's units: 404)."""
-    from django.http import Http404
-
-    from jiandu.inspections import statistics as stats
-
-    unit = stats.units_visible(request.user).filter(pk=unit_id).first()
-    figure = request.GET.get("figure", "")
-    if unit is None:
-        raise Http404("记录不存在")
-    year = _year(request)
-    try:
-        records = list(stats.unit_records(user=request.user, unit_id=unit_id, figure=figure,
-                                          year=year))  # fmt: skip
-    except stats.StatisticsError as exc:
-        raise Http404(str(exc)) from None
-    labels = stats.UNIT_FIGURES | {"unchecked": "本年未检查"}
-    context = {"unit": unit, "figure": figure, "figure_label": labels[figure], "year": year,
-               "records": records}  # fmt: skip
-    return render(request, "inspections/unit_statistics_records.html", context)
-
-
 def report_file_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     from django.http import Http404
     from django.utils.http import content_disposition_header
@@ -1053,3 +983,78 @@ def ledger_upload(request: HttpRequest, county_id: int) -> HttpResponse:
         {"county": county, "form": form, "errors": errors},
         status=422 if errors or form.errors else 200,
     )
+
+
+# --- statistics across rounds and per 单元 (inspections.statistics) ------------------
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    """巡察统计: the figures by round, form, level or target kind, and per 单元; every
+    figure links to the records it counts."""
+    from jiandu.inspections import statistics as stats
+
+    by = request.GET.get("by", "round")
+    if by not in stats.GROUPINGS:
+        by = "round"
+    year = _year(request)
+    context = {
+        "by": by,
+        "groupings": list(stats.GROUPINGS.items()),
+        "rows": stats.round_statistics(user=request.user, by=by),
+        "units": stats.unit_statistics(user=request.user, year=year),
+        "year": year,
+    }
+    return render(request, "inspections/statistics.html", context)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_GET
+def statistics_records(request: HttpRequest) -> HttpResponse:
+    """The records one figure of the round statistics counts."""
+    from django.http import Http404
+
+    from jiandu.inspections import statistics as stats
+
+    figure, by, key = (request.GET.get(k, "") for k in ("figure", "by", "key"))
+    try:
+        records = list(stats.round_records(user=request.user, figure=figure, by=by, key=key))
+        label = stats.group_label(user=request.user, by=by, key=key)
+    except stats.StatisticsError as exc:
+        raise Http404(str(exc)) from None
+    context = {
+        "figure": figure,
+        "figure_label": stats.ROUND_FIGURES[figure],
+        "group_label": f"{stats.GROUPINGS[by]}：{label}",
+        "records": records,
+        "by": by,
+    }
+    return render(request, "inspections/statistics_records.html", context)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_GET
+def unit_statistics_records(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """The records one figure of a 单元's statistics counts (outside the user's units: 404)."""
+    from django.http import Http404
+
+    from jiandu.inspections import statistics as stats
+
+    unit = stats.units_visible(request.user).filter(pk=unit_id).first()
+    figure = request.GET.get("figure", "")
+    if unit is None:
+        raise Http404("记录不存在")
+    year = _year(request)
+    try:
+        records = list(stats.unit_records(user=request.user, unit_id=unit_id, figure=figure,
+                                          year=year))  # fmt: skip
+    except stats.StatisticsError as exc:
+        raise Http404(str(exc)) from None
+    labels = stats.UNIT_FIGURES | {"unchecked": "本年未检查"}
+    context = {"unit": unit, "figure": figure, "figure_label": labels[figure], "year": year,
+               "records": records}  # fmt: skip
+    return render(request, "inspections/unit_statistics_records.html", context)
