@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Path, Query, Router, Status
 from ninja.errors import HttpError
 
 from jiandu.core.access import require_perm
@@ -51,6 +51,10 @@ from jiandu.inspections.schemas import (
 )
 from jiandu.orgs.selectors import visible_org, visible_orgs
 from jiandu.people.selectors import person_get
+
+# A calendar year the records can fall in (a year outside it is a 422, not a 500).
+YEAR = Query(..., ge=1949, le=2999, description="年度")
+YEAR_OPTIONAL = Query(None, ge=1949, le=2999, description="年度，默认今年")
 
 router = Router(tags=["巡察"])
 VIEW = "inspections.view_inspectionround"
@@ -300,7 +304,7 @@ def create_unit(request: HttpRequest, payload: InspectionUnitIn):
 @router.get(
     "/units/{int:unit_id}", response={200: InspectionUnitDetailOut, **ERRORS}, summary="监督单元"
 )
-def get_unit(request: HttpRequest, unit_id: int, year: int | None = None):
+def get_unit(request: HttpRequest, unit_id: int, year: int | None = YEAR_OPTIONAL):
     """With the year's figures, plan, covered units not yet checked and the open problems
     put before the group ahead of the next check."""
     require_perm(request, "inspections.view_supervisionunit")
@@ -312,7 +316,12 @@ def get_unit(request: HttpRequest, unit_id: int, year: int | None = None):
     response={200: InspectionUnitDetailOut, **ERRORS},
     summary="年度监督计划",
 )
-def put_plan(request: HttpRequest, unit_id: int, year: int, payload: InspectionPlanIn):
+def put_plan(
+    request: HttpRequest,
+    unit_id: int,
+    payload: InspectionPlanIn,
+    year: int = Path(..., ge=1949, le=2999, description="年度"),
+):
     from jiandu.inspections import units
     from jiandu.orgs.models import Org
 
@@ -787,7 +796,7 @@ def get_statistics_records(request: HttpRequest, figure: str, by: str, key: str)
     response={200: list[InspectionUnitStatisticsOut], **ERRORS},
     summary="“单元制”监督统计",
 )
-def get_unit_statistics(request: HttpRequest, year: int):
+def get_unit_statistics(request: HttpRequest, year: int = YEAR):
     """Per 监督单元 the user sees: checks, problems, 责令整改, 谈话, 诫勉, coverage."""
     from urllib.parse import urlencode
 
@@ -808,7 +817,7 @@ def get_unit_statistics(request: HttpRequest, year: int):
     response={200: list[InspectionUnitRecordOut], **ERRORS},
     summary="“单元制”统计数字对应的记录",
 )
-def get_unit_statistics_records(request: HttpRequest, unit_id: int, figure: str, year: int):
+def get_unit_statistics_records(request: HttpRequest, unit_id: int, figure: str, year: int = YEAR):
     from jiandu.inspections import statistics as stats
 
     require_perm(request, VIEW)
