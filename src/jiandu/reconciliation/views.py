@@ -599,29 +599,8 @@ def inquiry_hold(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("reconciliation.change_inquirymeeting", raise_exception=True)
 @require_POST
 def inquiry_mark(request: HttpRequest, pk: int) -> HttpResponse:
-    visible = selectors.inquiry_list(user=request.user).values("pk")
-    item = get_or_404(InquiryItem.objects.filter(meeting__in=visible), pk=pk)
-    meeting = selectors.inquiry_get(user=request.user, pk=item.meeting_id)
-    form = MarkForm(request.POST, auto_id=f"id_item{item.pk}_%s")
-    if form.is_valid():
-        try:
-            services.inquiry_item_mark(
-                actor=request.user,
-                item=item,
-                decision=form.cleaned_data["decision"],
-                text=form.cleaned_data["text"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except TransitionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "已标记")
-            return redirect(
-                f"{reverse('reconciliation:inquiry_detail', args=[meeting.pk])}#item-{item.pk}"
-            )
-    context = _inquiry_context(request, meeting, bound=(item.pk, form))
-    return render(request, "reconciliation/inquiry_detail.html", context, status=422)
+    """交账 / 销账 / 清账 of a problem on the agenda."""
+    return _mark(request, pk, InquiryItem, services.inquiry_item_mark, anchor="item")
 
 
 @login_required
@@ -657,13 +636,19 @@ def inquiry_agenda(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inquiry_record_mark(request: HttpRequest, pk: int) -> HttpResponse:
     """交账 / 销账 / 清账 of a 三本账 row (or another app's record) on the agenda."""
+    return _mark(request, pk, InquiryRecordItem, services.inquiry_record_mark, anchor="record")
+
+
+def _mark(request: HttpRequest, pk: int, model: Any, mark: Any, *, anchor: str) -> HttpResponse:
+    """Mark one agenda line (a problem, or another app's record) through its service; a line
+    of a meeting outside the user's jurisdiction does not exist."""
     visible = selectors.inquiry_list(user=request.user).values("pk")
-    item = get_or_404(InquiryRecordItem.objects.filter(meeting__in=visible), pk=pk)
+    item = get_or_404(model.objects.filter(meeting__in=visible), pk=pk)
     meeting = selectors.inquiry_get(user=request.user, pk=item.meeting_id)
-    form = MarkForm(request.POST, auto_id=f"id_record{item.pk}_%s")
+    form = MarkForm(request.POST, auto_id=f"id_{anchor}{item.pk}_%s")
     if form.is_valid():
         try:
-            services.inquiry_record_mark(
+            mark(
                 actor=request.user,
                 item=item,
                 decision=form.cleaned_data["decision"],
@@ -675,8 +660,8 @@ def inquiry_record_mark(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "已标记")
-            return redirect(
-                f"{reverse('reconciliation:inquiry_detail', args=[meeting.pk])}#record-{item.pk}"
-            )
-    context = _inquiry_context(request, meeting, bound=(("record", item.pk), form))
+            url = reverse("reconciliation:inquiry_detail", args=[meeting.pk])
+            return redirect(f"{url}#{anchor}-{item.pk}")
+    bound_key = item.pk if anchor == "item" else (anchor, item.pk)
+    context = _inquiry_context(request, meeting, bound=(bound_key, form))
     return render(request, "reconciliation/inquiry_detail.html", context, status=422)
