@@ -206,3 +206,75 @@ def test_calendar_due_with_a_file_runs_without_django():
         "--json",
     )
     assert bad.returncode == 2 and "不小于1" in json.loads(bad.stderr)["error"]
+
+
+@pytest.mark.django_db
+def test_platform_command_table_is_djangos_list_of_our_commands():
+    from django.core.management import get_commands
+
+    from jiandu.cli import PLATFORM_COMMANDS
+
+    ours = {name: app for name, app in get_commands().items() if app.startswith("jiandu.")}
+    assert PLATFORM_COMMANDS == ours
+
+
+HELP_WITHOUT_SETUP = (
+    "import sys, json\n"
+    "from django.apps import apps\n"
+    "from jiandu.cli import main\n"
+    "try:\n"
+    "    main(sys.argv[1:])\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "sys.__stderr__.write('READY=' + json.dumps(apps.ready))\n"
+)
+HELP_AFTER_SETUP = (
+    "import sys, django\n"
+    "django.setup()\n"
+    "from django.core.management import execute_from_command_line\n"
+    "execute_from_command_line(['jiandu', *sys.argv[1:]])\n"
+)
+
+
+def _python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={
+            "PYTHONPATH": str(ROOT / "src"),
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "jiandu.settings",
+            "COLUMNS": "100",
+        },
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        *([name, "--help"] for name in ["audit", "board", "calendar", "datacheck", "demo"]),
+        *([name, "--help"] for name in ["dossier", "import", "inbox", "index", "reconcile"]),
+        *([name, "--help"] for name in ["roles", "supervision", "tasks"]),
+        ["board", "close", "--help"],
+        ["audit", "verify", "-h"],
+        ["import", "clues", "--help"],
+    ],
+    ids=" ".join,
+)
+def test_platform_command_help_answers_without_loading_the_models(args):
+    fast = _python(HELP_WITHOUT_SETUP, *args)
+    assert fast.stderr.rsplit("READY=", 1)[1] == "false", fast.stderr
+    slow = _python(HELP_AFTER_SETUP, *args)
+    assert slow.returncode == 0, slow.stderr
+    assert fast.stdout == slow.stdout
+    assert "usage: jiandu " in fast.stdout
+
+
+def test_help_of_a_command_that_needs_the_models_still_answers():
+    # A Django command of its own (not in the table) takes the ordinary way.
+    done = _python(HELP_WITHOUT_SETUP, "migrate", "--help")
+    assert done.stderr.rsplit("READY=", 1)[1] == "true"
+    assert "usage: jiandu migrate" in done.stdout

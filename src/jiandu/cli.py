@@ -10,7 +10,11 @@ Three things are answered without starting Django, so that they answer at once:
 * the pure calculators (``jiandu board rank``, ``jiandu calendar due``,
   ``jiandu inspection draw``), which need no
   database: they run the platform's own rule code on files;
-* nothing else: every other command starts Django and imports only what it uses.
+* ``jiandu <command> --help`` for the platform's own commands: their modules import the
+  models and services only when they run, so the help is built from settings alone,
+  without loading every app's models (``django.setup()``).
+
+Everything else starts Django and imports only what it uses.
 
 With ``--json`` every error is one JSON object on stderr,
 ``{"ok": false, "error": "…", "code": N}``, and the exit status is N (never 0).
@@ -31,6 +35,25 @@ PURE_COMMANDS: dict[tuple[str, ...], str] = {
     ("dossier", "opinion"): "jiandu.dossiers.opinion_cli",
     ("index", "compute"): "jiandu.ecoindex.index_cli",
     ("inspection", "draw"): "jiandu.inspections.draw_cli",
+}
+
+# The platform's own Django commands -> the app that holds them, so that their help can
+# be answered without ``django.setup()`` (which ``get_commands()`` needs to find them).
+# tests/test_cli.py checks this table against Django's command list.
+PLATFORM_COMMANDS: dict[str, str] = {
+    "audit": "jiandu.core",
+    "board": "jiandu.boards",
+    "calendar": "jiandu.core",
+    "datacheck": "jiandu.datacheck",
+    "demo": "jiandu.demo",
+    "dossier": "jiandu.dossiers",
+    "import": "jiandu.imports",
+    "inbox": "jiandu.inbox",
+    "index": "jiandu.ecoindex",
+    "reconcile": "jiandu.reconciliation",
+    "roles": "jiandu.accounts",
+    "supervision": "jiandu.supervision",
+    "tasks": "jiandu.core",
 }
 
 # The platform's own commands, for the overview (Django's are listed by ``help --all``).
@@ -81,6 +104,28 @@ def _pure_command(args: Sequence[str]) -> tuple[str, list[str]] | None:
         if tuple(args[: len(words)]) == words:
             return module, list(args[len(words) :])
     return None
+
+
+def help_without_setup(args: list[str]) -> bool:
+    """Print ``jiandu <command> … --help`` from the command's parser alone.
+
+    Returns False (and the caller starts Django as usual) when the command module cannot
+    be loaded before the apps are: then the help comes the ordinary way, only slower.
+    """
+    app = PLATFORM_COMMANDS.get(args[0]) if args else None
+    if app is None or not ({"-h", "--help"} & set(args[1:])) or "--json" in args:
+        return False
+    from django.core.exceptions import AppRegistryNotReady
+    from django.core.management import load_command_class
+
+    try:
+        command = load_command_class(app, args[0])
+        # As Django runs it: argparse (or the command's own parser, for the commands that
+        # hand their arguments on) prints the help that --help follows and exits.
+        command.run_from_argv(["jiandu", *args])
+    except AppRegistryNotReady:
+        return False
+    return True
 
 
 def run_django_json(args: list[str]) -> int:
@@ -135,6 +180,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(importlib.import_module(module).main(rest))
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiandu.settings")
+    if help_without_setup(args):
+        return
     if args == ["help", "--all"]:
         args = ["help"]
     if "--json" in args and not args[0].startswith("-") and args[0] != "help":

@@ -43,10 +43,10 @@ from jiandu.demo.orgs import create_orgs, org_specs
 from jiandu.demo.people import cadre_specs, create_people
 from jiandu.demo.plan import build_plan
 from jiandu.demo.reconciliation import create_reconciliation_demo
+from jiandu.demo.scale import MAX_SCALE
 from jiandu.demo.supervision import build_supervision_demo, run_demo_card_check
 
 SETUP_USERNAME = "jiandu-demo"
-MAX_SCALE = 5.0
 
 # 扶贫 figures of seed 000 (昆明, 2020): 1–9月, and 9月 alone; the demo gives them to
 # the same months of its calibrated year (see calibration()).

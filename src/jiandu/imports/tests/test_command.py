@@ -86,3 +86,12 @@ def test_an_oversized_file_is_refused_unread(users, world, tmp_path, settings, m
     failure, out, _ = _run("people", str(path), "--actor", "county", "--json")
     assert failure is not None and failure.returncode == 1
     assert "超过上限" in json.loads(out)["errors"][0]["message"]
+
+
+def test_help_names_the_registrys_own_kinds_as_the_importers_do():
+    from jiandu.imports.choices import ImportKindKey
+    from jiandu.imports.kinds import KINDS
+
+    own = list(ImportKindKey.values)
+    assert list(KINDS)[: len(own)] == own
+    assert [k.label for k in ImportKindKey] == [KINDS[k].label for k in own]

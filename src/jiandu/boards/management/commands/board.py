@@ -17,14 +17,13 @@ import json
 import sys
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jiandu.boards import rank_cli, ranking
-from jiandu.boards.models import Board, BoardSnapshot
-from jiandu.boards.services import board_close, board_install_builtins, default_owner
-from jiandu.orgs.models import Org
+
+# The models and services are imported where they are used, so that ``--help`` answers
+# without loading every app's models (jiandu.cli.help_without_setup).
 
 
 class Command(BaseCommand):
@@ -83,6 +82,11 @@ class Command(BaseCommand):
             self.stdout.write(text)
 
     def _close(self, options: dict[str, Any]) -> None:
+        from django.contrib.auth import get_user_model
+
+        from jiandu.boards.models import Board
+        from jiandu.boards.services import board_close
+
         board = Board.objects.filter(key=options["board"]).first()
         if board is None:
             keys = "、".join(Board.objects.order_by("pk").values_list("key", flat=True))
@@ -126,6 +130,8 @@ class Command(BaseCommand):
         self._emit(options, data, "\n".join(lines))
 
     def _list(self, options: dict[str, Any]) -> None:
+        from jiandu.boards.models import Board, BoardSnapshot
+
         rows = []
         for board in Board.objects.select_related("owner_org").order_by("pk"):
             latest = (
@@ -161,6 +167,9 @@ class Command(BaseCommand):
         )
 
     def _install(self, options: dict[str, Any]) -> None:
+        from jiandu.boards.services import board_install_builtins, default_owner
+        from jiandu.orgs.models import Org
+
         if options["owner"] is not None:
             owner = Org.objects.filter(pk=options["owner"]).first()
             if owner is None:

@@ -14,18 +14,12 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jiandu.core.audit import (
-    AuditKeyError,
-    ChainReport,
-    audit_checkpoint,
-    audit_head_recover,
-    audit_seal,
-    audit_verify,
-)
+if TYPE_CHECKING:
+    from jiandu.core.audit import ChainReport
 
 
 class Command(BaseCommand):
@@ -43,6 +37,15 @@ class Command(BaseCommand):
         recover.add_argument("--checkpoints", metavar="DIR", help="重建前核对的检查点目录")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Imported here: ``--help`` answers without loading the models (jiandu.cli).
+        from jiandu.core.audit import (
+            AuditKeyError,
+            audit_checkpoint,
+            audit_head_recover,
+            audit_seal,
+            audit_verify,
+        )
+
         action = options["action"]
         try:
             if action == "seal":

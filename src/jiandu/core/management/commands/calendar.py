@@ -13,12 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO, cast
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jiandu.core import calendar_cli
-from jiandu.core.deadlines import calendar_import, calendar_years
 from jiandu.core.workdays import CalendarError, WorkCalendar
 
 
@@ -55,6 +53,9 @@ class Command(BaseCommand):
         elif action == "import":
             self._import(options)
         else:
+            # Imported here: ``--help`` answers without loading the models (jiandu.cli).
+            from jiandu.core.deadlines import calendar_years
+
             loaded = calendar_years()
             if options["json"]:
                 self.stdout.write(json.dumps({"years": loaded}))
@@ -62,6 +63,10 @@ class Command(BaseCommand):
                 self.stdout.write("已载入：" + ("、".join(f"{y}年" for y in loaded) or "无"))
 
     def _import(self, options: dict[str, Any]) -> None:
+        from django.contrib.auth import get_user_model
+
+        from jiandu.core.deadlines import calendar_import
+
         actor = get_user_model().objects.filter(username=options["actor"]).first()
         if actor is None:
             raise CommandError(f"账号“{options['actor']}”不存在")

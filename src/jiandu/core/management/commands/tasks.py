@@ -6,14 +6,13 @@ import json
 import os
 import signal
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from jiandu.core.audit import audit_seal_quietly
-from jiandu.core.models import Task
-from jiandu.core.tasks import task_claim_next, task_run
+if TYPE_CHECKING:
+    from jiandu.core.models import Task
 
 
 class Command(BaseCommand):
@@ -32,6 +31,10 @@ class Command(BaseCommand):
         listing.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Imported here: ``--help`` answers without loading the models (jiandu.cli).
+        from jiandu.core.models import Task
+        from jiandu.core.tasks import task_run
+
         action = options["action"]
         if action == "worker":
             self._worker(once=options["once"], poll=options["poll"])
@@ -52,6 +55,9 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def _worker(self, *, once: bool, poll: float) -> None:
+        from jiandu.core.audit import audit_seal_quietly
+        from jiandu.core.tasks import task_claim_next, task_run
+
         stopping = False
 
         def stop(signum: int, _frame: Any) -> None:

@@ -18,13 +18,15 @@ import unicodedata
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from jiandu.demo.accounts import DEMO_PASSWORD, DemoAccount
-from jiandu.demo.build import MAX_SCALE, DemoError, build_demo, database_has_data
+from jiandu.demo.scale import MAX_SCALE
+
+# The generator and the models are imported in handle(), so that ``--help`` answers
+# without loading every app's models (jiandu.cli.help_without_setup).
 
 
 def _width(text: str) -> int:
@@ -85,6 +87,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="以JSON输出结果")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from jiandu.demo.build import DemoError, build_demo, database_has_data
+
         if getattr(settings, "PRODUCTION", False):
             raise CommandError(
                 "正式环境（JIANDU_ENV=production）不能生成演示数据：演示账号的密码是公开的。"
@@ -207,6 +211,8 @@ class Command(BaseCommand):
         self.stdout.write(account_table(accounts))
 
     def _reset(self) -> None:
+        from django.contrib.contenttypes.models import ContentType
+
         self.stderr.write("清空数据库并重新迁移……")
         call_command("flush", interactive=False, verbosity=0)
         call_command("migrate", interactive=False, verbosity=0)

@@ -18,16 +18,13 @@ import json
 import sys
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jiandu.ecoindex import index_cli
-from jiandu.ecoindex.choices import LABEL_BY_COLOUR
-from jiandu.ecoindex.close import index_close
-from jiandu.ecoindex.models import IndexTree, month_label
-from jiandu.ecoindex.selectors import can_close
-from jiandu.ecoindex.services import tree_create_version, tree_document
+
+# The models and services are imported where they are used, so that ``--help`` answers
+# without loading every app's models (jiandu.cli.help_without_setup).
 
 
 class Command(BaseCommand):
@@ -86,6 +83,13 @@ class Command(BaseCommand):
             self.stdout.write(text)
 
     def _close(self, options: dict[str, Any]) -> None:
+        from django.contrib.auth import get_user_model
+
+        from jiandu.ecoindex.choices import LABEL_BY_COLOUR
+        from jiandu.ecoindex.close import index_close
+        from jiandu.ecoindex.models import IndexTree, month_label
+        from jiandu.ecoindex.selectors import can_close
+
         actor = None
         if options["user"]:
             actor = (
@@ -123,6 +127,8 @@ class Command(BaseCommand):
         self._emit(options, data, "\n".join(lines))
 
     def _trees(self, options: dict[str, Any]) -> None:
+        from jiandu.ecoindex.models import IndexTree, month_label
+
         rows = [
             {"version": t.version, "effective_from": t.effective_from, "name": t.name,
              "missing": t.missing, "regreen_months": t.regreen_months, "reason": t.reason}
@@ -135,6 +141,9 @@ class Command(BaseCommand):
         self._emit(options, rows, text or "没有指标体系")
 
     def _export(self, options: dict[str, Any]) -> None:
+        from jiandu.ecoindex.models import IndexTree
+        from jiandu.ecoindex.services import tree_document
+
         qs = IndexTree.objects.order_by("-version")
         tree = qs.filter(version=options["version"]).first() if options["version"] else qs.first()
         if tree is None:
@@ -142,6 +151,9 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(tree_document(tree), ensure_ascii=False, indent=2))
 
     def _new_version(self, options: dict[str, Any]) -> None:
+        from jiandu.ecoindex.models import month_label
+        from jiandu.ecoindex.services import tree_create_version
+
         try:
             with open(options["file"], encoding="utf-8-sig") as handle:
                 document = json.load(handle)

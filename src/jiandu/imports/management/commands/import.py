@@ -10,19 +10,25 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jiandu.imports.importers import MAX_ROWS_COMMAND_LINE, check_size
-from jiandu.imports.kinds import KINDS
-from jiandu.imports.services import ImportResult, import_file
+from jiandu.imports.choices import ImportKindKey
+
+# The importers (and with them every app's models) are imported in handle(), so that
+# ``--help`` answers without loading the models (jiandu.cli.help_without_setup).
 
 
 class Command(BaseCommand):
     help = "从按模板填写的 Excel 文件导入组织机构、人员、任职、问题线索或处理结果（全部正确才写入）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=list(KINDS), help="导入类型")
+        parser.add_argument(
+            "kind",
+            metavar="类型",
+            help="导入类型："
+            + "，".join(f"{k.value}（{k.label}）" for k in ImportKindKey)
+            + "，以及各业务模块登记的类型",
+        )
         parser.add_argument("file", help=".xlsx 文件路径")
         parser.add_argument(
             "--actor", required=True, help="以该用户（用户名）的权限和管辖范围导入，并记入审计日志"
@@ -30,6 +36,17 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.contrib.auth import get_user_model
+
+        from jiandu.imports.importers import MAX_ROWS_COMMAND_LINE, check_size
+        from jiandu.imports.kinds import KINDS
+        from jiandu.imports.services import ImportResult, import_file
+
+        # Checked here rather than by argparse: the kinds other apps register are found
+        # only when the importers load.
+        if options["kind"] not in KINDS:
+            known = "，".join(f"{key}（{KINDS[key].label}）" for key in KINDS)
+            raise CommandError(f"没有“{options['kind']}”这种导入类型；可用：{known}", returncode=2)
         kind = KINDS[options["kind"]]
         actor = get_user_model().objects.filter(username=options["actor"], is_active=True).first()
         if actor is None:

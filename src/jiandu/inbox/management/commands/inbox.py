@@ -8,14 +8,12 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jiandu.core.choices import TaskStatus
-from jiandu.core.models import Task
-from jiandu.core.tasks import task_run
-from jiandu.inbox.services import messages_deliver
-from jiandu.inbox.tasks import REMIND_TASK
+
+# The models, services and tasks are imported in handle(), so that ``--help`` answers
+# without loading every app's models (jiandu.cli.help_without_setup).
 
 KIND_LABELS = {"due_in_3": "3个工作日内到期", "due_in_1": "1个工作日内到期", "overdue": "已超期"}
 
@@ -40,6 +38,13 @@ class Command(BaseCommand):
         deliver.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.contrib.auth import get_user_model
+
+        from jiandu.core.models import Task
+        from jiandu.core.tasks import task_run
+        from jiandu.inbox.services import messages_deliver
+        from jiandu.inbox.tasks import REMIND_TASK
+
         if options["action"] == "deliver":
             result = messages_deliver()
             if options["json"]:

@@ -15,19 +15,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jiandu.orgs.models import Org
 from jiandu.reconciliation.lifecycle import TransitionError
 from jiandu.reconciliation.periods import period_parse
-from jiandu.reconciliation.services import (
-    reconciliation_match,
-    reconciliation_open,
-    scope_units,
-    zero_report_detect,
-)
+
+# The models and services are imported where they are used, so that ``--help`` answers
+# without loading every app's models (jiandu.cli.help_without_setup).
 
 
 class Command(BaseCommand):
@@ -60,6 +55,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
 
     def _actor(self, options: dict[str, Any], perm: str) -> Any:
+        from django.contrib.auth import get_user_model
+
         if not options["user"]:
             return None
         actor = get_user_model().objects.filter(username=options["user"], is_active=True).first()
@@ -76,6 +73,9 @@ class Command(BaseCommand):
             self.stdout.write(text)
 
     def _zero_report(self, options: dict[str, Any]) -> None:
+        from jiandu.orgs.models import Org
+        from jiandu.reconciliation.services import zero_report_detect
+
         actor = self._actor(options, "reconciliation.detect_zeroreport")
         period = period_parse(options["period"])
         within = None
@@ -97,6 +97,12 @@ class Command(BaseCommand):
         self._emit(options, data, "\n".join(lines))
 
     def _match(self, options: dict[str, Any]) -> None:
+        from jiandu.reconciliation.services import (
+            reconciliation_match,
+            reconciliation_open,
+            scope_units,
+        )
+
         actor = self._actor(options, "reconciliation.change_reconciliation")
         period = period_parse(options["period"])
         org = scope_units(actor=actor).filter(pk=options["org"]).first()
