@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from jiandu.clues.choices import ClueSource, ClueStatus, DisposalMethod
-from jiandu.core.access import jurisdiction_org_ids
+from jiandu.clues.forms import handling_orgs
 from jiandu.orgs.forms import OrgChoiceField
 from jiandu.orgs.models import Org
 from jiandu.people.choices import ManagementLevel
@@ -30,7 +30,8 @@ def _several(label: str, choices: Any) -> forms.MultipleChoiceField:
 
 class SweepForm(forms.Form):
     """The campaign's name and its clue filters (:mod:`jiandu.sweeps.filters`); the
-    承办单位 offered are those of the user's jurisdiction."""
+    承办单位 offered are the handling units of the user's jurisdiction (commissions,
+    their rooms and groups)."""
 
     name = forms.CharField(label="名称", max_length=100)
     disposal_method = _several("处置方式", DisposalMethod.choices)
@@ -49,9 +50,7 @@ class SweepForm(forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["handling_org"]
-        field.queryset = Org.objects.filter(
-            pk__in=jurisdiction_org_ids(user), archived_at__isnull=True
-        ).order_by("path")
+        field.queryset = handling_orgs(user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
