@@ -69,6 +69,7 @@ OVERVIEW: list[tuple[str, str]] = [
     ("supervision", "督导：整改警示卡检查（cards）"),
     ("inspection", "巡察：按回避规则抽取巡察组（draw，无需数据库）"),
     ("audit", "审计日志：校验哈希链"),
+    ("followup", "实名举报告知反馈：补建缺少的受理告知、结果反馈环节（backfill）"),
     ("roles", "按角色权限表建立或更新角色"),
     ("tasks", "后台任务：独立进程运行（worker）"),
     ("migrate", "建立或升级数据库结构"),

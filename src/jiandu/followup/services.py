@@ -7,11 +7,12 @@ record what was done with the ``*_record`` functions."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from jiandu.clues.choices import ClueStatus, PetitionStatus
@@ -102,6 +103,130 @@ def feedback_steps_ensure(petition: Petition) -> list[FeedbackStep]:
     for step in new:
         step.save()
     return new
+
+
+@dataclass(frozen=True)
+class BackfillResult:
+    """What :func:`feedback_backfill` found missing (and created unless a dry run)."""
+
+    acceptance: int
+    result: int
+    dry_run: bool
+
+    @property
+    def total(self) -> int:
+        return self.acceptance + self.result
+
+
+def _closing_dates(petitions: list[dict[str, Any]]) -> dict[int, dt.date]:
+    """The closing day of each closed petition of ``petitions`` (rows with pk, status,
+    closed_at), by :func:`petition_closing_date`'s rule, in one query for the converted."""
+    dates: dict[int, dt.date] = {}
+    converted = [p["pk"] for p in petitions if p["status"] == PetitionStatus.CONVERTED]
+    for p in petitions:
+        if p["status"] in (PetitionStatus.FILED, PetitionStatus.TRANSFERRED) and p["closed_at"]:
+            dates[p["pk"]] = timezone.localdate(p["closed_at"])
+    if converted:
+        rows = (
+            Clue.objects.filter(petition_id__in=converted)
+            .values("petition_id")
+            .annotate(
+                open=Count("pk", filter=~Q(status=ClueStatus.CLOSED)),
+                last=Max("closed_at"),
+            )
+        )
+        for row in rows:
+            if row["open"] == 0 and row["last"] is not None:
+                dates[row["petition_id"]] = row["last"]
+    return dates
+
+
+def feedback_backfill(
+    *, actor: Any, dry_run: bool = False, batch_size: int = 2000
+) -> BackfillResult:
+    """Create the feedback steps that real-name petitions registered before the follow-up
+    records existed (or loaded around the registry's saves) lack: 受理告知 from receipt,
+    结果反馈 for those closed. Periods are computed as for a new petition, under today's
+    rule of the deadline table. Idempotent: a petition that has a step keeps it (a second
+    run finds nothing); ``dry_run`` only counts. One audit row for the run."""
+    from jiandu.core.deadlines import deadline_rule, work_calendar
+    from jiandu.core.workdays import due_date
+
+    calendar = work_calendar()
+    rules: dict[str, Any] = {
+        FeedbackKind.ACCEPTANCE: deadline_rule(ACCEPTANCE_STEP),
+        FeedbackKind.RESULT: deadline_rule(RESULT_STEP),
+    }
+
+    def lacking(kind: str) -> Any:
+        have = FeedbackStep.objects.filter(petition=OuterRef("pk"), kind=kind)
+        return Petition.objects.filter(is_real_name=True).exclude(Exists(have)).order_by("pk")
+
+    def step(petition_id: int, org_id: int, kind: str, start: dt.date) -> FeedbackStep:
+        rule = rules[kind]
+        due = due_date(calendar, start, rule.period_kind, rule.length).due
+        return FeedbackStep(
+            petition_id=petition_id,
+            kind=kind,
+            unit_id=org_id,
+            start_on=start,
+            due_on=due,
+            rule=rule,
+        )
+
+    counts = {FeedbackKind.ACCEPTANCE: 0, FeedbackKind.RESULT: 0}
+    with transaction.atomic():
+        after = 0
+        while True:  # 受理告知: every real-name petition
+            rows = list(
+                lacking(FeedbackKind.ACCEPTANCE)
+                .filter(pk__gt=after)
+                .values_list("pk", "received_org_id", "received_date")[:batch_size]
+            )
+            if not rows:
+                break
+            after = rows[-1][0]
+            counts[FeedbackKind.ACCEPTANCE] += len(rows)
+            if not dry_run:
+                FeedbackStep.objects.bulk_create(
+                    [step(pk, org, FeedbackKind.ACCEPTANCE, day) for pk, org, day in rows],
+                    ignore_conflicts=True,
+                )
+        after = 0
+        closed = ~Q(status=PetitionStatus.PENDING)
+        while True:  # 结果反馈: the closed ones
+            rows_r = list(
+                lacking(FeedbackKind.RESULT)
+                .filter(closed, pk__gt=after)
+                .values("pk", "status", "closed_at", "received_org_id")[:batch_size]
+            )
+            if not rows_r:
+                break
+            after = rows_r[-1]["pk"]
+            dates = _closing_dates(rows_r)
+            new = [
+                step(r["pk"], r["received_org_id"], FeedbackKind.RESULT, dates[r["pk"]])
+                for r in rows_r
+                if r["pk"] in dates
+            ]
+            counts[FeedbackKind.RESULT] += len(new)
+            if new and not dry_run:
+                FeedbackStep.objects.bulk_create(new, ignore_conflicts=True)
+        result = BackfillResult(
+            acceptance=counts[FeedbackKind.ACCEPTANCE],
+            result=counts[FeedbackKind.RESULT],
+            dry_run=dry_run,
+        )
+        if not dry_run and result.total:
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                object_type="followup.feedbackstep",
+                summary=f"补建实名举报告知反馈环节：受理告知{result.acceptance}个，"
+                f"结果反馈{result.result}个",
+                changes={"acceptance": result.acceptance, "result": result.result},
+            )
+    return result
 
 
 @transaction.atomic

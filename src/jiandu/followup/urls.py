@@ -11,6 +11,7 @@ urlpatterns = [
     path("realname/", views.realname_list, name="realname_list"),
     path("feedback/", views.feedback_list, name="feedback_list"),
     path("feedback/<int:pk>/", views.feedback_detail, name="feedback_detail"),
+    path("petitions/<int:pk>/feedback/", views.petition_feedback, name="petition_feedback"),
     path("executions/", views.execution_list, name="execution_list"),
     path("executions/<int:pk>/", views.execution_detail, name="execution_detail"),
     path("executions/<int:pk>/visits/new/", views.visit_plan, name="visit_plan"),

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -509,3 +509,92 @@ def false_accusation_create(request: HttpRequest) -> HttpResponse:
         {"number_form": number_form, "clue": clue, "form": form},
         status=422 if form is not None and form.errors else 200,
     )
+
+
+# --- the petition page's feedback panel -------------------------------------------------
+
+
+def _panel_response(
+    request: HttpRequest, petition: Petition, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    from jiandu.followup.panels import TEMPLATE, panel_context
+
+    context = {"panel": panel_context(request, petition, **extra)}
+    return render(request, TEMPLATE, context, status=status)
+
+
+@login_required
+@permission_required("clues.view_petition", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def petition_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    """The feedback panel of petition ``pk`` (GET: the panel as it stands, for htmx), and
+    the recording of 受理告知 / 结果反馈 / the reporter's reply from it (POST). An htmx
+    post is answered with the panel (422 with the form's errors); a plain post goes back
+    to the petition page with the result as a message."""
+    from jiandu.clues.selectors import petition_get
+
+    petition = petition_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        if not petition.is_real_name:
+            return HttpResponse(status=204)
+        return _panel_response(request, petition)
+    if not request.user.has_perm(FEEDBACK_PERM):
+        raise PermissionDenied("告知、反馈由信访受理人员记录")
+    steps = {s.pk: s for s in selectors.petition_feedback(user=request.user, petition=petition)}
+    try:
+        step = steps[int(request.POST.get("step", ""))]
+    except (KeyError, ValueError):
+        raise Http404("该信访件没有这一告知反馈环节") from None
+    kind = request.POST.get("form")
+    form: Any = None
+    success = ""
+    if kind == "record":
+        form = FeedbackForm(request.POST, prefix="feedback")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.feedback_record(
+                    actor=request.user,
+                    step=step,
+                    done_on=d["done_on"],
+                    method=d["method"],
+                    note=d["note"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                success = f"已记录{step.get_kind_display()}"
+    elif kind == "reply":
+        form = ReplyForm(request.POST, prefix="reply")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.feedback_reply(
+                    actor=request.user,
+                    step=step,
+                    reply=d["reply"],
+                    reply_on=d["reply_on"],
+                    objection=d["objection"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                success = "已记录举报人评价"
+    else:
+        raise Http404("未知的记录")
+    htmx = request.headers.get("HX-Request") == "true"
+    if success:
+        if htmx:
+            return _panel_response(request, petition, success=success)
+        messages.success(request, success)
+    elif htmx:
+        bound = {"record_form": form} if kind == "record" else {"reply_form": form}
+        return _panel_response(request, petition, status=422, **bound)
+    else:
+        errors = "；".join(
+            f"{form.fields[name].label if name in form.fields else step.get_kind_display()}：{e}"
+            for name, errs in form.errors.items()
+            for e in errs
+        )
+        messages.error(request, f"{step.get_kind_display()}未记录：{errors}")
+    return redirect("clues:petition_detail", pk=petition.pk)

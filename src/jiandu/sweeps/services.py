@@ -13,11 +13,12 @@ from django.utils import timezone
 from jiandu.clues.choices import ClueAction, ClueStatus, DisposalMethod
 from jiandu.clues.decisions import clue_request_action
 from jiandu.clues.lifecycle import TransitionError
-from jiandu.clues.selectors import ClueFilters, clue_list
+from jiandu.clues.selectors import clue_list
 from jiandu.core.access import jurisdiction_org_ids
 from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
 from jiandu.orgs.models import Org
+from jiandu.sweeps import filters as sweep_filters
 from jiandu.sweeps.choices import SweepDecision
 from jiandu.sweeps.models import Sweep, SweepItem
 
@@ -31,45 +32,24 @@ def _label(choices: Any, value: str) -> str:
         return value
 
 
-def filters_from(data: dict[str, Any]) -> ClueFilters:
-    """The stored filters (JSON) as the clue list's filters."""
-
-    def day(key: str) -> dt.date | None:
-        return dt.date.fromisoformat(data[key]) if data.get(key) else None
-
-    return ClueFilters(
-        status=data.get("status", ""),
-        disposal_method=data.get("disposal_method", ""),
-        received_from=day("received_from"),
-        received_to=day("received_to"),
-    )
-
-
 def describe_filters(data: dict[str, Any]) -> str:
-    parts = []
-    if data.get("status"):
-        parts.append(f"状态：{_label(ClueStatus, data['status'])}")
-    if data.get("disposal_method"):
-        parts.append(f"处置方式：{_label(DisposalMethod, data['disposal_method'])}")
-    if data.get("received_from"):
-        parts.append(f"受理日期自 {data['received_from']}")
-    if data.get("received_to"):
-        parts.append(f"受理日期至 {data['received_to']}")
-    return "；".join(parts) or "管辖范围内全部线索"
+    """The stored filters in words (:func:`jiandu.sweeps.filters.describe`)."""
+    return sweep_filters.describe(data)
 
 
 @transaction.atomic
 def sweep_create(*, actor: Any, name: str, org: Org, filters: dict[str, Any]) -> Sweep:
-    """发起线索大起底 over the clues the filters select in the actor's jurisdiction now."""
+    """发起线索大起底 over the clues the filters (:mod:`jiandu.sweeps.filters`) select in
+    the actor's jurisdiction now; the filters are stored with it and shown in words."""
     if not actor.has_perm("clues.change_clue"):
         raise PermissionDenied("没有办理问题线索的权限")
     if org.pk not in jurisdiction_org_ids(actor):
         raise ValidationError({"org": "组织单位不在您的管辖范围内"})
     if not name.strip():
         raise ValidationError({"name": "请填写名称"})
-    data = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in filters.items() if v}
+    data = sweep_filters.normalize(user=actor, filters=filters)
     clues = list(
-        clue_list(user=actor, filters=filters_from(data))
+        sweep_filters.clues_matching(user=actor, data=data)
         .order_by("pk")
         .values_list("pk", "disposal_method")[: MAX_ITEMS + 1]
     )
@@ -81,7 +61,7 @@ def sweep_create(*, actor: Any, name: str, org: Org, filters: dict[str, Any]) ->
         name=name.strip(),
         org=org,
         filters=data,
-        filters_text=describe_filters(data)[:300],
+        filters_text=sweep_filters.describe(data)[:300],
         created_by=actor,
     )
     SweepItem.objects.bulk_create(

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiandu.clues.lifecycle import TransitionError
+from jiandu.orgs.forms import add_service_errors
 from jiandu.sweeps import selectors, services
 from jiandu.sweeps.forms import ReviewForm, SweepForm
 
@@ -29,23 +30,27 @@ def _errors(exc: ValidationError) -> str:
 def sweep_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     can_start = bool(user.has_perm("clues.change_clue") and user.org_id)
-    form = SweepForm(request.POST or None)
+    form = SweepForm(request.POST or None, user=user)
     if request.method == "POST" and can_start and form.is_valid():
         data = dict(form.cleaned_data)
         name = data.pop("name")
         try:
             sweep = services.sweep_create(actor=user, name=name, org=user.org, filters=data)
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已发起线索大起底，纳入线索 {sweep.items.count()} 条")
             return redirect("sweeps:sweep_detail", pk=sweep.pk)
     return render(
         request,
         "sweeps/sweep_list.html",
-        {"sweeps": list(selectors.sweep_list(user=request.user)[:100]), "form": form,
-         "can_start": can_start},
-    )  # fmt: skip
+        {
+            "sweeps": list(selectors.sweep_list(user=request.user)[:100]),
+            "form": form,
+            "can_start": can_start,
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required

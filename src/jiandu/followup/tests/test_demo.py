@@ -35,3 +35,11 @@ def test_the_demo_has_the_follow_up_work(small_demo):
     assert selectors.clarifications(None, *whole) <= round(petitions * 103 / 880)
     assert selectors.clarifications(None, *whole) > 0
     assert selectors.false_accusations(None, *whole) >= 1
+
+
+def test_the_demo_lacks_no_feedback_step(small_demo):
+    """Every real-name petition of the demo has its steps: the backfill finds nothing."""
+    from jiandu.followup.services import feedback_backfill
+
+    found = feedback_backfill(actor=None, dry_run=True)
+    assert (found.acceptance, found.result) == (0, 0)
