@@ -27,7 +27,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from jiandu.boards.compute import month_bounds
@@ -86,6 +86,16 @@ class CloseOutcome:
 
 # How the problem a warning opens names it (``oversight.origins`` links it back).
 WARNING_ORIGIN = "ecoindex.ecowarning"
+
+
+def lock_closes() -> None:
+    """One close at a time. Every close first locks the tree versions' rows (in id order;
+    PostgreSQL ``SELECT … FOR UPDATE``; SQLite has one writer anyway), so a second close
+    started meanwhile waits for the first to commit and then sees what it wrote: the
+    month's snapshot (a close without a reason is refused with the usual message, one
+    with a reason makes the next version), the units it warned (not warned twice) and the
+    month's warning numbers (its own continue after them) — never a database error."""
+    list(IndexTree.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
 def tree_for_month(month: str) -> IndexTree:
@@ -237,6 +247,7 @@ def index_close(
     """Close ``month``: every unit scored, the snapshot frozen, warnings and 复绿."""
     report = progress or (lambda fraction, message: None)
     month = parse_month(month)
+    lock_closes()
     previous = latest_snapshot(month)
     reason = reason.strip()
     if previous is not None and not reason:
@@ -334,7 +345,7 @@ def _loop(
     orgs: Sequence[Org],
     outcome: CloseOutcome,
 ) -> None:
-    from jiandu.oversight.models import ProblemCategory, ProblemSource
+    from jiandu.oversight.models import Problem, ProblemCategory, ProblemSource
     from jiandu.oversight.services import ProblemSpec, problems_create_many
 
     month = snapshot.month
@@ -416,5 +427,13 @@ def _loop(
         problems = problems_create_many(actor=actor, specs=specs)
         for warning, problem in zip(warnings, problems, strict=True):
             warning.problem = problem
-        EcoWarning.objects.bulk_update(warnings, ["problem"], batch_size=500)
+        # Each warning's problem names it as its origin: one UPDATE links them all
+        # (bulk_update's CASE of a few hundred branches costs more than the inserts).
+        EcoWarning.objects.filter(snapshot=snapshot, problem__isnull=True).update(
+            problem_id=Subquery(
+                Problem.objects.filter(origin_type=WARNING_ORIGIN, origin_id=OuterRef("pk"))
+                .order_by("pk")
+                .values("pk")[:1]
+            )
+        )
     outcome.warnings.extend(warnings)
