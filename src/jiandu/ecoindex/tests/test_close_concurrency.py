@@ -5,6 +5,7 @@ on the database's constraints."""
 
 import threading
 import time
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.db import connection, connections
 from jiandu.ecoindex.close import index_close
 from jiandu.ecoindex.models import EcoWarning, IndexSnapshot
 from jiandu.ecoindex.tests.conftest import report_all
-from jiandu.ecoindex.tests.test_close import units, yellow
+from jiandu.ecoindex.tests.test_close import scores, units, yellow
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -72,6 +73,14 @@ def test_a_second_close_of_the_month_waits_and_is_refused_without_a_reason(world
     assert got["second_done"] >= got["first_done"]
     assert list(IndexSnapshot.objects.values_list("month", "version")) == [("2026-09", 1)]
     assert list(EcoWarning.objects.values_list("number", flat=True)) == ["生态预〔2026〕09001号"]
+    # the score rows as written on PostgreSQL (COPY) read back as the ORM writes them
+    got = scores(got["first"].snapshot)
+    assert got["市民政局"].index == Decimal("71.67") and got["市民政局"].colour == "yellow"
+    assert got["市民政局"].rank == 3 and got["市民政局"].regreened is False
+    assert got["市民政局"].nodes["selection"] == 0
+    assert got["市民政局"].nodes["rectification_rate"] is None
+    assert got["市民政局"].values["sick_promotion"] == "4.00"
+    assert got["市财政局"].index == Decimal("100.00") and got["市财政局"].nodes["index"] == 100
 
 
 def test_a_reclose_and_the_next_month_during_a_close_do_not_collide(world):
