@@ -20,14 +20,15 @@ next version.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from jiandu.boards.compute import month_bounds
@@ -86,6 +87,16 @@ class CloseOutcome:
 
 # How the problem a warning opens names it (``oversight.origins`` links it back).
 WARNING_ORIGIN = "ecoindex.ecowarning"
+
+
+def lock_closes() -> None:
+    """One close at a time. Every close first locks the tree versions' rows (in id order;
+    PostgreSQL ``SELECT … FOR UPDATE``; SQLite has one writer anyway), so a second close
+    started meanwhile waits for the first to commit and then sees what it wrote: the
+    month's snapshot (a close without a reason is refused with the usual message, one
+    with a reason makes the next version), the units it warned (not warned twice) and the
+    month's warning numbers (its own continue after them) — never a database error."""
+    list(IndexTree.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
 def tree_for_month(month: str) -> IndexTree:
@@ -237,6 +248,7 @@ def index_close(
     """Close ``month``: every unit scored, the snapshot frozen, warnings and 复绿."""
     report = progress or (lambda fraction, message: None)
     month = parse_month(month)
+    lock_closes()
     previous = latest_snapshot(month)
     reason = reason.strip()
     if previous is not None and not reason:
@@ -284,27 +296,17 @@ def index_close(
         },
     )
     snapshot.save()
-    # executemany batches: bulk_create's array form quotes every JSON document slowly.
-    insert_rows(
-        IndexScore,
+    write_scores(
+        snapshot,
         [
-            IndexScore(
-                snapshot=snapshot,
-                org_id=int(u.unit),
-                month=month,
-                index=u.index,
-                colour=u.colour or "",
-                rank=u.rank,
-                regreened=u.regreened,
-                nodes={
-                    k: (round(float(v), 4) if v is not None else None) for k, v in u.nodes.items()
-                },
-                values={k: str(v) for k, v in values[int(u.unit)].items()},
+            (
+                int(u.unit), u.index, u.colour or "", u.rank, u.regreened,
+                {k: (round(float(v), 4) if v is not None else None) for k, v in u.nodes.items()},
+                {k: str(v) for k, v in values[int(u.unit)].items()},
             )
             for u in scores.units
         ],
-        batch_size=1000,
-    )
+    )  # fmt: skip
     outcome = CloseOutcome(snapshot=snapshot, missing_reported=missing)
     report(0.85, "正在发出预警、记录复绿")
     _loop(actor=actor, snapshot=snapshot, rules=rules, scores=scores, orgs=orgs, outcome=outcome)
@@ -325,6 +327,41 @@ def index_close(
     return outcome
 
 
+SCORE_COLUMNS = ("snapshot_id", "org_id", "month", "index", "colour", "rank", "regreened",
+                 "nodes", "values")  # fmt: skip
+
+
+def write_scores(snapshot: IndexSnapshot, rows: Sequence[tuple[Any, ...]]) -> None:
+    """The snapshot's score rows, each ``(org id, index, colour, rank, regreened, nodes,
+    values)``: one ``COPY`` on PostgreSQL (the JSON documents sent as text, as the
+    field would store them), ``executemany`` batches elsewhere — not ``bulk_create``,
+    whose array form quotes every JSON document slowly."""
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        table = quote(IndexScore._meta.db_table)
+        columns = ", ".join(quote(c) for c in SCORE_COLUMNS)
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for org_id, index, colour, rank, regreened, nodes, values in rows:
+                copy.write_row(
+                    (snapshot.pk, org_id, snapshot.month, index, colour, rank, regreened,
+                     json.dumps(nodes), json.dumps(values))
+                )  # fmt: skip
+        return
+    insert_rows(
+        IndexScore,
+        (
+            IndexScore(snapshot=snapshot, org_id=org_id, month=snapshot.month, index=index,
+                       colour=colour, rank=rank, regreened=regreened, nodes=nodes,
+                       values=values)
+            for org_id, index, colour, rank, regreened, nodes, values in rows
+        ),
+        batch_size=1000,
+    )  # fmt: skip
+
+
 def _loop(
     *,
     actor: Any,
@@ -334,7 +371,7 @@ def _loop(
     orgs: Sequence[Org],
     outcome: CloseOutcome,
 ) -> None:
-    from jiandu.oversight.models import ProblemCategory, ProblemSource
+    from jiandu.oversight.models import Problem, ProblemCategory, ProblemSource
     from jiandu.oversight.services import ProblemSpec, problems_create_many
 
     month = snapshot.month
@@ -416,5 +453,13 @@ def _loop(
         problems = problems_create_many(actor=actor, specs=specs)
         for warning, problem in zip(warnings, problems, strict=True):
             warning.problem = problem
-        EcoWarning.objects.bulk_update(warnings, ["problem"], batch_size=500)
+        # Each warning's problem names it as its origin: one UPDATE links them all
+        # (bulk_update's CASE of a few hundred branches costs more than the inserts).
+        EcoWarning.objects.filter(snapshot=snapshot, problem__isnull=True).update(
+            problem_id=Subquery(
+                Problem.objects.filter(origin_type=WARNING_ORIGIN, origin_id=OuterRef("pk"))
+                .order_by("pk")
+                .values("pk")[:1]
+            )
+        )
     outcome.warnings.extend(warnings)
