@@ -80,12 +80,30 @@ class Target:
         return self.covers | {self.org_id}
 
 
+# Where an avoid pair comes from (the stored draw keeps it; an infeasible draw names it).
+SOURCE_DECLARED = "申报"
+SOURCE_RELATIONS = "比对数据 亲属关系"
+SOURCE_HOUSEHOLD = "同户"
+# How an infeasible draw names the people blocked by each source ("" = the calculator's
+# AVOID.csv, whose rows do not say where they come from).
+SOURCE_WORDS = {
+    SOURCE_DECLARED: "申报回避",
+    SOURCE_RELATIONS: "亲属在该单位任职（比对数据 亲属关系）",
+    SOURCE_HOUSEHOLD: "同户亲属在该单位任职（比对数据 同户）",
+    "": "亲属等申报回避",
+}
+
+
 @dataclass(frozen=True)
 class Conflict:
-    """A declared conflict: the person may not inspect a target covering ``org_id``."""
+    """An avoid pair: the person may not inspect a target covering ``org_id``.
+    ``source`` is one of ``SOURCE_WORDS`` (empty for the calculator's AVOID.csv) and
+    ``note`` says why in words (names, never ID numbers)."""
 
     person_id: str
     org_id: str
+    source: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,7 +199,7 @@ class _Eligibility:
 
     eligible: dict[str, list[str]]  # target -> person ids, in pool order
     own_unit: dict[str, int]
-    conflict: dict[str, int]
+    conflict: dict[str, dict[str, int]]  # target -> source -> people blocked by it
     cooldown: dict[str, int]
 
 
@@ -208,9 +226,13 @@ def eligibility(request: DrawRequest) -> _Eligibility:
     by_home: dict[str, set[str]] = defaultdict(set)
     for person in request.candidates:
         by_home[person.home_org].add(person.person_id)
-    conflicts: dict[str, set[str]] = defaultdict(set)
+    conflicts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in request.conflicts:
-        conflicts[row.org_id].add(row.person_id)
+        conflicts[row.org_id][row.source].add(row.person_id)
+    order = list(SOURCE_WORDS) + sorted(
+        {row.source for row in request.conflicts} - set(SOURCE_WORDS)
+    )
+    all_ids = [p.person_id for p in request.candidates]
     recent: dict[str, set[str]] = defaultdict(set)
     for row in request.history:
         if row.ended_on > cutoff:
@@ -218,19 +240,27 @@ def eligibility(request: DrawRequest) -> _Eligibility:
     result = _Eligibility(eligible={}, own_unit={}, conflict={}, cooldown={})
     for target in request.targets:
         own: set[str] = set()
-        declared: set[str] = set()
+        by_source: dict[str, set[str]] = defaultdict(set)
         cooled: set[str] = set()
         for org in target.scope:
             own |= by_home.get(org, set())
-            declared |= conflicts.get(org, set())
+            for source, ids in conflicts.get(org, {}).items():
+                by_source[source] |= ids
             cooled |= recent.get(org, set())
-        blocked = own | declared | cooled
-        result.eligible[target.org_id] = [
-            p.person_id for p in request.candidates if p.person_id not in blocked
-        ]
+        counted = set(own)
+        per_source: dict[str, int] = {}
+        for source in order:  # a person blocked twice counts under the first source
+            fresh = by_source.get(source, set()) - counted
+            if fresh:
+                per_source[source] = len(fresh)
+                counted |= fresh
+        blocked = counted | cooled
+        result.eligible[target.org_id] = (
+            [p for p in all_ids if p not in blocked] if blocked else list(all_ids)
+        )
         result.own_unit[target.org_id] = len(own)
-        result.conflict[target.org_id] = len(declared - own)
-        result.cooldown[target.org_id] = len(cooled - own - declared)
+        result.conflict[target.org_id] = per_source
+        result.cooldown[target.org_id] = len(cooled - counted)
     return result
 
 
@@ -238,17 +268,23 @@ def _blocked_note(elig: _Eligibility, org_id: str) -> str:
     parts = []
     if elig.own_unit[org_id]:
         parts.append(f"本单位及下属单位人员{elig.own_unit[org_id]}人")
-    if elig.conflict[org_id]:
-        parts.append(f"亲属等申报回避{elig.conflict[org_id]}人")
+    for source, count in elig.conflict[org_id].items():
+        parts.append(f"{SOURCE_WORDS.get(source, source)}{count}人")
     if elig.cooldown[org_id]:
         parts.append(f"冷却期内巡察过{elig.cooldown[org_id]}人")
     return f"（已回避：{'、'.join(parts)}）" if parts else ""
 
 
 def _single_target_reasons(
-    request: DrawRequest, elig: _Eligibility, people: dict[str, Candidate]
+    request: DrawRequest,
+    elig: _Eligibility,
+    people: dict[str, Candidate],
+    *,
+    exact: bool = True,
 ) -> list[Infeasible]:
-    """Targets that cannot be staffed even with the whole pool to themselves."""
+    """Targets that cannot be staffed even with the whole pool to themselves. Without
+    ``exact`` only the counting reasons are looked for (too few people, no leader, a
+    skill nobody has): the exact one-team test is left for when the draw fails."""
     found: list[Infeasible] = []
     size = request.team_size
     for target in request.targets:
@@ -263,7 +299,7 @@ def _single_target_reasons(
         for skill in request.required_skills:
             if not any(skill in people[p].skills for p in ids):
                 reasons.append(("skill", f"可参加的人员中没有具备「{skill}」专长的人{note}"))
-        if not reasons and not _one_team_possible(request, ids, people):
+        if exact and not reasons and not _one_team_possible(request, ids, people):
             reasons.append(
                 (
                     "single_team",
@@ -321,13 +357,22 @@ def _one_team_possible(request: DrawRequest, ids: list[str], people: dict[str, C
     return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-def _solver(seed: int):
+def _solver(seed: int, *, satisfy: bool = False):
+    """One search worker (CP-SAT is deterministic then: same model and seed, same
+    answer) with a deterministic time budget. For the draw itself (``satisfy``: any
+    solution will do) presolve, symmetry detection and the LP relaxation are off: on
+    the benchmark's 300 targets they took about 1 s of a 1.3 s solve, the search itself
+    0.2 s (docs/benchmarks.md §15)."""
     from ortools.sat.python import cp_model
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed % (2**31)
     solver.parameters.max_deterministic_time = DETERMINISTIC_TIME
+    if satisfy:
+        solver.parameters.cp_model_presolve = False
+        solver.parameters.symmetry_level = 0
+        solver.parameters.linearization_level = 0
     return solver
 
 
@@ -346,18 +391,30 @@ def _candidate_lists(
         return person.can_lead if need[0] == "lead" else need[1] in person.skills
 
     for target in request.targets:
-        ids = list(elig.eligible[target.org_id])
-        rng.shuffle(ids)
-        chosen = ids[:size]
-        if len(ids) > size:
-            for need in needs:
-                have = sum(1 for p in chosen if meets(people[p], need))
-                for p in ids[size:]:
-                    if have >= EXTRA_PER_NEED:
-                        break
-                    if meets(people[p], need) and p not in chosen:
-                        chosen.append(p)
-                        have += 1
+        ids = elig.eligible[target.org_id]
+        if len(ids) <= size:
+            chosen = list(ids)
+            rng.shuffle(chosen)
+            lists[target.org_id] = chosen
+            continue
+        # A seeded sample (not a shuffle of every eligible person: 300 targets × 5,000
+        # people made that the draw's slowest step).
+        chosen = rng.sample(ids, size)
+        rest: list[str] | None = None
+        for need in needs:
+            have = sum(1 for p in chosen if meets(people[p], need))
+            if have >= EXTRA_PER_NEED:
+                continue
+            if rest is None:
+                taken = set(chosen)
+                rest = [p for p in ids if p not in taken]
+                rng.shuffle(rest)
+            for p in rest:
+                if have >= EXTRA_PER_NEED:
+                    break
+                if meets(people[p], need) and p not in chosen:
+                    chosen.append(p)
+                    have += 1
         lists[target.org_id] = chosen
     return lists
 
@@ -411,7 +468,7 @@ def _solve(
             model.add_at_most_one(by_person[p])
     if partial:
         model.maximize(sum(staffed.values()))
-    solver = _solver(request.seed)
+    solver = _solver(request.seed, satisfy=not partial)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, set()
@@ -438,7 +495,7 @@ def draw_teams(request: DrawRequest) -> DrawResult:
     if not request.targets:
         return result
     elig = eligibility(request)
-    alone = _single_target_reasons(request, elig, people)
+    alone = _single_target_reasons(request, elig, people, exact=False)
     if alone:
         result.infeasible = alone
         return result
@@ -452,6 +509,10 @@ def draw_teams(request: DrawRequest) -> DrawResult:
         teams, _ = _solve(request, full, people, rng)
     if teams is not None:
         result.teams = teams
+        return result
+    alone = _single_target_reasons(request, elig, people, exact=True)
+    if alone:
+        result.infeasible = alone
         return result
     # Jointly infeasible: staff as many targets as possible; name those left over.
     full = {org: list(ids) for org, ids in elig.eligible.items()}
