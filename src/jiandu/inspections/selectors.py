@@ -177,3 +177,111 @@ def ledger_counties(*, user: Any) -> QuerySet[Any]:
     return Org.objects.filter(pk__in=jurisdiction_org_ids(user), kind=OrgKind.COUNTY).order_by(
         "path"
     )
+
+
+# --- 回避: avoid pairs of the talent pool ----------------------------------------
+
+RELATIVE_DATASETS = ("persons", "relations", "cadres")
+
+
+def relative_dataset_versions(owner_org: Any) -> dict[str, Any]:
+    """The commission's latest imported 户籍人口, 亲属关系 and 干部名册 versions (those of
+    its own store; another commission's imports are not read)."""
+    from jiandu.datacheck.models import DatasetVersion
+
+    found: dict[str, Any] = {}
+    for name in RELATIVE_DATASETS:
+        version = (
+            DatasetVersion.objects.filter(org=owner_org, dataset=name)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if version is not None:
+            found[name] = version
+    return found
+
+
+def registry_avoid_pairs(
+    *, owner_org: Any, person_ids: list[int], covers: set[int], as_of: Any
+) -> tuple[list[Any], dict[str, Any]]:
+    """Every (pool member, unit) pair the draw must avoid, with its source:
+
+    * 申报: the registry's declared conflicts (申报回避) of the pool;
+    * 比对数据 亲属关系 / 同户: a relative found in the commission's latest 亲属关系 or
+      户籍人口 data (:mod:`jiandu.inspections.relatives`) holding a current post in one of
+      ``covers`` (the units of the draw's targets) — the post from the 干部名册 data (the
+      unit named exactly as an org of ``covers``) or from the registry's own 任职 of the
+      person with that ID number.
+
+    People are matched by ID number without any number leaving this function: the
+    pool's numbers become the engine's integer keys, the relatives' numbers the
+    registry's search keys. Returns (conflicts, facts for the draw's audit row)."""
+    from jiandu.core.crypto import search_key
+    from jiandu.core.idnumbers import normalize
+    from jiandu.datacheck import files
+    from jiandu.inspections.choices import ConflictReason
+    from jiandu.inspections.draw import SOURCE_DECLARED, Conflict
+    from jiandu.inspections.models import DeclaredConflict
+    from jiandu.inspections.relatives import avoid_note, pool_keys, relatives_with_posts
+    from jiandu.orgs.models import Org
+    from jiandu.people.models import Person, Post
+
+    pairs: dict[tuple[str, str, str], Conflict] = {}
+
+    def add(person: str, org: str, source: str, note: str) -> None:
+        pairs.setdefault((person, org, source), Conflict(person, org, source, note))
+
+    for p, o, reason, note in (
+        DeclaredConflict.objects.filter(person_id__in=person_ids)
+        .order_by("pk")
+        .values_list("person_id", "org_id", "reason", "note")
+    ):
+        add(str(p), str(o), SOURCE_DECLARED, note or str(ConflictReason(reason).label))
+    facts: dict[str, Any] = {"declared": len(pairs), "datasets": {}}
+    versions = relative_dataset_versions(owner_org)
+    paths = {
+        name: files.absolute(v.file_path)
+        for name, v in versions.items()
+        if files.absolute(v.file_path).exists()
+    }
+    facts["datasets"] = {name: versions[name].pk for name in paths}
+    if not person_ids or not ({"persons", "relations"} & set(paths)):
+        return list(pairs.values()), facts
+    numbers = Person.objects.filter(pk__in=person_ids).exclude(id_search_key="")
+    keys = pool_keys((str(p.pk), p.id_number) for p in numbers.only("pk", "id_number"))
+    relatives = relatives_with_posts(
+        keys,
+        persons=paths.get("persons"),
+        relations=paths.get("relations"),
+        cadres=paths.get("cadres"),
+        as_of=as_of,
+    )
+    org_names: dict[str, list[Org]] = {}
+    for org in Org.objects.filter(pk__in=covers).only("pk", "name"):
+        org_names.setdefault(org.name, []).append(org)
+    # The registry's current posts of the relatives (matched by the ID number's key).
+    by_key: dict[str, list[Any]] = {}
+    for r in relatives:
+        if r.relative_id_no:
+            by_key.setdefault(search_key(normalize(r.relative_id_no)), []).append(r)
+    registry_posts: dict[str, list[Org]] = {}
+    if by_key:
+        for key, org_id, org_name in (
+            Post.objects.filter(
+                end_date__isnull=True,
+                org_id__in=covers,
+                person__id_search_key__in=list(by_key),
+            )
+            .order_by("person__id_search_key", "org_id")
+            .values_list("person__id_search_key", "org_id", "org__name")
+        ):
+            registry_posts.setdefault(key, []).append(Org(pk=org_id, name=org_name))
+    before = len(pairs)
+    for key, rows in by_key.items():
+        for r in rows:
+            for org in org_names.get(r.org_name, []) + registry_posts.get(key, []):
+                add(r.person_id, str(org.pk), r.source, avoid_note(r, org.name))
+    facts["relatives"] = len(relatives)
+    facts["derived"] = len(pairs) - before
+    ordered = sorted(pairs.values(), key=lambda c: (c.person_id, c.org_id, c.source))
+    return ordered, facts
