@@ -222,7 +222,7 @@ def registry_avoid_pairs(
     from jiandu.inspections.choices import ConflictReason
     from jiandu.inspections.draw import SOURCE_DECLARED, Conflict
     from jiandu.inspections.models import DeclaredConflict
-    from jiandu.inspections.relatives import avoid_note, pool_keys, relatives_with_posts
+    from jiandu.inspections.relatives import avoid_pairs, pool_keys, relatives_with_posts
     from jiandu.orgs.models import Org
     from jiandu.people.models import Person, Post
 
@@ -256,31 +256,27 @@ def registry_avoid_pairs(
         cadres=paths.get("cadres"),
         as_of=as_of,
     )
-    org_names: dict[str, list[Org]] = {}
-    for org in Org.objects.filter(pk__in=covers).only("pk", "name"):
-        org_names.setdefault(org.name, []).append(org)
+    orgs_by_name: dict[str, list[tuple[str, str]]] = {}
+    for org_id, name in Org.objects.filter(pk__in=covers).values_list("pk", "name"):
+        orgs_by_name.setdefault(name, []).append((str(org_id), name))
     # The registry's current posts of the relatives (matched by the ID number's key).
-    by_key: dict[str, list[Any]] = {}
+    key_of: dict[str, int] = {}
     for r in relatives:
         if r.relative_id_no:
-            by_key.setdefault(search_key(normalize(r.relative_id_no)), []).append(r)
-    registry_posts: dict[str, list[Org]] = {}
-    if by_key:
+            key_of.setdefault(search_key(normalize(r.relative_id_no)), r.relative_key)
+    registry_posts: dict[int, list[tuple[str, str]]] = {}
+    if key_of:
         for key, org_id, org_name in (
             Post.objects.filter(
-                end_date__isnull=True,
-                org_id__in=covers,
-                person__id_search_key__in=list(by_key),
+                end_date__isnull=True, org_id__in=covers, person__id_search_key__in=list(key_of)
             )
             .order_by("person__id_search_key", "org_id")
             .values_list("person__id_search_key", "org_id", "org__name")
         ):
-            registry_posts.setdefault(key, []).append(Org(pk=org_id, name=org_name))
+            registry_posts.setdefault(key_of[key], []).append((str(org_id), org_name))
     before = len(pairs)
-    for key, rows in by_key.items():
-        for r in rows:
-            for org in org_names.get(r.org_name, []) + registry_posts.get(key, []):
-                add(r.person_id, str(org.pk), r.source, avoid_note(r, org.name))
+    for c in avoid_pairs(relatives, orgs_by_name=orgs_by_name, registry_posts=registry_posts):
+        pairs.setdefault((c.person_id, c.org_id, c.source), c)
     facts["relatives"] = len(relatives)
     facts["derived"] = len(pairs) - before
     ordered = sorted(pairs.values(), key=lambda c: (c.person_id, c.org_id, c.source))

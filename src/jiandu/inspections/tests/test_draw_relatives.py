@@ -46,14 +46,28 @@ def write_csv(path: Path, rows: list[dict]) -> Path:
 
 
 def person_row(id_no: str, name: str, household: str) -> dict:
-    return {"id_no": id_no, "name": name, "gender": "男", "birth_date": "1980-01-01",
-            "region_code": "530102", "household_no": household, "relation_to_head": ""}  # fmt: skip
+    return {
+        "id_no": id_no,
+        "name": name,
+        "gender": "男",
+        "birth_date": "1980-01-01",
+        "region_code": "530102",
+        "household_no": household,
+        "relation_to_head": "",
+    }
 
 
 def cadre_row(id_no: str, name: str, org: str, end: str = "") -> dict:
-    return {"id_no": id_no, "name": name, "org_name": org, "region_code": "530102",
-            "position": "科员", "is_village_cadre": "false", "start_date": "2020-01-01",
-            "end_date": end}  # fmt: skip
+    return {
+        "id_no": id_no,
+        "name": name,
+        "org_name": org,
+        "region_code": "530102",
+        "position": "科员",
+        "is_village_cadre": "false",
+        "start_date": "2020-01-01",
+        "end_date": end,
+    }
 
 
 def store_files(folder: Path, *, persons, relations, cadres) -> dict[str, Path]:
@@ -73,13 +87,24 @@ def test_relatives_both_directions_household_and_current_posts(tmp_path):
     a, b, c, d, e = (number(i) for i in (11, 13, 15, 17, 19))
     paths = store_files(
         tmp_path,
-        persons=[person_row(a, "甲", "H1"), person_row(b, "乙", "H1"), person_row(c, "丙", "H2"),
-                 person_row(d, "丁", "H3"), person_row(e, "戊", "H4")],  # fmt: skip
+        persons=[
+            person_row(a, "甲", "H1"),
+            person_row(b, "乙", "H1"),
+            person_row(c, "丙", "H2"),
+            person_row(d, "丁", "H3"),
+            person_row(e, "戊", "H4"),
+        ],
         # 丙's 父母 is 甲 (so 丙 is 甲's 子女); 甲's 配偶 is 丁.
-        relations=[{"id_no": c, "relative_id_no": a, "relation": "父母"},
-                   {"id_no": a, "relative_id_no": d, "relation": "配偶"}],  # fmt: skip
-        cadres=[cadre_row(b, "乙", "农业局"), cadre_row(c, "丙", "水务局"),
-                cadre_row(d, "丁", "教育局", end="2021-01-01"), cadre_row(e, "戊", "财政局")],  # fmt: skip
+        relations=[
+            {"id_no": c, "relative_id_no": a, "relation": "父母"},
+            {"id_no": a, "relative_id_no": d, "relation": "配偶"},
+        ],
+        cadres=[
+            cadre_row(b, "乙", "农业局"),
+            cadre_row(c, "丙", "水务局"),
+            cadre_row(d, "丁", "教育局", end="2021-01-01"),
+            cadre_row(e, "戊", "财政局"),
+        ],
     )
     found = relatives_with_posts(pool_keys([("P1", a), ("P5", e)]), as_of=AS_OF, **paths)
     rows = {(r.person_id, r.relative_name, r.link, r.source, r.org_name) for r in found}
@@ -93,8 +118,13 @@ def test_relatives_both_directions_household_and_current_posts(tmp_path):
     assert ("丁", "教育局") in {(r.relative_name, r.org_name) for r in early}
     assert found == relatives_with_posts(pool_keys([("P1", a), ("P5", e)]), as_of=AS_OF, **paths)
     # Without the population register, relations still count (and no household).
-    only = relatives_with_posts(pool_keys([("P1", a)]), as_of=AS_OF, persons=None,
-                                relations=paths["relations"], cadres=paths["cadres"])  # fmt: skip
+    only = relatives_with_posts(
+        pool_keys([("P1", a)]),
+        as_of=AS_OF,
+        persons=None,
+        relations=paths["relations"],
+        cadres=paths["cadres"],
+    )
     assert {(r.link, r.org_name) for r in only} == {("子女", "水务局"), ("配偶", "")}
 
 
@@ -115,10 +145,15 @@ def import_for(org, folder: Path, actor, **rows) -> None:
     for name, data in rows.items():
         report = store.import_file(dataset=name, path=write_csv(folder / f"{name}.csv", data))
         DatasetVersion.objects.create(
-            dataset=name, version=report.version, org=org, region_code="530102",
-            file_path=files.relative_to_root(report.path), source_name=f"{name}.csv",
-            rows_read=report.rows_read, uploaded_by=actor,
-        )  # fmt: skip
+            dataset=name,
+            version=report.version,
+            org=org,
+            region_code="530102",
+            file_path=files.relative_to_root(report.path),
+            source_name=f"{name}.csv",
+            rows_read=report.rows_read,
+            uploaded_by=actor,
+        )
 
 
 @pytest.fixture
@@ -134,18 +169,23 @@ def teams_of(draw) -> list[Team]:
     ]
 
 
-def test_relative_in_a_target_unit_is_never_drawn_into_its_team(rw, actor, pool, data_dir,
-                                                                 tmp_path):  # fmt: skip
+def test_relative_in_a_target_unit_is_never_drawn_into_its_team(
+    rw, actor, pool, data_dir, tmp_path
+):
     w = rw.world
     for i, person in enumerate(pool):
         give_number(person, number(100 + 2 * i))
     spouse = number(301)
     item = make_round(rw, actor)  # targets 五华区 (with 红云街道) and 市财政局
     # 干部1's spouse 李四 works in 红云街道 (干部名册); the relation row names 干部1 second.
-    import_for(item.owner_org, tmp_path, actor,
-               persons=[person_row(spouse, "李四", "H9")],
-               relations=[{"id_no": spouse, "relative_id_no": number(102), "relation": "配偶"}],
-               cadres=[cadre_row(spouse, "李四", "红云街道")])  # fmt: skip
+    import_for(
+        item.owner_org,
+        tmp_path,
+        actor,
+        persons=[person_row(spouse, "李四", "H9")],
+        relations=[{"id_no": spouse, "relative_id_no": number(102), "relation": "配偶"}],
+        cadres=[cadre_row(spouse, "李四", "红云街道")],
+    )
     for seed in range(1, 7):
         draw = services.round_draw(actor=actor, round=item, seed=seed, as_of=AS_OF)
         assert draw.feasible, draw.result
@@ -154,9 +194,13 @@ def test_relative_in_a_target_unit_is_never_drawn_into_its_team(rw, actor, pool,
         county = next(t for t in teams_of(draw) if t.target == str(w.county.pk))
         assert str(pool[1].pk) not in {m.person_id for m in county.members}
     assert draw.inputs["avoid"] == [
-        {"person_id": str(pool[1].pk), "org_id": str(w.township.pk), "source": SOURCE_RELATIONS,
-         "note": "配偶李四在红云街道任职"}
-    ]  # fmt: skip
+        {
+            "person_id": str(pool[1].pk),
+            "org_id": str(w.township.pk),
+            "source": SOURCE_RELATIONS,
+            "note": "配偶李四在红云街道任职",
+        }
+    ]
     from jiandu.core.models import AuditLog
 
     audit = AuditLog.objects.filter(object_id=str(draw.pk)).latest("pk")
@@ -175,16 +219,27 @@ def test_infeasible_draw_says_relatives_work_there(rw, actor, pool, data_dir, tm
     child, housemate = number(303), number(305)
     relative = Person.objects.create(name="王五", registered_org=w.county)
     give_number(relative, housemate)
-    Post.objects.create(person=relative, org=w.township, title="科员",
-                        management_level=ManagementLevel.GENERAL,
-                        start_date=dt.date(2021, 1, 1))  # fmt: skip
+    Post.objects.create(
+        person=relative,
+        org=w.township,
+        title="科员",
+        management_level=ManagementLevel.GENERAL,
+        start_date=dt.date(2021, 1, 1),
+    )
     item = make_round(rw, actor, targets=[w.county], focus_items=None)
     services.conflict_declare(actor=actor, person=pool[4], org=w.county, reason="relative")
-    import_for(item.owner_org, tmp_path, actor,
-               persons=[person_row(number(102), "干部1", "H7"), person_row(housemate, "王五", "H7"),
-                        person_row(child, "赵六", "H8")],
-               relations=[{"id_no": number(100), "relative_id_no": child, "relation": "子女"}],
-               cadres=[cadre_row(child, "赵六", "五华区纪委监委")])  # fmt: skip
+    import_for(
+        item.owner_org,
+        tmp_path,
+        actor,
+        persons=[
+            person_row(number(102), "干部1", "H7"),
+            person_row(housemate, "王五", "H7"),
+            person_row(child, "赵六", "H8"),
+        ],
+        relations=[{"id_no": number(100), "relative_id_no": child, "relation": "子女"}],
+        cadres=[cadre_row(child, "赵六", "五华区纪委监委")],
+    )
     draw = services.round_draw(actor=actor, round=item, seed=3, as_of=AS_OF)
     assert not draw.feasible
     [row] = draw.result["infeasible"]
@@ -206,9 +261,11 @@ def test_only_the_commissions_own_datasets_are_read(rw, actor, pool, data_dir, t
         give_number(person, number(100 + 2 * i))
     spouse = number(301)
     item = make_round(rw, actor)
-    rows = dict(persons=[person_row(spouse, "李四", "H9")],
-                relations=[{"id_no": number(102), "relative_id_no": spouse, "relation": "配偶"}],
-                cadres=[cadre_row(spouse, "李四", "红云街道")])  # fmt: skip
+    rows = dict(
+        persons=[person_row(spouse, "李四", "H9")],
+        relations=[{"id_no": number(102), "relative_id_no": spouse, "relation": "配偶"}],
+        cadres=[cadre_row(spouse, "李四", "红云街道")],
+    )
     import_for(w.other_county, tmp_path, actor, **rows)
     request = services.draw_request_for(item, seed=1, as_of=AS_OF)
     assert request.conflicts == []
