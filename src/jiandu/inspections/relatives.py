@@ -14,19 +14,19 @@ A relative of a pool member is
 
 People are matched on the integer keys of their ID numbers (``id_key``, written beside
 every ID column by the engine's import: ``datasets.id_keys``), never on text, and the
-pool is given as those keys: the ID numbers themselves are not read back from here
-except the relative's, which the platform turns into the registry's search key at once
-(never stored, never shown). A relative's current post is their ``cadres`` row whose
+pool is given as those keys and relatives come back as keys: no ID number is read from
+the files (the platform matches its registry's people by the same keys). A relative's
+current post is their ``cadres`` row whose
 tenure contains the as-of day (no end date, or ending on or after it).
 
-The derivation is two DuckDB statements over the Parquet files (the relatives, then
-their posts); the pool is a temporary table the scans are joined to.
+The derivation is a few DuckDB statements over the Parquet files (the members' 户, their
+relatives, then the relatives' posts); the pool is a temporary table the scans join.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -42,8 +42,7 @@ class Relative:
     post in the ``cadres`` dataset (``org_name`` empty otherwise)."""
 
     person_id: str
-    relative_key: int
-    relative_id_no: str  # kept in memory only, to match the registry
+    relative_key: int  # the engine's key of the relative's ID number
     relative_name: str
     link: str  # what the relative is to the member: 配偶, 子女, …, 同户人员
     source: str  # SOURCE_RELATIONS or SOURCE_HOUSEHOLD
@@ -52,56 +51,67 @@ class Relative:
 
 
 def _sql(*, persons: bool, relations: bool, cadres: bool) -> list[str]:
+    """The statements, run in order; the last one gives the rows. Each step is a
+    temporary table, so that DuckDB knows how small it is when planning the next join
+    (planned as one query it built its hash table on the 4 M-row register instead of
+    the pool's 5,000 households: several times slower, docs/benchmarks.md §17)."""
+    steps = []
     parts = []
     if relations:
         parts.append(
             """SELECT pool.person_id, r.relative_id_key AS relative_key,
-                      r.relative_id_no AS relative_id_no, r.relation AS link,
-                      NULL::VARCHAR AS name, 'relations' AS kind
+                      r.relation AS link, 'relations' AS kind
                  FROM relations r JOIN pool ON r.id_key = pool.id_key
                 WHERE r.relative_id_key IS NOT NULL AND r.relative_id_key <> r.id_key
                UNION ALL
-               SELECT pool.person_id, r.id_key, r.id_no,
+               SELECT pool.person_id, r.id_key,
                       CASE r.relation WHEN '父母' THEN '子女' WHEN '子女' THEN '父母'
                            ELSE r.relation END,
-                      NULL, 'relations'
+                      'relations'
                  FROM relations r JOIN pool ON r.relative_id_key = pool.id_key
                 WHERE r.id_key IS NOT NULL AND r.relative_id_key <> r.id_key"""
         )
     if persons:
+        steps.append(
+            """CREATE OR REPLACE TEMP TABLE pool_homes AS
+               SELECT pool.person_id, p.id_key, p.household_key
+                 FROM persons p JOIN pool ON p.id_key = pool.id_key
+                WHERE p.household_key IS NOT NULL"""
+        )
         parts.append(
-            f"""SELECT pool.person_id, o.id_key, o.id_no, '{HOUSEHOLD_LINK}', o.name,
-                       'household'
-                  FROM persons p JOIN pool ON p.id_key = pool.id_key
-                  JOIN persons o ON o.household_key = p.household_key
-                 WHERE o.id_key <> p.id_key"""
+            f"""SELECT h.person_id, o.id_key, '{HOUSEHOLD_LINK}', 'household'
+                  FROM persons o JOIN pool_homes h ON o.household_key = h.household_key
+                 WHERE o.id_key <> h.id_key"""
         )
     found = "\nUNION ALL\n".join(parts)
-    # One row per (member, relative): a relation row beats the household. The name is
-    # the register's (same 户) or the 干部名册's; the platform adds the registry's.
-    linked = f"""
-        SELECT person_id, relative_key, max(relative_id_no) AS relative_id_no,
-               arg_min(link, (kind = 'household', link)) AS link, max(name) AS name,
-               CASE WHEN bool_or(kind = 'relations') THEN 'relations'
-                    ELSE 'household' END AS kind
-          FROM ({found}) GROUP BY person_id, relative_key"""
+    # One row per (member, relative): a relation row beats the household. No text but
+    # the relation is read from the registers: the relative's name is the 干部名册's
+    # (the platform adds the registry's for a post it holds).
+    steps.append(
+        f"""CREATE OR REPLACE TEMP TABLE linked AS
+            SELECT person_id, relative_key,
+                   arg_min(link, (kind = 'household', link)) AS link,
+                   CASE WHEN bool_or(kind = 'relations') THEN 'relations'
+                        ELSE 'household' END AS kind
+              FROM ({found}) GROUP BY person_id, relative_key"""
+    )
     if not cadres:
-        return [
-            f"""SELECT person_id, relative_key, relative_id_no, name, link, kind,
-                       NULL::VARCHAR, NULL::VARCHAR
-                  FROM ({linked}) ORDER BY 1, 2"""
-        ]
-    # Two statements: planned as one, DuckDB took several times longer (the benchmark).
-    return [
-        f"CREATE OR REPLACE TEMP TABLE linked AS {linked}",
-        """SELECT DISTINCT l.person_id, l.relative_key, l.relative_id_no,
-                  coalesce(l.name, c.name) AS name, l.link, l.kind, c.org_name, c.position
+        steps.append(
+            """SELECT person_id, relative_key, NULL::VARCHAR, link, kind,
+                      NULL::VARCHAR, NULL::VARCHAR
+                 FROM linked ORDER BY 1, 2"""
+        )
+        return steps
+    steps.append(
+        """SELECT DISTINCT l.person_id, l.relative_key, c.name, l.link, l.kind,
+                  c.org_name, c.position
              FROM linked l
              LEFT JOIN cadres c ON c.id_key = l.relative_key
                    AND (c.start_date IS NULL OR c.start_date <= $as_of)
                    AND (c.end_date IS NULL OR c.end_date >= $as_of)
-            ORDER BY 1, 2, 7, 8""",
-    ]
+            ORDER BY 1, 2, 6, 7"""
+    )
+    return steps
 
 
 def relatives_with_posts(
@@ -143,20 +153,19 @@ def relatives_with_posts(
             con.execute(statement)
         rows = con.execute(sql[-1], {"as_of": as_of} if cadres is not None else {}).fetchall()
     finally:
-        con.execute("DROP TABLE IF EXISTS linked")
-        con.execute("DROP TABLE IF EXISTS pool")
+        for table in ("linked", "pool_homes", "pool"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
     return [
         Relative(
             person_id=str(person_id),
             relative_key=int(key),
-            relative_id_no=str(id_no or ""),
             relative_name=str(name or ""),
             link=str(link or "亲属"),
             source=SOURCE_HOUSEHOLD if kind == "household" else SOURCE_RELATIONS,
             org_name=str(org or ""),
             position=str(position or ""),
         )
-        for person_id, key, id_no, name, link, kind, org, position in rows
+        for person_id, key, name, link, kind, org, position in rows
     ]
 
 
@@ -186,16 +195,20 @@ def avoid_pairs(
     *,
     orgs_by_name: Mapping[str, Iterable[tuple[str, str]]],
     registry_posts: Mapping[int, Iterable[tuple[str, str]]] | None = None,
+    registry_names: Mapping[int, str] | None = None,
 ) -> list[Conflict]:
     """The draw's avoid pairs: (member, unit) for every unit where a relative holds a
     current post — their 干部名册 post, the unit named exactly as one of ``orgs_by_name``
     (name → (org id, name)), and their posts in ``registry_posts`` (relative's key →
-    (org id, name)). One pair per (member, unit, source), in a fixed order."""
+    (org id, name)); a relative the datasets do not name is called by
+    ``registry_names``. One pair per (member, unit, source), in a fixed order."""
     pairs: dict[tuple[str, str, str], Conflict] = {}
     for r in relatives:
         units = list(orgs_by_name.get(r.org_name, ())) if r.org_name else []
         if registry_posts:
             units += list(registry_posts.get(r.relative_key, ()))
+        if units and not r.relative_name and registry_names:
+            r = replace(r, relative_name=registry_names.get(r.relative_key, ""))
         for org_id, org_name in units:
             key = (r.person_id, org_id, r.source)
             if key not in pairs:

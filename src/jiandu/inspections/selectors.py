@@ -214,10 +214,9 @@ def registry_avoid_pairs(
       person with that ID number.
 
     People are matched by ID number without any number leaving this function: the
-    pool's numbers become the engine's integer keys, the relatives' numbers the
-    registry's search keys. Returns (conflicts, facts for the draw's audit row)."""
-    from jiandu.core.crypto import search_key
-    from jiandu.core.idnumbers import normalize
+    numbers of the pool and of the registry's post holders in ``covers`` become the
+    engine's integer keys (those the datasets carry). Returns (conflicts, facts for the
+    draw's audit row)."""
     from jiandu.datacheck import files
     from jiandu.inspections.choices import ConflictReason
     from jiandu.inspections.draw import SOURCE_DECLARED, Conflict
@@ -259,25 +258,55 @@ def registry_avoid_pairs(
     orgs_by_name: dict[str, list[tuple[str, str]]] = {}
     for org_id, name in Org.objects.filter(pk__in=covers).values_list("pk", "name"):
         orgs_by_name.setdefault(name, []).append((str(org_id), name))
-    # The registry's current posts of the relatives (matched by the ID number's key).
-    key_of: dict[str, int] = {}
-    for r in relatives:
-        if r.relative_id_no:
-            key_of.setdefault(search_key(normalize(r.relative_id_no)), r.relative_key)
+    # The registry's current posts in the targets' units, matched to the relatives by
+    # the engine's key of the holder's ID number.
+    holders: dict[int, list[tuple[str, str]]] = {}
+    for person_id, org_id, org_name in (
+        Post.objects.filter(end_date__isnull=True, org_id__in=covers)
+        .exclude(person__id_search_key="")
+        .order_by("person_id", "org_id")
+        .values_list("person_id", "org_id", "org__name")
+    ):
+        holders.setdefault(person_id, []).append((str(org_id), org_name))
+    wanted = {r.relative_key for r in relatives}
     registry_posts: dict[int, list[tuple[str, str]]] = {}
-    if key_of:
-        for key, org_id, org_name in (
-            Post.objects.filter(
-                end_date__isnull=True, org_id__in=covers, person__id_search_key__in=list(key_of)
-            )
-            .order_by("person__id_search_key", "org_id")
-            .values_list("person__id_search_key", "org_id", "org__name")
-        ):
-            registry_posts.setdefault(key_of[key], []).append((str(org_id), org_name))
+    registry_names: dict[int, str] = {}
+    if wanted and holders:
+        people = Person.objects.filter(pk__in=list(holders)).only("pk", "name", "id_number")
+        by_pk = {p.pk: p for p in people}
+        for key, pid in pool_keys((str(p.pk), p.id_number) for p in by_pk.values()).items():
+            if key in wanted:
+                registry_posts[key] = holders[int(pid)]
+                registry_names[key] = by_pk[int(pid)].name
     before = len(pairs)
-    for c in avoid_pairs(relatives, orgs_by_name=orgs_by_name, registry_posts=registry_posts):
+    for c in avoid_pairs(
+        relatives,
+        orgs_by_name=orgs_by_name,
+        registry_posts=registry_posts,
+        registry_names=registry_names,
+    ):
         pairs.setdefault((c.person_id, c.org_id, c.source), c)
     facts["relatives"] = len(relatives)
     facts["derived"] = len(pairs) - before
     ordered = sorted(pairs.values(), key=lambda c: (c.person_id, c.org_id, c.source))
     return ordered, facts
+
+
+def draw_avoid_rows(draw: TeamDraw) -> list[dict[str, str]]:
+    """A stored draw's avoid pairs in words: the person's and the unit's names, where the
+    pair came from (申报 / 比对数据 亲属关系 / 同户) and why — never codes or ID numbers."""
+    from jiandu.orgs.models import Org
+
+    pairs = draw.inputs.get("avoid", [])
+    people = {p["person_id"]: p["name"] for p in draw.inputs.get("pool", [])}
+    org_ids = {int(p["org_id"]) for p in pairs if str(p["org_id"]).isdigit()}
+    orgs = {str(k): v for k, v in Org.objects.filter(pk__in=org_ids).values_list("pk", "name")}
+    return [
+        {
+            "person": people.get(p["person_id"], "（已不在人才库）"),
+            "org": orgs.get(str(p["org_id"]), "（单位已撤销）"),
+            "source": p.get("source") or "申报",
+            "note": p.get("note", ""),
+        }
+        for p in pairs
+    ]

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from jiandu.core.crypto import search_key
 from jiandu.core.idnumbers import check_char, mask
@@ -111,7 +112,9 @@ def test_relatives_both_directions_household_and_current_posts(tmp_path):
     assert rows == {
         ("P1", "乙", "同户人员", SOURCE_HOUSEHOLD, "农业局"),
         ("P1", "丙", "子女", SOURCE_RELATIONS, "水务局"),
-        ("P1", "丁", "配偶", SOURCE_RELATIONS, ""),  # the post ended before the as-of day
+        # 丁's post ended before the as-of day (and the datasets name a relative only
+        # through the 户 or a post: the platform adds the registry's name).
+        ("P1", "", "配偶", SOURCE_RELATIONS, ""),
     }
     # Before 丁's post ended it counts; the same files give the same list.
     early = relatives_with_posts(pool_keys([("P1", a)]), as_of=dt.date(2020, 6, 1), **paths)
@@ -170,7 +173,7 @@ def teams_of(draw) -> list[Team]:
 
 
 def test_relative_in_a_target_unit_is_never_drawn_into_its_team(
-    rw, actor, pool, data_dir, tmp_path
+    rw, actor, pool, data_dir, tmp_path, client
 ):
     w = rw.world
     for i, person in enumerate(pool):
@@ -207,6 +210,14 @@ def test_relative_in_a_target_unit_is_never_drawn_into_its_team(
     assert audit.changes["avoid"] == {SOURCE_RELATIONS: 1}
     stored = json.dumps([draw.inputs, draw.result, audit.changes], ensure_ascii=False)
     assert spouse not in stored and number(102) not in stored and spouse[:14] not in stored
+    # The round's page says which pair came from where, in names.
+    client.force_login(actor)
+    page = client.get(reverse("inspections:round_detail", args=[item.pk])).content.decode()
+    avoid = page[page.index('id="draw-avoid"') :]
+    avoid = avoid[: avoid.index("</table>")]
+    assert "干部1" in avoid and "红云街道" in avoid and SOURCE_RELATIONS in avoid
+    assert "配偶李四在红云街道任职" in avoid
+    assert spouse not in page and number(102) not in page
 
 
 def test_infeasible_draw_says_relatives_work_there(rw, actor, pool, data_dir, tmp_path):
