@@ -39,7 +39,7 @@ from __future__ import annotations
 import calendar
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -193,11 +193,37 @@ def cooldown_cutoff(as_of: date, cooldown_months: int) -> date:
     return months_before(as_of, cooldown_months)
 
 
+class _EligibleLists(Mapping[str, list[str]]):
+    """target -> the person ids that may sit on it, in pool order. Kept as the blocked
+    people per target and built into a list only when asked for (300 targets × 5,000
+    people: the lists cost more than the rest of a feasible draw)."""
+
+    def __init__(self, all_ids: list[str]) -> None:
+        self.all_ids = all_ids
+        self.blocked: dict[str, set[str]] = {}
+        self._lists: dict[str, list[str]] = {}
+
+    def count(self, org_id: str) -> int:
+        return len(self.all_ids) - len(self.blocked[org_id])
+
+    def __getitem__(self, org_id: str) -> list[str]:
+        if org_id not in self._lists:
+            blocked = self.blocked[org_id]
+            self._lists[org_id] = [p for p in self.all_ids if p not in blocked]
+        return self._lists[org_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.blocked)
+
+    def __len__(self) -> int:
+        return len(self.blocked)
+
+
 @dataclass
 class _Eligibility:
     """Who may sit on which target, and why the others may not (counts per reason)."""
 
-    eligible: dict[str, list[str]]  # target -> person ids, in pool order
+    eligible: _EligibleLists
     own_unit: dict[str, int]
     conflict: dict[str, dict[str, int]]  # target -> source -> people blocked by it
     cooldown: dict[str, int]
@@ -233,11 +259,12 @@ def eligibility(request: DrawRequest) -> _Eligibility:
         {row.source for row in request.conflicts} - set(SOURCE_WORDS)
     )
     all_ids = [p.person_id for p in request.candidates]
+    in_pool = set(all_ids)
     recent: dict[str, set[str]] = defaultdict(set)
     for row in request.history:
         if row.ended_on > cutoff:
             recent[row.org_id].add(row.person_id)
-    result = _Eligibility(eligible={}, own_unit={}, conflict={}, cooldown={})
+    result = _Eligibility(eligible=_EligibleLists(all_ids), own_unit={}, conflict={}, cooldown={})
     for target in request.targets:
         own: set[str] = set()
         by_source: dict[str, set[str]] = defaultdict(set)
@@ -254,10 +281,7 @@ def eligibility(request: DrawRequest) -> _Eligibility:
             if fresh:
                 per_source[source] = len(fresh)
                 counted |= fresh
-        blocked = counted | cooled
-        result.eligible[target.org_id] = (
-            [p for p in all_ids if p not in blocked] if blocked else list(all_ids)
-        )
+        result.eligible.blocked[target.org_id] = (counted | cooled) & in_pool
         result.own_unit[target.org_id] = len(own)
         result.conflict[target.org_id] = per_source
         result.cooldown[target.org_id] = len(cooled - counted)
@@ -287,23 +311,29 @@ def _single_target_reasons(
     skill nobody has): the exact one-team test is left for when the draw fails."""
     found: list[Infeasible] = []
     size = request.team_size
+    leaders = [p.person_id for p in request.candidates if p.can_lead]
+    holders = {
+        skill: [p.person_id for p in request.candidates if skill in p.skills]
+        for skill in request.required_skills
+    }
     for target in request.targets:
         org = target.org_id
-        ids = elig.eligible[org]
+        blocked = elig.eligible.blocked[org]
+        count = elig.eligible.count(org)
         note = _blocked_note(elig, org)
         reasons: list[tuple[str, str]] = []
-        if len(ids) < size:
-            reasons.append(("few_people", f"可参加的人员只有{len(ids)}人，少于每组{size}人{note}"))
-        if not any(people[p].can_lead for p in ids):
+        if count < size:
+            reasons.append(("few_people", f"可参加的人员只有{count}人，少于每组{size}人{note}"))
+        if all(p in blocked for p in leaders):
             reasons.append(("no_leader", f"可参加的人员中没有能担任组长的人{note}"))
         for skill in request.required_skills:
-            if not any(skill in people[p].skills for p in ids):
+            if all(p in blocked for p in holders[skill]):
                 reasons.append(("skill", f"可参加的人员中没有具备「{skill}」专长的人{note}"))
-        if exact and not reasons and not _one_team_possible(request, ids, people):
+        if exact and not reasons and not _one_team_possible(request, elig.eligible[org], people):
             reasons.append(
                 (
                     "single_team",
-                    f"可参加的{len(ids)}人无法在{size}人之内同时配齐组长和"
+                    f"可参加的{count}人无法在{size}人之内同时配齐组长和"
                     f"「{'、'.join(request.required_skills)}」专长",
                 )
             )
@@ -390,32 +420,40 @@ def _candidate_lists(
     def meets(person: Candidate, need: tuple[str, str | None]) -> bool:
         return person.can_lead if need[0] == "lead" else need[1] in person.skills
 
+    all_ids = elig.eligible.all_ids
+    need_lists = {need: [p for p in all_ids if meets(people[p], need)] for need in needs}
     for target in request.targets:
-        ids = elig.eligible[target.org_id]
-        if len(ids) <= size:
-            chosen = list(ids)
+        org = target.org_id
+        blocked = elig.eligible.blocked[org]
+        if elig.eligible.count(org) <= size:
+            chosen = list(elig.eligible[org])
             rng.shuffle(chosen)
-            lists[target.org_id] = chosen
+            lists[org] = chosen
             continue
-        # A seeded sample (not a shuffle of every eligible person: 300 targets × 5,000
-        # people made that the draw's slowest step).
-        chosen = rng.sample(ids, size)
-        rest: list[str] | None = None
+        # A seeded sample of the pool, large enough to hold ``size`` eligible people
+        # (not a shuffle of every eligible person: 300 targets × 5,000 people made that
+        # the draw's slowest step).
+        sample = rng.sample(all_ids, min(len(all_ids), size + len(blocked)))
+        chosen = [p for p in sample if p not in blocked][:size]
+        taken = set(chosen)
         for need in needs:
             have = sum(1 for p in chosen if meets(people[p], need))
-            if have >= EXTRA_PER_NEED:
-                continue
-            if rest is None:
-                taken = set(chosen)
-                rest = [p for p in ids if p not in taken]
-                rng.shuffle(rest)
-            for p in rest:
-                if have >= EXTRA_PER_NEED:
-                    break
-                if meets(people[p], need) and p not in chosen:
+            pool = need_lists[need]
+            tries = 0
+            while have < EXTRA_PER_NEED and pool and tries < 8 * EXTRA_PER_NEED:
+                tries += 1
+                p = pool[rng.randrange(len(pool))]
+                if p not in blocked and p not in taken:
                     chosen.append(p)
+                    taken.add(p)
                     have += 1
-        lists[target.org_id] = chosen
+            if have < EXTRA_PER_NEED:  # few of them are eligible: take them in seeded order
+                rest = [p for p in pool if p not in blocked and p not in taken]
+                rng.shuffle(rest)
+                for p in rest[: EXTRA_PER_NEED - have]:
+                    chosen.append(p)
+                    taken.add(p)
+        lists[org] = chosen
     return lists
 
 
