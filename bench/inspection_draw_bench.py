@@ -13,12 +13,13 @@ Full size (the issue's target: a draw under 5 s)::
         --targets 300 --pool 5000 --years 10
 
 With ``--registry-rows N`` the declared conflicts are replaced by relations derived from a
-synthetic registry of N rows (DuckDB, the comparison engine's store): 户籍人口 (户号),
-亲属关系 (the datacheck ``relations`` dataset) and 任职 (posts), 40/30/30 %. A pool
-member may not inspect a unit where a relative (a 亲属关系 row either way, or someone of
-the same 户) holds a current post; the derivation is one SQL join restricted to the pool,
-timed, and its conflicts feed the draw (the issue's target: 10 M rows, 300 targets, 5,000
-people, derivation + draw under 5 s)::
+synthetic registry of N rows written as the comparison engine's Parquet files: 户籍人口
+(``persons``, 户号), 亲属关系 (``relations``) and 干部名册 (``cadres``), 40/30/30 %. A
+pool member may not inspect a unit where a relative (a 亲属关系 row either way, or
+someone of the same 户) holds a current post; the derivation is the platform's own code
+(``jiandu.inspections.relatives``: one DuckDB query restricted to the pool), timed, and
+its pairs feed the draw (the issue's target: 10 M rows, 300 targets, 5,000 people,
+derivation + draw under 5 s)::
 
     PYTHONPATH=src .venv/bin/python bench/inspection_draw_bench.py \
         --targets 300 --pool 5000 --years 10 --registry-rows 10000000
@@ -81,44 +82,57 @@ def build(targets: int, pool: int, years: int, seed: int) -> DrawRequest:
 
 
 def registry_conflicts(rows: int, pool: int, units: int, seed: int) -> tuple[list, dict]:
-    """Build the synthetic registry in DuckDB (not timed) and derive the pool's conflicts
-    from it (timed): (person, org) for every current post of a relative of a pool member.
-    Pool member ``P{i}`` is registry person ``i``."""
+    """Write a synthetic registry of ``rows`` rows as the comparison engine's Parquet
+    files (not timed): 户籍人口 ``persons`` (three to a 户), 亲属关系 ``relations`` and
+    干部名册 ``cadres`` (70 % current), 40/30/30 %, with the engine's integer key
+    columns. Then derive the pool's avoid pairs from them (timed) with the platform's
+    own code: ``relatives.relatives_with_posts`` (one DuckDB query) and
+    ``relatives.avoid_pairs``. Pool member ``P{i}`` is registry person ``i``."""
+    import tempfile
+    from pathlib import Path
+
     import duckdb
 
+    from jiandu.inspections.relatives import avoid_pairs, relatives_with_posts
+
+    folder = Path(tempfile.mkdtemp(prefix="draw-bench-"))
     con = duckdb.connect()
     persons, relations = int(rows * 0.4), int(rows * 0.3)
     posts = rows - persons - relations
     t0 = time.perf_counter()
     con.execute(f"SELECT setseed({(seed % 1000) / 1000})")
-    con.execute(f"""CREATE TABLE persons AS SELECT range AS id_no,
-                    (range // 3)::BIGINT AS household_no FROM range({persons})""")
-    con.execute(f"""CREATE TABLE relations AS SELECT (random() * {persons})::BIGINT AS id_no,
-                    (random() * {persons})::BIGINT AS relative_id_no FROM range({relations})""")
-    con.execute(f"""CREATE TABLE posts AS SELECT (random() * {persons})::BIGINT AS id_no,
-                    'U' || (random() * {units - 1})::BIGINT AS org_id,
-                    random() < 0.7 AS current FROM range({posts})""")
+    con.execute(f"""COPY (SELECT lpad(range::VARCHAR, 18, '0') AS id_no, range AS id_key,
+                    '人员' || range AS name, (range // 3)::BIGINT AS household_key
+                    FROM range({persons})) TO '{folder}/persons.parquet'""")
+    con.execute(f"""COPY (SELECT lpad(a::VARCHAR, 18, '0') AS id_no, a AS id_key,
+                    lpad(b::VARCHAR, 18, '0') AS relative_id_no, b AS relative_id_key,
+                    '配偶' AS relation FROM (SELECT (random() * {persons})::BIGINT AS a,
+                    (random() * {persons})::BIGINT AS b FROM range({relations})))
+                    TO '{folder}/relations.parquet'""")
+    con.execute(f"""COPY (SELECT lpad(a::VARCHAR, 18, '0') AS id_no, a AS id_key,
+                    '人员' || a AS name, 'U' || (random() * {units - 1})::BIGINT AS org_name,
+                    '科员' AS position, DATE '2015-01-01' AS start_date,
+                    CASE WHEN random() < 0.7 THEN NULL ELSE DATE '2020-01-01' END AS end_date
+                    FROM (SELECT (random() * {persons})::BIGINT AS a FROM range({posts})))
+                    TO '{folder}/cadres.parquet'""")
     built = time.perf_counter() - t0
     t0 = time.perf_counter()
-    found = con.execute(f"""
-        WITH pool AS (SELECT range AS id_no FROM range({pool})),
-        relatives AS (
-            SELECT r.id_no AS person, r.relative_id_no AS relative
-              FROM relations r JOIN pool USING (id_no)
-            UNION
-            SELECT r.relative_id_no, r.id_no FROM relations r
-              JOIN pool ON pool.id_no = r.relative_id_no
-            UNION
-            SELECT p.id_no, o.id_no FROM persons p JOIN pool USING (id_no)
-              JOIN persons o ON o.household_no = p.household_no AND o.id_no <> p.id_no
-        )
-        SELECT DISTINCT 'P' || rel.person, posts.org_id
-          FROM relatives rel JOIN posts ON posts.id_no = rel.relative AND posts.current
-    """).fetchall()
+    found = relatives_with_posts(
+        {i: f"P{i}" for i in range(pool)},
+        persons=folder / "persons.parquet",
+        relations=folder / "relations.parquet",
+        cadres=folder / "cadres.parquet",
+        as_of=date(2026, 10, 1),
+    )
+    conflicts = avoid_pairs(found, orgs_by_name={f"U{i}": [(f"U{i}", f"U{i}")]
+                                                 for i in range(units)})  # fmt: skip
     derived = time.perf_counter() - t0
-    conflicts = [Conflict(person, org) for person, org in found]
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
     return conflicts, {"registry rows": rows, "built_s": round(built, 2),
-                       "derive_s": round(derived, 2), "conflicts": len(conflicts)}  # fmt: skip
+                       "derive_s": round(derived, 2), "relatives": len(found),
+                       "conflicts": len(conflicts)}  # fmt: skip
 
 
 def timed(request: DrawRequest) -> tuple[float, object]:

@@ -342,6 +342,8 @@ def build_shared_demo(*, media_root: Any) -> SharedDemo:
     """Build the small demo (files under ``media_root``, passwords hashed as the tests
     hash them, the audit chain sealed as the commits would have), take its snapshot and
     roll it back: the database is left as it was."""
+    from pathlib import Path
+
     from django.db import transaction
     from django.test import override_settings
 
@@ -350,7 +352,11 @@ def build_shared_demo(*, media_root: Any) -> SharedDemo:
 
     hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with (
-        override_settings(MEDIA_ROOT=media_root, PASSWORD_HASHERS=hashers),
+        override_settings(
+            MEDIA_ROOT=media_root,
+            PASSWORD_HASHERS=hashers,
+            JIANDU_DATA_DIR=Path(media_root) / "jiandu-data",
+        ),
         transaction.atomic(),
     ):
         summary = build_demo(scale=SMALL_DEMO_SCALE, today=SMALL_DEMO_TODAY)

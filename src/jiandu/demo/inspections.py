@@ -224,6 +224,8 @@ def _rounds(
         for i in range(6)
     ]  # fmt: skip
     DeclaredConflict.objects.bulk_create(conflicts)
+    # 比对数据: relatives of a few pool members working in targets of each round.
+    _pool_relatives(pool=pool, targets=unit_rounds, city=city)
 
     focus = {f.key: f for f in FocusItem.objects.all()}
     focus_keys = list(focus)
@@ -742,3 +744,66 @@ def _units(
                   {"checks": [c.pk for c in checks]})  # fmt: skip
     return {"supervision_units": len(units), "unit_checks": len(checks),
             "unit_problems": len(problems), "unit_outcomes": len(outcomes)}  # fmt: skip
+
+
+RELATIVE_NAMES = ("李秀英", "王建华", "张丽娟", "刘志强", "陈桂芳", "杨国平")
+
+
+def _pool_relatives(*, pool: list[Any], targets: list[list[Any]], city: Any) -> int:
+    """A small 户籍人口 / 亲属关系 / 干部名册 import of the city commission (as its data
+    account): six relatives of pool members, each holding a current post in a target of
+    one of the three rounds — two spouses and a child through 亲属关系 rows (one row naming
+    the member second), the others through the member's 户. The rounds' draws derive
+    their 回避 from it. Returns the relatives written."""
+    import csv
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from jiandu.accounts.models import User
+    from jiandu.core.idnumbers import check_char
+    from jiandu.datacheck.services import dataset_import
+
+    data = User.objects.get(username="data")
+    region = city.region_code or "530100"
+    folder = Path(tempfile.mkdtemp(prefix="jiandu-demo-relatives-"))
+    persons, relations, cadres = [], [], []
+
+    def person_row(number: str, name: str, household: str) -> dict[str, str]:
+        born = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+        gender = "男" if int(number[16]) % 2 else "女"
+        return {"id_no": number, "name": name, "gender": gender, "birth_date": born,
+                "region_code": region, "household_no": household,
+                "relation_to_head": ""}  # fmt: skip
+
+    try:
+        for i, name in enumerate(RELATIVE_NAMES):
+            member = next(p for p in pool[i * 7 + 3 :] if p.id_number)
+            org = targets[i % 3][i + 1]
+            body = f"{region[:6]}{1975 + 3 * i}0{1 + i}1{i}{300 + 2 * i:03d}"
+            number = body + check_char(body)
+            household = f"{region}H{i:04d}"
+            persons.append(person_row(number, name, household if i >= 3 else f"{household}R"))
+            if i >= 3:  # the member's 户
+                persons.append(person_row(member.id_number, member.name, household))
+            elif i == 1:  # the row names the member second: the member is the relative's 父母
+                relations.append({"id_no": number, "relative_id_no": member.id_number,
+                                  "relation": "父母"})  # fmt: skip
+            else:
+                relations.append({"id_no": member.id_number, "relative_id_no": number,
+                                  "relation": "配偶"})  # fmt: skip
+            cadres.append({"id_no": number, "name": name, "org_name": org.name,
+                           "region_code": org.region_code or region, "position": "科员",
+                           "is_village_cadre": "false", "start_date": "2018-03-01",
+                           "end_date": ""})  # fmt: skip
+        for dataset, rows in (("persons", persons), ("relations", relations), ("cadres", cadres)):
+            path = folder / f"{dataset}.csv"
+            with path.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.DictWriter(handle, list(rows[0]))
+                writer.writeheader()
+                writer.writerows(rows)
+            dataset_import(actor=data, dataset=dataset, region_code=region, path=path,
+                           source_name=f"人才库亲属核查_{dataset}.csv")  # fmt: skip
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return len(RELATIVE_NAMES)

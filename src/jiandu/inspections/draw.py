@@ -39,7 +39,7 @@ from __future__ import annotations
 import calendar
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -80,12 +80,30 @@ class Target:
         return self.covers | {self.org_id}
 
 
+# Where an avoid pair comes from (the stored draw keeps it; an infeasible draw names it).
+SOURCE_DECLARED = "申报"
+SOURCE_RELATIONS = "比对数据 亲属关系"
+SOURCE_HOUSEHOLD = "同户"
+# How an infeasible draw names the people blocked by each source ("" = the calculator's
+# AVOID.csv, whose rows do not say where they come from).
+SOURCE_WORDS = {
+    SOURCE_DECLARED: "申报回避",
+    SOURCE_RELATIONS: "亲属在该单位任职（比对数据 亲属关系）",
+    SOURCE_HOUSEHOLD: "同户亲属在该单位任职（比对数据 同户）",
+    "": "亲属等申报回避",
+}
+
+
 @dataclass(frozen=True)
 class Conflict:
-    """A declared conflict: the person may not inspect a target covering ``org_id``."""
+    """An avoid pair: the person may not inspect a target covering ``org_id``.
+    ``source`` is one of ``SOURCE_WORDS`` (empty for the calculator's AVOID.csv) and
+    ``note`` says why in words (names, never ID numbers)."""
 
     person_id: str
     org_id: str
+    source: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,13 +193,39 @@ def cooldown_cutoff(as_of: date, cooldown_months: int) -> date:
     return months_before(as_of, cooldown_months)
 
 
+class _EligibleLists(Mapping[str, list[str]]):
+    """target -> the person ids that may sit on it, in pool order. Kept as the blocked
+    people per target and built into a list only when asked for (300 targets × 5,000
+    people: the lists cost more than the rest of a feasible draw)."""
+
+    def __init__(self, all_ids: list[str]) -> None:
+        self.all_ids = all_ids
+        self.blocked: dict[str, set[str]] = {}
+        self._lists: dict[str, list[str]] = {}
+
+    def count(self, org_id: str) -> int:
+        return len(self.all_ids) - len(self.blocked[org_id])
+
+    def __getitem__(self, org_id: str) -> list[str]:
+        if org_id not in self._lists:
+            blocked = self.blocked[org_id]
+            self._lists[org_id] = [p for p in self.all_ids if p not in blocked]
+        return self._lists[org_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.blocked)
+
+    def __len__(self) -> int:
+        return len(self.blocked)
+
+
 @dataclass
 class _Eligibility:
     """Who may sit on which target, and why the others may not (counts per reason)."""
 
-    eligible: dict[str, list[str]]  # target -> person ids, in pool order
+    eligible: _EligibleLists
     own_unit: dict[str, int]
-    conflict: dict[str, int]
+    conflict: dict[str, dict[str, int]]  # target -> source -> people blocked by it
     cooldown: dict[str, int]
 
 
@@ -208,29 +252,39 @@ def eligibility(request: DrawRequest) -> _Eligibility:
     by_home: dict[str, set[str]] = defaultdict(set)
     for person in request.candidates:
         by_home[person.home_org].add(person.person_id)
-    conflicts: dict[str, set[str]] = defaultdict(set)
+    conflicts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in request.conflicts:
-        conflicts[row.org_id].add(row.person_id)
+        conflicts[row.org_id][row.source].add(row.person_id)
+    order = list(SOURCE_WORDS) + sorted(
+        {row.source for row in request.conflicts} - set(SOURCE_WORDS)
+    )
+    all_ids = [p.person_id for p in request.candidates]
+    in_pool = set(all_ids)
     recent: dict[str, set[str]] = defaultdict(set)
     for row in request.history:
         if row.ended_on > cutoff:
             recent[row.org_id].add(row.person_id)
-    result = _Eligibility(eligible={}, own_unit={}, conflict={}, cooldown={})
+    result = _Eligibility(eligible=_EligibleLists(all_ids), own_unit={}, conflict={}, cooldown={})
     for target in request.targets:
         own: set[str] = set()
-        declared: set[str] = set()
+        by_source: dict[str, set[str]] = defaultdict(set)
         cooled: set[str] = set()
         for org in target.scope:
             own |= by_home.get(org, set())
-            declared |= conflicts.get(org, set())
+            for source, ids in conflicts.get(org, {}).items():
+                by_source[source] |= ids
             cooled |= recent.get(org, set())
-        blocked = own | declared | cooled
-        result.eligible[target.org_id] = [
-            p.person_id for p in request.candidates if p.person_id not in blocked
-        ]
+        counted = set(own)
+        per_source: dict[str, int] = {}
+        for source in order:  # a person blocked twice counts under the first source
+            fresh = by_source.get(source, set()) - counted
+            if fresh:
+                per_source[source] = len(fresh)
+                counted |= fresh
+        result.eligible.blocked[target.org_id] = (counted | cooled) & in_pool
         result.own_unit[target.org_id] = len(own)
-        result.conflict[target.org_id] = len(declared - own)
-        result.cooldown[target.org_id] = len(cooled - own - declared)
+        result.conflict[target.org_id] = per_source
+        result.cooldown[target.org_id] = len(cooled - counted)
     return result
 
 
@@ -238,36 +292,48 @@ def _blocked_note(elig: _Eligibility, org_id: str) -> str:
     parts = []
     if elig.own_unit[org_id]:
         parts.append(f"本单位及下属单位人员{elig.own_unit[org_id]}人")
-    if elig.conflict[org_id]:
-        parts.append(f"亲属等申报回避{elig.conflict[org_id]}人")
+    for source, count in elig.conflict[org_id].items():
+        parts.append(f"{SOURCE_WORDS.get(source, source)}{count}人")
     if elig.cooldown[org_id]:
         parts.append(f"冷却期内巡察过{elig.cooldown[org_id]}人")
     return f"（已回避：{'、'.join(parts)}）" if parts else ""
 
 
 def _single_target_reasons(
-    request: DrawRequest, elig: _Eligibility, people: dict[str, Candidate]
+    request: DrawRequest,
+    elig: _Eligibility,
+    people: dict[str, Candidate],
+    *,
+    exact: bool = True,
 ) -> list[Infeasible]:
-    """Targets that cannot be staffed even with the whole pool to themselves."""
+    """Targets that cannot be staffed even with the whole pool to themselves. Without
+    ``exact`` only the counting reasons are looked for (too few people, no leader, a
+    skill nobody has): the exact one-team test is left for when the draw fails."""
     found: list[Infeasible] = []
     size = request.team_size
+    leaders = [p.person_id for p in request.candidates if p.can_lead]
+    holders = {
+        skill: [p.person_id for p in request.candidates if skill in p.skills]
+        for skill in request.required_skills
+    }
     for target in request.targets:
         org = target.org_id
-        ids = elig.eligible[org]
+        blocked = elig.eligible.blocked[org]
+        count = elig.eligible.count(org)
         note = _blocked_note(elig, org)
         reasons: list[tuple[str, str]] = []
-        if len(ids) < size:
-            reasons.append(("few_people", f"可参加的人员只有{len(ids)}人，少于每组{size}人{note}"))
-        if not any(people[p].can_lead for p in ids):
+        if count < size:
+            reasons.append(("few_people", f"可参加的人员只有{count}人，少于每组{size}人{note}"))
+        if all(p in blocked for p in leaders):
             reasons.append(("no_leader", f"可参加的人员中没有能担任组长的人{note}"))
         for skill in request.required_skills:
-            if not any(skill in people[p].skills for p in ids):
+            if all(p in blocked for p in holders[skill]):
                 reasons.append(("skill", f"可参加的人员中没有具备「{skill}」专长的人{note}"))
-        if not reasons and not _one_team_possible(request, ids, people):
+        if exact and not reasons and not _one_team_possible(request, elig.eligible[org], people):
             reasons.append(
                 (
                     "single_team",
-                    f"可参加的{len(ids)}人无法在{size}人之内同时配齐组长和"
+                    f"可参加的{count}人无法在{size}人之内同时配齐组长和"
                     f"「{'、'.join(request.required_skills)}」专长",
                 )
             )
@@ -321,13 +387,22 @@ def _one_team_possible(request: DrawRequest, ids: list[str], people: dict[str, C
     return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-def _solver(seed: int):
+def _solver(seed: int, *, satisfy: bool = False):
+    """One search worker (CP-SAT is deterministic then: same model and seed, same
+    answer) with a deterministic time budget. For the draw itself (``satisfy``: any
+    solution will do) presolve, symmetry detection and the LP relaxation are off: on
+    the benchmark's 300 targets they took about 1 s of a 1.3 s solve, the search itself
+    0.2 s (docs/benchmarks.md §15)."""
     from ortools.sat.python import cp_model
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed % (2**31)
     solver.parameters.max_deterministic_time = DETERMINISTIC_TIME
+    if satisfy:
+        solver.parameters.cp_model_presolve = False
+        solver.parameters.symmetry_level = 0
+        solver.parameters.linearization_level = 0
     return solver
 
 
@@ -345,20 +420,40 @@ def _candidate_lists(
     def meets(person: Candidate, need: tuple[str, str | None]) -> bool:
         return person.can_lead if need[0] == "lead" else need[1] in person.skills
 
+    all_ids = elig.eligible.all_ids
+    need_lists = {need: [p for p in all_ids if meets(people[p], need)] for need in needs}
     for target in request.targets:
-        ids = list(elig.eligible[target.org_id])
-        rng.shuffle(ids)
-        chosen = ids[:size]
-        if len(ids) > size:
-            for need in needs:
-                have = sum(1 for p in chosen if meets(people[p], need))
-                for p in ids[size:]:
-                    if have >= EXTRA_PER_NEED:
-                        break
-                    if meets(people[p], need) and p not in chosen:
-                        chosen.append(p)
-                        have += 1
-        lists[target.org_id] = chosen
+        org = target.org_id
+        blocked = elig.eligible.blocked[org]
+        if elig.eligible.count(org) <= size:
+            chosen = list(elig.eligible[org])
+            rng.shuffle(chosen)
+            lists[org] = chosen
+            continue
+        # A seeded sample of the pool, large enough to hold ``size`` eligible people
+        # (not a shuffle of every eligible person: 300 targets × 5,000 people made that
+        # the draw's slowest step).
+        sample = rng.sample(all_ids, min(len(all_ids), size + len(blocked)))
+        chosen = [p for p in sample if p not in blocked][:size]
+        taken = set(chosen)
+        for need in needs:
+            have = sum(1 for p in chosen if meets(people[p], need))
+            pool = need_lists[need]
+            tries = 0
+            while have < EXTRA_PER_NEED and pool and tries < 8 * EXTRA_PER_NEED:
+                tries += 1
+                p = pool[rng.randrange(len(pool))]
+                if p not in blocked and p not in taken:
+                    chosen.append(p)
+                    taken.add(p)
+                    have += 1
+            if have < EXTRA_PER_NEED:  # few of them are eligible: take them in seeded order
+                rest = [p for p in pool if p not in blocked and p not in taken]
+                rng.shuffle(rest)
+                for p in rest[: EXTRA_PER_NEED - have]:
+                    chosen.append(p)
+                    taken.add(p)
+        lists[org] = chosen
     return lists
 
 
@@ -397,21 +492,24 @@ def _solve(
                 model.add_implication(lv, var)
                 tl.append(lv)
         if partial:
-            model.add(sum(tx) == request.team_size * on)
-            model.add(sum(tl) == on)
+            model.add(cp_model.LinearExpr.sum(tx) == request.team_size * on)
+            model.add(cp_model.LinearExpr.sum(tl) == on)
             for skill in request.required_skills:
-                model.add(sum(x[p, org] for p in ids if skill in people[p].skills) >= on)
+                holders = [x[p, org] for p in ids if skill in people[p].skills]
+                model.add(cp_model.LinearExpr.sum(holders) >= on)
         else:
-            model.add(sum(tx) == request.team_size)
-            model.add(sum(tl) == 1)
+            # LinearExpr.sum, exactly-one and clauses: building the model with Python's
+            # sum() took longer than solving it (docs/benchmarks.md §15).
+            model.add(cp_model.LinearExpr.sum(tx) == request.team_size)
+            model.add_exactly_one(tl)
             for skill in request.required_skills:
-                model.add(sum(x[p, org] for p in ids if skill in people[p].skills) >= 1)
+                model.add_bool_or([x[p, org] for p in ids if skill in people[p].skills])
     for p in sorted(by_person):
         if len(by_person[p]) > 1:
             model.add_at_most_one(by_person[p])
     if partial:
         model.maximize(sum(staffed.values()))
-    solver = _solver(request.seed)
+    solver = _solver(request.seed, satisfy=not partial)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, set()
@@ -438,7 +536,7 @@ def draw_teams(request: DrawRequest) -> DrawResult:
     if not request.targets:
         return result
     elig = eligibility(request)
-    alone = _single_target_reasons(request, elig, people)
+    alone = _single_target_reasons(request, elig, people, exact=False)
     if alone:
         result.infeasible = alone
         return result
@@ -452,6 +550,10 @@ def draw_teams(request: DrawRequest) -> DrawResult:
         teams, _ = _solve(request, full, people, rng)
     if teams is not None:
         result.teams = teams
+        return result
+    alone = _single_target_reasons(request, elig, people, exact=True)
+    if alone:
+        result.infeasible = alone
         return result
     # Jointly infeasible: staff as many targets as possible; name those left over.
     full = {org: list(ids) for org, ids in elig.eligible.items()}

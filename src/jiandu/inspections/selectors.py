@@ -177,3 +177,136 @@ def ledger_counties(*, user: Any) -> QuerySet[Any]:
     return Org.objects.filter(pk__in=jurisdiction_org_ids(user), kind=OrgKind.COUNTY).order_by(
         "path"
     )
+
+
+# --- 回避: avoid pairs of the talent pool ----------------------------------------
+
+RELATIVE_DATASETS = ("persons", "relations", "cadres")
+
+
+def relative_dataset_versions(owner_org: Any) -> dict[str, Any]:
+    """The commission's latest imported 户籍人口, 亲属关系 and 干部名册 versions (those of
+    its own store; another commission's imports are not read)."""
+    from jiandu.datacheck.models import DatasetVersion
+
+    found: dict[str, Any] = {}
+    for name in RELATIVE_DATASETS:
+        version = (
+            DatasetVersion.objects.filter(org=owner_org, dataset=name)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if version is not None:
+            found[name] = version
+    return found
+
+
+def registry_avoid_pairs(
+    *, owner_org: Any, person_ids: list[int], covers: set[int], as_of: Any
+) -> tuple[list[Any], dict[str, Any]]:
+    """Every (pool member, unit) pair the draw must avoid, with its source:
+
+    * 申报: the registry's declared conflicts (申报回避) of the pool;
+    * 比对数据 亲属关系 / 同户: a relative found in the commission's latest 亲属关系 or
+      户籍人口 data (:mod:`jiandu.inspections.relatives`) holding a current post in one of
+      ``covers`` (the units of the draw's targets) — the post from the 干部名册 data (the
+      unit named exactly as an org of ``covers``) or from the registry's own 任职 of the
+      person with that ID number.
+
+    People are matched by ID number without any number leaving this function: the
+    numbers of the pool and of the registry's post holders in ``covers`` become the
+    engine's integer keys (those the datasets carry). Returns (conflicts, facts for the
+    draw's audit row)."""
+    from jiandu.datacheck import files
+    from jiandu.inspections.choices import ConflictReason
+    from jiandu.inspections.draw import SOURCE_DECLARED, Conflict
+    from jiandu.inspections.models import DeclaredConflict
+    from jiandu.inspections.relatives import avoid_pairs, pool_keys, relatives_with_posts
+    from jiandu.orgs.models import Org
+    from jiandu.people.models import Person, Post
+
+    pairs: dict[tuple[str, str, str], Conflict] = {}
+
+    def add(person: str, org: str, source: str, note: str) -> None:
+        pairs.setdefault((person, org, source), Conflict(person, org, source, note))
+
+    for p, o, reason, note in (
+        DeclaredConflict.objects.filter(person_id__in=person_ids)
+        .order_by("pk")
+        .values_list("person_id", "org_id", "reason", "note")
+    ):
+        add(str(p), str(o), SOURCE_DECLARED, note or str(ConflictReason(reason).label))
+    facts: dict[str, Any] = {"declared": len(pairs), "datasets": {}}
+    versions = relative_dataset_versions(owner_org)
+    paths = {
+        name: files.absolute(v.file_path)
+        for name, v in versions.items()
+        if files.absolute(v.file_path).exists()
+    }
+    facts["datasets"] = {name: versions[name].pk for name in paths}
+    if not person_ids or not ({"persons", "relations"} & set(paths)):
+        return list(pairs.values()), facts
+    numbers = Person.objects.filter(pk__in=person_ids).exclude(id_search_key="")
+    keys = pool_keys((str(p.pk), p.id_number) for p in numbers.only("pk", "id_number"))
+    relatives = relatives_with_posts(
+        keys,
+        persons=paths.get("persons"),
+        relations=paths.get("relations"),
+        cadres=paths.get("cadres"),
+        as_of=as_of,
+    )
+    orgs_by_name: dict[str, list[tuple[str, str]]] = {}
+    for org_id, name in Org.objects.filter(pk__in=covers).values_list("pk", "name"):
+        orgs_by_name.setdefault(name, []).append((str(org_id), name))
+    # The registry's current posts in the targets' units, matched to the relatives by
+    # the engine's key of the holder's ID number.
+    holders: dict[int, list[tuple[str, str]]] = {}
+    for person_id, org_id, org_name in (
+        Post.objects.filter(end_date__isnull=True, org_id__in=covers)
+        .exclude(person__id_search_key="")
+        .order_by("person_id", "org_id")
+        .values_list("person_id", "org_id", "org__name")
+    ):
+        holders.setdefault(person_id, []).append((str(org_id), org_name))
+    wanted = {r.relative_key for r in relatives}
+    registry_posts: dict[int, list[tuple[str, str]]] = {}
+    registry_names: dict[int, str] = {}
+    if wanted and holders:
+        people = Person.objects.filter(pk__in=list(holders)).only("pk", "name", "id_number")
+        by_pk = {p.pk: p for p in people}
+        for key, pid in pool_keys((str(p.pk), p.id_number) for p in by_pk.values()).items():
+            if key in wanted:
+                registry_posts[key] = holders[int(pid)]
+                registry_names[key] = by_pk[int(pid)].name
+    before = len(pairs)
+    for c in avoid_pairs(
+        relatives,
+        orgs_by_name=orgs_by_name,
+        registry_posts=registry_posts,
+        registry_names=registry_names,
+    ):
+        pairs.setdefault((c.person_id, c.org_id, c.source), c)
+    facts["relatives"] = len(relatives)
+    facts["derived"] = len(pairs) - before
+    ordered = sorted(pairs.values(), key=lambda c: (c.person_id, c.org_id, c.source))
+    return ordered, facts
+
+
+def draw_avoid_rows(draw: TeamDraw) -> list[dict[str, str]]:
+    """A stored draw's avoid pairs in words: the person's and the unit's names, where the
+    pair came from (申报 / 比对数据 亲属关系 / 同户) and why — never codes or ID numbers."""
+    from jiandu.orgs.models import Org
+
+    pairs = draw.inputs.get("avoid", [])
+    people = {p["person_id"]: p["name"] for p in draw.inputs.get("pool", [])}
+    org_ids = {int(p["org_id"]) for p in pairs if str(p["org_id"]).isdigit()}
+    orgs = {str(k): v for k, v in Org.objects.filter(pk__in=org_ids).values_list("pk", "name")}
+    return [
+        {
+            "person": people.get(p["person_id"], "（已不在人才库）"),
+            "org": orgs.get(str(p["org_id"]), "（单位已撤销）"),
+            "source": p.get("source") or "申报",
+            "note": p.get("note", ""),
+        }
+        for p in pairs
+    ]

@@ -35,7 +35,6 @@ from jiandu.inspections.choices import (
 from jiandu.inspections.draw import (
     LEADER,
     Candidate,
-    Conflict,
     DrawRequest,
     HistoryEntry,
     Target,
@@ -274,8 +273,17 @@ def _subtree_ids(org: Org) -> list[int]:
 def draw_request_for(round: InspectionRound, *, seed: int, as_of: dt.date) -> DrawRequest:
     """The draw's inputs from the registry: the available people of the commission's 人才库
     (home unit from their current post), the round's targets with their subordinate
-    units, declared conflicts, and the teams of adopted draws of other rounds (ended on
-    their round's end date)."""
+    units, the avoid pairs (declared conflicts and relatives working in a target unit,
+    ``selectors.registry_avoid_pairs``), and the teams of adopted draws of other rounds
+    (ended on their round's end date)."""
+    return _draw_inputs(round, seed=seed, as_of=as_of)[0]
+
+
+def _draw_inputs(
+    round: InspectionRound, *, seed: int, as_of: dt.date
+) -> tuple[DrawRequest, dict[str, Any]]:
+    from jiandu.inspections.selectors import registry_avoid_pairs
+
     entries = list(
         TalentEntry.objects.filter(owner_org=round.owner_org, available=True)
         .select_related("person")
@@ -297,12 +305,12 @@ def draw_request_for(round: InspectionRound, *, seed: int, as_of: dt.date) -> Dr
         Target(str(t.org_id), t.org.name, frozenset(str(i) for i in _subtree_ids(t.org)))
         for t in round.targets.select_related("org").order_by("org__path")
     ]
-    conflicts = [
-        Conflict(str(p), str(o))
-        for p, o in DeclaredConflict.objects.filter(person_id__in=person_ids)
-        .order_by("pk")
-        .values_list("person_id", "org_id")
-    ]
+    conflicts, facts = registry_avoid_pairs(
+        owner_org=round.owner_org,
+        person_ids=person_ids,
+        covers={int(o) for t in targets for o in t.scope},
+        as_of=as_of,
+    )
     history = [
         HistoryEntry(str(p), str(o), ended)
         for p, o, ended in TeamAssignment.objects.filter(
@@ -312,7 +320,7 @@ def draw_request_for(round: InspectionRound, *, seed: int, as_of: dt.date) -> Dr
         .order_by("pk")
         .values_list("person_id", "target__org_id", "draw__round__ends_on")
     ]
-    return DrawRequest(
+    request = DrawRequest(
         candidates=candidates,
         targets=targets,
         team_size=round.team_size,
@@ -323,6 +331,7 @@ def draw_request_for(round: InspectionRound, *, seed: int, as_of: dt.date) -> Dr
         history=history,
         cooldown_months=round.cooldown_months,
     )
+    return request, facts
 
 
 def _inputs_json(request: DrawRequest) -> dict:
@@ -336,7 +345,8 @@ def _inputs_json(request: DrawRequest) -> dict:
             {"org_id": t.org_id, "name": t.name, "covers": sorted(t.covers)}
             for t in request.targets
         ],
-        "avoid": [{"person_id": c.person_id, "org_id": c.org_id} for c in request.conflicts],
+        "avoid": [{"person_id": c.person_id, "org_id": c.org_id, "source": c.source,
+                   "note": c.note} for c in request.conflicts],
         "history": [
             {"person_id": h.person_id, "org_id": h.org_id, "ended_on": h.ended_on.isoformat()}
             for h in request.history
@@ -358,7 +368,7 @@ def round_draw(
         raise ValidationError({"round": "巡察组只能在准备阶段抽取"})
     seed = seed if seed is not None else random.SystemRandom().randrange(1, 10**6)
     as_of = as_of or timezone.localdate()
-    request = draw_request_for(round, seed=seed, as_of=as_of)
+    request, facts = _draw_inputs(round, seed=seed, as_of=as_of)
     result = draw_teams(request)
     if result.ok:
         round.draws.filter(adopted=True).update(adopted=False)
@@ -391,9 +401,18 @@ def round_draw(
         obj=draw,
         summary=f"{round.name}：抽取巡察组（随机种子 {seed}）"
         + ("" if result.ok else f"，{len(result.infeasible)}个单位组不齐"),
-        changes={"seed": seed, "as_of": as_of.isoformat(), "result": result.to_dict()},
-    )
+        changes={"seed": seed, "as_of": as_of.isoformat(), "result": result.to_dict(),
+                 "avoid": _avoid_counts(request), "avoid_data": facts},
+    )  # fmt: skip
     return draw
+
+
+def _avoid_counts(request: DrawRequest) -> dict[str, int]:
+    """Avoid pairs per source (the audit row says where the draw's 回避 came from)."""
+    counts: dict[str, int] = {}
+    for c in request.conflicts:
+        counts[c.source] = counts.get(c.source, 0) + 1
+    return counts
 
 
 def _target(round: InspectionRound, org: Org) -> RoundTarget:

@@ -24,7 +24,6 @@ from jiandu.core.choices import AuditAction
 from jiandu.inspections.choices import CHECK_STEP_ORDER, CheckOutcomeKind, CheckStep
 from jiandu.inspections.draw import (
     Candidate,
-    Conflict,
     DrawRequest,
     HistoryEntry,
     Target,
@@ -35,7 +34,6 @@ from jiandu.inspections.models import (
     CheckProblem,
     CheckTopic,
     CoveragePlan,
-    DeclaredConflict,
     SpecialCheck,
     SupervisionUnit,
     TalentEntry,
@@ -162,6 +160,13 @@ def check_draw(
         .filter(members__in=ids)
         .values_list("members", "targets", "held_on")
     ]  # fmt: skip
+    # 回避: declared conflicts and relatives in the commission's 比对数据 (as for rounds).
+    from jiandu.inspections.selectors import registry_avoid_pairs
+
+    conflicts, _facts = registry_avoid_pairs(
+        owner_org=check.unit.owner_org, person_ids=ids, covers={int(o) for o in covers},
+        as_of=as_of,
+    )  # fmt: skip
     request = DrawRequest(
         candidates=[Candidate(str(e.person_id), e.person.name, str(home_org_id(e.person) or ""),
                               frozenset(e.skills), e.can_lead) for e in entries],
@@ -170,8 +175,7 @@ def check_draw(
         seed=seed,
         as_of=as_of,
         required_skills=list(check.required_skills),
-        conflicts=[Conflict(str(p), str(o)) for p, o in DeclaredConflict.objects.filter(
-            person_id__in=ids).values_list("person_id", "org_id")],
+        conflicts=conflicts,
         history=history,
         cooldown_months=12,
     )  # fmt: skip

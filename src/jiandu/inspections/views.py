@@ -106,6 +106,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "clues": list(item.clues.select_related("clue", "target__org").order_by("pk")),
         "figures": selectors.round_figures(item),
+        "avoid": selectors.draw_avoid_rows(draws[0]) if draws else [],
         "manage": manage,
         "next_stage": _next_stage(item) if manage else None,
         "draw_form": DrawForm() if manage and item.stage == RoundStage.PREPARING else None,

@@ -253,3 +253,32 @@ def test_large_pool_uses_candidate_lists_and_keeps_rules():
     result = draw_teams(request)
     assert result.ok
     assert check_teams(request, result.teams) == []
+
+
+def test_large_pool_same_seed_same_teams():
+    # The candidate-list path with the draw's solver settings (one worker, no presolve)
+    # stays reproducible from the seed.
+    request = random_request(11, people=600, targets=30, size=5)
+    first, again = draw_teams(request), draw_teams(request)
+    assert first.ok and first.to_dict() == again.to_dict()
+    other = draw_teams(DrawRequest(**{**request.__dict__, "seed": 12}))
+    assert other.ok and other.to_dict()["teams"] != first.to_dict()["teams"]
+
+
+def test_infeasible_reason_names_each_avoid_source():
+    from jiandu.inspections.draw import SOURCE_DECLARED, SOURCE_HOUSEHOLD, SOURCE_RELATIONS
+
+    pool = [person("A", "X", lead=True), person("B", "X", lead=True), person("C", "X", lead=True)]
+    pool += [person("M1", "X"), person("M2", "X")]
+    conflicts = [
+        Conflict("A", "T1", SOURCE_RELATIONS, "配偶甲在T1任职"),
+        Conflict("B", "T1", SOURCE_HOUSEHOLD, "同户人员乙在T1任职"),
+        Conflict("C", "T1", SOURCE_DECLARED, "亲属在该单位任职"),
+        Conflict("C", "T1", SOURCE_RELATIONS, "子女丙在T1任职"),  # counted once, as 申报
+    ]
+    result = draw_teams(simple(pool, [Target("T1")], conflicts=conflicts))
+    [row] = result.infeasible
+    assert row.code == "no_leader"
+    assert "申报回避1人" in row.reason
+    assert "亲属在该单位任职（比对数据 亲属关系）1人" in row.reason
+    assert "同户亲属在该单位任职（比对数据 同户）1人" in row.reason

@@ -74,7 +74,10 @@ def test_draw_from_registry_keeps_avoidance_and_is_stored(rw, actor, pool):
     # Homes in 五华区 / 红云街道 and the declared conflict keep 干部1,2,3,7,9 out.
     assert not county_team & {pool[1].pk, pool[2].pk, pool[3].pk, pool[8].pk, pool[9].pk}
     assert draw.inputs["targets"][0]["covers"]
-    assert draw.inputs["avoid"] == [{"person_id": str(pool[1].pk), "org_id": str(w.township.pk)}]
+    assert draw.inputs["avoid"] == [
+        {"person_id": str(pool[1].pk), "org_id": str(w.township.pk), "source": "申报",
+         "note": "亲属在该单位任职"}
+    ]  # fmt: skip
     # Stored inputs and seed reproduce the result.
     again = services.round_draw(actor=actor, round=item, seed=5, as_of=dt.date(2026, 10, 1))
     assert again.result == draw.result
