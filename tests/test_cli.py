@@ -256,7 +256,8 @@ def _python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
     "args",
     [
         *([name, "--help"] for name in ["audit", "board", "calendar", "datacheck", "demo"]),
-        *([name, "--help"] for name in ["dossier", "import", "inbox", "index", "reconcile"]),
+        *([name, "--help"] for name in ["dossier", "followup", "import", "inbox", "index"]),
+        ["reconcile", "--help"],
         *([name, "--help"] for name in ["roles", "supervision", "tasks"]),
         ["board", "close", "--help"],
         ["audit", "verify", "-h"],

@@ -47,6 +47,7 @@ PLATFORM_COMMANDS: dict[str, str] = {
     "datacheck": "jiandu.datacheck",
     "demo": "jiandu.demo",
     "dossier": "jiandu.dossiers",
+    "followup": "jiandu.followup",
     "import": "jiandu.imports",
     "inbox": "jiandu.inbox",
     "index": "jiandu.ecoindex",
