@@ -57,7 +57,11 @@ class Command(BaseCommand):
     def _worker(self, *, once: bool, poll: float) -> None:
         from jiandu.core.audit import audit_seal_quietly
         from jiandu.core.tasks import task_claim_next, task_run
+        from jiandu.core.warmup import warm_up
 
+        # Like a web worker: the URL configuration (which building a message's link
+        # loads) is imported once at start, not in the middle of the first task.
+        warm_up()
         stopping = False
 
         def stop(signum: int, _frame: Any) -> None:
