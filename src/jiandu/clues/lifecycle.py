@@ -42,6 +42,9 @@ CLUE_TRANSITIONS: dict[tuple[str, str], str] = {
     (ClueStatus.DISPOSING, ClueAction.ESCALATE): ClueStatus.DISPOSING,
     (ClueStatus.DISPOSING, ClueAction.DIRECT_HANDLE): ClueStatus.DISPOSING,
     (ClueStatus.DISPOSING, ClueAction.CLOSE): ClueStatus.CLOSED,
+    # 延期: a later 办理期限 for the stage under way (received: to dispose; disposing).
+    (ClueStatus.RECEIVED, ClueAction.EXTEND): ClueStatus.RECEIVED,
+    (ClueStatus.DISPOSING, ClueAction.EXTEND): ClueStatus.DISPOSING,
 }
 
 # A disposal method may later turn into these (e.g. 初步核实 finds enough to 立案审查).
