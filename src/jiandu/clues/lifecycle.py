@@ -33,6 +33,9 @@ PETITION_TRANSITIONS: dict[tuple[str, str], str] = {
     (PetitionStatus.PENDING, PetitionAction.FILE): PetitionStatus.FILED,
 }
 
+# The triage (分办) actions: everything but registering.
+TRIAGE_ACTIONS = frozenset(action for (_status, action) in PETITION_TRANSITIONS)
+
 CLUE_TRANSITIONS: dict[tuple[str, str], str] = {
     (ClueStatus.RECEIVED, ClueAction.DISPOSE): ClueStatus.DISPOSING,
     (ClueStatus.RECEIVED, ClueAction.ESCALATE): ClueStatus.RECEIVED,

@@ -361,6 +361,11 @@ def petition_apply(
     """Dispatch one triage action (分流) by name: 转为问题线索 answers the new clue, the
     others the petition. Pages, the API and imports reach it only through 呈批
     (``clues.decisions.petition_request_action``)."""
+    if action not in lifecycle.TRIAGE_ACTIONS:
+        raise lifecycle.TransitionError(f"未知的信访件办理动作“{action}”")
+    # A move the petition's state does not allow is named before any missing field.
+    status = Petition.objects.values_list("status", flat=True).get(pk=petition.pk)
+    lifecycle.next_petition_status(status, action)
     if action == PetitionAction.CONVERT:
         return petition_convert_to_clue(
             actor=actor,
@@ -382,9 +387,7 @@ def petition_apply(
             transferred_to=data.get("transferred_to") or "",
             reason=reason,
         )
-    if action == PetitionAction.FILE:
-        return petition_file(actor=actor, petition=petition, reason=reason)
-    raise lifecycle.TransitionError(f"未知的信访件办理动作“{action}”")
+    return petition_file(actor=actor, petition=petition, reason=reason)
 
 
 # --- clues -----------------------------------------------------------------------

@@ -328,6 +328,14 @@ def petition_triage(request: HtmxHttpRequest, pk: int, action: str) -> HttpRespo
             error = str(exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
+            # Not about a field (a request already under way): shown above the forms.
+            if hasattr(exc, "error_dict"):
+                error = "；".join(
+                    m
+                    for key, msgs in exc.message_dict.items()
+                    if key not in form.fields
+                    for m in msgs
+                )
         else:
             success = f"已呈批：{submitted.summary}（批准后生效）"
     if not success and not error:
