@@ -305,6 +305,10 @@ def test_the_petition_page_shows_the_pending_step_and_refuses_a_second(
     page = client.get(reverse("clues:petition_detail", args=[petition.pk])).content.decode()
     assert "存档了结：" in page and "待室主任审核" in page and head.display_name in page
     assert "呈批转办" not in page and "有分办呈批件在审批中" in page
+    request = ApprovalRequest.objects.get()
+    detail = client.get(reverse("approvals:request_detail", args=[request.pk])).content.decode()
+    assert "信访件分办（存档了结）" in detail and "分办方式" in detail and "无实质内容" in detail
+    assert reverse("clues:petition_detail", args=[petition.pk]) in detail
     second = client.post(
         reverse("clues:petition_triage", args=[petition.pk, "transfer"]),
         {"transfer-transferred_to": "市信访局", "transfer-reason": "转办"},
