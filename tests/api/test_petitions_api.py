@@ -4,13 +4,16 @@ identity never leaves except through the audited reporter endpoint; triage actio
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from tests.api.records import DAY, register_petition
 
+from jiandu.approvals.models import ApprovalRequest
 from jiandu.clues.choices import PetitionStatus
 from jiandu.clues.models import Clue, Petition, ReporterIdentity
 from jiandu.core import idnumbers
 from jiandu.core.choices import AuditAction
 from jiandu.core.models import AuditLog
+from jiandu.testing import approve_request
 
 REPORTER = {
     "name": "张举报",
@@ -220,7 +223,15 @@ def test_subjects_outside_the_jurisdiction_are_refused(login, users, other_perso
     assert list(response.json()["errors"]) == ["subject_people"]
 
 
-def test_convert_makes_a_clue_and_a_second_convert_is_409(login, users, county_petition):
+def _approve(response):
+    """The triage answered 202 with its 呈批件: sign it through its route."""
+    assert response.status_code == 202, response.content
+    return approve_request(ApprovalRequest.objects.get(pk=response.json()["id"]))
+
+
+def test_convert_makes_a_clue_once_approved_and_a_second_convert_is_409(
+    login, users, county_petition
+):
     client = login(users["county"])
     url = f"/api/v1/clues/petitions/{county_petition.pk}/convert"
     response = client.post(
@@ -228,12 +239,19 @@ def test_convert_makes_a_clue_and_a_second_convert_is_409(login, users, county_p
         {"reason": "反映问题具体，可查性强", "on_date": "2020-03-05"},
         content_type="application/json",
     )
-    assert response.status_code == 201
-    clue = Clue.objects.get(pk=response.json()["id"])
-    assert (clue.petition_id, clue.source, str(clue.received_date)) == (
+    assert response.json()["kind"] == "petitions.convert"
+    assert response.json()["waiting_for"] == "室主任审核"
+    # Nothing happens before the route's last approval.
+    assert not Clue.objects.exists()
+    county_petition.refresh_from_db()
+    assert county_petition.status == PetitionStatus.PENDING
+    _approve(response)
+    clue = Clue.objects.get()
+    # The decision took effect on the day of its approval (on_date is not used).
+    assert (clue.petition_id, clue.source, clue.received_date) == (
         county_petition.pk,
         "petition",
-        "2020-03-05",
+        timezone.localdate(),
     )
     county_petition.refresh_from_db()
     assert county_petition.status == PetitionStatus.CONVERTED
@@ -267,8 +285,11 @@ def test_assign_within_the_jurisdiction_only(login, users, world, county_petitio
     inside = client.post(
         url, {"to_org": world.township.pk, "reason": "属地办理"}, content_type="application/json"
     )
-    assert inside.status_code == 200
-    assert inside.json()["handling_org"] == {"id": world.township.pk, "name": "红云街道"}
+    county_petition.refresh_from_db()
+    assert county_petition.handling_org == world.county
+    _approve(inside)
+    detail = client.get(f"/api/v1/clues/petitions/{county_petition.pk}").json()
+    assert detail["handling_org"] == {"id": world.township.pk, "name": "红云街道"}
 
 
 def test_transfer_and_file(login, users, world, county_petition):
@@ -279,11 +300,9 @@ def test_transfer_and_file(login, users, world, county_petition):
         {"transferred_to": "区信访局", "reason": "不属于纪检监察受理范围"},
         content_type="application/json",
     )
-    assert transfer.status_code == 200
-    assert (transfer.json()["status"], transfer.json()["transferred_to"]) == (
-        "transferred",
-        "区信访局",
-    )
+    _approve(transfer)
+    detail = client.get(f"/api/v1/clues/petitions/{county_petition.pk}").json()
+    assert (detail["status"], detail["transferred_to"]) == ("transferred", "区信访局")
     missing_reason = client.post(
         f"/api/v1/clues/petitions/{other.pk}/file", {"reason": ""}, content_type="application/json"
     )
@@ -294,5 +313,7 @@ def test_transfer_and_file(login, users, world, county_petition):
         {"reason": "无实质内容"},
         content_type="application/json",
     )
-    assert filed.json()["status"] == "filed"
-    assert filed.json()["allowed_actions"] == []
+    _approve(filed)
+    detail = client.get(f"/api/v1/clues/petitions/{other.pk}").json()
+    assert detail["status"] == "filed"
+    assert detail["allowed_actions"] == []

@@ -21,6 +21,21 @@ def _approve_pending(number: str) -> None:
     approve_request(ApprovalRequest.objects.get(target_id=clue.pk, status="pending"))
 
 
+def _approve_triage(title: str) -> str:
+    """Approve the petition's pending 分办 呈批件; answers the clue number it made."""
+    from jiandu.approvals.models import ApprovalRequest
+    from jiandu.clues.models import Clue, Petition
+    from jiandu.testing import approve_request
+
+    petition = Petition.objects.get(title=title)
+    approve_request(
+        ApprovalRequest.objects.get(
+            target_type="clues.petition", target_id=petition.pk, status="pending"
+        )
+    )
+    return Clue.objects.get(petition=petition).number
+
+
 def test_petition_to_closed_clue(live_server, page):
     from jiandu.core import idnumbers
     from jiandu.people.services import person_create
@@ -59,9 +74,10 @@ def test_petition_to_closed_clue(live_server, page):
     # Turn it into a clue.
     page.locator("summary", has_text="转为问题线索").click()
     page.fill("textarea[name=convert-reason]", "反映问题具体，转为问题线索办理")
-    page.get_by_role("button", name="确认转为问题线索").click()
-    page.wait_for_selector("text=/已转为问题线索 XS\\d+/")
-    number = re.search(r"XS\d+", page.content()).group(0)
+    page.get_by_role("button", name="呈批转为问题线索").click()
+    page.wait_for_selector("text=已呈批：转为问题线索")
+    # 分办 is 呈批 too: once approved the clue exists.
+    number = _approve_triage("反映某村干部截留低保金")
 
     # Open the clue from the list and dispose it by 立案审查.
     page.goto(f"{base}/clues/clues/?text={number}")

@@ -70,6 +70,21 @@ def _act(page, summary: str, fields: dict, button: str, done: str) -> None:
     page.wait_for_selector(done)
 
 
+def _approve_triage(title: str) -> None:
+    """Sign the petition's pending 分办 呈批件 through its route (the signers' own walk
+    is in the tests of 呈批 below)."""
+    from jiandu.approvals.models import ApprovalRequest
+    from jiandu.clues.models import Petition
+    from jiandu.testing import approve_request
+
+    petition = Petition.objects.get(title=title)
+    approve_request(
+        ApprovalRequest.objects.get(
+            target_type="clues.petition", target_id=petition.pk, status="pending"
+        )
+    )
+
+
 def _register_petition(
     page, base: str, *, title: str, org, channel="letter", content="", person=""
 ) -> int:
@@ -321,9 +336,12 @@ def test_petition_registers_about_any_unit_assigns_transfers_and_converts(rw, pa
         page,
         "^交办$",
         {"assign-to_org": str(world.county.pk), "assign-reason": "属地管理，交五华区纪委监委办理"},
-        "确认交办",
-        "text=交办：信访室 → 五华区纪委监委",
+        "呈批交办",
+        "text=已呈批：交办",
     )
+    _approve_triage(first.title)
+    page.reload()
+    page.wait_for_selector("text=交办：信访室 → 五华区纪委监委")
     first.refresh_from_db()
     assert first.handling_org == world.county
 
@@ -336,9 +354,10 @@ def test_petition_registers_about_any_unit_assigns_transfers_and_converts(rw, pa
             "convert-handling_org": str(world.county.pk),
             "convert-reason": "反映问题具体，转五华区纪委监委办理",
         },
-        "确认转为问题线索",
-        "text=/已转为问题线索 XS\\d+/",
+        "呈批转为问题线索",
+        "text=已呈批：转为问题线索",
     )
+    _approve_triage(first.title)
     assert Clue.objects.get(petition=first).handling_org == world.county
 
     # 2. About 市财政局: a clue for the 派驻组 that supervises it.
@@ -347,9 +366,10 @@ def test_petition_registers_about_any_unit_assigns_transfers_and_converts(rw, pa
         page,
         "转为问题线索",
         {"convert-handling_org": str(world.group1.pk), "convert-reason": "由监督该局的派驻组办理"},
-        "确认转为问题线索",
-        "text=/已转为问题线索 XS\\d+/",
+        "呈批转为问题线索",
+        "text=已呈批：转为问题线索",
     )
+    _approve_triage("反映市财政局违规发放补贴")
     assert Clue.objects.get(petition_id=second).handling_org == world.group1
 
     # 3. Not a discipline matter: 转办 to the 信访局.
@@ -358,9 +378,12 @@ def test_petition_registers_about_any_unit_assigns_transfers_and_converts(rw, pa
         page,
         "^转办$",
         {"transfer-transferred_to": "市信访局", "transfer-reason": "不属于纪检监察机关受理范围"},
-        "确认转办",
-        "text=/转办至市信访局/",
+        "呈批转办",
+        "text=已呈批：转办",
     )
+    _approve_triage("反映市民政局办事窗口态度差")
+    page.reload()
+    page.wait_for_selector("text=/转办至市信访局/")
 
 
 def test_casemgmt_registers_assigns_and_supervises_clues(rw, page, log_in):
@@ -522,9 +545,10 @@ def test_wuhua_registers_converts_disposes_and_closes_within_its_county(rw, page
         page,
         "转为问题线索",
         {"convert-reason": "反映问题具体，本区办理"},
-        "确认转为问题线索",
-        "text=/已转为问题线索 XS\\d+/",
+        "呈批转为问题线索",
+        "text=已呈批：转为问题线索",
     )
+    _approve_triage("反映红云街道违规发放临时救助")
     clue = Clue.objects.get(title="反映红云街道违规发放临时救助")
     assert clue.handling_org == world.county
 

@@ -26,8 +26,13 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label="撤回理由", required=False, max_length=200)
 
 
+class RouteArchiveForm(forms.Form):
+    reason = forms.CharField(label="归档原因", required=False, max_length=200)
+
+
 class RouteForm(forms.Form):
-    """审批流程 of one 呈批事项 for the signer's commission: which steps, in this order."""
+    """审批流程 of one 呈批事项 for the signer's commission or one of its offices: which
+    steps, in this order."""
 
     kind = forms.ChoiceField(label="呈批事项")
     steps = forms.MultipleChoiceField(

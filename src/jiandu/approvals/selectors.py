@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import QuerySet
 
 from jiandu.approvals import registry
-from jiandu.approvals.choices import RequestStatus, StepDecision
+from jiandu.approvals.choices import RequestStatus, SignerRole, StepDecision
 from jiandu.approvals.models import ApprovalRequest, ApprovalStep
-from jiandu.approvals.services import current_step, may_sign
+from jiandu.approvals.services import commission_of, current_step, may_sign
 from jiandu.core.access import get_or_404
 
 
@@ -54,6 +54,16 @@ def requests_awaiting(*, user: Any, limit: int | None = None) -> list[ApprovalRe
             if limit is not None and len(found) >= limit:
                 break
     return found
+
+
+def step_signers(*, request: ApprovalRequest, step: ApprovalStep) -> list[Any]:
+    """Who may sign ``step`` now: the 室主任 (呈批审核) of the drafting office, or the
+    分管领导 (呈批审批) of its commission — never the drafter."""
+    from django.contrib.auth import get_user_model
+
+    org = request.org if step.signer_role == SignerRole.OFFICE_HEAD else commission_of(request.org)
+    users = get_user_model().objects.filter(org=org, is_active=True).order_by("pk")
+    return [u for u in users if may_sign(u, request, step)]
 
 
 def requests_for_target(*, user: Any, target_type: str, target_id: int) -> list[ApprovalRequest]:

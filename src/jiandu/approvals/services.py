@@ -291,6 +291,49 @@ def route_set(*, actor: Any, org: Org, kind: str, steps: list[str]) -> ApprovalR
     return route
 
 
+def commission_offices(commission: Org) -> list[Org]:
+    """The 内设机构 (室, 派驻组 …) of a commission, each of which may have its own routes."""
+    from jiandu.orgs.choices import COMMISSION_KINDS
+
+    kinds = COMMISSION_KINDS - ACTED_FOR_KINDS
+    offices = Org.objects.filter(parent=commission, kind__in=kinds)
+    return list(offices.order_by("sort_order", "path"))
+
+
+def route_source(*, org: Org, route: ApprovalRoute | None) -> str:
+    """Where the steps in effect for ``org`` come from, in words."""
+    if route is None:
+        return "系统默认"
+    if route.org_id == org.pk:
+        return "本单位设置"
+    return f"沿用{route.org}的流程"
+
+
+@transaction.atomic
+def route_archive(*, actor: Any, route: ApprovalRoute, reason: str = "") -> ApprovalRoute:
+    """Archive an org's own route: the org falls back to its commission's route (or the
+    shipped default). Requests under way keep their steps."""
+    if not actor.has_perm("approvals.manage_route") or route.org_id not in jurisdiction_org_ids(
+        actor
+    ):
+        raise PermissionDenied("没有设置该单位审批流程的权限")
+    route = ApprovalRoute.objects.select_for_update().select_related("org").get(pk=route.pk)
+    if route.archived_at is not None:
+        raise ValidationError({"route": "该审批流程已归档"})
+    route.archived_at = timezone.now()
+    route.archived_by = actor
+    route.archive_reason = reason.strip() or "取消单独设置"
+    route.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.ARCHIVE,
+        obj=route,
+        summary=f"归档审批流程：{route.org}·{registry.label(route.kind)}",
+        changes={"reason": route.archive_reason},
+    )
+    return route
+
+
 @transaction.atomic
 def request_record_document(*, actor: Any, request: ApprovalRequest, number: str) -> None:
     """Note the 文号 of the request's 呈批表 (issued by the documents register)."""

@@ -7,14 +7,23 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiandu.approvals import registry, selectors, services
 from jiandu.approvals.choices import RequestStatus, SignerRole
-from jiandu.approvals.forms import ResubmitForm, RouteForm, SignForm, WithdrawForm
-from jiandu.approvals.models import ApprovalRequest
+from jiandu.approvals.forms import (
+    ResubmitForm,
+    RouteArchiveForm,
+    RouteForm,
+    SignForm,
+    WithdrawForm,
+)
+from jiandu.approvals.models import ApprovalRequest, ApprovalRoute
+from jiandu.orgs.models import Org
 
 VIEW = "approvals.view_approvalrequest"
 
@@ -143,18 +152,35 @@ def request_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "approvals/request_detail.html", context, status=422)
 
 
+def _route_orgs(user: Any) -> tuple[Org, list[Org]]:
+    """The signer's commission and its 内设机构: the orgs whose routes the page sets."""
+    if user.org is None:
+        raise PermissionDenied("账号未设置单位")
+    commission = services.commission_of(user.org)
+    return commission, [commission, *services.commission_offices(commission)]
+
+
 @login_required
 @permission_required("approvals.manage_route", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def route_list(request: HttpRequest) -> HttpResponse:
-    """审批流程 of the signer's commission, one row per 呈批事项 (its own route or the
-    shipped default), and the form to set one."""
+    """审批流程 of the signer's commission or one of its offices (``?org=``), one row per
+    呈批事项 with the steps in effect and where they come from (the office's own →
+    the commission's → the shipped default), and the form to set the org's own route.
+    An org outside the commission is not there (404)."""
     user: Any = request.user
-    if user.org is None:
-        raise PermissionDenied("账号未设置单位")
-    org = services.commission_of(user.org)
+    commission, orgs = _route_orgs(user)
+    by_id = {o.pk: o for o in orgs}
+    raw = request.GET.get("org", "")
+    if raw:
+        if not raw.isdigit() or int(raw) not in by_id:
+            raise Http404("没有该单位")
+        org = by_id[int(raw)]
+    else:
+        org = commission
     kinds = [(k.key, k.label) for k in registry.kinds()]
     form = RouteForm(request.POST or None, kinds=kinds)
+    here = reverse("approvals:route_list") + (f"?org={org.pk}" if org != commission else "")
     if request.method == "POST" and form.is_valid():
         order = [role for role, _label in SignerRole.choices]
         steps = sorted(form.cleaned_data["steps"], key=order.index)
@@ -163,8 +189,8 @@ def route_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, _error_text(exc))
         else:
-            messages.success(request, "已设置审批流程（在途的呈批件不受影响）")
-            return redirect("approvals:route_list")
+            messages.success(request, f"已设置{org}的审批流程（在途的呈批件不受影响）")
+            return redirect(here)
     rows = []
     for key, label in kinds:
         roles, route = services.route_steps(org=org, kind=key)
@@ -172,7 +198,42 @@ def route_list(request: HttpRequest) -> HttpResponse:
             {
                 "label": label,
                 "steps": " → ".join(str(SignerRole(r).label) for r in roles),
-                "own": route is not None,
+                "source": services.route_source(org=org, route=route),
+                "own": route is not None and route.org_id == org.pk,
+                "route": route,
             }
         )
-    return render(request, "approvals/route_list.html", {"org": org, "rows": rows, "form": form})
+    own_counts = dict(
+        ApprovalRoute.objects.filter(org_id__in=list(by_id), archived_at__isnull=True)
+        .values_list("org_id")
+        .annotate(n=Count("pk"))
+    )
+    context = {
+        "commission": commission,
+        "org": org,
+        "is_office": org != commission,
+        "orgs": [{"org": o, "own": own_counts.get(o.pk, 0)} for o in orgs],
+        "rows": rows,
+        "form": form,
+        "here": here,
+    }
+    return render(request, "approvals/route_list.html", context)
+
+
+@login_required
+@permission_required("approvals.manage_route", raise_exception=True)
+@require_POST
+def route_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """取消单独设置: archive an org's own route; the org then follows its commission's
+    route (or the default)."""
+    user: Any = request.user
+    commission, orgs = _route_orgs(user)
+    route = get_object_or_404(
+        ApprovalRoute, pk=pk, archived_at__isnull=True, org_id__in=[o.pk for o in orgs]
+    )
+    form = RouteArchiveForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    services.route_archive(actor=user, route=route, reason=reason)
+    messages.success(request, f"已归档{route.org}的“{registry.label(route.kind)}”审批流程")
+    url = reverse("approvals:route_list")
+    return redirect(url if route.org_id == commission.pk else f"{url}?org={route.org_id}")

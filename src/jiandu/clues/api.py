@@ -18,8 +18,8 @@ from ninja import Query, Router, Status
 
 from jiandu.approvals.schemas import RequestOut
 from jiandu.approvals.selectors import request_data
-from jiandu.clues.choices import ClueAction
-from jiandu.clues.decisions import clue_request_action
+from jiandu.clues.choices import ClueAction, PetitionAction
+from jiandu.clues.decisions import clue_request_action, petition_request_action
 from jiandu.clues.lifecycle import TransitionError
 from jiandu.clues.models import Clue, DomainTag, ExposureCase, Petition
 from jiandu.clues.schemas import (
@@ -65,12 +65,8 @@ from jiandu.clues.services import (
     exposure_batch_create,
     outcome_archive,
     outcome_record,
-    petition_assign,
-    petition_convert_to_clue,
-    petition_file,
     petition_register,
     petition_reveal_reporter,
-    petition_transfer,
 )
 from jiandu.clues.statistics import STATISTICS
 from jiandu.core.access import get_or_404, jurisdiction_org_ids, require_perm
@@ -212,76 +208,83 @@ def reveal_reporter(request: HttpRequest, petition_id: int):
     }
 
 
+def _submit_triage(request: HttpRequest, petition_id: int, action: str, **data: Any):
+    """Triage (分办) of a petition is submitted for approval (呈批): 202 with the request;
+    it takes effect when the last step of its route approves
+    (/api/v1/approvals/{id}/sign). A move the petition's state does not allow is 409;
+    missing or bad fields, or a request already under way for the petition, 422."""
+    require_perm(request, "clues.change_petition")
+    user = request.user
+    petition = petition_get(user=user, pk=petition_id)
+    submitted = petition_request_action(actor=user, petition=petition, action=action, **data)
+    return Status(202, request_data(submitted))
+
+
 @router.post(
     "/petitions/{int:petition_id}/convert",
-    response={201: ClueDetailOut, **ERRORS_WITH_CONFLICT},
-    summary="转为问题线索",
+    response={202: RequestOut, **ERRORS_WITH_CONFLICT},
+    summary="呈批转为问题线索",
 )
 def convert_petition(request: HttpRequest, petition_id: int, payload: PetitionConvertIn):
-    """转为问题线索; answers the new clue."""
+    """转为问题线索, submitted for approval (呈批): answers 202 with the request; the clue
+    is made when the route's last step approves, received that day (``on_date`` is not
+    used)."""
     require_perm(request, "clues.change_petition")
     require_perm(request, "clues.add_clue")
     user = request.user
-    petition = petition_get(user=user, pk=petition_id)
-    clue = petition_convert_to_clue(
-        actor=user,
-        petition=petition,
+    handling_org = (
+        visible_org(user, payload.handling_org, "handling_org")
+        if payload.handling_org is not None
+        else None
+    )
+    return _submit_triage(
+        request,
+        petition_id,
+        PetitionAction.CONVERT,
         reason=payload.reason,
         title=payload.title.strip(),
-        handling_org=(
-            visible_org(user, payload.handling_org, "handling_org")
-            if payload.handling_org is not None
-            else None
-        ),
-        on_date=payload.on_date,
+        handling_org=handling_org,
     )
-    return Status(201, _clue_detail(user, clue.pk))
 
 
 @router.post(
     "/petitions/{int:petition_id}/assign",
-    response={200: PetitionDetailOut, **ERRORS_WITH_CONFLICT},
-    summary="交办",
+    response={202: RequestOut, **ERRORS_WITH_CONFLICT},
+    summary="呈批交办",
 )
 def assign_petition(request: HttpRequest, petition_id: int, payload: PetitionAssignIn):
+    """交办, submitted for approval (呈批): 202 with the request."""
     require_perm(request, "clues.change_petition")
-    user = request.user
-    petition = petition_get(user=user, pk=petition_id)
-    petition_assign(
-        actor=user,
-        petition=petition,
-        to_org=visible_org(user, payload.to_org, "to_org"),
-        reason=payload.reason,
+    to_org = visible_org(request.user, payload.to_org, "to_org")
+    return _submit_triage(
+        request, petition_id, PetitionAction.ASSIGN, reason=payload.reason, to_org=to_org
     )
-    return _petition_detail(user, petition.pk)
 
 
 @router.post(
     "/petitions/{int:petition_id}/transfer",
-    response={200: PetitionDetailOut, **ERRORS_WITH_CONFLICT},
-    summary="转办",
+    response={202: RequestOut, **ERRORS_WITH_CONFLICT},
+    summary="呈批转办",
 )
 def transfer_petition(request: HttpRequest, petition_id: int, payload: PetitionTransferIn):
-    require_perm(request, "clues.change_petition")
-    user = request.user
-    petition = petition_get(user=user, pk=petition_id)
-    petition_transfer(
-        actor=user, petition=petition, transferred_to=payload.transferred_to, reason=payload.reason
+    """转办, submitted for approval (呈批): 202 with the request."""
+    return _submit_triage(
+        request,
+        petition_id,
+        PetitionAction.TRANSFER,
+        reason=payload.reason,
+        transferred_to=payload.transferred_to,
     )
-    return _petition_detail(user, petition.pk)
 
 
 @router.post(
     "/petitions/{int:petition_id}/file",
-    response={200: PetitionDetailOut, **ERRORS_WITH_CONFLICT},
-    summary="存档了结",
+    response={202: RequestOut, **ERRORS_WITH_CONFLICT},
+    summary="呈批存档了结",
 )
 def file_petition(request: HttpRequest, petition_id: int, payload: PetitionFileIn):
-    require_perm(request, "clues.change_petition")
-    user = request.user
-    petition = petition_get(user=user, pk=petition_id)
-    petition_file(actor=user, petition=petition, reason=payload.reason)
-    return _petition_detail(user, petition.pk)
+    """存档了结, submitted for approval (呈批): 202 with the request."""
+    return _submit_triage(request, petition_id, PetitionAction.FILE, reason=payload.reason)
 
 
 # --- clues -----------------------------------------------------------------------
@@ -359,7 +362,7 @@ _MOVES = {ClueAction.ESCALATE, ClueAction.DIRECT_HANDLE, ClueAction.ASSIGN_DOWN}
 @router.post(
     "/clues/{int:clue_id}/actions",
     response={202: RequestOut, **ERRORS_WITH_CONFLICT},
-    summary="呈批问题线索办理事项（处置、变更处置方式、办结、提级查办、直查直办、交办）",
+    summary="呈批问题线索办理事项（处置、变更处置方式、办结、提级查办、直查直办、交办、延期）",
 )
 def apply_clue_action(request: HttpRequest, clue_id: int, payload: ClueActionIn):
     """One lifecycle step, submitted for approval (呈批): answers 202 with the request;
@@ -385,6 +388,10 @@ def apply_clue_action(request: HttpRequest, clue_id: int, payload: ClueActionIn)
         if payload.to_org is None:
             raise ValidationError({"to_org": "请选择目标单位"})
         data.update(to_org=visible_org(user, payload.to_org, "to_org"), note=payload.note)
+    elif action == ClueAction.EXTEND:
+        if payload.new_due is None:
+            raise ValidationError({"new_due": "请填写延期后的办理期限"})
+        data.update(new_due=payload.new_due, note=payload.note)
     submitted = clue_request_action(actor=user, clue=clue, action=action, **data)
     return Status(202, request_data(submitted))
 

@@ -60,6 +60,7 @@ class ClueAction(models.TextChoices):
     ESCALATE = "escalate", _("提级查办")
     DIRECT_HANDLE = "direct_handle", _("直查直办")
     ASSIGN_DOWN = "assign_down", _("交办")
+    EXTEND = "extend", _("延期")
 
 
 class Conclusion(models.TextChoices):

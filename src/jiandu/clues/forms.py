@@ -457,6 +457,24 @@ class CloseForm(ClueActionForm):
     field_order = ["conclusion", "on_date", "conclusion_text"]
 
 
+class ExtendForm(ClueActionForm):
+    """延期: a later 办理期限 for the stage under way (must be after the current one)."""
+
+    action = ClueAction.EXTEND
+    new_due = _date_field("延期至")
+    note = _reason_field("延期理由")
+    field_order = ["new_due", "on_date", "note"]
+
+    def is_available(self) -> bool:
+        return self.clue.due_date is not None
+
+    def clean_new_due(self) -> dt.date:
+        new_due = self.cleaned_data["new_due"]
+        if self.clue.due_date is not None and new_due <= self.clue.due_date:
+            raise ValidationError(f"延期后的办理期限应晚于原期限（{self.clue.due_date:%Y-%m-%d}）")
+        return new_due
+
+
 class MoveForm(ClueActionForm):
     """提级查办, 直查直办 (to a higher commission) and 交办 (to a lower one)."""
 
@@ -502,6 +520,7 @@ CLUE_ACTION_FORMS: dict[str, type[ClueActionForm]] = {
         EscalateForm,
         DirectHandleForm,
         AssignDownForm,
+        ExtendForm,
     )
 }
 

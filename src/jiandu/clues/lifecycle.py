@@ -33,6 +33,9 @@ PETITION_TRANSITIONS: dict[tuple[str, str], str] = {
     (PetitionStatus.PENDING, PetitionAction.FILE): PetitionStatus.FILED,
 }
 
+# The triage (分办) actions: everything but registering.
+TRIAGE_ACTIONS = frozenset(action for (_status, action) in PETITION_TRANSITIONS)
+
 CLUE_TRANSITIONS: dict[tuple[str, str], str] = {
     (ClueStatus.RECEIVED, ClueAction.DISPOSE): ClueStatus.DISPOSING,
     (ClueStatus.RECEIVED, ClueAction.ESCALATE): ClueStatus.RECEIVED,
@@ -42,6 +45,9 @@ CLUE_TRANSITIONS: dict[tuple[str, str], str] = {
     (ClueStatus.DISPOSING, ClueAction.ESCALATE): ClueStatus.DISPOSING,
     (ClueStatus.DISPOSING, ClueAction.DIRECT_HANDLE): ClueStatus.DISPOSING,
     (ClueStatus.DISPOSING, ClueAction.CLOSE): ClueStatus.CLOSED,
+    # 延期: a later 办理期限 for the stage under way (received: to dispose; disposing).
+    (ClueStatus.RECEIVED, ClueAction.EXTEND): ClueStatus.RECEIVED,
+    (ClueStatus.DISPOSING, ClueAction.EXTEND): ClueStatus.DISPOSING,
 }
 
 # A disposal method may later turn into these (e.g. 初步核实 finds enough to 立案审查).

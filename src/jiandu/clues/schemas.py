@@ -382,7 +382,8 @@ class ClueCreateIn(Schema):
 class ClueActionIn(Schema):
     """One lifecycle action. Which fields it needs: 处置/变更处置方式 ``method``;
     办结 ``conclusion`` (+ ``conclusion_text``); 提级查办/直查直办/交办 ``to_org`` and
-    ``note``; 变更处置方式 also ``note``."""
+    ``note``; 变更处置方式 also ``note``; 延期 ``new_due`` (later than the current 办理期限)
+    and ``note``."""
 
     action: ClueAction
     method: DisposalMethod | None = None
@@ -390,6 +391,7 @@ class ClueActionIn(Schema):
     conclusion_text: str = ""
     to_org: Id | None = Field(None, description="目标单位编号")
     note: str = ""
+    new_due: Date | None = Field(None, description="延期后的办理期限（延期时必填）")
     on_date: Date | None = Field(None, description="业务日期；不填为今天")
 
 

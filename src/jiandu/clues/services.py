@@ -355,6 +355,41 @@ def petition_file(*, actor: Any, petition: Petition, reason: str) -> Petition:
     return petition
 
 
+def petition_apply(
+    *, actor: Any, petition: Petition, action: str, reason: str, **data: Any
+) -> Petition | Clue:
+    """Dispatch one triage action (分流) by name: 转为问题线索 answers the new clue, the
+    others the petition. Pages, the API and imports reach it only through 呈批
+    (``clues.decisions.petition_request_action``)."""
+    if action not in lifecycle.TRIAGE_ACTIONS:
+        raise lifecycle.TransitionError(f"未知的信访件办理动作“{action}”")
+    # A move the petition's state does not allow is named before any missing field.
+    status = Petition.objects.values_list("status", flat=True).get(pk=petition.pk)
+    lifecycle.next_petition_status(status, action)
+    if action == PetitionAction.CONVERT:
+        return petition_convert_to_clue(
+            actor=actor,
+            petition=petition,
+            reason=reason,
+            title=data.get("title") or "",
+            handling_org=data.get("handling_org"),
+            on_date=data.get("on_date"),
+        )
+    if action == PetitionAction.ASSIGN:
+        to_org = data.get("to_org")
+        if to_org is None:
+            raise ValidationError({"to_org": "请选择交办单位"})
+        return petition_assign(actor=actor, petition=petition, to_org=to_org, reason=reason)
+    if action == PetitionAction.TRANSFER:
+        return petition_transfer(
+            actor=actor,
+            petition=petition,
+            transferred_to=data.get("transferred_to") or "",
+            reason=reason,
+        )
+    return petition_file(actor=actor, petition=petition, reason=reason)
+
+
 # --- clues -----------------------------------------------------------------------
 
 
@@ -599,6 +634,53 @@ def clue_close(
     return clue
 
 
+@transaction.atomic
+def clue_extend(
+    *, actor: Any, clue: Clue, new_due: dt.date, note: str, on_date: dt.date | None = None
+) -> Clue:
+    """延期: a later 办理期限 for the stage under way, with the reason. The deadline table
+    sets the period when a stage starts (ADR 0011); only an extension moves it after."""
+    clue = _lock(clue)
+    on_date = on_date or _today()
+    _check_date(clue, on_date)
+    from_status = clue.status
+    new_status = lifecycle.next_clue_status(from_status, ClueAction.EXTEND)
+    if not note.strip():
+        raise ValidationError({"note": "延期须说明理由"})
+    if new_due is None:
+        raise ValidationError({"new_due": "请填写延期后的办理期限"})
+    if clue.due_date is None:
+        raise ValidationError({"new_due": "该线索没有办理期限，无需延期"})
+    if new_due <= clue.due_date:
+        raise ValidationError(
+            {"new_due": f"延期后的办理期限应晚于原期限（{clue.due_date:%Y-%m-%d}）"}
+        )
+    due_before = clue.due_date
+    clue.status = new_status
+    clue.due_date = new_due
+    clue.save(update_fields=["status", "due_date", "updated_at"])
+    text = f"办理期限由{due_before:%Y-%m-%d}延至{new_due:%Y-%m-%d}：{note.strip()}"
+    _clue_event(
+        clue,
+        actor=actor,
+        action=ClueAction.EXTEND,
+        from_status=from_status,
+        on_date=on_date,
+        note=text,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=clue,
+        summary=f"延期：办理期限延至{new_due:%Y-%m-%d}",
+        changes={
+            "due_date": {"before": due_before.isoformat(), "after": new_due.isoformat()},
+            "note": note.strip(),
+        },
+    )
+    return clue
+
+
 def assigning_path(org: Org) -> str:
     """Where a clue held by ``org`` may be handed down (交办) to: its subtree; for an
     office acting for its commission (ADR 0009), the commission's subtree."""
@@ -698,6 +780,7 @@ def clue_apply(*, actor: Any, clue: Clue, action: str, **data: Any) -> Clue:
         ClueAction.ESCALATE: clue_escalate,
         ClueAction.DIRECT_HANDLE: clue_direct_handle,
         ClueAction.ASSIGN_DOWN: clue_assign_down,
+        ClueAction.EXTEND: clue_extend,
     }
     handler = handlers.get(action)  # type: ignore[call-overload]
     if handler is None:
@@ -876,9 +959,11 @@ __all__ = [
     "clue_direct_handle",
     "clue_dispose",
     "clue_escalate",
+    "clue_extend",
     "exposure_batch_create",
     "outcome_archive",
     "outcome_record",
+    "petition_apply",
     "petition_assign",
     "petition_convert_to_clue",
     "petition_file",

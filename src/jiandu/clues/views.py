@@ -9,7 +9,6 @@ one service call. htmx requests get the partial they target.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -31,7 +30,12 @@ from jiandu.clues.choices import (
     PetitionAction,
     PetitionStatus,
 )
-from jiandu.clues.decisions import clue_approval_requests, clue_request_action
+from jiandu.clues.decisions import (
+    clue_approval_requests,
+    clue_request_action,
+    petition_approval_requests,
+    petition_request_action,
+)
 from jiandu.clues.forms import (
     CLUE_ACTION_FORMS,
     PICKER_FIELD,
@@ -109,6 +113,7 @@ CLUE_EVENT_TONES: dict[str, str] = {
     ClueAction.ESCALATE: "red",
     ClueAction.DIRECT_HANDLE: "red",
     ClueAction.ASSIGN_DOWN: "gray",
+    ClueAction.EXTEND: "yellow",
 }
 
 
@@ -243,8 +248,11 @@ def _triage_forms(user: Any, petition: Petition, bound: Any = None) -> list[dict
 
 
 def _petition_workflow(user: Any, petition: Petition, **extra: Any) -> dict[str, Any]:
+    requests = petition_approval_requests(user, petition)
     return {
         "petition": petition,
+        "approval_requests": requests,
+        "pending_request": any(row["waiting_for"] for row in requests),
         "status_tone": PETITION_TONES.get(petition.status, "gray"),
         "clues": list(selectors.clue_list(user=user).filter(petition=petition)),
         "triage_forms": _triage_forms(user, petition, extra.pop("bound", None)),
@@ -296,52 +304,12 @@ def petition_reporter(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _convert(actor: Any, petition: Petition, data: dict[str, Any]) -> str:
-    clue = services.petition_convert_to_clue(
-        actor=actor,
-        petition=petition,
-        reason=data["reason"],
-        title=data["title"],
-        handling_org=data["handling_org"],
-    )
-    return f"已转为问题线索 {clue.number}"
-
-
-def _assign(actor: Any, petition: Petition, data: dict[str, Any]) -> str:
-    services.petition_assign(
-        actor=actor, petition=petition, to_org=data["to_org"], reason=data["reason"]
-    )
-    return f"已交办至{data['to_org']}"
-
-
-def _transfer(actor: Any, petition: Petition, data: dict[str, Any]) -> str:
-    services.petition_transfer(
-        actor=actor,
-        petition=petition,
-        transferred_to=data["transferred_to"],
-        reason=data["reason"],
-    )
-    return f"已转办至{data['transferred_to']}"
-
-
-def _file(actor: Any, petition: Petition, data: dict[str, Any]) -> str:
-    services.petition_file(actor=actor, petition=petition, reason=data["reason"])
-    return "已存档了结"
-
-
-TRIAGE_HANDLERS: dict[str, Callable[[Any, Petition, dict[str, Any]], str]] = {
-    PetitionAction.CONVERT: _convert,
-    PetitionAction.ASSIGN: _assign,
-    PetitionAction.TRANSFER: _transfer,
-    PetitionAction.FILE: _file,
-}
-
-
 @login_required
 @permission_required(["clues.view_petition", "clues.change_petition"], raise_exception=True)
 @require_POST
 def petition_triage(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
-    """转为问题线索 / 交办 / 转办 / 存档了结 a pending petition."""
+    """转为问题线索 / 交办 / 转办 / 存档了结 a pending petition, submitted for approval
+    (呈批, ``petition_request_action``); it takes effect when its route approves."""
     if action not in TRIAGE_FORMS:
         raise Http404("未知的办理动作")
     if not _can_triage(request.user, action):
@@ -353,11 +321,23 @@ def petition_triage(request: HtmxHttpRequest, pk: int, action: str) -> HttpRespo
     error, success = "", ""
     if form.is_valid():
         try:
-            success = TRIAGE_HANDLERS[action](request.user, petition, form.cleaned_data)
+            submitted = petition_request_action(
+                actor=request.user, petition=petition, action=action, **form.cleaned_data
+            )
         except TransitionError as exc:
             error = str(exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
+            # Not about a field (a request already under way): shown above the forms.
+            if hasattr(exc, "error_dict"):
+                error = "；".join(
+                    m
+                    for key, msgs in exc.message_dict.items()
+                    if key not in form.fields
+                    for m in msgs
+                )
+        else:
+            success = f"已呈批：{submitted.summary}（批准后生效）"
     if not success and not error:
         error = f"“{TRIAGE_FORMS[action][0]}”未完成，请按提示修改。"
     petition = selectors.petition_get(user=request.user, pk=pk)

@@ -1,12 +1,13 @@
 """Demo 呈批: routes for the city and the counties, and requests at every stage.
 
 The city keeps the shipped route (室主任审核 → 分管领导审批) written out for each kind
-of clue decision, each county a one-step route (its 分管领导审批). Then a handful of
-requests go through the real services: 第一监督检查室 (``room1``) has requests waiting for
-its 室主任 (``room1head``), others waiting for the city ``leader``, one returned with an
-opinion and one approved (its 处置 took effect); 五华区 (``wuhua``) has requests waiting
-for ``wuhualeader``. The history of earlier years is entered as decided: it predates the
-routes (docs/user-guide/approvals.md).
+of clue decision and of petition triage (分办), each county a one-step route (its
+分管领导审批). Then a handful of requests go through the real services:
+第一监督检查室 (``room1``) has requests waiting for its 室主任 (``room1head``), others
+waiting for the city ``leader``, one returned with an opinion and one approved (its 处置
+took effect); 五华区 (``wuhua``) has requests waiting for ``wuhualeader``. The history of
+earlier years is entered as decided: it predates the routes
+(docs/user-guide/approvals.md).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from jiandu.approvals.choices import SignerRole
 from jiandu.approvals.models import ApprovalRoute, ApprovalRouteStep
 from jiandu.approvals.services import request_sign
 from jiandu.clues.choices import ClueAction, ClueSource, ClueStatus, DisposalMethod
-from jiandu.clues.decisions import KIND_BY_ACTION, clue_request_action
+from jiandu.clues.decisions import KIND_BY_ACTION, PETITION_KIND_BY_ACTION, clue_request_action
 from jiandu.clues.models import Clue
 from jiandu.clues.services import clue_create
 
@@ -35,7 +36,7 @@ def _routes(*, actor: Any, orgs: dict[str, Any]) -> int:
     routes = ApprovalRoute.objects.bulk_create(
         ApprovalRoute(org=org, kind=kind, created_by=actor)
         for org, _steps in plan
-        for kind in KIND_BY_ACTION.values()
+        for kind in [*KIND_BY_ACTION.values(), *PETITION_KIND_BY_ACTION.values()]
     )
     steps_by_org = {org.pk: steps for org, steps in plan}
     ApprovalRouteStep.objects.bulk_create(

@@ -11,6 +11,7 @@ from jiandu.approvals.choices import RequestStatus, SignerRole
 from jiandu.approvals.models import ApprovalRequest, ApprovalRoute
 from jiandu.approvals.selectors import requests_awaiting
 from jiandu.approvals.services import route_steps
+from jiandu.clues.decisions import KIND_BY_ACTION, PETITION_KIND_BY_ACTION
 from jiandu.clues.models import Clue
 from jiandu.demo.approvals import build_approvals_demo
 from jiandu.orgs.choices import OrgKind
@@ -21,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 def test_routes_requests_and_who_signs_next(small_demo, client):
     counties = Org.objects.filter(kind=OrgKind.COUNTY).count()
-    assert ApprovalRoute.objects.filter(archived_at__isnull=True).count() == 6 * (1 + counties)
+    kinds = len(KIND_BY_ACTION) + len(PETITION_KIND_BY_ACTION)
+    assert kinds == 11  # 7 of a clue (延期 included), 4 of a petition's 分办
+    assert ApprovalRoute.objects.filter(archived_at__isnull=True).count() == kinds * (1 + counties)
     room1 = User.objects.get(username="room1").org
     assert route_steps(org=room1, kind="clues.close")[0] == [
         SignerRole.OFFICE_HEAD,

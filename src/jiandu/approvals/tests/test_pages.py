@@ -93,7 +93,7 @@ def test_the_leader_sets_a_route_for_the_commission(client, world, users):
     response = client.post(url, {"kind": "clues.close", "steps": ["leader"]})
     assert response.status_code == 302
     page = client.get(url).content.decode()
-    assert "本机关设置" in page
+    assert "本单位设置" in page
     from jiandu.approvals.services import route_steps
 
     assert route_steps(org=world.room1, kind="clues.close")[0] == [SignerRole.LEADER]
