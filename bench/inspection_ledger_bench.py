@@ -6,8 +6,10 @@ Loads N ledger rows (default 1,000,000) over 14 counties and the three ledgers, 
 office (every county) and as a county (its own rows):
 
 - ours: ``GET /api/v1/inspections/ledgers`` (keyset, cursors walked to page 20) and the
-  list page ``/inspections/ledgers/`` (core pager: estimate above 2,000 rows, keyset
-  cursors), unfiltered and filtered by county + ledger + status;
+  list page ``/inspections/ledgers/`` (the same keyset selector, rows counted up to 500
+  only), unfiltered and filtered by county + ledger + status; besides wall time, the
+  CPU time of the process per request (less distorted by the load of a shared machine)
+  and the queries per request;
 - naive: the same filter as ``ORDER BY id DESC LIMIT 50 OFFSET k`` plus ``COUNT(*)``
   (Django's Paginator), at the same depths, serialised to JSON.
 
@@ -100,7 +102,10 @@ def load(rows: int) -> dict:
             """,
             [counties, len(counties), len(counties), 3 * len(counties), have + 1, rows],
         )
-        cursor.execute(f"ANALYZE {table}")
+    # What autovacuum does to a table that has settled: statistics and the visibility map
+    # (index-only scans of the bounded count need it).
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {table}")
     return {"loaded": True, "rows": rows, "seconds": round(time.perf_counter() - t0, 1)}
 
 
@@ -113,11 +118,12 @@ def percentiles(samples: list[float]) -> dict[str, float]:
 
 def measure(requests: int, depth: int = 20) -> dict:
     from django.core.paginator import Paginator
+    from django.db import connection
     from django.http import JsonResponse
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from jiandu.accounts.models import User
-    from jiandu.core.pagination import decode_cursor, encode_cursor
     from jiandu.inspections import selectors
 
     results: dict = {}
@@ -138,30 +144,37 @@ def measure(requests: int, depth: int = 20) -> dict:
                 if not body["next_cursor"]:
                     break
                 cursors.append(body["next_cursor"])
-            api, page, query, naive = [], [], [], []
+            api, page, query, naive, api_cpu, page_cpu = [], [], [], [], [], []
+            queries = {}
+            for name, url in (("api", "/api/v1/inspections/ledgers"),
+                              ("page", "/inspections/ledgers/")):  # fmt: skip
+                with CaptureQueriesContext(connection) as ctx:
+                    client.get(url, {**params, "after": cursors[-1]})
+                queries[name] = len(ctx)
             for n in range(requests):
                 cursor = cursors[n % len(cursors)]
-                t = time.perf_counter()
+                c, t = time.process_time(), time.perf_counter()
                 response = client.get("/api/v1/inspections/ledgers", {**params, "after": cursor})
                 api.append(time.perf_counter() - t)
+                api_cpu.append(time.process_time() - c)
                 assert response.status_code == 200
-                # The page's cursor is (sort value, id): here both the id.
-                values = decode_cursor(cursor) if cursor else None
-                page_cursor = encode_cursor([values[0], values[0]]) if values else ""
-                t = time.perf_counter()
-                response = client.get("/inspections/ledgers/", {**params, "sort": "-id",
-                                                                "after": page_cursor})  # fmt: skip
+                c, t = time.process_time(), time.perf_counter()
+                response = client.get("/inspections/ledgers/", {**params, "after": cursor})
                 page.append(time.perf_counter() - t)
+                page_cpu.append(time.process_time() - c)
                 assert response.status_code == 200
+                # Naive: the former list (model rows with their county, all columns).
                 qs = selectors.ledger_rows(user=user).select_related("county").order_by("-id")
                 for key in ("county", "kind", "status"):
                     if key in params:
                         qs = qs.filter(**{f"{key}_id" if key == "county" else key: params[key]})
-                # Ours without the HTTP stack: the keyset query and JSON, like the naive one.
+                # Ours without the HTTP stack: the selector (one keyset query) and JSON.
                 t = time.perf_counter()
-                keyed = qs.filter(pk__lt=values[0]) if values else qs
-                JsonResponse({"items": [{"id": r.pk, "title": r.title, "county": r.county.name}
-                                        for r in keyed[:51]]})  # fmt: skip
+                keyed = selectors.ledger_page(user=user, county=params.get("county"),
+                                              kind=params.get("kind"),
+                                              status=params.get("status"), after=cursor,
+                                              count=False)  # fmt: skip
+                JsonResponse({"items": keyed.items, "next_cursor": keyed.next_cursor})
                 query.append(time.perf_counter() - t)
                 # Naive: the same rows by OFFSET, with the total counted every time.
                 t = time.perf_counter()
@@ -174,7 +187,10 @@ def measure(requests: int, depth: int = 20) -> dict:
             results[f"{who} {label}"] = {
                 "ours api": percentiles(api),
                 "ours page": percentiles(page),
-                "ours keyset query (ORM+JSON)": percentiles(query),
+                "ours api cpu": percentiles(api_cpu),
+                "ours page cpu": percentiles(page_cpu),
+                "queries per request": queries,
+                "ours selector (query+JSON)": percentiles(query),
                 "naive offset+count": percentiles(naive),
                 "pages walked": len(cursors),
             }
@@ -197,8 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps({"load": load(args.rows)}, ensure_ascii=False))
     results = measure(args.requests)
     print(json.dumps(results, ensure_ascii=False, indent=2))
-    worst = max(r[k]["p95_ms"] for r in results.values() for k in ("ours api", "ours page"))
-    print(f"worst p95 (ours): {worst} ms (target < 20 ms)")
+    for k in ("ours api", "ours page"):
+        worst = max(r[k]["p95_ms"] for r in results.values())
+        print(f"worst p95 ({k}): {worst} ms (target < 20 ms)")
     return 0
 
 

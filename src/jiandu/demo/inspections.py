@@ -106,6 +106,7 @@ def build_inspections_demo(*, orgs: dict[str, Any], today: dt.date, seed: int) -
     rng = random.Random(f"{seed}:inspections")
     xuncha = User.objects.get(username="xuncha")
     counts = _rounds(orgs=orgs, today=today, rng=rng, actor=xuncha, seed=seed)
+    counts |= _ledger_inquiry(orgs=orgs, today=today, actor=User.objects.get(username="stats"))
     counts |= _units(orgs=orgs, today=today, rng=rng,
                      actor=User.objects.get(username="songming"), seed=seed)  # fmt: skip
     return counts
@@ -498,6 +499,80 @@ def _rounds(
     return {"inspection_rounds": len(rounds), "inspection_problems": len(problems),
             "inspection_clues": len(clues), "ledger_rows": len(rows),
             "ledger_reports": len(reports_rows)}  # fmt: skip
+
+
+# The 质询会 on a lagging county's 三本账 (seed 002: counties account for their ledgers
+# face to face — 对账, 交账, 销账, 清账). Held three days before "today", decisions taken on
+# three rows, the other rows on the agenda still to be decided (the minutes follow).
+LEDGER_INQUIRY_MARKS = (
+    ("transferred", "open", "hand_over",
+     "县区认领：线索已初核，承办人已落实，限下月底前办结并报送进展"),
+    ("transferred", "done", "close", "已办结并经市纪委监委核查，予以销账"),
+    ("assigned", "open", "clear",
+     "该交办事项已由市纪委监委提级直接办理，县区不再承办，予以清账"),
+)  # fmt: skip
+
+
+def _ledger_inquiry(*, orgs: dict[str, Any], today: dt.date, actor: Any) -> dict[str, int]:
+    """The city's 质询会 on the county whose 三本账 lag most (the lowest share of rows
+    已办结, among counties with a row to strike off), run by 党风政风监督室 (``stats``) in
+    the city commission's name: its rows on the agenda, 交账 / 销账 / 清账 on one row each."""
+    from django.db.models import Count, Q
+
+    from jiandu.core.hooks import agenda_source
+    from jiandu.inspections.choices import LedgerStatus
+    from jiandu.inspections.hooks import LEDGER_RECORD
+    from jiandu.inspections.models import LedgerRow
+    from jiandu.orgs.models import Org
+    from jiandu.reconciliation import services as meetings
+
+    standing = (
+        LedgerRow.objects.values("county_id")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(status=LedgerStatus.DONE)))
+        .filter(done__gt=0)
+        .order_by("county_id")
+    )
+    if not standing:
+        return {"ledger_inquiries": 0}
+    lagging = min(standing, key=lambda c: (c["done"] / c["total"], c["county_id"]))
+    county = Org.objects.get(pk=lagging["county_id"])
+    rows = list(LedgerRow.objects.filter(county=county).order_by("kind", "pk"))
+    chosen: list[Any] = []
+    for kind, status, _decision, _text in LEDGER_INQUIRY_MARKS:
+        row = next((r for r in rows if r.kind == kind and r.status == status
+                    and r not in chosen), None)  # fmt: skip
+        chosen.append(row)
+    # 对账 on the rest of the agenda: the county's two 专项治理建议 and up to three more
+    # open 巡察移交 rows, decisions still to come.
+    pending = [r for r in rows if r.kind == "governance"]
+    pending += [r for r in rows if r.kind == "transferred" and r.status == "open"
+                and r not in chosen][:3]  # fmt: skip
+    agenda = [r for r in chosen if r is not None] + pending
+    source = agenda_source(LEDGER_RECORD)
+    assert source is not None
+    records = {a.record_id: a for a in source.resolve(actor, county.pk, [r.pk for r in agenda])}
+    meeting = meetings.inquiry_create(
+        actor=actor,
+        title=f"{county.name}三本账质询会",
+        org=county,
+        convening_org=orgs["city"],
+        held_on=today - dt.timedelta(days=3),
+        place="市纪委监委第二会议室",
+        chair="市纪委副书记、市监委副主任 张林",
+        participants=f"市委巡察办主任\n市纪委监委党风政风监督室主任\n{county.name}书记\n"
+        f"{county.name}案件监督管理室主任",
+        requirements="逐条对账，交账事项限期办结，每月报送三本账进展\n"
+        "销账、清账事项在下月月报中注明",
+        problems=[],
+        records=[records[r.pk] for r in agenda if r.pk in records],
+    )
+    meetings.inquiry_hold(actor=actor, meeting=meeting)
+    items = {i.record_id: i for i in meeting.record_items.all()}
+    for row, (_kind, _status, decision, text) in zip(chosen, LEDGER_INQUIRY_MARKS, strict=True):
+        if row is not None and row.pk in items:
+            meetings.inquiry_record_mark(actor=actor, item=items[row.pk], decision=decision,
+                                         text=text)  # fmt: skip
+    return {"ledger_inquiries": 1, "ledger_inquiry_rows": len(items)}
 
 
 def _insert_problems(*, actor: Any, specs: list[Any], summary: str) -> list[Any]:

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Status
+from ninja import File, Path, Query, Router, Status, UploadedFile
 from ninja.errors import HttpError
 
 from jiandu.core.access import require_perm
-from jiandu.core.schemas import ERRORS, ERRORS_WITH_CONFLICT
+from jiandu.core.schemas import ERRORS, ERRORS_WITH_CONFLICT, ErrorOut
 from jiandu.inspections import selectors, services
 from jiandu.inspections.models import FocusItem, InspectionRound, TalentEntry, TeamDraw
 from jiandu.inspections.schemas import (
@@ -33,6 +33,7 @@ from jiandu.inspections.schemas import (
     InspectionLedgerRowOut,
     InspectionPlanIn,
     InspectionReportCommentIn,
+    InspectionReportFileOut,
     InspectionReportIn,
     InspectionReportOut,
     InspectionRoundCreateIn,
@@ -534,6 +535,44 @@ def file_report(request: HttpRequest, round_id: int, payload: InspectionReportIn
     return Status(201, _report(report))
 
 
+@router.post(
+    "/reports/{int:report_id}/files",
+    response={201: InspectionReportFileOut, **ERRORS_WITH_CONFLICT, 413: ErrorOut, 415: ErrorOut},
+    summary="上传报告文件（签发的巡察报告或专题报告）",
+)
+def upload_report_file(request: HttpRequest, report_id: int, file: File[UploadedFile]):
+    """multipart/form-data, field ``file``: the signed report (.pdf, .docx, .doc, .wps,
+    .ofd; the content must match the ending). The round's team members and its 巡察办
+    upload, in 报告阶段 only (409 otherwise); 413 over the size limit, 415 another type;
+    a round the user does not see: 404."""
+    from django.conf import settings
+
+    from jiandu.inspections.choices import RoundStage
+
+    report = selectors.report_get(user=request.user, pk=report_id)
+    if not selectors.may_file_reports(request.user, report.round):
+        raise HttpError(403, "只有本轮巡察组成员和巡察办可以上传报告文件")
+    if report.round.stage != RoundStage.REPORTING:
+        raise HttpError(409, "只有报告阶段可以上传报告文件")
+    name = (file.name or "").rsplit("/", 1)[-1][:200] or "报告文件"
+    limit = settings.JIANDU_MAX_UPLOAD_BYTES
+    if file.size is not None and file.size > limit:
+        raise HttpError(413, f"报告文件“{name}”超过大小上限（{limit // (1024 * 1024)}MB）")
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise HttpError(413, f"报告文件“{name}”超过大小上限（{limit // (1024 * 1024)}MB）")
+    if not data:
+        raise ValidationError({"file": f"文件“{name}”是空的"})
+    refusal = services.report_file_type_refusal(name, data)
+    if refusal:
+        raise HttpError(415, refusal)
+    row = services.report_file_attach(actor=request.user, report=report, name=name, data=data,
+                                      content_type=file.content_type or "")  # fmt: skip
+    return Status(201, {"id": row.pk, "report": report.pk, "name": row.original_name,
+                        "content_type": row.content_type, "size": row.size,
+                        "sha256": row.sha256, "uploaded_at": row.uploaded_at})  # fmt: skip
+
+
 @router.get(
     "/reports/{int:report_id}", response={200: InspectionReportOut, **ERRORS}, summary="报告"
 )
@@ -637,27 +676,13 @@ def list_ledger_rows(
     status: str | None = None,
 ):
     """Newest first, keyset-paged by id (``after`` = the previous page's ``next_cursor``):
-    page 5,000 costs what page 1 does. A county sees its own rows only."""
-    from jiandu.core.pagination import decode_cursor, encode_cursor
-
+    page 5,000 costs what page 1 does, and nothing is counted. A county sees its own rows
+    only (another county's id: an empty list)."""
     require_perm(request, "inspections.view_ledgerrow")
-    limit = max(1, min(limit, 200))
-    qs = selectors.ledger_rows(user=request.user).select_related("county")
-    if county:
-        qs = qs.filter(county_id=county)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
-    if after:
-        values = decode_cursor(after)
-        if values and isinstance(values[0], int):
-            qs = qs.filter(pk__lt=values[0])
-    rows = list(qs.order_by("-pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": [_ledger_row(r) for r in rows],
-            "next_cursor": encode_cursor([rows[-1].pk]) if more and rows else None}  # fmt: skip
+    page = selectors.ledger_page(user=request.user, county=county, kind=kind or None,
+                                 status=status or None, after=after,
+                                 limit=max(1, min(limit, 200)), count=False)  # fmt: skip
+    return {"items": page.items, "next_cursor": page.next_cursor}
 
 
 @router.post("/ledgers", response={201: InspectionLedgerRowOut, **ERRORS}, summary="记入三本账")

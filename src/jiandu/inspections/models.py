@@ -538,9 +538,11 @@ class LedgerRow(TimeStampedModel):
         verbose_name_plural = _("三本账条目")
         ordering = ["county", "kind", "pk"]
         indexes = [
-            models.Index(fields=["county", "kind", "status"], name="ledger_county_kind"),
-            # The ledger list pages by id within a county and ledger (keyset).
+            # The ledger list pages by id (keyset, newest first) within the filters it
+            # offers: county + ledger + status, county + ledger, county + status.
+            models.Index(fields=["county", "kind", "status", "id"], name="ledger_cks_id"),
             models.Index(fields=["county", "kind", "id"], name="ledger_county_kind_id"),
+            models.Index(fields=["county", "status", "id"], name="ledger_county_status_id"),
         ]
 
     def __str__(self) -> str:

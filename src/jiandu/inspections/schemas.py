@@ -263,6 +263,16 @@ class InspectionReportOut(Schema):
     comments: list[InspectionReportCommentOut]
 
 
+class InspectionReportFileOut(Schema):
+    id: int
+    report: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+
+
 class InspectionReportCommentIn(Schema):
     text: str = Field(..., min_length=1)
     outcome: str = Field("note", description="note 意见 / problem 发现问题 / clue 发现问题线索")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -44,6 +45,15 @@ def may_manage(user: Any, item: InspectionRound) -> bool:
     return item.owner_org_id in acting_org_ids(user) and user.has_perm(
         "inspections.change_inspectionround"
     )
+
+
+def may_file_reports(user: Any, item: InspectionRound) -> bool:
+    """Who files the round's reports and their files: the round's 巡察办 (the commission
+    that runs it, with the right to file reports) and the members of its adopted team."""
+    if may_manage(user, item) and user.has_perm("inspections.add_roundreport"):
+        return True
+    person_id = getattr(user, "person_id", None)
+    return bool(person_id) and _member_round_ids(user).filter(draw__round_id=item.pk).exists()
 
 
 def adopted_draw(item: InspectionRound) -> TeamDraw | None:
@@ -310,3 +320,113 @@ def draw_avoid_rows(draw: TeamDraw) -> list[dict[str, str]]:
         }
         for p in pairs
     ]
+# --- 三本账 list (page and API): one query for the rows, no COUNT over the table -------
+
+LEDGER_COUNT_UPTO = 500  # the list counts its rows up to here; above it: "500条以上"
+_LEDGER_FIELDS = ("id", "county_id", "county__name", "kind", "title", "status", "progress",
+                  "round_id", "clue_id", "problem_id")  # fmt: skip
+
+
+@dataclass
+class LedgerPage:
+    """One page of 三本账 rows, newest first: the rows as dicts (what the API returns),
+    cursors to the neighbours, and the number of rows counted up to ``LEDGER_COUNT_UPTO``
+    (``total_exact`` False: there are more than ``total``)."""
+
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+    prev_cursor: str | None
+    total: int
+    total_exact: bool
+
+
+def _ledger_scope(user: Any, county: int | None) -> QuerySet[Any]:
+    """The rows the user sees, cheaply: a county asked for is checked against the
+    jurisdiction in Python and then filtered by equality (one index range, not an IN list
+    of every org of the jurisdiction)."""
+    from jiandu.core.access import jurisdiction_org_ids
+    from jiandu.inspections.models import LedgerRow
+
+    if county is not None:
+        if county not in jurisdiction_org_ids(user):
+            return LedgerRow.objects.none()
+        return LedgerRow.objects.filter(county_id=county)
+    return LedgerRow.objects.restrict(user)
+
+
+def _cursor_id(cursor: str | None) -> int | None:
+    from jiandu.core.pagination import decode_cursor
+
+    values = decode_cursor(cursor) if cursor else None
+    if values and isinstance(values[0], int) and not isinstance(values[0], bool):
+        return values[0]
+    return None
+
+
+def ledger_page(
+    *,
+    user: Any,
+    county: int | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    reported: Any = None,
+    after: str | None = None,
+    before: str | None = None,
+    limit: int = 50,
+    count: bool = True,
+) -> LedgerPage:
+    """三本账 rows in the jurisdiction, filtered, newest first, keyset-paged on the id
+    (``after``: the rows after the previous page's last; ``before``: the page before a
+    page's first): page 5,000 reads what page 1 reads. Served by the indexes (county,
+    kind, status, id), (county, kind, id) and (county, status, id); one query with the
+    county's name joined, rows as dicts (no model instances). ``count``: count the rows
+    up to ``LEDGER_COUNT_UPTO`` (at most that many index entries), never the whole set."""
+    from jiandu.core.pagination import encode_cursor
+    from jiandu.core.schemas import choice_label
+    from jiandu.inspections.choices import LedgerKind, LedgerStatus
+    from jiandu.inspections.models import LedgerReport
+
+    qs = _ledger_scope(user, county)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if reported is not None:
+        qs = qs.filter(pk__in=LedgerReport.objects.filter(month=reported).values("row_id"))
+    after_id, before_id = _cursor_id(after), _cursor_id(before)
+    rows_qs = qs.values(*_LEDGER_FIELDS)
+    if after_id is None and before_id is not None:
+        rows = list(rows_qs.filter(pk__gt=before_id).order_by("pk")[: limit + 1])
+        has_prev = len(rows) > limit
+        rows = rows[:limit][::-1]
+        has_next = True
+    else:
+        if after_id is not None:
+            rows_qs = rows_qs.filter(pk__lt=after_id)
+        rows = list(rows_qs.order_by("-pk")[: limit + 1])
+        has_next = len(rows) > limit
+        rows = rows[:limit]
+        has_prev = after_id is not None
+    items = [
+        {"id": r["id"], "county": {"id": r["county_id"], "name": r["county__name"]},
+         "kind": r["kind"], "kind_label": choice_label(LedgerKind, r["kind"]),
+         "title": r["title"], "status": r["status"],
+         "status_label": choice_label(LedgerStatus, r["status"]), "progress": r["progress"],
+         "round_id": r["round_id"], "clue_id": r["clue_id"], "problem_id": r["problem_id"]}
+        for r in rows
+    ]  # fmt: skip
+    if not count:
+        total, exact = len(items), not has_next and not has_prev
+    elif not has_next and not has_prev:
+        total, exact = len(items), True  # the whole list is on this page
+    else:
+        total = qs.order_by().values("pk")[: LEDGER_COUNT_UPTO + 1].count()
+        exact = total <= LEDGER_COUNT_UPTO
+        total = min(total, LEDGER_COUNT_UPTO)
+    return LedgerPage(
+        items=items,
+        next_cursor=encode_cursor([items[-1]["id"]]) if has_next and items else None,
+        prev_cursor=encode_cursor([items[0]["id"]]) if has_prev and items else None,
+        total=total,
+        total_exact=exact,
+    )

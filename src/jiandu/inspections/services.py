@@ -716,19 +716,42 @@ def feedback_issue(*, actor: Any, round: InspectionRound, org: Org, due_days: in
     )
 
 
+# The signed report as filed: PDF, Word (.docx/.doc), WPS (.wps) or OFD (GB/T 33190),
+# told by the name's ending and the file's first bytes (a renamed file is refused).
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+REPORT_FILE_TYPES: dict[str, bytes] = {
+    ".pdf": b"%PDF-", ".docx": _ZIP, ".doc": _OLE, ".wps": _OLE, ".ofd": _ZIP,
+}  # fmt: skip
+
+
+def report_file_type_refusal(name: str, data: bytes) -> str:
+    """Why ``data`` named ``name`` is not a report file ("" when it is one)."""
+    ending = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    kinds = "、".join(REPORT_FILE_TYPES)
+    if ending not in REPORT_FILE_TYPES:
+        return f"文件“{name}”的类型不能作为报告文件（可上传 {kinds}）"
+    if not data.startswith(REPORT_FILE_TYPES[ending]):
+        return f"文件“{name}”的内容不是 {ending} 文件"
+    return ""
+
+
 @transaction.atomic
 def report_file_attach(
     *, actor: Any, report: RoundReport, name: str, data: bytes, content_type: str = ""
 ) -> Any:
     """Attach the signed file of a 巡察报告 or 专题/线索报告 (core.files: size limit, hash,
     audit). Only while the round is 报告 (the report may be filed again until then)."""
-    from jiandu.core.files import stored_file_add
+    from jiandu.core.files import stored_file_add, upload_size_check
     from jiandu.inspections.models import ReportFile
 
     if report.round.stage != RoundStage.REPORTING:
         raise ValidationError({"file": "只有报告阶段可以上传报告文件"})
     if not data:
         raise ValidationError({"file": f"文件“{name}”是空的"})
+    upload_size_check(name=name, data=data, what="报告文件")
+    refusal = report_file_type_refusal(name, data)
+    if refusal:
+        raise ValidationError({"file": refusal})
     return stored_file_add(
         ReportFile(report=report),
         actor=actor,

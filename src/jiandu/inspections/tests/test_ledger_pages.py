@@ -105,18 +105,69 @@ def test_city_overview_drills_to_the_rows(client, rw, actor, rows):
         reverse("inspections:ledger_list"),
         {"county": w.county.pk, "kind": "transferred", "status": "done"},
     )
-    assert [r.pk for r in listing.context["page"].items] == [made[0].pk]
+    assert [r["id"] for r in listing.context["page"].items] == [made[0].pk]
     reported = client.get(
         reverse("inspections:ledger_list"),
         {"county": w.county.pk, "reported": month.strftime("%Y-%m")},
     )
-    assert [r.pk for r in reported.context["page"].items] == [made[0].pk]
+    assert [r["id"] for r in reported.context["page"].items] == [made[0].pk]
     overview = client.get(f"{API}/ledgers/overview").json()
     wuhua = [r for r in overview
              if r["county"]["id"] == w.county.pk and r["kind_key"] == "transferred"]  # fmt: skip
     assert wuhua[0]["total"] == 2 and wuhua[0]["done"] == 1 and wuhua[0]["reported"] == 1
     client.force_login(rw.accounts["dongchuan"])
     assert client.get(reverse("inspections:ledger_overview")).context["rows"] == []
+
+
+def test_ledger_page_walks_forward_and_back_and_counts_a_bounded_number(
+    client, rw, actor, rows, monkeypatch
+):
+    """The list pages on the id both ways (下一页 / 上一页), counts its rows only up to
+    a bound ("N条以上" above it), and a county asked for outside the jurisdiction is an
+    empty list."""
+    from jiandu.inspections import selectors
+
+    made, _other = rows
+    w = rw.world
+    extra = [ledgers.ledger_row_add(actor=actor, county=w.county, kind=LedgerKind.ASSIGNED,
+                                    title=f"交办事项{i}") for i in range(3)]  # fmt: skip
+    ids = sorted([r.pk for r in made + extra], reverse=True)  # six rows of 五华区
+    client.force_login(rw.accounts["wuhua"])
+    url = reverse("inspections:ledger_list")
+    monkeypatch.setattr(selectors, "LEDGER_COUNT_UPTO", 4)
+    seen, page_url = [], url + "?county=" + str(w.county.pk)
+    for _ in range(3):
+        response = client.get(page_url)
+        page = response.context["page"]
+        seen.append([r["id"] for r in page.items])
+        if not response.context["next_url"]:
+            break
+        page_url = url + response.context["next_url"]
+    # pages of 50: one page holds all six, counted exactly
+    assert seen == [ids]
+    assert (
+        page.total == 6
+        and page.total_exact
+        and "共<strong>6</strong>条" in (response.content.decode())
+    )
+    first = selectors.ledger_page(user=rw.accounts["wuhua"], limit=2)
+    assert [r["id"] for r in first.items] == ids[:2] and first.prev_cursor is None
+    assert (first.total, first.total_exact) == (4, False)  # more than the bound
+    second = selectors.ledger_page(user=rw.accounts["wuhua"], limit=2, after=first.next_cursor)
+    assert [r["id"] for r in second.items] == ids[2:4]
+    back = selectors.ledger_page(user=rw.accounts["wuhua"], limit=2, before=second.prev_cursor)
+    assert [r["id"] for r in back.items] == ids[:2] and back.prev_cursor is None
+    page = client.get(url, {"county": w.county.pk, "kind": "assigned"}).context["page"]
+    assert [r["id"] for r in page.items] == sorted((r.pk for r in extra), reverse=True)
+    listing = client.get(url).content.decode()
+    assert "村集体资金问题" in listing and "盘龙区市级交办事项" not in listing
+    # Another county's rows, asked for by id: nothing (not even its name).
+    foreign = client.get(url, {"county": w.other_county.pk})
+    assert foreign.context["page"].items == [] and "盘龙区市级交办事项" not in (
+        foreign.content.decode()
+    )
+    assert client.get(f"{API}/ledgers", {"county": w.other_county.pk}).json()["items"] == []
+    assert client.get(url, {"after": "not-a-cursor", "before": "%%%"}).status_code == 200
 
 
 def test_ledger_api_keyset_pages_and_scoping(client, rw, actor, rows):
