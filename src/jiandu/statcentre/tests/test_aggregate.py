@@ -241,15 +241,6 @@ def test_check_command_names_a_difference(world, capsys):
     assert "检举控告（petitions_received）" in capsys.readouterr().out
 
 
-def test_the_small_demo_keeps_the_aggregate(small_demo):
-    assert DailyFigure.objects.exists()
-    today = small_demo.last_day + dt.timedelta(days=1)
-    differences = selectors.aggregate_differences(
-        org_ids=None, start=D(today.year - 1, 1, 1), end=today
-    )
-    assert differences == []
-
-
 def test_rebuild_task(world):
     from jiandu.core.tasks import task_submit
     from jiandu.statcentre.tasks import REBUILD_TASK
