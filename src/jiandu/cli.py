@@ -73,6 +73,7 @@ OVERVIEW: list[tuple[str, str]] = [
     ("followup", "实名举报告知反馈：补建缺少的受理告知、结果反馈环节（backfill）"),
     ("roles", "按角色权限表建立或更新角色"),
     ("tasks", "后台任务：独立进程运行（worker）"),
+    ("stats", "统计中心：由原始记录重建日汇总（rebuild）、核对日汇总（check）"),
     ("migrate", "建立或升级数据库结构"),
     ("runserver", "开发用 Web 服务器"),
     ("createsuperuser", "建立安装用的超级用户（仅安装时使用）"),

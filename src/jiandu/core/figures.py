@@ -35,6 +35,10 @@ That is the whole API:
   and period); ``envelope(start, end)`` narrows that query's WHERE to the rows a period
   can count (default: ``date_field`` in the range), ``query_key`` names figures sharing
   an envelope (default: ``date_field``).
+- ``daily`` (default True) says the condition is "``date_field`` in the range" plus
+  fixed filters on ``model``, with ``date_field`` a date (not a moment): the statistics
+  centre then keeps the figure in its daily aggregate and reads it from there
+  (ADR 0016). Set it False for any other condition.
 - :class:`RatioFigure` — numerator ÷ denominator (two count keys) as a percentage with
   one decimal place (``ROUND_HALF_UP``); no value when the denominator is 0.
 - :func:`register` adds or replaces a figure by key; :func:`figures` lists them in
@@ -71,6 +75,11 @@ class CountFigure:
     sum_field: str = ""  # sum this decimal field instead of counting records
     query_key: str = ""  # figures with the same (model, org_field, query_key) share a query
     envelope: Condition | None = None
+    # ``condition(start, end)`` is "``date_field`` in [start, end]" and fixed filters, so
+    # the figure is a sum of days kept in the statistics centre's daily aggregate. A
+    # figure counted otherwise (e.g. "by period end") sets False and is computed from raw
+    # rows, or composed by the statistics centre from daily parts (ADR 0016).
+    daily: bool = True
 
     @property
     def is_ratio(self) -> bool:

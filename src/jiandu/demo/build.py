@@ -204,7 +204,10 @@ def build_demo(
     case_plan = build_plan(
         seed=seed, scale=scale, orgs=org_plan, cadres=cadres, year=year, last_day=last_day
     )
-    with transaction.atomic():
+    # The statistics' daily aggregate is built once at the end, not kept row by row.
+    from jiandu.statcentre.aggregate import paused as statistics_paused
+
+    with transaction.atomic(), statistics_paused():
         ensure_reference_data()
         setup = User(username=SETUP_USERNAME, full_name="演示数据生成", is_active=False)
         setup.set_unusable_password()
@@ -256,6 +259,10 @@ def build_demo(
         report(0.99, "每日检查：整改警示卡、期限提醒（站内消息）")
         run_demo_card_check(today=last_day + dt.timedelta(days=1))
         run_demo_reminders(today=today)
+        report(0.995, "统计日汇总（由原始记录一次生成）")
+        from jiandu.statcentre.aggregate import rebuild as statistics_rebuild
+
+        statistics_rebuild()
         report(0.995, "统计报表（上上个月，各县区与市本级已上报）")
         from jiandu.demo.statcentre import build_statcentre_demo
 

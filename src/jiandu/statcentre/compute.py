@@ -1,6 +1,11 @@
 """Figures computed in a few set-based queries.
 
-Count figures are grouped by model; each model is read in ONE query: ``GROUP BY`` the
+The page, the API and the returns read :func:`grouped_counts`: every figure kept in the
+maintained daily aggregate (``jiandu.statcentre.aggregate``, ADR 0016) is summed from
+there in three queries whatever the number of figures and periods; a figure the
+aggregate does not keep is counted from raw rows by :func:`raw_grouped_counts` below.
+
+Raw count figures are grouped by model; each model is read in ONE query: ``GROUP BY`` the
 org fields its figures place records by, one conditional aggregate (``COUNT(*) FILTER
 (WHERE …)``, or ``SUM``) per figure and period (the trend lines' months included).
 The totals of an org and its subtree are the sums of the grouped rows, the bars by
@@ -120,6 +125,52 @@ Request = tuple[CountFigure, str, Period]  # a figure counted over one named per
 
 
 def grouped_counts(
+    counts: list[CountFigure],
+    *,
+    org_ids: Iterable[int] | None,
+    periods: dict[str, Period],
+    by_org: bool = True,
+    extra: Iterable[Request] = (),
+) -> Grouped:
+    """Every count figure for every period (and the ``extra`` requests, e.g. a trend's
+    months), per org: from the daily aggregate where the figure is kept there, the rest
+    (if any) from raw rows (:func:`raw_grouped_counts`). Same values, same shape."""
+    from jiandu.statcentre import aggregate
+
+    ids = None if org_ids is None else set(org_ids)
+    distinct: dict[tuple[Any, Any], str] = {}
+    for name, period in periods.items():
+        distinct.setdefault((period.start, period.end), name)
+    requests: list[Request] = [
+        (figure, name, periods[name]) for figure in counts for name in distinct.values()
+    ]
+    requests += list(extra)
+    kept = [r for r in requests if aggregate.from_aggregate(r[0])]
+    values = aggregate.evaluate([(f, p.start, p.end) for f, _n, p in kept], ids)
+    result: dict[str, dict[int, dict[str, Value]]] = {name: {} for name in periods}
+    for figure, name, period in kept:
+        for org_id, value in values[(figure.key, period.start, period.end)].items():
+            result.setdefault(name, {}).setdefault(org_id, {})[figure.key] = value
+    raw_counts = [f for f in counts if not aggregate.from_aggregate(f)]
+    raw_extra = [r for r in extra if not aggregate.from_aggregate(r[0])]
+    if raw_counts or raw_extra:
+        raw = raw_grouped_counts(
+            raw_counts,
+            org_ids=org_ids,
+            periods={name: periods[name] for name in distinct.values()},
+            extra=raw_extra,
+        )
+        for name, orgs in raw.by_org.items():
+            for org_id, row in orgs.items():
+                result.setdefault(name, {}).setdefault(org_id, {}).update(row)
+    for name, period in periods.items():
+        first = distinct[(period.start, period.end)]
+        if first != name:
+            result[name] = result[first]
+    return Grouped(result)
+
+
+def raw_grouped_counts(
     counts: list[CountFigure],
     *,
     org_ids: Iterable[int] | None,

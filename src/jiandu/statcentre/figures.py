@@ -84,7 +84,7 @@ def _register_petitions() -> None:
     ))  # fmt: skip
     register(_petition(
         "petitions_closed", "检举控告办结", "受理日期在期间内、且在期末之前办结（转为问题线索、转办或存档了结）的件数。",  # noqa: E501
-        lambda s, e: _received(s, e) & _closed_by(e),
+        lambda s, e: _received(s, e) & _closed_by(e), daily=False,
     ))  # fmt: skip
     register(RatioFigure(
         key="closed_rate", label="检举控告办结率", group=PETITIONS,
@@ -93,14 +93,15 @@ def _register_petitions() -> None:
     ))  # fmt: skip
     register(_petition(
         "petitions_first_closed", "初信初访办结", "受理日期在期间内的初信初访中，在期末之前办结的件数。",  # noqa: E501
-        lambda s, e: _received(s, e, is_first_time=True) & _closed_by(e),
+        lambda s, e: _received(s, e, is_first_time=True) & _closed_by(e), daily=False,
     ))  # fmt: skip
     register(RatioFigure(
         key="first_closed_rate", label="初信初访办结率", group=PETITIONS,
         numerator="petitions_first_closed", denominator="petitions_first",
         definition="初信初访办结 ÷ 初信初访。",
     ))  # fmt: skip
-    backlog = {"query_key": "backlog", "envelope": _backlog}  # its own envelope, same scan
+    # its own envelope, same scan; composed from daily parts (statcentre.aggregate)
+    backlog = {"query_key": "backlog", "envelope": _backlog, "daily": False}
     register(CountFigure(
         key="petitions_backlog", label="信访积案", unit="件", group=PETITIONS,
         definition="期初积案：受理日期在期间开始之前、到期间开始时仍未办结的信访件数，按登记单位计。",

@@ -84,3 +84,70 @@ class ReturnEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DailyFigure(models.Model):
+    """The maintained daily aggregate of the statistics centre (ADR 0016): one row per
+    org, day and part key (a count figure, or a part a composed figure is made of), with
+    ``value`` the number of records (or the sum of a decimal field) counted on that day.
+    ``day2`` is set only on the span rows of petitions (``day`` the 受理日期, ``day2`` the
+    办结 day, later than ``day``), from which the figures counted "by period end" are
+    composed. Rows are derived: written by :mod:`jiandu.statcentre.aggregate` only (on
+    every write of the records counted, and by ``jiandu stats rebuild``); absent = 0."""
+
+    org = models.ForeignKey(
+        "orgs.Org",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # (org, day|month) below
+        related_name="+",
+    )
+    key = models.CharField(max_length=64)
+    day = models.DateField()
+    day2 = models.DateField(null=True, blank=True)
+    value = models.DecimalField(max_digits=20, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("统计日汇总")
+        verbose_name_plural = _("统计日汇总")
+        indexes = [
+            models.Index(fields=["key", "day"], include=["org", "value"], name="dailyfig_key_day"),
+            models.Index(fields=["org", "day"], name="dailyfig_org_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.org_id} {self.day}"
+
+
+class MonthlyFigure(models.Model):
+    """The months and the years of :class:`DailyFigure` (span rows excepted) summed: one
+    row per org, key and month (``grain`` "m", ``month`` its first day) or year (``grain``
+    "y", ``month`` its 1 January), kept with the daily rows (same transaction). A period
+    reads its whole years and whole months here and its other days from the daily rows."""
+
+    org = models.ForeignKey(
+        "orgs.Org",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # (org, day|month) below
+        related_name="+",
+    )
+    key = models.CharField(max_length=64)
+    grain = models.CharField(max_length=1)  # "m" a month, "y" a year
+    month = models.DateField()
+    value = models.DecimalField(max_digits=20, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("统计月、年汇总")
+        verbose_name_plural = _("统计月、年汇总")
+        indexes = [
+            models.Index(
+                fields=["key", "grain", "month"],
+                include=["org", "value"],
+                name="monthlyfig_key_month",
+            ),
+            models.Index(fields=["org", "month"], name="monthlyfig_org_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.org_id} {self.month:%Y-%m}"

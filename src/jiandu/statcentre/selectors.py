@@ -248,3 +248,34 @@ def record_date(record: Any, fig: CountFigure) -> Any:
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).date()
     return value
+
+
+def aggregate_differences(
+    *, org_ids: list[int] | None, start: dt.date, end: dt.date
+) -> list[dict[str, Any]]:
+    """Every count figure of every month in [start, end] and of each calendar year it
+    touches, per org, read from the daily aggregate and counted from the raw records
+    (``compute.raw_grouped_counts``); the differences (empty: they agree)."""
+    from jiandu.statcentre.periods import parse_period
+
+    counts = [f for f in figures() if isinstance(f, CountFigure)]
+    periods: dict[str, Period] = {}
+    day = start.replace(day=1)
+    while day <= end:
+        periods[f"{day:%Y-%m}"] = parse_period(f"{day:%Y-%m}")
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    for year in range(start.year, end.year + 1):
+        periods[str(year)] = parse_period(str(year))
+    ours = compute.grouped_counts(counts, org_ids=org_ids, periods=periods)
+    raw = compute.raw_grouped_counts(counts, org_ids=org_ids, periods=periods)
+    out = []
+    for name in periods:
+        mine, theirs = ours.by_org.get(name, {}), raw.by_org.get(name, {})
+        for org_id in sorted(set(mine) | set(theirs)):
+            for fig in counts:
+                a = mine.get(org_id, {}).get(fig.key) or 0
+                b = theirs.get(org_id, {}).get(fig.key) or 0
+                if a != b:
+                    row = {"期间": name, "指标": fig.label, "key": fig.key, "org_id": org_id}
+                    out.append({**row, "日汇总": a, "原始记录": b})
+    return out

@@ -239,3 +239,30 @@ def return_reopen(*, actor: Any, stat_return: StatReturn, reason: str) -> StatRe
     ret.save(update_fields=["status"])
     _event(ret, actor=actor, action=ReturnAction.REOPEN, from_status=before, reason=reason)
     return ret
+
+
+def aggregate_rebuild(
+    *,
+    actor: Any = None,
+    org_ids: list[int] | None = None,
+    start: Any = None,
+    end: Any = None,
+) -> Any:
+    """Recompute the daily aggregate (ADR 0016) from the raw records for ``org_ids``
+    (all orgs when None) and the days in [start, end] (all when None), in one
+    transaction, with an audit row (``actor`` None: the system, e.g. ``jiandu stats
+    rebuild``). Idempotent."""
+    from jiandu.core.choices import AuditAction
+    from jiandu.statcentre import aggregate
+
+    with transaction.atomic():
+        result = aggregate.rebuild(org_ids=org_ids, start=start, end=end)
+        where = "全部单位" if org_ids is None else f"{len(org_ids)}个单位"
+        span = f"{start or '最早'}至{end or '最晚'}"
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="statcentre.dailyfigure",
+            summary=f"重建统计日汇总：{where}，{span}，日汇总{result.daily_rows}行",
+        )
+    return result

@@ -45,3 +45,14 @@ def test_the_current_year_falls_like_seed_004(demo):
     # the full demo's measured figures are in docs/user-guide/statistics.md.
     received = rows["petitions_received"]
     assert received.yoy is not None and -65 < received.yoy < -25, received
+
+
+def test_the_demo_builds_the_daily_aggregate_equal_to_the_raw_records(demo):
+    from jiandu.statcentre.models import DailyFigure
+
+    assert DailyFigure.objects.exists()
+    today = demo.last_day + dt.timedelta(days=1)
+    differences = selectors.aggregate_differences(
+        org_ids=None, start=dt.date(today.year - 1, 1, 1), end=today
+    )
+    assert differences == []

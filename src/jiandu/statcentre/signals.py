@@ -1,0 +1,89 @@
+"""The daily aggregate follows every write of a counted record, whichever path made it
+(page, API, import, service): before a save or delete the (org, day) cells the record
+counts in are noted, after it those cells and the new ones are recomputed from the raw
+rows, in the same transaction (``jiandu.statcentre.aggregate``). ``QuerySet.update`` and
+``bulk_create`` send no signals: a bulk writer runs inside ``aggregate.paused()`` and
+rebuilds after (the demo does), or runs ``jiandu stats rebuild``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+
+from jiandu.clues.models import Clue, ExposureBatch, ExposureCase, Outcome, Petition
+from jiandu.followup.models import Clarification, FalseAccusation, FeedbackStep
+
+# Every model a registered count figure reads (its model, or one its org and date fields
+# go through); tests/test_aggregate.py checks the list against the figure registry.
+WATCHED = [
+    Petition,
+    Clue,
+    Outcome,
+    ExposureBatch,
+    ExposureCase,
+    ExposureCase.persons.through,
+    FeedbackStep,
+    Clarification,
+    FalseAccusation,
+]
+OLD = "_statcentre_cells"
+
+
+def _before(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from jiandu.statcentre import aggregate  # loaded on first write, not at start-up
+
+    if aggregate.is_paused() or instance._state.adding:
+        return
+    instance.__dict__[OLD] = aggregate.cells_of(sender, instance.pk)
+
+
+def _saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from jiandu.statcentre import aggregate
+
+    if aggregate.is_paused():
+        return
+    old = instance.__dict__.pop(OLD, {})
+    aggregate.refresh_cells(old, aggregate.cells_of(sender, instance.pk))
+
+
+def _deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from jiandu.statcentre import aggregate
+
+    if aggregate.is_paused():
+        return
+    aggregate.refresh_cells(instance.__dict__.pop(OLD, {}))
+
+
+def _persons_changed(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any
+) -> None:
+    from jiandu.statcentre import aggregate
+
+    if aggregate.is_paused():
+        return
+    if not reverse:
+        cases = [instance.pk]
+    elif action == "pre_clear":
+        instance.__dict__[OLD] = list(
+            ExposureCase.objects.filter(persons=instance).values_list("pk", flat=True)
+        )
+        return
+    elif action == "post_clear":
+        cases = instance.__dict__.pop(OLD, [])
+    else:
+        cases = list(pk_set or [])
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    aggregate.refresh_cells(*(aggregate.cells_of(ExposureCase, pk) for pk in cases))
+
+
+for _model in WATCHED:
+    uid = f"statcentre-{_model._meta.label_lower}"
+    pre_save.connect(_before, sender=_model, dispatch_uid=f"{uid}-pre-save")
+    post_save.connect(_saved, sender=_model, dispatch_uid=f"{uid}-save")
+    pre_delete.connect(_before, sender=_model, dispatch_uid=f"{uid}-pre-delete")
+    post_delete.connect(_deleted, sender=_model, dispatch_uid=f"{uid}-delete")
+m2m_changed.connect(
+    _persons_changed, sender=ExposureCase.persons.through, dispatch_uid="statcentre-persons"
+)
