@@ -258,7 +258,7 @@ def _python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
         *([name, "--help"] for name in ["audit", "board", "calendar", "datacheck", "demo"]),
         *([name, "--help"] for name in ["dossier", "followup", "import", "inbox", "index"]),
         ["reconcile", "--help"],
-        *([name, "--help"] for name in ["roles", "supervision", "tasks"]),
+        *([name, "--help"] for name in ["roles", "stats", "supervision", "tasks"]),
         ["board", "close", "--help"],
         ["audit", "verify", "-h"],
         ["import", "clues", "--help"],

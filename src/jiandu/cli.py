@@ -53,6 +53,7 @@ PLATFORM_COMMANDS: dict[str, str] = {
     "index": "jiandu.ecoindex",
     "reconcile": "jiandu.reconciliation",
     "roles": "jiandu.accounts",
+    "stats": "jiandu.statcentre",
     "supervision": "jiandu.supervision",
     "tasks": "jiandu.core",
 }
