@@ -88,6 +88,15 @@ def business_times(*models: Any) -> Iterator[None]:
             f.auto_now = True
 
 
+@functools.lru_cache(maxsize=8192)
+def _grams(title: str, content: str) -> str:
+    """The text-search bigrams of a record (as its model's save() writes them: the bulk
+    insert bypasses save()); the plan's texts repeat, so each pair is cut once."""
+    from jiandu.clues.search import text_grams
+
+    return text_grams(title, content)
+
+
 def _reporter_key(plan: PetitionPlan) -> str:
     reporter = plan.reporter
     if reporter is None:
@@ -213,6 +222,7 @@ class Executor:
             handling_org=org,
             title=plan.title.strip(),
             content=plan.content.strip(),
+            search_grams=_grams(plan.title.strip(), plan.content.strip()),
             created_by=registrar,
             reporter_key=_reporter_key(plan),
             domain_key=domain_key(tags),
@@ -342,6 +352,7 @@ class Executor:
             petition=petition,
             title=plan.title.strip(),
             content=plan.content.strip(),
+            search_grams=_grams(plan.title.strip(), plan.content.strip()),
             received_date=plan.received,
             registered_org=actor.org or org,
             handling_org=org,

@@ -167,3 +167,19 @@ def test_records_added_after_the_demo_get_fresh_ids(present):
     )
     assert clue.pk > last_clue
     assert petition.pk > last_petition
+
+
+def test_demo_petitions_and_clues_are_found_by_keyword(present):
+    """The bulk-written records carry their text-search bigrams, as save() writes them,
+    so a keyword search (through the index) finds them."""
+    from jiandu.clues.search import _indexed, query_grams, text_filter, text_grams
+
+    assert not Clue.objects.filter(search_grams="").exists()
+    assert not Petition.objects.filter(search_grams="").exists()
+    fields = ("title", "content")
+    for model in (Clue, Petition):
+        record = model.objects.filter(received_date__year=2026).order_by("pk").last()
+        assert record.search_grams == text_grams(record.title, record.content)
+        keyword = record.title.removeprefix("反映")[:12]
+        assert record in _indexed(model.objects.all(), query_grams(keyword))
+        assert record in text_filter(model.objects.all(), keyword, fields=fields)
