@@ -86,7 +86,10 @@ def test_petitions_close_on_their_business_date(present):
 def test_the_last_days_petitions_wait_for_triage(present):
     recent = Petition.objects.filter(received_date__gte=YESTERDAY - dt.timedelta(days=3))
     pending = Petition.objects.filter(status=PetitionStatus.PENDING)
-    assert set(pending) == set(recent.filter(clues__isnull=True))
+    # Besides the last days', only 积案 received before this year still wait.
+    this_year = dt.date(2026, 1, 1)
+    backlog = pending.filter(received_date__lt=this_year)
+    assert set(pending.exclude(pk__in=backlog)) == set(recent.filter(clues__isnull=True))
     assert not pending.filter(closed_at__isnull=False).exists()
     # At full scale a handful wait (planned only: nothing written).
     org_plan = org_specs(2020)
@@ -95,8 +98,11 @@ def test_the_last_days_petitions_wait_for_triage(present):
         year=2025, last_day=YESTERDAY,
     )  # fmt: skip
     waiting = [p for p in plan.petitions if p.clue is None and p.handled is None]
-    assert 3 <= len(waiting) <= 40
-    assert min(p.received for p in waiting) >= YESTERDAY - dt.timedelta(days=3)
+    last_days = [p for p in waiting if p.received >= this_year]
+    assert 3 <= len(last_days) <= 40
+    assert all(p.received >= YESTERDAY - dt.timedelta(days=3) for p in last_days)
+    # The 积案 not resolved by now (docs/user-guide/statistics.md, 三降三升).
+    assert 10 <= len(waiting) - len(last_days) <= 80
 
 
 def test_clue_events_carry_their_business_dates(present):
