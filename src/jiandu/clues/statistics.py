@@ -13,8 +13,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
+from django.utils import timezone
 
 from jiandu.clues.choices import ClueAction, OutcomeKind, ResponsibilityType
 from jiandu.clues.models import (
@@ -147,7 +148,10 @@ def _petitions_repeat(start: dt.date, end: dt.date, domain: str) -> QuerySet:
 
 
 def _petitions_first_closed(start: dt.date, end: dt.date, domain: str) -> QuerySet:
-    return _petitions_first(start, end, domain).filter(Q(closed_at__isnull=False))
+    """First-time petitions received in the period and closed by its end (before the
+    first moment of the day after ``end``): a past period's figure stays what it was."""
+    after_end = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    return _petitions_first(start, end, domain).filter(closed_at__lt=after_end)
 
 
 STATISTICS: dict[str, Statistic] = {

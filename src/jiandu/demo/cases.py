@@ -88,6 +88,15 @@ def business_times(*models: Any) -> Iterator[None]:
             f.auto_now = True
 
 
+@functools.lru_cache(maxsize=8192)
+def _grams(title: str, content: str) -> str:
+    """The text-search bigrams of a record (as its model's save() writes them: the bulk
+    insert bypasses save()); the plan's texts repeat, so each pair is cut once."""
+    from jiandu.clues.search import text_grams
+
+    return text_grams(title, content)
+
+
 def _reporter_key(plan: PetitionPlan) -> str:
     reporter = plan.reporter
     if reporter is None:
@@ -128,9 +137,7 @@ class Executor:
         self.outcomes: list[Outcome] = []
         self.m2m: dict[tuple[Any, str], list[tuple[int, int]]] = {}
         self.audit: list[dict[str, Any]] = []
-        # repeat detection (services._find_repeat, in memory)
-        self._by_key: dict[str, list[Petition]] = {}
-        self._by_person: dict[int, list[Petition]] = {}
+        self._by_index: dict[int, Petition] = {}  # plan index -> petition written
         # Stage deadlines as the registry sets them: the deadline table's rule in force,
         # on the working-day calendar (read once for the whole plan).
         self._calendar = work_calendar()
@@ -177,26 +184,6 @@ class Executor:
 
     # petitions ------------------------------------------------------------------------
 
-    def _find_repeat(self, petition: Petition, people: list[int]) -> Petition | None:
-        since = petition.received_date - dt.timedelta(days=services.REPEAT_WINDOW_DAYS)
-        if petition.reporter_key:
-            for earlier in self._by_key.get(petition.reporter_key, []):
-                if earlier.received_date >= since:
-                    return earlier.repeat_of or earlier
-        seen: dict[int, Petition] = {}
-        for person in people:
-            for earlier in self._by_person.get(person, []):
-                if earlier.received_date >= since:
-                    seen[earlier.pk] = earlier
-        # Imported here, as by the clue services: not at the demo command's start.
-        from rapidfuzz import fuzz
-
-        for earlier in sorted(seen.values(), key=lambda p: (p.received_date, p.pk)):
-            similarity = fuzz.partial_ratio(earlier.title, petition.title)
-            if similarity >= services.REPEAT_TITLE_SIMILARITY:
-                return earlier.repeat_of or earlier
-        return None
-
     def _petition(self, plan: PetitionPlan) -> None:
         registrar = self.actors[plan.registrar]
         org = self.orgs[plan.received_org]
@@ -213,12 +200,15 @@ class Executor:
             handling_org=org,
             title=plan.title.strip(),
             content=plan.content.strip(),
+            search_grams=_grams(plan.title.strip(), plan.content.strip()),
             created_by=registrar,
             reporter_key=_reporter_key(plan),
             domain_key=domain_key(tags),
             created_at=moment(plan.received),
         )
-        petition.repeat_of = self._find_repeat(petition, people)
+        # The planner has found the repeats by the registry's rule, in this order.
+        if plan.repeat_root is not None:
+            petition.repeat_of = self._by_index[plan.repeat_root]
         petition.is_first_time = petition.repeat_of is None
         self._link(Petition, "domains", pk, [t.pk for t in tags])
         self._link(Petition, "subject_people", pk, people)
@@ -323,10 +313,7 @@ class Executor:
                 summary=f"转为问题线索 {clue.number}",
             )
         self.petitions.append(petition)
-        if petition.reporter_key:
-            self._by_key.setdefault(petition.reporter_key, []).append(petition)
-        for person in people:
-            self._by_person.setdefault(person, []).append(petition)
+        self._by_index[plan.index] = petition
 
     # clues ----------------------------------------------------------------------------
 
@@ -342,6 +329,7 @@ class Executor:
             petition=petition,
             title=plan.title.strip(),
             content=plan.content.strip(),
+            search_grams=_grams(plan.title.strip(), plan.content.strip()),
             received_date=plan.received,
             registered_org=actor.org or org,
             handling_org=org,

@@ -29,6 +29,7 @@ refers to orgs by key and to cadres by index, and the same seed gives the same p
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import math
@@ -36,6 +37,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from jiandu.clues.choices import (
     ClueAction,
@@ -51,6 +53,9 @@ from jiandu.demo import texts
 from jiandu.demo.orgs import POVERTY_COUNTIES, OrgPlan
 from jiandu.demo.people import CadreSpec
 from jiandu.orgs.choices import OrgKind
+
+if TYPE_CHECKING:
+    from jiandu.statcentre.periods import Period
 
 CALIBRATED_YEAR = 2020  # the year of seed 000's figures
 POVERTY = "poverty"
@@ -105,16 +110,19 @@ OTHER_DOMAINS: dict[str, tuple[int, ...]] = {
 }
 PETITION_EXTRA_RATIO = 0.3  # petitions that do not become clues, per clue received
 
-# 三降三升 (seed 004, 衢州): against the same months of the calibrated year, the current
-# year's petitions fall like 检举控告 there (−45.4 %) and its repeats less (重复举报
-# −30.2 %; the registry also finds repeats among the other petitions, hence the tuned
-# values, measured in docs/user-guide/statistics.md). After the whole plan is drawn,
-# each current-year petition is kept with
-# CURRENT_YEAR_PETITIONS (a repeat with CURRENT_YEAR_REPEATS, keeping the petition it
-# repeats); a dropped petition's clue stays, recorded as found by 监督检查. Its own random
-# draws: the calibrated year is not touched (docs/user-guide/statistics.md).
-CURRENT_YEAR_PETITIONS = 0.60
-CURRENT_YEAR_REPEATS = 0.40
+# 三降三升 (seed 004, 衢州): on the city's statistics page, this year up to the demo's
+# today against the same days of the calibrated year (docs/user-guide/statistics.md).
+# Counts move by percent, rates by percentage points.
+SEED_004_RECEIVED, SEED_004_FIRST, SEED_004_REPEAT = -45.4, -46.7, -30.2
+SEED_004_FIRST_CLOSED_RATE, SEED_004_SATISFACTION, SEED_004_BACKLOG_RATE = 12.3, 12.9, 23.6
+# 信访积案 carried into the registry: petitions received the year before the calibrated
+# year and still open at its start (at scale 1.0), of which this share is resolved in the
+# calibrated year's part of the comparison.
+LEGACY_BACKLOG = 60
+# This year's repeats may run this much ahead of their target: late in the year fewer
+# petitions are repeated than in the calibrated year (its window filled up then).
+REPEAT_LEAD = 0.04
+LEGACY_RESOLVED = 0.60
 
 SOURCES: dict[str, tuple[tuple[str, int], ...]] = {
     POVERTY: (
@@ -217,8 +225,11 @@ class PetitionPlan:
     fate: str = "convert"  # convert | file | transfer | repeat
     reason: str = ""
     transferred_to: str = ""
-    repeat_of: int | None = None
+    repeat_of: int | None = None  # the planned original of a ``repeat``
     clue: CluePlan | None = None
+    # The earliest petition this one repeats as the registry finds it (the rule of
+    # clues.services._find_repeat); None: 初信初访. Set by the planner for every petition.
+    repeat_root: int | None = None
     handled: dt.date | None = None  # converted, filed or transferred on (None: pending)
 
 
@@ -401,6 +412,19 @@ def _chance_round(rng: random.Random, value: float) -> int:
     return whole + (1 if rng.random() < value - whole else 0)
 
 
+def _reporter_key(p: PetitionPlan) -> tuple[str, ...]:
+    """What the registry matches a reporter by (``demo.cases._reporter_key`` hashes the
+    same): the ID number, else name and phone; () for an anonymous petition."""
+    r = p.reporter
+    if r is None:
+        return ()
+    if r.id_number:
+        return ("id", r.id_number)
+    if r.name and r.phone:
+        return ("np", r.name.strip(), r.phone.strip())
+    return ()
+
+
 # --- the planner ---------------------------------------------------------------------
 
 
@@ -541,7 +565,7 @@ class Planner:
             self._finish_dates(clue)
         self._exposures(poverty, others)
         self._petitions(poverty, others)
-        self._current_year_fall()
+        self._petition_calibration()
         self.plan.clues = sorted([*poverty, *others], key=lambda c: (c.received, c.index))
         self.plan.petitions.sort(key=lambda p: (p.received, p.index))
         self.plan.exposures.sort(key=lambda e: e.published)
@@ -1291,30 +1315,215 @@ class Planner:
                     dates, petition.received, petition.received + dt.timedelta(days=8)
                 )
 
-    def _current_year_fall(self) -> None:
-        """Thin the current year's petitions (see CURRENT_YEAR_PETITIONS)."""
+    # 三降三升 -------------------------------------------------------------------------
+
+    def _petition_calibration(self) -> None:
+        """Calibrate this year's petitions against the same days of the calibrated year
+        to seed 004's 三降三升, as the city's statistics page counts them on the demo's
+        today (its own random draws: the calibrated year's records are not touched):
+
+        1. 检举控告, 初信初访, 重复举报: the petitions are classified in the order they
+           are registered, by the registry's repeat rule, and this year's are kept so that
+           each day the running counts of 初信初访 and 重复举报 track the same day a year
+           earlier times the target (a dropped petition's clue stays, found by 监督检查).
+           The three seed figures cannot all hold with the demo's share of repeats (衢州's
+           imply ~8 % repeats), so both targets miss by the same margin as 检举控告.
+        2. 初信初访办结率: some of the calibrated year's first-time petitions that were
+           filed or transferred wait past its period's end (来信积压, before the 最多访一次
+           reform), enough to put its rate the seed's points below this year's.
+        3. 积案化解率: a backlog carried in from the year before (``LEGACY_BACKLOG``),
+           ``LEGACY_RESOLVED`` of it resolved in the calibrated year's period; this year
+           enough of the backlog at 1 January (the rest of it and the petitions of 2.) is
+           resolved by yesterday to be the seed's points higher; the rest is still open.
+        """
+        this_year = self.cal.year + 1
+        if self.cal.last_day < dt.date(this_year, 1, 1):
+            return
+        from jiandu.statcentre.periods import parse_period
+
+        today = self.cal.last_day + dt.timedelta(days=1)
+        current = parse_period(str(this_year)).clipped(today)
+        last = current.same_period_last_year()
+        legacy = self._legacy_backlog()
+        self._classify_and_thin(current, last)
+        slow = self._slow_first_petitions(current, last)
+        self._resolve_backlog(current, last, legacy, slow)
+
+    def _legacy_backlog(self) -> list[PetitionPlan]:
+        """The backlog carried in: petitions about no named person (so no later petition
+        repeats them) received in the year before the calibrated year, still open."""
+        rng = random.Random(f"{self.seed}:legacy-backlog")
+        year = self.cal.year
+        models = sorted(
+            (c for c in self.plan.clues if c.received < dt.date(year, 4, 1)), key=lambda c: c.index
+        )
+        out = []
+        for _ in range(max(1, round(LEGACY_BACKLOG * self.scale))):
+            model = rng.choice(models)
+            registrar, received_org, _assign = self._intake(model.unit)
+            day = self.cal.working_day(rng, dt.date(year - 1, 3, 1), dt.date(year - 1, 12, 20))
+            petition = PetitionPlan(
+                index=len(self.plan.petitions),
+                received=day,
+                channel=texts.weighted(rng, texts.CHANNEL_WEIGHTS),
+                registrar=registrar,
+                received_org=received_org,
+                title=model.title.replace("反映", "反映疑似", 1),
+                content=model.content.replace("反映", "听说", 1),
+                domains=list(model.domains),
+                subject_people=[],
+                subject_orgs=[model.subject_org],
+                fate="file",
+                reason=rng.choice(texts.FILE_REASONS),
+            )
+            self.plan.petitions.append(petition)
+            out.append(petition)
+        return out
+
+    def _classify_and_thin(self, current: Period, last: Period) -> None:
+        """Step 1 of :meth:`_petition_calibration` (sets every petition's repeat_root)."""
+        from jiandu.clues.services import REPEAT_TITLE_SIMILARITY, REPEAT_WINDOW_DAYS
+
         rng = random.Random(f"{self.seed}:current-year-petitions")
-        first = dt.date(self.cal.year + 1, 1, 1)
-        by_index = {p.index: p for p in self.plan.petitions}
-        keep: set[int] = set()
-        for p in self.plan.petitions:
-            if p.received >= first and p.fate == "repeat" and rng.random() < CURRENT_YEAR_REPEATS:
-                keep.add(p.index)
-                if p.repeat_of is not None:
-                    keep.add(p.repeat_of)
-        kept = []
-        for p in self.plan.petitions:
-            if p.received < first or p.index in keep:
-                kept.append(p)
-                continue
-            if p.fate == "repeat" or rng.random() >= CURRENT_YEAR_PETITIONS:
-                if p.clue is not None:
-                    p.clue.petition = None
-                    p.clue.source = ClueSource.SUPERVISION
-                continue
+        window = dt.timedelta(days=REPEAT_WINDOW_DAYS)
+        by_reporter: dict[tuple[str, ...], list[PetitionPlan]] = {}
+        by_person: dict[int, list[PetitionPlan]] = {}
+        last_days: dict[bool, list[dt.date]] = {True: [], False: []}  # first-time? → days
+        kept_counts = {True: 0, False: 0}
+        ratios: dict[bool, float] = {}
+        dropped: set[int] = set()
+        kept: list[PetitionPlan] = []
+        originals = {
+            p.repeat_of
+            for p in self.plan.petitions
+            if p.fate == "repeat" and p.received >= current.start
+        }
+        # Imported here, as by the clue services: not at the demo command's start.
+        from rapidfuzz import fuzz
+
+        def found(p: PetitionPlan) -> PetitionPlan | None:
+            since = p.received - window
+            key = _reporter_key(p)
+            if key:
+                for e in by_reporter.get(key, []):
+                    if e.received >= since:
+                        return e
+            seen = {
+                e.index: e
+                for person in p.subject_people
+                for e in by_person.get(person, [])
+                if e.received >= since
+            }
+            title = p.title.strip()
+            for e in sorted(seen.values(), key=lambda e: (e.received, e.index)):
+                if fuzz.partial_ratio(e.title.strip(), title) >= REPEAT_TITLE_SIMILARITY:
+                    return e
+            return None
+
+        for p in sorted(self.plan.petitions, key=lambda p: (p.received, p.index)):
+            earlier = found(p)
+            first = earlier is None
+            if p.received >= current.start:
+                if not ratios:
+                    ratios = self._fall_ratios(last_days, last.end)
+                # The same days a year earlier, up to the day after (the page's today).
+                same_day = last.start + dt.timedelta(days=(p.received - current.start).days + 1)
+                target = ratios[first] * bisect.bisect_right(last_days[first], same_day)
+                # The petitions repeated later are kept (repeats are scarce this year: the
+                # running counts make up for them), a repeat without its original is not.
+                orphan = p.fate == "repeat" and p.repeat_of in dropped
+                if not first:
+                    target *= 1 + REPEAT_LEAD
+                keep = p.index in originals or kept_counts[first] + rng.random() < target
+                if orphan or not keep:
+                    dropped.add(p.index)
+                    if p.clue is not None:
+                        p.clue.petition = None
+                        p.clue.source = ClueSource.SUPERVISION
+                    continue
+                kept_counts[first] += 1
+            elif p.received >= last.start:
+                last_days[first].append(p.received)
+            if earlier is not None:
+                p.repeat_root = (
+                    earlier.repeat_root if earlier.repeat_root is not None else earlier.index
+                )
             kept.append(p)
+            key = _reporter_key(p)
+            if key:
+                by_reporter.setdefault(key, []).append(p)
+            for person in p.subject_people:
+                by_person.setdefault(person, []).append(p)
         self.plan.petitions = kept
-        assert all(p.repeat_of is None or p.repeat_of in by_index for p in kept)
+
+    @staticmethod
+    def _fall_ratios(last_days: dict[bool, list[dt.date]], end: dt.date) -> dict[bool, float]:
+        """Kept share of this year's first-time and repeat petitions: seed 004's falls,
+        each moved by the margin that makes 检举控告 miss by as much (given the calibrated
+        year's share ``f`` of first-time petitions, 检举控告 = f·初信初访 + (1−f)·重复举报)."""
+        first = bisect.bisect_right(last_days[True], end)
+        repeat = bisect.bisect_right(last_days[False], end)
+        f = first / max(1, first + repeat)
+        margin = (f * SEED_004_FIRST + (1 - f) * SEED_004_REPEAT - SEED_004_RECEIVED) / 2
+        return {
+            True: 1 + (SEED_004_FIRST - margin) / 100,
+            False: 1 + (SEED_004_REPEAT - margin) / 100,
+        }
+
+    def _slow_first_petitions(self, current: Period, last: Period) -> list[PetitionPlan]:
+        """Step 2: the calibrated year's first-time petitions that wait (handled None for
+        now; :meth:`_resolve_backlog` dates those resolved)."""
+        rng = random.Random(f"{self.seed}:slow-petitions")
+
+        def firsts(period: Period) -> list[PetitionPlan]:
+            return [
+                p
+                for p in self.plan.petitions
+                if period.start <= p.received <= period.end and p.repeat_root is None
+            ]
+
+        def closed(ps: list[PetitionPlan], end: dt.date) -> list[PetitionPlan]:
+            return [p for p in ps if p.handled is not None and p.handled <= end]
+
+        now, then = firsts(current), firsts(last)
+        if not now or not then:
+            return []
+        rate = len(closed(now, current.end)) / len(now) - SEED_004_FIRST_CLOSED_RATE / 100
+        was_closed = closed(then, last.end)
+        pool = [p for p in was_closed if p.clue is None]
+        slow = rng.sample(pool, min(len(pool), max(0, len(was_closed) - round(len(then) * rate))))
+        for p in slow:
+            p.handled = None
+        return sorted(slow, key=lambda p: p.index)
+
+    def _resolve_backlog(
+        self, current: Period, last: Period, legacy: list[PetitionPlan], slow: list[PetitionPlan]
+    ) -> None:
+        """Step 3: date the resolutions of the backlog in both periods."""
+        rng = random.Random(f"{self.seed}:backlog")
+        resolved = rng.sample(legacy, round(len(legacy) * LEGACY_RESOLVED))
+        for p in resolved:
+            p.handled = self.cal.working_day(rng, last.start, last.end)
+        last_rate = len(resolved) / len(legacy)
+        chosen = {p.index for p in resolved}
+        pool = [p for p in legacy if p.index not in chosen] + slow
+        for p in pool:
+            p.handled = None
+        in_pool = {p.index for p in pool}
+        natural = [
+            p
+            for p in self.plan.petitions
+            if p.received < current.start
+            and p.index not in in_pool
+            and (p.handled is None or p.handled >= current.start)
+        ]
+        natural_resolved = sum(
+            1 for p in natural if p.handled is not None and p.handled <= current.end
+        )
+        backlog = len(pool) + len(natural)
+        want = round(backlog * (last_rate + SEED_004_BACKLOG_RATE / 100))
+        for p in rng.sample(pool, min(len(pool), max(0, want - natural_resolved))):
+            p.handled = self.cal.working_day(rng, current.start, self.cal.last_day)
 
     def _extra_petition(self, model: CluePlan, by_unit: dict[str, list[PetitionPlan]]) -> None:
         """A petition in the same unit and month as ``model`` that is not converted."""

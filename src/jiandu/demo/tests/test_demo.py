@@ -8,6 +8,7 @@ import datetime as dt
 import itertools
 import json
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -389,3 +390,38 @@ def test_ecoindex_year_of_closes_with_the_seeds_regreen_stories(demo):
         story.proving_months
         and IndexScore.objects.get(snapshot__month=story.regreened_month, org=story.org).regreened
     )
+
+
+# --- 三降三升 (seed 004) ----------------------------------------------------------------
+
+SEED_004_MOVEMENTS = {
+    "petitions_received": Decimal("-45.4"),
+    "petitions_first": Decimal("-46.7"),
+    "petitions_repeat": Decimal("-30.2"),
+    "first_closed_rate": Decimal("12.3"),
+    "real_name_satisfaction_rate": Decimal("12.9"),
+    "backlog_rate": Decimal("23.6"),
+}
+
+
+def test_city_statistics_show_seed_004s_three_falls_and_three_rises(demo):
+    """The city's statistics page, this year up to the demo's today against the same
+    days a year earlier: each 三降三升 movement within 2 percent (counts) or 2 points
+    (rates) of seed 004's."""
+    from jiandu.statcentre import selectors
+    from jiandu.statcentre.periods import parse_period
+
+    today = demo.last_day + dt.timedelta(days=1)
+    stats = User.objects.get(username="stats")
+    city = selectors.default_org(stats)
+    assert city is not None and city.parent_id is None
+    page = selectors.statistics_page(
+        user=stats, org=city, period=parse_period(str(today.year)), today=today
+    )
+    # As many days a year earlier: 1 January to 30 April 2020 (a leap year).
+    assert (page.last_year.start, page.last_year.end) == (dt.date(2020, 1, 1), dt.date(2020, 4, 30))
+    rows = {row.key: row for _group, group_rows in page.groups for row in group_rows}
+    for key, seed in SEED_004_MOVEMENTS.items():
+        row = rows[key]
+        assert row.last_year, key  # a previous year to compare with
+        assert row.yoy is not None and abs(row.yoy - seed) <= 2, (key, row.yoy, seed)
