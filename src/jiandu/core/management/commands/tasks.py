@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from jiandu.core.audit import audit_seal_quietly
+from jiandu.core.audit import audit_discard_abandoned_quietly, audit_seal_quietly
 from jiandu.core.models import Task
 from jiandu.core.tasks import task_claim_next, task_run
 
@@ -72,6 +72,7 @@ class Command(BaseCommand):
                 # Idle: link any audit rows a crashed process committed but never
                 # sealed, so every row joins the chain within one poll interval.
                 audit_seal_quietly()
+                audit_discard_abandoned_quietly()
                 if once:
                     break
                 time.sleep(poll)
