@@ -171,6 +171,20 @@ def people_file(path: Path, rows: int, org_name: str) -> None:
     book.save(path)
 
 
+class WatchEnd(threading.Thread):
+    """Waits for ``process`` in the background: ``seconds`` from ``started`` to its end."""
+
+    def __init__(self, process: subprocess.Popen, started: float) -> None:
+        super().__init__(daemon=True)
+        self.process, self.started, self.seconds = process, started, float("nan")
+        self.start()
+
+    def run(self) -> None:
+        while self.process.poll() is None:
+            time.sleep(0.2)
+        self.seconds = time.monotonic() - self.started
+
+
 def board_close_start(env: dict[str, str]) -> subprocess.Popen | None:
     """Start ``jiandu board close`` of the first board (built-in boards installed if the
     demo has none): the latest closed month again (a recalculation), or last month."""
@@ -309,6 +323,9 @@ def main() -> None:
         )
         started = time.monotonic()
         closer = board_close_start(env)
+        ended = {"import": WatchEnd(importer, started)}
+        if closer is not None:
+            ended["close"] = WatchEnd(closer, started)
         time.sleep(2)
         load = Load(args.port, read_token, write_token, DEMO_PASSWORD)
         during = load.run(clients=args.clients, requests=args.requests, mix=mix)
@@ -316,14 +333,16 @@ def main() -> None:
         close_running_after = closer is not None and closer.poll() is None
         if closer is not None:
             _out, close_err = closer.communicate()
-            close_seconds = time.monotonic() - started
+            ended["close"].join()
+            close_seconds = ended["close"].seconds
             print(
                 f"  board close: exit {closer.returncode} in {close_seconds:.0f} s; still "
                 f"running when the phase ended: {close_running_after}"
                 + ("" if closer.returncode == 0 else f"; {close_err.strip()[-300:]}")
             )
         out, err = importer.communicate()
-        import_seconds = time.monotonic() - started
+        ended["import"].join()
+        import_seconds = ended["import"].seconds
         result = (
             json.loads(out) if out.strip().startswith("{") else {"ok": False, "err": err[-500:]}
         )
