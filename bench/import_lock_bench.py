@@ -12,6 +12,9 @@ ways, measured in the same run:
 - ``per-row`` (first version, opt-in: minutes per thousand rows): one
   ``person_create`` per row inside the write transaction.
 
+``--kind clues`` measures a 问题线索 import instead (as it is, staged: clues, their links,
+受理 events and audit rows built and written ahead, published in one transaction).
+
     python bench/import_lock_bench.py --rows 50000 \\
         --postgres postgres://postgres@127.0.0.1:5432/jiandu_bench
 
@@ -38,10 +41,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(url: str, *, rows: int, ways: str, migrate: bool) -> dict:
+def run(url: str, *, rows: int, ways: str, migrate: bool, kind: str = "people") -> dict:
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT / "src")}
     command = [sys.executable, "-m", "jiandu.core.tests.contention", "--hold", "0"]
-    command += ["--import-rows", str(rows), "--ways", ways]
+    command += ["--import-rows", str(rows), "--ways", ways, "--import-kind", kind]
     if migrate:
         command.append("--migrate")
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
@@ -66,6 +69,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=50000)
     parser.add_argument("--ways", default="staged,one-tx", help="staged,one-tx,per-row")
+    parser.add_argument(
+        "--kind", default="people", help="people, or clues (问题线索; measured staged only)"
+    )
     parser.add_argument("--template", default=str(ROOT / "var" / "bench-import-template.sqlite3"))
     parser.add_argument("--db", default=str(ROOT / "var" / "bench-import.sqlite3"))
     parser.add_argument(
@@ -76,12 +82,15 @@ def main() -> None:
     args = parser.parse_args()
     results = []
     url = sqlite_copy(Path(args.template).resolve(), Path(args.db).resolve())
-    results.append(("SQLite WAL", run(url, rows=args.rows, ways=args.ways, migrate=False)))
+    ways = "staged" if args.kind == "clues" else args.ways
+    kind = args.kind
+    results.append(("SQLite WAL", run(url, rows=args.rows, ways=ways, migrate=False, kind=kind)))
     if args.postgres:
         results.append(
-            ("PostgreSQL", run(args.postgres, rows=args.rows, ways=args.ways, migrate=True))
+            ("PostgreSQL", run(args.postgres, rows=args.rows, ways=ways, migrate=True, kind=kind))
         )
-    print(f"People import of {args.rows} rows; another user writes and logs in meanwhile")
+    what = "Clue" if kind == "clues" else "People"
+    print(f"{what} import of {args.rows} rows; another user writes and logs in meanwhile")
     print(
         f"{'database':<12}{'way':<9}{'import s':>9}{'publish s':>10}{'probes':>7}"
         f"{'write max':>10}{'p99':>6}{'login max':>10}{'p99':>6}{'failed':>7}  chain"

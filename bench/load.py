@@ -6,8 +6,8 @@
 1. baseline: ``--clients`` concurrent clients send ``--requests`` requests, a mix of
    token reads (clue list), audited writes (register a petition) and logins;
    throughput, p50/p95/p99 per kind, errors (must be 0);
-2. the same while a ``--import-rows``-row people import runs (one long transaction
-   writing audit rows): p99 of logins and writes must stay < 1 s;
+2. the same while a ``--import-rows``-row people import and a board close (多色榜结账,
+   ``jiandu board close``) run: p99 of logins and writes must stay < 1 s;
 3. kill -9 of a gunicorn worker in the middle of writes: every petition that exists has
    its audit row and vice versa (nothing partial), and the audit chain verifies.
 
@@ -171,6 +171,52 @@ def people_file(path: Path, rows: int, org_name: str) -> None:
     book.save(path)
 
 
+class WatchEnd(threading.Thread):
+    """Waits for ``process`` in the background: ``seconds`` from ``started`` to its end."""
+
+    def __init__(self, process: subprocess.Popen, started: float) -> None:
+        super().__init__(daemon=True)
+        self.process, self.started, self.seconds = process, started, float("nan")
+        self.start()
+
+    def run(self) -> None:
+        while self.process.poll() is None:
+            time.sleep(0.2)
+        self.seconds = time.monotonic() - self.started
+
+
+def board_close_start(env: dict[str, str]) -> subprocess.Popen | None:
+    """Start ``jiandu board close`` of the first board (built-in boards installed if the
+    demo has none): the latest closed month again (a recalculation), or last month."""
+    listed = jiandu("board", "list", "--json", env=env, check=False)
+    boards = json.loads(listed.stdout) if listed.stdout.strip().startswith("[") else []
+    if not boards:
+        jiandu("board", "install-builtins", env=env, check=False)
+        listed = jiandu("board", "list", "--json", env=env, check=False)
+        boards = json.loads(listed.stdout) if listed.stdout.strip().startswith("[") else []
+    boards = [b for b in boards if not b["archived"]]
+    if not boards:
+        print("  no board to close")
+        return None
+    board = boards[0]
+    if board["latest_month"]:
+        month = str(board["latest_month"])[:7]
+    else:
+        first = dt.date.today().replace(day=1)
+        month = f"{first - dt.timedelta(days=1):%Y-%m}"
+    print(f"  closing board {board['key']} for {month} meanwhile")
+    return subprocess.Popen(
+        [
+            *(PY, "-m", "jiandu.cli", "board", "close", "--board", board["key"]),
+            *("--month", month, "--reason", "压测：结账期间的负载", "--json"),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def show(title: str, result: dict) -> None:
     print(
         f"\n== {title}: {result['requests']} requests in {result['seconds']:.1f} s "
@@ -276,12 +322,27 @@ def main() -> None:
             text=True,
         )
         started = time.monotonic()
+        closer = board_close_start(env)
+        ended = {"import": WatchEnd(importer, started)}
+        if closer is not None:
+            ended["close"] = WatchEnd(closer, started)
         time.sleep(2)
         load = Load(args.port, read_token, write_token, DEMO_PASSWORD)
         during = load.run(clients=args.clients, requests=args.requests, mix=mix)
         running_after = importer.poll() is None
+        close_running_after = closer is not None and closer.poll() is None
+        if closer is not None:
+            _out, close_err = closer.communicate()
+            ended["close"].join()
+            close_seconds = ended["close"].seconds
+            print(
+                f"  board close: exit {closer.returncode} in {close_seconds:.0f} s; still "
+                f"running when the phase ended: {close_running_after}"
+                + ("" if closer.returncode == 0 else f"; {close_err.strip()[-300:]}")
+            )
         out, err = importer.communicate()
-        import_seconds = time.monotonic() - started
+        ended["import"].join()
+        import_seconds = ended["import"].seconds
         result = (
             json.loads(out) if out.strip().startswith("{") else {"ok": False, "err": err[-500:]}
         )
@@ -292,7 +353,10 @@ def main() -> None:
         )
         for kind in ("login", "write"):
             verdict = "< 1 s" if during[kind]["p99"] < 1.0 else ">= 1 s (MISSED)"
-            print(f"  p99 {kind} during the import: {during[kind]['p99'] * 1000:.0f} ms {verdict}")
+            print(
+                f"  p99 {kind} during the import and close: "
+                f"{during[kind]['p99'] * 1000:.0f} ms {verdict}"
+            )
 
         # Faults: kill -9 one worker while writes are in flight.
         workers = [

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from jiandu.clues import lifecycle
@@ -37,9 +38,10 @@ from jiandu.clues.models import (
 )
 from jiandu.core import idnumbers
 from jiandu.core.access import jurisdiction_org_ids
-from jiandu.core.audit import audit_record, model_snapshot
+from jiandu.core.audit import StagedWrite, audit_record, model_snapshot
 from jiandu.core.choices import AuditAction
 from jiandu.core.crypto import search_key
+from jiandu.core.db import reserve_ids
 from jiandu.core.deadlines import deadline_compute
 from jiandu.core.files import stored_file_add, upload_size_check
 from jiandu.orgs.models import Org
@@ -443,26 +445,18 @@ def clue_create(
     evidence: dict[str, Any] | None = None,
 ) -> Clue:
     """受理 a 问题线索 (from a petition, an inspection transfer, a comparison hit …)."""
-    org = handling_org or actor.org
-    if org is None:
-        raise ValidationError({"handling_org": "请指定承办单位"})
-    _require_in_jurisdiction(actor, org, "handling_org")
-    if received_date > _today():
-        raise ValidationError({"received_date": "受理日期不能晚于今天"})
-    clue = Clue(
+    clue = clue_build(
+        actor=actor,
         source=source,
-        petition=petition,
-        title=title.strip(),
-        content=content.strip(),
+        title=title,
         received_date=received_date,
-        registered_org=actor.org or org,
-        handling_org=org,
+        handling_org=handling_org,
+        content=content,
+        petition=petition,
         funds_involved=funds_involved,
-        evidence=evidence or {},
-        due_date=_due(received_date, ClueStatus.RECEIVED),
-        created_by=actor,
+        evidence=evidence,
     )
-    clue.full_clean(exclude=["number", "created_by", "registered_org"])
+    org = clue.handling_org
     clue.save()
     clue.number = f"XS{received_date:%Y}{clue.pk:07d}"
     if domains:
@@ -483,6 +477,101 @@ def clue_create(
     )
     audit_record(actor=actor, action=AuditAction.CREATE, obj=clue, changes=model_snapshot(clue))
     return clue
+
+
+def clue_build(
+    *,
+    actor: Any,
+    source: str,
+    title: str,
+    received_date: dt.date,
+    handling_org: Org | None = None,
+    content: str = "",
+    petition: Petition | None = None,
+    funds_involved: Decimal | None = None,
+    evidence: dict[str, Any] | None = None,
+) -> Clue:
+    """The clue :func:`clue_create` would 受理, built and checked (ValidationError naming
+    the field) but not saved: for :func:`clues_stage`, which writes thousands of them."""
+    org = handling_org or actor.org
+    if org is None:
+        raise ValidationError({"handling_org": "请指定承办单位"})
+    _require_in_jurisdiction(actor, org, "handling_org")
+    if received_date > _today():
+        raise ValidationError({"received_date": "受理日期不能晚于今天"})
+    clue = Clue(
+        source=source,
+        petition=petition,
+        title=title.strip(),
+        content=content.strip(),
+        received_date=received_date,
+        registered_org=actor.org or org,
+        handling_org=org,
+        funds_involved=funds_involved,
+        evidence=evidence or {},
+        due_date=_due(received_date, ClueStatus.RECEIVED),
+        created_by=actor,
+    )
+    clue.full_clean(exclude=["number", "created_by", "registered_org"])
+    return clue
+
+
+def clues_stage(
+    *,
+    actor: Any,
+    clues: list[tuple[Clue, list[DomainTag], list[Person]]],
+    staged: StagedWrite,
+) -> list[Clue]:
+    """Stage the 受理 of clues built by :func:`clue_build` (each with its 领域 and
+    被反映人), outside any transaction: ids reserved and numbers given, then the clues,
+    their links, their 受理 events and one audit row each — what :func:`clue_create`
+    writes — written where nobody sees them until ``staged.publish()`` runs in the
+    caller's transaction (ADR 0010)."""
+    from jiandu.clues.search import text_grams
+
+    built = [clue for clue, _domains, _people in clues]
+    domain_links = []
+    people_links = []
+    events = []
+    now = timezone.now()
+    for (clue, domains, people), pk in zip(clues, reserve_ids(Clue, len(clues)), strict=True):
+        clue.pk = pk
+        clue.number = f"XS{clue.received_date:%Y}{pk:07d}"
+        clue.search_grams = text_grams(clue.title, clue.content)
+        if domains:
+            clue.domain_key = domain_key(domains)
+        domain_links += [Clue.domains.through(clue_id=pk, domaintag_id=d.pk) for d in domains]
+        people_links += [Clue.subject_people.through(clue_id=pk, person_id=p.pk) for p in people]
+        events.append(
+            ClueEvent(
+                clue=clue,
+                action=ClueAction.RECEIVE,
+                from_status="",
+                to_status=clue.status,
+                disposal_method=clue.disposal_method,
+                to_org=clue.handling_org,
+                actor=actor,
+                on_date=clue.received_date,
+                at=now,
+                domain_key=clue.domain_key,
+            )
+        )
+    staged.add(Clue, built)
+    staged.add(Clue.domains.through, domain_links, with_pk=False)
+    staged.add(Clue.subject_people.through, people_links, with_pk=False)
+    staged.add(ClueEvent, events, with_pk=False)
+    staged.add_audit(
+        [
+            {
+                "actor": actor,
+                "action": AuditAction.CREATE,
+                "obj": clue,
+                "changes": model_snapshot(clue),
+            }
+            for clue in built
+        ]
+    )
+    return built
 
 
 def _lock(clue: Clue) -> Clue:
@@ -791,8 +880,7 @@ def clue_apply(*, actor: Any, clue: Clue, action: str, **data: Any) -> Clue:
 # --- outcomes --------------------------------------------------------------------
 
 
-@transaction.atomic
-def outcome_record(
+def outcome_build(
     *,
     actor: Any,
     clue: Clue,
@@ -806,8 +894,8 @@ def outcome_record(
     decided_by: Org | None = None,
     note: str = "",
 ) -> Outcome:
-    """Record a 处理结果 for one person on a clue; the 四种形态 is derived."""
-    clue = _lock(clue)
+    """The 处理结果 :func:`outcome_record` would record, built and checked
+    (ValidationError naming the field) but not saved: for :func:`outcomes_stage`."""
     errors: dict[str, str] = {}
     if kind not in lifecycle.OUTCOME_SUBTYPES:
         raise ValidationError({"kind": "请选择处理类别"})
@@ -850,7 +938,96 @@ def outcome_record(
         recorded_by=actor,
         domain_key=clue.domain_key,
     )
-    outcome.full_clean(exclude=["recorded_by"])
+    # A clue built in the same import has no id until it is staged.
+    outcome.full_clean(exclude=["recorded_by", *(["clue"] if clue.pk is None else [])])
+    return outcome
+
+
+def outcomes_stage(
+    *,
+    actor: Any,
+    outcomes: list[Outcome],
+    staged: StagedWrite,
+    linked: set[tuple[int, int]] | None = None,
+) -> list[Outcome]:
+    """Stage 处理结果 built by :func:`outcome_build`, outside any transaction: ids
+    reserved, the rows, each person linked to the clue as 被反映人 where not yet linked,
+    and one audit row each — what :func:`outcome_record` writes — written where nobody
+    sees them until ``staged.publish()`` runs in the caller's transaction; then
+    :func:`outcomes_published` in it (ADR 0010). ``linked``: (clue id, person id)
+    links staged already (the clues' own 被反映人 in the same import)."""
+    for outcome, pk in zip(outcomes, reserve_ids(Outcome, len(outcomes)), strict=True):
+        outcome.pk = pk
+        outcome.clue_id = outcome.clue.pk  # a clue staged in the same import
+    through = Clue.subject_people.through
+    wanted = {(o.clue_id, o.person_id) for o in outcomes if o.person_id is not None}
+    linked = set(linked or ())
+    clue_ids = sorted({clue_id for clue_id, _ in wanted})
+    for start in range(0, len(clue_ids), 500):
+        linked.update(
+            through.objects.filter(clue_id__in=clue_ids[start : start + 500]).values_list(
+                "clue_id", "person_id"
+            )
+        )
+    staged.add(Outcome, outcomes)
+    staged.add(
+        through,
+        [through(clue_id=c, person_id=p) for c, p in sorted(wanted - linked)],
+        with_pk=False,
+    )
+    staged.add_audit(
+        [
+            {"actor": actor, "action": AuditAction.CREATE, "obj": o, "changes": model_snapshot(o)}
+            for o in outcomes
+        ]
+    )
+    return outcomes
+
+
+def outcomes_published(outcomes: list[Outcome]) -> None:
+    """After staged outcomes are published, in the same transaction: what saving each
+    would have set off (``post_save``: the 处分执行 row of a sanction, followup)."""
+    for outcome in outcomes:
+        post_save.send(
+            sender=Outcome,
+            instance=outcome,
+            created=True,
+            update_fields=None,
+            raw=False,
+            using=transaction.get_connection().alias,
+        )
+
+
+@transaction.atomic
+def outcome_record(
+    *,
+    actor: Any,
+    clue: Clue,
+    kind: str,
+    decision_date: dt.date,
+    person: Person | None = None,
+    subject_name: str = "",
+    subtype: str = "",
+    responsibility_type: str = "",
+    funds_recovered: Decimal | int | str = 0,
+    decided_by: Org | None = None,
+    note: str = "",
+) -> Outcome:
+    """Record a 处理结果 for one person on a clue; the 四种形态 is derived."""
+    outcome = outcome_build(
+        actor=actor,
+        clue=_lock(clue),
+        kind=kind,
+        decision_date=decision_date,
+        person=person,
+        subject_name=subject_name,
+        subtype=subtype,
+        responsibility_type=responsibility_type,
+        funds_recovered=funds_recovered,
+        decided_by=decided_by,
+        note=note,
+    )
+    clue = outcome.clue
     outcome.save()
     if person is not None:
         clue.subject_people.add(person)

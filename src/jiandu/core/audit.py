@@ -35,9 +35,9 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from jiandu.core.choices import AuditAction
-from jiandu.core.db import StagedTable, insert_rows
+from jiandu.core.db import StagedTable, insert_rows, reserve_ids
 from jiandu.core.middleware import current_ip
-from jiandu.core.models import AuditChainHead, AuditLog
+from jiandu.core.models import AuditChainHead, AuditJob, AuditJobRow, AuditLog
 
 log = logging.getLogger(__name__)
 
@@ -214,22 +214,116 @@ def audit_record_many(entries: list[dict[str, Any]], *, batch_size: int = 2000) 
     return len(rows)
 
 
-def audit_stage(entries: list[dict[str, Any]]) -> StagedTable:
-    """The audit rows of a long job, built and written ahead of its transaction into a
-    table nobody else sees (:class:`jiandu.core.db.StagedTable`): call it outside any
-    transaction, then :func:`audit_publish` inside the short one that publishes the
-    job's business rows, and ``discard()`` the stage in a ``finally``."""
-    staged = StagedTable(AuditLog, with_pk=False)
-    staged.add(audit_rows(entries))
-    return staged
+JOB_ROW_FIELDS = (
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "summary",
+    "changes",
+    "ip_address",
+)
+
+# A job whose rows were never published (its process was killed before publishing) is
+# discarded by the sealer after this long: no job runs that long before publishing.
+ABANDONED_JOB_AGE = dt.timedelta(hours=12)
 
 
-def audit_publish(staged: StagedTable) -> int:
-    """Make staged audit rows part of the log, in the caller's transaction, timed now
-    (when they become visible); sealed, with pauses for other writers, after commit."""
-    count = staged.publish(overrides={"at": timezone.now()})
-    _seal_after_write(backlog=True)
-    return count
+class AuditStage:
+    """The audit rows of a long job, written ahead of its publication into
+    :class:`AuditJobRow` under one :class:`AuditJob`, where no reader of the log looks.
+    :meth:`add` them outside any transaction (each batch commits on its own and holds
+    the write lock only for that batch); :meth:`publish` inside the short transaction
+    that publishes the job's business rows: one UPDATE of the job row, whatever the
+    number of audit rows. After the commit the sealer moves them into the log and the
+    chain in batches, in the job's place in the commit order (ADR 0010). :meth:`discard`
+    (in a ``finally``) deletes the rows of a job that was not published; a job killed
+    before publishing leaves rows nobody reads, discarded by a later seal."""
+
+    def __init__(self) -> None:
+        self.job: AuditJob | None = None
+        self.rows = 0
+
+    def add(self, entries: list[dict[str, Any]]) -> int:
+        """Write the entries' rows, in batches of :data:`SEAL_BATCH`; on SQLite (one
+        writer) with :data:`SQLITE_SEAL_PAUSE` between batches, as the sealer pauses,
+        so that other users' writes waiting for the lock get it in between."""
+        if not entries:
+            return 0
+        if self.job is None:
+            self.job = AuditJob.objects.create()
+        pending = [
+            AuditJobRow(job=self.job, **{name: getattr(row, name) for name in JOB_ROW_FIELDS})
+            for row in audit_rows(entries)
+        ]
+        pause = _writer_pause()
+        for start in range(0, len(pending), SEAL_BATCH):
+            if start and pause:
+                time.sleep(pause)
+            insert_rows(AuditJobRow, pending[start : start + SEAL_BATCH], batch_size=SEAL_BATCH)
+        self.rows += len(pending)
+        return len(pending)
+
+    def publish(self) -> int:
+        """Make the staged rows part of the log, in the caller's transaction: one UPDATE
+        of the job row. They are timed now and queued now, sealed after the commit."""
+        if self.job is None:
+            return 0
+        (order_key,) = reserve_ids(AuditLog, 1)
+        AuditJob.objects.filter(pk=self.job.pk).update(
+            published_at=timezone.now(), order_key=order_key
+        )
+        _seal_after_write(backlog=True, rows=self.rows)
+        return self.rows
+
+    def discard(self) -> None:
+        """Delete the rows of this job unless it was published (committed, or published
+        in a transaction still open on this connection)."""
+        job, self.job = self.job, None
+        if job is None:
+            return
+        if connections_unusable():
+            return  # closed or inside a failed transaction: a later seal discards them
+        try:
+            if AuditJob.objects.filter(pk=job.pk, published_at__isnull=True).exists():
+                _discard_jobs([job.pk])
+        except DatabaseError:
+            log.warning("unpublished audit job %s left to the sealer", job.pk, exc_info=True)
+
+
+def connections_unusable() -> bool:
+    return connection.connection is None or connection.needs_rollback
+
+
+def _discard_jobs(ids: list[int]) -> None:
+    with transaction.atomic():
+        AuditJobRow.objects.filter(job_id__in=ids).delete()
+        AuditJob.objects.filter(pk__in=ids, published_at__isnull=True).delete()
+
+
+def audit_discard_abandoned(*, older_than: dt.timedelta = ABANDONED_JOB_AGE) -> int:
+    """Delete the staged audit rows of jobs never published and older than
+    ``older_than`` (their process was killed before publishing: nothing of them was
+    ever visible). Returns the number of jobs discarded."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        AuditJob.objects.filter(published_at__isnull=True, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids:
+        _discard_jobs(ids)
+    return len(ids)
+
+
+def audit_discard_abandoned_quietly() -> None:
+    """:func:`audit_discard_abandoned`, logging instead of raising (the worker's loop)."""
+    try:
+        audit_discard_abandoned()
+    except DatabaseError:
+        log.warning("could not discard abandoned audit jobs", exc_info=True)
 
 
 class StagedWrite:
@@ -240,12 +334,13 @@ class StagedWrite:
     they need reserved with :func:`jiandu.core.db.reserve_ids`) and :meth:`add_audit`
     their audit entries; then :meth:`publish` inside the transaction, which copies each
     table with one ``INSERT … SELECT`` (on SQLite the write lock is held for that only,
-    whatever the number of rows). Use it as a context manager: leaving it discards what
+    whatever the number of rows; the audit rows are published by one UPDATE of their
+    job's row, :class:`AuditStage`). Use it as a context manager: leaving it discards what
     is staged, published or not; a job killed before publishing leaves nothing."""
 
     def __init__(self) -> None:
         self.tables: list[StagedTable] = []
-        self.audit: StagedTable | None = None
+        self.audit = AuditStage()
 
     def add(
         self, model: type[models.Model], objs: Sequence[models.Model], *, with_pk: bool = True
@@ -259,9 +354,7 @@ class StagedWrite:
         table.add(objs)
 
     def add_audit(self, entries: list[dict[str, Any]]) -> None:
-        if self.audit is None:
-            self.audit = StagedTable(AuditLog, with_pk=False)
-        self.audit.add(audit_rows(entries))
+        self.audit.add(entries)
 
     def publish(self) -> None:
         """Copy every staged table, in the order first added, then the audit rows (run
@@ -269,12 +362,12 @@ class StagedWrite:
         breaks a constraint (the caller's transaction then writes nothing)."""
         for table in self.tables:
             table.publish()
-        if self.audit is not None:
-            audit_publish(self.audit)
+        self.audit.publish()
 
     def discard(self) -> None:
-        for table in [*self.tables, *([self.audit] if self.audit else [])]:
+        for table in self.tables:
             table.discard()
+        self.audit.discard()
 
     def __enter__(self) -> StagedWrite:
         return self
@@ -345,6 +438,8 @@ def _seal_unless_backlog() -> None:
         waiting = AuditLog.objects.filter(sequence__isnull=True).order_by()
         if waiting[SEAL_BATCH : SEAL_BATCH + 1].exists():
             return
+        if AuditJob.objects.filter(published_at__isnull=False, sealed_at__isnull=True).exists():
+            return  # a published job's rows are being moved into the chain
     except DatabaseError:
         log.warning("could not count unsealed audit rows", exc_info=True)
         return
@@ -382,6 +477,15 @@ def sealing_without_pauses() -> Iterator[None]:
         _NO_SEAL_PAUSES.reset(marker)
 
 
+def _writer_pause() -> float:
+    """The pause between the batches of a long write outside a transaction (SQLite's
+    busy handler lets a waiting writer in only while nobody holds the lock)."""
+    in_transaction = connection.in_atomic_block
+    if connection.vendor != "sqlite" or _NO_SEAL_PAUSES.get() or in_transaction:
+        return 0.0
+    return SQLITE_SEAL_PAUSE
+
+
 @dataclass(frozen=True)
 class SealResult:
     sealed: int
@@ -400,11 +504,7 @@ def audit_seal(*, limit: int | None = None, pause: float | None = None) -> SealR
     unsealed, audited writes go on working, and ``audit_verify`` reports it until an
     operator runs ``jiandu audit recover-head`` (docs/operations.md)."""
     if pause is None:
-        pause = (
-            SQLITE_SEAL_PAUSE
-            if connection.vendor == "sqlite" and not _NO_SEAL_PAUSES.get()
-            else 0.0
-        )
+        pause = _writer_pause()
     total = 0
     last = 0
     while limit is None or total < limit:
@@ -416,8 +516,8 @@ def audit_seal(*, limit: int | None = None, pause: float | None = None) -> SealR
             if head is None:
                 log.error("audit chain head row is missing: rows are left unsealed")
                 return SealResult(total, last, head_missing=True)
-            rows = list(AuditLog.objects.filter(sequence__isnull=True).order_by("id")[:batch])
             last = head.last_sequence
+            rows, moved = _seal_queue(batch)
             if not rows:
                 return SealResult(total, last)
             key_id = current_key_id()
@@ -433,7 +533,8 @@ def audit_seal(*, limit: int | None = None, pause: float | None = None) -> SealR
                 previous = row.row_hash
             # The one sanctioned change to an audit row: filling in its chain fields,
             # once (AuditLog refuses updates through the application otherwise).
-            _write_chain_fields(rows)
+            _write_chain_fields([row for row in rows if row.pk is not None])
+            _move_job_rows(moved)
             head.last_sequence = last
             head.last_hash = previous
             head.key_id = key_id
@@ -443,6 +544,81 @@ def audit_seal(*, limit: int | None = None, pause: float | None = None) -> SealR
         if len(rows) < batch:
             break
     return SealResult(total, last)
+
+
+@dataclass
+class _MovedJobRows:
+    job: AuditJob
+    rows: list[AuditLog]
+    last_pending_id: int
+    finished: bool
+
+
+def _seal_queue(batch: int) -> tuple[list[AuditLog], list[_MovedJobRows]]:
+    """The next ``batch`` rows to seal, in the order they became visible: committed
+    unsealed log rows by id, and the rows of published jobs at the job's ``order_key``
+    (an id drawn from the log's id sequence when it was published), each job's rows in
+    the order staged. Job rows come as new, unsaved log rows timed when their job was
+    published; the jobs they come from are returned with them."""
+    ordinary = list(AuditLog.objects.filter(sequence__isnull=True).order_by("id")[:batch])
+    jobs = list(
+        AuditJob.objects.filter(published_at__isnull=False, sealed_at__isnull=True).order_by(
+            "order_key", "id"
+        )[:batch]
+    )
+    queue: list[AuditLog] = []
+    moved: list[_MovedJobRows] = []
+    position = 0
+    for job in jobs:
+        while (
+            position < len(ordinary)
+            and len(queue) < batch
+            and ordinary[position].pk < (job.order_key or 0)
+        ):
+            queue.append(ordinary[position])
+            position += 1
+        room = batch - len(queue)
+        if room <= 0:
+            break
+        pending = list(
+            AuditJobRow.objects.filter(job=job)
+            .order_by("id")
+            .values("id", *JOB_ROW_FIELDS)[: room + 1]
+        )
+        taken = pending[:room]
+        published_at = job.published_at
+        assert published_at is not None  # only published jobs are queued
+        rows = [
+            AuditLog(at=published_at, **{name: item[name] for name in JOB_ROW_FIELDS})
+            for item in taken
+        ]
+        queue.extend(rows)
+        finished = len(pending) <= room
+        moved.append(
+            _MovedJobRows(
+                job=job,
+                rows=rows,
+                last_pending_id=taken[-1]["id"] if taken else 0,
+                finished=finished,
+            )
+        )
+        if not finished:
+            break
+    else:
+        queue.extend(ordinary[position : position + batch - len(queue)])
+    return queue, moved
+
+
+def _move_job_rows(moved: list[_MovedJobRows]) -> None:
+    """Insert the sealed rows of jobs into the log, delete them from the jobs' rows, and
+    mark each job whose rows are all in the log."""
+    now = timezone.now()
+    for item in moved:
+        insert_rows(AuditLog, item.rows, batch_size=SEAL_BATCH)
+        if item.rows:
+            AuditJobRow.objects.filter(job=item.job, id__lte=item.last_pending_id).delete()
+        if item.finished:
+            AuditJob.objects.filter(pk=item.job.pk).update(sealed_at=now)
 
 
 def _write_chain_fields(rows: list[AuditLog]) -> None:
@@ -638,9 +814,23 @@ def audit_verify(
             return ChainReport(False, 0, None, problem)
     wanted = {c.sequence: c for c in checkpoints}
     unsealed = AuditLog.objects.filter(sequence__isnull=True)
-    oldest = unsealed.order_by("id").values_list("at", flat=True).first()
+    published_jobs = AuditJob.objects.filter(published_at__isnull=False, sealed_at__isnull=True)
+    oldest = min(
+        [
+            t
+            for t in (
+                unsealed.order_by("id").values_list("at", flat=True).first(),
+                published_jobs.order_by("published_at")
+                .values_list("published_at", flat=True)
+                .first(),
+            )
+            if t is not None
+        ],
+        default=None,
+    )
     pending = {
-        "unsealed_rows": unsealed.count(),
+        "unsealed_rows": unsealed.count()
+        + AuditJobRow.objects.filter(job__in=published_jobs).count(),
         "oldest_unsealed_seconds": (
             round((timezone.now() - oldest).total_seconds(), 1) if oldest else None
         ),
@@ -759,14 +949,14 @@ def audit_checkpoint(*, directory: Path | str) -> Checkpoint:
 
 __all__ = [
     "AuditAction",
+    "AuditStage",
     "StagedWrite",
     "audit_checkpoint",
-    "audit_publish",
+    "audit_discard_abandoned",
     "audit_record",
     "audit_record_many",
     "audit_rows",
     "audit_seal",
-    "audit_stage",
     "audit_verify",
     "diff",
     "model_snapshot",

@@ -246,3 +246,65 @@ class DeadlineRule(TimeStampedModel, ArchivableModel):
     def describe(self) -> str:
         unit = {"workdays": "个工作日", "days": "日", "months": "个月"}[self.period_kind]
         return f"{self.length}{unit}"
+
+
+class AuditJob(models.Model):
+    """The audit rows of one long job (an import of 50,000 people), written ahead of its
+    publication where no reader of the log looks (:class:`AuditJobRow`). Publishing the
+    job is one UPDATE of this row (``published_at`` and ``order_key``, in the job's short
+    write transaction); the sealer then moves its rows into the log and the chain, in
+    batches, after the commit (ADR 0010, "审计行的发布与行数无关")."""
+
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    # Set in the publishing transaction: the rows' time in the log, and their place in
+    # the sealer's queue (an id drawn from the audit log's own id sequence, so that the
+    # job's rows queue after every row committed before it and before every row after).
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    order_key = models.BigIntegerField(_("入链次序"), null=True, blank=True)
+    sealed_at = models.DateTimeField(_("全部入链时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审计任务")
+        verbose_name_plural = _("审计任务")
+        indexes = [
+            models.Index(
+                fields=["order_key"],
+                condition=models.Q(published_at__isnull=False, sealed_at__isnull=True),
+                name="core_auditjob_to_seal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"审计任务{self.pk}"
+
+
+class AuditJobRow(models.Model):
+    """An audit row of an :class:`AuditJob`, as :class:`AuditLog` will hold it (no time,
+    no chain fields yet). Nobody reads these but the sealer, which inserts each into the
+    log (timed when its job was published) and deletes it in the same transaction."""
+
+    job = models.ForeignKey(AuditJob, on_delete=models.CASCADE, related_name="rows")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=32, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    ip_address = models.CharField(max_length=45, blank=True)
+
+    class Meta:
+        verbose_name = _("待发布审计行")
+        verbose_name_plural = _("待发布审计行")
+        indexes = [models.Index(fields=["job", "id"], name="core_auditjobrow_job")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}/{self.pk} {self.action}"

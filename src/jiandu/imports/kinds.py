@@ -28,8 +28,14 @@ from jiandu.clues.choices import (
     ResponsibilityType,
 )
 from jiandu.clues.decisions import clue_request_action
-from jiandu.clues.models import Clue
-from jiandu.clues.services import clue_create, outcome_record
+from jiandu.clues.models import Clue, Outcome, domain_key
+from jiandu.clues.services import (
+    clue_build,
+    clues_stage,
+    outcome_build,
+    outcomes_published,
+    outcomes_stage,
+)
 from jiandu.core import idnumbers
 from jiandu.core.access import access_changed
 from jiandu.imports.importers import (
@@ -578,24 +584,43 @@ def _left_empty(values: dict[str, Any], key: str) -> bool:
     return key in values and values[key] in (None, "", [])
 
 
-def _record_outcome(writer: Writer, fields: dict[str, str], row: ParsedRow, clue: Clue) -> bool:
+def _build_outcome(
+    writer: Writer, fields: dict[str, str], row: ParsedRow, clue: Clue
+) -> Outcome | None:
+    """The row's 处理结果 built and checked as ``outcome_record`` checks it (a refusal
+    becomes the row's errors), before the write transaction."""
     v = row.values
-    outcome = writer.call(
-        row,
-        fields,
-        outcome_record,
-        clue=clue,
-        kind=v["kind"],
-        subtype=v.get("subtype") or "",
-        responsibility_type=v.get("responsibility_type") or "",
-        person=v.get("person"),
-        subject_name=v.get("subject_name") or "",
-        decision_date=v["decision_date"],
-        funds_recovered=v.get("funds_recovered") or Decimal(0),
-    )
-    if outcome is not None:
-        writer.created["outcomes"] += 1
-    return outcome is not None
+    try:
+        return outcome_build(
+            actor=writer.actor,
+            clue=clue,
+            kind=v["kind"],
+            subtype=v.get("subtype") or "",
+            responsibility_type=v.get("responsibility_type") or "",
+            person=v.get("person"),
+            subject_name=v.get("subject_name") or "",
+            decision_date=v["decision_date"],
+            funds_recovered=v.get("funds_recovered") or Decimal(0),
+        )
+    except ValidationError as exc:
+        writer.refusal(row, fields, exc)
+        return None
+
+
+def _publish(writer: Writer, sheet: SheetSpec, outcomes: list[Outcome]) -> bool:
+    """Publish what is staged (and what saving the outcomes sets off) in a savepoint of
+    the import's transaction; False, with the file's error, when a constraint broke."""
+    assert writer.staged is not None
+    try:
+        with transaction.atomic():
+            writer.staged.publish()
+            outcomes_published(outcomes)
+    except IntegrityError:
+        writer.errors.append(
+            RowError(sheet.title, None, "", "导入期间相关数据被他人改动，请重新导入")
+        )
+        return False
+    return True
 
 
 def _duplicates(rows: list[ParsedRow], key: str, sheet: SheetSpec, what: str) -> list[RowError]:
@@ -740,32 +765,65 @@ class CluesImport(ImportKind):
             problems.append("您没有录入处理结果的权限：“处理结果”工作表须留空")
         return problems
 
-    def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+    def prepare(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        """Build and check every clue and 处理结果 before the write transaction (as
+        ``clue_create`` and ``outcome_record`` do one at a time); ``stage`` writes them
+        ahead where nobody sees them, ``write`` publishes them in one statement per table
+        and then submits the rows' 处置 as 呈批 requests (ADR 0010)."""
         fields = self.fields(CLUES_SHEET)
         outcome_fields = self.fields(CLUE_OUTCOMES_SHEET)
+        outcome_rows: dict[str, list[ParsedRow]] = {}
+        for row in rows[CLUE_OUTCOMES_SHEET.title]:
+            outcome_rows.setdefault(row.values["external_ref"], []).append(row)
+        built: list[tuple[ParsedRow, Clue, list[Any], list[Any]]] = []
+        outcomes: list[Outcome] = []
+        for row in rows[CLUES_SHEET.title]:
+            v = row.values
+            try:
+                clue = clue_build(
+                    actor=writer.actor,
+                    source=v["source"],
+                    title=v["title"],
+                    content=v.get("content") or "",
+                    received_date=v["received_date"],
+                    handling_org=v["handling_org"].org,
+                )
+            except ValidationError as exc:
+                writer.refusal(row, fields, exc)
+                continue
+            domains = list(dict.fromkeys(v.get("domains") or []))
+            if domains:
+                clue.domain_key = domain_key(domains)
+            people = list(dict.fromkeys(v.get("subject_people") or []))
+            built.append((row, clue, domains, people))
+            ref = v.get("external_ref")
+            for outcome_row in outcome_rows.get(ref, []) if ref else []:
+                outcome = _build_outcome(writer, outcome_fields, outcome_row, clue)
+                if outcome is not None:
+                    outcomes.append(outcome)
+        writer.prepared = (built, outcomes)
+
+    def stage(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        assert writer.staged is not None
+        built, outcomes = writer.prepared
+        clues_stage(
+            actor=writer.actor,
+            clues=[(clue, domains, people) for _row, clue, domains, people in built],
+            staged=writer.staged,
+        )
+        linked = {(clue.pk, p.pk) for _row, clue, _domains, people in built for p in people}
+        outcomes_stage(actor=writer.actor, outcomes=outcomes, staged=writer.staged, linked=linked)
+
+    def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        built, outcomes = writer.prepared
+        if not _publish(writer, CLUES_SHEET, outcomes):
+            return
         dispose_fields = {
             "on_date": CLUES_SHEET.header("disposed_at"),
             "method": CLUES_SHEET.header("disposal_method"),
         }
-        outcomes: dict[str, list[ParsedRow]] = {}
-        for row in rows[CLUE_OUTCOMES_SHEET.title]:
-            outcomes.setdefault(row.values["external_ref"], []).append(row)
-        for row in rows[CLUES_SHEET.title]:
+        for row, clue, _domains, _people in built:
             v = row.values
-            clue = writer.call(
-                row,
-                fields,
-                clue_create,
-                source=v["source"],
-                title=v["title"],
-                content=v.get("content") or "",
-                received_date=v["received_date"],
-                handling_org=v["handling_org"].org,
-                domains=v.get("domains") or [],
-                subject_people=v.get("subject_people") or [],
-            )
-            if clue is None:
-                continue
             writer.created["clues"] += 1
             ref = v.get("external_ref")
             if ref:
@@ -783,11 +841,9 @@ class CluesImport(ImportKind):
                     note=f"导入：处置日期 {v['disposed_at']:%Y-%m-%d}",
                     source="import",
                 )
-                if submitted is None:
-                    continue
-                writer.created["disposal_requests"] += 1
-            for outcome_row in outcomes.get(ref, []) if ref else []:
-                _record_outcome(writer, outcome_fields, outcome_row, clue)
+                if submitted is not None:
+                    writer.created["disposal_requests"] += 1
+        writer.created["outcomes"] += len(outcomes)
 
 
 class OutcomesImport(ImportKind):
@@ -813,10 +869,23 @@ class OutcomesImport(ImportKind):
             )
         return problems
 
-    def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+    def prepare(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        """Build and check every 处理结果 before the write transaction; ``stage`` writes
+        them ahead, ``write`` publishes them (ADR 0010)."""
         fields = self.fields(OUTCOMES_SHEET)
-        for row in rows[OUTCOMES_SHEET.title]:
-            _record_outcome(writer, fields, row, row.values["clue"])
+        outcomes = [
+            _build_outcome(writer, fields, row, row.values["clue"])
+            for row in rows[OUTCOMES_SHEET.title]
+        ]
+        writer.prepared = [outcome for outcome in outcomes if outcome is not None]
+
+    def stage(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        assert writer.staged is not None
+        outcomes_stage(actor=writer.actor, outcomes=writer.prepared, staged=writer.staged)
+
+    def write(self, rows: Rows, ctx: ImportContext, writer: Writer) -> None:
+        if _publish(writer, OUTCOMES_SHEET, writer.prepared):
+            writer.created["outcomes"] += len(writer.prepared)
 
 
 class ImportKinds(Mapping[str, ImportKind]):

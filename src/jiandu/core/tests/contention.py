@@ -219,13 +219,14 @@ def _p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
-def _time_publication(out: dict[str, Any]) -> Any:
+def _time_publication(out: dict[str, Any], kind: str = "people") -> Any:
     """Record in ``out["publish_seconds"]`` how long the staged import's publishing
     transaction ran (from ``write`` to its commit: the only time it holds SQLite's write
     lock); returns the function that undoes the patch."""
-    from jiandu.imports.kinds import PeopleImport
+    from jiandu.imports.kinds import KINDS
 
-    original = PeopleImport.write
+    spec = type(KINDS[kind])
+    original = spec.write
 
     def write(self: Any, rows: Any, ctx: Any, writer: Any) -> None:
         started = time.monotonic()
@@ -236,22 +237,28 @@ def _time_publication(out: dict[str, Any]) -> Any:
         transaction.on_commit(committed)
         original(self, rows, ctx, writer)
 
-    PeopleImport.write = write  # type: ignore[method-assign]
+    spec.write = write  # type: ignore[method-assign]
 
     def undo() -> None:
-        PeopleImport.write = original  # type: ignore[method-assign]
+        spec.write = original  # type: ignore[method-assign]
 
     return undo
 
 
 def measure_import(
-    *, rows: int, way: str = "staged", probe_every: float = 0.05, data: bytes | None = None
+    *,
+    rows: int,
+    way: str = "staged",
+    probe_every: float = 0.05,
+    data: bytes | None = None,
+    kind: str = "people",
 ) -> dict[str, Any]:
     """A ``rows``-row people import running while another user keeps writing (an audited
     write in its own transaction) and logging in, one after the other: how long the
     import took and the worst and 99th-percentile wait of the other user's write and
     login meanwhile (until every audit row of the import is sealed). ``way`` is one of
-    ``WAYS``: "staged" is ``imports.services.import_file`` as it is."""
+    ``WAYS``: "staged" is ``imports.services.import_file`` as it is. ``kind="clues"``:
+    a 问题线索 import instead (staged only)."""
     import uuid
 
     from jiandu.accounts import roles
@@ -274,25 +281,38 @@ def measure_import(
         )
         importer = make_user(f"importer-{tag}", org, roles.ROLE_CLUES)
         other = make_user(f"other-{tag}", None)
-        if data is None:
-            data = people_workbook(rows, org.name)
+        if kind == "clues":
+            from jiandu.clues.models import Clue
+
+            if way != "staged":
+                raise ValueError("a clue import is measured as it is (staged) only")
+            data = data or clues_workbook(rows, org.name)
+            counted: Any = Clue
+        else:
+            data = data or people_workbook(rows, org.name)
+            counted = Person
         login = {"username": other.username, "password": TEST_PASSWORD}
         Client().post(reverse("accounts:login"), login)  # warm the login path
         audit_seal()
-        before = Person.objects.count()
-        out: dict[str, Any] = {"vendor": connection.vendor, "rows": rows, "way": way}
+        before = counted.objects.count()
+        out: dict[str, Any] = {
+            "vendor": connection.vendor,
+            "rows": rows,
+            "way": way,
+            "kind": kind,
+        }
         done = threading.Event()
 
         def job() -> None:
             t0 = time.monotonic()
             try:
                 if way == "staged":
-                    publish = _time_publication(out)
+                    publish = _time_publication(out, kind)
                     try:
                         result = import_file(
                             actor=importer,
-                            kind="people",
-                            filename="人员.xlsx",
+                            kind=kind,
+                            filename="导入.xlsx",
                             data=data,
                             max_rows=10**6,
                         )
@@ -343,7 +363,7 @@ def measure_import(
         out["probe_error_count"] = len(errors)
         worker.join()
         audit_seal()
-        out["people_created"] = Person.objects.count() - before
+        out[f"{kind}_created"] = counted.objects.count() - before
         out["probes"] = len(writes)
         out["worst_write_seconds"] = round(max(writes, default=0.0), 3)
         out["p99_write_seconds"] = round(_p99(writes), 3)
@@ -449,8 +469,36 @@ def orgs_workbook(rows: int, parent_name: str) -> bytes:
     return buffer.getvalue()
 
 
+def clues_workbook(rows: int, org_name: str) -> bytes:
+    """A 问题线索 import file of ``rows`` new clues handled by ``org_name`` (not yet
+    disposed: their 处置 would go through 呈批 one by one)."""
+    import datetime as dt
+    import io
+
+    from openpyxl import Workbook
+
+    from jiandu.clues.choices import ClueSource
+    from jiandu.imports.kinds import CLUES_SHEET
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("线索")
+    sheet.append([column.header for column in CLUES_SHEET.columns])
+    source = str(ClueSource.choices[0][1])
+    start = dt.date(2024, 1, 1)
+    for i in range(rows):
+        received = start + dt.timedelta(days=i % 300)
+        sheet.append(
+            [source, f"压测线索{i}：截留补贴", "反映截留补贴问题", received, org_name]
+            + [""] * 6
+            + [f"YC-{i}"]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def stall_while_staging(*, rows: int, kind: str = "people") -> None:
-    """Start a ``rows``-row import of ``kind`` (people or orgs) and stop it for good in
+    """Start a ``rows``-row import of ``kind`` (people, orgs or clues) and stop it for good in
     the middle of staging, printing ``people=<n> audit=<n>`` (or ``orgs=<n> …``: the
     visible rows before it began) and then ``staging`` once the first staged batch is
     written: for a test to kill -9 the process there."""
@@ -476,6 +524,12 @@ def stall_while_staging(*, rows: int, kind: str = "people") -> None:
         importer = make_user(f"importer-{tag}", org, roles.ROLE_DATA)
         data = orgs_workbook(rows, org.name)
         visible = f"orgs={Org.objects.count()}"
+    elif kind == "clues":
+        from jiandu.clues.models import Clue
+
+        importer = make_user(f"importer-{tag}", org, roles.ROLE_CLUES)
+        data = clues_workbook(rows, org.name)
+        visible = f"clues={Clue.objects.count()}"
     else:
         importer = make_user(f"importer-{tag}", org, roles.ROLE_CLUES)
         data = people_workbook(rows, org.name)
@@ -512,7 +566,8 @@ if __name__ == "__main__":
     parser.add_argument(
         "--stall-while-staging", type=int, default=0, help="see stall_while_staging (rows)"
     )
-    parser.add_argument("--stall-kind", default="people", help="people or orgs")
+    parser.add_argument("--stall-kind", default="people", help="people, orgs or clues")
+    parser.add_argument("--import-kind", default="people", help="people or clues")
     args = parser.parse_args()
     if args.migrate:
         from django.core.management import call_command
@@ -523,6 +578,7 @@ if __name__ == "__main__":
     result = measure(hold=args.hold) if args.hold > 0 else {"vendor": connection.vendor}
     if args.import_rows:
         result["imports"] = [
-            measure_import(rows=args.import_rows, way=way) for way in args.ways.split(",")
+            measure_import(rows=args.import_rows, way=way, kind=args.import_kind)
+            for way in args.ways.split(",")
         ]
     print(json.dumps(result))

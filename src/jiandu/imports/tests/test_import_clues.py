@@ -236,3 +236,55 @@ def test_disposal_and_outcomes_need_their_own_permissions(users, world):
     )
     assert result.ok, result.errors
     assert Clue.objects.get().handling_org == world.petition_room
+
+
+def test_staged_clue_import_writes_what_the_services_write(users, world):
+    """Built and staged ahead, published in one transaction: each clue has its number,
+    its 受理 event, its links and its audit row as ``clue_create`` gives them; an
+    imported sanction outcome has its 处分执行 row (what saving an outcome sets off);
+    the person of an outcome already linked as 被反映人 is linked once."""
+    from jiandu.followup.models import SanctionExecution
+
+    register(world, ID_1, "张某某")
+    register(world, ID_2, "李某")
+    outcome_rows = [*OUTCOME_ROWS, ["WH-002", ID_1, "", "批评教育", "诫勉", "", "2020-04-29", ""]]
+    result = import_file(
+        actor=users["county"],
+        kind="clues",
+        filename="台账.xlsx",
+        data=_clues_file(CLUE_ROWS, outcome_rows),
+    )
+    assert result.ok, result.errors
+    clues = list(Clue.objects.order_by("pk"))
+    assert [c.number for c in clues] == [f"XS2020{c.pk:07d}" for c in clues]
+    for clue in clues:
+        assert list(clue.events.values_list("action", flat=True)) == [ClueAction.RECEIVE]
+        assert clue.search_grams and clue.due_date is not None
+        created = AuditLog.objects.get(
+            action=AuditAction.CREATE, object_type="clues.clue", object_id=str(clue.pk)
+        )
+        assert created.changes["number"] == clue.number
+    case = Clue.objects.get(title="某村干部截留低保金")
+    assert case.domain_key and Outcome.objects.get(clue=case).domain_key == case.domain_key
+    sanction = Outcome.objects.get(clue=case)
+    assert SanctionExecution.objects.filter(outcome=sanction).count() == 1
+    talk = Clue.objects.get(title="某街道违规发放津贴")
+    assert talk.subject_people.count() == 2 and talk.outcomes.count() == 2
+    assert audit_verify().ok
+
+
+def test_a_refused_outcome_row_is_named_and_nothing_is_written(users, world):
+    register(world, ID_1, "张某某")
+    register(world, ID_2, "李某")
+    outcome_rows = [*OUTCOME_ROWS, ["WH-003", "", "王某", "党纪处分", "", "", "2020-06-01", ""]]
+    rows = [*CLUE_ROWS[:2], [*CLUE_ROWS[2][:11], "WH-003"]]
+    before = (Clue.objects.count(), Outcome.objects.count(), AuditLog.objects.count())
+    result = import_file(
+        actor=users["county"],
+        kind="clues",
+        filename="台账.xlsx",
+        data=_clues_file(rows, outcome_rows),
+    )
+    assert not result.ok
+    assert {(e.sheet, e.row) for e in result.errors} == {("处理结果", 4)}
+    assert (Clue.objects.count(), Outcome.objects.count(), AuditLog.objects.count()) == before

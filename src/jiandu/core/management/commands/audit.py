@@ -41,6 +41,7 @@ class Command(BaseCommand):
         from jiandu.core.audit import (
             AuditKeyError,
             audit_checkpoint,
+            audit_discard_abandoned,
             audit_head_recover,
             audit_seal,
             audit_verify,
@@ -55,6 +56,9 @@ class Command(BaseCommand):
                         "审计链头记录缺失，未入链；请先运行 jiandu audit recover-head", returncode=1
                     )
                 self.stdout.write(f"已入链{result.sealed}条记录，最后序号{result.last_sequence}。")
+                discarded = audit_discard_abandoned()
+                if discarded:
+                    self.stdout.write(f"已清除{discarded}个未发布即中断的任务暂存的审计行。")
             elif action == "checkpoint":
                 try:
                     point = audit_checkpoint(directory=Path(options["dir"]))

@@ -55,7 +55,7 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def _worker(self, *, once: bool, poll: float) -> None:
-        from jiandu.core.audit import audit_seal_quietly
+        from jiandu.core.audit import audit_discard_abandoned_quietly, audit_seal_quietly
         from jiandu.core.tasks import task_claim_next, task_run
         from jiandu.core.warmup import warm_up
 
@@ -82,6 +82,7 @@ class Command(BaseCommand):
                 # Idle: link any audit rows a crashed process committed but never
                 # sealed, so every row joins the chain within one poll interval.
                 audit_seal_quietly()
+                audit_discard_abandoned_quietly()
                 if once:
                     break
                 time.sleep(poll)
