@@ -215,7 +215,7 @@ def test_platform_command_table_is_djangos_list_of_our_commands():
     from jiandu.cli import PLATFORM_COMMANDS
 
     ours = {name: app for name, app in get_commands().items() if app.startswith("jiandu.")}
-    assert PLATFORM_COMMANDS == ours
+    assert ours == PLATFORM_COMMANDS
 
 
 HELP_WITHOUT_SETUP = (

@@ -18,7 +18,8 @@ def warm_up() -> None:
     """Import the whole URL configuration, collect once, freeze what is left.
 
     Called by the WSGI entry point (so by every gunicorn worker) after the application
-    is built, and by the task worker when it starts; benchmarks call it too, so that they measure what a worker does."""
+    is built, and by the task worker when it starts; benchmarks call it too, so that
+    they measure what a worker does."""
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imports every urls, views and api module

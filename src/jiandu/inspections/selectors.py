@@ -320,6 +320,8 @@ def draw_avoid_rows(draw: TeamDraw) -> list[dict[str, str]]:
         }
         for p in pairs
     ]
+
+
 # --- 三本账 list (page and API): one query for the rows, no COUNT over the table -------
 
 LEDGER_COUNT_UPTO = 500  # the list counts its rows up to here; above it: "500条以上"
