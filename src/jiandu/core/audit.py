@@ -360,9 +360,14 @@ class StagedWrite:
         """Copy every staged table, in the order first added, then the audit rows (run
         inside the transaction that is to make them visible). IntegrityError when a row
         breaks a constraint (the caller's transaction then writes nothing)."""
+        from jiandu.core.db import rows_published
+
         for table in self.tables:
             table.publish()
         self.audit.publish()
+        for table in self.tables:
+            if table.pks:
+                rows_published.send(sender=table.model, pks=table.pks)
 
     def discard(self) -> None:
         for table in self.tables:

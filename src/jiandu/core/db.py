@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import DatabaseError, connections, models
 from django.db.models import QuerySet
+from django.dispatch import Signal
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,12 @@ def insert_values(
 _stage_numbers = itertools.count(1)
 
 
+# Sent after a staged write (core.audit.StagedWrite) made its rows visible, once per
+# model with ``pks``: the rows that came in without ``save()`` and so without
+# ``post_save`` (the statistics centre's daily aggregate follows them this way).
+rows_published = Signal()
+
+
 class StagedTable:
     """Rows of ``model`` written ahead of the transaction that makes them visible.
 
@@ -163,6 +170,8 @@ class StagedTable:
         self.connection = connections["default"]
         self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
         self.rows = 0
+        self.with_pk = with_pk
+        self.pks: list[Any] = []  # of the rows added, when they come with their own
         quote = self.connection.ops.quote_name
         self.name = quote(f"jiandu_stage_{next(_stage_numbers)}_{model._meta.db_table}")
         self._columns = ", ".join(quote(f.column) for f in self.fields)
@@ -190,6 +199,8 @@ class StagedTable:
             self.name, self._columns, ", ".join(["%s"] * (len(self.fields) + 1))
         )
         objs = list(objs)
+        if self.with_pk:
+            self.pks += [obj.pk for obj in objs]
         with connection.cursor() as cursor:
             for start in range(0, len(objs), batch_size):
                 batch = []

@@ -1,8 +1,9 @@
 """The daily aggregate follows every write of a counted record, whichever path made it
 (page, API, import, service): before a save or delete the (org, day) cells the record
 counts in are noted, after it those cells and the new ones are recomputed from the raw
-rows, in the same transaction (``jiandu.statcentre.aggregate``). ``QuerySet.update`` and
-``bulk_create`` send no signals: a bulk writer runs inside ``aggregate.paused()`` and
+rows, in the same transaction (``jiandu.statcentre.aggregate``). Staged imports announce
+their rows with ``core.db.rows_published`` (one refresh per batch). ``QuerySet.update``
+and ``bulk_create`` send no signals: a bulk writer runs inside ``aggregate.paused()`` and
 rebuilds after (the demo does), or runs ``jiandu stats rebuild``."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from jiandu.clues.models import Clue, ExposureBatch, ExposureCase, Outcome, Petition
+from jiandu.core.db import rows_published
 from jiandu.followup.models import Clarification, FalseAccusation, FeedbackStep
 
 # Every model a registered count figure reads (its model, or one its org and date fields
@@ -77,6 +79,18 @@ def _persons_changed(
         return
     aggregate.refresh_cells(*(aggregate.cells_of(ExposureCase, pk) for pk in cases))
 
+
+def _published(sender: Any, pks: list[Any], **kwargs: Any) -> None:
+    """Rows a staged import made visible without ``save()`` (core.db.rows_published):
+    their cells are recomputed once for the whole batch, in the publishing transaction."""
+    from jiandu.statcentre import aggregate
+
+    if sender not in WATCHED or aggregate.is_paused():
+        return
+    aggregate.refresh_cells(aggregate.cells_of_many(sender, pks))
+
+
+rows_published.connect(_published, dispatch_uid="statcentre-rows-published")
 
 for _model in WATCHED:
     uid = f"statcentre-{_model._meta.label_lower}"
