@@ -130,6 +130,7 @@ def test_detail_has_the_timeline_outcomes_and_next_actions(login, users, county_
         "escalate",
         "direct_handle",
         "assign_down",
+        "extend",  # 延期 of the 办理期限, through its own 呈批
     ]
     # A reader without clues.change_clue is offered no action.
     body = login(users["leader"]).get(f"/api/v1/clues/clues/{county_clue.pk}").json()
@@ -229,6 +230,7 @@ def test_a_legal_action_moves_the_clue_and_writes_an_event(login, users, county_
         "escalate",
         "direct_handle",
         "close",
+        "extend",
     ]
 
 
