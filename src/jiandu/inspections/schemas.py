@@ -6,7 +6,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from jiandu.core.schemas import OrgRef
+from jiandu.core.schemas import Id, OrgRef
 
 
 class InspectionRoundOut(Schema):
@@ -59,7 +59,7 @@ class InspectionRoundDetailOut(InspectionRoundOut):
 
 
 class InspectionTargetIn(Schema):
-    org: int = Field(..., description="被巡察单位编号")
+    org: Id = Field(..., description="被巡察单位编号")
     focus_items: list[str] = Field([], description="重点事项代码（菜单式，按单位选定）")
 
 
@@ -110,8 +110,8 @@ class InspectionTalentIn(Schema):
 
 
 class InspectionConflictIn(Schema):
-    person: int
-    org: int
+    person: Id
+    org: Id
     reason: str = Field("relative", description="relative/former/other")
     note: str = Field("", max_length=200)
 
@@ -120,14 +120,14 @@ class InspectionConflictIn(Schema):
 
 
 class InspectionUnitMemberIn(Schema):
-    org: int
+    org: Id
     role: str = Field(..., description="stationed/township/department/village_committee")
 
 
 class InspectionUnitIn(Schema):
     name: str = Field(..., min_length=1, max_length=60)
     members: list[InspectionUnitMemberIn] = Field(..., min_length=2)
-    covered: list[int] = Field(..., min_length=1, description="监督单位编号")
+    covered: list[Id] = Field(..., min_length=1, description="监督单位编号")
 
 
 class InspectionUnitMemberOut(Schema):
@@ -179,15 +179,15 @@ class InspectionUnitDetailOut(InspectionUnitOut):
 
 
 class InspectionPlanIn(Schema):
-    orgs: list[int] = Field(..., description="年度监督单位")
-    key: list[int] = Field([], description="其中重点检查")
+    orgs: list[Id] = Field(..., description="年度监督单位")
+    key: list[Id] = Field([], description="其中重点检查")
 
 
 class InspectionCheckIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     topic: str = Field(..., description="专项检查类别名称（如 扶贫、节假日、高档烟酒）")
     held_on: dt.date
-    targets: list[int] = Field(..., min_length=1)
+    targets: list[Id] = Field(..., min_length=1)
     team_size: int = Field(3, ge=1, le=15)
     required_skills: list[str] = []
 
@@ -222,20 +222,20 @@ class InspectionCheckStepIn(Schema):
 
 
 class InspectionCheckFindingIn(Schema):
-    org: int
-    category: int = Field(..., description="问题类别编号")
+    org: Id
+    category: Id = Field(..., description="问题类别编号")
     description: str = Field(..., min_length=1)
 
 
 class InspectionCheckOutcomeIn(Schema):
     kind: str = Field(..., description="order 责令整改 / talk 责任提醒谈话 / admonish 纠错诫勉")
-    org: int
+    org: Id
     person_name: str = Field("", max_length=50)
     note: str = ""
 
 
 class InspectionReportIn(Schema):
-    org: int = Field(..., description="被巡察单位")
+    org: Id = Field(..., description="被巡察单位")
     kind: str = Field(..., description="inspection 巡察报告 / clues 专题报告（问题线索报告）")
     text: str = Field(..., min_length=1)
 
@@ -276,7 +276,7 @@ class InspectionReportFileOut(Schema):
 class InspectionReportCommentIn(Schema):
     text: str = Field(..., min_length=1)
     outcome: str = Field("note", description="note 意见 / problem 发现问题 / clue 发现问题线索")
-    category: int | None = Field(None, description="发现问题时：问题类别编号")
+    category: Id | None = Field(None, description="发现问题时：问题类别编号")
     clue_title: str = Field("", max_length=100)
 
 
@@ -315,21 +315,21 @@ class InspectionLedgerPageOut(Schema):
 
 
 class InspectionLedgerRowIn(Schema):
-    county: int
+    county: Id
     kind: str = Field(..., description="transferred/governance/assigned")
     title: str = Field(..., min_length=1, max_length=200)
-    clue: int | None = None
-    problem: int | None = None
+    clue: Id | None = None
+    problem: Id | None = None
 
 
 class InspectionLedgerLineIn(Schema):
-    row: int = Field(..., description="台账条目编号")
+    row: Id = Field(..., description="台账条目编号")
     progress: str
     status: str = Field(..., description="open 办理中 / done 已办结")
 
 
 class InspectionLedgerMonthIn(Schema):
-    county: int
+    county: Id
     month: dt.date = Field(..., description="月份（该月任一日）")
     lines: list[InspectionLedgerLineIn] = Field(..., min_length=1)
 
