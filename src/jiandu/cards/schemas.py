@@ -7,14 +7,14 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from jiandu.core.schemas import CursorPageQuery, OrgRef, QuerySchema
+from jiandu.core.schemas import CursorPageQuery, Id, OrgRef, QuerySchema
 from jiandu.oversight.schemas import FileIn
 
 
 class CardQuery(CursorPageQuery):
     year: int | None = Field(None, ge=2000, le=2100, description="年度")
     quarter: int | None = Field(None, ge=1, le=4, description="季度")
-    committee: int | None = Field(None, description="发卡党委 id")
+    committee: Id | None = Field(None, description="发卡党委 id")
     category: str = Field("", description="提醒对象类别")
     status: str = Field("", description="状态：draft 草稿，issued 已印发，void 已作废")
     overdue: bool = Field(False, description="只列逾期未报送履责小结的")
@@ -72,21 +72,21 @@ class CardPageOut(Schema):
 
 
 class CardCreateIn(Schema):
-    committee: int
-    post: int = Field(..., description="提醒对象的现任职务（党员干部库任职记录 id）")
+    committee: Id
+    post: Id = Field(..., description="提醒对象的现任职务（党员干部库任职记录 id）")
     year: int = Field(..., ge=2000, le=2100)
     quarter: int = Field(..., ge=1, le=4)
-    template: int | None = Field(None, description="主体责任清单模板 id")
-    negative_list: int | None = Field(None, description="附负面清单模板 id")
+    template: Id | None = Field(None, description="主体责任清单模板 id")
+    negative_list: Id | None = Field(None, description="附负面清单模板 id")
     items: list[str] | None = Field(None, description="不用模板时的事项")
 
 
 class BatchIssueIn(Schema):
-    committee: int
+    committee: Id
     year: int = Field(..., ge=2000, le=2100)
     quarter: int = Field(..., ge=1, le=4)
-    template: int
-    negative_list: int | None = None
+    template: Id
+    negative_list: Id | None = None
     posts: list[int] = Field(..., description="提醒对象的现任职务 id")
 
 
@@ -111,9 +111,9 @@ class SummaryIn(Schema):
 class SpotCheckIn(Schema):
     note: str
     checked_on: dt.date | None = None
-    checklist: int | None = None
+    checklist: Id | None = None
     findings: list[str] = []
-    category: int | None = None
+    category: Id | None = None
 
 
 class StatsQuery(QuerySchema):
@@ -136,7 +136,7 @@ class StatsOut(Schema):
 
 class RecordsQuery(StatsQuery):
     metric: str
-    committee: int | None = None
+    committee: Id | None = None
 
 
 class RecordsOut(Schema):

@@ -7,12 +7,12 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from jiandu.core.schemas import OrgRef, QuerySchema, choice_label
+from jiandu.core.schemas import Id, OrgRef, QuerySchema, choice_label
 from jiandu.documents.choices import DocumentStatus, DocumentType
 
 
 class DocumentQuery(QuerySchema):
-    organ: int | None = Field(None, description="发文机关编号")
+    organ: Id | None = Field(None, description="发文机关编号")
     document_type: DocumentType | None = Field(None, description="公文种类")
     year: int | None = Field(None, ge=2000, le=2100, description="年份")
     status: DocumentStatus | None = Field(None, description="状态：issued 已印发，void 已作废")

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from ninja import Field, Schema
 
-from jiandu.core.schemas import CursorPageQuery, OrgRef, QuerySchema, choice_label
+from jiandu.core.schemas import CursorPageQuery, Id, OrgRef, QuerySchema, choice_label
 from jiandu.oversight.choices import RectificationAction, RectificationStatus
 from jiandu.oversight.services import Upload
 
@@ -41,9 +41,9 @@ class ProblemQuery(CursorPageQuery):
         description="整改状态：pending 待整改，working 正在整改（含待验收），submitted 待验收，"
         "closed 已销号，immediate 立行立改",
     )
-    source: int | None = Field(None, description="问题来源 id")
-    category: int | None = Field(None, description="问题类别 id")
-    org: int | None = Field(None, description="责任单位 id")
+    source: Id | None = Field(None, description="问题来源 id")
+    category: Id | None = Field(None, description="问题类别 id")
+    org: Id | None = Field(None, description="责任单位 id")
     overdue: bool = Field(False, description="只列超期未销号")
     text: str = Field("", description="编号或描述关键词")
 
@@ -178,12 +178,12 @@ class ProblemDetailOut(ProblemOut):
 
 
 class ProblemCreateIn(Schema):
-    org: int = Field(..., description="责任单位 id（须在管辖范围内）")
+    org: Id = Field(..., description="责任单位 id（须在管辖范围内）")
     description: str = Field(..., min_length=1)
     source: str = Field(..., description="问题来源代码，如 supervision、inspection、self_check")
-    category: int = Field(..., description="问题类别 id")
+    category: Id = Field(..., description="问题类别 id")
     found_on: dt.date
-    supervising_org: int = Field(..., description="监督责任单位 id：本单位或所代表的纪委监委")
+    supervising_org: Id = Field(..., description="监督责任单位 id：本单位或所代表的纪委监委")
     evidence: list[FileIn] = []
     immediate_reason: str = Field("", description="立行立改情况；填写即登记为立行立改并销号")
 

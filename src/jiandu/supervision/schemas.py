@@ -72,7 +72,7 @@ class CampaignCreateIn(Schema):
 
 
 class CampaignProblemQuery(CursorPageQuery):
-    org: int | None = Field(None, description="参与单位 id")
+    org: Id | None = Field(None, description="参与单位 id")
     stage: str = Field(
         "", description="immediate 立行立改，working 正在整改，pending 待整改，closed 已销号"
     )
