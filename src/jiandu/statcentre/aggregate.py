@@ -272,6 +272,28 @@ def _month_end(day: dt.date) -> dt.date:
     return following - ONE
 
 
+# The first half of the advisory-lock keys taken by :func:`_lock_orgs` ("JD" + 1):
+# keeps them apart from any other user of PostgreSQL's advisory locks.
+LOCK_SPACE = 0x4A4401
+
+
+def _lock_orgs(org_ids: set[int]) -> None:
+    """Make concurrent refreshes of one unit's rows take turns (PostgreSQL; SQLite has
+    one writer at a time anyway). Each refresh deletes a unit's rows and inserts them
+    again from the raw rows: two transactions doing that at once would lock the rows in
+    different orders (a deadlock), or the second would miss the first's new rows and
+    insert a second copy. With a lock per unit, held to the end of the transaction and
+    taken in ascending order, the second waits for the first to commit; its statements
+    then see the first's rows (read committed: a snapshot per statement)."""
+    if connection.vendor != "postgresql" or not org_ids:
+        return
+    with connection.cursor() as cursor:
+        for org_id in sorted(org_ids):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, org_id % 2_147_483_648]
+            )
+
+
 def refresh(source: Source, cells: Iterable[tuple[int | None, dt.date | None]]) -> None:
     """Recompute the rows of one source for the (org, day) cells (those with both)."""
     chosen = sorted({(o, d) for o, d in cells if o is not None and d is not None})
@@ -292,6 +314,7 @@ def refresh(source: Source, cells: Iterable[tuple[int | None, dt.date | None]]) 
     for _o, day in chosen:
         start, end = min(start, day), max(end, day)
     with transaction.atomic():
+        _lock_orgs({org_id for org_id, _day in chosen})
         DailyFigure.objects.filter(key__in=keys).filter(agg_where).delete()
         _insert_from(plist, _raw_query(plist, raw_where, start, end))
         if not plist[0].span:
@@ -334,6 +357,14 @@ def rebuild(
         elif every:
             DailyFigure.objects.all().delete()
             MonthlyFigure.objects.all().delete()
+        elif ids is not None:
+            _lock_orgs(set(ids))  # the writers of these units wait (see _lock_orgs)
+        elif postgres:  # a date range of every unit: every writer waits
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"LOCK TABLE {DailyFigure._meta.db_table}, {MonthlyFigure._meta.db_table} "
+                    "IN SHARE ROW EXCLUSIVE MODE"
+                )
         for plist in groups.values():
             org_field = plist[0].org_field
             keys = [p.key for p in plist]
