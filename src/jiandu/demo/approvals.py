@@ -204,11 +204,10 @@ def build_sweep_demo(*, last_day: dt.date) -> dict[str, int]:
 
 
 def build_collective_review_demo(*, last_day: dt.date) -> dict[str, int]:
-    """One 集体排查 of the city (with minutes): two 暂存待查 clues not yet reviewed in the
-    大起底 are decided 予以了结, each decision now a 呈批件 waiting for approval on the
-    route of the clue's handling unit (units with listed signers first)."""
-    from django.db.models import Case, IntegerField, Value, When
-
+    """One 集体排查 of the city (with minutes): up to two 暂存待查 clues not yet under
+    approval are decided 予以了结, each decision now a 呈批件 waiting for approval on the
+    route of the clue's handling unit — clues of units with listed signers (第一监督检查室,
+    五华区) when there are any."""
     from jiandu.accounts.models import User
     from jiandu.approvals.choices import RequestStatus
     from jiandu.approvals.models import ApprovalRequest
@@ -218,16 +217,13 @@ def build_collective_review_demo(*, last_day: dt.date) -> dict[str, int]:
     busy = ApprovalRequest.objects.filter(
         target_type="clues.clue", status=RequestStatus.PENDING
     ).values("target_id")
-    rank = Case(
-        *(When(handling_org_id=unit, then=Value(n)) for n, unit in enumerate(_signed_units())),
-        default=Value(99),
-        output_field=IntegerField(),
-    )
-    clues = list(
-        Clue.objects.filter(disposal_method=DisposalMethod.SHELVED, status=ClueStatus.DISPOSING)
-        .exclude(pk__in=busy)
-        .order_by(rank, "-pk")[:2]
-    )
+    open_shelved = Clue.objects.filter(
+        disposal_method=DisposalMethod.SHELVED, status=ClueStatus.DISPOSING
+    ).exclude(pk__in=busy)
+    # Clues of units with listed signers (the whole route can be signed with the demo's
+    # accounts); others only when there are none.
+    clues = list(open_shelved.filter(handling_org_id__in=_signed_units()).order_by("-pk")[:2])
+    clues = clues or list(open_shelved.order_by("-pk")[:2])
     if not clues:
         return {"collective_items": 0}
     decisions = "\n".join(
