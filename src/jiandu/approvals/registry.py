@@ -70,7 +70,8 @@ def describe(request: ApprovalRequest) -> list[tuple[str, str]]:
 # --- where a request comes from ------------------------------------------------------
 
 # ``describe(user, id)`` of one source kind: the words shown on the request page (e.g.
-# 线索大起底“…”) and the link to it, empty when ``user`` may not open it.
+# 线索大起底“…”) and the link to it, empty when ``user`` may not open it (or is None:
+# the words only, for the API).
 SourceDescriber = Callable[[Any, int], tuple[str, str]]
 _sources: dict[str, SourceDescriber] = {}
 

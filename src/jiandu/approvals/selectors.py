@@ -91,6 +91,8 @@ def request_data(request: ApprovalRequest) -> dict[str, Any]:
         "status": request.status,
         "status_label": request.get_status_display(),
         "drafted_by": request.drafted_by.display_name,
+        "drafted_by_org": str(request.drafted_by.org or ""),
+        "source": (registry.describe_source(None, request.source) or ("", ""))[0],
         "submitted_at": request.submitted_at,
         "decided_at": request.decided_at,
         "waiting_for": step.get_signer_role_display() if step else "",

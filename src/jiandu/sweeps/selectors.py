@@ -70,7 +70,11 @@ def request_source_sweep(user: Any, pk: int) -> tuple[str, str]:
     sweep = Sweep.objects.filter(pk=pk).only("name").first()
     if sweep is None:
         return "线索大起底", ""
-    visible = user.has_perm("clues.view_clue") and sweep_list(user=user).filter(pk=pk).exists()
+    visible = (
+        user is not None
+        and user.has_perm("clues.view_clue")
+        and sweep_list(user=user).filter(pk=pk).exists()
+    )
     url = reverse("sweeps:sweep_detail", args=[pk]) if visible else ""
     return f"线索大起底“{sweep.name}”", url
 
@@ -82,7 +86,8 @@ def request_source_review(user: Any, pk: int) -> tuple[str, str]:
     if review is None:
         return "集体排查", ""
     visible = (
-        user.has_perm("clues.view_clue")
+        user is not None
+        and user.has_perm("clues.view_clue")
         and CollectiveReview.objects.restrict(user).filter(pk=pk).exists()
     )
     url = reverse("sweeps:review_detail", args=[pk]) if visible else ""

@@ -197,3 +197,14 @@ def test_the_request_page_names_the_drafters_unit_and_the_sweep(
     page = client.get(url).content.decode()
     assert "线索大起底“暂存待查线索大起底”" in page and link not in page
     assert "提交签批" in page
+
+
+def test_the_api_names_the_drafters_unit_and_the_sweep(client, world, casemgmt, signers, clues):
+    sweep = _sweep(casemgmt)
+    request = _redispose(casemgmt, sweep, clues["room1"]).request
+    client.force_login(signers["room1head"])
+    data = client.get(f"/api/v1/approvals/{request.pk}").json()
+    assert (data["org"], data["drafted_by_org"]) == ("第一监督检查室", "案件监督管理室")
+    assert data["source"] == "线索大起底“暂存待查线索大起底”"
+    awaiting = client.get("/api/v1/approvals/?awaiting=true").json()
+    assert [row["id"] for row in awaiting] == [request.pk]
