@@ -208,3 +208,24 @@ def test_the_api_names_the_drafters_unit_and_the_sweep(client, world, casemgmt, 
     assert data["source"] == "线索大起底“暂存待查线索大起底”"
     awaiting = client.get("/api/v1/approvals/?awaiting=true").json()
     assert [row["id"] for row in awaiting] == [request.pk]
+
+
+def test_the_approval_form_names_the_drafters_unit_and_the_sweep(world, casemgmt, signers, clues):
+    import io
+
+    from docx import Document
+
+    from jiandu.documents.approval_form import render_approval_form_docx
+    from jiandu.testing import approve_request
+
+    sweep = _sweep(casemgmt)
+    request = approve_request(_redispose(casemgmt, sweep, clues["room1"]).request)
+    data = render_approval_form_docx(
+        request=request, number="批〔2026〕1号", organ="昆明市纪委监委"
+    )
+    rows = {
+        row.cells[0].text: row.cells[1].text for row in Document(io.BytesIO(data)).tables[0].rows
+    }
+    assert rows["承办单位"] == "第一监督检查室"
+    assert rows["承办人"].endswith("（案件监督管理室）")
+    assert rows["来源"] == "线索大起底“暂存待查线索大起底”"
