@@ -110,7 +110,10 @@ def _approve_pending(clue_pk: int) -> None:
     from jiandu.approvals.models import ApprovalRequest
     from jiandu.testing import approve_request
 
-    approve_request(ApprovalRequest.objects.get(target_id=clue_pk, status="pending"))
+    # A petition and a clue may share an id: the request names its target's type too.
+    approve_request(
+        ApprovalRequest.objects.get(target_type="clues.clue", target_id=clue_pk, status="pending")
+    )
 
 
 def _clue_pk(page) -> int:

@@ -91,3 +91,72 @@ def test_casemgmt_sweeps_the_shelved_clues_and_a_redisposal_goes_to_its_route(rw
     assert (item.decision, item.new_method, item.request_id) == (
         "redispose", "preliminary_verification", request.pk,
     )  # fmt: skip
+
+
+def _sign(page, log_in, username: str, number: str, opinion: str) -> None:
+    """As ``username``: open the request from the workbench's 待我审批 and sign 同意."""
+    log_in(username)
+    page.locator("#awaiting-approvals").get_by_role("link", name=re.compile(number)).click()
+    page.wait_for_url(re.compile(r".*/approvals/\d+/$"))
+    assert "待签" in page.locator("#approval-steps").inner_text()
+    page.get_by_label("同意").check()
+    page.fill("textarea[name=opinion]", opinion)
+    page.get_by_role("button", name="提交签批").click()
+    page.wait_for_selector("text=已签批")
+
+
+def test_casemgmt_redisposes_a_clue_of_room1_its_head_reviews_and_the_leader_approves(
+    rw, page, log_in
+):
+    """The 重新处置 of a 大起底 goes along the route of the clue's handling unit
+    (第一监督检查室): its 室主任 ``room1head`` reviews, the city's 分管领导 ``leader``
+    approves, and the clue then shows the new disposal — not the route of the
+    案件监督管理室 that drafted it, where nobody signs."""
+    from jiandu.approvals.models import ApprovalRequest
+    from jiandu.clues.models import Clue
+
+    world = rw.world
+    clue = _clue(rw, "某局违规兼职取酬（暂存）", world.room1, dt.date(2020, 5, 6), "shelved")
+
+    base = log_in("casemgmt")
+    page.goto(f"{base}/sweeps/")
+    page.fill("input[name=name]", "第一监督检查室暂存线索大起底")
+    page.locator("input[name=disposal_method][value=shelved]").check()
+    page.get_by_role("button", name="发起").click()
+    page.wait_for_url(re.compile(r".*/sweeps/\d+/$"))
+    sweep_url = page.url
+    row = page.locator("tr", has_text=clue.number)
+    row.locator("summary", has_text="复核").click()
+    row.locator("input[name=decision][value=redispose]").check()
+    row.locator("select[name=new_method]").select_option("preliminary_verification")
+    row.locator("textarea[name=note]").fill("收到新的举报材料，具备初步核实条件")
+    row.get_by_role("button", name="提交复核").click()
+    page.wait_for_selector(f"text=已复核 {clue.number}")
+
+    # The request: the handling room's, drafted by casemgmt, from this sweep.
+    page.locator("#sweep-counts a", has_text="重新处置审批中").click()
+    page.locator("tr", has_text=clue.number).get_by_role("link", name=re.compile("呈批件")).click()
+    page.wait_for_url(re.compile(r".*/approvals/\d+/$"))
+    facts = page.locator(".desc-list").inner_text()
+    assert re.search(r"承办单位\s*第一监督检查室", facts)
+    assert re.search(r"承办人\s*\S+（案件监督管理室）", facts)
+    source = page.locator("#approval-source")
+    assert "线索大起底“第一监督检查室暂存线索大起底”" in source.inner_text()
+    assert source.get_by_role("link").get_attribute("href") in sweep_url
+    request = ApprovalRequest.objects.get(target_type="clues.clue", target_id=clue.pk)
+    assert (request.org_id, request.drafted_by.username) == (world.room1.pk, "casemgmt")
+
+    # 室主任审核 by the room's head, then 分管领导审批 by the city's leader.
+    _sign(page, log_in, "room1head", clue.number, "拟同意，呈领导审批")
+    assert Clue.objects.get(pk=clue.pk).disposal_method == "shelved"
+    _sign(page, log_in, "leader", clue.number, "同意")
+    assert "已批准" in page.content()
+
+    # The clue now shows the new disposal; the sweep counts it as taken effect.
+    log_in("casemgmt")
+    page.goto(f"{base}/clues/clues/{clue.pk}/")
+    workflow = page.locator("#clue-workflow .desc-list").inner_text()
+    assert re.search(r"处置方式\s*初步核实", workflow), workflow
+    assert Clue.objects.get(pk=clue.pk).disposal_method == "preliminary_verification"
+    page.goto(sweep_url)
+    assert re.search(r"重新处置已生效\s*1", page.locator("#sweep-counts").inner_text())

@@ -65,3 +65,28 @@ def label(key: str) -> str:
 def describe(request: ApprovalRequest) -> list[tuple[str, str]]:
     kind = _kinds.get(request.kind)
     return kind.describe(request.payload) if kind else []
+
+
+# --- where a request comes from ------------------------------------------------------
+
+# ``describe(user, id)`` of one source kind: the words shown on the request page (e.g.
+# 线索大起底“…”) and the link to it, empty when ``user`` may not open it (or is None:
+# the words only, for the API).
+SourceDescriber = Callable[[Any, int], tuple[str, str]]
+_sources: dict[str, SourceDescriber] = {}
+
+
+def register_source(prefix: str, describe: SourceDescriber) -> None:
+    """An app that drafts requests in bulk (``source="<prefix>:<id>"``, e.g. a
+    线索大起底) says how to name and link them (it sits above this one, ADR 0015)."""
+    _sources[prefix] = describe
+
+
+def describe_source(user: Any, source: str) -> tuple[str, str] | None:
+    """(words, link) of a request's ``source`` for ``user``; None for a source no app
+    registered (or a request drafted one by one)."""
+    prefix, _sep, ident = source.partition(":")
+    describe = _sources.get(prefix)
+    if describe is None or not ident.isdigit():
+        return None
+    return describe(user, int(ident))

@@ -38,6 +38,10 @@ class RequestOut(Schema):
     status: str
     status_label: str
     drafted_by: str = Field(description="承办人")
+    drafted_by_org: str = Field(
+        "", description="承办人所在单位（可能不是承办单位，如线索大起底的复核人）"
+    )
+    source: str = Field("", description="来源（如线索大起底“…”、集体排查“…”；逐件呈批的为空）")
     submitted_at: dt.datetime
     decided_at: dt.datetime | None
     waiting_for: str = Field(description="待签步骤（审批中时）")

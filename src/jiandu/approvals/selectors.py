@@ -14,7 +14,7 @@ from jiandu.core.access import get_or_404
 
 
 def request_list(*, user: Any, status: str = "") -> QuerySet[ApprovalRequest]:
-    qs = ApprovalRequest.objects.restrict(user).select_related("org", "drafted_by")
+    qs = ApprovalRequest.objects.restrict(user).select_related("org", "drafted_by__org")
     if status:
         qs = qs.filter(status=status)
     return qs
@@ -57,7 +57,7 @@ def requests_awaiting(*, user: Any, limit: int | None = None) -> list[ApprovalRe
 
 
 def step_signers(*, request: ApprovalRequest, step: ApprovalStep) -> list[Any]:
-    """Who may sign ``step`` now: the 室主任 (呈批审核) of the drafting office, or the
+    """Who may sign ``step`` now: the 室主任 (呈批审核) of the request's office, or the
     分管领导 (呈批审批) of its commission — never the drafter."""
     from django.contrib.auth import get_user_model
 
@@ -91,6 +91,8 @@ def request_data(request: ApprovalRequest) -> dict[str, Any]:
         "status": request.status,
         "status_label": request.get_status_display(),
         "drafted_by": request.drafted_by.display_name,
+        "drafted_by_org": str(request.drafted_by.org or ""),
+        "source": (registry.describe_source(None, request.source) or ("", ""))[0],
         "submitted_at": request.submitted_at,
         "decided_at": request.decided_at,
         "waiting_for": step.get_signer_role_display() if step else "",

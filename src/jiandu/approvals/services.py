@@ -55,8 +55,9 @@ def route_steps(*, org: Org, kind: str) -> tuple[list[str], ApprovalRoute | None
 
 
 def may_sign(user: Any, request: ApprovalRequest, step: ApprovalStep) -> bool:
-    """室主任审核: a holder of 审核 in the drafting office; 分管领导审批: a holder of 审批 in
-    the office's commission. Never the drafter, never outside the jurisdiction."""
+    """室主任审核: a holder of 审核 in the request's office (the record's handling unit,
+    whoever drafted it); 分管领导审批: a holder of 审批 in the office's commission. Never
+    the drafter, never outside the jurisdiction."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.org_id:
         return False
     if user.pk == request.drafted_by_id or request.org_id not in jurisdiction_org_ids(user):

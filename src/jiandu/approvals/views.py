@@ -62,6 +62,7 @@ def _context(user: Any, req: ApprovalRequest, **extra: Any) -> dict[str, Any]:
         "kind": kind,
         "rows": kind.describe(req.payload),
         "target_url": kind.url(req.target_id),
+        "source": registry.describe_source(user, req.source),
         "steps": selectors.request_steps(request=req),
         "current": step,
         "can_sign": can_sign,

@@ -48,6 +48,21 @@ KIND_LABELS: dict[str, str] = {
 }
 
 
+# Whose route a clue decision takes (docs/user-guide/approvals.md#审批流程与签批人): a
+# decision within the handling unit's remit (处置, 变更处置方式, 办结, 延期, 交办) is the
+# handling unit's, approved by its 室主任 and its commission's 分管领导 whoever drafts it —
+# a 线索大起底 or 集体排查 of 案件监督管理室 included; taking a clue up (提级查办, 直查直办)
+# is the upper commission's, along the route of the drafter's unit.
+DRAFTER_ROUTED_ACTIONS = frozenset({ClueAction.ESCALATE, ClueAction.DIRECT_HANDLE})
+
+
+def clue_request_org(*, actor: Any, clue: Clue, action: str) -> Org:
+    """The unit whose approval route a request of ``action`` on ``clue`` goes along."""
+    if action in DRAFTER_ROUTED_ACTIONS and actor.org is not None:
+        return actor.org
+    return clue.handling_org
+
+
 class _DryRun(Exception):
     pass
 
@@ -124,7 +139,9 @@ def clue_request_action(
     """呈批 one lifecycle action on a clue. The action is checked now exactly as it would
     be applied (a dry run of ``clue_apply`` rolled back), so a request that could never
     take effect is refused at once with the same message; ``on_date`` is ignored — an
-    approved decision takes effect on the day of the last approval."""
+    approved decision takes effect on the day of the last approval. The request goes
+    along the route of :func:`clue_request_org` (the clue's handling unit, whoever
+    drafts it, but for 提级查办 / 直查直办)."""
     # Imported here: the kinds are registered at start-up, the services load on use.
     from jiandu.approvals.services import request_submit
     from jiandu.clues.services import clue_apply
@@ -146,7 +163,7 @@ def clue_request_action(
         target_type=TARGET_TYPE,
         target_id=clue.pk,
         target_label=f"{clue.number} {clue.title}",
-        org=actor.org or clue.handling_org,
+        org=clue_request_org(actor=actor, clue=clue, action=action),
         summary=_summary(clue, action, payload),
         payload=payload,
         reason=reason or str(data.get("note") or data.get("conclusion_text") or ""),
@@ -282,7 +299,8 @@ def petition_request_action(
         target_type=PETITION_TARGET_TYPE,
         target_id=petition.pk,
         target_label=f"{petition.number} {petition.title}",
-        org=actor.org or petition.handling_org,
+        # The petition's handling unit's route, whoever drafts the 分办 (as a clue's).
+        org=petition.handling_org,
         summary=_petition_summary(petition, action, payload),
         payload=payload,
         reason=reason,

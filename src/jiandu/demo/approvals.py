@@ -143,64 +143,87 @@ def build_approvals_demo(*, actor: Any, orgs: dict[str, Any], last_day: dt.date)
     return {"routes": routes, "requests": len(requests) + len(county_requests)}
 
 
+def _signed_units() -> list[int]:
+    """The units whose 呈批件 the listed accounts carry to the end, first choice first:
+    第一监督检查室 (``room1head``, then ``leader``), 五华区 (``wuhualeader``)."""
+    from jiandu.accounts.models import User
+
+    org_of = dict(
+        User.objects.filter(username__in=["room1", "wuhua"]).values_list("username", "org_id")
+    )
+    return [org_of[name] for name in ("room1", "wuhua") if org_of.get(name)]
+
+
 def build_sweep_demo(*, last_day: dt.date) -> dict[str, int]:
     """One 线索大起底 (seed 004 re-swept 416 clues): every 暂存待查 clue received since
-    2018 in the city's jurisdiction, started by the city's staff; up to four reviewed
-    (维持, and the last one 重新处置 as 初步核实, now waiting for approval). The number of
-    clues follows the demo's scale (the demo's history starts last year)."""
+    2018 in the city's jurisdiction, started by the 案件监督管理室 (``casemgmt``); up to
+    four reviewed (维持, and one 重新处置 as 初步核实, now waiting for approval). The
+    re-disposed clue is one handled by a unit with listed signers (第一监督检查室, else
+    五华区), its request on that unit's route. The number of clues follows the demo's
+    scale (the demo's history starts last year)."""
     from jiandu.accounts.models import User
     from jiandu.sweeps.choices import SweepDecision
     from jiandu.sweeps.services import sweep_create, sweep_review
 
-    city = User.objects.select_related("org").get(username="city")
-    assert city.org is not None
+    casemgmt = User.objects.select_related("org").get(username="casemgmt")
+    assert casemgmt.org is not None
     if not Clue.objects.filter(disposal_method=DisposalMethod.SHELVED).exists():
         return {"sweep_items": 0}
     sweep = sweep_create(
-        actor=city,
+        actor=casemgmt,
         name=f"{last_day.year}年暂存待查问题线索大起底",
-        org=city.org,
+        org=casemgmt.org,
         filters={
             "disposal_method": DisposalMethod.SHELVED,
             "status": ClueStatus.DISPOSING,
             "received_from": dt.date(2018, 1, 1),
         },
     )
-    items = list(sweep.items.select_related("clue").order_by("pk")[:4])
-    *maintained, last = items
-    for item in maintained:
+    items = list(sweep.items.select_related("clue").order_by("pk"))
+    if len(items) < 2:
+        return {"sweep_items": len(items)}
+    redo = next(
+        (i for unit in _signed_units() for i in items if i.clue.handling_org_id == unit),
+        items[min(3, len(items) - 1)],
+    )
+    for item in [i for i in items if i is not redo][:3]:
         sweep_review(
-            actor=city,
+            actor=casemgmt,
             item=item,
             decision=SweepDecision.MAINTAIN,
             note="经复核，反映问题仍不具备可查性，维持暂存待查",
         )
-    if maintained:
-        sweep_review(
-            actor=city,
-            item=last,
-            decision=SweepDecision.REDISPOSE,
-            new_method=DisposalMethod.PRELIMINARY_VERIFICATION,
-            note="出现新的问题线索材料，具备初步核实条件",
-        )
-    return {"sweep_items": sweep.items.count()}
+    sweep_review(
+        actor=casemgmt,
+        item=redo,
+        decision=SweepDecision.REDISPOSE,
+        new_method=DisposalMethod.PRELIMINARY_VERIFICATION,
+        note="出现新的问题线索材料，具备初步核实条件",
+    )
+    return {"sweep_items": len(items)}
 
 
 def build_collective_review_demo(*, last_day: dt.date) -> dict[str, int]:
-    """One 集体排查 of the city (with minutes): two 暂存待查 clues not yet reviewed in the
-    大起底 are decided 予以了结, each decision now a 呈批件 waiting for approval."""
+    """One 集体排查 of the city (with minutes): up to two 暂存待查 clues not yet under
+    approval are decided 予以了结, each decision now a 呈批件 waiting for approval on the
+    route of the clue's handling unit — clues of units with listed signers (第一监督检查室,
+    五华区) when there are any."""
     from jiandu.accounts.models import User
     from jiandu.approvals.choices import RequestStatus
     from jiandu.approvals.models import ApprovalRequest
     from jiandu.sweeps.services import collective_review_record
 
     city = User.objects.get(username="city")
-    busy = ApprovalRequest.objects.filter(status=RequestStatus.PENDING).values("target_id")
-    clues = list(
-        Clue.objects.filter(disposal_method=DisposalMethod.SHELVED, status=ClueStatus.DISPOSING)
-        .exclude(pk__in=busy)
-        .order_by("-pk")[:2]
-    )
+    busy = ApprovalRequest.objects.filter(
+        target_type="clues.clue", status=RequestStatus.PENDING
+    ).values("target_id")
+    open_shelved = Clue.objects.filter(
+        disposal_method=DisposalMethod.SHELVED, status=ClueStatus.DISPOSING
+    ).exclude(pk__in=busy)
+    # Clues of units with listed signers (the whole route can be signed with the demo's
+    # accounts); others only when there are none.
+    clues = list(open_shelved.filter(handling_org_id__in=_signed_units()).order_by("-pk")[:2])
+    clues = clues or list(open_shelved.order_by("-pk")[:2])
     if not clues:
         return {"collective_items": 0}
     decisions = "\n".join(

@@ -46,12 +46,17 @@ def render_approval_form_docx(*, request: ApprovalRequest, number: str, organ: s
     document = new_document()
     title(document, f"{organ}呈批表")
     paragraph(document, number, indent=0)
+    drafter = request.drafted_by.display_name
+    if request.drafted_by.org_id and request.drafted_by.org_id != request.org_id:
+        drafter = f"{drafter}（{request.drafted_by.org}）"  # e.g. a 线索大起底's reviewer
+    source = registry.describe_source(None, request.source)
     rows: list[tuple[str, str]] = [
         ("呈批事项", registry.label(request.kind)),
         ("呈批事由", request.summary),
         ("对象", request.target_label),
         ("承办单位", str(request.org)),
-        ("承办人", request.drafted_by.display_name),
+        ("承办人", drafter),
+        *([("来源", source[0])] if source else []),
         ("呈批时间", _moment(request.submitted_at)),
         *registry.describe(request),
         ("拟办意见", request.reason or "—"),

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 
 from jiandu.approvals.choices import RequestStatus
 from jiandu.core.access import get_or_404
 from jiandu.sweeps.choices import SweepDecision
-from jiandu.sweeps.models import Sweep, SweepItem
+from jiandu.sweeps.models import CollectiveReview, Sweep, SweepItem
 
 # bucket key -> (label, condition on the items)
 BUCKETS: dict[str, tuple[str, Q]] = {
@@ -61,3 +62,33 @@ def sweep_counts(*, user: Any, sweep: Sweep) -> list[dict[str, Any]]:
 
 def sweep_item_get(*, user: Any, sweep: Sweep, pk: int) -> SweepItem:
     return get_or_404(sweep_items(user=user, sweep=sweep), pk=pk)
+
+
+def request_source_sweep(user: Any, pk: int) -> tuple[str, str]:
+    """A 呈批件's source when a 线索大起底 drafted it: the sweep's name, and its page when
+    the user may open it (``approvals.registry.register_source``)."""
+    sweep = Sweep.objects.filter(pk=pk).only("name").first()
+    if sweep is None:
+        return "线索大起底", ""
+    visible = (
+        user is not None
+        and user.has_perm("clues.view_clue")
+        and sweep_list(user=user).filter(pk=pk).exists()
+    )
+    url = reverse("sweeps:sweep_detail", args=[pk]) if visible else ""
+    return f"线索大起底“{sweep.name}”", url
+
+
+def request_source_review(user: Any, pk: int) -> tuple[str, str]:
+    """A 呈批件's source when a 集体排查 decided it: the meeting, and its page when the
+    user may open it."""
+    review = CollectiveReview.objects.filter(pk=pk).only("title", "held_on").first()
+    if review is None:
+        return "集体排查", ""
+    visible = (
+        user is not None
+        and user.has_perm("clues.view_clue")
+        and CollectiveReview.objects.restrict(user).filter(pk=pk).exists()
+    )
+    url = reverse("sweeps:review_detail", args=[pk]) if visible else ""
+    return f"集体排查“{review.title}”（{review.held_on:%Y-%m-%d}）", url

@@ -82,10 +82,16 @@ def sweep_review(
     *, actor: Any, item: SweepItem, decision: str, new_method: str = "", note: str = ""
 ) -> SweepItem:
     """复核 one clue: 维持原处置, or 重新处置 with a new 处置方式, which is submitted for
-    approval on the clue's route (it takes effect when approved, as any disposal)."""
+    approval on the route of the clue's handling unit (its 室主任, its commission's
+    分管领导), not the reviewer's unit; drafted by the reviewer, its source the sweep. It
+    takes effect when approved, as any disposal."""
     item = SweepItem.objects.select_for_update().select_related("clue").get(pk=item.pk)
     if not actor.has_perm("clues.change_clue"):
         raise PermissionDenied("没有办理问题线索的权限")
+    # The pages never offer it (an item is in reach by its clue's handling unit); the
+    # decision goes along that unit's route, so it must be in the reviewer's jurisdiction.
+    if item.clue.handling_org_id not in jurisdiction_org_ids(actor):
+        raise PermissionDenied("该线索的承办单位不在您的管辖范围内")
     if item.decision:
         raise ValidationError({"decision": "该线索已复核"})
     if decision not in (SweepDecision.MAINTAIN, SweepDecision.REDISPOSE):
@@ -159,8 +165,9 @@ def collective_review_record(
     minutes: str,
     decisions: str,
 ) -> Any:
-    """Record a 集体排查 meeting and submit each decision for approval (all or nothing: a
-    decision that cannot be submitted names its line)."""
+    """Record a 集体排查 meeting and submit each decision for approval on the route of
+    the clue's handling unit (all or nothing: a decision that cannot be submitted names
+    its line)."""
     from jiandu.sweeps.models import CollectiveReview, CollectiveReviewItem
 
     if not actor.has_perm("clues.change_clue") or actor.org is None:
@@ -185,6 +192,10 @@ def collective_review_record(
         clue = clues.get(number)
         if clue is None:
             raise ValidationError({"decisions": f"第{line}行：线索“{number}”不存在"})
+        if clue.handling_org_id not in jurisdiction_org_ids(actor):
+            # Seen through its 登记单位 only: the decision is its handling unit's.
+            message = f"第{line}行：线索“{number}”的承办单位不在您的管辖范围内"
+            raise ValidationError({"decisions": message})
         action = (
             ClueAction.DISPOSE if clue.status == ClueStatus.RECEIVED else ClueAction.CHANGE_DISPOSAL
         )

@@ -229,3 +229,32 @@ def test_a_request_returned_at_the_first_step_and_resubmitted_awaits_its_new_fir
     assert requests_awaiting(user=head) == []
     request_resubmit(actor=users["room"], request=request, reason="已补充")
     assert [r.pk for r in requests_awaiting(user=head)] == [request.pk]
+
+
+def test_a_decision_goes_along_the_route_of_the_clues_handling_unit(world, users, clue, head):
+    """Whoever drafts it (here the commission's own staff), a 处置 of 第一监督检查室's
+    clue is reviewed by that room's 室主任; taking a clue up (提级查办) is the upper
+    commission's decision, along the drafter's route."""
+    request = clue_request_action(
+        actor=users["city"], clue=clue, action=ClueAction.DISPOSE, method="shelved", note="x"
+    )
+    assert request.org == world.room1
+    assert request.drafted_by == users["city"]
+    request = request_sign(actor=head, request=request, approve=True)
+    assert current_step(request).signer_role == SignerRole.LEADER
+
+    county_clue = clue_create(
+        actor=users["county"],
+        source=ClueSource.INSPECTION,
+        title="某街道违规发放临时救助金",
+        received_date=dt.date(2020, 3, 2),
+        handling_org=world.county,
+    )
+    escalation = clue_request_action(
+        actor=users["city"],
+        clue=county_clue,
+        action=ClueAction.ESCALATE,
+        to_org=world.city,
+        note="案情重大，提级查办",
+    )
+    assert escalation.org == world.city

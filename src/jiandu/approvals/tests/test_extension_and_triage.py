@@ -380,3 +380,21 @@ def test_a_converted_clue_is_received_on_the_day_of_approval(users, petition):
     clue = Clue.objects.get(petition=petition)
     assert clue.received_date == timezone.localdate()
     assert clue.created_by == users["city"]
+
+
+def test_a_triage_goes_along_the_route_of_the_petitions_handling_unit(world, users):
+    """The 信访室's petition triaged by the commission's own staff: the 信访室's route."""
+    petition = petition_register(
+        actor=users["petition_officer"],
+        received_date=dt.date(2020, 3, 2),
+        channel="letter",
+        title="反映某局违规发放补贴",
+        content="……",
+        domains=[world.poverty],
+        subject_orgs=[world.unit_a],
+    )
+    assert petition.handling_org == world.petition_room
+    request = petition_request_action(
+        actor=users["city"], petition=petition, action=PetitionAction.FILE, reason="无实质内容"
+    )
+    assert (request.org, request.drafted_by) == (world.petition_room, users["city"])
