@@ -77,7 +77,10 @@ lint: install-dev
 
 typecheck: install-dev
 	$(BIN)/mypy src/jiandu/*/services.py src/jiandu/*/selectors.py src/jiandu/core src/jiandu/demo \
-		src/jiandu/workbench src/jiandu/testing.py src/jiandu/orgs/jurisdiction.py
+		src/jiandu/workbench src/jiandu/testing.py src/jiandu/orgs/jurisdiction.py \
+		src/jiandu/ecoindex/sources.py src/jiandu/ecoindex/close.py src/jiandu/dossiers/choices.py \
+		src/jiandu/inspections/draw.py src/jiandu/inspections/ledgers.py \
+		src/jiandu/inspections/relatives.py src/jiandu/core/tests/contention.py
 
 check: install-dev
 	$(BIN)/jiandu check
