@@ -31,9 +31,7 @@ VIEW = "ecoindex.view_indextree"
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    disposition = content_disposition_header(True, filename)  # None only for inline
-    if disposition is not None:
-        response["Content-Disposition"] = disposition
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     return response
 
 
