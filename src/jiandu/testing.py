@@ -336,6 +336,7 @@ def _sqlite_raw_rows(cursor: Any, sql: str) -> tuple[list[tuple], list[str]]:
 class SharedDemo:
     summary: Any
     snapshot: TableSnapshot
+    data_dir: Any = None  # the comparison store's files (JIANDU_DATA_DIR of the build)
 
 
 def build_shared_demo(*, media_root: Any) -> SharedDemo:
@@ -351,11 +352,12 @@ def build_shared_demo(*, media_root: Any) -> SharedDemo:
     from jiandu.demo.build import build_demo
 
     hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    data_dir = Path(media_root) / "jiandu-data"
     with (
         override_settings(
             MEDIA_ROOT=media_root,
             PASSWORD_HASHERS=hashers,
-            JIANDU_DATA_DIR=Path(media_root) / "jiandu-data",
+            JIANDU_DATA_DIR=data_dir,
         ),
         transaction.atomic(),
     ):
@@ -363,7 +365,7 @@ def build_shared_demo(*, media_root: Any) -> SharedDemo:
         audit_seal()
         snapshot = TableSnapshot.take()
         transaction.set_rollback(True)
-    return SharedDemo(summary=summary, snapshot=snapshot)
+    return SharedDemo(summary=summary, snapshot=snapshot, data_dir=data_dir)
 
 
 # --- 呈批 (approvals): signing a request through its route as the real signers ----------

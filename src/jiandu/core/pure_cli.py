@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 
 class InputError(Exception):
@@ -42,7 +45,7 @@ def read_text(path: Path) -> str:
     raise InputError([f"{path}：无法识别文件编码，请保存为 UTF-8"])
 
 
-def json_error(err: TextIO, lines: Sequence[str], code: int) -> int:
+def json_error(err: SupportsWrite[str], lines: Sequence[str], code: int) -> int:
     """Write the JSON error body (``{"ok": false, "error", "errors", "code"}``); returns
     ``code`` for the exit status."""
     body = {"ok": False, "error": "；".join(lines), "errors": list(lines), "code": code}

@@ -51,7 +51,8 @@ def _dossier(subject: Any, d: selectors.Dossier) -> dict[str, Any]:
         grade = {
             "grade": d.grade.grade, "score": d.grade.score, "counts": d.grade.counts,
             "window_from": d.grade.window_from, "window_to": d.grade.window_to,
-            "explanation": d.grade.explain(), "table_version": d.grading_table.version,
+            "explanation": d.grade.explain(),
+            "table_version": d.grading_table.version if d.grading_table else None,
         }  # fmt: skip
     return {
         "subject": str(subject),
@@ -123,7 +124,7 @@ def _batch(batch: OpinionBatch, *, lines: bool = True) -> dict[str, Any]:
         "purpose": batch.purpose, "as_of": batch.as_of, "award_year": batch.award_year,
         "received_on": batch.received_on, "status": batch.status,
         "status_label": batch.get_status_display(),
-        "document_number": batch.document.number if batch.document_id else None,
+        "document_number": batch.document.number if batch.document is not None else None,
         "lines": [
             {"id": x.pk, "order": x.order, "name": x.name, "is_unit": x.org_id is not None,
              "post": x.post, "drafted_verdict": x.drafted_verdict, "drafted_text": x.drafted_text,
@@ -165,9 +166,12 @@ def batch_create(request: HttpRequest, payload: OpinionBatchIn) -> Any:
     missing_orgs = [pk for pk in payload.org_ids if pk not in orgs]
     if missing or missing_orgs:
         raise HttpError(422, f"人员{missing}或单位{missing_orgs}不存在或不在管辖范围内")
+    owner = getattr(request.user, "org", None)  # an authenticated user's unit
+    if owner is None:
+        raise HttpError(403, "请先为当前用户设置所属单位")
     try:
         batch = services.batch_create(
-            actor=request.user, owner_org=request.user.org, requester=payload.requester,
+            actor=request.user, owner_org=owner, requester=payload.requester,
             request_ref=payload.request_ref, purpose=payload.purpose, as_of=payload.as_of,
             award_year=payload.award_year, received_on=payload.received_on,
             people=[people[pk] for pk in payload.person_ids],

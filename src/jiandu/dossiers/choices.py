@@ -56,7 +56,9 @@ IMPORTED_KINDS = (
     ItemKind.OTHER_INFO,
 )
 
-Purpose = models.TextChoices("Purpose", [(p, p) for p in PURPOSES])
+# Enum's functional API, which django-stubs 5.2 does not declare for TextChoices (its
+# overloads are a member's (value) / (value, label) only).
+Purpose = models.TextChoices("Purpose", [(p, p) for p in PURPOSES])  # type: ignore[call-overload]
 
 
 class BatchStatus(models.TextChoices):

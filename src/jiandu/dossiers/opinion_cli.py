@@ -185,7 +185,10 @@ def load_records(path: Path) -> dict[str, tuple[list[Sanction], list[ClueMatter]
             problems.append(f"{name} 第{line_number}行：{exc}")
             continue
         sanctions, clues = people.setdefault(id_no, ([], []))
-        (clues if isinstance(item, ClueMatter) else sanctions).append(item)
+        if isinstance(item, ClueMatter):
+            clues.append(item)
+        else:
+            sanctions.append(item)
     if problems:
         raise InputError(problems)
     if not people:

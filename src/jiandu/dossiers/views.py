@@ -275,7 +275,9 @@ def batch_template(request: HttpRequest) -> HttpResponse:
                              Column("身份证号码", lambda r: r[1], 22)], rows=[],
     )  # fmt: skip
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, "廉政意见名单模板.xlsx")
+    response["Content-Disposition"] = (
+        content_disposition_header(True, "廉政意见名单模板.xlsx") or ""
+    )
     return response
 
 
@@ -313,10 +315,13 @@ def batch_create(request: HttpRequest) -> HttpResponse:
         orgs, unit_errors = _units(request.user, data.get("units") or "")
         for error in unit_errors:
             form.add_error("units", error)
+        owner = getattr(request.user, "org", None)  # behind login_required: a User
+        if owner is None:
+            raise PermissionDenied("请先为当前用户设置所属单位")
         if not row_errors and not unit_errors:
             try:
                 batch = services.batch_create(
-                    actor=request.user, owner_org=request.user.org,
+                    actor=request.user, owner_org=owner,
                     requester=data["requester"], request_ref=data["request_ref"],
                     purpose=data["purpose"], as_of=data["as_of"],
                     award_year=data.get("award_year"), received_on=data["received_on"],
@@ -397,8 +402,8 @@ def batch_docx(request: HttpRequest, pk: int) -> HttpResponse:
         raise selectors.not_found()
     data = document_file_read(actor=request.user, document=batch.document)
     response = HttpResponse(data, content_type=DOCX)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{batch.document.number}廉政意见函复.docx"
+    response["Content-Disposition"] = (
+        content_disposition_header(True, f"{batch.document.number}廉政意见函复.docx") or ""
     )
     return response
 
@@ -414,8 +419,8 @@ def batch_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         summary=f"导出廉政意见明细表：{batch}", changes={"format": "xlsx", "size": len(data)},
     )  # fmt: skip
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"廉政意见明细表-{batch.pk}.xlsx"
+    response["Content-Disposition"] = (
+        content_disposition_header(True, f"廉政意见明细表-{batch.pk}.xlsx") or ""
     )
     return response
 

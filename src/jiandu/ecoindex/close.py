@@ -205,7 +205,8 @@ def _supervisors(orgs: Sequence[Org]) -> dict[int, int]:
                 out[org.pk] = pk
                 break
     fallback = next(iter(commissions), None)
-    return {o.pk: out.get(o.pk, fallback) for o in orgs if out.get(o.pk, fallback)}
+    found = {o.pk: out.get(o.pk, fallback) for o in orgs}
+    return {pk: commission for pk, commission in found.items() if commission}
 
 
 def pulled_down(rules: calc.IndexRules, nodes: dict[str, Any], *, limit: int = 3) -> list[dict]:
@@ -414,7 +415,8 @@ def _loop(
     for unit in warned:
         org = by_id[int(unit.unit)]
         supervisor = supervisors.get(org.pk)
-        if supervisor is None:
+        # A warned unit has a colour, so an index (the colour is the index's band).
+        if supervisor is None or unit.colour is None or unit.index is None:
             continue
         sequence += 1
         warnings.append(
@@ -435,7 +437,7 @@ def _loop(
         for warning in warnings:
             colour = LABEL_BY_COLOUR.get(warning.colour, warning.colour)
             weak = "、".join(r["name"] for r in warning.pulled_down[:2])
-            supervisor = supervising[warning.supervising_org_id]
+            supervising_org = supervising[warning.supervising_org_id]
             specs.append(
                 ProblemSpec(
                     org=warning.org,
@@ -445,8 +447,8 @@ def _loop(
                     category=category,
                     source=source,
                     found_on=found_on,
-                    supervising_org=supervisor,
-                    found_by_org=supervisor,
+                    supervising_org=supervising_org,
+                    found_by_org=supervising_org,
                     origin=(WARNING_ORIGIN, warning.pk),
                 )
             )

@@ -84,7 +84,8 @@ def bar_png(
     figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    text = {"family": [font, "DejaVu Sans"]} if font else {"family": ["DejaVu Sans"]}
+    # Text properties, passed on as keyword arguments (matplotlib's **kwargs: Any).
+    text: dict[str, Any] = {"family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}
     n = len(values)
     names = list(labels) if font and len(labels) == n else [str(i) for i in range(1, n + 1)]
     positions = list(range(n))

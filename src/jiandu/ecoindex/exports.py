@@ -24,6 +24,8 @@ FILLS = {"green": "C6E7CF", "yellow": "FBEFB0", "orange": "F8D2AE", "red": "F2B8
 def table_xlsx(*, actor: Any, table: selectors.Table) -> bytes:
     """The ranked table: 名次, 单位, 指数, 颜色 (filled), 较上月, the 7 dimensions."""
     snapshot = table.snapshot
+    if snapshot is None:
+        raise ValueError("the month is not closed: no table to export")
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"{snapshot.month_label}政治生态指数"[:31]
@@ -76,13 +78,14 @@ def notice_docx(*, actor: Any, warning: EcoWarning) -> tuple[bytes, str]:
         .first()
     )
     issued = timezone.localtime(warning.created_at).date()
+    problem = warning.problem if warning.problem_id else None
     data = documents.render_warning_notice(
         documents.WarningNotice(
             number=warning.number, unit=warning.org.name, month_label=warning.month_label,
             index=f"{warning.index:.2f}", colour=warning.colour, rank=rank, units=units,
             pulled_down=warning.pulled_down, issuer=warning.supervising_org.name, date=issued,
-            reply_by=warning.problem.rectification.due_on
-            if warning.problem_id and hasattr(warning.problem, "rectification") else None,
+            reply_by=problem.rectification.due_on
+            if problem is not None and hasattr(problem, "rectification") else None,
         )
     )  # fmt: skip
     audit_record(

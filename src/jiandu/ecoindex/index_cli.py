@@ -46,7 +46,10 @@ import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 from jiandu.boards.ranking.formats import parse_month, to_decimal
 from jiandu.core.cli_messages import usage_message
@@ -222,7 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(
-    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: SupportsWrite[str] | None = None,
+    stderr: SupportsWrite[str] | None = None,
 ) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr

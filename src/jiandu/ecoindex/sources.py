@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
@@ -36,7 +37,8 @@ class Source:
     name: str
     org_field: str
     records: Callable[[dt.date, dt.date, str], QuerySet]  # (start, end, month) -> rows
-    describe: Callable[[object], tuple[str, str, str]]  # row -> (date, text, url)
+    # row (a model instance of ``records``' queryset, whichever model) -> (date, text, url)
+    describe: Callable[[Any], tuple[str, str, str]]
     # For a rate: the records of the denominator and of the numerator (a percentage).
     numerator: Callable[[QuerySet], QuerySet] | None = None
 

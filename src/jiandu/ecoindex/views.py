@@ -31,7 +31,7 @@ VIEW = "ecoindex.view_indextree"
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     return response
 
 
@@ -174,8 +174,9 @@ def analysis_docx(request: HttpRequest, month: str) -> HttpResponse:
     snapshot = selectors.snapshot_for_exact(month)
     if snapshot is None:
         raise Http404("该月尚未结账")
+    org = getattr(request.user, "org", None)  # behind login_required: a User
     data, name = exports.analysis_docx(
-        actor=request.user, snapshot=snapshot, issuer=request.user.org.name
+        actor=request.user, snapshot=snapshot, issuer=org.name if org is not None else ""
     )
     return _download(data, name, DOCX_CONTENT_TYPE)
 
@@ -289,7 +290,7 @@ def reported_view(request: HttpRequest) -> HttpResponse:
         else:
             result = reported.reported_import(
                 actor=request.user, month=month, department=department,
-                filename=upload.name, data=upload.read(),
+                filename=upload.name or "", data=upload.read(),
             )  # fmt: skip
             if result.ok:
                 messages.success(

@@ -261,9 +261,9 @@ def eligibility(request: DrawRequest) -> _Eligibility:
     all_ids = [p.person_id for p in request.candidates]
     in_pool = set(all_ids)
     recent: dict[str, set[str]] = defaultdict(set)
-    for row in request.history:
-        if row.ended_on > cutoff:
-            recent[row.org_id].add(row.person_id)
+    for entry in request.history:
+        if entry.ended_on > cutoff:
+            recent[entry.org_id].add(entry.person_id)
     result = _Eligibility(eligible=_EligibleLists(all_ids), own_unit={}, conflict={}, cooldown={})
     for target in request.targets:
         own: set[str] = set()
@@ -469,15 +469,15 @@ def _solve(
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
-    x: dict[tuple[str, str], object] = {}
-    lead: dict[tuple[str, str], object] = {}
-    by_person: dict[str, list] = defaultdict(list)
-    staffed: dict[str, object] = {}
+    x: dict[tuple[str, str], cp_model.IntVar] = {}
+    lead: dict[tuple[str, str], cp_model.IntVar] = {}
+    by_person: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    staffed: dict[str, cp_model.IntVar] = {}
     for t_index, target in enumerate(request.targets):
         org = target.org_id
         ids = lists[org]
-        on = model.new_bool_var(f"s{t_index}") if partial else None
-        if partial:
+        on = model.new_bool_var(f"s{t_index}") if partial else None  # partial: staffed
+        if on is not None:
             staffed[org] = on
         tx = []
         tl = []
@@ -491,7 +491,7 @@ def _solve(
                 lead[p, org] = lv
                 model.add_implication(lv, var)
                 tl.append(lv)
-        if partial:
+        if on is not None:
             model.add(cp_model.LinearExpr.sum(tx) == request.team_size * on)
             model.add(cp_model.LinearExpr.sum(tl) == on)
             for skill in request.required_skills:
@@ -508,7 +508,7 @@ def _solve(
         if len(by_person[p]) > 1:
             model.add_at_most_one(by_person[p])
     if partial:
-        model.maximize(sum(staffed.values()))
+        model.maximize(cp_model.LinearExpr.sum(list(staffed.values())))
     solver = _solver(request.seed, satisfy=not partial)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

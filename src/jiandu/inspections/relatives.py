@@ -25,7 +25,7 @@ relatives, then the relatives' posts); the pool is a temporary table the scans j
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -114,19 +114,31 @@ def _sql(*, persons: bool, relations: bool, cadres: bool) -> list[str]:
     return steps
 
 
+Files = Path | Sequence[Path] | None
+
+
+def _files(given: Files) -> list[Path]:
+    if given is None:
+        return []
+    return [given] if isinstance(given, Path) else list(given)
+
+
 def relatives_with_posts(
     pool: Mapping[int, str],
     *,
-    persons: Path | None,
-    relations: Path | None,
-    cadres: Path | None,
+    persons: Files,
+    relations: Files,
+    cadres: Files,
     as_of: date,
     connection: object | None = None,
 ) -> list[Relative]:
     """Every relative of the pool (``{id_key: person_id}``) found in the given Parquet
-    files (any may be None), with each current post they hold in ``cadres``. Sorted by
-    member, relative and unit, so the same files give the same list."""
-    if not pool or (persons is None and relations is None):
+    files (each dataset: one file, several read as one — a register per region — or
+    None), with each current post they hold in ``cadres``. Sorted by member, relative
+    and unit, so the same files give the same list."""
+    given = {"persons": _files(persons), "relations": _files(relations),
+             "cadres": _files(cadres)}  # fmt: skip
+    if not pool or not (given["persons"] or given["relations"]):
         return []
     import duckdb
 
@@ -140,18 +152,19 @@ def relatives_with_posts(
         "unnest($p::VARCHAR[]) AS person_id",
         {"k": keys, "p": [pool[k] for k in keys]},
     )
-    for name, path in (("persons", persons), ("relations", relations), ("cadres", cadres)):
-        if path is not None:
-            literal = str(path).replace("'", "''")
+    for name, paths in given.items():
+        if paths:
+            literals = ", ".join("'" + str(path).replace("'", "''") + "'" for path in paths)
             con.execute(
-                f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet('{literal}')"
+                f"CREATE OR REPLACE TEMP VIEW {name} AS "
+                f"SELECT * FROM read_parquet([{literals}], union_by_name = true)"
             )
-    sql = _sql(persons=persons is not None, relations=relations is not None,
-               cadres=cadres is not None)  # fmt: skip
+    sql = _sql(persons=bool(given["persons"]), relations=bool(given["relations"]),
+               cadres=bool(given["cadres"]))  # fmt: skip
     try:
         for statement in sql[:-1]:
             con.execute(statement)
-        rows = con.execute(sql[-1], {"as_of": as_of} if cadres is not None else {}).fetchall()
+        rows = con.execute(sql[-1], {"as_of": as_of} if given["cadres"] else {}).fetchall()
     finally:
         for table in ("linked", "pool_homes", "pool"):
             con.execute(f"DROP TABLE IF EXISTS {table}")

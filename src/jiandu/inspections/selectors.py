@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -194,20 +195,33 @@ def ledger_counties(*, user: Any) -> QuerySet[Any]:
 RELATIVE_DATASETS = ("persons", "relations", "cadres")
 
 
-def relative_dataset_versions(owner_org: Any) -> dict[str, Any]:
-    """The commission's latest imported 户籍人口, 亲属关系 and 干部名册 versions (those of
-    its own store; another commission's imports are not read)."""
+def relative_dataset_versions(owner_org: Any) -> dict[str, list[Any]]:
+    """The commission's 户籍人口, 亲属关系 and 干部名册 versions in force (those of its own
+    store; another commission's imports are not read), newest first: per dataset the
+    newest version, and each older one about a region that no newer version kept here
+    contains. A version is the register of its ``region_code``: a county's register
+    imported later (for a comparison run) is the truth for that county and leaves the
+    city's earlier register in force for the rest of the city; a newer register of the
+    city retires every earlier one of the city and its counties."""
     from jiandu.datacheck.models import DatasetVersion
+    from jiandu.datacheck.scope import region_prefix
 
-    found: dict[str, Any] = {}
+    found: dict[str, list[Any]] = {}
     for name in RELATIVE_DATASETS:
-        version = (
+        kept: list[Any] = []
+        prefixes: list[str] = []
+        for version in (
             DatasetVersion.objects.filter(org=owner_org, dataset=name)
+            .only("pk", "dataset", "region_code", "file_path", "created_at")
             .order_by("-created_at", "-pk")
-            .first()
-        )
-        if version is not None:
-            found[name] = version
+        ):
+            prefix = region_prefix(version.region_code)
+            if any(prefix.startswith(p) for p in prefixes):
+                continue  # a newer register of this region (or a wider one) is in force
+            kept.append(version)
+            prefixes.append(prefix)
+        if kept:
+            found[name] = kept
     return found
 
 
@@ -217,8 +231,9 @@ def registry_avoid_pairs(
     """Every (pool member, unit) pair the draw must avoid, with its source:
 
     * 申报: the registry's declared conflicts (申报回避) of the pool;
-    * 比对数据 亲属关系 / 同户: a relative found in the commission's latest 亲属关系 or
-      户籍人口 data (:mod:`jiandu.inspections.relatives`) holding a current post in one of
+    * 比对数据 亲属关系 / 同户: a relative found in the commission's 亲属关系 or 户籍人口
+      data in force (``relative_dataset_versions``: the newest register of each region;
+      :mod:`jiandu.inspections.relatives`) holding a current post in one of
       ``covers`` (the units of the draw's targets) — the post from the 干部名册 data (the
       unit named exactly as an org of ``covers``) or from the registry's own 任职 of the
       person with that ID number.
@@ -247,13 +262,13 @@ def registry_avoid_pairs(
     ):
         add(str(p), str(o), SOURCE_DECLARED, note or str(ConflictReason(reason).label))
     facts: dict[str, Any] = {"declared": len(pairs), "datasets": {}}
-    versions = relative_dataset_versions(owner_org)
-    paths = {
-        name: files.absolute(v.file_path)
-        for name, v in versions.items()
-        if files.absolute(v.file_path).exists()
-    }
-    facts["datasets"] = {name: versions[name].pk for name in paths}
+    paths: dict[str, list[Path]] = {}
+    for name, kept in relative_dataset_versions(owner_org).items():
+        stored = [(v.pk, files.absolute(v.file_path)) for v in kept]
+        stored = [(pk, path) for pk, path in stored if path.exists()]
+        if stored:
+            paths[name] = [path for _pk, path in stored]
+            facts["datasets"][name] = [pk for pk, _path in stored]
     if not person_ids or not ({"persons", "relations"} & set(paths)):
         return list(pairs.values()), facts
     numbers = Person.objects.filter(pk__in=person_ids).exclude(id_search_key="")

@@ -98,7 +98,7 @@ class StatisticsPage:
     period: Period
     last_year: Period
     previous: Period
-    groups: list[tuple[str, list[compute.Row | dict[str, str]]]]
+    groups: list[tuple[str, list[compute.Row]]]
     bars: dict[str, Any]
     forms_chart: dict[str, Any]
     trends: list[dict[str, Any]]
@@ -124,7 +124,7 @@ def statistics_page(
         compute.needed_counts(keys), org_ids=sc.filter_ids, periods=periods, extra=extra
     )
     rows = compute.table(keys, grouped)
-    groups: dict[str, list[Any]] = {}
+    groups: dict[str, list[compute.Row]] = {}
     for row in rows:
         groups.setdefault(row.figure.group, []).append(row)
     # Bars by unit: the same grouped rows summed per direct child.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from jiandu.clues.models import Clue, ExposureBatch, ExposureCase, Outcome, Petition
@@ -18,7 +19,7 @@ from jiandu.followup.models import Clarification, FalseAccusation, FeedbackStep
 
 # Every model a registered count figure reads (its model, or one its org and date fields
 # go through); tests/test_aggregate.py checks the list against the figure registry.
-WATCHED = [
+WATCHED: list[type[Model]] = [
     Petition,
     Clue,
     Outcome,

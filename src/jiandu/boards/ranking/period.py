@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from jiandu.boards.ranking.formats import to_decimal
 from jiandu.boards.ranking.results import CellResult, PeriodResult, Placement, UnitResult
@@ -22,7 +22,7 @@ from jiandu.boards.ranking.spec import (
 )
 
 
-def _exact(raw: object) -> bool:
+def _exact(raw: object) -> TypeGuard[tuple[Decimal, ...]]:
     """Already what the ranking compares: a tuple of finite Decimals."""
     return type(raw) is tuple and all(type(v) is Decimal and v.is_finite() for v in raw)
 
@@ -45,16 +45,16 @@ def score_indicator(
     # Decimals already seen is turned into a key once.
     seen: dict[tuple[Decimal, ...], tuple[Decimal, ...]] = {}
     for unit, raw in values.items():
-        plain = _exact(raw)
-        if plain and (found := seen.get(raw)) is not None:
+        plain = raw if _exact(raw) else None
+        if plain is not None and (found := seen.get(plain)) is not None:
             keys[unit] = found
             continue
         parts = tuple(raw) if isinstance(raw, tuple | list) else (raw,)
         key = tuple(v if type(v) is Decimal else to_decimal(v) for v in parts)
         # "Bigger key is better" whatever the direction, so the rules read the same.
         keys[unit] = key = key if higher else tuple(-v for v in key)
-        if plain:
-            seen[raw] = key
+        if plain is not None:
+            seen[plain] = key
     if not keys:
         return {}
     # Rank = 1 + the number of units with a strictly better key: walk the distinct keys

@@ -98,15 +98,15 @@ def measure(*, hold: float = 3.0) -> dict[str, Any]:
         report = audit_verify()
         out["verify_ok"] = report.ok
         out["unsealed"] = report.unsealed_rows
-        job_sequences = list(
-            AuditLog.objects.filter(actor=job_user).values_list("sequence", flat=True)
-        )
+        job_rows = list(AuditLog.objects.filter(actor=job_user).values_list("sequence", flat=True))
+        # Sealed above, so every row has its sequence; one without breaks contiguity.
+        job_sequences = [s for s in job_rows if s is not None]
         other_sequence = AuditLog.objects.get(summary="另一用户的写操作").sequence
-        out["job_rows"] = len(job_sequences)
-        out["job_rows_contiguous"] = sorted(job_sequences) == list(
-            range(min(job_sequences), min(job_sequences) + len(job_sequences))
-        )
-        out["other_before_job"] = other_sequence < min(job_sequences)
+        out["job_rows"] = len(job_rows)
+        out["job_rows_contiguous"] = len(job_sequences) == len(job_rows) and sorted(
+            job_sequences
+        ) == list(range(min(job_sequences), min(job_sequences) + len(job_sequences)))
+        out["other_before_job"] = other_sequence is not None and other_sequence < min(job_sequences)
         out["write_committed_before_job"] = out["write_committed"] < out.get("job_committed", 0)
         for key in ("job_committed", "write_committed"):
             out.pop(key, None)

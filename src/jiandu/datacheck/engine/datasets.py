@@ -547,12 +547,12 @@ def normalise(
             raise DatasetError(f"映射的目标列 {target} 不是数据集 {spec.name} 的列", file=source)
     by_canonical: dict[str, pa.Array] = {}
     for header, values in raw.columns.items():
-        target = cleaned_mapping.get(header, header if header in spec.column_names else None)
-        if target is None:
+        column = cleaned_mapping.get(header, header if header in spec.column_names else None)
+        if column is None:
             continue
-        if target in by_canonical:
-            raise DatasetError("多个表头映射到同一列", file=source, row=1, column=target)
-        by_canonical[target] = values
+        if column in by_canonical:
+            raise DatasetError("多个表头映射到同一列", file=source, row=1, column=column)
+        by_canonical[column] = values
     missing = [c.name for c in spec.columns if c.required and c.name not in by_canonical]
     if missing:
         expected = "、".join(f"{c}（{spec.column(c).label}）" for c in missing)
@@ -924,12 +924,12 @@ class DatasetStore:
             first = result.errors[0]
             raise DatasetError(first.message, file=path.name, row=first.row, column=first.column)
         if result.table.num_rows == 0:
-            first = result.errors[0] if result.errors else None
+            reason = result.errors[0] if result.errors else None
             raise DatasetError(
-                f"没有可导入的数据行（{first.message if first else '全部被拒绝'}）",
+                f"没有可导入的数据行（{reason.message if reason else '全部被拒绝'}）",
                 file=path.name,
-                row=first.row if first else None,
-                column=first.column if first else None,
+                row=reason.row if reason else None,
+                column=reason.column if reason else None,
             )
         self.root.mkdir(parents=True, exist_ok=True)
         with _locked(self.root / ".lock"):

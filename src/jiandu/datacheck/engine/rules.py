@@ -149,6 +149,8 @@ def json_object(**fields: ir.Value) -> ir.StringValue:
             rendered = _json_value(value if isinstance(value, ir.Value) else ibis.literal(value))
         piece = ibis.literal(f'"{key}":') + rendered
         out = piece if out is None else out + "," + piece
+    if out is None:
+        return ibis.literal("{}")
     return "{" + out + "}"
 
 

@@ -141,9 +141,9 @@ def give_number(person: Person, id_no: str) -> None:
     person.save()
 
 
-def import_for(org, folder: Path, actor, **rows) -> None:
+def import_for(org, folder: Path, actor, region: str = "530102", **rows) -> None:
     """The datasets as imported versions of ``org``'s store (as datacheck's import
-    writes them)."""
+    writes them), registers of ``region``."""
     store = DatasetStore(files.store_root(org.pk))
     for name, data in rows.items():
         report = store.import_file(dataset=name, path=write_csv(folder / f"{name}.csv", data))
@@ -151,7 +151,7 @@ def import_for(org, folder: Path, actor, **rows) -> None:
             dataset=name,
             version=report.version,
             org=org,
-            region_code="530102",
+            region_code=region,
             file_path=files.relative_to_root(report.path),
             source_name=f"{name}.csv",
             rows_read=report.rows_read,
@@ -285,3 +285,41 @@ def test_only_the_commissions_own_datasets_are_read(rw, actor, pool, data_dir, t
     assert [(c.person_id, c.org_id, c.source) for c in request.conflicts] == [
         (str(pool[1].pk), str(w.township.pk), SOURCE_RELATIONS)
     ]
+
+
+def test_a_countys_newer_register_leaves_the_citys_in_force(rw, actor, pool, data_dir, tmp_path):
+    """Registers are read per region: a county's newer import (say for a comparison run)
+    does not retire the city's relatives data; a newer city register does."""
+    w = rw.world
+    for i, person in enumerate(pool):
+        give_number(person, number(100 + 2 * i))
+    spouse, other, other_spouse = number(301), number(401), number(403)
+    item = make_round(rw, actor)
+    import_for(
+        item.owner_org,
+        tmp_path,
+        actor,
+        region="530100",
+        persons=[person_row(spouse, "李四", "H9")],
+        relations=[{"id_no": number(102), "relative_id_no": spouse, "relation": "配偶"}],
+        cadres=[cadre_row(spouse, "李四", "红云街道")],
+    )
+    unrelated = dict(
+        persons=[person_row(other, "周八", "H1")],
+        relations=[{"id_no": other, "relative_id_no": other_spouse, "relation": "配偶"}],
+        cadres=[cadre_row(other_spouse, "吴九", "红云街道")],
+    )
+    import_for(item.owner_org, tmp_path, actor, region="530102", **unrelated)
+    request = services.draw_request_for(item, seed=1, as_of=AS_OF)
+    assert [(c.person_id, c.org_id, c.source, c.note) for c in request.conflicts] == [
+        (str(pool[1].pk), str(w.township.pk), SOURCE_RELATIONS, "配偶李四在红云街道任职")
+    ]
+    # A newer register of the whole city is the truth for all of it.
+    import_for(item.owner_org, tmp_path, actor, region="530100", **unrelated)
+    assert services.draw_request_for(item, seed=1, as_of=AS_OF).conflicts == []
+    draw = services.round_draw(actor=actor, round=item, seed=1, as_of=AS_OF)
+    from jiandu.core.models import AuditLog
+
+    audit = AuditLog.objects.filter(object_id=str(draw.pk)).latest("pk")
+    latest = DatasetVersion.objects.filter(org=item.owner_org, dataset="relations").latest("pk")
+    assert audit.changes["avoid_data"]["datasets"]["relations"] == [latest.pk]

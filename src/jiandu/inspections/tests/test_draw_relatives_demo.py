@@ -30,3 +30,43 @@ def test_demo_draws_avoid_relatives_from_the_comparison_data(small_demo):
                 assert "在" in pair["note"] and "任职" in pair["note"]
     assert {p["source"] for p in derived} == {SOURCE_RELATIONS, SOURCE_HOUSEHOLD}
     assert len(derived) == 6
+
+
+def test_redraw_after_the_comparison_demo_still_avoids_the_relatives(
+    small_demo, small_demo_built, settings, tmp_path, client
+):
+    """The comparison demo (run after the draws by ``jiandu demo``) imports 东川区's
+    registers as newer versions of the same datasets: the city's relatives data stays in
+    force for the rest of the city, so a redraw on the round page still avoids them."""
+    import shutil
+
+    from django.urls import reverse
+
+    from jiandu.accounts.models import User
+    from jiandu.datacheck.demo import build_datacheck_demo
+    from jiandu.inspections.choices import RoundStage
+
+    settings.JIANDU_DATA_DIR = tmp_path / "jiandu-data"
+    shutil.copytree(small_demo_built.data_dir, settings.JIANDU_DATA_DIR)
+    build_datacheck_demo(actor=User.objects.get(username="data"), persons=300)
+    item = InspectionRound.objects.order_by("starts_on").first()
+    owner = item.owner_org
+    newest = DatasetVersion.objects.filter(org=owner, dataset="relations").latest("created_at")
+    assert newest.region_code == "530113"  # the comparison demo's is the newest version
+
+    InspectionRound.objects.filter(pk=item.pk).update(stage=RoundStage.PREPARING)
+    client.force_login(User.objects.get(username="xuncha"))
+    response = client.post(reverse("inspections:round_draw", args=[item.pk]), {"seed": "7"})
+    assert response.status_code == 302
+    draw = item.draws.order_by("-pk").first()
+    assert draw.seed == 7
+    derived = [
+        p for p in draw.inputs["avoid"] if p["source"] in (SOURCE_RELATIONS, SOURCE_HOUSEHOLD)
+    ]
+    assert len(derived) == 2, draw.inputs["avoid"]
+    page = client.get(reverse("inspections:round_detail", args=[item.pk])).content.decode()
+    avoid = page[page.index('id="draw-avoid"') :]
+    avoid = avoid[: avoid.index("</table>")]
+    assert SOURCE_RELATIONS in avoid or SOURCE_HOUSEHOLD in avoid
+    for pair in derived:
+        assert pair["note"] in avoid

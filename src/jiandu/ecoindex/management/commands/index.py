@@ -129,7 +129,7 @@ class Command(BaseCommand):
     def _trees(self, options: dict[str, Any]) -> None:
         from jiandu.ecoindex.models import IndexTree, month_label
 
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"version": t.version, "effective_from": t.effective_from, "name": t.name,
              "missing": t.missing, "regreen_months": t.regreen_months, "reason": t.reason}
             for t in IndexTree.objects.order_by("version")
