@@ -3,6 +3,7 @@ command list. None of it may load the API layer (django-ninja, pydantic), Django
 the spreadsheet and document writers or the cryptography library; the commands that
 need them import them when they run (bench/cli_startup.py measures the effect)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -82,3 +83,65 @@ def test_tasks_are_still_found_on_first_use():
     assert {"inbox.remind", "reconciliation.zero_report", "supervision.warning_cards"} <= set(
         task_functions()
     )
+
+
+# A working command on a database of its own: the tables are created from the models
+# (no migration files, which keeps the test fast), then ``jiandu audit verify --json``
+# runs as a user types it. Django's system checks would import the URLconf (every view
+# and the API with its schemas) before the command starts; the platform's commands
+# skip them (jiandu.core.management.base), ``jiandu check`` runs them.
+WORKING = """
+import json
+import sys
+
+import django
+from django.conf import settings
+
+
+class NoMigrations(dict):
+    def __contains__(self, label):
+        return True
+
+    def __getitem__(self, label):
+        return None
+
+
+settings.MIGRATION_MODULES = NoMigrations()
+django.setup()
+from django.core.management import call_command
+
+call_command("migrate", run_syncdb=True, verbosity=0)
+before = sorted(m for m in sys.argv[1:] if m in sys.modules)
+from jiandu.cli import main
+
+try:
+    main(["audit", "verify", "--json"])
+except SystemExit as stop:
+    assert not stop.code, stop.code
+print(json.dumps({"before": before, "after": sorted(m for m in sys.argv[1:] if m in sys.modules)}))
+"""
+
+# What the system checks would load: the URLconf, the views, the API layer.
+URLCONF = ("jiandu.urls", "jiandu.api", "jiandu.clues.views", "ninja", "pydantic")
+
+
+def test_a_working_command_runs_without_the_system_checks(tmp_path):
+    src = str(Path(jiandu.__file__).resolve().parent.parent)
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        PYTHONPATH=src, DJANGO_SETTINGS_MODULE="jiandu.settings", JIANDU_VAR_DIR=str(tmp_path)
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", WORKING, *URLCONF],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    report, modules = done.stdout.strip().splitlines()[-2:]
+    assert json.loads(report)["ok"] is True
+    loaded = json.loads(modules)
+    assert loaded["before"] == []
+    assert loaded["after"] == [], f"loaded by jiandu audit verify: {loaded['after']}"
