@@ -86,14 +86,9 @@ def test_tasks_are_still_found_on_first_use():
 
 
 # A working command on a database of its own: the tables are created from the models
-# (no migration files, which keeps the test fast), then ``jiandu audit verify --json``
-# runs as a user types it. Django's system checks would import the URLconf (every view
-# and the API with its schemas) before the command starts; the platform's commands
-# skip them (jiandu.core.management.base), ``jiandu check`` runs them.
-WORKING = """
-import json
-import sys
-
+# (no migration files, which keeps the test fast) in one interpreter, then ``jiandu
+# audit verify --json`` runs in a fresh one, as a user types it.
+BUILD = """
 import django
 from django.conf import settings
 
@@ -111,37 +106,73 @@ django.setup()
 from django.core.management import call_command
 
 call_command("migrate", run_syncdb=True, verbosity=0)
-before = sorted(m for m in sys.argv[1:] if m in sys.modules)
+"""
+
+# What the command found when it started: whether the garbage collector is on, how many
+# collections the start-up ran, and (at the end) which of the given modules were loaded.
+WORKING = """
+import gc
+import json
+import sys
+
+from django.core.management.base import BaseCommand
+
+
+def collections():
+    return sum(generation["collections"] for generation in gc.get_stats())
+
+
+seen = {}
+execute = BaseCommand.execute
+
+
+def spy(self, *args, **options):
+    seen.update(gc_on=gc.isenabled(), collections=collections() - before)
+    return execute(self, *args, **options)
+
+
+BaseCommand.execute = spy
 from jiandu.cli import main
 
+before = collections()
 try:
     main(["audit", "verify", "--json"])
 except SystemExit as stop:
     assert not stop.code, stop.code
-print(json.dumps({"before": before, "after": sorted(m for m in sys.argv[1:] if m in sys.modules)}))
+seen["loaded"] = sorted(m for m in sys.argv[1:] if m in sys.modules)
+print(json.dumps(seen))
 """
 
 # What the system checks would load: the URLconf, the views, the API layer.
 URLCONF = ("jiandu.urls", "jiandu.api", "jiandu.clues.views", "ninja", "pydantic")
 
 
-def test_a_working_command_runs_without_the_system_checks(tmp_path):
+def _working_command(tmp_path: Path) -> tuple[dict, dict]:
     src = str(Path(jiandu.__file__).resolve().parent.parent)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
         PYTHONPATH=src, DJANGO_SETTINGS_MODULE="jiandu.settings", JIANDU_VAR_DIR=str(tmp_path)
     )
-    done = subprocess.run(
-        [sys.executable, "-c", WORKING, *URLCONF],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    report, modules = done.stdout.strip().splitlines()[-2:]
-    assert json.loads(report)["ok"] is True
-    loaded = json.loads(modules)
-    assert loaded["before"] == []
-    assert loaded["after"] == [], f"loaded by jiandu audit verify: {loaded['after']}"
+    for code in (BUILD, WORKING):
+        done = subprocess.run(
+            [sys.executable, "-c", code, *URLCONF],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+    report, seen = done.stdout.strip().splitlines()[-2:]
+    return json.loads(report), json.loads(seen)
+
+
+def test_a_working_command_starts_without_checks_or_garbage_collections(tmp_path):
+    """Django's system checks (they import the URLconf, every view and the API schemas)
+    are `jiandu check`'s job, not every command's; and the start-up runs no garbage
+    collection, the command itself runs with the collector on."""
+    report, seen = _working_command(tmp_path)
+    assert report["ok"] is True
+    assert seen["loaded"] == [], f"loaded by jiandu audit verify: {seen['loaded']}"
+    assert seen["gc_on"] is True
+    assert seen["collections"] <= 2, f"{seen['collections']} collections during start-up"
