@@ -8,17 +8,9 @@ docs/benchmarks.md). The operational commands (``import``, ``board close``, ``au
 verify`` …) therefore skip it; the checks run where they belong: ``jiandu check`` (``make
 check``, CI), ``jiandu check --deploy`` at installation (docs/operations.md), and
 ``migrate``/``runserver``, which run them themselves as before.
-
-``jiandu`` starts these commands with the cyclic garbage collector off (jiandu.cli):
-Django's start-up creates long-lived objects only. :meth:`PlatformCommand.execute`
-switches it back on before the command does anything, with the start-up's objects
-frozen (``gc.freeze``) so that the command's own collections do not walk them again.
 """
 
 from __future__ import annotations
-
-import gc
-from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -27,9 +19,3 @@ class PlatformCommand(BaseCommand):
     """A platform command: starts without Django's system checks (see the module)."""
 
     requires_system_checks: tuple[str, ...] = ()  # none (Django's default: all)
-
-    def execute(self, *args: Any, **options: Any) -> Any:
-        if not gc.isenabled():  # switched off for the start-up by jiandu.cli
-            gc.freeze()
-            gc.enable()
-        return super().execute(*args, **options)
