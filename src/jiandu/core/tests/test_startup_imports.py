@@ -1,7 +1,9 @@
 """What every Django command pays before it starts: settings, every app's models and the
 command list. None of it may load the API layer (django-ninja, pydantic), Django's admin,
 the spreadsheet and document writers or the cryptography library; the commands that
-need them import them when they run (bench/cli_startup.py measures the effect)."""
+need them import them when they run (bench/cli_startup.py measures the effect). A
+working command then starts without Django's system checks (no URLconf) and without
+garbage collections during the start-up."""
 
 import json
 import os
