@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from jiandu.cli import main
+from jiandu.cli import PLATFORM_COMMANDS, main
 
 ROOT = Path(__file__).resolve().parents[1]
 OUR_COMMANDS = ["demo", "import", "board", "datacheck", "audit", "roles", "tasks", "reconcile"]
@@ -279,3 +279,32 @@ def test_help_of_a_command_that_needs_the_models_still_answers():
     done = _python(HELP_WITHOUT_SETUP, "migrate", "--help")
     assert done.stderr.rsplit("READY=", 1)[1] == "true"
     assert "usage: jiandu migrate" in done.stdout
+
+
+@pytest.mark.parametrize("name", sorted(PLATFORM_COMMANDS))
+def test_platform_commands_leave_the_system_checks_to_jiandu_check(name):
+    """The whole check suite (URLconf, views, API schemas) is `jiandu check`'s job; the
+    operational commands start without it (jiandu.core.management.base)."""
+    from django.core.management import load_command_class
+
+    command = load_command_class(PLATFORM_COMMANDS[name], name)
+    assert list(command.requires_system_checks) == []
+    assert "--skip-checks" not in command.create_parser("jiandu", name).format_help()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("args", [["audit", "verify"], ["audit", "verify", "--json"]])
+def test_a_working_command_does_not_run_the_system_checks(args, capsys, monkeypatch):
+    from django.core.management.base import BaseCommand
+    from django.db import connections
+
+    ran = []
+    monkeypatch.setattr(BaseCommand, "check", lambda self, *a, **k: ran.append(k))
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    try:
+        main(args)
+    except SystemExit as stop:
+        assert stop.code in (0, None)
+    out = capsys.readouterr().out
+    assert json.loads(out)["ok"] is True if "--json" in args else "审计日志完整" in out
+    assert ran == []

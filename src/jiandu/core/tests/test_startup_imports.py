@@ -1,12 +1,17 @@
 """What every Django command pays before it starts: settings, every app's models and the
 command list. None of it may load the API layer (django-ninja, pydantic), Django's admin,
 the spreadsheet and document writers or the cryptography library; the commands that
-need them import them when they run (bench/cli_startup.py measures the effect)."""
+need them import them when they run (bench/cli_startup.py measures the effect). A
+working command then starts without Django's system checks (no URLconf) and without
+garbage collections during the start-up."""
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 import jiandu
 
@@ -82,3 +87,100 @@ def test_tasks_are_still_found_on_first_use():
     assert {"inbox.remind", "reconciliation.zero_report", "supervision.warning_cards"} <= set(
         task_functions()
     )
+
+
+# A working command on a database of its own: the tables are created from the models
+# (no migration files, which keeps the test fast) in one interpreter, then ``jiandu
+# audit verify --json`` runs in a fresh one, as a user types it.
+BUILD = """
+import django
+from django.conf import settings
+
+
+class NoMigrations(dict):
+    def __contains__(self, label):
+        return True
+
+    def __getitem__(self, label):
+        return None
+
+
+settings.MIGRATION_MODULES = NoMigrations()
+django.setup()
+from django.core.management import call_command
+
+call_command("migrate", run_syncdb=True, verbosity=0)
+"""
+
+# What the command found when it started: whether the garbage collector is on, how many
+# collections the start-up ran, and (at the end) which of the given modules were loaded.
+WORKING = """
+import gc
+import json
+import sys
+
+from django.core.management.base import BaseCommand
+
+
+def collections():
+    return sum(generation["collections"] for generation in gc.get_stats())
+
+
+seen = {}
+execute = BaseCommand.execute
+
+
+def spy(self, *args, **options):
+    seen.update(gc_on=gc.isenabled(), collections=collections() - before)
+    return execute(self, *args, **options)
+
+
+BaseCommand.execute = spy
+from jiandu.cli import main
+
+before = collections()
+try:
+    main(["audit", "verify", *filter(None, sys.argv[1:2])])
+except SystemExit as stop:
+    assert not stop.code, stop.code
+seen["loaded"] = sorted(m for m in sys.argv[2:] if m in sys.modules)
+print(json.dumps(seen))
+"""
+
+# What the system checks would load: the URLconf, the views, the API layer.
+URLCONF = ("jiandu.urls", "jiandu.api", "jiandu.clues.views", "ninja", "pydantic")
+
+
+def _working_command(tmp_path: Path, *options: str) -> tuple[str, dict]:
+    src = str(Path(jiandu.__file__).resolve().parent.parent)
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        PYTHONPATH=src, DJANGO_SETTINGS_MODULE="jiandu.settings", JIANDU_VAR_DIR=str(tmp_path)
+    )
+    for code in (BUILD, WORKING):
+        done = subprocess.run(
+            [sys.executable, "-c", code, "".join(options), *URLCONF],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+    output, seen = done.stdout.strip().rsplit("\n", 1)
+    return output, json.loads(seen)
+
+
+@pytest.mark.parametrize("options", [(), ("--json",)])
+def test_a_working_command_starts_without_checks_or_garbage_collections(tmp_path, options):
+    """Django's system checks (they import the URLconf, every view and the API schemas)
+    are `jiandu check`'s job, not every command's; and the start-up runs no garbage
+    collection, the command itself runs with the collector on."""
+    output, seen = _working_command(tmp_path, *options)
+    if options:
+        assert json.loads(output)["ok"] is True
+    else:
+        assert "审计日志完整" in output
+    assert seen["loaded"] == [], f"loaded by jiandu audit verify: {seen['loaded']}"
+    assert seen["gc_on"] is True
+    assert seen["collections"] <= 2, f"{seen['collections']} collections during start-up"

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from jiandu.accounts.roles import RoleSync, sync_role_groups
+from jiandu.core.management.base import PlatformCommand
 
 
 def _state(result: RoleSync) -> str:
@@ -24,7 +25,7 @@ def _state(result: RoleSync) -> str:
     return "已更新" if result.changed else "无变化"
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = "角色管理：sync 按角色权限表创建或更新权限组"
 
     def add_arguments(self, parser: Any) -> None:

@@ -18,15 +18,16 @@ import sys
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from jiandu.boards import rank_cli, ranking
+from jiandu.core.management.base import PlatformCommand
 
 # The models and services are imported where they are used, so that ``--help`` answers
 # without loading every app's models (jiandu.cli.help_without_setup).
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = (
         "多色榜：结账（close）、按文件计算（rank）、列出多色榜（list）、"
         "安装内置多色榜（install-builtins）"

@@ -16,13 +16,15 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+
+from jiandu.core.management.base import PlatformCommand
 
 if TYPE_CHECKING:
     from jiandu.core.audit import ChainReport
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = "审计日志：verify 校验哈希链；seal 入链；checkpoint 写检查点；recover-head 重建链头"
 
     def add_arguments(self, parser: Any) -> None:

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from jiandu.core import calendar_cli
+from jiandu.core.management.base import PlatformCommand
 from jiandu.core.workdays import CalendarError, WorkCalendar
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = "工作日历：计算期限（due）、导入节假日安排（import）、列出已载入的年份（years）"
 
     def run_from_argv(self, argv: list[str]) -> None:

@@ -8,14 +8,16 @@ import signal
 import time
 from typing import TYPE_CHECKING, Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
+
+from jiandu.core.management.base import PlatformCommand
 
 if TYPE_CHECKING:
     from jiandu.core.models import Task
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = "后台任务：worker 持续执行排队任务；run 执行一个任务；list 列出最近任务"
 
     def add_arguments(self, parser: Any) -> None:

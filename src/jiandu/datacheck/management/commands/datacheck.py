@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from jiandu.core.management.base import PlatformCommand
 from jiandu.datacheck.engine.cli import main
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = "大数据比对：run / rules / import / generate（详见 --help）"
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:

@@ -19,9 +19,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 
+from jiandu.core.management.base import PlatformCommand
 from jiandu.demo.accounts import DEMO_PASSWORD, DemoAccount
 from jiandu.demo.scale import MAX_SCALE
 
@@ -48,7 +49,7 @@ def account_table(accounts: list[DemoAccount]) -> str:
     return "\n".join(lines)
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = "生成演示数据（合成的昆明市：去年全年及今年截至昨天）并列出演示账号"
 
     def add_arguments(self, parser: Any) -> None:

@@ -16,11 +16,13 @@ import json
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
+from jiandu.core.management.base import PlatformCommand
 
-class Command(BaseCommand):
+
+class Command(PlatformCommand):
     help = "政治生态档案：预黑预警名单（warnings）、廉政意见年度统计（stats）"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -19,15 +19,16 @@ import sys
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from jiandu.core.management.base import PlatformCommand
 from jiandu.ecoindex import index_cli
 
 # The models and services are imported where they are used, so that ``--help`` answers
 # without loading every app's models (jiandu.cli.help_without_setup).
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = "政治生态指数：月度结账（close）、按文件计算（compute）、列出指标体系版本（trees）"
 
     def run_from_argv(self, argv: list[str]) -> None:

@@ -9,10 +9,12 @@ import json
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+
+from jiandu.core.management.base import PlatformCommand
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = "实名举报告知反馈：补建缺少的受理告知、结果反馈环节（backfill）"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -10,15 +10,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from jiandu.core.management.base import PlatformCommand
 from jiandu.imports.choices import ImportKindKey
 
 # The importers (and with them every app's models) are imported in handle(), so that
 # ``--help`` answers without loading the models (jiandu.cli.help_without_setup).
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = "从按模板填写的 Excel 文件导入组织机构、人员、任职、问题线索或处理结果（全部正确才写入）"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -8,9 +8,10 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from jiandu.core.choices import TaskStatus
+from jiandu.core.management.base import PlatformCommand
 
 # The models, services and tasks are imported in handle(), so that ``--help`` answers
 # without loading every app's models (jiandu.cli.help_without_setup).
@@ -25,7 +26,7 @@ def _date(text: str) -> dt.date:
         raise CommandError(f"--date：“{text}”不是有效日期（应为 YYYY-MM-DD）") from None
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = "站内消息：计算期限提醒（remind，每日一次）、补发未发送的消息（deliver）"
 
     def add_arguments(self, parser: CommandParser) -> None:

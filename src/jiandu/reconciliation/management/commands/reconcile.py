@@ -16,8 +16,9 @@ import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from jiandu.core.management.base import PlatformCommand
 from jiandu.reconciliation.lifecycle import TransitionError
 from jiandu.reconciliation.periods import period_parse
 
@@ -25,7 +26,7 @@ from jiandu.reconciliation.periods import period_parse
 # without loading every app's models (jiandu.cli.help_without_setup).
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = "对账销账：零报告检测（zero-report）、自动对账（match）"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -16,8 +16,10 @@ import json
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
+
+from jiandu.core.management.base import PlatformCommand
 
 
 def _day(text: str) -> dt.date:
@@ -27,7 +29,7 @@ def _day(text: str) -> dt.date:
         raise CommandError(f"日期“{text}”格式不对，应为 YYYY-MM-DD") from None
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = "统计中心：重建日汇总（rebuild）、核对日汇总与原始记录（check）"
 
     def add_arguments(self, parser: CommandParser) -> None:

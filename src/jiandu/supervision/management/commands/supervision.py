@@ -12,10 +12,12 @@ import json
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+
+from jiandu.core.management.base import PlatformCommand
 
 
-class Command(BaseCommand):
+class Command(PlatformCommand):
     help = "督导：整改警示卡检查（cards）"
 
     def add_arguments(self, parser: CommandParser) -> None:
