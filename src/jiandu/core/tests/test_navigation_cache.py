@@ -45,8 +45,8 @@ def test_each_page_lights_its_own_entry_for_users_of_the_same_roles(world):
     first = Client()
     first.force_login(world.users["county"])
     second = Client()
-    second.force_login(make_user("county-2", world.county, *[g.name for g in
-                                                           world.users["county"].groups.all()]))  # fmt: skip
+    same_roles = [g.name for g in world.users["county"].groups.all()]
+    second.force_login(make_user("county-2", world.county, *same_roles))
     listing = _sidebar(first, reverse("clues:clue_list"))
     assert CLUES_LIT in listing and listing.count("is-active") == 1
     assert listing.count('aria-current="page"') == 1

@@ -11,7 +11,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from jiandu.accounts.models import User
 from jiandu.inbox.models import Message
