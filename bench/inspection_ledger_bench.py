@@ -11,12 +11,16 @@ office (every county) and as a county (its own rows):
   CPU time of the process per request (less distorted by the load of a shared machine)
   and the queries per request;
 - naive: the same filter as ``ORDER BY id DESC LIMIT 50 OFFSET k`` plus ``COUNT(*)``
-  (Django's Paginator), at the same depths, serialised to JSON.
+  (Django's Paginator), at the same depths, serialised to JSON;
+- before (``--before REV``): the list page as the code of git revision REV serves it (its
+  ``src`` exported to a temporary directory and run in a child process on the same
+  database), one request of it before each request of ours, same persona, filter and
+  cursor, so both see the same load.
 
 Usage::
 
     PYTHONPATH=src .venv/bin/python bench/inspection_ledger_bench.py [--rows 1000000]
-                                                                    [--requests 100]
+                                                    [--requests 100] [--before 0a69207]
 
 The scratch database is ``jiandu_bench_ledgers`` (``BENCH_PG_URL`` to choose another).
 """
@@ -24,6 +28,7 @@ The scratch database is ``jiandu_bench_ledgers`` (``BENCH_PG_URL`` to choose ano
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -116,7 +121,65 @@ def percentiles(samples: list[float]) -> dict[str, float]:
             "p95_ms": round(p95 * 1000, 2), "n": len(ordered)}  # fmt: skip
 
 
-def measure(requests: int, depth: int = 20) -> dict:
+class Before:
+    """The list page served by another revision's code, in a child process (``--serve``)."""
+
+    def __init__(self, rev: str) -> None:
+        import subprocess
+        import tempfile
+
+        self.dir = tempfile.TemporaryDirectory(prefix="ledger-before-")
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "src"],
+                                 check=True, capture_output=True).stdout  # fmt: skip
+        subprocess.run(["tar", "-x", "-C", self.dir.name], input=archive, check=True)
+        env = {**os.environ, "PYTHONPATH": str(Path(self.dir.name) / "src")}
+        self.child = subprocess.Popen(
+            [sys.executable, __file__, "--serve", str(Path(self.dir.name) / "src")],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+        )  # fmt: skip
+
+    def get(self, who: str, params: dict, count_queries: bool = False) -> dict:
+        assert self.child.stdin is not None and self.child.stdout is not None
+        self.child.stdin.write(json.dumps([who, params, count_queries]) + "\n")
+        self.child.stdin.flush()
+        return json.loads(self.child.stdout.readline())
+
+    def close(self) -> None:
+        if self.child.stdin is not None:
+            self.child.stdin.close()
+        self.child.wait()
+        self.dir.cleanup()
+
+
+def serve() -> None:
+    """Child of ``--before``: GET the list page for each request read from stdin."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from jiandu.accounts.models import User
+
+    clients: dict[str, Client] = {}
+    for line in sys.stdin:
+        who, params, count_queries = json.loads(line)
+        if who not in clients:
+            clients[who] = Client()
+            clients[who].force_login(User.objects.get(username=who))
+        # Queries counted on request only (the timed requests run as ours do, uncaptured),
+        # after a first request, as ours are.
+        if count_queries:
+            clients[who].get("/inspections/ledgers/", params)
+        ctx = CaptureQueriesContext(connection) if count_queries else contextlib.nullcontext()
+        with ctx:
+            c, t = time.process_time(), time.perf_counter()
+            response = clients[who].get("/inspections/ledgers/", params)
+            wall, cpu = time.perf_counter() - t, time.process_time() - c
+        assert response.status_code == 200
+        queries = len(ctx) if isinstance(ctx, CaptureQueriesContext) else None
+        print(json.dumps({"wall": wall, "cpu": cpu, "queries": queries}), flush=True)
+
+
+def measure(requests: int, depth: int = 20, before: Before | None = None) -> dict:
     from django.core.paginator import Paginator
     from django.db import connection
     from django.http import JsonResponse
@@ -145,14 +208,24 @@ def measure(requests: int, depth: int = 20) -> dict:
                     break
                 cursors.append(body["next_cursor"])
             api, page, query, naive, api_cpu, page_cpu = [], [], [], [], [], []
+            old, old_cpu = [], []
             queries = {}
             for name, url in (("api", "/api/v1/inspections/ledgers"),
                               ("page", "/inspections/ledgers/")):  # fmt: skip
+                # Counted once the process has its kept parts (a warm process's page).
+                client.get(url, {**params, "after": cursors[-1]})
                 with CaptureQueriesContext(connection) as ctx:
                     client.get(url, {**params, "after": cursors[-1]})
                 queries[name] = len(ctx)
+            if before is not None:
+                queries["page before"] = before.get(who, {**params, "after": cursors[-1]},
+                                                    True)["queries"]  # fmt: skip
             for n in range(requests):
                 cursor = cursors[n % len(cursors)]
+                if before is not None:  # the same request to the former code, just before
+                    got = before.get(who, {**params, "after": cursor})
+                    old.append(got["wall"])
+                    old_cpu.append(got["cpu"])
                 c, t = time.process_time(), time.perf_counter()
                 response = client.get("/api/v1/inspections/ledgers", {**params, "after": cursor})
                 api.append(time.perf_counter() - t)
@@ -194,6 +267,9 @@ def measure(requests: int, depth: int = 20) -> dict:
                 "naive offset+count": percentiles(naive),
                 "pages walked": len(cursors),
             }
+            if before is not None:
+                results[f"{who} {label}"]["before page"] = percentiles(old)
+                results[f"{who} {label}"]["before page cpu"] = percentiles(old_cpu)
     return results
 
 
@@ -202,7 +278,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--fresh", action="store_true", help="drop the scratch database first")
+    parser.add_argument("--before", metavar="REV",
+                        help="also time the list page as git revision REV serves it")  # fmt: skip
+    parser.add_argument("--serve", metavar="SRC", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve:  # the child of --before: that revision's code, not this tree's
+        sys.path.remove(str(ROOT / "src"))
+        sys.path.insert(0, args.serve)
+        configure()
+        serve()
+        return 0
     if args.fresh:
         import psycopg
 
@@ -211,9 +296,14 @@ def main(argv: list[str] | None = None) -> int:
             conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}"')
     configure()
     print(json.dumps({"load": load(args.rows)}, ensure_ascii=False))
-    results = measure(args.requests)
+    before = Before(args.before) if args.before else None
+    try:
+        results = measure(args.requests, before=before)
+    finally:
+        if before is not None:
+            before.close()
     print(json.dumps(results, ensure_ascii=False, indent=2))
-    for k in ("ours api", "ours page"):
+    for k in ("ours api", "ours page") + (("before page",) if before else ()):
         worst = max(r[k]["p95_ms"] for r in results.values())
         print(f"worst p95 ({k}): {worst} ms (target < 20 ms)")
     return 0

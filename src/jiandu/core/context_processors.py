@@ -92,29 +92,99 @@ NAV_ITEMS: list[tuple[str, str, str, str | tuple[str, ...] | None]] = [
 ]
 
 
+# Per process: (active, superuser, permission set) -> the entries it shows as
+# (section, label, url). A function of the permissions alone (which the backend keeps
+# under the access stamp), so a role or permission change shows on the next page.
+_nav_entries: dict[tuple[bool, bool, frozenset[str]], tuple[tuple[str, str, str], ...]] = {}
+# Per process: (entries, active url) -> the sidebar's HTML.
+_nav_html: dict[tuple[tuple[tuple[str, str, str], ...], str], str] = {}
+
+
+def _entries(user: Any) -> tuple[tuple[str, str, str], ...]:
+    from jiandu.core.access import remember
+
+    key = (bool(user.is_active), bool(user.is_superuser), frozenset(user.get_all_permissions()))
+    found = _nav_entries.get(key)
+    if found is None:
+        shown = []
+        for section, label, url_name, perm in NAV_ITEMS:
+            needed = (perm,) if isinstance(perm, str) else perm or ()
+            if needed and not any(user.has_perm(p) for p in needed):
+                continue
+            try:
+                url = reverse(url_name)
+            except NoReverseMatch:
+                continue
+            shown.append((section, label, url))
+        # Sections in the order of their first entry, entries grouped under them.
+        order = list(dict.fromkeys(s for s, _, _ in shown))
+        found = tuple(sorted(shown, key=lambda e: order.index(e[0])))
+        remember(_nav_entries, key, found)
+    return found
+
+
+def _active_url(entries: tuple[tuple[str, str, str], ...], path: str) -> str:
+    """Only the longest matching entry is active (登记信访件 inside 信访举报 lights one)."""
+    matching = [u for _, _, u in entries if path == u or (u != "/" and path.startswith(u))]
+    return max(matching, key=len) if matching else ""
+
+
+def _sections(entries: tuple[tuple[str, str, str], ...], active: str) -> list[dict[str, Any]]:
+    sections: dict[str, list[dict[str, Any]]] = {}
+    done = False
+    for section, label, url in entries:
+        on = not done and url == active
+        done = done or on
+        sections.setdefault(section, []).append({"label": label, "url": url, "active": on})
+    return [{"title": t, "items": items} for t, items in sections.items()]
+
+
+def _html(entries: tuple[tuple[str, str, str], ...], active: str) -> str:
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    from jiandu.core.access import remember
+
+    html = _nav_html.get((entries, active))
+    if html is None:
+        link = '<li><a class="nav-link" href="{}">{}</a></li>'
+        current = '<li><a class="nav-link is-active" href="{}" aria-current="page">{}</a></li>'
+        parts = [
+            format_html(
+                '<div class="nav-section"><h2 class="nav-title">{}</h2><ul class="nav-list">{}'
+                "</ul></div>",
+                section["title"],
+                mark_safe(
+                    "".join(
+                        format_html(current if i["active"] else link, i["url"], i["label"])
+                        for i in section["items"]
+                    )
+                ),
+            )
+            for section in _sections(entries, active)
+        ]
+        html = remember(_nav_html, (entries, active), mark_safe("\n".join(parts)))
+    return html
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """``nav_html``: the sidebar (base.html); ``nav_sections``: the same entries as data
+    (the workbench lists them). Both lazy, built from the per-process entries."""
+    from django.utils.functional import SimpleLazyObject
+
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_sections": []}
-    sections: dict[str, list[dict[str, Any]]] = {}
+        return {"nav_sections": [], "nav_html": ""}
     path = request.path
-    for section, label, url_name, perm in NAV_ITEMS:
-        needed = (perm,) if isinstance(perm, str) else perm or ()
-        if needed and not any(user.has_perm(p) for p in needed):
-            continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
-        sections.setdefault(section, []).append({"label": label, "url": url, "active": False})
-    # Only the longest matching entry is active (登记信访件 inside 信访举报 lights one).
-    items = [item for entries in sections.values() for item in entries]
-    matching = [
-        i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))
-    ]
-    if matching:
-        max(matching, key=lambda i: len(i["url"]))["active"] = True
-    return {"nav_sections": [{"title": t, "items": entries} for t, entries in sections.items()]}
+
+    def entries_and_active() -> tuple[tuple[tuple[str, str, str], ...], str]:
+        entries = _entries(user)
+        return entries, _active_url(entries, path)
+
+    return {
+        "nav_sections": SimpleLazyObject(lambda: _sections(*entries_and_active())),
+        "nav_html": SimpleLazyObject(lambda: _html(*entries_and_active())),
+    }
 
 
 def calendar_warning(request: HttpRequest) -> dict[str, Any]:

@@ -190,6 +190,26 @@ def ledger_counties(*, user: Any) -> QuerySet[Any]:
     )
 
 
+# Per process: (org id, access stamp) -> the (id, name) of the jurisdiction's counties.
+_county_choices: dict[tuple[int, str], tuple[tuple[int, str], ...]] = {}
+
+
+def ledger_county_choices(*, user: Any) -> tuple[tuple[int, str], ...]:
+    """(id, name) of :func:`ledger_counties`, newest stamp only: kept per process under
+    the access stamp, which every change to an org (name, kind, place in the tree) and
+    to supervision renews (core.signals), so the list page reads no org row."""
+    from jiandu.core.access import access_stamp, remember
+
+    org_id = getattr(user, "org_id", None)
+    stamp = access_stamp(user) if org_id else None
+    found = _county_choices.get((org_id, stamp)) if org_id and stamp else None
+    if found is None:
+        found = tuple(ledger_counties(user=user).values_list("pk", "name"))
+        if org_id and stamp:
+            remember(_county_choices, (org_id, stamp), found)
+    return found
+
+
 # --- 回避: avoid pairs of the talent pool ----------------------------------------
 
 RELATIVE_DATASETS = ("persons", "relations", "cadres")

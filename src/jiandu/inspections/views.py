@@ -13,6 +13,8 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiandu.core.audit import audit_record
@@ -784,6 +786,69 @@ def _with(base: str, key: str, cursor: str | None) -> str:
     return f"?{base}&{key}={cursor}" if base else f"?{key}={cursor}"
 
 
+# The list's 50 rows and its selects are built here rather than cell by cell in the
+# template (a tag per cell cost more than the query); format_html escapes every value.
+_LEDGER_ROW = (
+    '<tr><td class="mono"><a href="{}{}/">{}</a></td><td class="nowrap">{}</td>'
+    '<td class="nowrap">{}</td><td>{}</td><td class="nowrap">{}</td><td>{}</td></tr>'
+)
+_SELECTED = mark_safe(" selected")
+
+
+def _ledger_rows_html(items: list[dict[str, Any]], row_url: str) -> str:
+    return format_html_join(
+        "\n",
+        _LEDGER_ROW,
+        (
+            (row_url, r["id"], r["id"], r["county"]["name"], r["kind_label"],
+             _short(r["title"], 50), r["status_label"], _short(r["progress"], 40) or "—")
+            for r in items
+        ),
+    )  # fmt: skip
+
+
+def _options(choices: Any, selected: Any) -> str:
+    """``<option>``s after the 全部 option, ``selected`` marked."""
+    return format_html_join(
+        "", '<option value="{}"{}>{}</option>',
+        ((value, _SELECTED if value == selected else "", label) for value, label in choices),
+    )  # fmt: skip
+
+
+def _report_links(counties: Any) -> str:
+    return format_html_join(
+        "；", '{}（<a href="{}">下载月报模板</a>，<a href="{}">上传月报</a>）',
+        (
+            (name, reverse("inspections:ledger_template", args=[pk]),
+             reverse("inspections:ledger_upload", args=[pk]))
+            for pk, name in counties
+        ),
+    )  # fmt: skip
+
+
+# Per process: (language, county choices) -> the add form's fields, unbound. The HTML is
+# a function of the choices alone, so an entry never goes stale.
+_ledger_add_forms: dict[tuple[str, tuple[tuple[int, str], ...]], str] = {}
+
+
+def _ledger_add_form_html(counties: tuple[tuple[int, str], ...]) -> str:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from jiandu.core.access import remember
+    from jiandu.inspections.forms import LedgerRowForm
+    from jiandu.orgs.models import Org
+
+    key = (translation.get_language() or "", counties)
+    html = _ledger_add_forms.get(key)
+    if html is None:
+        form = LedgerRowForm(counties=Org.objects.none())
+        form.fields["county"].choices = [("", "---------"), *counties]
+        html = render_to_string("components/form.html", {"form": form, "layout": "grid"})
+        remember(_ledger_add_forms, key, html)
+    return mark_safe(html)  # rendered by the template engine: escaped there
+
+
 @login_required
 @permission_required(LEDGER_VIEW, raise_exception=True)
 @require_GET
@@ -793,7 +858,6 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
     import datetime as dt
 
     from jiandu.inspections.choices import LedgerKind, LedgerStatus
-    from jiandu.inspections.forms import LedgerRowForm
 
     filters: dict[str, Any] = {}
     county = request.GET.get("county", "")
@@ -819,33 +883,31 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
         status=filters.get("status"), reported=month, after=request.GET.get("after"),
         before=request.GET.get("before"),
     )  # fmt: skip
-    for row in page.items:  # what |truncatechars would do, without a filter per cell
-        row["title_short"] = _short(row["title"], 50)
-        row["progress_short"] = _short(row["progress"], 40) or "—"
     query = request.GET.copy()
     for key in ("after", "before"):
         query.pop(key, None)
     base = query.urlencode()
-    counties = list(selectors.ledger_counties(user=request.user).only("id", "name"))
-    add_form = None
-    if request.user.has_perm("inspections.add_ledgerrow"):
-        add_form = LedgerRowForm(counties=selectors.ledger_counties(user=request.user))
-        # The choices from the list already read (the field would query them again).
-        add_form.fields["county"].choices = [("", "---------")] + [(c.pk, c.name) for c in counties]
+    counties = selectors.ledger_county_choices(user=request.user)
+    may_report = request.user.has_perm("inspections.add_ledgerreport")
+    row_url = reverse("inspections:ledger_row", args=[0])[:-2]
     return render(
         request,
         "inspections/ledger_list.html",
         {
             "page": page,
-            "row_url": reverse("inspections:ledger_row", args=[0])[:-2],
+            "rows_html": _ledger_rows_html(page.items, row_url),
             "next_url": _with(base, "after", page.next_cursor),
             "prev_url": _with(base, "before", page.prev_cursor),
             "filters": filters,
-            "counties": counties,
-            "kinds": LedgerKind.choices,
-            "statuses": LedgerStatus.choices,
-            "add_form": add_form,
-            "may_report": request.user.has_perm("inspections.add_ledgerreport"),
+            "county_options": _options(counties, filters.get("county")),
+            "kind_options": _options(LedgerKind.choices, filters.get("kind")),
+            "status_options": _options(LedgerStatus.choices, filters.get("status")),
+            "add_form": (
+                _ledger_add_form_html(counties)
+                if request.user.has_perm("inspections.add_ledgerrow")
+                else None
+            ),
+            "report_links": _report_links(counties) if may_report else "",
         },
     )
 
