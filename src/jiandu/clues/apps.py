@@ -18,6 +18,11 @@ class CluesConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="clues-search")
+        # Search entries written ahead by imports killed before publishing (ADR 0013).
+        from jiandu.clues.search import discard_abandoned_entries
+        from jiandu.core.db import register_abandoned_cleanup
+
+        register_abandoned_cleanup(discard_abandoned_entries)
         # The clue decisions that go through 呈批 (ADR 0015).
         from jiandu.clues.decisions import register_kinds
 
