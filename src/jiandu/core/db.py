@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -177,6 +178,21 @@ def register_abandoned_cleanup(function: Callable[[dt.timedelta], int]) -> None:
 def discard_abandoned_ahead(older_than: dt.timedelta) -> int:
     """Run every registered clean-up of abandoned ahead writes; the number removed."""
     return sum(function(older_than) for function in list(_abandoned_cleanups))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: for the short transaction that publishes a
+    long job. The job holds millions of objects (50,000 built rows, the parsed file); a
+    full collection that happens to fall inside the transaction walks all of them for a
+    second or two, holding SQLite's write lock. Collections resume after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager

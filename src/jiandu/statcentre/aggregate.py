@@ -648,7 +648,11 @@ def cells_of_objects(sender: Any, objs: list[Any]) -> Cells | None:
         paths.append((source, org, day))
     out: Cells = {}
     for source, org, day in paths:
-        out.setdefault(source, set()).update((getattr(obj, org), getattr(obj, day)) for obj in objs)
+        # The instances' own values (``__dict__``: no descriptor call per read, for
+        # 50,000 rows inside the publishing transaction).
+        out.setdefault(source, set()).update(
+            (values[org], values[day]) for values in (vars(obj) for obj in objs)
+        )
     return out
 
 
