@@ -13,7 +13,10 @@ ways, measured in the same run:
   ``person_create`` per row inside the write transaction.
 
 ``--kind clues`` measures a 问题线索 import instead (as it is, staged: clues, their links,
-受理 events and audit rows built and written ahead, published in one transaction).
+受理 events and audit rows built and written ahead, on SQLite their search entries written
+into the index ahead too, published in one transaction). To compare with an earlier
+version, run this file from a checkout of it (its own ``src`` is used) with its own
+``--template`` and ``--db``.
 
     python bench/import_lock_bench.py --rows 50000 \\
         --postgres postgres://postgres@127.0.0.1:5432/jiandu_bench

@@ -12,12 +12,23 @@ def _ensure_search_index(sender, using="default", **kwargs):  # type: ignore[no-
     ensure_sqlite_index(connections[using])
 
 
+def _discard_abandoned_search_entries(older_than):  # type: ignore[no-untyped-def]
+    """The search module is loaded on first use, not at start-up."""
+    from jiandu.clues.search import discard_abandoned_entries
+
+    return discard_abandoned_entries(older_than)
+
+
 class CluesConfig(AppConfig):
     name = "jiandu.clues"
     verbose_name = "信访与线索"
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="clues-search")
+        # Search entries written ahead by imports killed before publishing (ADR 0013).
+        from jiandu.core.db import register_abandoned_cleanup
+
+        register_abandoned_cleanup(_discard_abandoned_search_entries)
         # The clue decisions that go through 呈批 (ADR 0015).
         from jiandu.clues.decisions import register_kinds
 

@@ -527,7 +527,7 @@ def clues_stage(
     their links, their 受理 events and one audit row each — what :func:`clue_create`
     writes — written where nobody sees them until ``staged.publish()`` runs in the
     caller's transaction (ADR 0010)."""
-    from jiandu.clues.search import text_grams
+    from jiandu.clues.search import search_entries_ahead, text_grams
 
     built = [clue for clue, _domains, _people in clues]
     domain_links = []
@@ -560,6 +560,9 @@ def clues_stage(
     staged.add(Clue.domains.through, domain_links, with_pk=False)
     staged.add(Clue.subject_people.through, people_links, with_pk=False)
     staged.add(ClueEvent, events, with_pk=False)
+    # SQLite: their search entries go into the index now, in short transactions, not
+    # while the publishing transaction holds the write lock (ADR 0013).
+    staged.add_ahead(search_entries_ahead(Clue, [(c.pk, c.search_grams) for c in built]))
     staged.add_audit(
         [
             {

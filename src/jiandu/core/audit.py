@@ -35,7 +35,14 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from jiandu.core.choices import AuditAction
-from jiandu.core.db import StagedTable, insert_rows, reserve_ids
+from jiandu.core.db import (
+    AheadWrite,
+    StagedTable,
+    discard_abandoned_ahead,
+    insert_rows,
+    large_write_cache,
+    reserve_ids,
+)
 from jiandu.core.middleware import current_ip
 from jiandu.core.models import AuditChainHead, AuditJob, AuditJobRow, AuditLog
 
@@ -306,7 +313,8 @@ def _discard_jobs(ids: list[int]) -> None:
 def audit_discard_abandoned(*, older_than: dt.timedelta = ABANDONED_JOB_AGE) -> int:
     """Delete the staged audit rows of jobs never published and older than
     ``older_than`` (their process was killed before publishing: nothing of them was
-    ever visible). Returns the number of jobs discarded."""
+    ever visible), and what such jobs wrote ahead (:class:`jiandu.core.db.AheadWrite`).
+    Returns the number of audit jobs discarded."""
     cutoff = timezone.now() - older_than
     ids = list(
         AuditJob.objects.filter(published_at__isnull=True, created_at__lt=cutoff).values_list(
@@ -315,6 +323,9 @@ def audit_discard_abandoned(*, older_than: dt.timedelta = ABANDONED_JOB_AGE) -> 
     )
     if ids:
         _discard_jobs(ids)
+    # What such jobs wrote ahead into business tables (SQLite search entries of clues
+    # never published), through the apps' registered clean-ups.
+    discard_abandoned_ahead(older_than)
     return len(ids)
 
 
@@ -332,15 +343,21 @@ class StagedWrite:
 
     Build everything first; then, outside any transaction, :meth:`add` the rows (ids
     they need reserved with :func:`jiandu.core.db.reserve_ids`) and :meth:`add_audit`
-    their audit entries; then :meth:`publish` inside the transaction, which copies each
-    table with one ``INSERT … SELECT`` (on SQLite the write lock is held for that only,
-    whatever the number of rows; the audit rows are published by one UPDATE of their
-    job's row, :class:`AuditStage`). Use it as a context manager: leaving it discards what
-    is staged, published or not; a job killed before publishing leaves nothing."""
+    their audit entries, and :meth:`add_ahead` whatever can be written into the real
+    tables ahead without anyone reaching it (the SQLite search entries of staged
+    clues); then :meth:`publish` inside the transaction, which copies each table with
+    one ``INSERT … SELECT`` (on SQLite the write lock is held for that only, with a
+    page cache large enough not to spill; the audit rows are published by one UPDATE of
+    their job's row, :class:`AuditStage`; each ahead write by a statement or two). Use
+    it as a context manager: leaving it discards what is staged, published or not; a
+    job killed before publishing leaves nothing visible (ahead writes are removed by
+    :func:`audit_discard_abandoned`)."""
 
     def __init__(self) -> None:
         self.tables: list[StagedTable] = []
         self.audit = AuditStage()
+        self.ahead: list[AheadWrite] = []
+        self._cache: Any = None
 
     def add(
         self, model: type[models.Model], objs: Sequence[models.Model], *, with_pk: bool = True
@@ -356,29 +373,51 @@ class StagedWrite:
     def add_audit(self, entries: list[dict[str, Any]]) -> None:
         self.audit.add(entries)
 
+    def add_ahead(self, piece: AheadWrite | None) -> None:
+        """Keep ``piece`` (already written ahead) to publish and discard with the rest."""
+        if piece is not None:
+            self.ahead.append(piece)
+
     def publish(self) -> None:
-        """Copy every staged table, in the order first added, then the audit rows (run
-        inside the transaction that is to make them visible). IntegrityError when a row
-        breaks a constraint (the caller's transaction then writes nothing)."""
+        """Copy every staged table, in the order first added, then publish the ahead
+        writes and the audit rows (run inside the transaction that is to make them
+        visible). IntegrityError when a row breaks a constraint (the caller's
+        transaction then writes nothing)."""
         from jiandu.core.db import rows_published
 
         for table in self.tables:
             table.publish()
+        for piece in self.ahead:
+            piece.publish()
         self.audit.publish()
         for table in self.tables:
             if table.pks:
-                rows_published.send(sender=table.model, pks=table.pks)
+                rows_published.send(sender=table.model, pks=table.pks, objs=table.objs)
 
     def discard(self) -> None:
         for table in self.tables:
             table.discard()
+        for piece in self.ahead:
+            try:
+                piece.discard()
+            except DatabaseError:
+                # Never hide the error that ended the job: the clean-up removes it later.
+                log.warning("ahead write %r left to the clean-up", piece, exc_info=True)
+        self.ahead = []
         self.audit.discard()
 
     def __enter__(self) -> StagedWrite:
+        self._cache = large_write_cache()
+        self._cache.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.discard()
+        try:
+            self.discard()
+        finally:
+            cache, self._cache = self._cache, None
+            if cache is not None:
+                cache.__exit__(None, None, None)
 
 
 def _seal_after_write(*, backlog: bool = False, rows: int = 1) -> None:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from jiandu.core.audit import StagedWrite, audit_record
 from jiandu.core.choices import AuditAction
+from jiandu.core.db import collector_paused
 from jiandu.imports.importers import (
     MAX_ROWS,
     ImportContext,
@@ -121,7 +122,7 @@ def import_file(
         return result
     with StagedWrite() as writer.staged:
         spec.stage(rows, ctx, writer)  # still outside it: rows nobody sees yet
-        with transaction.atomic():
+        with collector_paused(), transaction.atomic():
             spec.write(rows, ctx, writer)
             if writer.errors:
                 transaction.set_rollback(True)

@@ -304,12 +304,20 @@ def refresh(source: Source, cells: Iterable[tuple[int | None, dt.date | None]]) 
         return
     _model, org_field, date_field, _span = source
     keys = [p.key for p in plist]
-    raw_where, agg_where, month_where, year_where = Q(), Q(), Q(), Q()
+    # One condition per org (its days as a list) and per distinct month and year: a
+    # staged import's thousands of rows touch hundreds of cells, and a condition per
+    # cell costs milliseconds each to build, inside the publishing transaction.
+    days_of: dict[Any, list[dt.date]] = {}
     for org_id, day in chosen:
-        raw_where |= Q(**{org_field: org_id, date_field: day})
-        agg_where |= Q(org_id=org_id, day=day)
-        month_where |= Q(org_id=org_id, day__range=(_month_start(day), _month_end(day)))
-        year_where |= Q(org_id=org_id, day__range=(_year_start(day), _year_end(day)))
+        days_of.setdefault(org_id, []).append(day)
+    raw_where, agg_where, month_where, year_where = Q(), Q(), Q(), Q()
+    for org_id, days in days_of.items():
+        raw_where |= Q(**{org_field: org_id, f"{date_field}__in": days})
+        agg_where |= Q(org_id=org_id, day__in=days)
+        for month in sorted({_month_start(day) for day in days}):
+            month_where |= Q(org_id=org_id, day__range=(month, _month_end(month)))
+        for year in sorted({_year_start(day) for day in days}):
+            year_where |= Q(org_id=org_id, day__range=(year, _year_end(year)))
     start, end = chosen[0][1], chosen[0][1]
     for _o, day in chosen:
         start, end = min(start, day), max(end, day)
@@ -655,6 +663,27 @@ def cells_of_many(sender: Any, pks: list[Any], *, chunk: int = 500) -> Cells:
                 rows = sender._base_manager.filter(pk__in=part).values_list(org_path, date_path)
                 looked[(org_path, date_path)] = set(rows)
             out.setdefault(source, set()).update(looked[(org_path, date_path)])
+    return out
+
+
+def cells_of_objects(sender: Any, objs: list[Any]) -> Cells | None:
+    """:func:`cells_of` read from unsaved-but-written instances (a staged import's, whose
+    field values are the rows'), without a query; None when a source reaches its org or
+    day through another table (then the rows must be queried)."""
+    paths = []
+    for source, org_path, date_path in relations(sender):
+        if "__" in org_path or "__" in date_path:
+            return None
+        org = sender._meta.get_field(org_path).attname
+        day = sender._meta.get_field(date_path).attname
+        paths.append((source, org, day))
+    out: Cells = {}
+    for source, org, day in paths:
+        # The instances' own values (``__dict__``: no descriptor call per read, for
+        # 50,000 rows inside the publishing transaction).
+        out.setdefault(source, set()).update(
+            (values[org], values[day]) for values in (vars(obj) for obj in objs)
+        )
     return out
 
 

@@ -81,14 +81,19 @@ def _persons_changed(
     aggregate.refresh_cells(*(aggregate.cells_of(ExposureCase, pk) for pk in cases))
 
 
-def _published(sender: Any, pks: list[Any], **kwargs: Any) -> None:
+def _published(sender: Any, pks: list[Any], objs: Any = None, **kwargs: Any) -> None:
     """Rows a staged import made visible without ``save()`` (core.db.rows_published):
-    their cells are recomputed once for the whole batch, in the publishing transaction."""
+    their cells are recomputed once for the whole batch, in the publishing transaction.
+    The cells come from the staged instances when they hold them (no query per 500 rows
+    inside the transaction that holds SQLite's write lock), else from the rows."""
     from jiandu.statcentre import aggregate
 
     if sender not in WATCHED or aggregate.is_paused():
         return
-    aggregate.refresh_cells(aggregate.cells_of_many(sender, pks))
+    cells = aggregate.cells_of_objects(sender, objs) if objs else None
+    if cells is None:
+        cells = aggregate.cells_of_many(sender, pks)
+    aggregate.refresh_cells(cells)
 
 
 rows_published.connect(_published, dispatch_uid="statcentre-rows-published")

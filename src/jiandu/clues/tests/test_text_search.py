@@ -116,6 +116,42 @@ def test_a_rebuilt_table_gets_its_index_back(records, users):
     assert not petition_list(user=users["city"], filters=PetitionFilters(text="截留")).exists()
 
 
+def test_an_index_made_before_entries_were_written_ahead_gets_the_trigger_condition(records, users):
+    """A database indexed before imports wrote search entries ahead (an insert trigger
+    without condition, no bookkeeping tables): ``migrate`` gives the trigger its
+    condition and makes the tables, without rebuilding the index; staged clues then get
+    their entries ahead and new clues still theirs from the trigger."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    from jiandu.clues.search import search_entries_ahead
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER clues_clue_search_ai")
+        cursor.execute("DROP TABLE clues_clue_search_ahead_batch")
+        cursor.execute("DROP TABLE clues_clue_search_ahead")
+        cursor.execute(
+            "CREATE TRIGGER clues_clue_search_ai AFTER INSERT ON clues_clue BEGIN "
+            "INSERT INTO clues_clue_search(rowid, search_grams) VALUES (new.id, new.search_grams);"
+            " END"
+        )
+    assert search_entries_ahead(Clue, [(10**9, "截留")]) is None  # the trigger does it
+    with CaptureQueriesContext(connection) as queries:
+        assert ensure_sqlite_index(connection) is True
+    assert not any("rebuild" in q["sql"] for q in queries.captured_queries)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'clues_clue_search_ai'")
+        assert "clues_clue_search_ahead" in cursor.fetchone()[0]
+    assert ensure_sqlite_index(connection) is False
+    assert _clues("低保", users) >= {records["title"]}  # the index was kept
+    ahead = search_entries_ahead(Clue, [(10**9, "截留")])
+    assert ahead is not None and ahead.rows == 1
+    ahead.discard()  # never published: taken out again
+    fresh = services.clue_create(
+        actor=users["city"], source=ClueSource.PETITION, title="虚报冒领危房补助", received_date=D
+    )
+    assert _clues("危房", users) == {fresh}
+
+
 def test_common_grams_scan_newest_first_with_the_same_answer(records, users, monkeypatch):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite decides from FTS5's term statistics")

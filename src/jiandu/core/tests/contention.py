@@ -497,11 +497,12 @@ def clues_workbook(rows: int, org_name: str) -> bytes:
     return buffer.getvalue()
 
 
-def stall_while_staging(*, rows: int, kind: str = "people") -> None:
+def stall_while_staging(*, rows: int, kind: str = "people", search: bool = False) -> None:
     """Start a ``rows``-row import of ``kind`` (people, orgs or clues) and stop it for good in
     the middle of staging, printing ``people=<n> audit=<n>`` (or ``orgs=<n> …``: the
     visible rows before it began) and then ``staging`` once the first staged batch is
-    written: for a test to kill -9 the process there."""
+    written: for a test to kill -9 the process there. ``search``: stop once the first
+    batch of the clues' search entries is written ahead instead (SQLite)."""
     import sys
     import uuid
 
@@ -534,18 +535,69 @@ def stall_while_staging(*, rows: int, kind: str = "people") -> None:
         importer = make_user(f"importer-{tag}", org, roles.ROLE_CLUES)
         data = people_workbook(rows, org.name)
         visible = f"people={Person.objects.count()}"
-    original = StagedTable.add
+    if search:
+        # Stopped once the first batch of search entries is in the index (clues only).
+        from jiandu.clues.search import SearchEntriesAhead
 
-    def add(self: StagedTable, objs: Any, **kwargs: Any) -> int:
-        written = original(self, list(objs)[:100], **kwargs)
-        print("staging", flush=True)
-        time.sleep(600)
-        return written
+        write = SearchEntriesAhead._write
 
-    StagedTable.add = add  # type: ignore[method-assign]
+        def write_then_stop(self: SearchEntriesAhead, batch: list[Any]) -> None:
+            write(self, batch)
+            print("staging", flush=True)
+            time.sleep(600)
+
+        SearchEntriesAhead._write = write_then_stop  # type: ignore[method-assign]
+    else:
+        original = StagedTable.add
+
+        def add(self: StagedTable, objs: Any, **kwargs: Any) -> int:
+            written = original(self, list(objs)[:100], **kwargs)
+            print("staging", flush=True)
+            time.sleep(600)
+            return written
+
+        StagedTable.add = add  # type: ignore[method-assign]
     print(f"{visible} audit={AuditLog.objects.count()}", flush=True)
     result = import_file(actor=importer, kind=kind, filename="导入.xlsx", data=data, max_rows=10**6)
     sys.exit(f"the import was not stopped: {result.errors[:3]}")
+
+
+def after_kill(*, rows: int) -> dict[str, Any]:
+    """After an import was killed: the clean-up of what killed jobs left (as ``jiandu
+    audit seal`` does after 12 hours; here at once), then a ``rows``-row clue import
+    that must work and be found by a search."""
+    import datetime as dt
+    import uuid
+
+    from jiandu.accounts import roles
+    from jiandu.clues.models import Clue
+    from jiandu.clues.search import text_filter
+    from jiandu.core.audit import audit_discard_abandoned, audit_seal
+    from jiandu.imports.services import import_file
+    from jiandu.orgs.choices import OrgKind
+    from jiandu.orgs.services import org_create
+    from jiandu.testing import make_user
+
+    out: dict[str, Any] = {"discarded_jobs": audit_discard_abandoned(older_than=dt.timedelta(0))}
+    tag = uuid.uuid4().hex[:6]
+    system = make_user(f"setup-{tag}", None)
+    org = org_create(actor=system, name=f"再导入区{tag}", kind=OrgKind.COUNTY, region_code="530102")
+    importer = make_user(f"importer-{tag}", org, roles.ROLE_CLUES)
+    result = import_file(
+        actor=importer,
+        kind="clues",
+        filename="再导入.xlsx",
+        data=clues_workbook(rows, org.name),
+        max_rows=10**6,
+    )
+    out["import_ok"] = result.ok
+    out["import_errors"] = [str(e) for e in result.errors[:3]]
+    audit_seal()
+    out["imported"] = Clue.objects.filter(handling_org=org).count()
+    out["found"] = text_filter(
+        Clue.objects.filter(handling_org=org), "截留补贴", fields=("title", "content")
+    ).count()
+    return out
 
 
 if __name__ == "__main__":
@@ -568,13 +620,22 @@ if __name__ == "__main__":
     )
     parser.add_argument("--stall-kind", default="people", help="people, orgs or clues")
     parser.add_argument("--import-kind", default="people", help="people or clues")
+    parser.add_argument(
+        "--stall-in-search", action="store_true", help="clues: stop while writing search entries"
+    )
+    parser.add_argument("--after-kill", type=int, default=0, help="see after_kill (rows)")
     args = parser.parse_args()
     if args.migrate:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
     if args.stall_while_staging:
-        stall_while_staging(rows=args.stall_while_staging, kind=args.stall_kind)
+        stall_while_staging(
+            rows=args.stall_while_staging, kind=args.stall_kind, search=args.stall_in_search
+        )
+    if args.after_kill:
+        print(json.dumps(after_kill(rows=args.after_kill)))
+        raise SystemExit(0)
     result = measure(hold=args.hold) if args.hold > 0 else {"vendor": connection.vendor}
     if args.import_rows:
         result["imports"] = [
