@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -92,7 +94,8 @@ class ZeroReportRule(TimeStampedModel, ArchivableModel):
 
     @property
     def share_percent(self) -> str:
-        return f"{(self.share_threshold * 100).normalize():f}%"
+        # Decimal(): a rule made with the field's default holds it as text until reloaded
+        return f"{(Decimal(self.share_threshold) * 100).normalize():f}%"
 
     @property
     def describe(self) -> str:
