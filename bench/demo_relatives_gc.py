@@ -1,6 +1,6 @@
 """The small demo's relatives step (``demo.inspections._pool_relatives``: three small
 户籍人口 / 亲属关系 / 干部名册 imports) with Python's cyclic garbage collector paused
-(ours, ``_collection_paused``) and running (naive, as before), in one run.
+(ours, ``core.db.collector_paused``) and running (naive, as before), in one run.
 
 The step is a process's first use of the comparison engine, so each variant needs a
 fresh process: each builds the small demo (``jiandu.testing.SMALL_DEMO_SCALE``) into its
@@ -29,7 +29,7 @@ call_command("migrate", verbosity=0)
 import jiandu.demo.inspections as di
 from jiandu.testing import SMALL_DEMO_SCALE, SMALL_DEMO_TODAY
 if sys.argv[1] == "naive":
-    di._collection_paused = contextlib.nullcontext
+    di.collector_paused = contextlib.nullcontext
 step = {}
 original = di._pool_relatives
 def timed(**kwargs):

@@ -33,12 +33,12 @@ rest set-based); dates are relative to ``today`` (the day after the demo's last 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import random
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
+
+from jiandu.core.db import collector_paused
 
 # Seed 002 and 000 figures the demo reproduces (see the module docstring and
 # docs/user-guide/inspections.md, 演示数据).
@@ -227,8 +227,12 @@ def _rounds(
         for i in range(6)
     ]  # fmt: skip
     DeclaredConflict.objects.bulk_create(conflicts)
-    # 比对数据: relatives of a few pool members working in targets of each round.
-    with _collection_paused():
+    # 比对数据: relatives of a few pool members working in targets of each round. The
+    # step is the process's first use of the comparison engine: loading it (pinyin
+    # dictionary, Ibis, pandas) adds some 300,000 long-lived objects, and each batch made
+    # the collector walk the demo's whole heap — 2–4 s with nothing to free
+    # (bench/demo_relatives_gc.py); the collector runs again after it.
+    with collector_paused():
         _pool_relatives(pool=pool, targets=unit_rounds, city=city)
 
     focus = {f.key: f for f in FocusItem.objects.all()}
@@ -825,23 +829,6 @@ def _units(
 
 
 RELATIVE_NAMES = ("李秀英", "王建华", "张丽娟", "刘志强", "陈桂芳", "杨国平")
-
-
-@contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused. The relatives import is the process's
-    first use of the comparison engine: loading it (the pinyin dictionary, Ibis, pandas)
-    adds some 300,000 long-lived objects, and each batch of them made the collector walk
-    the demo's whole heap (as many again) — 2–4 s of the step, with nothing to free
-    (bench/demo_relatives_gc.py). The step is bounded (three small files); the collector
-    runs again after it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _pool_relatives(*, pool: list[Any], targets: list[list[Any]], city: Any) -> int:
