@@ -20,6 +20,10 @@ PYTEST_ARGS ?=
 # uv lives in its own folder (.tools), not in the project's virtualenv.
 UV := .tools/bin/uv
 SYNC = $(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python
+# The project is installed editable: its own modules (src/) are compiled here, since the
+# installer compiles only site-packages; a PYTHONDONTWRITEBYTECODE environment then
+# compiles nothing at start-up either.
+COMPILE_SRC = $(BIN)/python -m compileall -q -j 0 src
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools "uv==$(UV_VERSION)"
@@ -32,12 +36,14 @@ $(BIN)/.runtime: pyproject.toml requirements.lock | $(BIN)/python
 	$(UV) pip sync --quiet --python $(BIN)/python requirements.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python scripts/slim_venv.py $(VENV)
+	$(COMPILE_SRC)
 	rm -f $(BIN)/.dev
 	touch $@
 
 $(BIN)/.dev: pyproject.toml requirements.lock requirements-dev.lock | $(BIN)/python
 	$(SYNC) requirements-dev.lock
 	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps -e .
+	$(COMPILE_SRC)
 	touch $@ $(BIN)/.runtime
 
 install: $(BIN)/.runtime

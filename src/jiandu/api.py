@@ -242,6 +242,40 @@ _handle(RateLimited, _on_rate_limited)
 _handle(Exception, _on_unexpected)
 
 
+def _share_response_models() -> None:
+    """One response model per response type, shared by every operation that declares it.
+
+    For each status code of each operation, django-ninja wraps the declared type in a
+    new pydantic model (``NinjaResponseSchema`` with one field, ``response``). The API's
+    205 operations declared 1,475 of them over 135 distinct types (the error shape
+    alone on almost every operation), and building them was about half of building the
+    whole API: about 0.45 s of every ``jiandu check``, ``migrate``, ``runserver`` and web
+    worker start. The wrapper depends only on the type, is never changed after it is
+    built (the paginator builds a new one rather than altering it) and carries no name
+    into the OpenAPI schema, so sharing it changes nothing a client sees; the schema is
+    the same byte for byte (``tests/api/test_response_models.py``). An unhashable
+    declaration is wrapped as before."""
+    from ninja.operation import Operation
+
+    build = Operation._create_response_model
+    if getattr(build, "shared", False):
+        return
+    shared: dict[Any, Any] = {}
+
+    def create_response_model(self: Operation, response_param: Any) -> Any:
+        try:
+            return shared[response_param]
+        except KeyError:
+            model = shared[response_param] = build(self, response_param)
+            return model
+        except TypeError:
+            return build(self, response_param)
+
+    create_response_model.shared = True  # type: ignore[attr-defined]
+    create_response_model.original = build  # type: ignore[attr-defined]
+    Operation._create_response_model = create_response_model  # type: ignore[method-assign]
+
+
 def _register_routers() -> None:
     from jiandu.boards.api import router as boards_router
     from jiandu.cards.api import router as cards_router
@@ -285,4 +319,5 @@ def _register_routers() -> None:
     api.add_router("/approvals/", approvals_router)
 
 
+_share_response_models()
 _register_routers()

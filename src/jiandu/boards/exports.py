@@ -31,8 +31,6 @@ from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org
 from jiandu.orgs.selectors import org_subtree_ids
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 # Outcome kinds counted as 处理 (persons dealt with) in the headline.
 HANDLED_STATISTICS = (
     "criticism",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jiandu.boards import exports, ranking, reported, selectors, services
+from jiandu.boards import ranking, selectors, services
 from jiandu.boards.choices import BoardPeriod, WarningAction, WarningKind, WarningStatus
 from jiandu.boards.forms import (
     ArchiveForm,
@@ -39,9 +39,13 @@ from jiandu.boards.forms import (
 from jiandu.boards.lifecycle import WarningTransitionError
 from jiandu.boards.models import BoardSnapshot
 from jiandu.boards.tasks import CLOSE_TASK
+from jiandu.core.contenttypes import DOCX_CONTENT_TYPE
 from jiandu.core.tasks import task_submit
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.oversight.views import STATUS_TONES as PROBLEM_TONES
+
+if TYPE_CHECKING:
+    pass
 
 VIEW = "boards.view_board"
 
@@ -245,6 +249,8 @@ def unit_trend(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 @require_GET
 def board_xlsx(request: HttpRequest, pk: int, snapshot_pk: int) -> HttpResponse:
+    from jiandu.boards import exports
+
     access = selectors.board_get(user=request.user, pk=pk)
     _require_full(access)
     snapshot = selectors.snapshot_get(access=access, pk=snapshot_pk)
@@ -257,6 +263,8 @@ def board_xlsx(request: HttpRequest, pk: int, snapshot_pk: int) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 @require_GET
 def bulletin_docx(request: HttpRequest, pk: int, month: str) -> HttpResponse:
+    from jiandu.boards import exports
+
     access = selectors.board_get(user=request.user, pk=pk)
     try:
         month = ranking.parse_month(month)
@@ -268,7 +276,7 @@ def bulletin_docx(request: HttpRequest, pk: int, month: str) -> HttpResponse:
         data, name = exports.bulletin_docx(actor=request.user, board=access.board, month=month)
     except ValueError as exc:
         raise Http404(str(exc)) from None
-    return _download(data, name, exports.DOCX_CONTENT_TYPE)
+    return _download(data, name, DOCX_CONTENT_TYPE)
 
 
 @login_required
@@ -429,6 +437,8 @@ def indicator_create(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def reported_values(request: HttpRequest, pk: int) -> HttpResponse:
+    from jiandu.boards import reported
+
     access = selectors.board_get(user=request.user, pk=pk)
     board = access.board
     form = ReportedUploadForm(request.POST or None, request.FILES or None)
@@ -473,6 +483,8 @@ def reported_values(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 @require_GET
 def reported_template(request: HttpRequest, pk: int) -> HttpResponse:
+    from jiandu.boards import reported
+
     access = selectors.board_get(user=request.user, pk=pk)
     form = ReportedTemplateForm(request.GET)
     if not form.is_valid():
@@ -647,9 +659,11 @@ def warning_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 @require_GET
 def warning_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    from jiandu.boards import exports
+
     warning, _access = selectors.warning_get(user=request.user, pk=pk)
     data, name = exports.warning_notice_docx(actor=request.user, warning=warning)
-    return _download(data, name, exports.DOCX_CONTENT_TYPE)
+    return _download(data, name, DOCX_CONTENT_TYPE)
 
 
 @login_required

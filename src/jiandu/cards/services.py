@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -40,12 +40,14 @@ from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
 from jiandu.core.deadlines import deadline_compute
 from jiandu.core.files import stored_file_add
-from jiandu.documents import renderers
 from jiandu.documents.choices import DocumentType
 from jiandu.documents.services import document_issue, document_void
 from jiandu.oversight.models import Problem, ProblemCategory, ProblemSource
 from jiandu.oversight.selectors import acting_org_ids
 from jiandu.oversight.services import Upload, problem_create
+
+if TYPE_CHECKING:
+    from jiandu.documents import renderers
 
 CARD_RECORD = "cards.remindercard"
 SPOT_CHECK_ORIGIN = "cards.spotcheck"
@@ -326,6 +328,8 @@ def card_render_data(
     card: ReminderCard, *, number: str, day: dt.date, base_url: str = ""
 ) -> renderers.ReminderCard:
     """The renderer's data of a card (the printed file and the print page share it)."""
+    from jiandu.documents import renderers
+
     title = card.leader_title
     if card.leader_org.name not in title:
         title = f"{card.leader_org.name}{title}"
@@ -367,6 +371,8 @@ def card_issue(
     issued_on = issued_on or timezone.localdate()
 
     def render(number: str, day: dt.date) -> bytes:
+        from jiandu.documents import renderers
+
         data = card_render_data(card, number=number, day=day, base_url=base_url)
         return renderers.render_reminder_card_docx(card=data)
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import gc
 
+# What the pages' downloads write with: .xlsx (openpyxl) and .docx (python-docx).
+EXPORT_LIBRARIES = ("openpyxl", "docx")
+
 
 def warm_up() -> None:
     """Import the whole URL configuration, collect once, freeze what is left.
@@ -20,8 +23,15 @@ def warm_up() -> None:
     Called by the WSGI entry point (so by every gunicorn worker) after the application
     is built, and by the task worker when it starts; benchmarks call it too, so that
     they measure what a worker does."""
+    import importlib
+
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imports every urls, views and api module
+    # The export libraries are imported by the views that write a file, not with the
+    # views (so that commands and checks do without them); a web process loads them
+    # now, so its first download does not wait for them and their objects are frozen too.
+    for name in EXPORT_LIBRARIES:
+        importlib.import_module(name)
     gc.collect()
     gc.freeze()

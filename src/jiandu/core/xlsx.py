@@ -15,17 +15,18 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from jiandu.core.contenttypes import XLSX_CONTENT_TYPE
 
-HEADER_FILL = PatternFill("solid", fgColor="8B1A1A")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# openpyxl (with numpy and Pillow behind it, about 0.25 s) is imported by the functions
+# that write a workbook, not with this module: every page and API module that offers an
+# export imports this one, and most processes never write a workbook.
+__all__ = ["XLSX_CONTENT_TYPE", "Column", "export_rows", "put", "set_cell", "style_header"]
 # What a spreadsheet takes as the start of a formula (or a DDE call) when it reads text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -72,14 +73,30 @@ def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
     return set_cell(sheet.cell(row=row, column=column), value)
 
 
+def style_header(cell: Any) -> Any:
+    """The platform's header cell: white bold text on the dark red fill."""
+    from openpyxl.styles import Font, PatternFill
+
+    cell.fill = PatternFill("solid", fgColor="8B1A1A")
+    cell.font = Font(bold=True, color="FFFFFF")
+    return cell
+
+
 def _streamed(sheet: Any, value: Any) -> Any:
     # A plain value where it is safe: a cell object per value would slow large exports.
+    from openpyxl.cell import WriteOnlyCell
+
     value = cell_value(value)
     return set_cell(WriteOnlyCell(sheet), value) if looks_like_formula(value) else value
 
 
 def export_rows(*, title: str, columns: list[Column], rows: Iterable[Any]) -> bytes:
     """One sheet: a header row (shaded, frozen) and one row per item."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     for index, column in enumerate(columns):
@@ -87,9 +104,7 @@ def export_rows(*, title: str, columns: list[Column], rows: Iterable[Any]) -> by
     sheet.freeze_panes = "A2"
     header = []
     for column in columns:
-        cell = set_cell(WriteOnlyCell(sheet), column.header)
-        cell.fill = HEADER_FILL
-        cell.font = HEADER_FONT
+        cell = style_header(set_cell(WriteOnlyCell(sheet), column.header))
         cell.alignment = Alignment(horizontal="center")
         header.append(cell)
     sheet.append(header)

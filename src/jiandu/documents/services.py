@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -21,10 +21,12 @@ from django.utils import timezone
 
 from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
-from jiandu.documents import renderers
 from jiandu.documents.choices import DEFAULT_TYPE_CHARACTERS, DocumentStatus, DocumentType
 from jiandu.documents.models import Document, NumberCounter, NumberingRule
 from jiandu.orgs.models import Org
+
+if TYPE_CHECKING:
+    from jiandu.documents import renderers
 
 # Called with the assigned 文号 and the 成文日期; returns the file's bytes.
 Render = Callable[[str, dt.date], bytes]
@@ -278,6 +280,8 @@ def rectification_notice_issue(*, actor: Any, problem: Any, copy_to: str = "") -
     period = rule.describe if rule is not None else ""
 
     def render(number: str, day: dt.date) -> bytes:
+        from jiandu.documents import renderers
+
         notice = renderers.RectificationNotice(
             number=number,
             issuer=organ.name,
@@ -324,6 +328,8 @@ def warning_card_from_rectification(
 ) -> renderers.WarningCard:
     """The 整改警示卡 data of a rectification (overdue, or rejected twice) at a level of
     the 督导 chain; the card model that issues it calls this and the renderer."""
+    from jiandu.documents import renderers
+
     day = date or timezone.localdate()
     problem = rectification.problem
     reasons = []

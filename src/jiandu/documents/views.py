@@ -14,13 +14,13 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jiandu.core.access import jurisdiction_org_ids
+from jiandu.core.contenttypes import DOCX_CONTENT_TYPE
 from jiandu.documents import selectors, services
 from jiandu.documents.choices import DEFAULT_TYPE_CHARACTERS, DocumentType
 from jiandu.documents.forms import NumberingRuleForm, RegisterFilterForm, VoidForm
 from jiandu.orgs.selectors import org_list
 from jiandu.oversight.selectors import problem_get
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 REGISTER_LIMIT = 500
 
 

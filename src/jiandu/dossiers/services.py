@@ -5,7 +5,7 @@ batches (request → drafted lines → review → approval → 函复 with a 文
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +20,6 @@ from jiandu.documents.choices import DocumentType
 from jiandu.documents.services import document_issue
 from jiandu.dossiers import periods, selectors
 from jiandu.dossiers.choices import BatchStatus, Colour, ItemKind, Verdict
-from jiandu.dossiers.documents import Reply, ReplyLine, render_reply_docx
 from jiandu.dossiers.models import (
     ColourRule,
     ColourTable,
@@ -35,6 +34,9 @@ from jiandu.orgs.models import Org
 from jiandu.oversight.models import Problem, ProblemCategory, ProblemSource
 from jiandu.oversight.services import problem_create
 from jiandu.people.models import Person
+
+if TYPE_CHECKING:
+    from jiandu.dossiers.documents import ReplyLine
 
 
 def dossier_items_create(
@@ -458,6 +460,8 @@ def batch_approve(*, actor: Any, batch: OpinionBatch) -> OpinionBatch:
 
 
 def reply_lines(batch: OpinionBatch) -> list[ReplyLine]:
+    from jiandu.dossiers.documents import ReplyLine
+
     return [
         ReplyLine(order=line.order, name=line.name, post=line.post, verdict=line.verdict,
                   text=line.text, is_unit=line.org_id is not None)
@@ -481,6 +485,8 @@ def batch_issue(*, actor: Any, batch: OpinionBatch, issued_on: dt.date | None = 
     lines = reply_lines(locked)
 
     def render(number: str, day: dt.date) -> bytes:
+        from jiandu.dossiers.documents import Reply, render_reply_docx
+
         return render_reply_docx(
             Reply(number=number, issuer=organ.name, recipient=locked.requester,
                   request_ref=locked.request_ref, purpose=locked.purpose, as_of=locked.as_of,

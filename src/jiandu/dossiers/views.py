@@ -4,7 +4,7 @@ purpose, audited) and of the 廉政意见 batches (request, review, approval, �
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -21,7 +21,6 @@ from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.documents.services import document_file_read
 from jiandu.dossiers import dots, import_kinds, selectors, services
 from jiandu.dossiers.choices import BatchStatus
-from jiandu.dossiers.documents import render_annex_xlsx
 from jiandu.dossiers.forms import (
     CAP_NAMES,
     BatchForm,
@@ -33,6 +32,9 @@ from jiandu.dossiers.forms import (
 )
 from jiandu.dossiers.models import ColourTable, GradingTable, SanctionDetail
 from jiandu.orgs.models import Org
+
+if TYPE_CHECKING:
+    pass
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 VIEW = "dossiers.view_dossier"
@@ -412,6 +414,8 @@ def batch_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(BATCH_VIEW, raise_exception=True)
 @require_GET
 def batch_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    from jiandu.dossiers.documents import render_annex_xlsx
+
     batch = selectors.batch_get(user=request.user, pk=pk)
     data = render_annex_xlsx(services.reply_lines(batch))
     audit_record(

@@ -33,7 +33,6 @@ from jiandu.documents.layout import (
     to_bytes,
 )
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 RGB = {
     "green": (63, 159, 95),
     "yellow": (230, 192, 48),

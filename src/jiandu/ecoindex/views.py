@@ -4,7 +4,7 @@ warnings with their 预警通知书; the monthly 分析研判 report."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -17,14 +17,17 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiandu.boards.ranking.formats import parse_month
+from jiandu.core.contenttypes import DOCX_CONTENT_TYPE
 from jiandu.core.tasks import task_submit
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
-from jiandu.ecoindex import calc, exports, forms, reported, selectors, services
+from jiandu.ecoindex import calc, forms, selectors, services
 from jiandu.ecoindex.choices import LABEL_BY_COLOUR
 from jiandu.ecoindex.close import latest_snapshot, tree_for_month
-from jiandu.ecoindex.documents import DOCX_CONTENT_TYPE
 from jiandu.ecoindex.models import IndexScore, IndexTree, month_label
 from jiandu.ecoindex.tasks import CLOSE_TASK
+
+if TYPE_CHECKING:
+    pass
 
 VIEW = "ecoindex.view_indextree"
 
@@ -128,6 +131,8 @@ def table_view(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 @require_GET
 def table_xlsx(request: HttpRequest) -> HttpResponse:
+    from jiandu.ecoindex import exports
+
     table = selectors.month_table(user=request.user, month=_month(request))
     if table.snapshot is None:
         raise Http404("尚未结账")
@@ -165,6 +170,8 @@ def close_view(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 @require_GET
 def analysis_docx(request: HttpRequest, month: str) -> HttpResponse:
+    from jiandu.ecoindex import exports
+
     if not selectors.can_close(request.user):
         raise PermissionDenied("分析研判报告汇总全部参评单位，只有管辖全部参评单位的用户可以下载")
     try:
@@ -240,6 +247,8 @@ def warning_list(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 @require_GET
 def warning_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    from jiandu.ecoindex import exports
+
     warning = selectors.warning_get(user=request.user, pk=pk)
     data, name = exports.notice_docx(actor=request.user, warning=warning)
     return _download(data, name, DOCX_CONTENT_TYPE)
@@ -274,6 +283,8 @@ def tree_view(request: HttpRequest) -> HttpResponse:
 @permission_required("ecoindex.report_index", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def reported_view(request: HttpRequest) -> HttpResponse:
+    from jiandu.ecoindex import reported
+
     month = _month(request) or selectors.today_month()
     tree = IndexTree.objects.filter(effective_from__lte=month).order_by("-effective_from").first()
     departments = reported.departments(tree) if tree else []
@@ -309,6 +320,8 @@ def reported_view(request: HttpRequest) -> HttpResponse:
 @permission_required("ecoindex.report_index", raise_exception=True)
 @require_GET
 def reported_template_view(request: HttpRequest) -> HttpResponse:
+    from jiandu.ecoindex import reported
+
     month = _month(request) or selectors.today_month()
     department = request.GET.get("department", "")
     try:

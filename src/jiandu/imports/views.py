@@ -3,6 +3,8 @@ result of an upload (the row-level problems, or what was created)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +19,9 @@ from jiandu.imports.importers import ImportKind
 from jiandu.imports.kinds import KINDS, describe_created, permitted_kinds
 from jiandu.imports.selectors import import_list
 from jiandu.imports.services import ImportResult, import_file
-from jiandu.imports.templates_xlsx import build_template
+
+if TYPE_CHECKING:
+    pass
 
 # Rows of the problem table shown on the page; the command line lists them all.
 ERRORS_SHOWN = 500
@@ -58,6 +62,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
+    from jiandu.imports.templates_xlsx import build_template
+
     spec = _kind_for(request, kind)
     response = HttpResponse(build_template(spec, user=request.user), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (

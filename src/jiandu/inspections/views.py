@@ -221,8 +221,8 @@ def target_document(request: HttpRequest, pk: int, org_id: int, kind: str) -> Ht
     from django.http import Http404
     from django.utils.http import content_disposition_header
 
+    from jiandu.core.contenttypes import DOCX_CONTENT_TYPE
     from jiandu.documents.services import document_file_read
-    from jiandu.documents.views import DOCX_CONTENT_TYPE
 
     item = _managed(request, pk)
     target = item.targets.select_related("org").filter(org_id=org_id).first()

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from jiandu.core.figures import RatioFigure, figure
-from jiandu.core.xlsx import HEADER_FILL, HEADER_FONT, put
+from jiandu.core.xlsx import put, style_header
 from jiandu.statcentre.compute import percent
 from jiandu.statcentre.layouts import layout
 from jiandu.statcentre.models import StatReturn
@@ -34,9 +34,7 @@ def return_workbook(ret: StatReturn) -> bytes:
     put(sheet, 3, 1, f"统计期间：{ret.period_start:%Y年%m月%d日}至{ret.period_end:%Y年%m月%d日}")
     sheet.merge_cells("A3:D3")
     for col, text in enumerate(["序号", "项目", "数值", "单位"], start=1):
-        cell = put(sheet, 4, col, text)
-        cell.fill = HEADER_FILL
-        cell.font = HEADER_FONT
+        style_header(put(sheet, 4, col, text))
     row, number = 5, 0
     for key in form.rows:
         if key.startswith("#"):

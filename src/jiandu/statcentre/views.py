@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -25,9 +25,11 @@ from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.statcentre import selectors, services
 from jiandu.statcentre.choices import ReturnStatus
 from jiandu.statcentre.compute import Row, percent
-from jiandu.statcentre.exports import return_workbook
 from jiandu.statcentre.layouts import LAYOUTS, layout
 from jiandu.statcentre.periods import Period, parse_period
+
+if TYPE_CHECKING:
+    pass
 
 VIEW = "statcentre.view_statistics"
 
@@ -385,6 +387,8 @@ def return_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def return_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    from jiandu.statcentre.exports import return_workbook
+
     if not (request.user.has_perm(VIEW) or _can_return(request.user)):
         raise PermissionDenied
     ret = selectors.return_get(user=request.user, pk=pk)

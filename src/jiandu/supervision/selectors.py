@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from jiandu.core.access import get_or_404, jurisdiction_org_ids
-from jiandu.core.xlsx import HEADER_FILL, HEADER_FONT, put
+from jiandu.core.xlsx import put, style_header
 from jiandu.orgs.models import Org
 from jiandu.oversight.models import Problem
 from jiandu.oversight.selectors import (
@@ -168,9 +168,7 @@ def list_template_xlsx(
     sheet.title = kind.name[:31]
     widths = (8, 30, 50, 18, 14, 24)
     for col, (header, width) in enumerate(zip(TEMPLATE_COLUMNS, widths, strict=True), start=1):
-        cell = put(sheet, 1, col, header)
-        cell.fill = HEADER_FILL
-        cell.font = HEADER_FONT
+        cell = style_header(put(sheet, 1, col, header))
         sheet.column_dimensions[cell.column_letter].width = width
     sheet.freeze_panes = "A2"
     for row, entry in enumerate(entries, start=2):

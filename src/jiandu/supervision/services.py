@@ -12,7 +12,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +24,6 @@ from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
 from jiandu.core.deadlines import deadline_rule, work_calendar
 from jiandu.core.workdays import WorkCalendar, due_date
-from jiandu.documents import renderers
 from jiandu.documents.choices import DocumentType
 from jiandu.documents.models import Document
 from jiandu.documents.services import (
@@ -50,6 +49,9 @@ from jiandu.supervision.models import (
     TeamMember,
     WarningCard,
 )
+
+if TYPE_CHECKING:
+    pass
 
 # The deadline table's step: how long an overdue rectification waits at one level of the
 # 督导 chain before its next card goes one level up.
@@ -559,6 +561,8 @@ def _issue_card(
     level_text = level.name if level.name == level.org.name else f"{level.name}（{level.org.name}）"
 
     def render(number: str, day: dt.date) -> bytes:
+        from jiandu.documents import renderers
+
         data = warning_card_from_rectification(
             rectification=rectification,
             level=level_text,

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jiandu.core.contenttypes import DOCX_CONTENT_TYPE
 from jiandu.core.pagination import keyset_paginate
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.documents.services import document_file_read
@@ -39,7 +40,6 @@ from jiandu.supervision.forms import (
 )
 from jiandu.supervision.models import Campaign, ListKind
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGE_SIZE = 50
 VIEW = "supervision.view_campaign"
 

@@ -184,3 +184,25 @@ def test_a_working_command_starts_without_checks_or_garbage_collections(tmp_path
     assert seen["loaded"] == [], f"loaded by jiandu audit verify: {seen['loaded']}"
     assert seen["gc_on"] is True
     assert seen["collections"] <= 2, f"{seen['collections']} collections during start-up"
+
+
+# What the whole URL configuration (every page, view and API schema: what `jiandu check`,
+# `migrate` and `runserver` build before they start) must not load: the export writers
+# and what they pull in. The views import them when they write a file; a web process
+# loads them in its warm-up (jiandu.core.warmup).
+EXPORT_WRITERS = ("openpyxl", "docx", "numpy", "PIL", "lxml", "qrcode")
+
+URLS = """
+import sys
+import django
+django.setup()
+from django.urls import get_resolver
+get_resolver().url_patterns
+import jiandu.api
+print(" ".join(sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[1:]))))
+"""
+
+
+def test_the_url_configuration_loads_no_export_writer():
+    (loaded,) = _run(URLS, *EXPORT_WRITERS) or [""]
+    assert loaded == "", f"loaded with the URL configuration: {loaded}"
