@@ -17,9 +17,12 @@ interpreter.
 Besides ``--help`` and the pure calculator, the rows include commands that do work on a
 database (``audit verify``, ``board list``): each tree gets its own empty SQLite database
 (``JIANDU_VAR_DIR`` in the temporary folder), migrated by that tree before anything is
-timed. Two more rows split their start-up: ``django.setup()`` with the command list
-alone, and ``jiandu check`` (the same start plus Django's whole system-check suite,
-which every management command runs first unless it says otherwise).
+timed; ``migrate`` runs on it with nothing left to apply (it still runs Django's system
+checks, as ``runserver`` does), and a web process is timed from importing
+``jiandu.wsgi`` to a loaded URL configuration. Two more rows split their start-up:
+``django.setup()`` with the command list alone, and ``jiandu check`` (the same start plus
+Django's whole system-check suite, which every management command runs first unless it
+says otherwise).
 
 Each row shows the median wall time and the median CPU time of the process (user +
 system, from ``getrusage``), which a busy machine disturbs far less. Usage::
@@ -78,6 +81,9 @@ SETUP_CODE = (
     "import django; django.setup(); from django.core.management import get_commands; get_commands()"
 )
 CLI_CODE = "import sys; from jiandu.cli import main; main(sys.argv[1:])"
+# A web process: the WSGI application (and, where the tree has it, its warm-up), then the
+# whole URL configuration, as before its first request is answered.
+WSGI_CODE = "import jiandu.wsgi; from django.urls import get_resolver; get_resolver().url_patterns"
 
 
 def commands(spec: Path, values: Path) -> dict[str, tuple[str, list[str]]]:
@@ -94,7 +100,13 @@ def commands(spec: Path, values: Path) -> dict[str, tuple[str, list[str]]]:
         "jiandu check（全部系统检查）": (CLI_CODE, ["check"]),
         "jiandu audit verify --json": (CLI_CODE, ["audit", "verify", "--json"]),
         "jiandu board list --json": (CLI_CODE, ["board", "list", "--json"]),
+        "jiandu migrate（无待执行迁移）": (CLI_CODE, ["migrate", "--no-input", "-v", "0"]),
+        "web 进程启动（含全部 URL）": (WSGI_CODE, []),
     }
+
+
+def needs_database(args: list[str]) -> bool:
+    return "--json" in args or "migrate" in args
 
 
 def tree_env(src: Path, var_dir: Path) -> dict[str, str]:
@@ -182,7 +194,7 @@ def main() -> int:
                 baseline / "src": folder / "var-baseline",
             }
             rows = {k: v for k, v in commands(spec, values).items() if options.only in k}
-            if any("--json" in args for _, args in rows.values()):
+            if any(needs_database(args) for _, args in rows.values()):
                 for src, var_dir in trees.items():
                     migrate(src, var_dir)
             print(
