@@ -133,14 +133,21 @@ def help_without_setup(args: list[str]) -> bool:
     return True
 
 
-def setup_django() -> None:
+# Django's own commands that run every system check, and so import the whole URL
+# configuration (every view and the API) before they start.
+CHECKED_COMMANDS = frozenset({"check", "migrate", "runserver"})
+
+
+def setup_django(*, urls: bool = False) -> None:
     """``django.setup()`` with the cyclic garbage collector off meanwhile.
 
     Django's start-up builds long-lived objects (every model class and its fields, some
     120,000 tracked objects) and little garbage; the collector, run over them again and
     again meanwhile (120-odd times), costs about a sixth of the start-up. Afterwards the
     start-up's objects are frozen (``gc.freeze``), so the command's own collections do
-    not walk them again, and the collector is on as usual.
+    not walk them again, and the collector is on as usual. With ``urls`` the URL
+    configuration is loaded the same way (for the commands that check it): it too is
+    made of long-lived objects, the API's pydantic models above all.
     """
     import django
     from django.apps import apps
@@ -151,6 +158,10 @@ def setup_django() -> None:
     gc.disable()
     try:
         django.setup()
+        if urls:
+            from django.urls import get_resolver
+
+            get_resolver().url_patterns  # noqa: B018 - imports every urls, views and api module
     finally:
         gc.freeze()
         if enabled:
@@ -216,10 +227,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(run_django_json(args))
     from django.core.management import execute_from_command_line
 
-    if args[0] in PLATFORM_COMMANDS and not any(
+    if (args[0] in PLATFORM_COMMANDS or args[0] in CHECKED_COMMANDS) and not any(
         a.startswith(("--settings", "--pythonpath")) for a in args
     ):
-        setup_django()  # Django's command runner finds it done
+        # Django's command runner finds it done.
+        setup_django(urls=args[0] in CHECKED_COMMANDS)
     execute_from_command_line(["jiandu", *args])
 
 
