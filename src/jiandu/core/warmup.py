@@ -22,16 +22,21 @@ def warm_up() -> None:
 
     Called by the WSGI entry point (so by every gunicorn worker) after the application
     is built, and by the task worker when it starts; benchmarks call it too, so that
-    they measure what a worker does."""
+    they measure what a worker does. The imports run with the collector paused: what
+    they build lives as long as the process, and collections meanwhile would only walk
+    it again and again (the one collection at the end clears what is garbage)."""
     import importlib
 
     from django.urls import get_resolver
 
-    get_resolver().url_patterns  # noqa: B018 - imports every urls, views and api module
-    # The export libraries are imported by the views that write a file, not with the
-    # views (so that commands and checks do without them); a web process loads them
-    # now, so its first download does not wait for them and their objects are frozen too.
-    for name in EXPORT_LIBRARIES:
-        importlib.import_module(name)
+    from jiandu.core.db import collector_paused
+
+    with collector_paused():
+        get_resolver().url_patterns  # noqa: B018 - imports every urls, views and api module
+        # The export libraries are imported by the views that write a file, not with the
+        # views (so that commands and checks do without them); a web process loads them
+        # now, so its first download does not wait for them and their objects are frozen.
+        for name in EXPORT_LIBRARIES:
+            importlib.import_module(name)
     gc.collect()
     gc.freeze()
