@@ -206,7 +206,7 @@ def test_demo_accounts_and_roles(demo):
     assert set(listed) == {
         "stats", "petition", "casemgmt", "room1", "trial", "group1", "wuhua", "dongchuan",
         "leader", "data", "sysadmin", "secadmin", "auditor", "rectify", "xuncha",
-        "room1head", "wuhualeader",
+        "room1head", "casemgmthead", "wuhualeader",
     }  # fmt: skip
     xuncha = User.objects.get(username="xuncha")
     assert xuncha.org.name == "市委巡察办" and xuncha.has_perm("inspections.add_teamdraw")
