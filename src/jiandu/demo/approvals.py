@@ -5,7 +5,10 @@ of clue decision and of petition triage (分办), each county a one-step route (
 分管领导审批). Then a handful of requests go through the real services:
 第一监督检查室 (``room1``) has requests waiting for its 室主任 (``room1head``), others
 waiting for the city ``leader``, one returned with an opinion and one approved (its 处置
-took effect); 五华区 (``wuhua``) has requests waiting for ``wuhualeader``. The history of
+took effect); 五华区 (``wuhua``) has requests waiting for ``wuhualeader``; the
+案件监督管理室 (``casemgmt``) has a 提级查办 of a county clue waiting for its 室主任
+(``casemgmthead``, then ``leader``): taking a clue up goes along the drafter's office's
+route (``clues.decisions.clue_request_org``). The history of
 earlier years is entered as decided: it predates the routes
 (docs/user-guide/approvals.md).
 """
@@ -93,7 +96,7 @@ def build_approvals_demo(*, actor: Any, orgs: dict[str, Any], last_day: dt.date)
     users = {
         u.username: u
         for u in User.objects.filter(
-            username__in=["room1", "room1head", "leader", "wuhua", "wuhualeader"]
+            username__in=["room1", "room1head", "leader", "wuhua", "wuhualeader", "casemgmt"]
         )
     }
     routes = _routes(actor=actor, orgs=orgs)
@@ -140,7 +143,48 @@ def build_approvals_demo(*, actor: Any, orgs: dict[str, Any], last_day: dt.date)
             opinion="同意",
             at=signed,
         )
-    return {"routes": routes, "requests": len(requests) + len(county_requests)}
+    take_up = _take_up(users, county=orgs["county:530102"], city=orgs["city"], received=last_day)
+    return {
+        "routes": routes,
+        "requests": len(requests) + len(county_requests) + (take_up is not None),
+    }
+
+
+def _take_up(users: dict[str, Any], *, county: Any, city: Any, received: dt.date) -> Any:
+    """提级查办 drafted by the 案件监督管理室 (``casemgmt``): the newest received county
+    clue not already under approval (one received on ``received`` when there is none),
+    its request waiting for the office's 室主任 ``casemgmthead``."""
+    from jiandu.approvals.choices import RequestStatus
+    from jiandu.approvals.models import ApprovalRequest
+
+    casemgmt = users.get("casemgmt")
+    if casemgmt is None:
+        return None
+    busy = ApprovalRequest.objects.filter(
+        target_type="clues.clue", status=RequestStatus.PENDING
+    ).values("target_id")
+    clue = (
+        Clue.objects.filter(handling_org=county, status=ClueStatus.RECEIVED)
+        .exclude(pk__in=busy)
+        .order_by("-pk")
+        .first()
+    )
+    if clue is None:
+        clue = clue_create(
+            actor=users["wuhua"],
+            source=ClueSource.PETITION,
+            title="反映某局领导干部插手工程项目",
+            content="群众来信反映某局领导干部插手工程项目，请予核查。",
+            received_date=received,
+            handling_org=county,
+        )
+    return clue_request_action(
+        actor=casemgmt,
+        clue=clue,
+        action=ClueAction.ESCALATE,
+        to_org=city,
+        note="反映县管干部问题，案情重大，拟提级由市纪委监委查办",
+    )
 
 
 def _signed_units() -> list[int]:
