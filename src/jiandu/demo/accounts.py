@@ -27,6 +27,7 @@ rectify       市委办公室                      整改落实
 xuncha        市委巡察办                      巡察工作
 room1head     第一监督检查室                  呈批审核
 casemgmthead  案件监督管理室                  呈批审核
+group1head    派驻第一纪检监察组               呈批审核
 wuhualeader   五华区纪委监委                  呈批审批
 ============  ===========================  =================================
 
@@ -148,6 +149,10 @@ def account_specs(*, counties: list[str], rooms: list[str], groups: list[str]) -
     # draft, which go along the drafter's office's route (clues.decisions.clue_request_org).
     specs.append(AccountSpec("casemgmthead", "case_management", (r.ROLE_APPROVAL_REVIEW,),
                              "案件监督管理室主任"))  # fmt: skip
+    # The 组长 of 派驻第一纪检监察组: a 派驻组's requests go along its commission's route,
+    # whose 室主任审核 is, for a group, its 组长's review (then the city ``leader``).
+    specs.append(AccountSpec("group1head", "group:1", (r.ROLE_APPROVAL_REVIEW,),
+                             "派驻第一纪检监察组组长"))  # fmt: skip
     specs.append(AccountSpec("wuhualeader", "county:530102", (r.ROLE_APPROVAL_APPROVE,),
                              "五华区纪委监委分管领导"))  # fmt: skip
     for key in counties:
