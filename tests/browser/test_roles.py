@@ -816,6 +816,137 @@ def test_room1head_reviews_a_request_of_its_room_and_the_leader_approves_it(rw, 
     page.wait_for_selector("text=处置：谈话函询")
 
 
+def test_casemgmthead_reviews_a_take_up_drafted_by_its_office_and_the_leader_approves_it(
+    rw, page, log_in
+):
+    """提级查办 drafted at the city by the 案件监督管理室 (``casemgmt``): taking a clue up
+    is the commission's decision, along the drafter's office's route — its 室主任
+    ``casemgmthead`` reviews, the city ``leader`` approves as 分管领导 — and only then the
+    county's clue is the city's."""
+    from jiandu.approvals.models import ApprovalRequest
+    from jiandu.clues.models import Clue
+
+    world = rw.world
+    clue = _clue(
+        rw,
+        actor=world.users["county"],
+        org=world.county,
+        title="五华区某局领导干部插手工程项目",
+        received=dt.date(2020, 3, 2),
+    )
+    base = log_in("casemgmt")
+    _goto(page, f"{base}/clues/clues/{clue.pk}/")
+    _act(
+        page,
+        "^提级查办$",
+        {
+            "escalate-to_org": str(world.city.pk),
+            "escalate-note": "涉及县管干部，案情重大，拟提级查办",
+        },
+        "呈批提级查办",
+        "text=已呈批",
+    )
+    request = ApprovalRequest.objects.get(target_type="clues.clue", target_id=clue.pk)
+    assert request.org == rw.case_management_room
+    # The clue page names the step it waits at and who signs it.
+    page.wait_for_selector("text=/待室主任审核（签批人：/")
+    assert Clue.objects.get(pk=clue.pk).handling_org == world.county
+
+    # The office's head finds it on the workbench and agrees.
+    log_in("casemgmthead")
+    page.locator("#awaiting-approvals").get_by_role("link", name=re.compile(clue.number)).click()
+    page.wait_for_url(re.compile(r".*/approvals/\d+/$"))
+    facts = page.locator(".desc-list").first.inner_text()
+    assert re.search(r"承办单位\s*案件监督管理室", facts), facts
+    assert "拟提级查办" in page.content() and "待签" in page.content()
+    page.get_by_label("同意").check()
+    page.fill("textarea[name=opinion]", "拟同意，呈领导审批")
+    page.get_by_role("button", name="提交签批").click()
+    page.wait_for_selector("text=已签批")
+    assert Clue.objects.get(pk=clue.pk).handling_org == world.county
+
+    # The leader approves as 分管领导: the city takes the clue up now.
+    log_in("leader")
+    page.locator("#awaiting-approvals").get_by_role("link", name=re.compile(clue.number)).click()
+    page.get_by_label("同意").check()
+    page.fill("textarea[name=opinion]", "同意")
+    page.get_by_role("button", name="提交签批").click()
+    page.wait_for_selector("text=已批准")
+    clue.refresh_from_db()
+    assert (clue.handling_org, clue.is_escalated) == (world.city, True)
+
+    # The drafter sees the clue taken up.
+    log_in("casemgmt")
+    _goto(page, f"{base}/clues/clues/{clue.pk}/")
+    workflow = page.locator("#clue-workflow .desc-list").first.inner_text()
+    assert re.search(rf"承办单位\s*{world.city}", workflow), workflow
+    assert re.search(r"办理方式\s*提级查办", workflow), workflow
+    page.wait_for_selector(f"text=提级查办：{world.county} → {world.city}")
+
+
+def test_group1head_reviews_a_disposal_of_its_group_and_the_leader_approves_it(rw, page, log_in):
+    """派驻第一纪检监察组 (``group1``) drafts a 处置 of a clue it handles: its route's first
+    step is the group's own review — for a 派驻组 its 组长 (``group1head``), the step
+    reads “组长审核” — then the city ``leader`` approves as 分管领导, and only then the
+    disposal takes effect."""
+    from jiandu.approvals.models import ApprovalRequest
+    from jiandu.clues.models import Clue
+
+    world = rw.world
+    clue = _clue(
+        rw,
+        actor=world.users["city"],
+        org=world.group1,
+        title="市财政局某科长违规收受礼金",
+        received=dt.date(2020, 3, 2),
+    )
+    base = log_in("group1")
+    _goto(page, f"{base}/clues/clues/{clue.pk}/")
+    _act(
+        page,
+        "^处置$",
+        {"dispose-method": "preliminary_verification", "dispose-note": "反映问题具体，拟初步核实"},
+        "呈批处置",
+        "text=已呈批",
+    )
+    request = ApprovalRequest.objects.get(target_type="clues.clue", target_id=clue.pk)
+    assert request.org == world.group1
+    # The clue page names the step it waits at and who signs it: the group's 组长.
+    head = rw.accounts["group1head"]
+    page.wait_for_selector(f"text=待组长审核（签批人：{head.display_name}）")
+    assert Clue.objects.get(pk=clue.pk).status == "received"
+
+    # The group's head finds it on the workbench and agrees.
+    log_in("group1head")
+    awaiting = page.locator("#awaiting-approvals")
+    assert "组长审核" in awaiting.inner_text()
+    awaiting.get_by_role("link", name=re.compile(clue.number)).click()
+    page.wait_for_url(re.compile(r".*/approvals/\d+/$"))
+    facts = page.locator(".desc-list").first.inner_text()
+    assert re.search(r"承办单位\s*派驻第一纪检监察组", facts), facts
+    assert "拟初步核实" in page.content() and "待签" in page.content()
+    page.get_by_label("同意").check()
+    page.fill("textarea[name=opinion]", "拟同意，呈领导审批")
+    page.get_by_role("button", name="提交签批").click()
+    page.wait_for_selector("text=已签批")
+    assert Clue.objects.get(pk=clue.pk).status == "received"
+
+    # The leader approves as 分管领导: the disposal takes effect now.
+    log_in("leader")
+    page.locator("#awaiting-approvals").get_by_role("link", name=re.compile(clue.number)).click()
+    page.get_by_label("同意").check()
+    page.fill("textarea[name=opinion]", "同意")
+    page.get_by_role("button", name="提交签批").click()
+    page.wait_for_selector("text=已批准")
+    clue.refresh_from_db()
+    assert (clue.status, clue.disposal_method) == ("disposing", "preliminary_verification")
+
+    # The drafter sees the disposal in effect.
+    log_in("group1")
+    _goto(page, f"{base}/clues/clues/{clue.pk}/")
+    page.wait_for_selector("text=处置：初步核实")
+
+
 def test_wuhualeader_approves_a_disposal_of_the_county(rw, page, log_in):
     from jiandu.approvals.models import ApprovalRoute, ApprovalRouteStep
     from jiandu.clues.decisions import clue_request_action
@@ -865,6 +996,9 @@ def test_the_matrix_rows_are_the_demo_accounts_and_each_has_its_test():
     text = (ROOT / "docs" / "roles.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `(\w+)` \|", text, flags=re.M)
     assert rows == listed
+    # Five cells a row (account, unit, roles, jobs, tests), none left dangling.
+    for line in re.findall(r"^\| `\w+` \|.*$", text, flags=re.M):
+        assert line.endswith("|") and line.count("|") == 6, line[:40]
     here = Path(__file__).read_text(encoding="utf-8")
     admin = (Path(__file__).parent / "test_admin_roles.py").name
     for username in listed:

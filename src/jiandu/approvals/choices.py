@@ -19,6 +19,16 @@ class SignerRole(models.TextChoices):
     LEADER = "leader", _("分管领导审批")
 
 
+def step_label(role: str, org: object = None) -> str:
+    """A step as people read it: the 室主任 of a 派驻纪检监察组 is its 组长, so there the
+    first step reads “组长审核” (the role, its permission and the routes are the same)."""
+    from jiandu.orgs.choices import OrgKind
+
+    if role == SignerRole.OFFICE_HEAD and getattr(org, "kind", None) == OrgKind.STATIONED_GROUP:
+        return "组长审核"
+    return str(SignerRole(role).label)
+
+
 class StepDecision(models.TextChoices):
     WAITING = "", _("待签")
     APPROVED = "approved", _("同意")

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiandu.approvals.choices import RequestStatus, SignerRole, StepDecision
+from jiandu.approvals.choices import RequestStatus, SignerRole, StepDecision, step_label
 from jiandu.core.access import ScopedQuerySet
 from jiandu.core.models import ArchivableModel, TimeStampedModel
 
@@ -158,3 +158,8 @@ class ApprovalStep(models.Model):
 
     def __str__(self) -> str:
         return f"第{self.round}次·{self.get_signer_role_display()}"
+
+    @property
+    def label(self) -> str:
+        """The step as its request's office reads it (a 派驻组's 室主任审核 is “组长审核”)."""
+        return step_label(self.signer_role, self.request.org)

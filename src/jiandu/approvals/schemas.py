@@ -12,7 +12,7 @@ from jiandu.core.schemas import QuerySchema
 class StepOut(Schema):
     round: int
     order: int
-    step: str = Field(description="步骤（室主任审核、分管领导审批）")
+    step: str = Field(description="步骤（室主任审核，派驻组为组长审核；分管领导审批）")
     signer: str | None = Field(None, description="签批人")
     decision: str = Field(description="意见（同意、退回；空为待签）")
     opinion: str

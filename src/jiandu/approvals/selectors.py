@@ -49,6 +49,7 @@ def requests_awaiting(*, user: Any, limit: int | None = None) -> list[ApprovalRe
     for request in pending:
         current = waiting.get(request.pk)
         if current is not None and may_sign(user, request, current):
+            current.request = request  # its org is loaded: the step's label reads it
             request.current = current  # type: ignore[attr-defined]
             found.append(request)
             if limit is not None and len(found) >= limit:
@@ -95,12 +96,12 @@ def request_data(request: ApprovalRequest) -> dict[str, Any]:
         "source": (registry.describe_source(None, request.source) or ("", ""))[0],
         "submitted_at": request.submitted_at,
         "decided_at": request.decided_at,
-        "waiting_for": step.get_signer_role_display() if step else "",
+        "waiting_for": step.label if step else "",
         "steps": [
             {
                 "round": s.round,
                 "order": s.order,
-                "step": s.get_signer_role_display(),
+                "step": s.label,
                 "signer": s.signer.display_name if s.signer else None,
                 "decision": s.get_decision_display() if s.decision else "",
                 "opinion": s.opinion,

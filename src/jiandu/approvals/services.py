@@ -165,7 +165,7 @@ def request_sign(
     if step is None:
         raise ValidationError({"opinion": f"呈批件{request.get_status_display()}，不能再签批"})
     if not may_sign(actor, request, step):
-        raise PermissionDenied(f"您不是“{step.get_signer_role_display()}”这一步的签批人")
+        raise PermissionDenied(f"您不是“{step.label}”这一步的签批人")
     opinion = opinion.strip()
     if not approve and not opinion:
         raise ValidationError({"opinion": "退回须写明意见"})
@@ -192,13 +192,13 @@ def request_sign(
             raise ValidationError({"opinion": f"决定不能生效：{exc}"}) from exc
         summary = f"批准呈批件：{request.summary}"
     else:
-        summary = f"{step.get_signer_role_display()}同意：{request.summary}"
+        summary = f"{step.label}同意：{request.summary}"
     audit_record(
         actor=actor,
         action=AuditAction.TRANSITION,
         obj=request,
         summary=summary,
-        changes={"step": step.get_signer_role_display(), "opinion": opinion},
+        changes={"step": step.label, "opinion": opinion},
     )
     return request
 

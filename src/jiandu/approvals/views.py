@@ -65,6 +65,9 @@ def _context(user: Any, req: ApprovalRequest, **extra: Any) -> dict[str, Any]:
         "source": registry.describe_source(user, req.source),
         "steps": selectors.request_steps(request=req),
         "current": step,
+        # Who may sign the waiting step; none at all (nobody active in the unit holds the
+        # role) reads “暂无签批人”, so a stuck request shows.
+        "current_signers": selectors.step_signers(request=req, step=step) if step else [],
         "can_sign": can_sign,
         "sign_form": extra.pop("sign_form", None) or (SignForm() if can_sign else None),
         "is_drafter": user.pk == req.drafted_by_id,

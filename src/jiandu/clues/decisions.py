@@ -369,7 +369,7 @@ def _approval_rows(user: Any, target_type: str, target_id: int) -> list[dict[str
         rows.append(
             {
                 "request": request,
-                "waiting_for": step.get_signer_role_display() if step else "",
+                "waiting_for": step.label if step else "",
                 "signers": (
                     [u.display_name for u in step_signers(request=request, step=step)]
                     if step

@@ -7,27 +7,29 @@ sixty accounts does not cost sixty slow key derivations.
 
 The accounts people log in with (printed by ``jiandu demo``):
 
-==========  ===========================  =================================
-账号         单位                          角色
-==========  ===========================  =================================
-stats       党风政风监督室                  统计分析, 政治生态档案
-petition    信访室                         信访受理, 举报人身份查阅
-casemgmt    案件监督管理室                  线索管理
-room1       第一监督检查室                  线索管理
-trial       案件审理室                      案件审理
-group1      派驻第一纪检监察组               线索管理, 案件审理
-wuhua       五华区纪委监委                  线索管理, 信访受理, 案件审理, 统计填报
-dongchuan   东川区纪委监委                  线索管理, 信访受理, 案件审理, 统计填报
-leader      昆明市纪委监委                  领导查阅, 廉政意见审批, 呈批审批
-data        昆明市纪委监委                  数据管理
-sysadmin    昆明市纪委监委                  系统管理员
-secadmin    昆明市纪委监委                  安全管理员
-auditor     昆明市纪委监委                  审计管理员
-rectify     市委办公室                      整改落实
-xuncha      市委巡察办                      巡察工作
-room1head   第一监督检查室                  呈批审核
-wuhualeader 五华区纪委监委                  呈批审批
-==========  ===========================  =================================
+============  ===========================  =================================
+账号          单位                          角色
+============  ===========================  =================================
+stats         党风政风监督室                  统计分析, 政治生态档案
+petition      信访室                         信访受理, 举报人身份查阅
+casemgmt      案件监督管理室                  线索管理
+room1         第一监督检查室                  线索管理
+trial         案件审理室                      案件审理
+group1        派驻第一纪检监察组               线索管理, 案件审理
+wuhua         五华区纪委监委                  线索管理, 信访受理, 案件审理, 统计填报
+dongchuan     东川区纪委监委                  线索管理, 信访受理, 案件审理, 统计填报
+leader        昆明市纪委监委                  领导查阅, 廉政意见审批, 呈批审批
+data          昆明市纪委监委                  数据管理
+sysadmin      昆明市纪委监委                  系统管理员
+secadmin      昆明市纪委监委                  安全管理员
+auditor       昆明市纪委监委                  审计管理员
+rectify       市委办公室                      整改落实
+xuncha        市委巡察办                      巡察工作
+room1head     第一监督检查室                  呈批审核
+casemgmthead  案件监督管理室                  呈批审核
+group1head    派驻第一纪检监察组               呈批审核
+wuhualeader   五华区纪委监委                  呈批审批
+============  ===========================  =================================
 
 Besides these, every other 监督检查室, 派驻组 and county commission has a staff account
 (``room2`` … ``group30``, ``panlong`` … ``anning``), and the commission a ``city`` account
@@ -143,6 +145,14 @@ def account_specs(*, counties: list[str], rooms: list[str], groups: list[str]) -
     # as 分管领导); each county's 分管领导 approves the county's (docs/user-guide/approvals.md).
     specs.append(AccountSpec("room1head", "room:1", (r.ROLE_APPROVAL_REVIEW,),
                              "第一监督检查室主任"))  # fmt: skip
+    # The 室主任 of 案件监督管理室: reviews the 提级查办 / 直查直办 its staff (``casemgmt``)
+    # draft, which go along the drafter's office's route (clues.decisions.clue_request_org).
+    specs.append(AccountSpec("casemgmthead", "case_management", (r.ROLE_APPROVAL_REVIEW,),
+                             "案件监督管理室主任"))  # fmt: skip
+    # The 组长 of 派驻第一纪检监察组: a 派驻组's requests go along its commission's route,
+    # whose 室主任审核 is, for a group, its 组长's review (then the city ``leader``).
+    specs.append(AccountSpec("group1head", "group:1", (r.ROLE_APPROVAL_REVIEW,),
+                             "派驻第一纪检监察组组长"))  # fmt: skip
     specs.append(AccountSpec("wuhualeader", "county:530102", (r.ROLE_APPROVAL_APPROVE,),
                              "五华区纪委监委分管领导"))  # fmt: skip
     for key in counties:

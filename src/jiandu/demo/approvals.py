@@ -5,9 +5,13 @@ of clue decision and of petition triage (分办), each county a one-step route (
 分管领导审批). Then a handful of requests go through the real services:
 第一监督检查室 (``room1``) has requests waiting for its 室主任 (``room1head``), others
 waiting for the city ``leader``, one returned with an opinion and one approved (its 处置
-took effect); 五华区 (``wuhua``) has requests waiting for ``wuhualeader``. The history of
-earlier years is entered as decided: it predates the routes
-(docs/user-guide/approvals.md).
+took effect); 五华区 (``wuhua``) has requests waiting for ``wuhualeader``; the
+案件监督管理室 (``casemgmt``) has a 提级查办 of a county clue waiting for its 室主任
+(``casemgmthead``, then ``leader``): taking a clue up goes along the drafter's office's
+route (``clues.decisions.clue_request_org``); 派驻第一纪检监察组 (``group1``) has a 处置
+waiting for its 组长 (``group1head``, then ``leader``): a 派驻组's 室主任审核 is its
+组长's review. The history of earlier years is entered as decided: it predates the
+routes (docs/user-guide/approvals.md).
 """
 
 from __future__ import annotations
@@ -90,12 +94,8 @@ def _clues(org: Any, count: int, *, user: Any, received: dt.date) -> list[Clue]:
 def build_approvals_demo(*, actor: Any, orgs: dict[str, Any], last_day: dt.date) -> dict[str, int]:
     from jiandu.accounts.models import User
 
-    users = {
-        u.username: u
-        for u in User.objects.filter(
-            username__in=["room1", "room1head", "leader", "wuhua", "wuhualeader"]
-        )
-    }
+    names = ["room1", "room1head", "leader", "wuhua", "wuhualeader", "casemgmt", "group1"]
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
     routes = _routes(actor=actor, orgs=orgs)
     methods = [
         DisposalMethod.TALK_INQUIRY,
@@ -140,7 +140,87 @@ def build_approvals_demo(*, actor: Any, orgs: dict[str, Any], last_day: dt.date)
             opinion="同意",
             at=signed,
         )
-    return {"routes": routes, "requests": len(requests) + len(county_requests)}
+    take_up = _take_up(users, county=orgs["county:530102"], city=orgs["city"], received=last_day)
+    group = _group_disposal(users, received=last_day)
+    return {
+        "routes": routes,
+        "requests": len(requests)
+        + len(county_requests)
+        + (take_up is not None)
+        + (group is not None),
+    }
+
+
+def _pending_clue_ids() -> Any:
+    from jiandu.approvals.choices import RequestStatus
+    from jiandu.approvals.models import ApprovalRequest
+
+    return ApprovalRequest.objects.filter(
+        target_type="clues.clue", status=RequestStatus.PENDING
+    ).values("target_id")
+
+
+def _group_disposal(users: dict[str, Any], *, received: dt.date) -> Any:
+    """处置 drafted by 派驻第一纪检监察组 (``group1``): the group's newest received clue not
+    already under approval (one received on ``received`` when there is none), its request
+    waiting for the group's 组长 ``group1head`` (the 室主任审核 step), then ``leader``."""
+    group1 = users.get("group1")
+    if group1 is None:
+        return None
+    group = group1.org
+    clue = (
+        Clue.objects.filter(handling_org=group, status=ClueStatus.RECEIVED)
+        .exclude(pk__in=_pending_clue_ids())
+        .order_by("-pk")
+        .first()
+    )
+    if clue is None:
+        clue = clue_create(
+            actor=group1,
+            source=ClueSource.PETITION,
+            title="反映某局干部违规收受礼金",
+            content="群众来信反映某局干部违规收受礼金，请予核查。",
+            received_date=received,
+            handling_org=group,
+        )
+    return clue_request_action(
+        actor=group1,
+        clue=clue,
+        action=ClueAction.DISPOSE,
+        method=DisposalMethod.PRELIMINARY_VERIFICATION,
+        note="反映问题具体，有可查性，拟初步核实",
+    )
+
+
+def _take_up(users: dict[str, Any], *, county: Any, city: Any, received: dt.date) -> Any:
+    """提级查办 drafted by the 案件监督管理室 (``casemgmt``): the newest received county
+    clue not already under approval (one received on ``received`` when there is none),
+    its request waiting for the office's 室主任 ``casemgmthead``."""
+    casemgmt = users.get("casemgmt")
+    if casemgmt is None:
+        return None
+    clue = (
+        Clue.objects.filter(handling_org=county, status=ClueStatus.RECEIVED)
+        .exclude(pk__in=_pending_clue_ids())
+        .order_by("-pk")
+        .first()
+    )
+    if clue is None:
+        clue = clue_create(
+            actor=users["wuhua"],
+            source=ClueSource.PETITION,
+            title="反映某局领导干部插手工程项目",
+            content="群众来信反映某局领导干部插手工程项目，请予核查。",
+            received_date=received,
+            handling_org=county,
+        )
+    return clue_request_action(
+        actor=casemgmt,
+        clue=clue,
+        action=ClueAction.ESCALATE,
+        to_org=city,
+        note="反映县管干部问题，案情重大，拟提级由市纪委监委查办",
+    )
 
 
 def _signed_units() -> list[int]:

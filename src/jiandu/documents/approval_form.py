@@ -82,7 +82,7 @@ def render_approval_form_docx(*, request: ApprovalRequest, number: str, organ: s
         if step.opinion:
             opinion += f"：{step.opinion}"
         values = (
-            f"第{step.round}次·{step.get_signer_role_display()}",
+            f"第{step.round}次·{step.label}",
             step.signer.display_name if step.signer else "",
             opinion,
             _moment(step.signed_at),

@@ -32,11 +32,18 @@ def test_routes_requests_and_who_signs_next(small_demo, client):
     ]
     statuses = list(ApprovalRequest.objects.filter(source="").values_list("status", flat=True))
     # (the 大起底 and the 集体排查 add their own requests, see below)
-    assert statuses.count(RequestStatus.PENDING) == 6
+    assert statuses.count(RequestStatus.PENDING) == 8  # 7 to dispose, 1 提级查办
     assert statuses.count(RequestStatus.RETURNED) == 1
     assert statuses.count(RequestStatus.APPROVED) == 2
     # (the 大起底's and the 集体排查's requests wait for these signers too, see below)
-    for username, count in (("room1head", 2), ("leader", 2), ("wuhualeader", 2)):
+    signers = (
+        ("room1head", 2),
+        ("leader", 2),
+        ("wuhualeader", 2),
+        ("casemgmthead", 1),
+        ("group1head", 1),
+    )
+    for username, count in signers:
         awaiting = requests_awaiting(user=User.objects.get(username=username))
         assert len([q for q in awaiting if q.source == ""]) == count, username
     approved = ApprovalRequest.objects.filter(status=RequestStatus.APPROVED).first()
@@ -88,6 +95,48 @@ def test_the_sweeps_redisposal_is_signed_to_the_end_by_listed_accounts(small_dem
     assert current_step(request) is None and request.status == RequestStatus.APPROVED
     item.clue.refresh_from_db()
     assert item.clue.disposal_method == "preliminary_verification"
+
+
+def test_the_take_up_of_casemgmt_is_signed_to_the_end_by_listed_accounts(small_demo):
+    """The demo's 提级查办 drafted by ``casemgmt`` goes along its office's route: the
+    案件监督管理室's 室主任 ``casemgmthead`` reviews, the city ``leader`` approves, and the
+    county's clue is the city's."""
+    from jiandu.approvals.services import current_step, request_sign
+
+    request = ApprovalRequest.objects.get(kind="clues.escalate", status=RequestStatus.PENDING)
+    casemgmt = User.objects.get(username="casemgmt")
+    assert (request.drafted_by, request.org) == (casemgmt, casemgmt.org)
+    for username in ("casemgmthead", "leader"):
+        signer = User.objects.get(username=username)
+        assert request.pk in [q.pk for q in requests_awaiting(user=signer)], username
+        request = request_sign(actor=signer, request=request, approve=True, opinion="同意")
+    assert current_step(request) is None and request.status == RequestStatus.APPROVED
+    clue = Clue.objects.get(pk=request.target_id)
+    assert clue.is_escalated and clue.handling_org.parent_id is None
+
+
+def test_the_disposal_of_group1_is_signed_to_the_end_by_listed_accounts(small_demo):
+    """The demo's 处置 drafted by ``group1`` goes along its group's route: the 组长
+    ``group1head`` reviews (the step reads “组长审核”), the city ``leader`` approves, and
+    the disposal takes effect."""
+    from jiandu.approvals.services import current_step, request_sign
+    from jiandu.clues.choices import ClueStatus
+
+    group1 = User.objects.get(username="group1")
+    request = ApprovalRequest.objects.get(
+        drafted_by=group1, kind="clues.dispose", status=RequestStatus.PENDING
+    )
+    assert request.org == group1.org and current_step(request).label == "组长审核"
+    for username in ("group1head", "leader"):
+        signer = User.objects.get(username=username)
+        assert request.pk in [q.pk for q in requests_awaiting(user=signer)], username
+        request = request_sign(actor=signer, request=request, approve=True, opinion="同意")
+    assert current_step(request) is None and request.status == RequestStatus.APPROVED
+    clue = Clue.objects.get(pk=request.target_id)
+    assert (clue.status, clue.disposal_method) == (
+        ClueStatus.DISPOSING,
+        "preliminary_verification",
+    )
 
 
 def test_one_collective_review_with_minutes(small_demo):

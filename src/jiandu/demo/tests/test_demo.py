@@ -206,8 +206,12 @@ def test_demo_accounts_and_roles(demo):
     assert set(listed) == {
         "stats", "petition", "casemgmt", "room1", "trial", "group1", "wuhua", "dongchuan",
         "leader", "data", "sysadmin", "secadmin", "auditor", "rectify", "xuncha",
-        "room1head", "wuhualeader",
+        "room1head", "casemgmthead", "group1head", "wuhualeader",
     }  # fmt: skip
+    head = User.objects.get(username="group1head")
+    assert head.org.name == "派驻第一纪检监察组" and head.title == "派驻第一纪检监察组组长"
+    assert head.has_perm("approvals.review_request")
+    assert not head.has_perm("approvals.approve_request")
     xuncha = User.objects.get(username="xuncha")
     assert xuncha.org.name == "市委巡察办" and xuncha.has_perm("inspections.add_teamdraw")
     rectify = User.objects.get(username="rectify")

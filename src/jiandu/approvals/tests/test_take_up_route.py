@@ -1,0 +1,104 @@
+"""提级查办 / 直查直办 drafted at the city by an office acting for the commission (the
+案件监督管理室's ``casemgmt``, ADR 0009): taking a clue up is the upper commission's
+decision, so the request goes along the route of the drafter's office — that office's
+室主任 reviews, the commission's 分管领导 approves — and the demo's listed accounts can
+sign every step (before, the 案件监督管理室 had no 室主任 and the request waited at
+“室主任审核” for ever)."""
+
+import datetime as dt
+
+import pytest
+
+from jiandu.approvals.choices import RequestStatus, SignerRole
+from jiandu.approvals.models import ApprovalRoute, ApprovalRouteStep
+from jiandu.approvals.selectors import requests_awaiting, step_signers
+from jiandu.approvals.services import current_step, request_sign
+from jiandu.clues.choices import ClueAction, ClueSource
+from jiandu.clues.decisions import KIND_BY_ACTION, clue_request_action
+from jiandu.clues.models import Clue
+from jiandu.clues.services import clue_create
+from jiandu.testing import build_role_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rw():
+    rw = build_role_world()
+    # The city's route as in the demo: 室主任审核 → 分管领导审批, written out.
+    for action in (ClueAction.ESCALATE, ClueAction.DIRECT_HANDLE):
+        route = ApprovalRoute.objects.create(
+            org=rw.world.city, kind=KIND_BY_ACTION[action], created_by=rw.accounts["leader"]
+        )
+        for n, role in enumerate((SignerRole.OFFICE_HEAD, SignerRole.LEADER), start=1):
+            ApprovalRouteStep.objects.create(route=route, order=n, signer_role=role)
+    return rw
+
+
+def _county_clue(rw, title):
+    return clue_create(
+        actor=rw.accounts["wuhua"],
+        source=ClueSource.PETITION,
+        title=title,
+        received_date=dt.date(2020, 3, 2),
+        handling_org=rw.world.county,
+    )
+
+
+@pytest.mark.parametrize("action", [ClueAction.ESCALATE, ClueAction.DIRECT_HANDLE])
+def test_a_take_up_drafted_by_casemgmt_is_signed_by_its_head_then_the_leader(rw, action):
+    clue = _county_clue(rw, "五华区某局违规发放津补贴")
+    request = clue_request_action(
+        actor=rw.accounts["casemgmt"],
+        clue=clue,
+        action=action,
+        to_org=rw.world.city,
+        note="案情重大，拟由市纪委监委办理",
+    )
+    # The route of the drafter's office, not of the county that handles the clue.
+    assert request.org == rw.case_management_room
+    assert [s.signer_role for s in request.steps.order_by("order")] == [
+        SignerRole.OFFICE_HEAD,
+        SignerRole.LEADER,
+    ]
+    listed = set(rw.accounts.values())
+    for username, role in (("casemgmthead", SignerRole.OFFICE_HEAD), ("leader", SignerRole.LEADER)):
+        step = current_step(request)
+        assert step.signer_role == role
+        signers = [u.username for u in step_signers(request=request, step=step) if u in listed]
+        assert signers == [username]
+        signer = rw.accounts[username]
+        assert [q.pk for q in requests_awaiting(user=signer)] == [request.pk]
+        request = request_sign(actor=signer, request=request, approve=True, opinion="同意")
+    assert request.status == RequestStatus.APPROVED
+    clue = Clue.objects.get(pk=clue.pk)
+    assert clue.handling_org == rw.world.city
+    assert clue.is_escalated == (action == ClueAction.ESCALATE)
+    assert clue.is_direct == (action == ClueAction.DIRECT_HANDLE)
+
+
+def test_the_office_head_signs_only_the_requests_of_its_office(rw):
+    """The 案件监督管理室's head does not review another office's requests (those of
+    第一监督检查室 are ``room1head``'s), nor the county's own."""
+    room_clue = clue_create(
+        actor=rw.world.users["city"],
+        source=ClueSource.PETITION,
+        title="某局违规兼职取酬",
+        received_date=dt.date(2020, 3, 2),
+        handling_org=rw.world.room1,
+    )
+    room_request = clue_request_action(
+        actor=rw.accounts["room1"], clue=room_clue, action="dispose", method="shelved", note="x"
+    )
+    county_request = clue_request_action(
+        actor=rw.accounts["wuhua"],
+        clue=_county_clue(rw, "红云街道某干部违规领取补贴"),
+        action="dispose",
+        method="shelved",
+        note="x",
+    )
+    head = rw.accounts["casemgmthead"]
+    assert requests_awaiting(user=head) == []
+    step = current_step(room_request)
+    assert [u.username for u in step_signers(request=room_request, step=step)] == ["room1head"]
+    assert head not in step_signers(request=county_request, step=current_step(county_request))
