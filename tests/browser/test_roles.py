@@ -250,6 +250,20 @@ def _sign_and_report(page, base: str, warning) -> None:
 # --- the rows ---------------------------------------------------------------------
 
 
+def _open_awaiting(page, number: str) -> None:
+    """Open, from 待我审批 on the workbench, the request about the record ``number``."""
+    page.locator("#awaiting-approvals").get_by_role("link", name=re.compile(number)).click()
+    page.wait_for_url(re.compile(r".*/approvals/\d+/$"))
+
+
+def _agree(page, opinion: str, done: str) -> None:
+    """Sign the open request: 同意, with ``opinion``; wait for the page to say ``done``."""
+    page.get_by_label("同意").check()
+    page.fill("textarea[name=opinion]", opinion)
+    page.get_by_role("button", name="提交签批").click()
+    page.wait_for_selector(f"text={done}")
+
+
 def test_stats_defines_a_board_closes_months_delivers_a_warning_and_downloads_the_bulletin(
     rw, page, log_in
 ):
@@ -794,22 +808,15 @@ def test_room1head_reviews_a_request_of_its_room_and_the_leader_approves_it(rw, 
 
     # The room head finds it on the workbench, reads it and agrees.
     log_in("room1head")
-    page.locator("#awaiting-approvals").get_by_role("link", name=re.compile(clue.number)).click()
-    page.wait_for_url(re.compile(r".*/approvals/\d+/$"))
+    _open_awaiting(page, clue.number)
     assert "拟谈话函询" in page.content() and "待签" in page.content()
-    page.get_by_label("同意").check()
-    page.fill("textarea[name=opinion]", "拟同意，呈领导审批")
-    page.get_by_role("button", name="提交签批").click()
-    page.wait_for_selector("text=已签批")
+    _agree(page, "拟同意，呈领导审批", "已签批")
     assert Clue.objects.get(pk=clue.pk).status == "received"
 
     # The leader approves as 分管领导: the disposal takes effect now.
     log_in("leader")
-    page.locator("#awaiting-approvals").get_by_role("link", name=re.compile(clue.number)).click()
-    page.get_by_label("同意").check()
-    page.fill("textarea[name=opinion]", "同意")
-    page.get_by_role("button", name="提交签批").click()
-    page.wait_for_selector("text=已批准")
+    _open_awaiting(page, clue.number)
+    _agree(page, "同意", "已批准")
     clue.refresh_from_db()
     assert (clue.status, clue.disposal_method) == ("disposing", "talk_inquiry")
     _follow(page, f"{clue.number} {clue.title}", f"/clues/clues/{clue.pk}/")
@@ -854,24 +861,17 @@ def test_casemgmthead_reviews_a_take_up_drafted_by_its_office_and_the_leader_app
 
     # The office's head finds it on the workbench and agrees.
     log_in("casemgmthead")
-    page.locator("#awaiting-approvals").get_by_role("link", name=re.compile(clue.number)).click()
-    page.wait_for_url(re.compile(r".*/approvals/\d+/$"))
+    _open_awaiting(page, clue.number)
     facts = page.locator(".desc-list").first.inner_text()
     assert re.search(r"承办单位\s*案件监督管理室", facts), facts
     assert "拟提级查办" in page.content() and "待签" in page.content()
-    page.get_by_label("同意").check()
-    page.fill("textarea[name=opinion]", "拟同意，呈领导审批")
-    page.get_by_role("button", name="提交签批").click()
-    page.wait_for_selector("text=已签批")
+    _agree(page, "拟同意，呈领导审批", "已签批")
     assert Clue.objects.get(pk=clue.pk).handling_org == world.county
 
     # The leader approves as 分管领导: the city takes the clue up now.
     log_in("leader")
-    page.locator("#awaiting-approvals").get_by_role("link", name=re.compile(clue.number)).click()
-    page.get_by_label("同意").check()
-    page.fill("textarea[name=opinion]", "同意")
-    page.get_by_role("button", name="提交签批").click()
-    page.wait_for_selector("text=已批准")
+    _open_awaiting(page, clue.number)
+    _agree(page, "同意", "已批准")
     clue.refresh_from_db()
     assert (clue.handling_org, clue.is_escalated) == (world.city, True)
 
@@ -925,19 +925,13 @@ def test_group1head_reviews_a_disposal_of_its_group_and_the_leader_approves_it(r
     facts = page.locator(".desc-list").first.inner_text()
     assert re.search(r"承办单位\s*派驻第一纪检监察组", facts), facts
     assert "拟初步核实" in page.content() and "待签" in page.content()
-    page.get_by_label("同意").check()
-    page.fill("textarea[name=opinion]", "拟同意，呈领导审批")
-    page.get_by_role("button", name="提交签批").click()
-    page.wait_for_selector("text=已签批")
+    _agree(page, "拟同意，呈领导审批", "已签批")
     assert Clue.objects.get(pk=clue.pk).status == "received"
 
     # The leader approves as 分管领导: the disposal takes effect now.
     log_in("leader")
-    page.locator("#awaiting-approvals").get_by_role("link", name=re.compile(clue.number)).click()
-    page.get_by_label("同意").check()
-    page.fill("textarea[name=opinion]", "同意")
-    page.get_by_role("button", name="提交签批").click()
-    page.wait_for_selector("text=已批准")
+    _open_awaiting(page, clue.number)
+    _agree(page, "同意", "已批准")
     clue.refresh_from_db()
     assert (clue.status, clue.disposal_method) == ("disposing", "preliminary_verification")
 
