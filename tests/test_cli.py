@@ -308,3 +308,26 @@ def test_a_working_command_does_not_run_the_system_checks(args, capsys, monkeypa
     out = capsys.readouterr().out
     assert json.loads(out)["ok"] is True if "--json" in args else "审计日志完整" in out
     assert ran == []
+
+
+@pytest.mark.parametrize(
+    ("args", "run_main", "loads"),
+    [
+        (["check"], None, True),
+        (["migrate", "--no-input"], None, True),
+        (["runserver", "--noreload"], None, True),
+        (["runserver"], "true", True),  # the reloader's server process
+        (["runserver"], None, False),  # the reloader's watching parent
+        (["audit", "verify"], None, False),
+    ],
+)
+def test_only_a_process_that_runs_the_checks_loads_the_urls_at_start_up(
+    monkeypatch, args, run_main, loads
+):
+    from jiandu.cli import checks_urls_here
+
+    if run_main is None:
+        monkeypatch.delenv("RUN_MAIN", raising=False)
+    else:
+        monkeypatch.setenv("RUN_MAIN", run_main)
+    assert checks_urls_here(args) is loads

@@ -138,6 +138,18 @@ def help_without_setup(args: list[str]) -> bool:
 CHECKED_COMMANDS = frozenset({"check", "migrate", "runserver"})
 
 
+def checks_urls_here(args: list[str]) -> bool:
+    """Whether this process runs the system checks (and so loads the URLs): not the
+    watching parent of ``runserver``'s reloader, which only starts the server process."""
+    if args[0] not in CHECKED_COMMANDS:
+        return False
+    if args[0] == "runserver" and "--noreload" not in args:
+        from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+
+        return os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"
+    return True
+
+
 def setup_django(*, urls: bool = False) -> None:
     """``django.setup()`` with the cyclic garbage collector off meanwhile.
 
@@ -231,7 +243,7 @@ def main(argv: list[str] | None = None) -> None:
         a.startswith(("--settings", "--pythonpath")) for a in args
     ):
         # Django's command runner finds it done.
-        setup_django(urls=args[0] in CHECKED_COMMANDS)
+        setup_django(urls=checks_urls_here(args))
     execute_from_command_line(["jiandu", *args])
 
 

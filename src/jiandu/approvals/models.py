@@ -157,7 +157,7 @@ class ApprovalStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"第{self.round}次·{self.get_signer_role_display()}"
+        return f"第{self.round}次·{self.label}"
 
     @property
     def label(self) -> str:

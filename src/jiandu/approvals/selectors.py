@@ -76,8 +76,8 @@ def requests_drafted(*, user: Any) -> QuerySet[ApprovalRequest]:
 
 
 def request_data(request: ApprovalRequest) -> dict[str, Any]:
-    step = current_step(request)
     """The API's shape of one request (approvals and clues endpoints share it)."""
+    step = current_step(request)
     return {
         "id": request.pk,
         "kind": request.kind,

@@ -39,9 +39,8 @@ from jiandu.boards.forms import (
 from jiandu.boards.lifecycle import WarningTransitionError
 from jiandu.boards.models import BoardSnapshot
 from jiandu.boards.tasks import CLOSE_TASK
-from jiandu.core.contenttypes import DOCX_CONTENT_TYPE
+from jiandu.core.contenttypes import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from jiandu.core.tasks import task_submit
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.oversight.views import STATUS_TONES as PROBLEM_TONES
 
 if TYPE_CHECKING:

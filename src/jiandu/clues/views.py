@@ -57,12 +57,12 @@ from jiandu.clues.lifecycle import TransitionError
 from jiandu.clues.models import Clue, ClueEvent, Petition, PetitionEvent
 from jiandu.core import idnumbers
 from jiandu.core.access import get_or_404
+from jiandu.core.contenttypes import XLSX_CONTENT_TYPE
 from jiandu.core.hooks import detail_panels
 from jiandu.core.ids import parse_id
 from jiandu.core.pagination import SortOption, paginate_list
 from jiandu.core.ratelimit import answers_429
 from jiandu.core.templatetags.names import with_unit
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.people.selectors import person_get, person_list, person_lookup_check
 
 PAGE_SIZE = 50

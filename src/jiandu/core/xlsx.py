@@ -17,16 +17,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from jiandu.core.contenttypes import XLSX_CONTENT_TYPE
-
 if TYPE_CHECKING:
     from openpyxl.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
 # openpyxl (with numpy and Pillow behind it, about 0.25 s) is imported by the functions
 # that write a workbook, not with this module: every page and API module that offers an
-# export imports this one, and most processes never write a workbook.
-__all__ = ["XLSX_CONTENT_TYPE", "Column", "export_rows", "put", "set_cell", "style_header"]
+# export imports this one, and most processes never write a workbook. The media type of
+# the files is in jiandu.core.contenttypes.
+
 # What a spreadsheet takes as the start of a formula (or a DDE call) when it reads text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

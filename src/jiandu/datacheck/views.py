@@ -26,10 +26,11 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiandu.core.choices import TaskStatus
+from jiandu.core.contenttypes import XLSX_CONTENT_TYPE
 from jiandu.core.crypto import search_key
 from jiandu.core.idnumbers import normalize
 from jiandu.core.pagination import KeysetPage, ListPage, SortOption, paginate_list
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE, Column, export_rows
+from jiandu.core.xlsx import Column, export_rows
 from jiandu.datacheck import evidence as ev
 from jiandu.datacheck import files, selectors, services
 from jiandu.datacheck.choices import HitAction, HitStatus

@@ -167,22 +167,9 @@ def _group_disposal(users: dict[str, Any], *, received: dt.date) -> Any:
     group1 = users.get("group1")
     if group1 is None:
         return None
-    group = group1.org
-    clue = (
-        Clue.objects.filter(handling_org=group, status=ClueStatus.RECEIVED)
-        .exclude(pk__in=_pending_clue_ids())
-        .order_by("-pk")
-        .first()
+    clue = _free_received_clue(
+        group1.org, actor=group1, title="反映某局干部违规收受礼金", received=received
     )
-    if clue is None:
-        clue = clue_create(
-            actor=group1,
-            source=ClueSource.PETITION,
-            title="反映某局干部违规收受礼金",
-            content="群众来信反映某局干部违规收受礼金，请予核查。",
-            received_date=received,
-            handling_org=group,
-        )
     return clue_request_action(
         actor=group1,
         clue=clue,
@@ -192,6 +179,27 @@ def _group_disposal(users: dict[str, Any], *, received: dt.date) -> Any:
     )
 
 
+def _free_received_clue(org: Any, *, actor: Any, title: str, received: dt.date) -> Any:
+    """The unit's newest received clue with no request under way; when there is none, one
+    received on ``received`` (registered by ``actor``)."""
+    clue = (
+        Clue.objects.filter(handling_org=org, status=ClueStatus.RECEIVED)
+        .exclude(pk__in=_pending_clue_ids())
+        .order_by("-pk")
+        .first()
+    )
+    if clue is None:
+        clue = clue_create(
+            actor=actor,
+            source=ClueSource.PETITION,
+            title=title,
+            content=f"群众来信{title}，请予核查。",
+            received_date=received,
+            handling_org=org,
+        )
+    return clue
+
+
 def _take_up(users: dict[str, Any], *, county: Any, city: Any, received: dt.date) -> Any:
     """提级查办 drafted by the 案件监督管理室 (``casemgmt``): the newest received county
     clue not already under approval (one received on ``received`` when there is none),
@@ -199,21 +207,9 @@ def _take_up(users: dict[str, Any], *, county: Any, city: Any, received: dt.date
     casemgmt = users.get("casemgmt")
     if casemgmt is None:
         return None
-    clue = (
-        Clue.objects.filter(handling_org=county, status=ClueStatus.RECEIVED)
-        .exclude(pk__in=_pending_clue_ids())
-        .order_by("-pk")
-        .first()
+    clue = _free_received_clue(
+        county, actor=users["wuhua"], title="反映某局领导干部插手工程项目", received=received
     )
-    if clue is None:
-        clue = clue_create(
-            actor=users["wuhua"],
-            source=ClueSource.PETITION,
-            title="反映某局领导干部插手工程项目",
-            content="群众来信反映某局领导干部插手工程项目，请予核查。",
-            received_date=received,
-            handling_org=county,
-        )
     return clue_request_action(
         actor=casemgmt,
         clue=clue,

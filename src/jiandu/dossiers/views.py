@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE
+from jiandu.core.contenttypes import XLSX_CONTENT_TYPE
 from jiandu.documents.services import document_file_read
 from jiandu.dossiers import dots, import_kinds, selectors, services
 from jiandu.dossiers.choices import BatchStatus

@@ -17,9 +17,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiandu.boards.ranking.formats import parse_month
-from jiandu.core.contenttypes import DOCX_CONTENT_TYPE
+from jiandu.core.contenttypes import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from jiandu.core.tasks import task_submit
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.ecoindex import calc, forms, selectors, services
 from jiandu.ecoindex.choices import LABEL_BY_COLOUR
 from jiandu.ecoindex.close import latest_snapshot, tree_for_month

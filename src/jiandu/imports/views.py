@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE
+from jiandu.core.contenttypes import XLSX_CONTENT_TYPE
 from jiandu.imports.forms import UploadForm
 from jiandu.imports.importers import ImportKind
 from jiandu.imports.kinds import KINDS, describe_created, permitted_kinds

@@ -259,7 +259,8 @@ def problem_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """问题底稿: the round's findings as .xlsx (the shared, formula-safe writer), audited."""
     from django.utils.http import content_disposition_header
 
-    from jiandu.core.xlsx import XLSX_CONTENT_TYPE, Column, export_rows
+    from jiandu.core.contenttypes import XLSX_CONTENT_TYPE
+    from jiandu.core.xlsx import Column, export_rows
 
     item = _managed(request, pk)
     links = item.problems.select_related(
@@ -1020,7 +1021,7 @@ def ledger_template(request: HttpRequest, county_id: int) -> HttpResponse:
     """The county's month report template (.xlsx): one line per open row."""
     from django.utils.http import content_disposition_header
 
-    from jiandu.core.xlsx import XLSX_CONTENT_TYPE
+    from jiandu.core.contenttypes import XLSX_CONTENT_TYPE
     from jiandu.inspections import ledgers
 
     county = _county(request, county_id)

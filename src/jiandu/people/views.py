@@ -27,9 +27,10 @@ from django_htmx.middleware import HtmxDetails
 
 from jiandu.core import idnumbers
 from jiandu.core.access import get_or_404, jurisdiction_org_ids
+from jiandu.core.contenttypes import XLSX_CONTENT_TYPE
 from jiandu.core.crypto import search_key
 from jiandu.core.ratelimit import answers_429
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE, Column, export_rows
+from jiandu.core.xlsx import Column, export_rows
 from jiandu.orgs.forms import add_service_errors
 from jiandu.people.forms import (
     PersonFilterForm,

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jiandu.core.contenttypes import XLSX_CONTENT_TYPE
 from jiandu.core.figures import CountFigure, RatioFigure, figure
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.statcentre import selectors, services
 from jiandu.statcentre.choices import ReturnStatus
 from jiandu.statcentre.compute import Row, percent

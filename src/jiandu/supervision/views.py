@@ -20,9 +20,8 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jiandu.core.contenttypes import DOCX_CONTENT_TYPE
+from jiandu.core.contenttypes import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from jiandu.core.pagination import keyset_paginate
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.documents.services import document_file_read
 from jiandu.orgs.models import Org
 from jiandu.oversight.forms import uploads

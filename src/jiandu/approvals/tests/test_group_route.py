@@ -10,11 +10,11 @@ import pytest
 from django.urls import reverse
 
 from jiandu.approvals.choices import RequestStatus, SignerRole
-from jiandu.approvals.models import ApprovalRoute, ApprovalRouteStep
-from jiandu.approvals.selectors import requests_awaiting, step_signers
+from jiandu.approvals.selectors import requests_awaiting
 from jiandu.approvals.services import current_step, request_sign
+from jiandu.approvals.tests.routes import city_route, room1_request, sign_with_listed_accounts
 from jiandu.clues.choices import ClueAction, ClueSource, ClueStatus, DisposalMethod
-from jiandu.clues.decisions import KIND_BY_ACTION, clue_approval_requests, clue_request_action
+from jiandu.clues.decisions import clue_approval_requests, clue_request_action
 from jiandu.clues.models import Clue
 from jiandu.clues.services import clue_create
 from jiandu.testing import build_role_world
@@ -25,14 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def rw():
     rw = build_role_world()
-    # The city's route as in the demo: 室主任审核 → 分管领导审批, written out.
-    route = ApprovalRoute.objects.create(
-        org=rw.world.city,
-        kind=KIND_BY_ACTION[ClueAction.DISPOSE],
-        created_by=rw.accounts["leader"],
-    )
-    for n, role in enumerate((SignerRole.OFFICE_HEAD, SignerRole.LEADER), start=1):
-        ApprovalRouteStep.objects.create(route=route, order=n, signer_role=role)
+    city_route(rw, ClueAction.DISPOSE)
     return rw
 
 
@@ -56,15 +49,9 @@ def _group_request(rw, title="市财政局某科长违规收受礼金"):
 def test_a_disposal_drafted_by_group1_is_signed_by_its_head_then_the_leader(rw):
     request = _group_request(rw)
     assert request.org == rw.world.group1
-    listed = set(rw.accounts.values())
-    for username, role in (("group1head", SignerRole.OFFICE_HEAD), ("leader", SignerRole.LEADER)):
-        step = current_step(request)
-        assert step.signer_role == role
-        signers = [u.username for u in step_signers(request=request, step=step) if u in listed]
-        assert signers == [username]
-        signer = rw.accounts[username]
-        assert [q.pk for q in requests_awaiting(user=signer)] == [request.pk]
-        request = request_sign(actor=signer, request=request, approve=True, opinion="同意")
+    request = sign_with_listed_accounts(
+        rw, request, (("group1head", SignerRole.OFFICE_HEAD), ("leader", SignerRole.LEADER))
+    )
     assert request.status == RequestStatus.APPROVED
     clue = Clue.objects.get(pk=request.target_id)
     assert (clue.status, clue.disposal_method) == (
@@ -77,16 +64,7 @@ def test_the_group_head_signs_only_the_requests_of_its_group(rw):
     """The 组长 of 派驻第一纪检监察组 does not review a 监督检查室's requests (those are
     ``room1head``'s), and ``room1head`` does not review the group's."""
     group_request = _group_request(rw)
-    room_clue = clue_create(
-        actor=rw.world.users["city"],
-        source=ClueSource.PETITION,
-        title="某局违规兼职取酬",
-        received_date=dt.date(2020, 3, 2),
-        handling_org=rw.world.room1,
-    )
-    room_request = clue_request_action(
-        actor=rw.accounts["room1"], clue=room_clue, action="dispose", method="shelved", note="x"
-    )
+    room_request = room1_request(rw)
     assert [q.pk for q in requests_awaiting(user=rw.accounts["group1head"])] == [group_request.pk]
     assert [q.pk for q in requests_awaiting(user=rw.accounts["room1head"])] == [room_request.pk]
 
@@ -109,16 +87,7 @@ def test_a_groups_first_step_reads_as_its_leaders_review(rw, client):
     )
     assert current_step(request).label == "分管领导审批"
 
-    room_clue = clue_create(
-        actor=rw.world.users["city"],
-        source=ClueSource.PETITION,
-        title="某局违规兼职取酬",
-        received_date=dt.date(2020, 3, 2),
-        handling_org=rw.world.room1,
-    )
-    room_request = clue_request_action(
-        actor=rw.accounts["room1"], clue=room_clue, action="dispose", method="shelved", note="x"
-    )
+    room_request = room1_request(rw)
     assert current_step(room_request).label == "室主任审核"
 
 

@@ -10,11 +10,11 @@ import datetime as dt
 import pytest
 
 from jiandu.approvals.choices import RequestStatus, SignerRole
-from jiandu.approvals.models import ApprovalRoute, ApprovalRouteStep
 from jiandu.approvals.selectors import requests_awaiting, step_signers
-from jiandu.approvals.services import current_step, request_sign
+from jiandu.approvals.services import current_step
+from jiandu.approvals.tests.routes import city_route, room1_request, sign_with_listed_accounts
 from jiandu.clues.choices import ClueAction, ClueSource
-from jiandu.clues.decisions import KIND_BY_ACTION, clue_request_action
+from jiandu.clues.decisions import clue_request_action
 from jiandu.clues.models import Clue
 from jiandu.clues.services import clue_create
 from jiandu.testing import build_role_world
@@ -25,13 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def rw():
     rw = build_role_world()
-    # The city's route as in the demo: 室主任审核 → 分管领导审批, written out.
-    for action in (ClueAction.ESCALATE, ClueAction.DIRECT_HANDLE):
-        route = ApprovalRoute.objects.create(
-            org=rw.world.city, kind=KIND_BY_ACTION[action], created_by=rw.accounts["leader"]
-        )
-        for n, role in enumerate((SignerRole.OFFICE_HEAD, SignerRole.LEADER), start=1):
-            ApprovalRouteStep.objects.create(route=route, order=n, signer_role=role)
+    city_route(rw, ClueAction.ESCALATE, ClueAction.DIRECT_HANDLE)
     return rw
 
 
@@ -61,15 +55,9 @@ def test_a_take_up_drafted_by_casemgmt_is_signed_by_its_head_then_the_leader(rw,
         SignerRole.OFFICE_HEAD,
         SignerRole.LEADER,
     ]
-    listed = set(rw.accounts.values())
-    for username, role in (("casemgmthead", SignerRole.OFFICE_HEAD), ("leader", SignerRole.LEADER)):
-        step = current_step(request)
-        assert step.signer_role == role
-        signers = [u.username for u in step_signers(request=request, step=step) if u in listed]
-        assert signers == [username]
-        signer = rw.accounts[username]
-        assert [q.pk for q in requests_awaiting(user=signer)] == [request.pk]
-        request = request_sign(actor=signer, request=request, approve=True, opinion="同意")
+    request = sign_with_listed_accounts(
+        rw, request, (("casemgmthead", SignerRole.OFFICE_HEAD), ("leader", SignerRole.LEADER))
+    )
     assert request.status == RequestStatus.APPROVED
     clue = Clue.objects.get(pk=clue.pk)
     assert clue.handling_org == rw.world.city
@@ -80,16 +68,7 @@ def test_a_take_up_drafted_by_casemgmt_is_signed_by_its_head_then_the_leader(rw,
 def test_the_office_head_signs_only_the_requests_of_its_office(rw):
     """The 案件监督管理室's head does not review another office's requests (those of
     第一监督检查室 are ``room1head``'s), nor the county's own."""
-    room_clue = clue_create(
-        actor=rw.world.users["city"],
-        source=ClueSource.PETITION,
-        title="某局违规兼职取酬",
-        received_date=dt.date(2020, 3, 2),
-        handling_org=rw.world.room1,
-    )
-    room_request = clue_request_action(
-        actor=rw.accounts["room1"], clue=room_clue, action="dispose", method="shelved", note="x"
-    )
+    room_request = room1_request(rw)
     county_request = clue_request_action(
         actor=rw.accounts["wuhua"],
         clue=_county_clue(rw, "红云街道某干部违规领取补贴"),

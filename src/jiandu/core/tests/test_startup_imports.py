@@ -131,7 +131,11 @@ execute = BaseCommand.execute
 
 
 def spy(self, *args, **options):
-    seen.update(gc_on=gc.isenabled(), collections=collections() - before)
+    seen.update(
+        gc_on=gc.isenabled(),
+        collections=collections() - before,
+        loaded_at_start=sorted(m for m in sys.argv[2:] if m in sys.modules),
+    )
     return execute(self, *args, **options)
 
 
@@ -140,7 +144,7 @@ from jiandu.cli import main
 
 before = collections()
 try:
-    main(["audit", "verify", *filter(None, sys.argv[1:2])])
+    main(json.loads(sys.argv[1]))
 except SystemExit as stop:
     assert not stop.code, stop.code
 seen["loaded"] = sorted(m for m in sys.argv[2:] if m in sys.modules)
@@ -151,7 +155,9 @@ print(json.dumps(seen))
 URLCONF = ("jiandu.urls", "jiandu.api", "jiandu.clues.views", "ninja", "pydantic")
 
 
-def _working_command(tmp_path: Path, *options: str) -> tuple[str, dict]:
+def _working_command(tmp_path: Path, *args: str, modules=URLCONF) -> tuple[str, dict]:
+    """Run ``jiandu ARGS`` in a fresh interpreter on a database of its own; what it printed
+    and what the spy saw (see WORKING)."""
     src = str(Path(jiandu.__file__).resolve().parent.parent)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
@@ -159,7 +165,7 @@ def _working_command(tmp_path: Path, *options: str) -> tuple[str, dict]:
     )
     for code in (BUILD, WORKING):
         done = subprocess.run(
-            [sys.executable, "-c", code, "".join(options), *URLCONF],
+            [sys.executable, "-c", code, json.dumps(list(args)), *modules],
             env=env,
             capture_output=True,
             text=True,
@@ -176,7 +182,7 @@ def test_a_working_command_starts_without_checks_or_garbage_collections(tmp_path
     """Django's system checks (they import the URLconf, every view and the API schemas)
     are `jiandu check`'s job, not every command's; and the start-up runs no garbage
     collection, the command itself runs with the collector on."""
-    output, seen = _working_command(tmp_path, *options)
+    output, seen = _working_command(tmp_path, "audit", "verify", *options)
     if options:
         assert json.loads(output)["ok"] is True
     else:
@@ -208,58 +214,12 @@ def test_the_url_configuration_loads_no_export_writer():
     assert loaded == "", f"loaded with the URL configuration: {loaded}"
 
 
-CHECKED = """
-import gc
-import json
-import sys
-
-from django.core.management.base import BaseCommand
-
-
-def collections():
-    return sum(generation["collections"] for generation in gc.get_stats())
-
-
-seen = {}
-execute = BaseCommand.execute
-
-
-def spy(self, *args, **options):
-    seen.update(
-        gc_on=gc.isenabled(),
-        collections=collections() - before,
-        urls_loaded="jiandu.api" in sys.modules,
-    )
-    return execute(self, *args, **options)
-
-
-BaseCommand.execute = spy
-from jiandu.cli import main
-
-before = collections()
-try:
-    main(["check"])
-except SystemExit as stop:
-    assert not stop.code, stop.code
-print(json.dumps(seen))
-"""
-
-
 def test_jiandu_check_loads_the_url_configuration_without_garbage_collections(tmp_path):
     """``check`` (like ``migrate`` and ``runserver``) imports every view and the API's
     pydantic models for its checks: `jiandu` loads them with the start-up, collector
     paused and the result frozen, instead of letting the collector walk them again and
     again while they are built."""
-    src = str(Path(jiandu.__file__).resolve().parent.parent)
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        PYTHONPATH=src, DJANGO_SETTINGS_MODULE="jiandu.settings", JIANDU_VAR_DIR=str(tmp_path)
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", CHECKED], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen["urls_loaded"] is True
+    _, seen = _working_command(tmp_path, "check", modules=("jiandu.api",))
+    assert seen["loaded_at_start"] == ["jiandu.api"]
     assert seen["gc_on"] is True
     assert seen["collections"] <= 2, f"{seen['collections']} collections during start-up"

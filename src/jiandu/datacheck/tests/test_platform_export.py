@@ -8,9 +8,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from jiandu.core.choices import AuditAction
+from jiandu.core.contenttypes import XLSX_CONTENT_TYPE
 from jiandu.core.idnumbers import mask
 from jiandu.core.models import AuditLog
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.datacheck.models import Hit
 
 from .platform_data import P_WUHUA, small_run

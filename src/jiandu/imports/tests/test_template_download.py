@@ -3,7 +3,7 @@ import io
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE
+from jiandu.core.contenttypes import XLSX_CONTENT_TYPE
 from jiandu.imports.importers import INSTRUCTIONS_SHEET, OPTIONS_SHEET
 from jiandu.imports.kinds import KINDS
 from jiandu.imports.tests.helpers import headers
