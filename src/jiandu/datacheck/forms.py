@@ -397,8 +397,10 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
 def action_form(action: str, data: Any = None, *, user: Any) -> forms.Form:
     form_class = ACTION_FORMS[action]
     prefix = action
-    if form_class in (AssignForm, ConvertForm):
-        return form_class(data, user=user, prefix=prefix)  # type: ignore[call-arg]
+    if form_class is AssignForm:
+        return AssignForm(data, user=user, prefix=prefix)
+    if form_class is ConvertForm:
+        return ConvertForm(data, user=user, prefix=prefix)
     return form_class(data, prefix=prefix)
 
 
