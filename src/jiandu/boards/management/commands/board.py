@@ -140,7 +140,7 @@ class Command(PlatformCommand):
     def _list(self, options: dict[str, Any]) -> None:
         from jiandu.boards.models import Board, BoardSnapshot
 
-        rows = []
+        rows: list[dict[str, Any]] = []
         for board in Board.objects.select_related("owner_org").order_by("pk"):
             latest = (
                 BoardSnapshot.objects.filter(board=board)
