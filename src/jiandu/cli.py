@@ -197,7 +197,8 @@ def run_django_json(args: list[str]) -> int:
             return json_error(f"未知命令：{name}（jiandu help 列出全部命令）", 2)
         command = load_command_class(app, name)
         # Usage errors raise CommandError instead of printing argparse's text.
-        command._called_from_command_line = False
+        # A private flag of BaseCommand, left out of the stubs.
+        command._called_from_command_line = False  # type: ignore[attr-defined]
         parser = command.create_parser("jiandu", name)
         try:
             options = parser.parse_args(args[1:])

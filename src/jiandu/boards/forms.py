@@ -3,7 +3,7 @@ services validate again and their errors land on the fields (``add_service_error
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -197,11 +197,13 @@ class BoardForm(forms.Form):
         if instance is not None:
             self.fields["key"].disabled = True
         visible = org_list(user=user)
-        self.fields["owner_org"].queryset = visible.filter(kind__in=COMMISSION_KINDS)
-        self.fields["participant_orgs"].queryset = visible
-        self.fields["domain"].queryset = _domains()
-        self.fields["participant_labels"].queryset = _labels()
-        self.fields["yellow_labels"].queryset = _labels()
+        cast(forms.ModelChoiceField, self.fields["owner_org"]).queryset = visible.filter(
+            kind__in=COMMISSION_KINDS
+        )
+        cast(forms.ModelChoiceField, self.fields["participant_orgs"]).queryset = visible
+        cast(forms.ModelChoiceField, self.fields["domain"]).queryset = _domains()
+        cast(forms.ModelChoiceField, self.fields["participant_labels"]).queryset = _labels()
+        cast(forms.ModelChoiceField, self.fields["yellow_labels"]).queryset = _labels()
         breaker_choices = [
             ("", "—"),
             *((i.key, f"{i.name}（较差者为末位）") for i in self.library),
@@ -253,7 +255,8 @@ class BoardForm(forms.Form):
         return [f for f in self.visible_fields() if not f.name.startswith(skip)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         chosen = []
         for indicator in self.library:
             position = data.get(f"position_{indicator.pk}")
@@ -265,8 +268,8 @@ class BoardForm(forms.Form):
             self.add_error(None, "请至少选用一个指标（在指标的“顺序”中填写列序号）")
         chosen.sort(key=lambda c: (c[0], c[1]))
         data["indicators"] = [(indicator, label) for _, _, indicator, label in chosen]
-        points = [data.get(k) for k in ("red_points", "blue_points", "white_points")]
-        if None not in points and not points[0] > points[1] > points[2]:
+        red, blue, white = (data.get(k) for k in ("red_points", "blue_points", "white_points"))
+        if red is not None and blue is not None and white is not None and not red > blue > white:
             self.add_error("red_points", "分值应满足 红 > 蓝 > 白")
         rule = data.get("participant_rule")
         if rule == ParticipantRule.EXPLICIT and not data.get("participant_orgs"):
@@ -359,10 +362,11 @@ class IndicatorForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["domain"].queryset = _domains()
+        cast(forms.ModelChoiceField, self.fields["domain"]).queryset = _domains()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         names = [n.strip() for n in (data.get("component_names") or "").split("/") if n.strip()]
         components: list[dict[str, Any]] = []
         statistic = data.get("statistic") or ""
@@ -441,8 +445,14 @@ class WarningFilterForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["board"].choices = [("", "全部"), *((str(b.pk), b.title) for b in boards)]
-        self.fields["org"].choices = [("", "全部"), *((str(pk), name) for pk, name in orgs or [])]
+        cast(forms.ChoiceField, self.fields["board"]).choices = [
+            ("", "全部"),
+            *((str(b.pk), b.title) for b in boards),
+        ]
+        cast(forms.ChoiceField, self.fields["org"]).choices = [
+            ("", "全部"),
+            *((str(pk), name) for pk, name in orgs or []),
+        ]
 
 
 class WarningActionForm(forms.Form):

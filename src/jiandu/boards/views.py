@@ -41,6 +41,7 @@ from jiandu.boards.models import BoardSnapshot
 from jiandu.boards.tasks import CLOSE_TASK
 from jiandu.core.contenttypes import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from jiandu.core.tasks import task_submit
+from jiandu.core.views import HtmxHttpRequest
 from jiandu.oversight.views import STATUS_TONES as PROBLEM_TONES
 
 if TYPE_CHECKING:
@@ -48,26 +49,26 @@ if TYPE_CHECKING:
 
 VIEW = "boards.view_board"
 
-STATUS_TONES = {
+STATUS_TONES: dict[str, str] = {
     WarningStatus.ISSUED: "red",
     WarningStatus.NOTICE_SENT: "orange",
     WarningStatus.ACKNOWLEDGED: "blue",
     WarningStatus.RECTIFICATION_RECEIVED: "green",
 }
-KIND_TONES = {
+KIND_TONES: dict[str, str] = {
     WarningKind.CONSECUTIVE_LAST: "orange",
     WarningKind.QUARTER_LAST: "red",
     WarningKind.CUMULATIVE_BOTTOM: "yellow",
 }
 
 
-def _targets(request: HttpRequest, element_id: str) -> bool:
+def _targets(request: HtmxHttpRequest, element_id: str) -> bool:
     return bool(request.htmx) and request.htmx.target == element_id
 
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     return response
 
 
@@ -108,7 +109,7 @@ def _pick_snapshot(
 @login_required
 @permission_required(VIEW, raise_exception=True)
 @require_GET
-def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def board_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     access = selectors.board_get(user=request.user, pk=pk)
     board = access.board
     infos = selectors.snapshot_infos(board=board)
@@ -137,13 +138,14 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
             snapshot=snapshot, period=period, access=access, cell_url=cell_url
         )
         warnings = [
-            w
+            {
+                "warning": w,
+                "kind_tone": KIND_TONES.get(w.kind, "gray"),
+                "status_tone": STATUS_TONES.get(w.status, "gray"),
+            }
             for w in selectors.warnings_for_snapshot_month(board=board, month=snapshot.month)
             if access.sees_warning(w)
         ]
-        for warning in warnings:
-            warning.kind_tone = KIND_TONES.get(warning.kind, "gray")
-            warning.status_tone = STATUS_TONES.get(warning.status, "gray")
         context.update(
             snapshot=snapshot,
             table=table,
@@ -180,7 +182,7 @@ def _default_close_month(infos: list[selectors.SnapshotInfo]) -> str:
 @login_required
 @permission_required(VIEW, raise_exception=True)
 @require_GET
-def cell_detail(request: HttpRequest, pk: int, snapshot_pk: int) -> HttpResponse:
+def cell_detail(request: HtmxHttpRequest, pk: int, snapshot_pk: int) -> HttpResponse:
     access = selectors.board_get(user=request.user, pk=pk)
     snapshot = selectors.snapshot_get(access=access, pk=snapshot_pk)
     drill = selectors.cell_records(
@@ -200,7 +202,7 @@ def cell_detail(request: HttpRequest, pk: int, snapshot_pk: int) -> HttpResponse
 @login_required
 @permission_required(VIEW, raise_exception=True)
 @require_GET
-def unit_trend(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
+def unit_trend(request: HtmxHttpRequest, pk: int, unit: str) -> HttpResponse:
     access = selectors.board_get(user=request.user, pk=pk)
     try:
         org_id = int(unit)
@@ -292,7 +294,8 @@ def board_close(request: HttpRequest, pk: int) -> HttpResponse:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label}：{error}" if label else error)
+                # ErrorList yields its messages as text; the stubs type them ValidationError | str.
+                messages.error(request, f"{label}：{error}" if label else error)  # type: ignore[arg-type]
         return redirect(back + "#close")
     month = form.cleaned_data["month"]
     try:
@@ -515,7 +518,7 @@ def reported_file(request: HttpRequest, pk: int, upload_pk: int) -> FileResponse
 @login_required
 @permission_required(VIEW, raise_exception=True)
 @require_GET
-def warning_list(request: HttpRequest) -> HttpResponse:
+def warning_list(request: HtmxHttpRequest) -> HttpResponse:
     boards = [a.board for a in selectors.board_list(user=request.user, include_archived=True)]
     orgs = selectors.warning_orgs(user=request.user)
     params = request.GET.copy()
@@ -559,9 +562,6 @@ def _warning_problems(request: HttpRequest, warnings: Sequence[Any]) -> dict[int
 
 def _warning_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     warning, access = selectors.warning_get(user=request.user, pk=pk)
-    warning.kind_tone = KIND_TONES.get(warning.kind, "gray")
-    warning.status_tone = STATUS_TONES.get(warning.status, "gray")
-    warning.problem = _warning_problems(request, [warning]).get(warning.pk)
     events = [
         {
             "at": e.at,
@@ -577,6 +577,8 @@ def _warning_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     actions = selectors.warning_actions(user=request.user, access=access, warning=warning)
     return {
         "warning": warning,
+        "status_tone": STATUS_TONES.get(warning.status, "gray"),
+        "problem": _warning_problems(request, [warning]).get(warning.pk),
         "access": access,
         "board": access.board,
         "events": events,

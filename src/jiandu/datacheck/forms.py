@@ -8,7 +8,7 @@ import importlib.util
 import re
 import shutil
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -39,15 +39,15 @@ NOT_IMPORTED = ""
 
 
 def _offer_regions(form: forms.Form, user: Any) -> None:
-    field = form.fields["region_code"]
-    field.choices = region_choices(user)  # type: ignore[attr-defined]
+    field = cast(forms.ChoiceField, form.fields["region_code"])
+    field.choices = region_choices(user)
     field.initial = default_region(user)
     # Nothing to offer: let the empty value through to clean_region_code, which says why.
-    field.required = bool(field.choices)  # type: ignore[attr-defined]
+    field.required = bool(field.choices)
 
 
 def _known_region(form: forms.Form) -> str:
-    if not form.fields["region_code"].choices:  # type: ignore[attr-defined]
+    if not cast(forms.ChoiceField, form.fields["region_code"]).choices:
         raise ValidationError("您管辖范围内的单位都没有设置行政区划代码，请联系系统管理员")
     return str(form.cleaned_data["region_code"])
 
@@ -65,7 +65,9 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _offer_regions(self, user)
-        self.fields["dataset"].choices = [(name, label) for name, label in DATASET_CHOICES]
+        cast(forms.ChoiceField, self.fields["dataset"]).choices = [
+            (name, label) for name, label in DATASET_CHOICES
+        ]
 
     def clean_region_code(self) -> str:
         return _known_region(self)
@@ -108,7 +110,8 @@ class MappingForm(forms.Form):
         ]  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         mapping: dict[str, str] = {}
         targets: dict[str, list[str]] = {}
         canonical = set(self.spec.column_names)
@@ -223,8 +226,10 @@ class RunForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, versions: list[DatasetVersion], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["backend"].choices = available_backends()
-        self.fields["rules"].choices = [(r.code, f"{r.code} {r.name}") for r in RULE_SPECS.values()]
+        cast(forms.ChoiceField, self.fields["backend"]).choices = available_backends()
+        cast(forms.ChoiceField, self.fields["rules"]).choices = [
+            (r.code, f"{r.code} {r.name}") for r in RULE_SPECS.values()
+        ]
         self.fields["rules"].initial = list(RULE_SPECS)
         _offer_regions(self, user)
         by_dataset: dict[str, list[DatasetVersion]] = {}
@@ -269,7 +274,8 @@ class RunForm(forms.Form):
         return [self[f"v_{name}"] for name in DATASETS]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         codes = data.get("rules") or []
         params: dict[str, dict[str, Any]] = {}
         for code in codes:
@@ -313,7 +319,7 @@ class HitFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rule"].choices = [("", "全部")] + [
+        cast(forms.ChoiceField, self.fields["rule"]).choices = [("", "全部")] + [
             (r.code, f"{r.code} {r.name}") for r in RULE_SPECS.values()
         ]
 
@@ -337,8 +343,8 @@ class HitBulkForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, hits: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hits"].choices = [(h.pk, f"#{h.pk}") for h in hits]  # type: ignore[attr-defined]
-        self.fields["handling_org"].queryset = handling_orgs(user)  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["hits"]).choices = [(h.pk, f"#{h.pk}") for h in hits]
+        cast(forms.ModelChoiceField, self.fields["handling_org"]).queryset = handling_orgs(user)
 
 
 def handling_orgs(user: Any) -> Any:
@@ -354,7 +360,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handling_org"].queryset = handling_orgs(user)
+        cast(forms.ModelChoiceField, self.fields["handling_org"]).queryset = handling_orgs(user)
 
 
 class ConfirmForm(forms.Form):
@@ -377,7 +383,7 @@ class ConvertForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handling_org"].queryset = handling_orgs(user)
+        cast(forms.ModelChoiceField, self.fields["handling_org"]).queryset = handling_orgs(user)
 
 
 ACTION_FORMS: dict[str, type[forms.Form]] = {
@@ -391,8 +397,10 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
 def action_form(action: str, data: Any = None, *, user: Any) -> forms.Form:
     form_class = ACTION_FORMS[action]
     prefix = action
-    if form_class in (AssignForm, ConvertForm):
-        return form_class(data, user=user, prefix=prefix)  # type: ignore[call-arg]
+    if form_class is AssignForm:
+        return AssignForm(data, user=user, prefix=prefix)
+    if form_class is ConvertForm:
+        return ConvertForm(data, user=user, prefix=prefix)
     return form_class(data, prefix=prefix)
 
 

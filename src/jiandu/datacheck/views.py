@@ -12,8 +12,9 @@ audited through the services.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -30,6 +31,7 @@ from jiandu.core.contenttypes import XLSX_CONTENT_TYPE
 from jiandu.core.crypto import search_key
 from jiandu.core.idnumbers import normalize
 from jiandu.core.pagination import KeysetPage, ListPage, SortOption, paginate_list
+from jiandu.core.views import HtmxHttpRequest
 from jiandu.core.xlsx import Column, export_rows
 from jiandu.datacheck import evidence as ev
 from jiandu.datacheck import files, selectors, services
@@ -53,20 +55,23 @@ from jiandu.datacheck.forms import (
 from jiandu.datacheck.lifecycle import HitTransitionError, allowed_hit_actions
 from jiandu.datacheck.models import Hit, Run
 
+if TYPE_CHECKING:
+    from jiandu.accounts.views import AuthenticatedRequest
+
 VIEW = "datacheck.view_run"
 VERIFY = "datacheck.verify_hit"
 FULL_IDS = "people.view_id_number"
 PAGE_SIZE = 50
 VERSIONS_SHOWN = 20
 
-STATUS_TONES = {
+STATUS_TONES: dict[str, str] = {
     HitStatus.PENDING: "orange",
     HitStatus.ASSIGNED: "blue",
     HitStatus.CONFIRMED: "red",
     HitStatus.EXCLUDED: "gray",
     HitStatus.CONVERTED: "green",
 }
-TASK_TONES = {
+TASK_TONES: dict[str, str] = {
     TaskStatus.QUEUED: "gray",
     TaskStatus.RUNNING: "blue",
     TaskStatus.SUCCEEDED: "green",
@@ -74,8 +79,8 @@ TASK_TONES = {
 }
 
 
-def _targets(request: HttpRequest, element_id: str) -> bool:
-    return bool(getattr(request, "htmx", False)) and request.htmx.target == element_id  # type: ignore[attr-defined]
+def _targets(request: HtmxHttpRequest, element_id: str) -> bool:
+    return bool(getattr(request, "htmx", False)) and request.htmx.target == element_id
 
 
 def _full_ids(request: HttpRequest) -> bool:
@@ -119,7 +124,7 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("datacheck.add_datasetversion", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def dataset_upload(request: HttpRequest) -> HttpResponse:
+def dataset_upload(request: AuthenticatedRequest) -> HttpResponse:
     initial = {"dataset": request.GET.get("dataset", "")}
     form = UploadForm(
         request.POST or None, request.FILES or None, user=request.user, initial=initial
@@ -244,10 +249,10 @@ def run_list(request: HttpRequest) -> HttpResponse:
     if after and after.isdigit():
         qs = qs.filter(pk__lt=int(after))
     rows = list(qs[: PAGE_SIZE + 1])
-    for run in rows:
-        run.tone = TASK_TONES.get(run.status, "gray")
     page = KeysetPage(
-        items=rows[:PAGE_SIZE],
+        items=[
+            {"run": run, "tone": TASK_TONES.get(run.status, "gray")} for run in rows[:PAGE_SIZE]
+        ],
         next_cursor=str(rows[PAGE_SIZE - 1].pk) if len(rows) > PAGE_SIZE else None,
         prev_cursor=after or None,
     )
@@ -385,7 +390,7 @@ def _hit_page(
 @login_required
 @permission_required(VIEW, raise_exception=True)
 @require_GET
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def run_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get(user=request.user, pk=pk)
     context: dict[str, Any] = {"run": run, "tone": TASK_TONES.get(run.status, "gray")}
     if _targets(request, "run-status"):
@@ -427,7 +432,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "datacheck/run_detail.html", context)
 
 
-HIT_COLUMNS = [
+HIT_COLUMNS: list[tuple[str, Callable[[Hit, bool], Any], int]] = [
     ("疑点编号", lambda h, full: h.pk, 10),
     ("规则", lambda h, full: f"{h.rule_code} {h.rule_name}", 18),
     ("比对对象", lambda h, full: h.subject if full else h.subject_masked, 22),
@@ -446,6 +451,11 @@ HIT_COLUMNS = [
         60,
     ),
 ]
+
+
+def _hit_cell(fn: Callable[[Hit, bool], Any], full: bool) -> Callable[[Hit], Any]:
+    """A column's value of a hit, with full or masked ID numbers."""
+    return lambda hit: fn(hit, full)
 
 
 @login_required
@@ -469,9 +479,7 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
         full_ids=full,
         run=run,
     )
-    columns = [
-        Column(header, (lambda h, fn=fn: fn(h, full)), width) for header, fn, width in HIT_COLUMNS
-    ]
+    columns = [Column(header, _hit_cell(fn, full), width) for header, fn, width in HIT_COLUMNS]
     data_bytes = export_rows(title=f"比对任务{run.pk}疑点", columns=columns, rows=hits)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return _download(data_bytes, f"比对任务{run.pk}疑点_{stamp}.xlsx")
@@ -483,7 +491,7 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(VIEW, raise_exception=True)
 @require_GET
-def hit_list(request: HttpRequest) -> HttpResponse:
+def hit_list(request: HtmxHttpRequest) -> HttpResponse:
     form, page, rows, full = _hit_page(request, run=None, where="比对疑点列表")
     context = {"filter_form": form, "page": page, "rows": rows, "full": full}
     if _targets(request, "hit-results"):
@@ -646,7 +654,7 @@ def hit_group(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required([VIEW, VERIFY], raise_exception=True)
 @require_POST
-def hit_action(request: HttpRequest, pk: int) -> HttpResponse:
+def hit_action(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """One verification move (分派核查, 确认, 排除, 转为问题线索); answers the refreshed
     workflow card for htmx, else goes back to the hit."""
     hit = selectors.hit_get(user=request.user, pk=pk)
@@ -673,22 +681,23 @@ def hit_action(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            if not request.htmx:  # type: ignore[attr-defined]
+            if not request.htmx:
                 messages.success(request, f"已{HitAction(action).label}")
                 return redirect("datacheck:hit_detail", pk=hit.pk)
             context = _workflow_context(request, hit)
             context["success"] = f"已{HitAction(action).label}"
             return render(request, "datacheck/hit_detail.html#workflow", context)
-    if error and not request.htmx:  # type: ignore[attr-defined]
+    if error and not request.htmx:
         messages.error(request, error)
         return redirect("datacheck:hit_detail", pk=hit.pk)
     hit.refresh_from_db()
     context = _workflow_context(request, hit, {action: form} if not error else None)
     context["error"] = error
     status = 409 if error else 422
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "datacheck/hit_detail.html#workflow", context, status=status)
-    messages.error(request, "；".join(m for msgs in form.errors.values() for m in msgs))
+    # ErrorList yields its messages as text; the stubs type its items as ValidationError | str.
+    messages.error(request, "；".join(m for msgs in form.errors.values() for m in msgs))  # type: ignore[misc]
     return redirect("datacheck:hit_detail", pk=hit.pk)
 
 

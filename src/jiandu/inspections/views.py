@@ -3,7 +3,7 @@ and its writes (draw, stage move, finding). Outside the jurisdiction: 404."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -833,6 +833,7 @@ _ledger_add_forms: dict[tuple[str, tuple[tuple[int, str], ...]], str] = {}
 
 
 def _ledger_add_form_html(counties: tuple[tuple[int, str], ...]) -> str:
+    from django import forms
     from django.template.loader import render_to_string
     from django.utils import translation
 
@@ -844,7 +845,7 @@ def _ledger_add_form_html(counties: tuple[tuple[int, str], ...]) -> str:
     html = _ledger_add_forms.get(key)
     if html is None:
         form = LedgerRowForm(counties=Org.objects.none())
-        form.fields["county"].choices = [("", "---------"), *counties]
+        cast(forms.ModelChoiceField, form.fields["county"]).choices = [("", "---------"), *counties]
         html = render_to_string("components/form.html", {"form": form, "layout": "grid"})
         remember(_ledger_add_forms, key, html)
     return mark_safe(html)  # rendered by the template engine: escaped there

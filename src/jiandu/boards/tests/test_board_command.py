@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from jiandu.boards import rank_cli
 from jiandu.boards.management.commands.board import Command
 from jiandu.boards.models import Board, BoardSnapshot
 from jiandu.orgs.choices import OrgKind
@@ -89,3 +90,27 @@ def test_rank_passes_its_arguments_to_the_file_calculator(tmp_path, capsys):
     assert exited.value.code == 0
     result = json.loads(capsys.readouterr().out)
     assert [r["unit"] for r in result["cumulative"]["units"]] == ["甲", "乙"]
+
+
+def test_rank_through_call_command_writes_the_calculator_output_unchanged(tmp_path):
+    spec = tmp_path / "spec.json"
+    spec.write_text(
+        json.dumps({"months": ["2019-09"], "indicators": [{"key": "a", "name": "受理"}]}),
+        encoding="utf-8",
+    )
+    values = tmp_path / "values.csv"
+    values.write_text(
+        "unit,month,indicator,value\n甲,2019-09,a,3\n乙,2019-09,a,1\n", encoding="utf-8"
+    )
+    args = ["--spec", str(spec), "--values", str(values), "--json"]
+    expected = io.StringIO()
+    assert rank_cli.main(args, stdout=expected) == 0
+    out = io.StringIO()
+    call_command("board", "rank", "--", *args, stdout=out)
+    assert out.getvalue() == expected.getvalue()
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="计算未完成"):
+        call_command("board", "rank", "--", "--spec", str(spec), "--values", "nope.csv", stderr=err)
+    assert err.getvalue().startswith("错误：") and err.getvalue().endswith(
+        "No such file or directory\n"
+    )

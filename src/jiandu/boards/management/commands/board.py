@@ -65,7 +65,14 @@ class Command(PlatformCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         subcommand = options["subcommand"]
         if subcommand == "rank":
-            code = rank_cli.main(options["rank_args"], stdout=self.stdout, stderr=self.stderr)
+            # The wrapped streams: OutputWrapper.write ends every call with a newline, which
+            # breaks print(..., file=) and json.dump. The stubs type OutputWrapper's
+            # attributes through __getattr__ (a Callable), so _out is not a TextIO to them.
+            code = rank_cli.main(
+                options["rank_args"],
+                stdout=self.stdout._out,  # type: ignore[arg-type]
+                stderr=self.stderr._out,  # type: ignore[arg-type]
+            )
             if code:
                 raise CommandError("计算未完成", returncode=code)
             return
@@ -133,7 +140,7 @@ class Command(PlatformCommand):
     def _list(self, options: dict[str, Any]) -> None:
         from jiandu.boards.models import Board, BoardSnapshot
 
-        rows = []
+        rows: list[dict[str, Any]] = []
         for board in Board.objects.select_related("owner_org").order_by("pk"):
             latest = (
                 BoardSnapshot.objects.filter(board=board)

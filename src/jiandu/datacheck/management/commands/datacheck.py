@@ -22,11 +22,13 @@ class Command(PlatformCommand):
 
     def run_from_argv(self, argv: list[str]) -> None:
         # Hand every option to the engine's own parser, including --help and --json.
-        status = main(argv[2:], stdout=self.stdout._out, stderr=self.stderr._out)
+        # _out is the stream OutputWrapper writes to (its write ends every call with a
+        # newline); the stubs type OutputWrapper's attributes through __getattr__ as Callable.
+        status = main(argv[2:], stdout=self.stdout._out, stderr=self.stderr._out)  # type: ignore[arg-type]
         if status:
             raise SystemExit(status)
 
     def handle(self, *args: str, **options: object) -> None:
-        status = main(list(args), stdout=self.stdout._out, stderr=self.stderr._out)
+        status = main(list(args), stdout=self.stdout._out, stderr=self.stderr._out)  # type: ignore[arg-type]
         if status:
             raise CommandError(f"datacheck 退出码 {status}", returncode=status)
