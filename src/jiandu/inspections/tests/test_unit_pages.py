@@ -70,6 +70,18 @@ def test_an_org_is_a_member_under_one_heading_only(client, rw, actor):
     assert not SupervisionUnit.objects.exists()
 
 
+def test_a_year_out_of_range_in_the_address_shows_this_year(client, rw, actor, unit):
+    """``?year=`` comes from the address: a negative or huge one is this year, not a 500."""
+    client.force_login(actor)
+    this_year = timezone.localdate().year
+    for year in ("-5", "0", "99999999999999999999999"):
+        for url in (reverse("inspections:unit_detail", args=[unit.pk]),
+                    reverse("inspections:unit_list")):  # fmt: skip
+            response = client.get(url, {"year": year})
+            assert response.status_code == 200, (url, year)
+        assert response.context["year"] == this_year
+
+
 def test_plan_then_a_check_through_the_six_steps_to_a_finding(client, rw, actor, unit):
     w = rw.world
     year = timezone.localdate().year
