@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -114,7 +115,25 @@ _REQUEST_ERROR_MESSAGES: dict[str, str] = {
     "dict_type": "应为对象",
     "model_attributes_type": "应为对象",
     "json_invalid": "请求体不是有效的 JSON",
+    "json_type": "请求体不是有效的 JSON",
+    "tuple_type": "应为列表",
+    "set_type": "应为列表",
+    "iterable_type": "应为列表",
+    "string_unicode": "应为文本",
+    "string_pattern_mismatch": "格式不正确",
+    "int_parsing_size": "数值超出范围",
+    "finite_number": "应为有限的数字",
+    "datetime_parsing": "时间格式应为 YYYY-MM-DDTHH:MM:SS",
+    "datetime_type": "时间格式应为 YYYY-MM-DDTHH:MM:SS",
+    "datetime_from_date_parsing": "时间格式应为 YYYY-MM-DDTHH:MM:SS",
+    "time_parsing": "时间格式应为 HH:MM",
+    "time_type": "时间格式应为 HH:MM",
+    "extra_forbidden": "不接受此项",
+    "none_required": "此项应为空",
+    "union_tag_invalid": "取值无效",
+    "union_tag_not_found": "取值无效",
 }
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 # Parts of a pydantic error location that are not the field: where it came from
 # (body, query …) and the name of the endpoint's body parameter.
 _LOCATION_PREFIXES = {"body", "query", "path", "header", "cookie", "form", "file", "payload"}
@@ -129,11 +148,30 @@ def _request_error_message(error: dict[str, Any]) -> str:
         return f"取值无效，可选值为：{ctx.get('expected', '')}"
     if kind == "string_too_long":
         return f"长度不能超过{ctx.get('max_length')}个字符"
+    if kind == "string_too_short":
+        least = ctx.get("min_length")
+        return "不能为空" if least == 1 else f"长度不能少于{least}个字符"
+    if kind == "too_short":
+        return f"至少应有{ctx.get('min_length')}项"
+    if kind == "too_long":
+        return f"最多{ctx.get('max_length')}项"
+    if kind == "decimal_max_digits":
+        return f"数字总位数不能超过{ctx.get('max_digits')}位"
+    if kind == "decimal_max_places":
+        return f"小数不能超过{ctx.get('decimal_places')}位"
+    if kind == "decimal_whole_digits":
+        return f"整数部分不能超过{ctx.get('whole_digits')}位"
+    if kind == "multiple_of":
+        return f"应为{ctx.get('multiple_of')}的倍数"
     if kind in {"greater_than_equal", "greater_than"}:
         return f"不能小于{ctx.get('ge', ctx.get('gt'))}"
     if kind in {"less_than_equal", "less_than"}:
         return f"不能大于{ctx.get('le', ctx.get('lt'))}"
-    return _REQUEST_ERROR_MESSAGES.get(kind, str(error.get("msg", "取值无效")))
+    if kind in _REQUEST_ERROR_MESSAGES:
+        return _REQUEST_ERROR_MESSAGES[kind]
+    # The API's own checks (``core.schemas``) word their messages; pydantic's are English.
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    return message if _CJK.search(message) else "取值无效"
 
 
 def _field_name(location: Any) -> str:

@@ -3,6 +3,8 @@ SQLite they used to reach the driver: OverflowError → an HTML 500); every /api
 answers errors as JSON, unknown paths and unforeseen failures included; the OpenAPI
 schema documents every status an endpoint answers."""
 
+import re
+
 import pytest
 from tests.api.records import DAY
 
@@ -155,3 +157,49 @@ def test_a_path_with_a_line_break_is_a_json_404(login, users):
     response = login(users["city"]).post("/api/v1/orgs/%C3%84%0A/archive", {})
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_limits_of_lengths_counts_and_digits_are_told_in_chinese(login, users):
+    client = login(users["city"])
+    base = {"source": "supervision", "title": "某事", "received_date": "2020-03-02"}
+    limits = (("1.234", "小数不能超过2位"), ("123456789012345", "数字总位数不能超过14位"))
+    for funds, message in limits:
+        body = {**base, "funds_involved": funds}
+        response = client.post("/api/v1/clues/clues", body, content_type="application/json")
+        assert response.status_code == 422
+        assert response.json()["errors"]["funds_involved"] == [message]
+
+
+def test_no_request_error_is_answered_in_english():
+    """Every kind of error the API's request schemas can raise has Chinese wording."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from ninja import Schema
+    from pydantic import ConfigDict, Field, ValidationError
+
+    from jiandu.api import _request_error_message
+
+    class Probe(Schema):
+        model_config = ConfigDict(extra="forbid")
+        text: str = Field(min_length=1, pattern=r"^\d+$")
+        items: list[int] = Field(min_length=2, max_length=3)
+        pair: tuple[int, str]
+        at: dt.datetime
+        time: dt.time
+        amount: Decimal = Field(max_digits=4, decimal_places=1)
+        step: int = Field(multiple_of=5)
+
+    bad = [
+        {"text": "", "items": [1], "pair": 1, "at": "x", "time": "x", "amount": "1.25", "step": 3,
+         "extra": 1},
+        {"text": "ab", "items": [1, 2, 3, 4], "pair": [1], "at": "2026-02-30T00:00:00",
+         "time": "25:00", "amount": "12345", "step": 5},
+    ]  # fmt: skip
+    for data in bad:
+        with pytest.raises(ValidationError) as caught:
+            Probe.model_validate(data)
+        for error in caught.value.errors():
+            message = _request_error_message(error)
+            english = re.sub(r"YYYY-MM-DD|THH:MM:SS|HH:MM|JSON", "", message)
+            assert not re.search(r"[A-Za-z]{2,}", english), (error["type"], message)

@@ -93,6 +93,19 @@ def test_archiving_needs_a_reason(login, users, world):
     assert world.unit_b.archived_at is None
 
 
+def test_an_archive_reason_longer_than_its_column_is_refused(login, users, world):
+    """The page's form stops at 200 characters; the API the same (PostgreSQL would
+    otherwise refuse the row: a 500)."""
+    response = login(users["sysadmin"]).post(
+        f"/api/v1/orgs/{world.unit_b.pk}/archive", {"reason": "撤" * 201},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"archive_reason": ["归档原因不能超过200个字"]}
+    world.unit_b.refresh_from_db()
+    assert world.unit_b.archived_at is None
+
+
 def test_the_tree_starts_at_the_users_org(login, users, world):
     tree = login(users["county"]).get("/api/v1/orgs/tree").json()
     assert [(n["name"], [c["name"] for c in n["children"]]) for n in tree] == [

@@ -37,6 +37,7 @@ from jiandu.cards.lifecycle import CardTransitionError
 from jiandu.cards.models import CardAttachment
 from jiandu.cards.selectors import Side
 from jiandu.core.access import get_or_404
+from jiandu.core.ids import parse_id
 from jiandu.core.pagination import keyset_paginate
 from jiandu.documents.services import document_file_read
 from jiandu.orgs.forms import add_service_errors
@@ -396,7 +397,7 @@ def stats_records(request: HttpRequest) -> HttpResponse:
         metric=metric,
         year=_int(request.GET.get("year")),
         quarter=_int(request.GET.get("quarter")),
-        committee_id=_int(request.GET.get("committee")),
+        committee_id=parse_id(request.GET.get("committee")),
     )
     return render(request, "cards/stats_records.html", {"drill": drill, "query": request.GET})
 

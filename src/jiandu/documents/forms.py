@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from jiandu.core.ids import MAX_ID
 from jiandu.documents.choices import DocumentStatus, DocumentType
 from jiandu.orgs.models import Org
 
@@ -16,7 +17,9 @@ class RegisterFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部"), *DocumentStatus.choices]
     )
-    organ = forms.IntegerField(label="发文机关", required=False, widget=forms.HiddenInput)
+    organ = forms.IntegerField(
+        label="发文机关", required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
 
 
 class VoidForm(forms.Form):

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -44,10 +45,14 @@ def message_list(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest) -> str:
+    """The page to return to: ``next`` when it is a path of this site (a bare word would
+    be taken for a URL name by ``redirect``), else the inbox."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         return target
-    return "inbox:message_list"
+    return reverse("inbox:message_list")
 
 
 @login_required

@@ -140,6 +140,20 @@ class UnitCreateForm(forms.Form):
         for name in ("stationed", "township", "departments", "village_committees", "covered"):
             self.fields[name].queryset = units  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        """A member org under one heading only: the later field names the repeat."""
+        data = super().clean()
+        seen: dict[Org, str] = {}
+        for name in ("stationed", "township", "departments", "village_committees"):
+            value = data.get(name)
+            chosen = [value] if isinstance(value, Org) else list(value or [])
+            for org in chosen:
+                if org in seen:
+                    self.add_error(name, f"{org.name}已选为{seen[org]}，每个单位只能以一种身份加入")
+                else:
+                    seen[org] = str(self.fields[name].label)
+        return data
+
     def members(self) -> list[tuple[Org, str]]:
         data = self.cleaned_data
         return [

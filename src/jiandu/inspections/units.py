@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -63,6 +64,10 @@ def unit_create(
         )
     if not covered:
         raise ValidationError({"covered": "请选择监督单位"})
+    twice = [o for o, n in Counter(o for o, _ in members).items() if n > 1]
+    if twice:
+        names = "、".join(o.name for o in twice)
+        raise ValidationError({"members": f"{names}在成员单位中重复：每个单位只能以一种身份加入"})
     _require_jurisdiction(actor, [*covered, *(o for o, _ in members)], "covered")
     unit = SupervisionUnit.objects.create(name=name.strip(), owner_org=_owner_org(actor),
                                           created_by=actor)  # fmt: skip

@@ -283,12 +283,15 @@ UNIT_VIEW = "inspections.view_supervisionunit"
 
 
 def _year(request: HttpRequest) -> int:
+    """The ``year`` of the address (2000–2100, as the plan form takes), else this year."""
     from django.utils import timezone
 
+    this_year = timezone.localdate().year
     try:
-        return int(request.GET.get("year", ""))
+        year = int(request.GET.get("year", ""))
     except ValueError:
-        return timezone.localdate().year
+        return this_year
+    return year if 2000 <= year <= 2100 else this_year
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:

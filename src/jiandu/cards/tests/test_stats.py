@@ -132,6 +132,19 @@ def test_the_stats_page_numbers_open_their_records(client, cw, issued):
     assert body["total"]["cards"] == 3 and body["total"]["items"] == 18
 
 
+def test_a_committee_out_of_the_id_range_is_no_committee(client, cw, issued):
+    """``committee`` comes from the address: an id no record can have counts every
+    committee, as an absent one does, instead of failing (500)."""
+    client.force_login(cw.stats)
+    year, quarter = previous_quarter()
+    query = {"metric": "cards", "year": year, "quarter": quarter}
+    everyone = client.get("/cards/stats/records/", query).content.decode()
+    for committee in ("99999999999999999999999", "-1"):
+        response = client.get("/cards/stats/records/", {**query, "committee": committee})
+        assert response.status_code == 200, committee
+        assert "：3" in response.content.decode() and "：3" in everyone
+
+
 def test_outside_the_jurisdiction_the_figures_are_empty(client, cw, issued):
     client.force_login(cw.world.users["outsider"])
     assert client.get("/api/v1/cards/stats").json()["rows"] == []

@@ -116,6 +116,17 @@ def test_register_filters_by_type(world, issued, client):
     assert issued.number not in page.content.decode()
 
 
+def test_register_ignores_an_organ_out_of_the_id_range(world, issued, client):
+    """The organ filter comes from the address: an id no record can have lists all the
+    documents, as an unknown one does, instead of failing (500)."""
+    group = grant(world.users["group"], "documents.view_document")
+    client.force_login(group)
+    for organ in ("99999999999999999999999", "0", "-3"):
+        page = client.get(reverse("documents:register"), {"organ": organ})
+        assert page.status_code == 200, organ
+        assert issued.number in page.content.decode()
+
+
 def test_api_lists_and_reads_within_jurisdiction(world, issued, client):
     group = grant(world.users["group"], "documents.view_document")
     client.force_login(group)

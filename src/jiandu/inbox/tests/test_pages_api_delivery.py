@@ -169,3 +169,17 @@ def test_attempts_stop_at_the_limit(iw, settings):
     assert messages_deliver(ids=[message.pk]) == {"delivered": 0, "failed": 0}
     message.refresh_from_db()
     assert message.delivery_attempts == 2 and message.delivered_at is None
+
+
+def test_marking_read_goes_back_to_a_page_of_this_site_only(iw, officer_client):
+    """``next`` comes from the form: a path of this site is followed; anything else (a
+    word, a number, another site) goes back to the inbox instead of failing."""
+    (message,) = add(iw.officer, 1)
+    url = reverse("inbox:message_read", args=[message.pk])
+    back = officer_client.post(url, {"next": "/inbox/?page=2"})
+    assert back.status_code == 302 and back["Location"] == "/inbox/?page=2"
+    for target in ("999999999", "inbox", "https://example.com/", "//example.com/"):
+        response = officer_client.post(url, {"next": target})
+        assert response.status_code == 302 and response["Location"] == reverse(
+            "inbox:message_list"
+        ), target

@@ -43,6 +43,45 @@ def test_unit_needs_a_stationed_group_and_a_township(client, rw, actor):
     assert response.status_code == 422 and not SupervisionUnit.objects.exists()
 
 
+def test_an_org_is_a_member_under_one_heading_only(client, rw, actor):
+    """The same org as 派驻组 and 镇纪委 (or again among the departments) is refused on the
+    page, naming the field, and through the API: no unit, no 500."""
+    w = rw.world
+    client.force_login(actor)
+    response = client.post(
+        reverse("inspections:unit_create"),
+        {"name": "重复成员", "stationed": w.group1.pk, "township": w.township.pk,
+         "departments": [w.township.pk], "covered": [w.unit_a.pk]},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert response.context["form"].errors["departments"] == [
+        f"{w.township.name}已选为镇（园区）纪（工）委、纪检监察室，每个单位只能以一种身份加入"
+    ]
+    made = client.post(
+        f"{API}/units",
+        {"name": "重复成员",
+         "members": [{"org": w.group1.pk, "role": "stationed"},
+                     {"org": w.township.pk, "role": "township"},
+                     {"org": w.township.pk, "role": "department"}],
+         "covered": [w.unit_a.pk]},
+        content_type="application/json",
+    )  # fmt: skip
+    assert made.status_code == 422 and "在成员单位中重复" in made.json()["detail"]
+    assert not SupervisionUnit.objects.exists()
+
+
+def test_a_year_out_of_range_in_the_address_shows_this_year(client, rw, actor, unit):
+    """``?year=`` comes from the address: a negative or huge one is this year, not a 500."""
+    client.force_login(actor)
+    this_year = timezone.localdate().year
+    for year in ("-5", "0", "99999999999999999999999"):
+        for url in (reverse("inspections:unit_detail", args=[unit.pk]),
+                    reverse("inspections:unit_list")):  # fmt: skip
+            response = client.get(url, {"year": year})
+            assert response.status_code == 200, (url, year)
+        assert response.context["year"] == this_year
+
+
 def test_plan_then_a_check_through_the_six_steps_to_a_finding(client, rw, actor, unit):
     w = rw.world
     year = timezone.localdate().year
