@@ -142,7 +142,8 @@ class UnitCreateForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         """A member org under one heading only: the later field names the repeat."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         seen: dict[Org, str] = {}
         for name in ("stationed", "township", "departments", "village_committees"):
             value = data.get(name)

@@ -123,7 +123,7 @@ def org_archive(*, actor: Any, org: Org, reason: str) -> Org:
     if not reason.strip():
         raise ValidationError({"archive_reason": "归档必须填写原因"})
     limit = Org._meta.get_field("archive_reason").max_length
-    if len(reason.strip()) > limit:
+    if limit is not None and len(reason.strip()) > limit:
         raise ValidationError({"archive_reason": f"归档原因不能超过{limit}个字"})
     if org.is_archived:
         raise ValidationError({"archived_at": "该单位已归档"})
