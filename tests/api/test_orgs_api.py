@@ -106,6 +106,29 @@ def test_an_archive_reason_longer_than_its_column_is_refused(login, users, world
     assert world.unit_b.archived_at is None
 
 
+def test_an_org_with_sub_orgs_in_use_is_not_archived(login, users, world):
+    """Archiving the commission itself would take its whole jurisdiction out of the tree."""
+    client = login(users["sysadmin"])
+    response = client.post(
+        f"/api/v1/orgs/{world.county.pk}/archive", {"reason": "撤并"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 422
+    [message] = response.json()["errors"]["archived_at"]
+    assert message.startswith("该单位还有未归档的下级单位（红云街道")
+    world.county.refresh_from_db()
+    assert world.county.archived_at is None
+    # Once its sub-orgs are archived, it can be.
+    assert client.post(
+        f"/api/v1/orgs/{world.township.pk}/archive", {"reason": "撤并"},
+        content_type="application/json",
+    ).status_code == 200  # fmt: skip
+    assert client.post(
+        f"/api/v1/orgs/{world.county.pk}/archive", {"reason": "撤并"},
+        content_type="application/json",
+    ).status_code == 200  # fmt: skip
+
+
 def test_the_tree_starts_at_the_users_org(login, users, world):
     tree = login(users["county"]).get("/api/v1/orgs/tree").json()
     assert [(n["name"], [c["name"] for c in n["children"]]) for n in tree] == [

@@ -127,6 +127,17 @@ def org_archive(*, actor: Any, org: Org, reason: str) -> Org:
         raise ValidationError({"archive_reason": f"归档原因不能超过{limit}个字"})
     if org.is_archived:
         raise ValidationError({"archived_at": "该单位已归档"})
+    # Archived orgs leave the tree and the pickers; their sub-orgs would be left hanging
+    # under nothing (archiving a commission would hide its whole jurisdiction's tree).
+    open_children = list(
+        org.children.filter(archived_at__isnull=True).order_by("sort_order", "name")[:4]
+    )
+    if open_children:
+        names = "、".join(c.name for c in open_children[:3])
+        more = "等" if len(open_children) > 3 else ""
+        raise ValidationError(
+            {"archived_at": f"该单位还有未归档的下级单位（{names}{more}），请先将其归档或调整隶属"}
+        )
     org.archived_at = timezone.now()
     org.archived_by = actor
     org.archive_reason = reason.strip()
