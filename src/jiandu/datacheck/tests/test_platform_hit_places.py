@@ -5,6 +5,8 @@ kept in the tooltip."""
 
 from django.urls import reverse
 
+from jiandu.datacheck.services import clue_evidence, hit_assign, hit_confirm, hit_convert
+
 from .platform_data import small_run
 
 pytest_plugins = ["jiandu.datacheck.tests.platform_support"]
@@ -26,3 +28,27 @@ def test_hit_pages_name_the_place_not_the_code(client, dc):
     # The hit page names the place; its source records keep the file's own cells.
     html = client.get(reverse("datacheck:hit_detail", args=[hit.pk])).content.decode()
     assert f"<dt>所在地区</dt><dd>{place}</dd>" in html
+
+
+def test_a_converted_clue_names_the_place_with_its_code(dc):
+    hit = small_run(dc).hits.first()
+    evidence = clue_evidence(hit)
+    assert evidence["所在地区"] == "昆明市五华区红云街道（530102001001）"
+
+
+def test_the_clue_of_a_hit_is_a_link_only_for_who_may_open_it(client, dc):
+    hit = small_run(dc).hits.first()
+    hit = hit_assign(actor=dc.city_data, hit=hit, handling_org=dc.world.city, reason="请核实")
+    hit = hit_confirm(actor=dc.city_data, hit=hit, reason="属实")
+    hit = hit_convert(actor=dc.city_data, hit=hit)
+    clue_url = reverse("clues:clue_detail", args=[hit.clue_id])
+    pages = (reverse("datacheck:hit_list"), reverse("datacheck:hit_detail", args=[hit.pk]))
+    # 数据管理 without 线索管理 (the demo's ``data``): the number, not a link it cannot open
+    client.force_login(dc.identity)
+    assert client.get(clue_url).status_code == 403
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert hit.clue.number in html and clue_url not in html, url
+    client.force_login(dc.city_data)
+    for url in pages:
+        assert clue_url in client.get(url).content.decode(), url
