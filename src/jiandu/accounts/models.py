@@ -68,6 +68,10 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
+    def get_full_name(self) -> str:
+        # The person's name is ``full_name``; Django's first and last names stay empty.
+        return self.full_name
+
 
 class ApiToken(models.Model):
     """A bearer token for a machine client, acting as its user with the same scoping.

@@ -19,7 +19,7 @@ from jiandu.core.tasks import Progress, register
 CLOSE_TASK = "boards.close"
 
 
-@register(CLOSE_TASK)
+@register(CLOSE_TASK, label="多色榜结账")
 def run_close(task: Task, progress: Progress) -> dict[str, Any]:
     params = task.params
     board = Board.objects.get(pk=params["board_id"])

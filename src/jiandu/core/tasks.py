@@ -35,14 +35,19 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 TaskFunction = Callable[[Task, Progress], dict[str, Any]]
 _REGISTRY: dict[str, TaskFunction] = {}
+_LABELS: dict[str, str] = {}  # kind -> what people read (任务类型)
 
 
 _DISCOVERED = False
 
 
-def register(kind: str) -> Callable[[TaskFunction], TaskFunction]:
+def register(kind: str, label: str = "") -> Callable[[TaskFunction], TaskFunction]:
+    """Register a task function under ``kind``; ``label`` names it on the pages."""
+
     def decorator(func: TaskFunction) -> TaskFunction:
         _REGISTRY[kind] = func
+        if label:
+            _LABELS[kind] = label
         return func
 
     return decorator
@@ -57,6 +62,12 @@ def task_functions() -> dict[str, TaskFunction]:
         autodiscover_modules("tasks")
         _DISCOVERED = True
     return _REGISTRY
+
+
+def task_label(kind: str) -> str:
+    """The name of a kind of task people read (大数据比对 …); an unknown kind, as is."""
+    task_functions()
+    return _LABELS.get(kind, kind)
 
 
 def task_submit(*, actor: Any, kind: str, params: dict[str, Any]) -> Task:

@@ -21,7 +21,7 @@ from jiandu.core.audit import audit_log_list, audit_verify
 from jiandu.core.choices import AuditAction, TaskStatus
 from jiandu.core.models import AuditLog
 from jiandu.core.pagination import KeysetPage
-from jiandu.core.tasks import task_get
+from jiandu.core.tasks import task_get, task_label
 
 AUDIT_PAGE_SIZE = 50
 
@@ -58,6 +58,7 @@ def task_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     result_items, result_url = _task_result(task, request)
     context = {
         "task": task,
+        "kind_label": task_label(task.kind),
         "running": task.status in (TaskStatus.QUEUED, TaskStatus.RUNNING),
         "percent": round((task.progress or 0) * 100),
         "result_items": result_items,

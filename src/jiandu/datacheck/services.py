@@ -56,6 +56,7 @@ from jiandu.datacheck.scope import (
     user_region_prefixes,
 )
 from jiandu.orgs.models import Org
+from jiandu.orgs.selectors import region_names
 
 if TYPE_CHECKING:
     from jiandu.datacheck.engine.identity import Candidate
@@ -690,10 +691,18 @@ def clue_evidence(hit: Hit) -> dict[str, Any]:
         "项目": hit.program,
         "所属月份": hit.period,
         "涉及金额（元）": str(hit.amount) if hit.amount is not None else "",
-        "所在地区": hit.region_code,
+        "所在地区": _place(hit.region_code),
         "核查结论": hit.decision_reason,
         "比对证据": ev.labelled(hit.evidence),
     }
+
+
+def _place(code: str) -> str:
+    """A region code as the clue keeps it: the place's name, then the code."""
+    if not code:
+        return ""
+    name = region_names([code], nearest=True)[code]
+    return code if name == code else f"{name}（{code}）"
 
 
 def _clue_title(hit: Hit) -> str:

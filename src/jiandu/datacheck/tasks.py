@@ -15,7 +15,7 @@ from jiandu.datacheck.models import Run
 from jiandu.datacheck.services import RUN_TASK, run_execute
 
 
-@register(RUN_TASK)
+@register(RUN_TASK, label="大数据比对")
 def run_comparison(task: Task, progress: Progress) -> dict[str, Any]:
     run = Run.objects.select_related("created_by").get(pk=task.params["run_id"])
     return run_execute(run=run, progress=progress)

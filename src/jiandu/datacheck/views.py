@@ -54,6 +54,7 @@ from jiandu.datacheck.forms import (
 )
 from jiandu.datacheck.lifecycle import HitTransitionError, allowed_hit_actions
 from jiandu.datacheck.models import Hit, Run
+from jiandu.orgs.selectors import region_names
 
 if TYPE_CHECKING:
     from jiandu.accounts.views import AuthenticatedRequest
@@ -295,9 +296,11 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 
 def _hit_rows(request: HttpRequest, hits: list[Hit], *, full: bool) -> list[dict[str, Any]]:
+    places = region_names({hit.region_code for hit in hits}, nearest=True)
     return [
         {
             "hit": hit,
+            "place": places.get(hit.region_code, ""),
             "subject": hit.subject if full else hit.subject_masked,
             "summary": ev.summary(hit.rule_code, hit.evidence, full=full),
             "tone": STATUS_TONES.get(hit.status, "gray"),

@@ -18,7 +18,7 @@ from jiandu.ecoindex.close import index_close
 CLOSE_TASK = "ecoindex.close"
 
 
-@register(CLOSE_TASK)
+@register(CLOSE_TASK, label="政治生态指数月度结账")
 def run_close(task: Task, progress: Progress) -> dict[str, Any]:
     params = task.params
     outcome = index_close(

@@ -14,7 +14,7 @@ from jiandu.inbox.services import reminders_run
 REMIND_TASK = "inbox.remind"
 
 
-@register(REMIND_TASK)
+@register(REMIND_TASK, label="期限提醒")
 def run_remind(task: Task, progress: Progress) -> dict[str, Any]:
     raw = (task.params or {}).get("date")
     on_date = dt.date.fromisoformat(raw) if raw else None

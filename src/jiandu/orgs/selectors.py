@@ -92,13 +92,15 @@ def _region_parts(code: str) -> list[str]:
     return parts
 
 
-def region_names(codes: Any) -> dict[str, str]:
+def region_names(codes: Any, *, nearest: bool = False) -> dict[str, str]:
     """Place names of region codes ("昆明市五华区红云街道"), one query.
 
     The registry names every region-coded org after its place: townships and villages
     by the place itself, commissions as the place plus 纪委监委 (五华区纪委监委 — the
     county names come from the shipped GeoJSON when the demo builds the tree). Archived
-    orgs count too: a place keeps its name. A code no org carries stays a code."""
+    orgs count too: a place keeps its name. A code no org carries stays a code, or with
+    ``nearest`` reads as the nearest place that has one (a village of imported data no
+    org carries: its township)."""
     wanted = {part for code in codes if code for part in _region_parts(code)}
     names: dict[str, str] = {}
     for code, name in (
@@ -115,5 +117,5 @@ def region_names(codes: Any) -> dict[str, str]:
         if not code:
             continue
         parts = [names[p] for p in _region_parts(code) if p in names]
-        result[code] = "".join(parts) if code in names else code
+        result[code] = "".join(parts) if code in names or (nearest and parts) else code
     return result

@@ -11,7 +11,7 @@ from jiandu.core.tasks import Progress, register
 ZERO_REPORT_TASK = "reconciliation.zero_report"
 
 
-@register(ZERO_REPORT_TASK)
+@register(ZERO_REPORT_TASK, label="零报告检测")
 def zero_report_task(task: Task, progress: Progress) -> dict[str, Any]:
     """Params: ``period`` (2026Q3 …) and optionally ``within`` (an org id). Runs as the
     user who started it, within their jurisdiction."""

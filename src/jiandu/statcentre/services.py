@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiandu.core.audit import audit_record
+from jiandu.core.choices import AuditAction
 from jiandu.core.figures import CountFigure, RatioFigure, figure
 from jiandu.orgs.models import Org
 from jiandu.statcentre import compute
@@ -89,6 +90,10 @@ def prepared_values(*, org: Org, form: FormLayout, period: Period) -> dict[str, 
     return total
 
 
+# The audit action of each move of a return (its label is in the summary).
+_AUDIT_ACTIONS = {ReturnAction.PREPARE: AuditAction.CREATE, ReturnAction.SAVE: AuditAction.UPDATE}
+
+
 def _event(ret: StatReturn, *, actor: Any, action: str, from_status: str, reason: str = "") -> None:
     ReturnEvent.objects.create(
         stat_return=ret,
@@ -101,7 +106,7 @@ def _event(ret: StatReturn, *, actor: Any, action: str, from_status: str, reason
     )
     audit_record(
         actor=actor,
-        action=f"statcentre.return_{action}",
+        action=_AUDIT_ACTIONS.get(action, AuditAction.TRANSITION),
         obj=ret,
         summary=f"{ret.org}{layout(ret.form).title}（{ret.period_start:%Y-%m-%d}至{ret.period_end:%Y-%m-%d}）"
         f"{ReturnAction(action).label}" + (f"：{reason}" if reason else ""),

@@ -17,7 +17,7 @@ from jiandu.statcentre.services import aggregate_rebuild
 REBUILD_TASK = "statcentre.rebuild"
 
 
-@register(REBUILD_TASK)
+@register(REBUILD_TASK, label="统计汇总重算")
 def run_rebuild(task: Task, progress: Progress) -> dict[str, Any]:
     params = task.params
     start = dt.date.fromisoformat(params["start"]) if params.get("start") else None

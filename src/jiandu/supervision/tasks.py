@@ -12,7 +12,7 @@ from jiandu.core.tasks import Progress, register
 CARDS_TASK = "supervision.warning_cards"
 
 
-@register(CARDS_TASK)
+@register(CARDS_TASK, label="整改警示卡检查")
 def run_cards_check(task: Task, progress: Progress) -> dict[str, Any]:
     from jiandu.supervision.services import warning_cards_check
 

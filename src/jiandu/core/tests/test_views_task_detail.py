@@ -82,3 +82,16 @@ def test_backslash_trick_is_not_a_result_link(client, world):
     client.force_login(world.users["county"])
     html = client.get(reverse("core:task_detail", args=[task.pk])).content.decode()
     assert "evil.example" not in html
+
+
+def test_the_page_names_the_kind_of_task_not_its_code(client, world):
+    from jiandu.core.tasks import task_label
+
+    task = Task.objects.create(kind="datacheck.run", org=world.county)
+    client.force_login(world.users["county"])
+    html = client.get(reverse("core:task_detail", args=[task.pk])).content.decode()
+    assert '<h2 class="card-title">大数据比对</h2>' in html
+    assert "<dt>任务类型</dt><dd>大数据比对</dd>" in html and "datacheck.run" not in html
+    kinds = ["boards.close", "ecoindex.close", "inbox.remind", "reconciliation.zero_report"]
+    kinds += ["statcentre.rebuild", "supervision.warning_cards"]
+    assert all(task_label(kind) != kind for kind in kinds)

@@ -222,3 +222,16 @@ def test_register_and_api_list_take_the_same_queries_for_more_documents(world, c
     add(6)
     many = (count(reverse("documents:register")), count("/api/v1/documents/"))
     assert many == few
+
+
+def test_register_and_api_name_the_issuer_not_the_login(world, issued, client):
+    group = grant(world.users["group"], "documents.view_document", "documents.void_document")
+    group.full_name = "李明"
+    group.save(update_fields=["full_name"])
+    client.force_login(group)
+    client.post(reverse("documents:void", args=[issued.pk]), {"reason": "责任单位有误"})
+    page = client.get(reverse("documents:register"), {"year": issued.year}).content.decode()
+    assert '<td class="nowrap">李明</td>' in page and "李明：责任单位有误" in page
+    assert f">{group.username}<" not in page and f"{group.username}：" not in page
+    row = client.get(f"/api/v1/documents/{issued.pk}").json()
+    assert (row["issued_by"], row["voided_by"]) == ("李明", "李明")

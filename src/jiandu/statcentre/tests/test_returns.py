@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import load_workbook
 
 from jiandu.accounts.models import User
+from jiandu.core.choices import AuditAction
 from jiandu.core.models import AuditLog
 from jiandu.statcentre import services
 from jiandu.statcentre.checks import cross_check
@@ -85,9 +86,23 @@ def test_only_the_receiving_level_reopens_with_a_reason_and_it_is_audited(rw):
     ret.refresh_from_db()
     assert ret.status == "reopened"
     assert AuditLog.objects.filter(
-        action="statcentre.return_reopen", summary__contains="积案数与信访室台账不符"
+        action=AuditAction.TRANSITION, summary__contains="退回修改：积案数与信访室台账不符"
     ).exists()
     services.return_submit(actor=wuhua, stat_return=ret)
+
+
+def test_the_audit_log_names_the_moves_of_a_return(rw, client):
+    from jiandu.testing import code_like_text
+
+    wuhua = rw.accounts["wuhua"]
+    ret = services.return_prepare(
+        actor=wuhua, org=rw.world.county, form_code="monthly", period=MARCH
+    )
+    services.return_submit(actor=wuhua, stat_return=ret)
+    client.force_login(rw.accounts["auditor"])
+    html = client.get("/audit/").content.decode()
+    assert "statcentre.return_" not in html and code_like_text(html) == []
+    assert ">新增<" in html and ">流转<" in html  # prepared, submitted
 
 
 def test_the_city_consolidates_its_counties_returns_and_its_own_level(rw):
