@@ -91,7 +91,10 @@ def prepared_values(*, org: Org, form: FormLayout, period: Period) -> dict[str, 
 
 
 # The audit action of each move of a return (its label is in the summary).
-_AUDIT_ACTIONS = {ReturnAction.PREPARE: AuditAction.CREATE, ReturnAction.SAVE: AuditAction.UPDATE}
+_AUDIT_ACTIONS: dict[str, AuditAction] = {
+    ReturnAction.PREPARE: AuditAction.CREATE,
+    ReturnAction.SAVE: AuditAction.UPDATE,
+}
 
 
 def _event(ret: StatReturn, *, actor: Any, action: str, from_status: str, reason: str = "") -> None:
