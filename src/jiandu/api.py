@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -139,30 +140,28 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LOCATION_PREFIXES = {"body", "query", "path", "header", "cookie", "form", "file", "payload"}
 
 
+# Messages that name a limit from the error's context (pydantic's ``ctx``).
+_LIMIT_MESSAGES: dict[str, str] = {
+    "enum": "取值无效，可选值为：{expected}",
+    "literal_error": "取值无效，可选值为：{expected}",
+    "string_too_long": "长度不能超过{max_length}个字符",
+    "too_short": "至少应有{min_length}项",
+    "too_long": "最多{max_length}项",
+    "decimal_max_digits": "数字总位数不能超过{max_digits}位",
+    "decimal_max_places": "小数不能超过{decimal_places}位",
+    "decimal_whole_digits": "整数部分不能超过{whole_digits}位",
+    "multiple_of": "应为{multiple_of}的倍数",
+}
+
+
 def _request_error_message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
-    if kind == "enum":
-        return f"取值无效，可选值为：{ctx.get('expected', '')}"
-    if kind == "literal_error":
-        return f"取值无效，可选值为：{ctx.get('expected', '')}"
-    if kind == "string_too_long":
-        return f"长度不能超过{ctx.get('max_length')}个字符"
+    if kind in _LIMIT_MESSAGES:
+        return _LIMIT_MESSAGES[kind].format_map(defaultdict(str, ctx))
     if kind == "string_too_short":
         least = ctx.get("min_length")
         return "不能为空" if least == 1 else f"长度不能少于{least}个字符"
-    if kind == "too_short":
-        return f"至少应有{ctx.get('min_length')}项"
-    if kind == "too_long":
-        return f"最多{ctx.get('max_length')}项"
-    if kind == "decimal_max_digits":
-        return f"数字总位数不能超过{ctx.get('max_digits')}位"
-    if kind == "decimal_max_places":
-        return f"小数不能超过{ctx.get('decimal_places')}位"
-    if kind == "decimal_whole_digits":
-        return f"整数部分不能超过{ctx.get('whole_digits')}位"
-    if kind == "multiple_of":
-        return f"应为{ctx.get('multiple_of')}的倍数"
     if kind in {"greater_than_equal", "greater_than"}:
         return f"不能小于{ctx.get('ge', ctx.get('gt'))}"
     if kind in {"less_than_equal", "less_than"}:

@@ -73,7 +73,8 @@ def test_list_and_install_builtins(world):
     ]
 
 
-def test_rank_passes_its_arguments_to_the_file_calculator(tmp_path, capsys):
+def _two_unit_board(tmp_path):
+    """A one-month, one-indicator board of two units, as the calculator's files."""
     spec = tmp_path / "spec.json"
     spec.write_text(
         json.dumps({"months": ["2019-09"], "indicators": [{"key": "a", "name": "受理"}]}),
@@ -83,6 +84,11 @@ def test_rank_passes_its_arguments_to_the_file_calculator(tmp_path, capsys):
     values.write_text(
         "unit,month,indicator,value\n甲,2019-09,a,3\n乙,2019-09,a,1\n", encoding="utf-8"
     )
+    return spec, values
+
+
+def test_rank_passes_its_arguments_to_the_file_calculator(tmp_path, capsys):
+    spec, values = _two_unit_board(tmp_path)
     with pytest.raises(SystemExit) as exited:
         Command().run_from_argv(
             ["jiandu", "board", "rank", "--spec", str(spec), "--values", str(values), "--json"]
@@ -93,15 +99,7 @@ def test_rank_passes_its_arguments_to_the_file_calculator(tmp_path, capsys):
 
 
 def test_rank_through_call_command_writes_the_calculator_output_unchanged(tmp_path):
-    spec = tmp_path / "spec.json"
-    spec.write_text(
-        json.dumps({"months": ["2019-09"], "indicators": [{"key": "a", "name": "受理"}]}),
-        encoding="utf-8",
-    )
-    values = tmp_path / "values.csv"
-    values.write_text(
-        "unit,month,indicator,value\n甲,2019-09,a,3\n乙,2019-09,a,1\n", encoding="utf-8"
-    )
+    spec, values = _two_unit_board(tmp_path)
     args = ["--spec", str(spec), "--values", str(values), "--json"]
     expected = io.StringIO()
     assert rank_cli.main(args, stdout=expected) == 0
