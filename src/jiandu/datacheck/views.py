@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -435,30 +436,39 @@ def run_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "datacheck/run_detail.html", context)
 
 
-HIT_COLUMNS: list[tuple[str, Callable[[Hit, bool], Any], int]] = [
-    ("疑点编号", lambda h, full: h.pk, 10),
-    ("规则", lambda h, full: f"{h.rule_code} {h.rule_name}", 18),
-    ("比对对象", lambda h, full: h.subject if full else h.subject_masked, 22),
-    ("姓名", lambda h, full: h.subject_name, 10),
-    ("项目", lambda h, full: h.program, 16),
-    ("所属月份", lambda h, full: h.period, 10),
-    ("涉及金额（元）", lambda h, full: h.amount, 14),
-    ("所在地区", lambda h, full: h.region_code, 14),
-    ("核查状态", lambda h, full: h.get_status_display(), 10),
-    ("核查单位", lambda h, full: h.handling_org.name if h.handling_org else "", 18),
-    ("核查结论说明", lambda h, full: h.decision_reason, 30),
-    ("问题线索", lambda h, full: h.clue.number if h.clue else "", 16),
+@dataclass(frozen=True)
+class _HitSheet:
+    """What an exported hit's cells depend on besides the hit: full or masked ID numbers,
+    and the place names of the hits' region codes (one query for the sheet)."""
+
+    full: bool
+    places: dict[str, str]
+
+
+HIT_COLUMNS: list[tuple[str, Callable[[Hit, _HitSheet], Any], int]] = [
+    ("疑点编号", lambda h, sheet: h.pk, 10),
+    ("规则", lambda h, sheet: f"{h.rule_code} {h.rule_name}", 18),
+    ("比对对象", lambda h, sheet: h.subject if sheet.full else h.subject_masked, 22),
+    ("姓名", lambda h, sheet: h.subject_name, 10),
+    ("项目", lambda h, sheet: h.program, 16),
+    ("所属月份", lambda h, sheet: h.period, 10),
+    ("涉及金额（元）", lambda h, sheet: h.amount, 14),
+    ("所在地区", lambda h, sheet: sheet.places.get(h.region_code, ""), 24),
+    ("核查状态", lambda h, sheet: h.get_status_display(), 10),
+    ("核查单位", lambda h, sheet: h.handling_org.name if h.handling_org else "", 18),
+    ("核查结论说明", lambda h, sheet: h.decision_reason, 30),
+    ("问题线索", lambda h, sheet: h.clue.number if h.clue else "", 16),
     (
         "比对证据",
-        lambda h, full: "；".join(f"{k}：{v}" for k, v in ev.rows(h.evidence, full=full)),
+        lambda h, sheet: "；".join(f"{k}：{v}" for k, v in ev.rows(h.evidence, full=sheet.full)),
         60,
     ),
 ]
 
 
-def _hit_cell(fn: Callable[[Hit, bool], Any], full: bool) -> Callable[[Hit], Any]:
-    """A column's value of a hit, with full or masked ID numbers."""
-    return lambda hit: fn(hit, full)
+def _hit_cell(fn: Callable[[Hit, _HitSheet], Any], sheet: _HitSheet) -> Callable[[Hit], Any]:
+    """A column's value of a hit on this sheet."""
+    return lambda hit: fn(hit, sheet)
 
 
 @login_required
@@ -482,7 +492,10 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
         full_ids=full,
         run=run,
     )
-    columns = [Column(header, _hit_cell(fn, full), width) for header, fn, width in HIT_COLUMNS]
+    sheet = _HitSheet(
+        full=full, places=region_names({hit.region_code for hit in hits}, nearest=True)
+    )
+    columns = [Column(header, _hit_cell(fn, sheet), width) for header, fn, width in HIT_COLUMNS]
     data_bytes = export_rows(title=f"比对任务{run.pk}疑点", columns=columns, rows=hits)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return _download(data_bytes, f"比对任务{run.pk}疑点_{stamp}.xlsx")

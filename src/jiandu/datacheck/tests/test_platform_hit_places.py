@@ -1,9 +1,13 @@
 """A hit's region reads as the place name (所在地区), not as its 12-digit code: on the hit
-list, the run page and the hit page (whose source records keep the file's own cells). A
+list, the run page, the hit page (whose source records keep the file's own cells) and the
+run's workbook. A
 village no org carries reads as the nearest place that has one (its township), the code
 kept in the tooltip."""
 
+import io
+
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from jiandu.datacheck.services import clue_evidence, hit_assign, hit_confirm, hit_convert
 
@@ -28,6 +32,19 @@ def test_hit_pages_name_the_place_not_the_code(client, dc):
     # The hit page names the place; its source records keep the file's own cells.
     html = client.get(reverse("datacheck:hit_detail", args=[hit.pk])).content.decode()
     assert f"<dt>所在地区</dt><dd>{place}</dd>" in html
+
+
+def test_the_hits_workbook_names_the_place(client, dc):
+    run = small_run(dc)
+    client.force_login(dc.city_data)
+    response = client.get(reverse("datacheck:run_export", args=[run.pk]))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    column = rows[0].index("所在地区")
+    assert sorted(row[column] for row in rows[1:]) == [
+        "昆明市五华区红云街道",
+        "昆明市五华区红云街道",
+        "昆明市盘龙区",
+    ]
 
 
 def test_a_converted_clue_names_the_place_with_its_code(dc):
