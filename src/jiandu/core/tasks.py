@@ -34,20 +34,32 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[float, str], None]
 TaskFunction = Callable[[Task, Progress], dict[str, Any]]
+# A task's result as people read it on the task page: (label, value) rows.
+Describe = Callable[[dict[str, Any]], list[tuple[str, Any]]]
 _REGISTRY: dict[str, TaskFunction] = {}
 _LABELS: dict[str, str] = {}  # kind -> what people read (任务类型)
+_DESCRIBE: dict[str, Describe] = {}
 
 
 _DISCOVERED = False
 
 
-def register(kind: str, label: str = "") -> Callable[[TaskFunction], TaskFunction]:
-    """Register a task function under ``kind``; ``label`` names it on the pages."""
+def register(
+    kind: str, label: str = "", describe: Describe | None = None
+) -> Callable[[TaskFunction], TaskFunction]:
+    """Register a task function under ``kind``; ``label`` names it on the pages.
+
+    A task whose result is keyed by Chinese labels is shown as it is (its plain values;
+    ``url`` links to the outcome). One whose result is a machine-readable record (English
+    keys, shared with the command line's JSON) registers ``describe``, which turns the
+    result into the rows people read."""
 
     def decorator(func: TaskFunction) -> TaskFunction:
         _REGISTRY[kind] = func
         if label:
             _LABELS[kind] = label
+        if describe is not None:
+            _DESCRIBE[kind] = describe
         return func
 
     return decorator
@@ -68,6 +80,17 @@ def task_label(kind: str) -> str:
     """The name of a kind of task people read (大数据比对 …); an unknown kind, as is."""
     task_functions()
     return _LABELS.get(kind, kind)
+
+
+def task_result_rows(kind: str, result: Any) -> list[tuple[str, Any]]:
+    """A finished task's result as (label, value) rows people read: its kind's
+    ``describe``, else the result's plain values (nested ones and ``url`` left out)."""
+    task_functions()
+    if not isinstance(result, dict):
+        return []
+    if kind in _DESCRIBE:
+        return _DESCRIBE[kind](result)
+    return [(k, v) for k, v in result.items() if k != "url" and not isinstance(v, dict | list)]
 
 
 def task_submit(*, actor: Any, kind: str, params: dict[str, Any]) -> Task:

@@ -21,7 +21,7 @@ from jiandu.core.audit import audit_log_list, audit_verify
 from jiandu.core.choices import AuditAction, TaskStatus
 from jiandu.core.models import AuditLog
 from jiandu.core.pagination import KeysetPage
-from jiandu.core.tasks import task_get, task_label
+from jiandu.core.tasks import task_get, task_label, task_result_rows
 
 AUDIT_PAGE_SIZE = 50
 
@@ -42,7 +42,7 @@ def _task_result(task: Any, request: HttpRequest) -> tuple[list[tuple[str, Any]]
     """The result's plain values, and its ``url`` (the page showing the outcome) when
     that is a path on this site: a task result never sends the user elsewhere."""
     result = task.result if isinstance(task.result, dict) else {}
-    items = [(k, v) for k, v in result.items() if k != "url" and not isinstance(v, dict | list)]
+    items = task_result_rows(task.kind, result)
     url = result.get("url", "")
     safe = (
         isinstance(url, str)

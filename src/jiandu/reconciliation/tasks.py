@@ -11,7 +11,21 @@ from jiandu.core.tasks import Progress, register
 ZERO_REPORT_TASK = "reconciliation.zero_report"
 
 
-@register(ZERO_REPORT_TASK, label="零报告检测")
+def describe_detection(result: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The detection's result (the record ``jiandu reconcile`` prints with ``--json``) as
+    the task page shows it."""
+    created = result.get("created", [])
+    return [
+        ("检测期间", result["period_label"]),
+        ("检测规则", result["rule"]),
+        ("检测单位", f"{result['units_checked']}个"),
+        ("新标记", f"{result['flags_created']}个"),
+        ("此前已标记", f"{result['flags_existing']}个"),
+        *([("新标记单位", "、".join(f["org"] for f in created))] if created else []),
+    ]
+
+
+@register(ZERO_REPORT_TASK, label="零报告检测", describe=describe_detection)
 def zero_report_task(task: Task, progress: Progress) -> dict[str, Any]:
     """Params: ``period`` (2026Q3 …) and optionally ``within`` (an org id). Runs as the
     user who started it, within their jurisdiction."""

@@ -1,6 +1,8 @@
 """A background task's progress page: visible within the jurisdiction of the org that
 started it, 404 elsewhere; polled with htmx while it runs."""
 
+import re
+
 from django.urls import reverse
 
 from jiandu.core.choices import TaskStatus
@@ -95,3 +97,26 @@ def test_the_page_names_the_kind_of_task_not_its_code(client, world):
     kinds = ["boards.close", "ecoindex.close", "inbox.remind", "reconciliation.zero_report"]
     kinds += ["statcentre.rebuild", "supervision.warning_cards"]
     assert all(task_label(kind) != kind for kind in kinds)
+
+
+def test_results_kept_as_records_read_as_labelled_rows(client, world):
+    """The reminder job and the 零报告 detection return the records their commands print
+    as JSON (English keys); their task pages show labelled rows instead."""
+    from jiandu.core.tasks import task_submit
+    from jiandu.inbox.tasks import REMIND_TASK
+    from jiandu.reconciliation.tasks import ZERO_REPORT_TASK
+
+    city = world.users["city"]
+    remind = task_submit(actor=city, kind=REMIND_TASK, params={"date": "2026-06-01"})
+    zero = task_submit(actor=city, kind=ZERO_REPORT_TASK, params={"period": "2026Q1"})
+    client.force_login(city)
+    for task, labels in (
+        (remind, ["提醒日期", "新增站内消息", "已超期", "发送成功", "计算用时"]),
+        (zero, ["检测期间", "检测规则", "检测单位", "新标记", "此前已标记"]),
+    ):
+        task.refresh_from_db()
+        assert task.status == TaskStatus.SUCCEEDED, task.error
+        html = client.get(reverse("core:task_detail", args=[task.pk])).content.decode()
+        rows = re.findall(r'<th scope="row">([^<]*)</th>', html)
+        assert all(label in rows for label in labels), rows
+        assert not [r for r in rows if re.fullmatch(r"[a-z_]+", r)], rows
