@@ -1,14 +1,15 @@
 """``jiandu demo``: determinism, JSON output, and refusing to overwrite data.
 
 A build takes a while, so the tests that need "a database holding the demo the command
-built" share one run of the command (``built``: its JSON output and a snapshot of the
-rows it wrote, put back inside each test's transaction), and the first build of seed
-2020 is fingerprinted once for both determinism tests."""
+built" share one run of the command (``built``: its JSON output, a snapshot of the rows
+it wrote, put back inside each test's transaction, and their fingerprint, which the
+determinism tests and ``--reset`` compare a second build with)."""
 
 from __future__ import annotations
 
 import io
 import json
+from dataclasses import dataclass
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -25,54 +26,55 @@ from jiandu.testing import TableSnapshot
 
 pytestmark = pytest.mark.django_db
 SMALL = 0.03
-_first_builds: dict[int, dict] = {}
 
 
-def _first_fingerprint(seed: int) -> dict:
-    """The fingerprint of the first build of ``seed`` in this process."""
-    if seed not in _first_builds:
-        _first_builds[seed] = _fingerprint(seed)
-    return _first_builds[seed]
+def _summary(summary: dict) -> dict:
+    """What a build reports, as its JSON carries it, without its own duration."""
+    return {k: v for k, v in json.loads(json.dumps(summary)).items() if k != "seconds"}
+
+
+def _database_fingerprint() -> dict:
+    """Everything a second build must repeat, read back from the database (no ids:
+    sequences need not restart)."""
+    return {
+        "people": sorted(Person.objects.values_list("name", "birth_date")),
+        "id_numbers": sorted(p.id_number for p in Person.objects.all()),
+        "clues": sorted(
+            Clue.objects.values_list(
+                "title", "received_date", "status", "disposal_method", "closed_at"
+            )
+        ),
+        "petitions": sorted(
+            (p.title, p.received_date, p.status, p.repeat_of is not None)
+            for p in Petition.objects.all()
+        ),
+        "reporters": sorted(r.name for r in ReporterIdentity.objects.all()),
+        "outcomes": sorted(
+            Outcome.objects.values_list("subject_name", "kind", "subtype", "decision_date")
+        ),
+    }
 
 
 def _fingerprint(seed: int) -> dict:
-    """Everything a second build must repeat, read back from the database (no ids:
-    sequences need not restart), then rolled back."""
+    """A build of ``seed`` at the tests' scale: its summary and what it wrote (rolled back)."""
     with transaction.atomic():
         summary = build_demo(seed=seed, scale=SMALL)
-        fingerprint = {
-            "counts": summary.counts,
-            "statistics": summary.statistics,
-            "accounts": [a.as_dict() for a in summary.accounts],
-            "people": sorted(Person.objects.values_list("name", "birth_date")),
-            "id_numbers": sorted(p.id_number for p in Person.objects.all()),
-            "clues": sorted(
-                Clue.objects.values_list(
-                    "title", "received_date", "status", "disposal_method", "closed_at"
-                )
-            ),
-            "petitions": sorted(
-                (p.title, p.received_date, p.status, p.repeat_of is not None)
-                for p in Petition.objects.all()
-            ),
-            "reporters": sorted(r.name for r in ReporterIdentity.objects.all()),
-            "outcomes": sorted(
-                Outcome.objects.values_list("subject_name", "kind", "subtype", "decision_date")
-            ),
-        }
+        fingerprint = {"summary": _summary(summary.as_dict()), **_database_fingerprint()}
         transaction.set_rollback(True)
     return fingerprint
 
 
-def test_same_seed_builds_the_same_demo():
-    first = _first_fingerprint(2020)
-    assert first["counts"]["clues"] > 0
+def test_same_seed_builds_the_same_demo(built):
+    # The first build is the command's (seed 2020 by default, the same scale).
+    first = built.fingerprint
+    assert first["summary"]["seed"] == 2020
+    assert first["summary"]["counts"]["clues"] > 0
     assert first["id_numbers"]
     assert _fingerprint(2020) == first
 
 
-def test_another_seed_builds_another_demo():
-    assert _fingerprint(7)["id_numbers"] != _first_fingerprint(2020)["id_numbers"]
+def test_another_seed_builds_another_demo(built):
+    assert _fingerprint(7)["id_numbers"] != built.fingerprint["id_numbers"]
 
 
 def test_build_refuses_a_database_with_data(world):
@@ -86,10 +88,18 @@ def _demo_json(*args: str) -> dict:
     return json.loads(out.getvalue())
 
 
+@dataclass(frozen=True)
+class Built:
+    data: dict  # the command's JSON output
+    snapshot: TableSnapshot  # what it wrote
+    fingerprint: dict  # the same, as a second build must repeat it (``_fingerprint``)
+
+
 @pytest.fixture(scope="module")
 def built(django_db_setup, django_db_blocker, tmp_path_factory):
     """One run of ``jiandu demo --json`` into the empty database (with the settings
-    every test runs under), its output and a snapshot of what it wrote; rolled back."""
+    every test runs under): its output, a snapshot and fingerprint of what it wrote;
+    rolled back."""
     with (
         django_db_blocker.unblock(),
         override_settings(
@@ -102,17 +112,17 @@ def built(django_db_setup, django_db_blocker, tmp_path_factory):
     ):
         data = _demo_json()
         snapshot = TableSnapshot.take()
+        fingerprint = {"summary": _summary(data), **_database_fingerprint()}
         transaction.set_rollback(True)
     ContentType.objects.clear_cache()
-    return data, snapshot
+    return Built(data=data, snapshot=snapshot, fingerprint=fingerprint)
 
 
 @pytest.fixture
 def demo_built(db, built):
     """The database as ``jiandu demo`` left it; its JSON output."""
-    data, snapshot = built
-    snapshot.restore()
-    yield data
+    built.snapshot.restore()
+    yield built.data
     ContentType.objects.clear_cache()
 
 
@@ -139,9 +149,10 @@ def test_json_output_lists_the_accounts(demo_built):
     assert data["seed"] == 2020
 
 
-def test_table_output_shows_account_columns():
+def test_table_output_shows_account_columns(demo_built):
+    # The table a build ends with is the one ``--keep`` prints (``account_table``).
     out = io.StringIO()
-    call_command("demo", "--without-extras", "--scale", str(SMALL), stdout=out, verbosity=0)
+    call_command("demo", "--keep", stdout=out)
     text = out.getvalue()
     header = next(line for line in text.splitlines() if line.startswith("账号"))
     assert header.split() == ["账号", "姓名", "单位", "角色", "密码"]
@@ -159,11 +170,16 @@ def test_refuses_a_non_empty_database_without_reset(demo_built):
 @pytest.mark.skipif(
     connection.vendor != "sqlite", reason="--reset without confirmation is SQLite-only"
 )
-def test_reset_rebuilds_the_same_demo_on_sqlite(demo_built, fresh_content_types):
-    first = demo_built
-    again = _demo_json("--reset")
-    assert again["counts"] == first["counts"]
-    assert again["poverty_statistics"] == first["poverty_statistics"]
+def test_reset_rebuilds_the_same_demo_on_sqlite(built, demo_built, fresh_content_types):
+    # Without --json: the build's summary line, then the account table.
+    out = io.StringIO()
+    call_command(
+        "demo", "--reset", "--without-extras", "--scale", str(SMALL), stdout=out, verbosity=0
+    )
+    text = out.getvalue()
+    assert text.startswith("演示数据已生成（种子2020")
+    assert "账号  " in text and DEMO_PASSWORD in text
+    assert _database_fingerprint() == {k: v for k, v in built.fingerprint.items() if k != "summary"}
 
 
 def test_reset_on_another_database_needs_yes_really(demo_built, monkeypatch):
