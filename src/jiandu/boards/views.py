@@ -537,13 +537,17 @@ def warning_list(request: HtmxHttpRequest) -> HttpResponse:
     page, total = selectors.warning_page(
         user=request.user, filters=filters, after=request.GET.get("after"), query=request.GET
     )
-    warnings = page.items
-    problems = _warning_problems(request, warnings)
-    for warning in warnings:
-        warning.kind_tone = KIND_TONES.get(warning.kind, "gray")
-        warning.status_tone = STATUS_TONES.get(warning.status, "gray")
-        warning.problem = problems.get(warning.pk)
-    context = {"filter_form": form, "warnings": warnings, "page": page, "total": total}
+    problems = _warning_problems(request, page.items)
+    rows = [
+        {
+            "warning": warning,
+            "kind_tone": KIND_TONES.get(warning.kind, "gray"),
+            "status_tone": STATUS_TONES.get(warning.status, "gray"),
+            **_problem_cell(problems.get(warning.pk)),
+        }
+        for warning in page.items
+    ]
+    context = {"filter_form": form, "rows": rows, "page": page, "total": total}
     if _targets(request, "warning-results"):
         return render(request, "boards/warning_list.html#results", context)
     return render(request, "boards/warning_list.html", context)
@@ -554,10 +558,14 @@ def _warning_problems(request: HttpRequest, warnings: Sequence[Any]) -> dict[int
     state, for a viewer who may see problems: only those in the viewer's jurisdiction."""
     if not request.user.has_perm("oversight.view_problem"):
         return {}
-    problems = selectors.warning_problems(user=request.user, warnings=warnings)
-    for problem in problems.values():
-        problem.status_tone = PROBLEM_TONES.get(problem.rectification.status, "gray")
-    return problems
+    return selectors.warning_problems(user=request.user, warnings=warnings)
+
+
+def _problem_cell(problem: Any) -> dict[str, Any]:
+    """The context of ``boards/_warning_problem.html``: the problem (or None) and the
+    tone of its rectification's state."""
+    tone = PROBLEM_TONES.get(problem.rectification.status, "gray") if problem else "gray"
+    return {"problem": problem, "problem_tone": tone}
 
 
 def _warning_context(request: HttpRequest, pk: int) -> dict[str, Any]:
@@ -578,7 +586,7 @@ def _warning_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     return {
         "warning": warning,
         "status_tone": STATUS_TONES.get(warning.status, "gray"),
-        "problem": _warning_problems(request, [warning]).get(warning.pk),
+        **_problem_cell(_warning_problems(request, [warning]).get(warning.pk)),
         "access": access,
         "board": access.board,
         "events": events,

@@ -39,7 +39,7 @@ def test_the_owner_sees_the_problem_and_its_state_from_both_warning_pages(bw, cl
     for page in _pages(client, warning):
         assert f'href="{link}"' in page
         assert problem.number in page
-        assert "待整改" in page
+        assert '<span class="badge badge-orange">待整改</span>' in page
     # The state follows the rectification.
     staff = make_user("luquan-staff", bw.luquan, roles.ROLE_RECTIFICATION)
     rect = problem.rectification
@@ -48,7 +48,8 @@ def test_the_owner_sees_the_problem_and_its_state_from_both_warning_pages(bw, cl
         actor=staff, rectification=rect, action=RectificationAction.PLAN, text="整改方案"
     )
     listed, detail = _pages(client, warning)
-    assert "正在整改" in listed and "正在整改" in detail
+    for page in (listed, detail):
+        assert '<span class="badge badge-blue">正在整改</span>' in page
     assert "整改期限" in detail
 
 
