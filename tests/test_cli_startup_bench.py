@@ -69,3 +69,22 @@ def test_the_floor_row_sets_django_up_without_any_platform_app(tmp_path: Path) -
     done = _run(code, tmp_path=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_as_installed_the_baseline_compiles_libraries_and_its_source_not_the_stdlib(
+    tmp_path: Path,
+) -> None:
+    """The baseline's install left no bytecode under site-packages or its ``src``; the
+    standard library has its own. A module's ``__spec__.cached`` is the bytecode file it
+    was looked up in (None when it was compiled from source)."""
+    bench = _bench()
+    probe = (
+        "import django.db.models.query as library, jiandu.core.choices as ours, json.decoder"
+        "\nprint(*(m.__spec__.cached is None for m in (library, ours, json.decoder)))"
+    )
+    done = _run(bench.IGNORE_INSTALLED_BYTECODE + probe, tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "False"]
+    # Without the preamble the same modules are looked up in their bytecode (can fail).
+    plain = _run(probe, tmp_path=tmp_path)
+    assert plain.stdout.split() == ["False", "False", "False"], plain.stderr
