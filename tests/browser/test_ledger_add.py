@@ -51,3 +51,43 @@ def test_wuhua_adds_a_ledger_row_on_the_list_page(rw, page, log_in):
     assert page.locator("#f-kind option:checked").inner_text() == "专项治理建议台账"
     first.locator("a").click()
     page.wait_for_url(re.compile(rf".*/inspections/ledgers/{row.pk}/$"))
+
+
+def test_a_second_click_while_the_form_is_on_its_way_adds_the_row_once(
+    rw, page, log_in, monkeypatch
+):
+    """A slow answer (the server takes a second and a half) and an impatient user who
+    clicks 记入 again before the page changes: one row, not two."""
+    import time
+
+    from jiandu.inspections import ledgers
+    from jiandu.inspections.models import LedgerRow
+
+    add = ledgers.ledger_row_add
+
+    def slow_add(**kwargs):
+        time.sleep(1.5)
+        return add(**kwargs)
+
+    monkeypatch.setattr(ledgers, "ledger_row_add", slow_add)
+    log_in("wuhua")
+    page.click("#sidebar >> text=三本账")
+    page.wait_for_url(re.compile(r".*/inspections/ledgers/$"))
+    page.select_option("#id_county", label="五华区纪委监委")
+    page.select_option("#id_kind", label="专项治理建议台账")
+    page.fill("#id_title", "再点一次只记入一次")
+    # The second click comes from the page half a second after the first submit, while
+    # the answer is on its way (Playwright's own click would wait for the navigation).
+    page.evaluate(
+        """() => {
+          const button = [...document.querySelectorAll("button")]
+            .find((b) => b.textContent.includes("记入"));
+          document.addEventListener("submit", () => setTimeout(() => button.click(), 500),
+                                    {once: true});
+        }"""
+    )
+    page.click("button:has-text('记入')", no_wait_after=True)
+    page.wait_for_timeout(4000)  # both answers, had a second request gone out
+    assert LedgerRow.objects.filter(title="再点一次只记入一次").count() == 1
+    assert re.fullmatch(r".*/inspections/ledgers/\d+/", page.url)
+    assert "已记入专项治理建议台账" in page.content()

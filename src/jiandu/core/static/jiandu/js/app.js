@@ -651,3 +651,32 @@ document.addEventListener("keydown", (event) => {
     event.preventDefault();
   }
 });
+
+// A form sent once is not sent again while its answer is on the way: a double click on
+// 保存 would otherwise post the form twice and create the record twice. Only forms that
+// post and leave the page (htmx forms, whose requests htmx handles, call preventDefault
+// first; GET forms are filters). A form whose answer does not leave the page (a
+// download) can be sent again after a few seconds, and on coming back to a page kept by
+// the browser (back button).
+(() => {
+  const release = (form) => {
+    delete form.dataset.submitting;
+    form.removeAttribute("aria-busy");
+  };
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (event.defaultPrevented || !(form instanceof HTMLFormElement)) return;
+    const method = (event.submitter && event.submitter.getAttribute("formmethod")) || form.method;
+    if ((method || "get").toLowerCase() !== "post") return;
+    if (form.dataset.submitting) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "1";
+    form.setAttribute("aria-busy", "true");
+    window.setTimeout(() => release(form), 8000);
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) document.querySelectorAll("form[data-submitting]").forEach(release);
+  });
+})();
