@@ -20,15 +20,15 @@ def describe_remind(result: dict[str, Any]) -> list[tuple[str, Any]]:
     the task page shows it."""
     delivery = result.get("delivery", {})
     return [
-        ("提醒日期", result["date"]),
-        ("新增站内消息", f"{result['total']}条"),
+        ("提醒日期", result.get("date", "")),
+        ("新增站内消息", f"{result.get('total', 0)}条"),
         *(
             (str(MessageKind(kind).label), f"{count}条")
             for kind, count in result.get("written", {}).items()
         ),
         ("发送成功", f"{delivery.get('delivered', 0)}条"),
         ("发送失败", f"{delivery.get('failed', 0)}条"),
-        ("计算用时", f"{result['seconds']}秒"),
+        ("计算用时", f"{result.get('seconds', 0)}秒"),
     ]
 
 

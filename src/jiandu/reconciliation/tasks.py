@@ -16,12 +16,12 @@ def describe_detection(result: dict[str, Any]) -> list[tuple[str, Any]]:
     the task page shows it."""
     created = result.get("created", [])
     return [
-        ("检测期间", result["period_label"]),
-        ("检测规则", result["rule"]),
-        ("检测单位", f"{result['units_checked']}个"),
-        ("新标记", f"{result['flags_created']}个"),
-        ("此前已标记", f"{result['flags_existing']}个"),
-        *([("新标记单位", "、".join(f["org"] for f in created))] if created else []),
+        ("检测期间", result.get("period_label", "")),
+        ("检测规则", result.get("rule", "")),
+        ("检测单位", f"{result.get('units_checked', 0)}个"),
+        ("新标记", f"{result.get('flags_created', 0)}个"),
+        ("此前已标记", f"{result.get('flags_existing', 0)}个"),
+        *([("新标记单位", "、".join(f.get("org", "") for f in created))] if created else []),
     ]
 
 
