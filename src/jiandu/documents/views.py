@@ -48,7 +48,10 @@ def register(request: HttpRequest) -> HttpResponse:
             "documents": rows,
             "total": sum(s.issued for s in summary),
             "truncated": len(rows) == REGISTER_LIMIT,
-            "can_void": request.user.has_perm("documents.void_document"),
+            # The recipient unit sees a document; only the issuing organ's side voids it.
+            "void_organs": jurisdiction_org_ids(request.user)
+            if request.user.has_perm("documents.void_document")
+            else frozenset(),
         },
     )
 

@@ -84,6 +84,8 @@ def test_register_is_scoped_and_the_recipient_reads_its_notice(world, issued, un
     client.force_login(unit_staff)
     page = client.get(reverse("documents:register")).content.decode()
     assert issued.number in page and "督促整改通知书" in page
+    # the recipient is not offered to void the issuer's number (it would answer 403)
+    assert reverse("documents:void", args=[issued.pk]) not in page
     assert client.get(download).status_code == 200
     # the recipient cannot void the issuer's number
     response = client.post(reverse("documents:void", args=[issued.pk]), {"reason": "不认可"})
@@ -96,6 +98,7 @@ def test_void_needs_a_reason_and_keeps_the_number_listed(world, issued, client):
     group = grant(world.users["group"], "documents.void_document", "documents.view_document")
     client.force_login(group)
     url = reverse("documents:void", args=[issued.pk])
+    assert f'href="{url}"' in client.get(reverse("documents:register")).content.decode()
     page = client.post(url, {"reason": ""})
     assert page.status_code == 200 and "作废文号必须填写原因" in page.content.decode()
     issued.refresh_from_db()

@@ -229,3 +229,39 @@ def test_the_approval_form_names_the_drafters_unit_and_the_sweep(world, casemgmt
     assert rows["承办单位"] == "第一监督检查室"
     assert rows["承办人"].endswith("（案件监督管理室）")
     assert rows["来源"] == "线索大起底“暂存待查线索大起底”"
+
+
+def test_the_meeting_and_sweep_pages_link_a_request_only_for_who_may_open_it(
+    client, world, casemgmt, clues
+):
+    """Someone who reads clues but not approval requests (the demo's 巡察办, ``xuncha``)
+    reads each decision's request state as text, not as a link answering 403."""
+    from django.contrib.auth.models import Permission
+
+    review = collective_review_record(
+        actor=casemgmt,
+        title="第一季度问题线索集体排查",
+        held_on=dt.date(2020, 4, 1),
+        attendees="张某（主持）",
+        minutes="逐条研判线索。",
+        decisions=f"{clues['room1'].number}，予以了结，反映失实",
+    )
+    sweep = _sweep(casemgmt)
+    swept = _redispose(casemgmt, sweep, clues["county"]).request
+    request = review.items.get().request
+    reader = make_user("clue-reader", casemgmt.org)
+    reader.user_permissions.add(
+        Permission.objects.get(codename="view_clue", content_type__app_label="clues")
+    )
+    pages = {
+        reverse("sweeps:review_detail", args=[review.pk]): request,
+        reverse("sweeps:sweep_detail", args=[sweep.pk]) + "?bucket=reviewed": swept,
+    }
+    for user, linked in ((casemgmt, True), (reader, False)):
+        client.force_login(user)
+        for url, shown in pages.items():
+            response = client.get(url)
+            assert response.status_code == 200, url
+            link = reverse("approvals:request_detail", args=[shown.pk])
+            assert (link in response.content.decode()) is linked, (user, url)
+            assert client.get(link).status_code == (200 if linked else 403)
