@@ -320,15 +320,23 @@ def test_stats_defines_a_board_closes_months_delivers_a_warning_and_downloads_th
     page.get_by_role("button", name="确认送达").click()
     page.wait_for_selector("text=已送达")
     assert page.locator(_problem_link(warning)).count() == 1
+    # 签发 the notice (it takes its 文号, after a confirmation) and download it.
+    page.on("dialog", lambda dialog: dialog.accept())
     with page.expect_download() as notice:
-        page.get_by_role("link", name="下载工作预警通知书（Word）").click()
+        page.get_by_role("button", name="签发工作预警通知书（Word）").click()
     assert notice.value.suggested_filename.endswith(".docx")
+    _goto(page, f"{base}/boards/warnings/{warning.pk}/")
+    with page.expect_download() as again:
+        page.get_by_role("link", name="下载工作预警通知书（Word）").click()
+    assert again.value.suggested_filename == notice.value.suggested_filename
 
-    # Download the month's 通报.
+    # 签发 and download the month's 通报.
     _goto(page, f"{base}/boards/{board.pk}/?month=2020-02")
     with page.expect_download() as bulletin:
-        page.get_by_role("link", name=re.compile("下载2020年2月通报")).click()
+        page.get_by_role("button", name=re.compile("签发2020年2月通报")).click()
     assert bulletin.value.suggested_filename.endswith(".docx")
+    _goto(page, f"{base}/boards/{board.pk}/?month=2020-02")
+    assert page.get_by_role("link", name=re.compile("下载2020年2月通报")).count() == 1
 
 
 def test_petition_registers_about_any_unit_assigns_transfers_and_converts(rw, page, log_in):

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from jiandu.boards.models import BoardSnapshot, BoardWarning, WarningEvent
+from jiandu.boards.models import Board, BoardSnapshot, BoardWarning, WarningEvent
 from jiandu.boards.services import board_close, board_install_builtins, default_owner
 from jiandu.orgs.models import Org
 
@@ -87,4 +87,27 @@ def build_board_demo(
         summary["boards"].append({"key": board.key, "title": board.title, "warnings": issued})
     if progress is not None:
         progress(1.0, "多色榜结账完成")
+    if boards:
+        summary["documents"] = _issue_documents(actor=actor, board=boards[0], months=months[:-1])
     return summary
+
+
+def _issue_documents(*, actor: Any, board: Board, months: list[str]) -> int:
+    """What the boards' managers have done by now: each month's 工作预警通知书 and 通报
+    签发, month by month (their 文号 follow the months), except the last closed month's,
+    still to be issued (a first-day task of the 统计分析 account). Returns how many."""
+    from jiandu.boards.exports import bulletin_docx, warning_notice_docx
+
+    count = 0
+    for month in months:
+        warnings = (
+            BoardWarning.objects.filter(board__owner_org_id=board.owner_org_id, month=month)
+            .select_related("board__owner_org", "org")
+            .order_by("pk")
+        )
+        for warning in warnings:
+            warning_notice_docx(actor=actor, warning=warning)
+            count += 1
+        if bulletin_docx(actor=actor, board=board, month=month) is not None:
+            count += 1
+    return count

@@ -19,14 +19,22 @@ from django.utils import timezone
 
 from jiandu.boards import compute, documents, ranking
 from jiandu.boards.models import Board, BoardSnapshot, BoardWarning
-from jiandu.boards.selectors import snapshot_current, snapshot_result, snapshot_units
+from jiandu.boards.selectors import (
+    BULLETIN_RECORD,
+    WARNING_NOTICE_RECORD,
+    bulletin_issued,
+    snapshot_current,
+    snapshot_result,
+    snapshot_units,
+    warning_notice_issued,
+)
 from jiandu.clues.models import DomainTag
 from jiandu.clues.statistics import statistic
 from jiandu.core.audit import audit_record
 from jiandu.core.choices import AuditAction
 from jiandu.documents.choices import DocumentType
 from jiandu.documents.models import Document
-from jiandu.documents.services import document_for_record, document_issue
+from jiandu.documents.services import document_issue
 from jiandu.orgs.choices import OrgKind
 from jiandu.orgs.models import Org
 from jiandu.orgs.selectors import org_subtree_ids
@@ -161,25 +169,22 @@ def bulletin_boards(*, board: Board, month: str) -> list[BoardSnapshot]:
     return snapshots
 
 
-BULLETIN_RECORD = "boards.bulletin"
-WARNING_NOTICE_RECORD = "boards.boardwarning"
-
-
 def _stored(document: Document) -> bytes:
     with document.file.open("rb") as handle:
         return handle.read()
 
 
 def bulletin_docx(
-    *, actor: Any, board: Board, month: str, today: dt.date | None = None
-) -> tuple[bytes, str]:
-    """The monthly 通报 of the owner org and its file name: issued with its 文号 on the
-    first download, the stored file on later ones."""
+    *, actor: Any, board: Board, month: str, today: dt.date | None = None, issue: bool = True
+) -> tuple[bytes, str] | None:
+    """The monthly 通报 of the owner org and its file name: the stored file once issued;
+    before that, issued with its 文号 when ``issue`` (the board's managers 签发 it),
+    else None."""
     owner = board.owner_org
     record_id = f"{owner.pk}:{month}"
-    document = document_for_record(
-        document_type=DocumentType.BULLETIN, record_type=BULLETIN_RECORD, record_id=record_id
-    )
+    document = bulletin_issued(board=board, month=month)
+    if document is None and not issue:
+        return None
     snapshots = bulletin_boards(board=board, month=month)
     if document is None:
         if not snapshots:
@@ -252,10 +257,13 @@ def _bulletin_render(
 
 
 def warning_notice_docx(
-    *, actor: Any, warning: BoardWarning, reply_days: int = 30
-) -> tuple[bytes, str]:
-    """The 工作预警通知书 of one warning and its file name: issued with its 文号 on the
-    first download, the stored file on later ones."""
+    *, actor: Any, warning: BoardWarning, reply_days: int = 30, issue: bool = True
+) -> tuple[bytes, str] | None:
+    """The 工作预警通知书 of one warning and its file name: the stored file once issued;
+    before that, issued with its 文号 when ``issue`` (the board's managers 签发 it),
+    else None."""
+    if not issue and warning_notice_issued(warning=warning) is None:
+        return None
     board = warning.board
     issued = timezone.localtime(warning.created_at).date()
 

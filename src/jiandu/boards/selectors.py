@@ -34,6 +34,9 @@ from jiandu.clues.models import Clue, ClueEvent, ExposureBatch, ExposureCase, Ou
 from jiandu.clues.statistics import statistic as get_statistic
 from jiandu.core.access import get_or_404, jurisdiction_org_ids
 from jiandu.core.pagination import KeysetPage, keyset_paginate
+from jiandu.documents.choices import DocumentType
+from jiandu.documents.models import Document
+from jiandu.documents.services import document_for_record
 from jiandu.orgs.models import Org
 from jiandu.oversight.selectors import problem_list
 from jiandu.oversight.services import BOARD_WARNING_ORIGIN
@@ -918,6 +921,29 @@ def warning_get(*, user: Any, pk: int) -> tuple[BoardWarning, BoardAccess]:
     if access is None or not access.sees_warning(warning):
         raise Http404("记录不存在")
     return warning, access
+
+
+# The records the board's two documents belong to in the register (documents app).
+BULLETIN_RECORD = "boards.bulletin"
+WARNING_NOTICE_RECORD = "boards.boardwarning"
+
+
+def bulletin_issued(*, board: Board, month: str) -> Document | None:
+    """The month's 通报 of the board's owner org, once issued."""
+    return document_for_record(
+        document_type=DocumentType.BULLETIN,
+        record_type=BULLETIN_RECORD,
+        record_id=f"{board.owner_org_id}:{month}",
+    )
+
+
+def warning_notice_issued(*, warning: BoardWarning) -> Document | None:
+    """The warning's 工作预警通知书, once issued."""
+    return document_for_record(
+        document_type=DocumentType.WARNING_NOTICE,
+        record_type=WARNING_NOTICE_RECORD,
+        record_id=warning.pk,
+    )
 
 
 def warning_problems(*, user: Any, warnings: Iterable[BoardWarning]) -> dict[int, Any]:

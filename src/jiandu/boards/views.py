@@ -128,6 +128,9 @@ def board_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "period": period,
         "close_form": CloseForm(initial={"month": _default_close_month(infos)}),
         "has_reported": board.board_indicators.filter(indicator__source="reported").exists(),
+        "bulletin": selectors.bulletin_issued(board=board, month=info.month)
+        if info is not None and access.full
+        else None,
     }
     if info is not None:
         snapshot = BoardSnapshot.objects.get(pk=info.pk)
@@ -262,8 +265,10 @@ def board_xlsx(request: HttpRequest, pk: int, snapshot_pk: int) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def bulletin_docx(request: HttpRequest, pk: int, month: str) -> HttpResponse:
+    """The month's 通报: downloaded (GET) once issued; issued with its 文号 and downloaded
+    (POST, 签发) by the board's managers. A GET never numbers a document."""
     from jiandu.boards import exports
 
     access = selectors.board_get(user=request.user, pk=pk)
@@ -273,10 +278,19 @@ def bulletin_docx(request: HttpRequest, pk: int, month: str) -> HttpResponse:
         raise Http404("记录不存在") from None
     if not access.full:
         raise PermissionDenied("通报汇总主管单位的全部多色榜，只有主管单位可以下载")
+    issue = request.method == "POST"
+    if issue and not access.can_change:
+        raise PermissionDenied("只有多色榜的管理人员可以签发通报")
     try:
-        data, name = exports.bulletin_docx(actor=request.user, board=access.board, month=month)
+        done = exports.bulletin_docx(
+            actor=request.user, board=access.board, month=month, issue=issue
+        )
     except ValueError as exc:
         raise Http404(str(exc)) from None
+    if done is None:
+        messages.info(request, f"{ranking.month_label(month)}通报尚未签发，签发后即可下载")
+        return redirect(reverse("boards:board_detail", args=[pk]) + f"?month={month}")
+    data, name = done
     return _download(data, name, DOCX_CONTENT_TYPE)
 
 
@@ -585,6 +599,7 @@ def _warning_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     actions = selectors.warning_actions(user=request.user, access=access, warning=warning)
     return {
         "warning": warning,
+        "notice": selectors.warning_notice_issued(warning=warning),
         "status_tone": STATUS_TONES.get(warning.status, "gray"),
         **_problem_cell(_warning_problems(request, [warning]).get(warning.pk)),
         "access": access,
@@ -666,12 +681,21 @@ def warning_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def warning_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 工作预警通知书: downloaded (GET) once issued; issued with its 文号 and
+    downloaded (POST, 签发) by the board's managers. A GET never numbers a document."""
     from jiandu.boards import exports
 
-    warning, _access = selectors.warning_get(user=request.user, pk=pk)
-    data, name = exports.warning_notice_docx(actor=request.user, warning=warning)
+    warning, access = selectors.warning_get(user=request.user, pk=pk)
+    issue = request.method == "POST"
+    if issue and not access.can_change:
+        raise PermissionDenied("只有多色榜的管理人员可以签发工作预警通知书")
+    done = exports.warning_notice_docx(actor=request.user, warning=warning, issue=issue)
+    if done is None:
+        messages.info(request, "工作预警通知书尚未签发，签发后即可下载")
+        return redirect("boards:warning_detail", pk=warning.pk)
+    data, name = done
     return _download(data, name, DOCX_CONTENT_TYPE)
 
 

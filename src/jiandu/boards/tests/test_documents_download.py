@@ -37,7 +37,7 @@ def _text(document):
 def test_bulletin_has_totals_both_boards_and_the_unit_names(bw, client):
     _close_all(bw)
     client.force_login(bw.users["city"])
-    response = client.get(reverse("boards:bulletin_docx", args=[bw.counties_board.pk, "2020-03"]))
+    response = client.post(reverse("boards:bulletin_docx", args=[bw.counties_board.pk, "2020-03"]))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     document = Document(io.BytesIO(response.content))
@@ -87,7 +87,7 @@ def test_warning_notice_is_addressed_to_the_unit(bw, client):
         )
     (warning,) = outcome.warnings
     client.force_login(bw.users["city"])
-    response = client.get(reverse("boards:warning_notice", args=[warning.pk]))
+    response = client.post(reverse("boards:warning_notice", args=[warning.pk]))
     text = _text(Document(io.BytesIO(response.content)))
     assert "工作预警通知书" in text
     assert "禄劝县纪委监委：" in text

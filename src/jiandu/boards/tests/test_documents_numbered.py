@@ -1,6 +1,7 @@
-"""The 通报 and the 工作预警通知书 take their 文号 from the register on the first download
-(the blank 〔    〕号 is gone), keep it on later downloads, and get a new one only after
-the number is voided."""
+"""The 通报 and the 工作预警通知书 take their 文号 from the register when the board's
+managers 签发 them (a POST; the blank 〔    〕号 is gone), keep it on later downloads, and
+get a new one only after the number is voided. A download (GET) never numbers one: before
+it is issued, it sends the reader back to the page."""
 
 import io
 
@@ -34,17 +35,24 @@ def test_warning_notice_prints_its_number_and_keeps_it(bw, client):
     )
     client.force_login(bw.users["city"])
     url = reverse("boards:warning_notice", args=[warning.pk])
-    first = client.get(url)
+    detail = reverse("boards:warning_detail", args=[warning.pk])
+    # Not issued yet: the download sends back to the warning, whose page offers 签发.
+    assert client.get(url)["Location"] == detail
+    assert not Document.objects.exists()
+    assert f'<form method="post" action="{url}"' in client.get(detail).content.decode()
+    first = client.post(url)
     texts = _paragraphs(first)
     year = Document.objects.get().year  # the year the notice was issued in
     assert f"昆纪预〔{year}〕1号" in texts
     assert not any("〔    〕号" in t for t in texts)
     assert client.get(url).content == first.content  # the stored file, same number
+    assert client.post(url).content == first.content  # issued once
+    assert f'href="{url}"' in client.get(detail).content.decode()
     document = Document.objects.get(document_type=DocumentType.WARNING_NOTICE)
     assert (document.record_type, document.record_id) == ("boards.boardwarning", str(warning.pk))
     assert document.recipient_org == warning.org and document.organ == bw.counties_board.owner_org
     document_void(actor=bw.users["city"], document=document, reason="预警依据有误，重新印发")
-    assert f"昆纪预〔{year}〕2号" in _paragraphs(client.get(url))
+    assert f"昆纪预〔{year}〕2号" in _paragraphs(client.post(url))
     assert list(Document.objects.order_by("sequence").values_list("status", flat=True)) == [
         DocumentStatus.VOID,
         DocumentStatus.ISSUED,
@@ -57,7 +65,8 @@ def test_bulletin_prints_its_number_in_the_masthead(bw, client):
     board_close(actor=bw.users["city"], board=bw.counties_board, month="2020-01")
     client.force_login(bw.users["city"])
     url = reverse("boards:bulletin_docx", args=[bw.counties_board.pk, "2020-01"])
-    texts = _paragraphs(client.get(url))
+    assert client.get(url).status_code == 302  # not issued yet
+    texts = _paragraphs(client.post(url))
     owner = bw.counties_board.owner_org
     number = f"{owner.short_name or owner.name}通〔"
     (line,) = [t for t in texts if t.startswith(number)]

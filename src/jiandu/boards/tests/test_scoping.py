@@ -79,6 +79,24 @@ def test_own_row_board_shows_a_participant_only_its_row(bw, closed, client):
 
 
 def test_the_owners_jurisdiction_sees_everything(bw, closed, client):
+    urls = _urls(bw, closed)
+    # The 通报 and the notice are downloaded once the board's managers have issued them.
     client.force_login(bw.users["leader"])
-    for name, url in _urls(bw, closed).items():
+    assert client.get(urls["notice"]).status_code == 302
+    client.force_login(bw.users["city"])
+    for name in ("bulletin", "notice"):
+        assert client.post(urls[name]).status_code == 200, name
+    client.force_login(bw.users["leader"])
+    for name, url in urls.items():
         assert client.get(url).status_code == 200, name
+
+
+def test_only_the_boards_managers_issue_its_documents(bw, closed, client):
+    urls = _urls(bw, closed)
+    # 禄劝县 sees its own warning and reads its notice once issued, but does not issue it.
+    client.force_login(bw.grant_view("county"))
+    assert client.post(urls["notice"]).status_code == 403
+    assert client.post(urls["bulletin"]).status_code == 403
+    from jiandu.documents.models import Document
+
+    assert not Document.objects.exists()
