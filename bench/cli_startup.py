@@ -121,7 +121,9 @@ STARTUP_CLI_CODE = UNTIL_WORK + CLI_CODE
 STARTUP_WSGI_CODE = UNTIL_WORK + "import jiandu.wsgi"
 # The baseline as its install left it (see the module docstring): bytecode under
 # site-packages and the tree's own source is not looked for, so those modules are compiled
-# from source on every start; the standard library keeps its compiled files.
+# from source on every start; the standard library keeps its compiled files. Raising
+# NotImplementedError is how ``cache_from_source`` tells importlib a file has no bytecode
+# (as under ``sys.implementation.cache_tag = None``): it compiles and writes nothing.
 IGNORE_INSTALLED_BYTECODE = (
     "import os, site\n"
     "import importlib._bootstrap_external as _bootstrap\n"

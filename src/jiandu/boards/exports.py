@@ -221,6 +221,37 @@ def bulletin_docx(
     return data, document.file_name
 
 
+def _warning_notice_issue(*, actor: Any, warning: BoardWarning, reply_days: int) -> Document:
+    """签发 the warning's notice: its 文号 from the register, dated on the warning."""
+    board = warning.board
+
+    def render(number: str, day: dt.date) -> bytes:
+        notice = documents.WarningNotice(
+            finding=ranking.WarningFinding.from_dict(warning.finding),
+            recipient=warning.org.name,
+            issuer=board.owner_org.name,
+            date=day,
+            document_number=number,
+            source=f"“{board.title}”多色榜",
+            reply_by=day + dt.timedelta(days=reply_days),
+            reply_to=board.owner_org.name,
+        )
+        return documents.render_warning_notice_docx(notice=notice)
+
+    return document_issue(
+        actor=actor,
+        organ=board.owner_org,
+        document_type=DocumentType.WARNING_NOTICE,
+        title=f"关于对{warning.org.name}的工作预警通知书（{warning.month}）",
+        render=render,
+        file_name=f"工作预警通知书_{warning.org.name}_{warning.month}.docx",
+        issued_on=timezone.localtime(warning.created_at).date(),
+        recipient_org=warning.org,
+        record_type=WARNING_NOTICE_RECORD,
+        record_id=warning.pk,
+    )
+
+
 def _bulletin_render(
     *, owner: Org, board: Board, month: str, snapshots: Sequence[BoardSnapshot]
 ) -> tuple[str, Any]:
@@ -261,38 +292,12 @@ def warning_notice_docx(
 ) -> tuple[bytes, str] | None:
     """The 工作预警通知书 of one warning and its file name: the stored file once issued;
     before that, issued with its 文号 when ``issue`` (the board's managers 签发 it),
-    else None."""
-    if not issue and warning_notice_issued(warning=warning) is None:
-        return None
-    board = warning.board
-    issued = timezone.localtime(warning.created_at).date()
-
-    def render(number: str, day: dt.date) -> bytes:
-        notice = documents.WarningNotice(
-            finding=ranking.WarningFinding.from_dict(warning.finding),
-            recipient=warning.org.name,
-            issuer=board.owner_org.name,
-            date=day,
-            document_number=number,
-            source=f"“{board.title}”多色榜",
-            reply_by=day + dt.timedelta(days=reply_days),
-            reply_to=board.owner_org.name,
-        )
-        return documents.render_warning_notice_docx(notice=notice)
-
-    name = f"工作预警通知书_{warning.org.name}_{warning.month}.docx"
-    document = document_issue(
-        actor=actor,
-        organ=board.owner_org,
-        document_type=DocumentType.WARNING_NOTICE,
-        title=f"关于对{warning.org.name}的工作预警通知书（{warning.month}）",
-        render=render,
-        file_name=name,
-        issued_on=issued,
-        recipient_org=warning.org,
-        record_type=WARNING_NOTICE_RECORD,
-        record_id=warning.pk,
-    )
+    else None (a download never numbers one)."""
+    document = warning_notice_issued(warning=warning)
+    if document is None:
+        if not issue:
+            return None
+        document = _warning_notice_issue(actor=actor, warning=warning, reply_days=reply_days)
     data = _stored(document)
     audit_record(
         actor=actor,

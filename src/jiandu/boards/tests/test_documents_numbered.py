@@ -52,6 +52,8 @@ def test_warning_notice_prints_its_number_and_keeps_it(bw, client):
     assert (document.record_type, document.record_id) == ("boards.boardwarning", str(warning.pk))
     assert document.recipient_org == warning.org and document.organ == bw.counties_board.owner_org
     document_void(actor=bw.users["city"], document=document, reason="预警依据有误，重新印发")
+    assert client.get(url)["Location"] == detail  # voided: not issued again by a download
+    assert Document.objects.count() == 1
     assert f"昆纪预〔{year}〕2号" in _paragraphs(client.post(url))
     assert list(Document.objects.order_by("sequence").values_list("status", flat=True)) == [
         DocumentStatus.VOID,

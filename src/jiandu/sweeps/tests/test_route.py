@@ -124,16 +124,20 @@ def test_a_county_clue_goes_along_the_countys_route(world, casemgmt, signers, cl
     assert clues["county"].disposal_method == DisposalMethod.PRELIMINARY_VERIFICATION
 
 
-def test_each_collective_decision_goes_along_its_clues_handling_unit(world, casemgmt, clues):
-    review = collective_review_record(
-        actor=casemgmt,
+def _collective(actor, *clues):
+    """The case management room's meeting closing ``clues`` as 反映失实."""
+    return collective_review_record(
+        actor=actor,
         title="第一季度问题线索集体排查",
         held_on=dt.date(2020, 4, 1),
         attendees="张某（主持）、李某",
         minutes="逐条研判线索。",
-        decisions=f"{clues['room1'].number}，予以了结，反映失实\n"
-        f"{clues['county'].number}，予以了结，反映失实",
+        decisions="\n".join(f"{clue.number}，予以了结，反映失实" for clue in clues),
     )
+
+
+def test_each_collective_decision_goes_along_its_clues_handling_unit(world, casemgmt, clues):
+    review = _collective(casemgmt, clues["room1"], clues["county"])
     requests = {i.clue_id: i.request for i in review.items.select_related("request")}
     assert requests[clues["room1"].pk].org == world.room1
     assert requests[clues["county"].pk].org == world.county
@@ -238,14 +242,7 @@ def test_the_meeting_and_sweep_pages_link_a_request_only_for_who_may_open_it(
     reads each decision's request state as text, not as a link answering 403."""
     from django.contrib.auth.models import Permission
 
-    review = collective_review_record(
-        actor=casemgmt,
-        title="第一季度问题线索集体排查",
-        held_on=dt.date(2020, 4, 1),
-        attendees="张某（主持）",
-        minutes="逐条研判线索。",
-        decisions=f"{clues['room1'].number}，予以了结，反映失实",
-    )
+    review = _collective(casemgmt, clues["room1"])
     sweep = _sweep(casemgmt)
     swept = _redispose(casemgmt, sweep, clues["county"]).request
     request = review.items.get().request
