@@ -69,8 +69,9 @@ _ENGLISH_MESSAGES = re.compile(
     r"|Page not found|Server Error|Forbidden|Not Found|Bad Request|Page \d+ of \d+"
     r"|Previous|Next|Submit|Save|Delete|Cancel|Yes|No|Unknown|Are you sure)\b"
 )
-# A 12-digit region code on its own (in （…） after the place's name it is fine).
-_REGION_CODE = re.compile(r"(?<![\d（])\d{12}(?!\d)")
+# A 12-digit region code on its own (in （…） after the place's name it is fine; digits
+# inside a longer word, such as an audit entry's hexadecimal hash, are not a code).
+_REGION_CODE = re.compile(r"(?<![0-9A-Za-z（])\d{12}(?![0-9A-Za-z])")
 _ENGLISH_WORD = re.compile(r"(?<![A-Za-z0-9_./@-])[A-Za-z]{2,}(?![A-Za-z0-9_@])")
 
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from jiandu.demo.tests.crawl import crawl_account
+from jiandu.demo.tests.crawl import crawl_account, leaks
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +38,19 @@ def test_every_link_each_demo_account_sees_works(demo, small_demo_built, setting
     print("\n".join(found))
     assert found == []
     assert min(pages.values()) >= 5, pages  # each account gets past its home page
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("所在地：530102", []),
+        ("五华区华山街道（530102001000）", []),
+        ("区划 530102001000", ["region code: 530102001000"]),
+        ("530102001000", ["region code: 530102001000"]),
+        # An audit entry's hash holds a run of twelve digits: a word, not a code.
+        ("前一条哈希 d14342c705834803765ded1e", []),
+        ("1234567890123", []),
+    ],
+)
+def test_a_region_code_is_found_on_its_own_and_not_inside_a_longer_word(text, found):
+    assert leaks(text) == found
