@@ -5,11 +5,18 @@ translations of a hundred languages, and pyarrow brings optional components the
 platform never loads. This removes:
 
 * test suites inside third-party packages and foreign-language translations;
-* what only a compiler or a type checker reads: C/C++ headers, Cython sources, ``.pyi``;
+* what only a compiler or a type checker reads: C/C++ headers and sources (Cython's
+  generated ``.c`` files, numpy's examples and f2py sources), Cython sources, ``.pyi``;
 * pyarrow's optional components for remote data (Flight RPC, the S3 file system) and its
   C++ test module: the platform reads and writes local files only, and pyarrow itself
   treats these as optional (``pyarrow.fs`` lists S3 as not built; ``pyarrow.flight``
   would fail to import, and nothing imports it).
+
+A native library a wheel ships under several names (``libarrow_python.so``,
+``libarrow_python.so.2600``, ``libarrow_python.so.2600.1.0``: wheels cannot hold
+symbolic links, so each name is a full copy) is kept once, under the name the loader
+asks for (one version number, the library's ``SONAME``); the other names become symbolic
+links to it (:func:`copies`).
 
 Symbol tables are left in the native libraries: ``strip --strip-unneeded`` would save
 about 30 MB more, but on this wheel set it broke the libraries numpy bundles (numpy no
@@ -26,6 +33,7 @@ Usage: python scripts/slim_venv.py VENV
 from __future__ import annotations
 
 import compileall
+import re
 import shutil
 import subprocess
 import sys
@@ -34,7 +42,7 @@ from pathlib import Path
 # Translations kept: the platform's language, and English (Django's source language).
 KEEP_LOCALES = {"zh_Hans", "zh_CN", "en"}
 # Read only when compiling or type checking.
-BUILD_ONLY_SUFFIXES = {".h", ".hpp", ".pxd", ".pyx", ".pxi", ".pyi"}
+BUILD_ONLY_SUFFIXES = {".h", ".hpp", ".c", ".cc", ".cpp", ".pxd", ".pyx", ".pxi", ".pyi"}
 # pyarrow's optional remote-data components and its C++ test module (file name prefixes
 # inside the pyarrow package).
 PYARROW_OPTIONAL = (
@@ -121,6 +129,34 @@ def removable(site: Path) -> list[Path]:
     return kept
 
 
+# ``libname.so``, ``libname.so.26``, ``libname.so.26.0.1``: the name, and its version.
+_NATIVE_NAME = re.compile(r"(?P<base>.+\.so)(?P<version>(?:\.\d+)*)$")
+
+
+def copies(site: Path) -> dict[Path, Path]:
+    """Native libraries shipped as identical copies under several names -> the copy
+    kept: the name with one version number (``libarrow_python.so.2600``, which the
+    loader asks for). Only files with the same bytes, in the same folder."""
+    groups: dict[tuple[Path, str], dict[int, Path]] = {}
+    for path in site.rglob("*.so*"):
+        match = _NATIVE_NAME.match(path.name)
+        if match is None or path.is_symlink() or not path.is_file():
+            continue
+        numbers = match["version"].count(".")
+        groups.setdefault((path.parent, match["base"]), {})[numbers] = path
+    out: dict[Path, Path] = {}
+    for names in groups.values():
+        kept = names.get(1)
+        if kept is None or len(names) < 2:
+            continue
+        content = kept.read_bytes()
+        for path in names.values():
+            same_size = path != kept and path.stat().st_size == len(content)
+            if same_size and path.read_bytes() == content:
+                out[path] = kept
+    return out
+
+
 def smoke(python: Path) -> subprocess.CompletedProcess[str]:
     """Run :data:`SMOKE` in a fresh interpreter of the environment."""
     return subprocess.run(
@@ -144,6 +180,9 @@ def main(argv: list[str]) -> int:
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
+    for path, kept in copies(site).items():
+        path.unlink()
+        path.symlink_to(kept.name)
     check = smoke(venv / "bin" / "python")
     if check.returncode != 0 or check.stdout.strip() != "ok":
         print("运行环境自检未通过（本地库无法载入或运行）：", check.stderr[-800:], file=sys.stderr)

@@ -24,6 +24,8 @@ FILES = {
     "pyarrow/include/arrow/api.h": "pyarrow/include/arrow/api.h",
     "pyarrow/lib.pyx": "pyarrow/lib.pyx",
     "numpy/__init__.pyi": "numpy/__init__.pyi",
+    "fontTools/misc/bezierTools.c": "fontTools/misc/bezierTools.c",
+    "pyarrow/src/arrow/python/common.cc": "pyarrow/src/arrow/python/common.cc",
     **{
         f"pyarrow/{name}": f"pyarrow/{name}"
         for name in (
@@ -44,6 +46,8 @@ FILES = {
     "pyarrow/libarrow_substrait.so.2600": None,
     "otherpkg/_flight.py": None,
     "jiandu/tests/test_own.py": None,
+    "fontTools/misc/bezierTools.cpython-311-x86_64-linux-gnu.so": None,
+    "cffi/parse_c_type.py": None,
 }
 
 
@@ -55,7 +59,7 @@ def test_removes_tests_foreign_translations_build_files_and_pyarrows_remote_part
         (site / name).write_text("x")
     removed = {str(p.relative_to(site)) for p in slim.removable(site)}
     assert removed == {listed for listed in FILES.values() if listed}
-    assert len(removed) == 12
+    assert len(removed) == 14
 
 
 def test_the_self_check_passes_here_and_fails_when_a_native_library_is_gone(tmp_path):
@@ -69,3 +73,31 @@ def test_the_self_check_passes_here_and_fails_when_a_native_library_is_gone(tmp_
     broken.chmod(0o755)
     failed = slim.smoke(broken)
     assert failed.returncode != 0 and "duckdb gone" in failed.stderr
+
+
+def test_a_native_library_shipped_under_three_names_is_kept_once_under_its_soname(tmp_path):
+    slim = _slim()
+    site = tmp_path / "site-packages"
+    (site / "pyarrow").mkdir(parents=True)
+    (site / "other").mkdir()
+    files = {
+        "pyarrow/libarrow_python.so": b"python",
+        "pyarrow/libarrow_python.so.2600": b"python",
+        "pyarrow/libarrow_python.so.2600.1.0": b"python",
+        "pyarrow/libarrow.so.2600": b"arrow",  # one name only
+        "pyarrow/libparquet.so": b"parquet, built apart",  # not the same bytes
+        "pyarrow/libparquet.so.2600": b"parquet",
+        "other/libarrow_python.so.2600.1.0": b"python",  # another folder
+        "other/liba.so": b"a",  # no name with one version number
+        "other/liba.so.1.0": b"a",
+    }
+    for name, content in files.items():
+        (site / name).write_bytes(content)
+    found = {
+        str(path.relative_to(site)): str(kept.relative_to(site))
+        for path, kept in slim.copies(site).items()
+    }
+    assert found == {
+        "pyarrow/libarrow_python.so": "pyarrow/libarrow_python.so.2600",
+        "pyarrow/libarrow_python.so.2600.1.0": "pyarrow/libarrow_python.so.2600",
+    }
