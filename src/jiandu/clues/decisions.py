@@ -23,6 +23,7 @@ from jiandu.approvals.models import ApprovalRequest
 from jiandu.clues import lifecycle
 from jiandu.clues.choices import ClueAction, Conclusion, DisposalMethod, PetitionAction
 from jiandu.clues.models import Clue, Petition
+from jiandu.orgs.choices import ACTED_FOR_KINDS
 from jiandu.orgs.models import Org
 
 TARGET_TYPE = "clues.clue"
@@ -52,15 +53,35 @@ KIND_LABELS: dict[str, str] = {
 # decision within the handling unit's remit (处置, 变更处置方式, 办结, 延期, 交办) is the
 # handling unit's, approved by its 室主任 and its commission's 分管领导 whoever drafts it —
 # a 线索大起底 or 集体排查 of 案件监督管理室 included; taking a clue up (提级查办, 直查直办)
-# is the upper commission's, along the route of the drafter's unit.
+# is the upper commission's, along the route of the drafter's unit. A record the
+# commission handles itself (a clue it took up) has no 室 of its own: its decisions go
+# along the route of the drafter's office in that commission (see record_request_org).
 DRAFTER_ROUTED_ACTIONS = frozenset({ClueAction.ESCALATE, ClueAction.DIRECT_HANDLE})
+
+
+def record_request_org(*, actor: Any, handling_org: Org) -> Org:
+    """The unit whose route a decision on a record handled by ``handling_org`` goes
+    along: that unit, unless it is a commission itself (城市或县区纪委监委本级, such as
+    a clue taken up by 提级查办) and the drafter works in one of its offices (室, 派驻组):
+    then the drafter's office, whose 室主任 reviews before the commission's 分管领导."""
+    from jiandu.approvals.services import commission_of
+
+    office = getattr(actor, "org", None)
+    if (
+        office is None
+        or office.pk == handling_org.pk
+        or handling_org.kind not in ACTED_FOR_KINDS
+        or commission_of(office).pk != handling_org.pk
+    ):
+        return handling_org
+    return office
 
 
 def clue_request_org(*, actor: Any, clue: Clue, action: str) -> Org:
     """The unit whose approval route a request of ``action`` on ``clue`` goes along."""
     if action in DRAFTER_ROUTED_ACTIONS and actor.org is not None:
         return actor.org
-    return clue.handling_org
+    return record_request_org(actor=actor, handling_org=clue.handling_org)
 
 
 class _DryRun(Exception):
@@ -141,7 +162,7 @@ def clue_request_action(
     take effect is refused at once with the same message; ``on_date`` is ignored — an
     approved decision takes effect on the day of the last approval. The request goes
     along the route of :func:`clue_request_org` (the clue's handling unit, whoever
-    drafts it, but for 提级查办 / 直查直办)."""
+    drafts it, but for 提级查办 / 直查直办 and for a clue the commission handles itself)."""
     # Imported here: the kinds are registered at start-up, the services load on use.
     from jiandu.approvals.services import request_submit
     from jiandu.clues.services import clue_apply
@@ -300,7 +321,7 @@ def petition_request_action(
         target_id=petition.pk,
         target_label=f"{petition.number} {petition.title}",
         # The petition's handling unit's route, whoever drafts the 分办 (as a clue's).
-        org=petition.handling_org,
+        org=record_request_org(actor=actor, handling_org=petition.handling_org),
         summary=_petition_summary(petition, action, payload),
         payload=payload,
         reason=reason,

@@ -81,3 +81,51 @@ def test_the_office_head_signs_only_the_requests_of_its_office(rw):
     step = current_step(room_request)
     assert [u.username for u in step_signers(request=room_request, step=step)] == ["room1head"]
     assert head not in step_signers(request=county_request, step=current_step(county_request))
+
+
+def test_a_clue_the_city_took_up_is_decided_along_the_drafters_office_route(rw):
+    """After 提级查办 the city commission handles the clue itself, and a commission has no
+    室主任 of its own: its 处置 goes along the route of the drafter's office (案件监督管理室:
+    ``casemgmthead`` reviews, ``leader`` approves) instead of waiting at “室主任审核” with
+    nobody to sign."""
+    clue = _county_clue(rw, "五华区某局套取专项资金")
+    take_up = clue_request_action(
+        actor=rw.accounts["casemgmt"],
+        clue=clue,
+        action=ClueAction.ESCALATE,
+        to_org=rw.world.city,
+        note="案情重大，拟由市纪委监委办理",
+    )
+    sign_with_listed_accounts(
+        rw, take_up, (("casemgmthead", SignerRole.OFFICE_HEAD), ("leader", SignerRole.LEADER))
+    )
+    clue = Clue.objects.get(pk=clue.pk)
+    assert clue.handling_org == rw.world.city
+
+    request = clue_request_action(
+        actor=rw.accounts["casemgmt"],
+        clue=clue,
+        action=ClueAction.DISPOSE,
+        method="preliminary_verification",
+        note="拟初步核实",
+    )
+    assert request.org == rw.case_management_room
+    request = sign_with_listed_accounts(
+        rw, request, (("casemgmthead", SignerRole.OFFICE_HEAD), ("leader", SignerRole.LEADER))
+    )
+    assert request.status == RequestStatus.APPROVED
+    clue = Clue.objects.get(pk=clue.pk)
+    assert clue.status == "disposing" and clue.handling_org == rw.world.city
+
+
+def test_whose_route_a_decision_on_a_record_takes(rw):
+    from jiandu.clues.decisions import record_request_org
+
+    casemgmt, city_user = rw.accounts["casemgmt"], rw.world.users["city"]
+    # The commission handles it itself: the drafter's office in that commission.
+    assert record_request_org(actor=casemgmt, handling_org=rw.world.city) == rw.case_management_room
+    # A drafter attached to the commission itself: the commission's own route.
+    assert record_request_org(actor=city_user, handling_org=rw.world.city) == rw.world.city
+    # An office's record, or a county's: that unit's route, whoever drafts.
+    assert record_request_org(actor=casemgmt, handling_org=rw.world.room1) == rw.world.room1
+    assert record_request_org(actor=casemgmt, handling_org=rw.world.county) == rw.world.county
