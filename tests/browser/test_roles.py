@@ -892,6 +892,42 @@ def test_casemgmthead_reviews_a_take_up_drafted_by_its_office_and_the_leader_app
     page.wait_for_selector(f"text=提级查办：{world.county} → {world.city}")
 
 
+def test_petitionhead_reviews_a_triage_of_the_petition_office_and_the_leader_approves_it(
+    rw, page, log_in
+):
+    """信访室's 分办 through the pages: ``petition`` drafts a 交办 to 五华区, the office's
+    室主任 ``petitionhead`` finds it in 待我审批 and agrees, the city ``leader`` approves as
+    分管领导, and only then is the petition 五华区's."""
+    from jiandu.clues.models import Petition
+
+    world = rw.world
+    base = log_in("petition")
+    _register_petition(page, base, title="反映红云街道某社区干部优亲厚友", org=world.township)
+    petition = Petition.objects.get(title="反映红云街道某社区干部优亲厚友")
+    _act(
+        page,
+        "^交办$",
+        {"assign-to_org": str(world.county.pk), "assign-reason": "属地管理，交五华区纪委监委办理"},
+        "呈批交办",
+        "text=已呈批：交办",
+    )
+    petition.refresh_from_db()
+    assert petition.handling_org == world.petition_room
+
+    log_in("petitionhead")
+    _open_awaiting(page, petition.number)
+    assert "属地管理，交五华区纪委监委办理" in page.content() and "待签" in page.content()
+    _agree(page, "拟同意，呈领导审批", "已签批")
+    petition.refresh_from_db()
+    assert petition.handling_org == world.petition_room
+
+    log_in("leader")
+    _open_awaiting(page, petition.number)
+    _agree(page, "同意", "已批准")
+    petition.refresh_from_db()
+    assert petition.handling_org == world.county
+
+
 def test_group1head_reviews_a_disposal_of_its_group_and_the_leader_approves_it(rw, page, log_in):
     """派驻第一纪检监察组 (``group1``) drafts a 处置 of a clue it handles: its route's first
     step is the group's own review — for a 派驻组 its 组长 (``group1head``), the step

@@ -28,11 +28,13 @@ xuncha        市委巡察办                      巡察工作
 room1head     第一监督检查室                  呈批审核
 casemgmthead  案件监督管理室                  呈批审核
 group1head    派驻第一纪检监察组               呈批审核
+petitionhead  信访室                          呈批审核
 wuhualeader   五华区纪委监委                  呈批审批
 ============  ===========================  =================================
 
 Besides these, every other 监督检查室, 派驻组 and county commission has a staff account
-(``room2`` … ``group30``, ``panlong`` … ``anning``), and the commission a ``city`` account
+(``room2`` … ``group30``, ``panlong`` … ``anning``) and a signer of its 呈批 (``room2head``
+… ``group30head``, ``panlongleader`` … ``anningleader``), and the commission a ``city`` account
 (交办 of petitions, 提级 and 直查直办 at city level, the city's 通报曝光). With the accounts
 above they are the actors of the demo's records: ``petition`` registers the city's
 petitions, ``trial`` records the outcomes of the rooms' and groups' clues, ``data``
@@ -153,8 +155,22 @@ def account_specs(*, counties: list[str], rooms: list[str], groups: list[str]) -
     # whose 室主任审核 is, for a group, its 组长's review (then the city ``leader``).
     specs.append(AccountSpec("group1head", "group:1", (r.ROLE_APPROVAL_REVIEW,),
                              "派驻第一纪检监察组组长"))  # fmt: skip
+    # The 室主任 of 信访室: reviews the 分办 (交办, 转办, 转为问题线索, 存档了结) its staff
+    # (``petition``) draft on the city's petitions, then the city ``leader`` approves.
+    specs.append(AccountSpec("petitionhead", "petition", (r.ROLE_APPROVAL_REVIEW,),
+                             "信访室主任"))  # fmt: skip
     specs.append(AccountSpec("wuhualeader", "county:530102", (r.ROLE_APPROVAL_APPROVE,),
                              "五华区纪委监委分管领导"))  # fmt: skip
+    # Every other 监督检查室 and 派驻组 has its 室主任 / 组长 too, so that a request of any
+    # office can be signed (docs/user-guide/approvals.md#审批流程与签批人).
+    for n, key in enumerate(rooms, start=1):
+        if n > 1:
+            specs.append(AccountSpec(f"room{n}head", key, (r.ROLE_APPROVAL_REVIEW,),
+                                     "监督检查室主任", False))  # fmt: skip
+    for n, key in enumerate(groups, start=1):
+        if n > 1:
+            specs.append(AccountSpec(f"group{n}head", key, (r.ROLE_APPROVAL_REVIEW,),
+                                     "派驻纪检监察组组长", False))  # fmt: skip
     for key in counties:
         name = COUNTY_ACCOUNTS[key.split(":")[1]]
         if name != "wuhua":

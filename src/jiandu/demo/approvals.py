@@ -10,8 +10,9 @@ took effect); 五华区 (``wuhua``) has requests waiting for ``wuhualeader``; th
 (``casemgmthead``, then ``leader``): taking a clue up goes along the drafter's office's
 route (``clues.decisions.clue_request_org``); 派驻第一纪检监察组 (``group1``) has a 处置
 waiting for its 组长 (``group1head``, then ``leader``): a 派驻组's 室主任审核 is its
-组长's review. The history of earlier years is entered as decided: it predates the
-routes (docs/user-guide/approvals.md).
+组长's review; 信访室 (``petition``) has a 分办 (交办 to 五华区) waiting for its 室主任
+(``petitionhead``, then ``leader``). The history of earlier years is entered as decided:
+it predates the routes (docs/user-guide/approvals.md).
 """
 
 from __future__ import annotations
@@ -94,7 +95,9 @@ def _clues(org: Any, count: int, *, user: Any, received: dt.date) -> list[Clue]:
 def build_approvals_demo(*, actor: Any, orgs: dict[str, Any], last_day: dt.date) -> dict[str, int]:
     from jiandu.accounts.models import User
 
-    names = ["room1", "room1head", "leader", "wuhua", "wuhualeader", "casemgmt", "group1"]
+    names = [
+        "room1", "room1head", "leader", "wuhua", "wuhualeader", "casemgmt", "group1", "petition"
+    ]  # fmt: skip
     users = {u.username: u for u in User.objects.filter(username__in=names)}
     routes = _routes(actor=actor, orgs=orgs)
     methods = [
@@ -142,13 +145,50 @@ def build_approvals_demo(*, actor: Any, orgs: dict[str, Any], last_day: dt.date)
         )
     take_up = _take_up(users, county=orgs["county:530102"], city=orgs["city"], received=last_day)
     group = _group_disposal(users, received=last_day)
+    triage = _petition_triage(users, county=orgs["county:530102"])
     return {
         "routes": routes,
         "requests": len(requests)
         + len(county_requests)
         + (take_up is not None)
-        + (group is not None),
+        + (group is not None)
+        + (triage is not None),
     }
+
+
+def _petition_triage(users: dict[str, Any], *, county: Any) -> Any:
+    """分办 drafted by 信访室 (``petition``): its newest pending petition with no request
+    under way (one about a unit of 五华区 first), 交办 to 五华区, waiting for the office's
+    室主任 ``petitionhead`` (then ``leader``). None when 信访室 has no such petition."""
+    from jiandu.approvals.choices import RequestStatus
+    from jiandu.approvals.models import ApprovalRequest
+    from jiandu.clues.choices import PetitionAction, PetitionStatus
+    from jiandu.clues.decisions import PETITION_TARGET_TYPE, petition_request_action
+    from jiandu.clues.models import Petition
+
+    staff = users.get("petition")
+    if staff is None:
+        return None
+    under_way = ApprovalRequest.objects.filter(
+        target_type=PETITION_TARGET_TYPE, status=RequestStatus.PENDING
+    ).values("target_id")
+    pending = Petition.objects.filter(
+        handling_org=staff.org, status=PetitionStatus.PENDING
+    ).exclude(pk__in=under_way)
+    # One about a unit of 五华区 first (交办 to where the reported unit is).
+    petition = (
+        pending.filter(subject_orgs__path__startswith=county.path).order_by("-pk").first()
+        or pending.order_by("-pk").first()
+    )
+    if petition is None:
+        return None
+    return petition_request_action(
+        actor=staff,
+        petition=petition,
+        action=PetitionAction.ASSIGN,
+        reason="拟交办五华区纪委监委调查处理，并按期报送办理结果",
+        to_org=county,
+    )
 
 
 def _pending_clue_ids() -> Any:

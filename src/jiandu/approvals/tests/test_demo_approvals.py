@@ -32,7 +32,7 @@ def test_routes_requests_and_who_signs_next(small_demo, client):
     ]
     statuses = list(ApprovalRequest.objects.filter(source="").values_list("status", flat=True))
     # (the 大起底 and the 集体排查 add their own requests, see below)
-    assert statuses.count(RequestStatus.PENDING) == 8  # 7 to dispose, 1 提级查办
+    assert statuses.count(RequestStatus.PENDING) == 9  # 7 to dispose, 1 提级查办, 1 分办
     assert statuses.count(RequestStatus.RETURNED) == 1
     assert statuses.count(RequestStatus.APPROVED) == 2
     # (the 大起底's and the 集体排查's requests wait for these signers too, see below)
@@ -42,6 +42,7 @@ def test_routes_requests_and_who_signs_next(small_demo, client):
         ("wuhualeader", 2),
         ("casemgmthead", 1),
         ("group1head", 1),
+        ("petitionhead", 1),
     )
     for username, count in signers:
         awaiting = requests_awaiting(user=User.objects.get(username=username))

@@ -206,8 +206,25 @@ def test_demo_accounts_and_roles(demo):
     assert set(listed) == {
         "stats", "petition", "casemgmt", "room1", "trial", "group1", "wuhua", "dongchuan",
         "leader", "data", "sysadmin", "secadmin", "auditor", "rectify", "xuncha",
-        "room1head", "casemgmthead", "group1head", "wuhualeader",
+        "room1head", "casemgmthead", "group1head", "petitionhead", "wuhualeader",
     }  # fmt: skip
+    petitionhead = User.objects.get(username="petitionhead")
+    assert petitionhead.org.name == "信访室" and petitionhead.has_perm("approvals.review_request")
+    # Every office that drafts 呈批件 has someone to sign their first step (室主任审核:
+    # 组长 of a 派驻组), listed or not.
+    from jiandu.orgs.choices import OrgKind
+    from jiandu.orgs.models import Org
+
+    kinds = (OrgKind.SUPERVISION_ROOM, OrgKind.STATIONED_GROUP, OrgKind.PETITION_ROOM,
+             OrgKind.CASE_MANAGEMENT_ROOM)  # fmt: skip
+    offices = Org.objects.filter(kind__in=kinds)
+    assert offices.count() > 3
+    unsigned = [
+        o.name
+        for o in offices
+        if not any(u.has_perm("approvals.review_request") for u in User.objects.filter(org=o))
+    ]
+    assert unsigned == []
     head = User.objects.get(username="group1head")
     assert head.org.name == "派驻第一纪检监察组" and head.title == "派驻第一纪检监察组组长"
     assert head.has_perm("approvals.review_request")

@@ -27,7 +27,7 @@ def test_every_link_each_demo_account_sees_works(demo, small_demo_built, setting
     settings.MEDIA_ROOT = small_demo_built.data_dir.parent
     settings.JIANDU_DATA_DIR = small_demo_built.data_dir
     usernames = [a.username for a in demo.accounts if a.listed]
-    assert len(usernames) == 19
+    assert len(usernames) == 20
     found, pages = [], {}
     started = time.monotonic()
     for username in usernames:

@@ -152,7 +152,7 @@ class Command(PlatformCommand):
         self.stdout.write(account_table(summary.accounts))
         self.stdout.write("")
         self.stdout.write(
-            f"另有各监督检查室、派驻组、县区的录入账号{len(summary.other_accounts)}个"
+            f"另有各监督检查室、派驻组、县区的承办和签批账号{len(summary.other_accounts)}个"
             f"（{'、'.join(summary.other_accounts[:4])}…），密码相同。"
         )
 
