@@ -10,7 +10,7 @@ took effect); 五华区 (``wuhua``) has requests waiting for ``wuhualeader``; th
 (``casemgmthead``, then ``leader``): taking a clue up goes along the drafter's office's
 route (``clues.decisions.clue_request_org``); 派驻第一纪检监察组 (``group1``) has a 处置
 waiting for its 组长 (``group1head``, then ``leader``): a 派驻组's 室主任审核 is its
-组长's review; 信访室 (``petition``) has a 分办 (交办 to 五华区) waiting for its 室主任
+组长's review; 信访室 (``petition``) has a 分办 (交办 to a county) waiting for its 室主任
 (``petitionhead``, then ``leader``). The history of earlier years is entered as decided:
 it predates the routes (docs/user-guide/approvals.md).
 """
@@ -157,14 +157,18 @@ def build_approvals_demo(*, actor: Any, orgs: dict[str, Any], last_day: dt.date)
 
 
 def _petition_triage(users: dict[str, Any], *, county: Any) -> Any:
-    """分办 drafted by 信访室 (``petition``): its newest pending petition with no request
-    under way (one about a unit of 五华区 first), 交办 to 五华区, waiting for the office's
-    室主任 ``petitionhead`` (then ``leader``). None when 信访室 has no such petition."""
+    """分办 drafted by 信访室 (``petition``), waiting for the office's 室主任
+    ``petitionhead`` (then ``leader``): its newest pending petition about a unit of a
+    county, with no request under way, 交办 to that county's commission (failing one,
+    its newest pending petition, 交办 to ``county``). None when 信访室 has no pending
+    petition."""
     from jiandu.approvals.choices import RequestStatus
     from jiandu.approvals.models import ApprovalRequest
     from jiandu.clues.choices import PetitionAction, PetitionStatus
     from jiandu.clues.decisions import PETITION_TARGET_TYPE, petition_request_action
     from jiandu.clues.models import Petition
+    from jiandu.orgs.choices import OrgKind
+    from jiandu.orgs.models import Org
 
     staff = users.get("petition")
     if staff is None:
@@ -172,22 +176,34 @@ def _petition_triage(users: dict[str, Any], *, county: Any) -> Any:
     under_way = ApprovalRequest.objects.filter(
         target_type=PETITION_TARGET_TYPE, status=RequestStatus.PENDING
     ).values("target_id")
-    pending = Petition.objects.filter(
-        handling_org=staff.org, status=PetitionStatus.PENDING
-    ).exclude(pk__in=under_way)
-    # One about a unit of 五华区 first (交办 to where the reported unit is).
-    petition = (
-        pending.filter(subject_orgs__path__startswith=county.path).order_by("-pk").first()
-        or pending.order_by("-pk").first()
+    pending = (
+        Petition.objects.filter(handling_org=staff.org, status=PetitionStatus.PENDING)
+        .exclude(pk__in=under_way)
+        .prefetch_related("subject_orgs")
+        .order_by("-pk")
     )
-    if petition is None:
-        return None
+    counties = {o.pk: o for o in Org.objects.filter(kind=OrgKind.COUNTY)}
+    chosen = None
+    for petition in pending:
+        for subject in petition.subject_orgs.all():
+            found = [counties[pk] for pk in subject.ancestor_ids() if pk in counties]
+            if found:
+                chosen = (petition, found[-1])
+                break
+        if chosen:
+            break
+    if chosen is None:
+        petition = pending.first()
+        if petition is None:
+            return None
+        chosen = (petition, county)
+    petition, to_org = chosen
     return petition_request_action(
         actor=staff,
         petition=petition,
         action=PetitionAction.ASSIGN,
-        reason="拟交办五华区纪委监委调查处理，并按期报送办理结果",
-        to_org=county,
+        reason=f"反映问题属{to_org}管辖范围，拟交办{to_org}调查处理，并按期报送办理结果",
+        to_org=to_org,
     )
 
 
