@@ -85,6 +85,17 @@ def _approve_triage(title: str) -> None:
     )
 
 
+def _submit_assignment_to_wuhua(page, world) -> None:
+    """On the open petition's page: 呈批 its 交办 to 五华区纪委监委."""
+    _act(
+        page,
+        "^交办$",
+        {"assign-to_org": str(world.county.pk), "assign-reason": "属地管理，交五华区纪委监委办理"},
+        "呈批交办",
+        "text=已呈批：交办",
+    )
+
+
 def _register_petition(
     page, base: str, *, title: str, org, channel="letter", content="", person=""
 ) -> int:
@@ -357,13 +368,7 @@ def test_petition_registers_about_any_unit_assigns_transfers_and_converts(rw, pa
     )
     first = Petition.objects.get(title="反映红云街道干部截留低保金")
     assert list(first.subject_orgs.all()) == [world.township]
-    _act(
-        page,
-        "^交办$",
-        {"assign-to_org": str(world.county.pk), "assign-reason": "属地管理，交五华区纪委监委办理"},
-        "呈批交办",
-        "text=已呈批：交办",
-    )
+    _submit_assignment_to_wuhua(page, world)
     _approve_triage(first.title)
     page.reload()
     page.wait_for_selector("text=交办：信访室 → 五华区纪委监委")
@@ -904,13 +909,7 @@ def test_petitionhead_reviews_a_triage_of_the_petition_office_and_the_leader_app
     base = log_in("petition")
     _register_petition(page, base, title="反映红云街道某社区干部优亲厚友", org=world.township)
     petition = Petition.objects.get(title="反映红云街道某社区干部优亲厚友")
-    _act(
-        page,
-        "^交办$",
-        {"assign-to_org": str(world.county.pk), "assign-reason": "属地管理，交五华区纪委监委办理"},
-        "呈批交办",
-        "text=已呈批：交办",
-    )
+    _submit_assignment_to_wuhua(page, world)
     petition.refresh_from_db()
     assert petition.handling_org == world.petition_room
 
