@@ -320,7 +320,8 @@ def petition_request_action(
         target_type=PETITION_TARGET_TYPE,
         target_id=petition.pk,
         target_label=f"{petition.number} {petition.title}",
-        # The petition's handling unit's route, whoever drafts the 分办 (as a clue's).
+        # The petition's handling unit's route, whoever drafts the 分办; for a petition
+        # the commission handles itself, the drafter's office's (as a clue's).
         org=record_request_org(actor=actor, handling_org=petition.handling_org),
         summary=_petition_summary(petition, action, payload),
         payload=payload,
